@@ -1,0 +1,50 @@
+# Two commands do all set-up on a bare machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BUILD  ?= build
+PORT   ?= 8501
+
+.PHONY: run test build check lint bench eval browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# CPU build of torch first (from local disk on these machines), or pip pulls a multi-GB CUDA build.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Rebuilds only when the corpus changed (ingest compares content hashes and says so).
+build: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --out $(BUILD)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m search.index --build $(BUILD)
+
+run: build
+	@echo "Open http://127.0.0.1:$(PORT)"
+	HF_HUB_OFFLINE=1 EP_BUILD=$(BUILD) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+
+# Debian's chromium for the real-browser test; skipped (with a reason) where it cannot be had.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || \
+	  echo "chromium could not be installed: the browser test will skip"; }
+
+test: $(STAMP) browser
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --check --out $(BUILD)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+eval: build
+	HF_HUB_OFFLINE=1 $(BIN)/python -m search.evaluate --build $(BUILD)
+
+bench: build
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench
+
+clean:
+	rm -rf $(BUILD) tests/artifacts

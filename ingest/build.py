@@ -1,0 +1,243 @@
+"""The ingest pipeline: corpus files -> Docs -> items -> merged nodes -> RDF, written atomically.
+
+A build directory holds ``graph.ttl``, ``graph.jsonld``, ``manifest.json`` and ``texts/`` (the text
+every offset refers to). A new build is written to a temporary sibling and swapped in by rename,
+so a failed or interrupted run never replaces a good build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal
+from rdflib.namespace import PROV, RDF
+
+from graph.ns import EP, ID, ONTOLOGY_PATH
+from ingest import rdf
+from ingest.entities import find_entities
+from ingest.extract import extract
+from ingest.merge import merge
+from ingest.model import Doc, Extraction
+from ingest.readers import LINKS_NAME, InputError, corpus_files, load_metadata, read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT / "corpus"
+DEFAULT_BUILD = ROOT / "build"
+CARRY_OVER = ("index",)  # folders of later stages kept across rebuilds (e.g. cached vectors)
+Progress = Callable[[str, int, int], None]
+
+
+class BuildError(Exception):
+    """The build could not be made; the previous build is untouched."""
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    status: str  # built | up-to-date
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> dict[str, list[str]]:
+        return self.manifest.get("warnings", {})
+
+
+def code_version() -> str:
+    """Changing the extraction code or the ontology makes existing builds stale."""
+    h = hashlib.sha256()
+    files = sorted((ROOT / "ingest").glob("*.py")) + [ONTOLOGY_PATH] + sorted((ROOT / "graph").glob("links*.py"))
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _fingerprint(files: list[tuple[str, str]], links_hash: str) -> str:
+    h = hashlib.sha256(code_version().encode())
+    for name, digest in sorted(files):
+        h.update(f"{name}\0{digest}\n".encode())
+    h.update(links_hash.encode())
+    return h.hexdigest()
+
+
+def read_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@contextlib.contextmanager
+def build_lock(out: Path, wait: bool = True) -> Iterator[None]:
+    """One ingest at a time per build directory; a second waits (or is refused with wait=False)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / f".{out.name}.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError as e:
+            raise BuildError(f"another ingest is writing {out}; try again when it finishes") from e
+        yield
+
+
+def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
+    warnings: dict[str, list[str]] = {}
+    docs: list[Doc] = []
+    seen_hash: dict[str, str] = {}
+    seen_id: set[str] = set()
+    meta_cache: dict[Path, dict] = {}
+    try:
+        files = corpus_files(paths)
+    except InputError as e:
+        raise BuildError(str(e)) from e
+    for f in files:
+        folder = f.parent
+        if folder not in meta_cache:
+            try:
+                meta_cache[folder] = load_metadata(folder)
+            except InputError as e:
+                warnings.setdefault(e.path, []).append(e.reason)
+                meta_cache[folder] = {}
+        display = os.path.relpath(f, ROOT) if f.is_absolute() and f.is_relative_to(ROOT) else str(f)
+        try:
+            doc = read_document(f, meta_cache[folder].get(f.name), display)
+        except InputError as e:
+            warnings.setdefault(display, []).append(e.reason)
+            continue
+        if doc.content_hash in seen_hash:
+            warnings.setdefault(display, []).append(
+                f"is an exact duplicate of {seen_hash[doc.content_hash]}; skipped")
+            continue
+        if doc.doc_id in seen_id:
+            warnings.setdefault(display, []).append(f"has the same name as another document ('{doc.doc_id}'); skipped")
+            continue
+        seen_hash[doc.content_hash] = display
+        seen_id.add(doc.doc_id)
+        docs.append(doc)
+    return docs, warnings
+
+
+def make_graph(docs: list[Doc], links_path: Path | None, progress: Progress | None = None,
+               warnings: dict[str, list[str]] | None = None) -> tuple[Graph, dict]:
+    """The whole graph from readable documents (pure apart from reading links.yaml)."""
+    warnings = warnings if warnings is not None else {}
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    extractions: list[Extraction] = []
+    for i, doc in enumerate(docs):
+        if progress:
+            progress(f"extract {doc.path}", i, len(docs))
+        try:
+            ex = extract(doc)
+            find_entities(ex)
+        except Exception as e:  # noqa: BLE001 - one document's failure must not lose the others
+            warnings.setdefault(doc.path, []).append(f"could not be extracted ({e.__class__.__name__}: {e})")
+            continue
+        for w in ex.warnings:
+            warnings.setdefault(doc.path, []).append(w.split(": ", 1)[-1])
+        extractions.append(ex)
+    timings["extract_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    nodes, _ = merge(extractions)
+    timings["merge_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    g = rdf.new_graph()
+    run = ID[f"run/{hashlib.sha256(''.join(d.content_hash for d in docs).encode()).hexdigest()[:12]}"]
+    g.add((run, RDF.type, EP.IngestRun))
+    g.add((run, PROV.wasAssociatedWith, Literal(f"empowering-places-kg ingest {code_version()}")))
+    texts = {d.doc_id: d.text for d in docs}
+    for ex in extractions:
+        rdf.add_document(g, ex.doc, ex.sections, run)
+    rdf.add_nodes(g, nodes, texts)
+    timings["rdf_s"] = time.perf_counter() - t0
+
+    link_report: dict = {}
+    try:
+        from graph import links
+    except ImportError:  # the link stage is optional until graph/links.py exists
+        links = None
+    if links is not None:
+        t0 = time.perf_counter()
+        link_report = links.add_links(g, texts, links_path, warnings=warnings, progress=progress)
+        timings["links_s"] = time.perf_counter() - t0
+    return g, {"timings": timings, "links": link_report}
+
+
+def counts(g: Graph) -> dict[str, dict[str, int]]:
+    nodes = Counter(str(o).split("#")[-1] for s, o in g.subject_objects(RDF.type) if str(o).startswith(str(EP)))
+    edges = Counter(str(p).split("#")[-1] for s, p, o in g
+                    if str(p).startswith(str(EP)) and str(o).startswith(str(ID)) and not str(o).startswith(str(ID) + "doc/"))
+    return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
+
+
+def build(paths: list[Path] | None = None, out: Path = DEFAULT_BUILD, force: bool = False,
+          progress: Progress | None = None, links_path: Path | None = None) -> BuildResult:
+    paths = paths or [DEFAULT_CORPUS]
+    out = Path(out)
+    if links_path is None:
+        cand = [p / LINKS_NAME for p in paths if p.is_dir() and (p / LINKS_NAME).exists()]
+        links_path = cand[0] if cand else None
+    with build_lock(out):
+        t_start = time.perf_counter()
+        docs, warnings = _read_all(paths)
+        links_hash = hashlib.sha256(links_path.read_bytes()).hexdigest() if links_path else ""
+        fp = _fingerprint([(d.path, d.content_hash) for d in docs], links_hash + json.dumps(warnings, sort_keys=True))
+        old = read_manifest(out)
+        if not force and old.get("fingerprint") == fp and (out / "graph.ttl").exists():
+            return BuildResult(out, "up-to-date", old)
+        if not docs:
+            raise BuildError("no document could be read: " + "; ".join(
+                f"{k}: {', '.join(v)}" for k, v in warnings.items()) if warnings else "the corpus is empty")
+        g, info = make_graph(docs, links_path, progress, warnings)
+        manifest = {
+            "fingerprint": fp,
+            "code_version": code_version(),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "documents": {d.path: {"doc_id": d.doc_id, "sha256": d.content_hash, "format": d.fmt,
+                                   "title": d.title, "kind": d.kind, "chars": len(d.text)} for d in docs},
+            "links_file": str(links_path) if links_path else None,
+            "triples": len(g),
+            **counts(g),
+            "links": info["links"],
+            "warnings": warnings,
+            "timings": {**{k: round(v, 3) for k, v in info["timings"].items()},
+                        "total_s": round(time.perf_counter() - t_start, 3)},
+        }
+        _write_atomically(out, g, docs, manifest)
+        return BuildResult(out, "built", manifest)
+
+
+def _write_atomically(out: Path, g: Graph, docs: list[Doc], manifest: dict) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (tmp / "texts").mkdir()
+        for d in docs:
+            (tmp / "texts" / f"{d.doc_id}.txt").write_text(d.text, encoding="utf-8")
+        g.serialize(tmp / "graph.ttl", format="turtle")
+        g.serialize(tmp / "graph.jsonld", format="json-ld", auto_compact=True)
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        for name in CARRY_OVER:
+            if (out / name).exists():
+                shutil.copytree(out / name, tmp / name)
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

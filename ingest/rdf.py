@@ -1,0 +1,144 @@
+"""Write merged nodes as RDF: ontology classes, SKOS labels, PROV derivation, Web Annotation selectors."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from graph import stages as st
+from graph.ns import EP, ID, OA, bind_prefixes, slug
+from ingest.merge import Node
+from ingest.model import Doc, Span
+
+QUOTE_CONTEXT = 32  # characters of prefix/suffix kept in a TextQuoteSelector
+RELATION = {
+    "mentions": EP.mentions, "attributedTo": EP.attributedTo, "hasEvidence": EP.hasEvidence,
+    "illustrates": EP.illustrates, "involves": EP.involves, "locatedIn": EP.locatedIn,
+}
+
+
+def doc_uri(doc_id: str) -> URIRef:
+    return ID[f"doc/{doc_id}"]
+
+
+def section_uri(doc_id: str, start: int) -> URIRef:
+    return ID[f"doc/{doc_id}/section/{start}"]
+
+
+def span_uri(sp: Span) -> URIRef:
+    return ID[f"doc/{sp.doc_id}/span/{sp.start}-{sp.end}"]
+
+
+def add_document(g: Graph, doc: Doc, sections: list[tuple[int, int, str, int]], run: URIRef) -> None:
+    d = doc_uri(doc.doc_id)
+    g.add((d, RDF.type, EP.Document))
+    g.add((d, DCTERMS.title, Literal(doc.title)))
+    g.add((d, DCTERMS.identifier, Literal(doc.path)))
+    g.add((d, DCTERMS["format"], Literal(doc.fmt)))
+    g.add((d, EP.documentKind, Literal(doc.kind)))
+    g.add((d, EP.contentHash, Literal(doc.content_hash)))
+    g.add((d, PROV.wasGeneratedBy, run))
+    for author in doc.meta.get("authors") or []:
+        g.add((d, DCTERMS.creator, Literal(str(author))))
+    for key, prop in (("publisher", DCTERMS.publisher), ("source", DCTERMS.source),
+                      ("part_of", DCTERMS.isPartOf)):
+        if doc.meta.get(key):
+            g.add((d, prop, Literal(str(doc.meta[key]))))
+    if doc.meta.get("date"):
+        g.add((d, DCTERMS.date, Literal(str(doc.meta["date"]), datatype=XSD.date)))
+    for start, end, heading, level in sections:
+        s = section_uri(doc.doc_id, start)
+        g.add((s, RDF.type, EP.Section))
+        g.add((s, RDFS.label, Literal(heading)))
+        g.add((s, EP.partOf, d))
+        g.add((s, EP.level, Literal(level)))
+        g.add((s, OA.start, Literal(start)))
+
+
+def add_span(g: Graph, sp: Span, text: str) -> URIRef:
+    u = span_uri(sp)
+    if (u, RDF.type, EP.SourceSpan) in g:
+        return u
+    g.add((u, RDF.type, EP.SourceSpan))
+    g.add((u, OA.hasSource, doc_uri(sp.doc_id)))
+    g.add((u, EP.role, Literal(sp.role)))
+    if sp.section_start >= 0:
+        g.add((u, EP.section, section_uri(sp.doc_id, sp.section_start)))
+    pos, quote = URIRef(f"{u}/position"), URIRef(f"{u}/quote")
+    g.add((u, OA.hasSelector, pos))
+    g.add((pos, RDF.type, OA.TextPositionSelector))
+    g.add((pos, OA.start, Literal(sp.start)))
+    g.add((pos, OA.end, Literal(sp.end)))
+    g.add((u, OA.hasSelector, quote))
+    g.add((quote, RDF.type, OA.TextQuoteSelector))
+    g.add((quote, OA.exact, Literal(text[sp.start:sp.end])))
+    g.add((quote, OA.prefix, Literal(text[max(0, sp.start - QUOTE_CONTEXT):sp.start])))
+    g.add((quote, OA.suffix, Literal(text[sp.end:sp.end + QUOTE_CONTEXT])))
+    return u
+
+
+def _concept_uri(key: str, concepts, prefix: str) -> URIRef | None:
+    c = next((c for c in concepts if c.key == key), None)
+    return URIRef(c.uri) if c else None
+
+
+def foundation_kind_uri(g: Graph, label: str) -> URIRef:
+    c = st.match(label, st.foundation_kinds())
+    if c:
+        return URIRef(c.uri)
+    u = EP[f"foundation-{slug(label)}"]  # a kind the ontology does not list yet: declared here
+    g.add((u, RDF.type, EP.FoundationKind))
+    g.add((u, SKOS.prefLabel, Literal(label)))
+    g.add((u, SKOS.inScheme, EP.LogicModel))
+    return u
+
+
+def add_nodes(g: Graph, nodes: list[Node], texts: dict[str, str]) -> None:
+    by_stage: dict[str, dict[str, list[URIRef]]] = {}
+    for n in nodes:
+        u = ID[n.id]
+        g.add((u, RDF.type, EP[n.cls]))
+        g.add((u, SKOS.prefLabel, Literal(n.label)))
+        g.add((u, EP.text, Literal(n.text)))
+        for alt in n.alt_labels:
+            g.add((u, SKOS.altLabel, Literal(alt)))
+        if n.notation:
+            g.add((u, SKOS.notation, Literal(n.notation)))
+        if n.stage:
+            stage = URIRef(st.stage(n.stage).uri)
+            g.add((u, EP.stage, stage))
+            if n.cls == "Assumption":
+                g.add((u, EP.assumptionOf, stage))
+            bucket = by_stage.setdefault(n.stage, {"element": [], "Assumption": [], "Foundation": []})
+            bucket.get(n.cls, bucket["element"]).append(u)
+        if n.horizon:
+            g.add((u, EP.horizon, _concept_uri(n.horizon, st.horizons(), "horizon-")))
+        if n.scope:
+            g.add((u, EP.impactScope, _concept_uri(n.scope, st.scopes(), "scope-")))
+        if n.foundation_kind:
+            g.add((u, EP.foundationKind, foundation_kind_uri(g, n.foundation_kind)))
+        if n.insight_kind:
+            g.add((u, EP.insightKind, Literal(n.insight_kind)))
+        if n.figure:
+            g.add((u, EP.figure, Literal(n.figure)))
+        for sp in n.spans:
+            g.add((u, EP.hasSource, add_span(g, sp, texts[sp.doc_id])))
+            g.add((u, PROV.wasDerivedFrom, doc_uri(sp.doc_id)))
+        first = n.spans[0]
+        if first.section_start >= 0:
+            g.add((u, EP.partOf, section_uri(first.doc_id, first.section_start)))
+        else:
+            g.add((u, EP.partOf, doc_uri(first.doc_id)))
+        for pred, target in n.relations:
+            g.add((u, RELATION[pred], ID[target]))
+    # Each element rests on the assumptions and foundations written under its stage.
+    for bucket in by_stage.values():
+        for el in bucket["element"]:
+            for a in bucket["Assumption"]:
+                g.add((el, EP.underpinnedBy, a))
+            for f in bucket["Foundation"]:
+                g.add((el, EP.hasFoundation, f))
+
+
+def new_graph() -> Graph:
+    return bind_prefixes(Graph())
