@@ -1,0 +1,102 @@
+"""Graphviz DOT for pathways, laid out like the logic model: stages as columns, left to right.
+
+Pure functions over plain data, so the app, the CLI and tests draw the same picture.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+COLUMNS = [  # (order range, column title)
+    ((0.0, 0.9), "Vision & purpose"), ((1.0, 1.9), "Conditions"), ((2.0, 2.9), "Inputs"),
+    ((3.0, 3.9), "Processes"), ((4.0, 4.9), "Activities"), ((5.0, 5.15), "Outcomes: short"),
+    ((5.15, 5.25), "Outcomes: medium"), ((5.25, 5.9), "Outcomes: long"), ((6.0, 6.15), "Impacts: individual"),
+    ((6.15, 6.9), "Impacts: wider"),
+]
+BASIS_STYLE = {
+    "textual": 'style=solid color="#1f6f3f"',
+    "curated": 'style=bold color="#7a3db8"',
+    "inferred": 'style=dashed color="#8a8a8a"',
+}
+STATUS_FILL = {"open": "#d6f5d6", "blocked": "#f8d0d0", "unknown": "#fff1c2", "in place": "#b8ecb8",
+               "partly": "#fff1c2", "missing": "#f8d0d0"}
+
+
+@dataclass(frozen=True)
+class DrawNode:
+    id: str
+    label: str
+    order: float
+    type: str = ""
+
+
+@dataclass(frozen=True)
+class DrawLink:
+    source: str
+    target: str
+    basis: str
+    weight: float
+
+
+def column_of(order: float) -> int:
+    for i, ((lo, hi), _title) in enumerate(COLUMNS):
+        if lo <= order < hi:
+            return i
+    return len(COLUMNS) - 1 if order >= 6 else 0
+
+
+def _q(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _wrap(label: str, width: int = 22, lines: int = 3) -> str:
+    parts = textwrap.wrap(label, width) or [label]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][: width - 1] + "…"
+    return "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in parts)
+
+
+def to_dot(nodes: Iterable[DrawNode], links: Iterable[DrawLink], highlight: Iterable[str] = (),
+           highlight_links: Iterable[tuple[str, str]] = (), status: dict[str, str] | None = None,
+           title: str = "") -> str:
+    """DOT text: one column per stage, edges styled by basis (solid textual, dashed inferred,
+    bold curated) and weight, the chosen path drawn thick and dark; ``status`` colours nodes."""
+    nodes = list(nodes)
+    links = list(links)
+    hl = set(highlight)
+    hl_links = set(highlight_links)
+    status = status or {}
+    cols: dict[int, list[DrawNode]] = {}
+    for n in nodes:
+        cols.setdefault(column_of(n.order), []).append(n)
+    out = ["digraph pathway {", 'rankdir=LR; newrank=true; nodesep=0.18; ranksep=0.55; splines=true;',
+           'node [shape=box style="rounded,filled" fillcolor="#f4f6fa" color="#9aa5b8" fontname="Helvetica" fontsize=10];',
+           'edge [arrowsize=0.6];']
+    if title:
+        out.append(f"labelloc=t; label={_q(title)}; fontname=Helvetica; fontsize=12;")
+    for ci in sorted(cols):
+        out.append(f"subgraph cluster_{ci} {{ label={_q(COLUMNS[ci][1])}; style=dashed; color=\"#d0d5de\"; "
+                   "fontname=Helvetica; fontsize=10;")
+        for n in sorted(cols[ci], key=lambda n: n.label):
+            attrs = [f'label="{_wrap(n.label)}"', f"tooltip={_q(n.label)}"]
+            if n.id in status:
+                attrs.append(f'fillcolor="{STATUS_FILL.get(status[n.id], "#f4f6fa")}"')
+            if n.id in hl:
+                attrs += ['penwidth=2.5', 'color="#0b3d91"', 'fillcolor="#dbe7ff"' if n.id not in status else ""]
+            out.append(f"  {_q(n.id)} [{' '.join(a for a in attrs if a)}];")
+        out.append("}")
+    for ci in sorted(cols)[:-1]:  # invisible edges keep the columns in model order
+        nxt = min(c for c in cols if c > ci)
+        out.append(f"{_q(cols[ci][0].id)} -> {_q(cols[nxt][0].id)} [style=invis weight=0];")
+    for link in links:
+        style = BASIS_STYLE.get(link.basis, "")
+        width = 0.6 + 2.0 * max(0.0, min(1.0, link.weight))
+        on_path = (link.source, link.target) in hl_links
+        extra = f'penwidth={3.5 if on_path else width:.1f}' + (' color="#0b3d91" style=solid' if on_path else "")
+        tip = f"{link.basis}, weight {link.weight:.2f}"
+        out.append(f"{_q(link.source)} -> {_q(link.target)} [{style} {extra} tooltip={_q(tip)}];")
+    out.append("}")
+    return "\n".join(out)
