@@ -10,9 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 COLUMNS = [  # (order range, column title)
-    ((0.0, 0.9), "Vision & purpose"), ((1.0, 1.9), "Conditions"), ((2.0, 2.9), "Inputs"),
-    ((3.0, 3.9), "Processes"), ((4.0, 4.9), "Activities"), ((5.0, 5.15), "Outcomes: short"),
-    ((5.15, 5.25), "Outcomes: medium"), ((5.25, 5.9), "Outcomes: long"), ((6.0, 6.15), "Impacts: individual"),
+    ((0.0, 0.9), "Vision & purpose"),
+    ((1.0, 1.9), "Conditions"),
+    ((2.0, 2.9), "Inputs"),
+    ((3.0, 3.9), "Processes"),
+    ((4.0, 4.9), "Activities"),
+    ((5.0, 5.15), "Outcomes: short"),
+    ((5.15, 5.25), "Outcomes: medium"),
+    ((5.25, 5.9), "Outcomes: long"),
+    ((6.0, 6.15), "Impacts: individual"),
     ((6.15, 6.9), "Impacts: wider"),
 ]
 BASIS_STYLE = {
@@ -20,8 +26,14 @@ BASIS_STYLE = {
     "curated": 'style=bold color="#7a3db8"',
     "inferred": 'style=dashed color="#8a8a8a"',
 }
-STATUS_FILL = {"open": "#d6f5d6", "blocked": "#f8d0d0", "unknown": "#fff1c2", "in place": "#b8ecb8",
-               "partly": "#fff1c2", "missing": "#f8d0d0"}
+STATUS_FILL = {
+    "open": "#d6f5d6",
+    "blocked": "#f8d0d0",
+    "unknown": "#fff1c2",
+    "in place": "#b8ecb8",
+    "partly": "#fff1c2",
+    "missing": "#f8d0d0",
+}
 
 
 @dataclass(frozen=True)
@@ -59,9 +71,14 @@ def _wrap(label: str, width: int = 22, lines: int = 3) -> str:
     return "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in parts)
 
 
-def to_dot(nodes: Iterable[DrawNode], links: Iterable[DrawLink], highlight: Iterable[str] = (),
-           highlight_links: Iterable[tuple[str, str]] = (), status: dict[str, str] | None = None,
-           title: str = "") -> str:
+def to_dot(
+    nodes: Iterable[DrawNode],
+    links: Iterable[DrawLink],
+    highlight: Iterable[str] = (),
+    highlight_links: Iterable[tuple[str, str]] = (),
+    status: dict[str, str] | None = None,
+    title: str = "",
+) -> str:
     """DOT text: one column per stage, edges styled by basis (solid textual, dashed inferred,
     bold curated) and weight, the chosen path drawn thick and dark; ``status`` colours nodes."""
     nodes = list(nodes)
@@ -72,20 +89,25 @@ def to_dot(nodes: Iterable[DrawNode], links: Iterable[DrawLink], highlight: Iter
     cols: dict[int, list[DrawNode]] = {}
     for n in nodes:
         cols.setdefault(column_of(n.order), []).append(n)
-    out = ["digraph pathway {", 'rankdir=LR; newrank=true; nodesep=0.18; ranksep=0.55; splines=true;',
-           'node [shape=box style="rounded,filled" fillcolor="#f4f6fa" color="#9aa5b8" fontname="Helvetica" fontsize=10];',
-           'edge [arrowsize=0.6];']
+    out = [
+        "digraph pathway {",
+        "rankdir=LR; newrank=true; nodesep=0.18; ranksep=0.55; splines=true;",
+        'node [shape=box style="rounded,filled" fillcolor="#f4f6fa" color="#9aa5b8" fontname="Helvetica" fontsize=10];',
+        "edge [arrowsize=0.6];",
+    ]
     if title:
         out.append(f"labelloc=t; label={_q(title)}; fontname=Helvetica; fontsize=12;")
     for ci in sorted(cols):
-        out.append(f"subgraph cluster_{ci} {{ label={_q(COLUMNS[ci][1])}; style=dashed; color=\"#d0d5de\"; "
-                   "fontname=Helvetica; fontsize=10;")
+        out.append(
+            f'subgraph cluster_{ci} {{ label={_q(COLUMNS[ci][1])}; style=dashed; color="#d0d5de"; '
+            "fontname=Helvetica; fontsize=10;"
+        )
         for n in sorted(cols[ci], key=lambda n: n.label):
             attrs = [f'label="{_wrap(n.label)}"', f"tooltip={_q(n.label)}"]
             if n.id in status:
                 attrs.append(f'fillcolor="{STATUS_FILL.get(status[n.id], "#f4f6fa")}"')
             if n.id in hl:
-                attrs += ['penwidth=2.5', 'color="#0b3d91"', 'fillcolor="#dbe7ff"' if n.id not in status else ""]
+                attrs += ["penwidth=2.5", 'color="#0b3d91"', 'fillcolor="#dbe7ff"' if n.id not in status else ""]
             out.append(f"  {_q(n.id)} [{' '.join(a for a in attrs if a)}];")
         out.append("}")
     for ci in sorted(cols)[:-1]:  # invisible edges keep the columns in model order
@@ -95,7 +117,7 @@ def to_dot(nodes: Iterable[DrawNode], links: Iterable[DrawLink], highlight: Iter
         style = BASIS_STYLE.get(link.basis, "")
         width = 0.6 + 2.0 * max(0.0, min(1.0, link.weight))
         on_path = (link.source, link.target) in hl_links
-        extra = f'penwidth={3.5 if on_path else width:.1f}' + (' color="#0b3d91" style=solid' if on_path else "")
+        extra = f"penwidth={3.5 if on_path else width:.1f}" + (' color="#0b3d91" style=solid' if on_path else "")
         tip = f"{link.basis}, weight {link.weight:.2f}"
         out.append(f"{_q(link.source)} -> {_q(link.target)} [{style} {extra} tooltip={_q(tip)}];")
     out.append("}")

@@ -20,15 +20,32 @@ ONTOLOGY_PATH = Path(__file__).with_name("ontology.ttl")
 SHAPES_PATH = Path(__file__).with_name("shapes.ttl")
 
 PREFIXES = {
-    "ep": EP, "id": ID, "oa": OA, "cids": CIDS, "schema": SCHEMA, "skos": SKOS,
-    "dcterms": DCTERMS, "prov": PROV, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD,
+    "ep": EP,
+    "id": ID,
+    "oa": OA,
+    "cids": CIDS,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
 }
 
 # Classes whose instances are boxes of the logic model, in the model's left-to-right order.
 ELEMENT_CLASSES = ("Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact")
 NODE_CLASSES = ELEMENT_CLASSES + (
-    "Assumption", "Foundation", "CaseStudy", "Organisation", "Place", "Programme", "Evidence",
-    "Insight", "Passage",
+    "Assumption",
+    "Foundation",
+    "CaseStudy",
+    "Organisation",
+    "Place",
+    "Programme",
+    "Evidence",
+    "Insight",
+    "Passage",
 )
 
 
@@ -59,7 +76,7 @@ def local_name(uri: str) -> str:
     s = str(uri)
     for ns in (ID, EP):
         if s.startswith(str(ns)):
-            return s[len(str(ns)):]
+            return s[len(str(ns)) :]
     return s
 
 

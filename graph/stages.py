@@ -31,14 +31,16 @@ def _concepts(cls, prefix: str) -> tuple[Concept, ...]:
     out = []
     for s in g.subjects(RDF.type, cls):
         order = g.value(s, EP.order)
-        out.append(Concept(
-            key=str(s).split("#")[1].removeprefix(prefix),
-            uri=str(s),
-            label=str(g.value(s, SKOS.prefLabel)),
-            alt_labels=tuple(sorted(str(o) for o in g.objects(s, SKOS.altLabel))),
-            order=float(order) if order is not None else 0.0,
-            notation=str(g.value(s, SKOS.notation) or ""),
-        ))
+        out.append(
+            Concept(
+                key=str(s).split("#")[1].removeprefix(prefix),
+                uri=str(s),
+                label=str(g.value(s, SKOS.prefLabel)),
+                alt_labels=tuple(sorted(str(o) for o in g.objects(s, SKOS.altLabel))),
+                order=float(order) if order is not None else 0.0,
+                notation=str(g.value(s, SKOS.notation) or ""),
+            )
+        )
     return tuple(sorted(out, key=lambda c: (c.order, c.key)))
 
 
@@ -68,8 +70,13 @@ def stage(key: str) -> Concept:
 
 # The class an element of a stage gets; the vision stage holds two classes, named by its subheadings.
 STAGE_CLASS = {
-    "vision": "Vision", "condition": "Condition", "input": "Input", "process": "Process",
-    "activity": "Activity", "outcome": "Outcome", "impact": "Impact",
+    "vision": "Vision",
+    "condition": "Condition",
+    "input": "Input",
+    "process": "Process",
+    "activity": "Activity",
+    "outcome": "Outcome",
+    "impact": "Impact",
 }
 CLASS_STAGE = {**{v: k for k, v in STAGE_CLASS.items()}, "Purpose": "vision"}
 

@@ -38,8 +38,9 @@ def open_graph(build: Path | str | None = None, store: str = "memory") -> Graph:
     try:
         g.parse(ttl, format="turtle")
     except Exception as e:  # noqa: BLE001 - any parse failure means a corrupt build
-        raise MissingBuild(f"{ttl} is unreadable ({e.__class__.__name__}); rebuild with "
-                           f"`python -m ingest --force --out {build}`") from e
+        raise MissingBuild(
+            f"{ttl} is unreadable ({e.__class__.__name__}); rebuild with `python -m ingest --force --out {build}`"
+        ) from e
     return g
 
 
@@ -98,8 +99,10 @@ class KnowledgeGraph:
 
     def _load(self) -> None:
         g = self.g
-        docs = {s: (str(g.value(s, DCTERMS.title) or ""), str(g.value(s, DCTERMS.identifier) or ""))
-                for s in g.subjects(RDF.type, EP.Document)}
+        docs = {
+            s: (str(g.value(s, DCTERMS.title) or ""), str(g.value(s, DCTERMS.identifier) or ""))
+            for s in g.subjects(RDF.type, EP.Document)
+        }
         orders = {o: float(g.value(o, EP.order)) for o in g.subjects(EP.order, None)}
         stage_labels = {s: str(g.value(s, SKOS.prefLabel) or "") for s in g.subjects(RDF.type, EP.Stage)}
         from graph.ns import ontology
@@ -115,19 +118,28 @@ class KnowledgeGraph:
                 horizon, scope = g.value(u, EP.horizon), g.value(u, EP.impactScope)
                 order = orders.get(horizon) or orders.get(scope) or orders.get(stage, -1.0)
                 kind_uri = g.value(u, EP.foundationKind)
-                kind = str(g.value(kind_uri, SKOS.prefLabel) or onto.value(kind_uri, SKOS.prefLabel) or "") \
-                    if kind_uri else str(g.value(u, EP.insightKind) or "")
+                kind = (
+                    str(g.value(kind_uri, SKOS.prefLabel) or onto.value(kind_uri, SKOS.prefLabel) or "")
+                    if kind_uri
+                    else str(g.value(u, EP.insightKind) or "")
+                )
                 sources = []
                 for sp in g.objects(u, EP.hasSource):
                     sources.append(self._source(sp, docs))
                 sources.sort(key=lambda s: (s.role != "full", s.role == "mention", s.path, s.start))
                 nid = local_name(u)
                 self.nodes[nid] = NodeRecord(
-                    id=nid, type=cls, label=str(g.value(u, SKOS.prefLabel) or nid),
-                    text=str(g.value(u, EP.text) or ""), stage=_key(stage),
-                    stage_label=stage_labels.get(stage, ""), order=order,
-                    horizon=_key(horizon), scope=_key(scope),
-                    notation=str(g.value(u, SKOS.notation) or ""), kind=kind,
+                    id=nid,
+                    type=cls,
+                    label=str(g.value(u, SKOS.prefLabel) or nid),
+                    text=str(g.value(u, EP.text) or ""),
+                    stage=_key(stage),
+                    stage_label=stage_labels.get(stage, ""),
+                    order=order,
+                    horizon=_key(horizon),
+                    scope=_key(scope),
+                    notation=str(g.value(u, SKOS.notation) or ""),
+                    kind=kind,
                     figure=str(g.value(u, EP.figure) or ""),
                     alt_labels=tuple(sorted(str(a) for a in g.objects(u, SKOS.altLabel))),
                     sources=tuple(sources),
@@ -145,9 +157,16 @@ class KnowledgeGraph:
             else:
                 quote = str(g.value(sel, OA.exact) or "")
         section = g.value(sp, EP.section)
-        return Source(doc_id=str(doc).rsplit("/", 1)[-1], document=title, path=path,
-                      section=str(g.value(section, RDFS.label) or "") if section else "",
-                      start=start, end=end, quote=quote, role=str(g.value(sp, EP.role) or "full"))
+        return Source(
+            doc_id=str(doc).rsplit("/", 1)[-1],
+            document=title,
+            path=path,
+            section=str(g.value(section, RDFS.label) or "") if section else "",
+            start=start,
+            end=end,
+            quote=quote,
+            role=str(g.value(sp, EP.role) or "full"),
+        )
 
     def uri(self, node_id: str) -> URIRef:
         return ID[node_id]

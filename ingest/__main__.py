@@ -35,8 +35,10 @@ def _progress_bar(enabled: bool):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ingest", description=(
-        "Build the Empowering Places knowledge graph (RDF) from corpus documents (.md .txt .html .pdf)."))
+    ap = argparse.ArgumentParser(
+        prog="python -m ingest",
+        description=("Build the Empowering Places knowledge graph (RDF) from corpus documents (.md .txt .html .pdf)."),
+    )
     ap.add_argument("paths", nargs="*", type=Path, help=f"files or folders (default: {DEFAULT_CORPUS.name}/)")
     ap.add_argument("--out", type=Path, default=DEFAULT_BUILD, help="build directory (default: build/)")
     ap.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
@@ -46,8 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     try:
-        result = build(args.paths or None, args.out, force=args.force,
-                       progress=_progress_bar(not args.quiet and not args.json and sys.stderr.isatty()))
+        result = build(
+            args.paths or None,
+            args.out,
+            force=args.force,
+            progress=_progress_bar(not args.quiet and not args.json and sys.stderr.isatty()),
+        )
     except BuildError as e:
         print(f"ingest failed: {e}\nThe previous build (if any) is unchanged.", file=sys.stderr)
         return 1
@@ -58,24 +64,38 @@ def main(argv: list[str] | None = None) -> int:
 
         report = check(result.out)
     if args.json:
-        print(json.dumps({"status": result.status, "out": str(result.out), **m,
-                          **({"check": {"conforms": report.conforms, "problems": report.problems}}
-                             if report else {})}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "status": result.status,
+                    "out": str(result.out),
+                    **m,
+                    **({"check": {"conforms": report.conforms, "problems": report.problems}} if report else {}),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         if result.status == "up-to-date":
             print(f"{result.out}: up to date (corpus and code unchanged since {m.get('built_at')}); nothing to do")
         else:
             n = sum(m["nodes"].get(c, 0) for c in m["nodes"] if c not in ("SourceSpan", "Section", "Document"))
-            print(f"built {result.out}: {len(m['documents'])} documents, {n} nodes, {m['triples']} triples "
-                  f"in {m['timings']['total_s']:.2f}s")
+            print(
+                f"built {result.out}: {len(m['documents'])} documents, {n} nodes, {m['triples']} triples "
+                f"in {m['timings']['total_s']:.2f}s"
+            )
             for cls, k in m["nodes"].items():
                 print(f"  {cls:14} {k}")
         for path, msgs in m.get("warnings", {}).items():
             for msg in msgs:
                 print(f"warning: {path}: {msg}", file=sys.stderr)
         if report is not None:
-            print("check: OK (SHACL shapes hold, every quote matches its offsets)" if report.conforms
-                  else "check: FAILED\n  " + "\n  ".join(report.problems[:50]))
+            print(
+                "check: OK (SHACL shapes hold, every quote matches its offsets)"
+                if report.conforms
+                else "check: FAILED\n  " + "\n  ".join(report.problems[:50])
+            )
     if report is not None and not report.conforms:
         return 4
     return 0

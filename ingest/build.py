@@ -115,8 +115,7 @@ def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
             warnings.setdefault(display, []).append(e.reason)
             continue
         if doc.content_hash in seen_hash:
-            warnings.setdefault(display, []).append(
-                f"is an exact duplicate of {seen_hash[doc.content_hash]}; skipped")
+            warnings.setdefault(display, []).append(f"is an exact duplicate of {seen_hash[doc.content_hash]}; skipped")
             continue
         if doc.doc_id in seen_id:
             warnings.setdefault(display, []).append(f"has the same name as another document ('{doc.doc_id}'); skipped")
@@ -127,8 +126,12 @@ def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
     return docs, warnings
 
 
-def make_graph(docs: list[Doc], links_path: Path | None, progress: Progress | None = None,
-               warnings: dict[str, list[str]] | None = None) -> tuple[Graph, dict]:
+def make_graph(
+    docs: list[Doc],
+    links_path: Path | None,
+    progress: Progress | None = None,
+    warnings: dict[str, list[str]] | None = None,
+) -> tuple[Graph, dict]:
     """The whole graph from readable documents (pure apart from reading links.yaml)."""
     warnings = warnings if warnings is not None else {}
     timings: dict[str, float] = {}
@@ -177,13 +180,21 @@ def make_graph(docs: list[Doc], links_path: Path | None, progress: Progress | No
 
 def counts(g: Graph) -> dict[str, dict[str, int]]:
     nodes = Counter(str(o).split("#")[-1] for s, o in g.subject_objects(RDF.type) if str(o).startswith(str(EP)))
-    edges = Counter(str(p).split("#")[-1] for s, p, o in g
-                    if str(p).startswith(str(EP)) and str(o).startswith(str(ID)) and not str(o).startswith(str(ID) + "doc/"))
+    edges = Counter(
+        str(p).split("#")[-1]
+        for s, p, o in g
+        if str(p).startswith(str(EP)) and str(o).startswith(str(ID)) and not str(o).startswith(str(ID) + "doc/")
+    )
     return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
 
 
-def build(paths: list[Path] | None = None, out: Path = DEFAULT_BUILD, force: bool = False,
-          progress: Progress | None = None, links_path: Path | None = None) -> BuildResult:
+def build(
+    paths: list[Path] | None = None,
+    out: Path = DEFAULT_BUILD,
+    force: bool = False,
+    progress: Progress | None = None,
+    links_path: Path | None = None,
+) -> BuildResult:
     paths = paths or [DEFAULT_CORPUS]
     out = Path(out)
     if links_path is None:
@@ -198,22 +209,36 @@ def build(paths: list[Path] | None = None, out: Path = DEFAULT_BUILD, force: boo
         if not force and old.get("fingerprint") == fp and (out / "graph.ttl").exists():
             return BuildResult(out, "up-to-date", old)
         if not docs:
-            raise BuildError("no document could be read: " + "; ".join(
-                f"{k}: {', '.join(v)}" for k, v in warnings.items()) if warnings else "the corpus is empty")
+            raise BuildError(
+                "no document could be read: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in warnings.items())
+                if warnings
+                else "the corpus is empty"
+            )
         g, info = make_graph(docs, links_path, progress, warnings)
         manifest = {
             "fingerprint": fp,
             "code_version": code_version(),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "documents": {d.path: {"doc_id": d.doc_id, "sha256": d.content_hash, "format": d.fmt,
-                                   "title": d.title, "kind": d.kind, "chars": len(d.text)} for d in docs},
+            "documents": {
+                d.path: {
+                    "doc_id": d.doc_id,
+                    "sha256": d.content_hash,
+                    "format": d.fmt,
+                    "title": d.title,
+                    "kind": d.kind,
+                    "chars": len(d.text),
+                }
+                for d in docs
+            },
             "links_file": str(links_path) if links_path else None,
             "triples": len(g),
             **counts(g),
             "links": info["links"],
             "warnings": warnings,
-            "timings": {**{k: round(v, 3) for k, v in info["timings"].items()},
-                        "total_s": round(time.perf_counter() - t_start, 3)},
+            "timings": {
+                **{k: round(v, 3) for k, v in info["timings"].items()},
+                "total_s": round(time.perf_counter() - t_start, 3),
+            },
         }
         _write_atomically(out, g, docs, manifest)
         return BuildResult(out, "built", manifest)

@@ -14,43 +14,96 @@ from ingest.model import Extraction, Item, Span
 from ingest.structure import collapse, sentences
 
 ORG_SUFFIXES = {
-    "trust", "ltd", "limited", "association", "foundation", "finance", "centre", "center", "council",
-    "society", "network", "uk", "partnership", "company", "cic", "group", "institute", "alliance",
-    "bank", "fund", "agency", "university", "college", "charity", "co-operative",
-    "cooperative", "consortium", "federation", "collective",
+    "trust",
+    "ltd",
+    "limited",
+    "association",
+    "foundation",
+    "finance",
+    "centre",
+    "center",
+    "council",
+    "society",
+    "network",
+    "uk",
+    "partnership",
+    "company",
+    "cic",
+    "group",
+    "institute",
+    "alliance",
+    "bank",
+    "fund",
+    "agency",
+    "university",
+    "college",
+    "charity",
+    "co-operative",
+    "cooperative",
+    "consortium",
+    "federation",
+    "collective",
 }
 PLACE_SUFFIXES = {"hall", "park", "gardens", "garden", "square", "estate", "market"}
 NOT_PLACES = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 }
 _SENTENCE_STARTERS = {"the", "a", "an", "this", "these", "it", "in", "our", "we", "they", "there"}
 _CONNECT = r"(?:of|for|to|and|the|de|&)"
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
 _CAPRUN = re.compile(rf"{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*")
-_ACRONYM_DEF = re.compile(rf"(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD})+)\s+\((?P<acr>[A-Z][A-Za-z]{{1,9}})\)")
+_ACRONYM_DEF = re.compile(
+    rf"(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD})+)\s+\((?P<acr>[A-Z][A-Za-z]{{1,9}})\)"
+)
 _ORG_CUE = re.compile(
     rf"\b(?:funded by|delivered by|partnered with|in partnership with|report by|research by|published by|"
-    rf"supported by|led by|run by)\s+(?:the\s+)?(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)")
+    rf"supported by|led by|run by)\s+(?:the\s+)?(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)"
+)
 _ORG_SUBJECT = re.compile(
     rf"(?:^|[.!?]\s+)(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)\s+"
-    r"(?:partnered with|conducted|has created|commissioned|published|funded)\b")
+    r"(?:partnered with|conducted|has created|commissioned|published|funded)\b"
+)
 _ATTRIBUTION = re.compile(r"[”\"]\s*\((?P<name>[^()]{2,60})\)\s*$")
 _PLACE_LIST = re.compile(
     r"\b(?:hubs|places|areas|towns|cities|boroughs|regions|localities|neighbourhoods)\s+(?:in\s+|[–—:-]\s*)"
-    rf"(?P<list>{_CAPWORD}(?:(?:[,.;]\s*|\s+and\s+|,\s+and\s+){_CAPWORD}){{1,20}})")
+    rf"(?P<list>{_CAPWORD}(?:(?:[,.;]\s*|\s+and\s+|,\s+and\s+){_CAPWORD}){{1,20}})"
+)
 _IN_PLACE = re.compile(rf"(?<![A-Za-z])(?:in|across|from|of) (?P<name>{_CAPWORD}(?: {_CAPWORD})?)(?! {_CAPWORD})(?!\w)")
 _PROGRAMME = [
-    re.compile(rf"\bthe (?P<name>{_CAPWORD}(?: {_CAPWORD})*) (?:programme|program|initiative)\b"
-               rf"(?: and (?P<name2>{_CAPWORD}))?"),
-    re.compile(rf"(?:^|[.!?]\s+)(?P<name>{_CAPWORD}(?: {_CAPWORD})*) (?:was|is) an? (?:\w+ )?(?:programme|program|initiative)\b"),
+    re.compile(
+        rf"\bthe (?P<name>{_CAPWORD}(?: {_CAPWORD})*) (?:programme|program|initiative)\b"
+        rf"(?: and (?P<name2>{_CAPWORD}))?"
+    ),
+    re.compile(
+        rf"(?:^|[.!?]\s+)(?P<name>{_CAPWORD}(?: {_CAPWORD})*) (?:was|is) an? (?:\w+ )?"
+        r"(?:programme|program|initiative)\b"
+    ),
 ]
 _MONEY = r"£\s?\d[\d,]*(?:\.\d+)?\s?(?:[mbk]n?\b|million|billion|bn)?"
 _FIGURE = re.compile(
     rf"{_MONEY}(?:[^.;]{{0,60}}?(?:for every|per|to every|of)\s+{_MONEY})?"
     rf"|\b\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)"
     rf"|\b\d[\d,]*\s+(?:new\s+)?(?:jobs|people|volunteers|businesses|enterprises|members|homes|tenants|"
-    rf"residents|organisations|apprenticeships|placements)\b(?:\s+and\s+{_MONEY}(?:\s+GVA)?)?")
+    rf"residents|organisations|apprenticeships|placements)\b(?:\s+and\s+{_MONEY}(?:\s+GVA)?)?"
+)
 
 
 def _clean_name(name: str) -> str:
@@ -62,7 +115,7 @@ def _split_possessive(run: str) -> list[tuple[int, str]]:
     """'Halifax Opportunities Trust’s Jubilee Children’s Centre' -> both names with their offsets."""
     out, pos = [], 0
     for m in re.finditer(r"[’']s\s+(?=[A-Z])", run):
-        before = run[pos:m.start()]
+        before = run[pos : m.start()]
         if before.split() and before.split()[-1].lower() in ORG_SUFFIXES:  # "X Trust’s Y Centre"
             out.append((pos, before))
             pos = m.end()
@@ -78,8 +131,17 @@ class _Found:
         self.items: dict[tuple[str, str], Item] = {}
         self.aliases: dict[str, str] = {}  # acronym -> full name key
 
-    def add(self, cls: str, name: str, start: int, end: int, section: tuple[str, int],
-            context: Item | None, pred: str | None, alias: str = "") -> Item:
+    def add(
+        self,
+        cls: str,
+        name: str,
+        start: int,
+        end: int,
+        section: tuple[str, int],
+        context: Item | None,
+        pred: str | None,
+        alias: str = "",
+    ) -> Item:
         name = _clean_name(name)
         key = (cls, self.aliases.get(name.lower(), name.lower()))
         item = self.items.get(key)
@@ -107,7 +169,7 @@ def find_entities(ex: Extraction) -> list[Item]:
             continue
         sp = item.spans[0]
         section = (sp.section, sp.section_start)
-        region = text[sp.start:sp.end]
+        region = text[sp.start : sp.end]
         base = sp.start
         orgs = _organisations(found, region, base, section, item)
         places = _places(found, region, base, section, item, {o.label.lower() for o in orgs})
@@ -131,16 +193,32 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
         name = m["name"]
         cut = re.search(rf"\b(?:by|with|and|the)\s+(?:the\s+)?(?={_CAPWORD})", name)
         offset = cut.end() if cut and cut.end() < len(name) else 0
-        orgs.append(found.add("Organisation", name[offset:], base + m.start("name") + offset,
-                              base + m.end("name"), section, item, "mentions", alias=m["acr"]))
+        orgs.append(
+            found.add(
+                "Organisation",
+                name[offset:],
+                base + m.start("name") + offset,
+                base + m.end("name"),
+                section,
+                item,
+                "mentions",
+                alias=m["acr"],
+            )
+        )
     for pat in (_ORG_CUE, _ORG_SUBJECT):
         for m in pat.finditer(region):
-            orgs.append(found.add("Organisation", m["name"], base + m.start("name"), base + m.end("name"),
-                                  section, item, "mentions"))
+            orgs.append(
+                found.add(
+                    "Organisation", m["name"], base + m.start("name"), base + m.end("name"), section, item, "mentions"
+                )
+            )
     m = _ATTRIBUTION.search(region)
     if m:
-        orgs.append(found.add("Organisation", m["name"], base + m.start("name"), base + m.end("name"),
-                              section, item, "attributedTo"))
+        orgs.append(
+            found.add(
+                "Organisation", m["name"], base + m.start("name"), base + m.end("name"), section, item, "attributedTo"
+            )
+        )
     for m in _CAPRUN.finditer(region):
         for off, part in _split_possessive(m.group(0)):
             words = part.split()
@@ -171,19 +249,25 @@ def _places(found: _Found, region: str, base: int, section, item: Item, org_name
     for m in _IN_PLACE.finditer(region):
         name = _clean_name(m["name"])
         low = name.lower()
-        if low in NOT_PLACES or low in ("the", "a", "an") or low in org_names or low.split()[-1] in ORG_SUFFIXES or len(name) < 3:
+        if (
+            low in NOT_PLACES
+            or low in ("the", "a", "an")
+            or low in org_names
+            or low.split()[-1] in ORG_SUFFIXES
+            or len(name) < 3
+        ):
             continue
-        before = region[:m.start()].split()
-        inside_name = before and before[-1].strip("'‘’\"“(")[:1].isupper() and before[-1].lower().strip(",") not in ORG_SUFFIXES
-        if region[m.end():m.end() + 1].isalpha() or inside_name:
+        before = region[: m.start()].split()
+        inside_name = (
+            before and before[-1].strip("'‘’\"“(")[:1].isupper() and before[-1].lower().strip(",") not in ORG_SUFFIXES
+        )
+        if region[m.end() : m.end() + 1].isalpha() or inside_name:
             continue  # "Innovation in Business": the 'in' is inside a name
-        places.append(found.add("Place", name, base + m.start("name"), base + m.end("name"), section, item,
-                                "mentions"))
+        places.append(found.add("Place", name, base + m.start("name"), base + m.end("name"), section, item, "mentions"))
     for m in _CAPRUN.finditer(region):
         words = m.group(0).split()
         if len(words) >= 2 and words[-1].lower() in PLACE_SUFFIXES:
-            places.append(found.add("Place", m.group(0), base + m.start(), base + m.end(), section, item,
-                                    "mentions"))
+            places.append(found.add("Place", m.group(0), base + m.start(), base + m.end(), section, item, "mentions"))
     return list({id(p): p for p in places}.values())
 
 
@@ -194,9 +278,10 @@ def _evidence(ex: Extraction, item: Item, text: str, sp: Span, section) -> list[
         figs = list(_FIGURE.finditer(sentence))
         if not figs:
             continue
-        figure = collapse(sentence[figs[0].start():figs[-1].end()])
-        ev = Item("Evidence", figure, collapse(sentence), [Span(ex.doc.doc_id, s, e, section[0], section[1])],
-                  figure=figure)
+        figure = collapse(sentence[figs[0].start() : figs[-1].end()])
+        ev = Item(
+            "Evidence", figure, collapse(sentence), [Span(ex.doc.doc_id, s, e, section[0], section[1])], figure=figure
+        )
         item.relations.append(("hasEvidence", ev))
         out.append(ev)
     return out
@@ -206,13 +291,17 @@ def _case_study(ex: Extraction, item: Item, orgs: list[Item], places: list[Item]
     """The worked example inside a list item (the text after the item's own name)."""
     sp = item.spans[0]
     name_end = sp.start
-    m = re.match(r"^\s*(?:\d+[.)]\s+)?[^.–—]{3,90}?(?:\.\s+|\s+[–—-]\s+)", ex.doc.text[sp.start:sp.end])
+    m = re.match(r"^\s*(?:\d+[.)]\s+)?[^.–—]{3,90}?(?:\.\s+|\s+[–—-]\s+)", ex.doc.text[sp.start : sp.end])
     if m:
         name_end = sp.start + m.end()
     named = orgs or places
     label = " · ".join(o.label for o in named[:2]) if named else f"{item.label} (example)"
-    cs = Item("CaseStudy", label, collapse(ex.doc.text[name_end:sp.end]),
-              [Span(ex.doc.doc_id, name_end, sp.end, sp.section, sp.section_start)])
+    cs = Item(
+        "CaseStudy",
+        label,
+        collapse(ex.doc.text[name_end : sp.end]),
+        [Span(ex.doc.doc_id, name_end, sp.end, sp.section, sp.section_start)],
+    )
     cs.relations.append(("illustrates", item))
     cs.relations.extend(("involves", o) for o in orgs)
     cs.relations.extend(("locatedIn", p) for p in places)

@@ -25,8 +25,12 @@ _LIST_ANNOUNCE = re.compile(
     r"principles|steps|features|actions|priorities|themes|findings|ways|tips|ideas|questions))\b",
     re.I,
 )
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    )
+}
 _DISCOURSE = re.compile(r"^(?:as a result|in turn|consequently|therefore|this means that|over time)\s*,?\s*", re.I)
 
 
@@ -80,7 +84,8 @@ def extract(doc: Doc) -> Extraction:
         nonlocal announced, list_items
         if announced and list_items and announced[1] and len(list_items) != announced[1]:
             ex.warnings.append(
-                f"{doc.path}: the text announces {announced[1]} {announced[0]} but lists {len(list_items)}")
+                f"{doc.path}: the text announces {announced[1]} {announced[0]} but lists {len(list_items)}"
+            )
         announced, list_items = None, []
 
     def close_element() -> None:
@@ -102,8 +107,7 @@ def extract(doc: Doc) -> Extraction:
         if b.kind == "meta":
             continue
 
-        if b.kind == "heading" or (b.kind == "short" and st.match(b.text, st.stages())
-                                   and not _is_class_heading(b, s)):
+        if b.kind == "heading" or (b.kind == "short" and st.match(b.text, st.stages()) and not _is_class_heading(b, s)):
             close_element()
             close_list()
             s.table.clear()
@@ -127,8 +131,9 @@ def extract(doc: Doc) -> Extraction:
             close_list()
             s.mode, s.mode_arg = b.marker, b.marker_arg
             if not s.stage:
-                ex.warnings.append(f"{doc.path}: '{b.text}' at offset {b.start} is outside any stage; "
-                                   "its lines are kept as passages")
+                ex.warnings.append(
+                    f"{doc.path}: '{b.text}' at offset {b.start} is outside any stage; its lines are kept as passages"
+                )
                 s.mode = ""
             continue
 
@@ -141,8 +146,18 @@ def extract(doc: Doc) -> Extraction:
         if s.mode == "list":
             if word_count(b.text) >= MIN_LINE_WORDS and b.kind in ("para", "item", "short"):
                 cls = st.STAGE_CLASS[s.stage]
-                ex.items.append(Item(cls, short_label(b.text), b.text, [span(b)], stage=s.stage,
-                                     horizon=s.horizon, scope=s.scope, notation=s.notation))
+                ex.items.append(
+                    Item(
+                        cls,
+                        short_label(b.text),
+                        b.text,
+                        [span(b)],
+                        stage=s.stage,
+                        horizon=s.horizon,
+                        scope=s.scope,
+                        notation=s.notation,
+                    )
+                )
                 continue
             s.mode = ""
 
@@ -159,7 +174,7 @@ def extract(doc: Doc) -> Extraction:
             if el.spans:
                 first = el.spans[0]
                 el.spans[0] = Span(doc.doc_id, first.start, b.end, first.section, first.section_start)
-                el.text = collapse(doc.text[first.start:b.end])
+                el.text = collapse(doc.text[first.start : b.end])
             else:
                 el.spans.append(span(b))
                 el.text = b.text
@@ -172,18 +187,30 @@ def extract(doc: Doc) -> Extraction:
         if m and (b.raw.rstrip().endswith(":") or b.extra.get("colon") or (nxt and nxt.kind == "item")):
             close_list()
             count = m["count"].lower()
-            announced = (collapse(m["kind"]).lower(), _NUMBER_WORDS.get(count) or int(count) if
-                         count.isdigit() or count in _NUMBER_WORDS else 0)
+            announced = (
+                collapse(m["kind"]).lower(),
+                _NUMBER_WORDS.get(count) or int(count) if count.isdigit() or count in _NUMBER_WORDS else 0,
+            )
             s.mode = "insights"
             if b.kind == "para":
                 ex.items.append(_passage(b, span(b)))
             continue
-        if (s.mode == "insights" and b.kind == "item" and announced
-                and (not list_items or bool(b.number) == bool(list_items[0].extra_numbered))):
+        if (
+            s.mode == "insights"
+            and b.kind == "item"
+            and announced
+            and (not list_items or bool(b.number) == bool(list_items[0].extra_numbered))
+        ):
             name, desc = split_name(b.text)
-            item = Item("Insight", name or short_label(b.text), b.text, [span(b)],
-                        insight_kind=announced[0], notation=str(len(list_items) + 1),
-                        extra_numbered=bool(b.number))
+            item = Item(
+                "Insight",
+                name or short_label(b.text),
+                b.text,
+                [span(b)],
+                insight_kind=announced[0],
+                notation=str(len(list_items) + 1),
+                extra_numbered=bool(b.number),
+            )
             list_items.append(item)
             ex.items.append(item)
             continue
@@ -215,10 +242,14 @@ def _block_line(b: Block, s: _State, sp: Span) -> Item:
     m = _ATTRIBUTION.search(b.text)
     who = m["who"].strip() if m else ""
     text = b.text
-    label = short_label(text.strip("“”\"' "), 12) if not who else short_label(
-        _ATTRIBUTION.sub("", text).strip("“”\"' "), 12)
-    return Item("Foundation", label, text, [sp], stage=s.stage, foundation_kind=s.mode_arg.capitalize(),
-                attributed_to=who)
+    label = (
+        short_label(text.strip("“”\"' "), 12)
+        if not who
+        else short_label(_ATTRIBUTION.sub("", text).strip("“”\"' "), 12)
+    )
+    return Item(
+        "Foundation", label, text, [sp], stage=s.stage, foundation_kind=s.mode_arg.capitalize(), attributed_to=who
+    )
 
 
 def _passage(b: Block, sp: Span) -> Item:
@@ -226,6 +257,7 @@ def _passage(b: Block, sp: Span) -> Item:
 
 
 # ------------------------------------------------------------------ summary table cells
+
 
 def _table_cell(b: Block, s: _State, ex: Extraction) -> None:
     """A cell of a summary table: stage headings set context; the rest is short wording for merging."""
@@ -235,8 +267,12 @@ def _table_cell(b: Block, s: _State, ex: Extraction) -> None:
     horizon = st.match(text, st.horizons())
     scope = st.match(text, st.scopes())
     if stage and word_count(text) <= 4:
-        state.update(stage=stage.key, horizon="", scope="", cls=_class_for(collapse(re.sub(
-            r"^\d+[a-z]?\s*[.:]\s*", "", text)), stage.key))
+        state.update(
+            stage=stage.key,
+            horizon="",
+            scope="",
+            cls=_class_for(collapse(re.sub(r"^\d+[a-z]?\s*[.:]\s*", "", text)), stage.key),
+        )
         return
     if horizon and word_count(text) <= 4:
         state.update(stage="outcome", horizon=horizon.key, scope="", cls="Outcome")
@@ -250,13 +286,30 @@ def _table_cell(b: Block, s: _State, ex: Extraction) -> None:
     if b.tag == "ul":
         for seg_start, seg_end in _split_run_on_list(ex.doc.text, b.start, b.end):
             seg = collapse(ex.doc.text[seg_start:seg_end])
-            ex.summaries.append(Item(state["cls"], seg, seg, [Span(
-                ex.doc.doc_id, seg_start, seg_end, s.section[0], s.section[1], "summary")],
-                stage=state["stage"], horizon=state.get("horizon", ""), scope=state.get("scope", "")))
+            ex.summaries.append(
+                Item(
+                    state["cls"],
+                    seg,
+                    seg,
+                    [Span(ex.doc.doc_id, seg_start, seg_end, s.section[0], s.section[1], "summary")],
+                    stage=state["stage"],
+                    horizon=state.get("horizon", ""),
+                    scope=state.get("scope", ""),
+                )
+            )
         return
     name, desc = split_name(text)
-    ex.summaries.append(Item(state["cls"], name or text, text, [sp], stage=state["stage"],
-                             horizon=state.get("horizon", ""), scope=state.get("scope", "")))
+    ex.summaries.append(
+        Item(
+            state["cls"],
+            name or text,
+            text,
+            [sp],
+            stage=state["stage"],
+            horizon=state.get("horizon", ""),
+            scope=state.get("scope", ""),
+        )
+    )
 
 
 def _split_run_on_list(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -18,8 +18,52 @@ from ingest.structure import collapse
 
 SAME_TEXT = 0.7  # token overlap above which two lines are the same assumption, element or passage
 SUMMARY_MATCH = 0.5  # share of a summary's words found in an element for the summary to describe it
-_STOP = set("""a an and are as at be been by can for from has have in into is it its of on or that the
-their them there these they this those to was were which who will with within our we not""".split())
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "by",
+        "can",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "was",
+        "were",
+        "which",
+        "who",
+        "will",
+        "with",
+        "within",
+        "our",
+        "we",
+        "not",
+    ]  # noqa: SIM905
+)
 MODEL_CLASSES = {"Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact"}
 
 
@@ -186,10 +230,18 @@ def _node(group: list[Item]) -> Node:
             if s not in spans:
                 spans.append(s)
     return Node(
-        id="", cls=main.cls, label=label, text=main.text, spans=spans, stage=main.stage,
-        horizon=main.horizon, scope=main.scope,
+        id="",
+        cls=main.cls,
+        label=label,
+        text=main.text,
+        spans=spans,
+        stage=main.stage,
+        horizon=main.horizon,
+        scope=main.scope,
         notation=next((i.notation for i in group if i.notation), ""),
-        foundation_kind=main.foundation_kind, insight_kind=main.insight_kind, figure=main.figure,
+        foundation_kind=main.foundation_kind,
+        insight_kind=main.insight_kind,
+        figure=main.figure,
         alt_labels=alt,
     )
 

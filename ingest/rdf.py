@@ -12,8 +12,12 @@ from ingest.model import Doc, Span
 
 QUOTE_CONTEXT = 32  # characters of prefix/suffix kept in a TextQuoteSelector
 RELATION = {
-    "mentions": EP.mentions, "attributedTo": EP.attributedTo, "hasEvidence": EP.hasEvidence,
-    "illustrates": EP.illustrates, "involves": EP.involves, "locatedIn": EP.locatedIn,
+    "mentions": EP.mentions,
+    "attributedTo": EP.attributedTo,
+    "hasEvidence": EP.hasEvidence,
+    "illustrates": EP.illustrates,
+    "involves": EP.involves,
+    "locatedIn": EP.locatedIn,
 }
 
 
@@ -40,13 +44,12 @@ def add_document(g: Graph, doc: Doc, sections: list[tuple[int, int, str, int]], 
     g.add((d, PROV.wasGeneratedBy, run))
     for author in doc.meta.get("authors") or []:
         g.add((d, DCTERMS.creator, Literal(str(author))))
-    for key, prop in (("publisher", DCTERMS.publisher), ("source", DCTERMS.source),
-                      ("part_of", DCTERMS.isPartOf)):
+    for key, prop in (("publisher", DCTERMS.publisher), ("source", DCTERMS.source), ("part_of", DCTERMS.isPartOf)):
         if doc.meta.get(key):
             g.add((d, prop, Literal(str(doc.meta[key]))))
     if doc.meta.get("date"):
         g.add((d, DCTERMS.date, Literal(str(doc.meta["date"]), datatype=XSD.date)))
-    for start, end, heading, level in sections:
+    for start, _end, heading, level in sections:
         s = section_uri(doc.doc_id, start)
         g.add((s, RDF.type, EP.Section))
         g.add((s, RDFS.label, Literal(heading)))
@@ -71,9 +74,9 @@ def add_span(g: Graph, sp: Span, text: str) -> URIRef:
     g.add((pos, OA.end, Literal(sp.end)))
     g.add((u, OA.hasSelector, quote))
     g.add((quote, RDF.type, OA.TextQuoteSelector))
-    g.add((quote, OA.exact, Literal(text[sp.start:sp.end])))
-    g.add((quote, OA.prefix, Literal(text[max(0, sp.start - QUOTE_CONTEXT):sp.start])))
-    g.add((quote, OA.suffix, Literal(text[sp.end:sp.end + QUOTE_CONTEXT])))
+    g.add((quote, OA.exact, Literal(text[sp.start : sp.end])))
+    g.add((quote, OA.prefix, Literal(text[max(0, sp.start - QUOTE_CONTEXT) : sp.start])))
+    g.add((quote, OA.suffix, Literal(text[sp.end : sp.end + QUOTE_CONTEXT])))
     return u
 
 

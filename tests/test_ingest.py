@@ -38,8 +38,15 @@ def test_expected_model_counts(kg):
 
 def test_assumptions_per_stage_each_its_own_node_linked_to_its_stage(kg):
     per_stage = Counter(n.stage for n in by_type(kg, "Assumption"))
-    assert per_stage == {"vision": 3, "condition": 2, "input": 2, "process": 2, "activity": 2,
-                         "outcome": 2, "impact": 3}
+    assert per_stage == {
+        "vision": 3,
+        "condition": 2,
+        "input": 2,
+        "process": 2,
+        "activity": 2,
+        "outcome": 2,
+        "impact": 3,
+    }
     for el in kg.of_type("Condition", "Input", "Process", "Activity", "Outcome", "Impact", "Vision", "Purpose"):
         under = [nid for d, nid in kg.neighbours(el.id).get("underpinnedBy", []) if d == "out"]
         assert under, f"{el.id} rests on no assumption"
@@ -48,12 +55,27 @@ def test_assumptions_per_stage_each_its_own_node_linked_to_its_stage(kg):
 
 def test_foundation_lines_by_kind(kg):
     kinds = Counter(n.kind for n in by_type(kg, "Foundation"))
-    assert kinds == {"Partner visions": 4, "External conditions": 3, "Local conditions": 3,
-                     "System support": 3, "Delivery support": 2, "Outcome catalysts": 3, "Impact catalysts": 1}
-    partner = {kg.nodes[o].label for f in by_type(kg, "Foundation") if f.kind == "Partner visions"
-               for d, o in kg.neighbours(f.id).get("attributedTo", [])}
-    assert partner == {"Power to Change", "New Economics Foundation", "Co-operatives UK",
-                       "Centre for Local Economic Strategies"}
+    assert kinds == {
+        "Partner visions": 4,
+        "External conditions": 3,
+        "Local conditions": 3,
+        "System support": 3,
+        "Delivery support": 2,
+        "Outcome catalysts": 3,
+        "Impact catalysts": 1,
+    }
+    partner = {
+        kg.nodes[o].label
+        for f in by_type(kg, "Foundation")
+        if f.kind == "Partner visions"
+        for d, o in kg.neighbours(f.id).get("attributedTo", [])
+    }
+    assert partner == {
+        "Power to Change",
+        "New Economics Foundation",
+        "Co-operatives UK",
+        "Centre for Local Economic Strategies",
+    }
 
 
 def test_one_node_per_real_thing_with_every_source(kg):
@@ -87,7 +109,9 @@ def test_case_studies_with_organisations_places_and_figures(kg):
     assert any("£2.43" in f and "£1" in f for f in figures)
     royds = kg.neighbours(case_of("Royds Community Association").id)
     assert {kg.nodes[o].label for d, o in royds["locatedIn"]} == {"Bradford"}
-    assert {kg.nodes[o].label for d, o in kg.neighbours(case_of("Boost Neighbourhood Finance").id)["locatedIn"]} == {"Bristol"}
+    assert {kg.nodes[o].label for d, o in kg.neighbours(case_of("Boost Neighbourhood Finance").id)["locatedIn"]} == {
+        "Bristol"
+    }
     evidence = {n.figure for n in by_type(kg, "Evidence")}
     assert "1400 jobs and £120m GVA" in evidence
 
@@ -102,8 +126,12 @@ def test_council_insights_challenges_places_programmes(kg):
     programmes = {n.label for n in by_type(kg, "Programme")}
     assert {"LEGI", "Bizfizz", "Empowering Places"} <= programmes
     orgs = {n.label for n in by_type(kg, "Organisation")}
-    assert {"Power to Change", "Co-operatives UK", "Centre for Local Economic Strategies",
-            "New Economics Foundation"} <= orgs
+    assert {
+        "Power to Change",
+        "Co-operatives UK",
+        "Centre for Local Economic Strategies",
+        "New Economics Foundation",
+    } <= orgs
 
 
 def test_every_node_quote_is_exactly_at_its_offsets(kg, build_dir):
@@ -111,11 +139,12 @@ def test_every_node_quote_is_exactly_at_its_offsets(kg, build_dir):
         assert n.sources, n.id
         for s in n.sources:
             text = (build_dir / "texts" / f"{s.doc_id}.txt").read_text(encoding="utf-8")
-            assert text[s.start:s.end] == s.quote, (n.id, s)
+            assert text[s.start : s.end] == s.quote, (n.id, s)
             assert s.quote.strip()
     # and the texts are the corpus files themselves for plain-text documents
-    assert (build_dir / "texts" / "002-5e2544817f0558dc.txt").read_text(encoding="utf-8") == \
-        (ROOT / "corpus" / "002_5e2544817f0558dc.txt").read_text(encoding="utf-8")
+    assert (build_dir / "texts" / "002-5e2544817f0558dc.txt").read_text(encoding="utf-8") == (
+        ROOT / "corpus" / "002_5e2544817f0558dc.txt"
+    ).read_text(encoding="utf-8")
 
 
 def test_shacl_shapes_hold(build_dir):
@@ -150,8 +179,12 @@ def test_unchanged_corpus_does_nothing_and_changed_sentence_changes_graph(corpus
     assert first.status == "built"
     assert build([corpus_copy], out=out).status == "up-to-date"
     f = corpus_copy / "002_5e2544817f0558dc.txt"
-    f.write_text(f.read_text(encoding="utf-8").replace(
-        "Upskilling community facing support staff", "Training community facing support staff"), encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace(
+            "Upskilling community facing support staff", "Training community facing support staff"
+        ),
+        encoding="utf-8",
+    )
     again = build([corpus_copy], out=out)
     assert again.status == "built"
     g = Graph().parse(out / "graph.ttl")
@@ -162,11 +195,14 @@ def test_unchanged_corpus_does_nothing_and_changed_sentence_changes_graph(corpus
 def _minimal_pdf(text: str) -> bytes:
     """A one-page PDF with real text, written by hand so the test needs no PDF library."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out = b"%PDF-1.4\n"
     offsets = []
     for i, body in enumerate(objs, 1):
@@ -183,12 +219,15 @@ def test_every_format_ingests_and_bad_input_is_named_without_losing_the_rest(cor
     (corpus_copy / "notes.md").write_text(
         "---\ntitle: Our referral pilot\nkind: case-study\n---\n# Referral pilot in Wigan\n\n"
         "The Wigan hub trained twelve community connectors. As a result, 40 businesses were referred "
-        "to specialist support.\n", encoding="utf-8")
+        "to specialist support.\n",
+        encoding="utf-8",
+    )
     (corpus_copy / "page.html").write_text(
         "<html><head><script>alert('x')</script><style>p{}</style></head><body><h1>Peer support</h1>"
         "<p>Action learning sets helped founders in Grimsby support each other's aspirations.</p>"
         "<p><script>document.cookie</script>&lt;b&gt;not bold&lt;/b&gt; stays text.</p></body></html>",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (corpus_copy / "report.pdf").write_bytes(_minimal_pdf("Community anchors in Plymouth created jobs."))
     (corpus_copy / "empty.txt").write_text("   \n", encoding="utf-8")
     (corpus_copy / "binary.txt").write_bytes(b"\x00\x01\x02binary")

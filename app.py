@@ -1,0 +1,74 @@
+"""Empowering Places: ask the logic model, trace pathways, follow assumptions, find case studies.
+
+Run with `make run`. Every page calls the same library functions as the CLIs (search/, graph/,
+ingest/); this file only routes between pages and keeps the view in the URL.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.store import MissingBuild
+from ui import ask, assumptions, cases, data, node, pathways
+from ui.common import Timer, build_dir, param, set_params
+
+PAGES = {
+    "ask": (
+        "💬 Ask",
+        ask.render,
+        "Ask in your own words: the best-matching part of the model, what it builds on, "
+        "what it leads to, the assumptions under it and the case studies that show it.",
+    ),
+    "pathways": (
+        "🧭 Pathways",
+        pathways.render,
+        "How inputs become impacts: paths through the logic model, with the evidence behind every link.",
+    ),
+    "assumptions": (
+        "❓ Assumptions",
+        assumptions.render,
+        "What must hold for a step to work, and what breaks if an assumption fails.",
+    ),
+    "cases": (
+        "📘 Case studies",
+        cases.render,
+        "Case studies with their organisations, places and figures, and the parts of the model they illustrate.",
+    ),
+    "node": ("🔎 Node", node.render, "Any node's full text, every source and its neighbours."),
+    "data": ("🗄️ Data", data.render, "Downloads, SPARQL, corpus status and adding documents."),
+}
+
+
+def main() -> None:
+    st.set_page_config(page_title="Empowering Places knowledge graph", page_icon="🧭", layout="wide")
+    timer = Timer()
+    current = param("page", "ask")
+    if current not in PAGES:
+        current = "ask"
+    with st.sidebar:
+        st.markdown("### Empowering Places\nplace-based social purpose business support")
+        picked = st.radio(
+            "Page",
+            list(PAGES),
+            index=list(PAGES).index(current),
+            format_func=lambda k: PAGES[k][0],
+            key="nav",
+            label_visibility="collapsed",
+        )
+        st.caption("Every node links to its page; the address bar keeps the view, so a link reproduces it.")
+    if picked != current:
+        set_params(page=picked)
+        current = picked
+    title, render, blurb = PAGES[current]
+    st.title(title)
+    st.caption(blurb)
+    try:
+        render()
+    except MissingBuild as e:
+        st.error(f"{e}")
+        st.info(f"Build directory: {build_dir()}. `make run` builds it automatically.")
+        return
+    st.caption(f"Answered in {timer.ms():.0f} ms")
+
+
+main()

@@ -1,0 +1,134 @@
+"""What every page shares: the data loaded once per server process, URL state, safe rendering."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import streamlit as st
+
+from graph.store import KnowledgeGraph, NodeRecord, default_build
+
+TYPE_ICON = {
+    "Vision": "🔭",
+    "Purpose": "🎯",
+    "Condition": "🧱",
+    "Input": "📥",
+    "Process": "⚙️",
+    "Activity": "🛠️",
+    "Outcome": "🌱",
+    "Impact": "🌍",
+    "Assumption": "❓",
+    "Foundation": "🏛️",
+    "CaseStudy": "📘",
+    "Organisation": "🏢",
+    "Place": "📍",
+    "Programme": "🗂️",
+    "Evidence": "📊",
+    "Insight": "💡",
+    "Passage": "📄",
+}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def build_dir() -> Path:
+    return default_build()
+
+
+def md(text: str) -> str:
+    """Corpus text as literal text inside Markdown: no formatting, links or HTML from documents."""
+    return _MD_SPECIAL.sub(r"\\\1", text or "")
+
+
+@st.cache_resource(show_spinner="Loading the graph, index and model (once per server)…")
+def engine(build: str, stamp: str):
+    """The search engine (graph + index + model), shared by all sessions of this server process.
+
+    ``stamp`` is the build's fingerprint, so a re-ingest loads the new build instead of a stale one.
+    """
+    from search.engine import SearchEngine
+
+    return SearchEngine.load(Path(build))
+
+
+def build_stamp(build: Path | None = None) -> str:
+    f = (build or build_dir()) / "manifest.json"
+    return f"{f.stat().st_mtime_ns}" if f.exists() else "none"
+
+
+def get_engine():
+    b = build_dir()
+    return engine(str(b), build_stamp(b))
+
+
+def get_kg() -> KnowledgeGraph:
+    return get_engine().kg
+
+
+@st.cache_resource(show_spinner=False)
+def _pathways(build: str, stamp: str):
+    from graph.pathways import Pathways
+
+    return Pathways(get_engine().kg.g, Path(build))
+
+
+def get_pathways():
+    b = build_dir()
+    return _pathways(str(b), build_stamp(b))
+
+
+def node_url(node_id: str) -> str:
+    return f"?page=node&node={quote(node_id, safe='/')}"
+
+
+def node_link(n: NodeRecord | None, with_type: bool = True) -> str:
+    if n is None:
+        return "*(unknown node)*"
+    icon = TYPE_ICON.get(n.type, "•")
+    kind = (
+        f" *{n.type}{' · ' + n.stage_label if n.stage_label and n.type != n.stage_label else ''}*" if with_type else ""
+    )
+    return f"{icon} [{md(n.label)}]({node_url(n.id)}){kind}"
+
+
+def cite(n: NodeRecord) -> str:
+    """'— Document title, section' for a node's first source."""
+    if not n.sources:
+        return ""
+    s = n.sources[0]
+    where = f"{md(s.document)}" + (
+        f", {md(s.section.title() if s.section.isupper() else s.section)}" if s.section else ""
+    )
+    return f"— {where} (chars {s.start}–{s.end})"
+
+
+def quote_block(text: str, max_chars: int = 600) -> str:
+    t = text if len(text) <= max_chars else text[:max_chars].rsplit(" ", 1)[0] + " …"
+    return "> " + md(t).replace("\n", "\n> ")
+
+
+def param(name: str, default: str = "") -> str:
+    v = st.query_params.get(name, default)
+    return v if isinstance(v, str) else default
+
+
+def set_params(**kwargs: str) -> None:
+    """Keep the view in the URL so a link reproduces it; empty values are removed."""
+    for k, v in kwargs.items():
+        if v:
+            if st.query_params.get(k) != v:
+                st.query_params[k] = v
+        elif k in st.query_params:
+            del st.query_params[k]
+
+
+class Timer:
+    """Interaction time shown in the footer (and read by the benchmark)."""
+
+    def __init__(self):
+        self.t0 = time.perf_counter()
+
+    def ms(self) -> float:
+        return (time.perf_counter() - self.t0) * 1000

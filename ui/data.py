@@ -1,0 +1,234 @@
+"""Data page: downloads, read-only SPARQL, corpus status, and adding a document."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import streamlit as st
+
+from ingest.build import BuildError, build, read_manifest
+from ingest.readers import MAX_BYTES, SUFFIXES
+from ui.common import build_dir, build_stamp, get_kg, md
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_QUERIES = {
+    "Processes and their assumptions": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?process ?assumption WHERE {
+  ?p a ep:Process ; skos:prefLabel ?process ; ep:underpinnedBy ?a .
+  ?a skos:prefLabel ?assumption .
+} ORDER BY ?process""",
+    "Case studies with organisation, place and figure": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?case ?org ?place ?figure WHERE {
+  ?c a ep:CaseStudy ; skos:prefLabel ?case .
+  OPTIONAL { ?c ep:involves/skos:prefLabel ?org }
+  OPTIONAL { ?c ep:locatedIn/skos:prefLabel ?place }
+  OPTIONAL { ?c ep:hasEvidence/ep:figure ?figure }
+}""",
+    "Causal links by basis": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?from ?to ?basis ?weight WHERE {
+  ?l a ep:CausalLink ; ep:linkFrom/skos:prefLabel ?from ; ep:linkTo/skos:prefLabel ?to ;
+     ep:basis ?basis ; ep:weight ?weight .
+} ORDER BY ?basis DESC(?weight) LIMIT 50""",
+    "Where a quote comes from": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?title ?start ?end ?exact WHERE {
+  <https://w3id.org/empowering-places/id/process/create-a-referral-network> ep:hasSource ?s .
+  ?s oa:hasSource/dcterms:title ?title ; oa:hasSelector ?p, ?q .
+  ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
+}""",
+}
+
+
+DOWNLOADS = {  # format -> (mime type, file name)
+    "ttl": ("text/turtle", "empowering-places.ttl"),
+    "jsonld": ("application/ld+json", "empowering-places.jsonld"),
+    "graphml": ("application/xml", "empowering-places.graphml"),
+    "gexf": ("application/xml", "empowering-places.gexf"),
+    "csv": ("application/zip", "empowering-places-csv.zip"),
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=10)
+def export_data(build: str, stamp: str, fmt: str) -> bytes:
+    """Serialised once per build and format, not on every rerun."""
+    from graph.export import export, to_csv
+
+    g = get_kg().g
+    if fmt == "csv":
+        nodes, edges = to_csv(g)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("nodes.csv", nodes)
+            z.writestr("edges.csv", edges)
+        return buf.getvalue()
+    return (export(g, fmt) or "").encode("utf-8")
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("EP_CORPUS") or ROOT / "corpus")
+
+
+def safe_name(name: str) -> str:
+    stem, suffix = os.path.splitext(os.path.basename(name))
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
+    return f"{stem[:80]}{suffix.lower()}"
+
+
+def check_upload(name: str, data: bytes) -> str | None:
+    """Why an upload is refused, or None. Type is checked by extension and by content."""
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix not in SUFFIXES:
+        return f"{name}: unsupported type '{suffix}' (use {', '.join(sorted(SUFFIXES))})"
+    if len(data) > MAX_BYTES:
+        return f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_BYTES // 1_000_000} MB limit"
+    if not data.strip():
+        return f"{name}: the file is empty"
+    if suffix == ".pdf" and not data.startswith(b"%PDF"):
+        return f"{name}: not a PDF (it does not start with %PDF)"
+    if suffix != ".pdf":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"{name}: not UTF-8 text"
+    return None
+
+
+def render() -> None:
+    kg = get_kg()
+    b = build_dir()
+    tab_dl, tab_sparql, tab_status, tab_add = st.tabs(["Download", "SPARQL", "Corpus status", "Add a document"])
+
+    with tab_dl:
+        st.write("The whole graph, with every source span, in the format your tool reads.")
+        cols = st.columns(len(DOWNLOADS))
+        for col, (fmt, (mime, name)) in zip(cols, DOWNLOADS.items(), strict=True):
+            col.download_button(
+                fmt.upper(),
+                data=export_data(str(b), build_stamp(b), fmt),
+                file_name=name,
+                mime=mime,
+                key=f"dl_{fmt}",
+                width="stretch",
+            )
+        st.caption(
+            "GraphML, GEXF and CSV hold the networkx view (nodes, causal links with basis, weight and "
+            "evidence, and the other relations); Turtle and JSON-LD hold everything."
+        )
+
+    with tab_sparql:
+        from graph.sparql import QueryRefused, QueryTimeout, run
+
+        example = st.selectbox("Example queries", list(EXAMPLE_QUERIES), key="sparql_example")
+        q = st.text_area(
+            "Read-only SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE; updates are refused)",
+            EXAMPLE_QUERIES[example],
+            height=180,
+            key=f"sparql_text_{example}",
+        )
+        if st.button("Run query", key="sparql_run"):
+            t0 = time.perf_counter()
+            try:
+                result = run(kg.g, q, timeout=10)
+            except (QueryRefused, QueryTimeout) as e:
+                st.error(str(e))
+            else:
+                ms = (time.perf_counter() - t0) * 1000
+                if result.kind == "select":
+                    st.dataframe(result.rows, width="stretch")
+                    st.caption(f"{len(result.rows)} rows{' (truncated)' if result.truncated else ''} in {ms:.0f} ms")
+                elif result.kind == "ask":
+                    st.write(f"**{result.boolean}**")
+                else:
+                    st.code(result.turtle[:20000], language="turtle")
+
+    with tab_status:
+        m = read_manifest(b)
+        if not m:
+            st.warning(f"No build in {b}.")
+        else:
+            st.write(f"Last build **{m.get('built_at')}** · {m.get('triples')} triples · code {m.get('code_version')}")
+            st.dataframe(
+                [
+                    {
+                        "document": d.get("title"),
+                        "file": p,
+                        "kind": d.get("kind"),
+                        "format": d.get("format"),
+                        "characters": d.get("chars"),
+                    }
+                    for p, d in m["documents"].items()
+                ],
+                width="stretch",
+            )
+            c1, c2 = st.columns(2)
+            c1.dataframe([{"class": k, "nodes": v} for k, v in m.get("nodes", {}).items()], width="stretch")
+            c2.dataframe([{"relation": k, "edges": v} for k, v in m.get("edges", {}).items()], width="stretch")
+            warnings = m.get("warnings", {})
+            if warnings:
+                st.markdown("**Warnings per file**")
+                for path, msgs in warnings.items():
+                    for msg in msgs:
+                        st.warning(f"{md(path)}: {md(msg)}")
+            else:
+                st.success("Every file ingested without warnings.")
+
+    with tab_add:
+        st.write(
+            f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
+            f"`{md(str(corpus_dir()))}` and rebuild. If the new build fails, the previous one stays."
+        )
+        files = st.file_uploader(
+            "Documents", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True, key="upload"
+        )
+        kind = st.selectbox("Kind", ["case-study", "report", "article", "model"], key="upload_kind")
+        if st.button("Add and rebuild", disabled=not files, key="upload_go"):
+            add_and_rebuild(files or [], kind)
+
+
+def add_and_rebuild(files, kind: str) -> None:
+    corpus = corpus_dir()
+    saved = []
+    for f in files:
+        data = f.getvalue()
+        problem = check_upload(f.name, data)
+        if problem:
+            st.error(problem)
+            continue
+        target = corpus / safe_name(f.name)
+        if target.suffix == ".md" and not data.lstrip().startswith(b"---"):
+            data = f"---\nkind: {kind}\n---\n".encode() + data
+        target.write_bytes(data)
+        saved.append(target.name)
+    if not saved:
+        return
+    bar = st.progress(0.0, text="Re-ingesting…")
+
+    def progress(label: str, i: int, n: int) -> None:
+        bar.progress(min(1.0, (i + 1) / max(1, n)), text=label[:80])
+
+    try:
+        result = build([corpus], out=build_dir(), progress=progress)
+    except BuildError as e:
+        bar.empty()
+        st.error(f"The build failed; the previous build is still in use. {e}")
+        return
+    bar.progress(1.0, text="Indexing…")
+    from ui.common import get_engine
+
+    st.cache_resource.clear()
+    get_engine()
+    bar.empty()
+    st.success(f"Added {', '.join(saved)}; graph rebuilt ({result.manifest.get('triples')} triples).")
+    for path, msgs in result.warnings.items():
+        if Path(path).name in saved:
+            for msg in msgs:
+                st.warning(f"{md(path)}: {md(msg)}")

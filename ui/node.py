@@ -1,0 +1,94 @@
+"""Node page: a node's full text, every source, and its neighbours grouped by relation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.common import get_kg, md, node_link, param, quote_block, set_params
+
+RELATION_TITLES = {
+    ("leadsTo", "in"): "Builds on",
+    ("leadsTo", "out"): "Leads to",
+    ("underpinnedBy", "out"): "Rests on assumptions",
+    ("underpinnedBy", "in"): "Elements resting on this",
+    ("hasFoundation", "out"): "Foundations",
+    ("hasFoundation", "in"): "Foundation of",
+    ("illustrates", "in"): "Illustrated by case studies",
+    ("illustrates", "out"): "Illustrates",
+    ("involves", "out"): "Organisations involved",
+    ("involves", "in"): "Case studies involving it",
+    ("locatedIn", "out"): "Located in",
+    ("locatedIn", "in"): "Case studies located here",
+    ("hasEvidence", "out"): "Evidence",
+    ("hasEvidence", "in"): "Evidence for",
+    ("mentions", "out"): "Mentions",
+    ("mentions", "in"): "Mentioned in",
+    ("attributedTo", "out"): "Attributed to",
+    ("attributedTo", "in"): "Attributed visions",
+}
+
+
+def render() -> None:
+    kg = get_kg()
+    nid = param("node")
+    choices = sorted(
+        (n for n in kg.nodes.values() if n.type != "Passage"), key=lambda n: (n.order < 0, n.order, n.type, n.label)
+    )
+    ids = [n.id for n in choices]
+    if nid and nid not in kg.nodes:
+        st.error(f"No node with id '{nid}'. Pick one below.")
+        nid = ""
+    picked = st.selectbox(
+        "Node",
+        ids,
+        index=ids.index(nid) if nid in ids else None,
+        format_func=lambda i: f"{kg.nodes[i].type}: {kg.nodes[i].label}",
+        placeholder="Choose a node…",
+        key="node_pick",
+    )
+    if nid and nid not in ids:  # a passage reached by a link
+        picked = nid
+    if not picked:
+        st.info("Choose a node, or follow any node link in the app.")
+        return
+    set_params(node=picked)
+    n = kg.nodes[picked]
+    st.subheader(f"{n.label}")
+    facts = [n.type]
+    if n.stage_label:
+        facts.append(f"stage: {n.stage_label}")
+    if n.horizon:
+        facts.append(f"{n.horizon} term")
+    if n.scope:
+        facts.append(f"{n.scope} impact")
+    if n.kind:
+        facts.append(n.kind)
+    if n.notation:
+        facts.append(f"№ {n.notation}")
+    st.caption(" · ".join(md(f) for f in facts) + f" · id `{n.id}`")
+    st.markdown(quote_block(n.text, 4000))
+    if n.alt_labels:
+        st.markdown("**Also written as:** " + "; ".join(f"“{md(a)}”" for a in n.alt_labels))
+    if n.figure:
+        st.metric("Figure", n.figure)
+
+    st.markdown(f"#### Sources ({len(n.sources)})")
+    for s in n.sources:
+        with st.expander(f"{s.document} — {s.section or 'no section'} · {s.role} · chars {s.start}–{s.end}"):
+            st.markdown(quote_block(s.quote, 4000))
+            st.caption(f"{md(s.path)}")
+
+    st.markdown("#### Neighbours")
+    nb = kg.neighbours(picked)
+    if not nb:
+        st.write("No links to other nodes.")
+    for (rel, direction), title in RELATION_TITLES.items():
+        targets = [t for d, t in nb.get(rel, []) if d == direction]
+        if targets:
+            st.markdown(f"**{title}**")
+            st.markdown("\n".join(f"- {node_link(kg.nodes[t])}" for t in sorted(set(targets))))
+    shown = {rel for rel, _ in RELATION_TITLES}
+    for rel, pairs in nb.items():
+        if rel not in shown:
+            st.markdown(f"**{rel}**")
+            st.markdown("\n".join(f"- ({d}) {node_link(kg.nodes[t])}" for d, t in pairs))
