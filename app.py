@@ -14,33 +14,33 @@ from ui.common import Timer, build_dir, param, set_params
 
 PAGES = {
     "ask": (
-        "💬 Ask",
+        "Ask",
         ask.render,
         "Ask in your own words: the best-matching part of the model, what it builds on, "
         "what it leads to, the assumptions under it and the case studies that show it.",
     ),
     "pathways": (
-        "🧭 Pathways",
+        "Pathways",
         pathways.render,
         "How inputs become impacts: paths through the logic model, with the evidence behind every link.",
     ),
     "assumptions": (
-        "❓ Assumptions",
+        "Assumptions",
         assumptions.render,
         "What must hold for a step to work, and what breaks if an assumption fails.",
     ),
     "cases": (
-        "📘 Case studies",
+        "Case studies",
         cases.render,
         "Case studies with their organisations, places and figures, and the parts of the model they illustrate.",
     ),
-    "node": ("🔎 Node", node.render, "Any node's full text, every source and its neighbours."),
-    "data": ("🗄️ Data", data.render, "Downloads, SPARQL, corpus status and adding documents."),
+    "node": ("Node", node.render, "Any node's full text, every source and its neighbours."),
+    "data": ("Data", data.render, "Downloads, SPARQL, corpus status and adding documents."),
 }
 
 
 def main() -> None:
-    st.set_page_config(page_title="Empowering Places knowledge graph", page_icon="🧭", layout="wide")
+    st.set_page_config(page_title="Empowering Places knowledge graph", layout="wide")
     timer = Timer()
     current = param("page", "ask")
     if current not in PAGES:

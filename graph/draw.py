@@ -91,28 +91,35 @@ def to_dot(
         cols.setdefault(column_of(n.order), []).append(n)
     out = [
         "digraph pathway {",
-        "rankdir=LR; newrank=true; nodesep=0.18; ranksep=0.55; splines=true;",
+        "rankdir=LR; newrank=true; nodesep=0.15; ranksep=0.45; splines=true;",
         'node [shape=box style="rounded,filled" fillcolor="#f4f6fa" color="#9aa5b8" fontname="Helvetica" fontsize=10];',
         "edge [arrowsize=0.6];",
     ]
     if title:
         out.append(f"labelloc=t; label={_q(title)}; fontname=Helvetica; fontsize=12;")
-    for ci in sorted(cols):
+    # One rank per stage column, headed by a plain-text title; invisible edges keep the columns in order.
+    present = sorted(cols)
+    for ci in present:
         out.append(
-            f'subgraph cluster_{ci} {{ label={_q(COLUMNS[ci][1])}; style=dashed; color="#d0d5de"; '
-            "fontname=Helvetica; fontsize=10;"
+            f'"col{ci}" [shape=plaintext style="" fontsize=11 fontname="Helvetica-Bold" label={_q(COLUMNS[ci][1])}];'
         )
-        for n in sorted(cols[ci], key=lambda n: n.label):
+    for a, b in zip(present, present[1:], strict=False):
+        out.append(f'"col{a}" -> "col{b}" [style=invis];')
+    for ci in present:
+        members = sorted(cols[ci], key=lambda n: n.label)
+        out.append(f'{{ rank=same; "col{ci}"; ' + " ".join(_q(n.id) + ";" for n in members) + " }")
+        prev = f'"col{ci}"'
+        for n in members:
             attrs = [f'label="{_wrap(n.label)}"', f"tooltip={_q(n.label)}"]
             if n.id in status:
                 attrs.append(f'fillcolor="{STATUS_FILL.get(status[n.id], "#f4f6fa")}"')
             if n.id in hl:
-                attrs += ["penwidth=2.5", 'color="#0b3d91"', 'fillcolor="#dbe7ff"' if n.id not in status else ""]
-            out.append(f"  {_q(n.id)} [{' '.join(a for a in attrs if a)}];")
-        out.append("}")
-    for ci in sorted(cols)[:-1]:  # invisible edges keep the columns in model order
-        nxt = min(c for c in cols if c > ci)
-        out.append(f"{_q(cols[ci][0].id)} -> {_q(cols[nxt][0].id)} [style=invis weight=0];")
+                attrs += ["penwidth=2.5", 'color="#0b3d91"']
+                if n.id not in status:
+                    attrs.append('fillcolor="#dbe7ff"')
+            out.append(f"  {_q(n.id)} [{' '.join(attrs)}];")
+            out.append(f"  {prev} -> {_q(n.id)} [style=invis];")  # stacks the column under its title
+            prev = _q(n.id)
     for link in links:
         style = BASIS_STYLE.get(link.basis, "")
         width = 0.6 + 2.0 * max(0.0, min(1.0, link.weight))

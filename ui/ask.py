@@ -30,20 +30,20 @@ def _entry(kg, e: dict) -> str:
     extra = []
     if e.get("basis"):
         extra.append(e["basis"] + (f" {e['weight']:.2f}" if isinstance(e.get("weight"), int | float) else ""))
-    if e.get("hops", 1) and e.get("hops", 1) > 1:
+    if (e.get("hops") or 0) > 1:
         extra.append(f"{e['hops']} steps")
     if extra:
         line += f" · {md(', '.join(extra))}"
     src = e.get("source") or {}
     if src.get("document"):
-        line += f"  \n  <sub>— {md(src['document'])}{', ' + md(src['section']) if src.get('section') else ''}</sub>"
+        line += f"  \n  — *{md(src['document'][:70])}{', ' + md(src['section']) if src.get('section') else ''}*"
     if e.get("evidence"):
         line += f"  \n  {md('“' + e['evidence'][:300] + '”')}"
     return "- " + line
 
 
 def render_card(card: dict, kg) -> None:
-    node = card["node"]
+    node = card["element"]
     n = kg.nodes.get(node["id"])
     with st.container(border=True):
         st.markdown(f"### {node_link(n) if n else md(node['label'])}")
@@ -54,17 +54,19 @@ def render_card(card: dict, kg) -> None:
                 f"— {md(src.get('document', ''))}, {md(src.get('section', ''))} "
                 f"(chars {src.get('start')}–{src.get('end')})"
             )
+        matched = card.get("matched") or {}
+        if matched.get("id") and matched["id"] != node["id"]:
+            st.caption(
+                f"Reached from {md(matched.get('type', ''))} “{md(matched.get('label', ''))}” "
+                f"({md(card.get('via', ''))})"
+            )
         cols = st.columns(2)
         for i, (key, heading) in enumerate(CARD_SECTIONS):
             entries = card.get(key) or []
             with cols[i % 2]:
                 st.markdown(f"**{heading}** ({len(entries)})")
-                st.markdown(
-                    "\n".join(_entry(kg, e) for e in entries[:8]) if entries else "*none found*",
-                    unsafe_allow_html=False,
-                )
-        if card.get("note"):
-            st.caption(md(card["note"]))
+                st.markdown("\n".join(_entry(kg, e) for e in entries[:8]) if entries else "*none found*")
+        st.caption(md(f"Links: {card.get('links_basis', '')}. " + " ".join(card.get("notes") or [])))
 
 
 def render() -> None:
@@ -99,7 +101,7 @@ def render() -> None:
         n = kg.nodes.get(r.id)
         with st.container():
             st.markdown(f"{node_link(n)} · score {r.score:.3f}")
-            st.markdown(quote_block(r.snippet or r.text, 400))
+            st.markdown(quote_block(r.snippet.text or r.text, 400))
             if n and n.sources:
                 s = n.sources[0]
                 st.caption(f"— {md(s.document)}{', ' + md(s.section) if s.section else ''}")

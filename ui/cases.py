@@ -64,4 +64,4 @@ def render() -> None:
             st.write("No case study matches.")
         for h in hits:
             n = kg.nodes[h.id]
-            st.markdown(f"- {node_link(n, with_type=False)} — score {h.score:.3f}  \n  {md(h.snippet)}")
+            st.markdown(f"- {node_link(n, with_type=False)} — score {h.score:.3f}  \n  {md(h.snippet.text)}")

@@ -11,25 +11,6 @@ import streamlit as st
 
 from graph.store import KnowledgeGraph, NodeRecord, default_build
 
-TYPE_ICON = {
-    "Vision": "🔭",
-    "Purpose": "🎯",
-    "Condition": "🧱",
-    "Input": "📥",
-    "Process": "⚙️",
-    "Activity": "🛠️",
-    "Outcome": "🌱",
-    "Impact": "🌍",
-    "Assumption": "❓",
-    "Foundation": "🏛️",
-    "CaseStudy": "📘",
-    "Organisation": "🏢",
-    "Place": "📍",
-    "Programme": "🗂️",
-    "Evidence": "📊",
-    "Insight": "💡",
-    "Passage": "📄",
-}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -86,11 +67,10 @@ def node_url(node_id: str) -> str:
 def node_link(n: NodeRecord | None, with_type: bool = True) -> str:
     if n is None:
         return "*(unknown node)*"
-    icon = TYPE_ICON.get(n.type, "•")
     kind = (
         f" *{n.type}{' · ' + n.stage_label if n.stage_label and n.type != n.stage_label else ''}*" if with_type else ""
     )
-    return f"{icon} [{md(n.label)}]({node_url(n.id)}){kind}"
+    return f"[{md(n.label)}]({node_url(n.id)}){kind}"
 
 
 def cite(n: NodeRecord) -> str:

@@ -54,7 +54,6 @@ def path_table(pw, path: Path) -> list[dict]:
                 "element": n.label,
                 "type": n.type,
                 "link in": f"{lk.basis} ({lk.weight:.2f})" if lk else "",
-                "evidence": (lk.evidence_quote or lk.evidence)[:240] if lk else "",
             }
         )
     return rows
@@ -141,15 +140,22 @@ def render() -> None:
     set_params(path=str(chosen))
     if result.truncated:
         st.caption(f"Showing the best {len(paths)} paths; more exist (raise 'Paths' to see them).")
+    st.graphviz_chart(picture(pw, paths, chosen), width="stretch")
+    st.caption(
+        "Columns are the model's stages. Solid green: stated in the text · dashed grey: inferred by "
+        "similarity · bold purple: curated. Thicker = stronger; the highlighted path is dark blue."
+    )
     left, right = st.columns([3, 2])
     with left:
-        st.graphviz_chart(picture(pw, paths, chosen), width="stretch")
-        st.caption(
-            "Columns are the model's stages. Solid green: stated in the text · dashed grey: inferred by "
-            "similarity · bold purple: curated. Thicker = stronger; the highlighted path is dark blue."
-        )
-    with right:
-        st.markdown("**The highlighted path**")
+        st.markdown("**The highlighted path, step by step**")
         st.table(path_table(pw, paths[chosen]))
+        with st.expander("Evidence for each link"):
+            for lk in paths[chosen].links:
+                st.markdown(
+                    f"**{md(pw.kg.nodes[lk.source].label)} → {md(pw.kg.nodes[lk.target].label)}** "
+                    f"({md(lk.basis)}, {lk.weight:.2f})  \n{md((lk.evidence_quote or lk.evidence)[:400])}"
+                )
+    with right:
+        st.markdown("**Open a step**")
         st.markdown("\n".join(f"- {node_link(pw.kg.nodes[n])}" for n in paths[chosen].nodes))
         st.markdown(f"[Assumptions along this path](?page=assumptions&path={','.join(paths[chosen].nodes)})")

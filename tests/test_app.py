@@ -1,0 +1,149 @@
+"""Every page's logic through Streamlit's AppTest, on the real build and the real model."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_env(build_dir, tmp_path_factory):
+    """The app reads the session build; uploads go to a scratch corpus, never the real one."""
+    corpus = tmp_path_factory.mktemp("app_corpus") / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("profiles"))
+    build = tmp_path_factory.mktemp("app_build") / "build"
+    shutil.copytree(build_dir, build)
+    old = {k: os.environ.get(k) for k in ("EP_BUILD", "EP_CORPUS")}
+    os.environ["EP_BUILD"], os.environ["EP_CORPUS"] = str(build), str(corpus)
+    yield {"build": build, "corpus": corpus}
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.subheader]
+    parts += [t.value for t in at.title] + [str(getattr(w, "value", "")) for w in at.warning]
+    return "\n".join(parts)
+
+
+def test_ask_answer_card_for_a_practitioners_question():
+    at = run(page="ask", q="how do I build a referral network")
+    body = text_of(at)
+    assert "Create a referral network" in body
+    assert "Upskilling community facing support staff" in body.replace("\\", "")
+    assert "Leads to" in body and "Assumptions under it" in body
+    assert at.query_params["q"] == "how do I build a referral network"
+
+
+def test_ask_example_button_and_filters():
+    at = run(page="ask")
+    assert "Type a question" in "\n".join(i.value for i in at.info)
+    at.button(key="example_1").click().run()
+    assert at.text_input(key="q").value == "help for clients who need halal finance"
+    body = text_of(at).replace("\\", "")
+    assert "Wrap-around support" in body or "Variety of support" in body
+    at.multiselect(key="f_types").set_value(["CaseStudy"]).run()
+    results = body_after_results(at)
+    assert results and all("CaseStudy" in r or "Case" in r for r in results)
+
+
+def body_after_results(at: AppTest) -> list[str]:
+    md = [m.value for m in at.markdown]
+    i = next(i for i, m in enumerate(md) if m.startswith("#### Results"))
+    return [m for m in md[i + 1 :] if "score" in m]
+
+
+def test_pathways_forward_from_an_element_reaches_an_impact():
+    at = run(page="pathways", mode="forward", **{"from": "process/create-a-referral-network"})
+    assert at.get("graphviz_chart"), "the pathway picture is drawn"
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert "cluster_" in dot and "process/create-a-referral-network" in dot
+    table = at.table[0].value
+    assert "Impact" in set(table["type"])
+    assert table["type"].iloc[0] == "Process"
+
+
+def test_pathways_between_two_elements_and_url_state():
+    at = run(page="pathways", mode="between", **{"from": "input/local-intelligence", "to": "impact/prosperity"})
+    assert at.selectbox(key="pw_path").options
+    table = at.table[0].value
+    assert table["element"].iloc[0] == "Local intelligence" and table["element"].iloc[-1] == "Prosperity"
+    assert at.query_params["to"] == "impact/prosperity"
+
+
+def test_assumptions_chain_for_an_element_and_what_rests_on_an_assumption():
+    at = run(page="assumptions", node="process/create-a-referral-network")
+    body = text_of(at).replace("\\", "")
+    assert "Assumes" in body and "Commissioning with a collective mindset" in body
+    rests = "assumption/process-commissioning-with-a-collective-mindset-rather-than"
+    at = run(page="assumptions", node=rests)
+    body = text_of(at).replace("\\", "")
+    assert "Rests directly on it" in body and "Create a referral network" in body
+
+
+def test_case_studies_page_lists_every_case_with_its_links():
+    at = run(page="cases")
+    body = text_of(at).replace("\\", "")
+    for org in ("Halifax Opportunities Trust", "Royds Community Association", "Boost Neighbourhood Finance"):
+        assert org in body
+    assert "£2" in body and "Bradford" in body
+    at.text_input(key="case_q").set_value("keeping money circulating in the local area").run()
+    assert "Case studies closest to your words" in text_of(at)
+
+
+def test_node_page_shows_text_sources_and_neighbours():
+    at = run(page="node", node="outcome/income-is-retained-and-recycled-in-the-local")
+    body = text_of(at).replace("\\", "")
+    assert "Income is retained and recycled in the local economy" in body
+    assert "Sources (" in body and "Rests on assumptions" in body
+    assert len(at.expander) >= 2  # one per source
+    missing = run(page="node", node="nope/not-a-node")
+    assert any("No node with id" in e.value for e in missing.error)
+
+
+def test_data_page_downloads_sparql_and_refusal():
+    at = run(page="data")
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"TTL", "JSONLD", "GRAPHML", "GEXF", "CSV"} <= labels
+    at.button(key="sparql_run").click().run()
+    assert at.dataframe, "the example query returns rows"
+    key = [t.key for t in at.text_area][0]
+    at.text_area(key=key).set_value("DELETE WHERE { ?s ?p ?o }").run()
+    at.button(key="sparql_run").click().run()
+    assert any("read-only" in e.value or "refused" in e.value for e in at.error)
+
+
+def test_upload_checks_type_and_rebuilds(app_env):
+    at = run(page="data")
+    at.file_uploader(key="upload").upload(
+        "wigan-pilot.md", b"# Referral pilot\n\nIn Wigan, community connectors referred 40 new businesses "
+        b"to coaching. As a result, local support organisations became more connected.\n", "text/markdown").run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception
+    assert any("Added wigan-pilot.md" in s.value for s in at.success), [e.value for e in at.error]
+    assert (app_env["corpus"] / "wigan-pilot.md").exists()
+    from ui.data import check_upload
+
+    assert "unsupported" in check_upload("evil.exe", b"MZ")
+    assert "not a PDF" in check_upload("fake.pdf", b"<html>")
+    assert "empty" in check_upload("blank.txt", b"  ")
