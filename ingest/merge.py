@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
 from graph.ns import slug
 from graph.stages import norm
 from ingest.model import Extraction, Item, Span
@@ -198,14 +201,22 @@ def _align_summaries(summaries: list[Item], groups: list[list[Item]]) -> list[tu
             if cov >= SUMMARY_MATCH:
                 ts, tg = tokens(s.text), tokens(g.text)
                 pairs.append((cov + 0.5 * len(ts & tg) / len(ts | tg), id(s), gi))
-    taken: set[int] = set()
-    for _score, sid, gi in sorted(pairs, key=lambda p: -p[0]):
-        if result[sid] is not None:
-            continue
-        if gi in taken and groups[gi][0].cls in ("Outcome", "Impact"):
-            continue  # list lines: one table entry each
-        result[sid] = gi
-        taken.add(gi)
+    # List lines (outcomes, impacts) take one table entry each: solve that as an assignment that
+    # maximises the total score, so a short entry like "'Good business'" cannot steal the line that
+    # merely shares its words. Other entries (a vision paraphrased twice) go to their best match.
+    one_to_one = [p for p in pairs if groups[p[2]][0].cls in ("Outcome", "Impact")]
+    if one_to_one:
+        sids = sorted({p[1] for p in one_to_one})
+        gis = sorted({p[2] for p in one_to_one})
+        score = np.zeros((len(sids), len(gis)))
+        for sc, sid, gi in one_to_one:
+            score[sids.index(sid), gis.index(gi)] = sc
+        for r, c in zip(*linear_sum_assignment(score, maximize=True), strict=True):
+            if score[r, c] > 0:
+                result[sids[r]] = gis[c]
+    for _score, sid, gi in sorted((p for p in pairs if p not in one_to_one), key=lambda p: -p[0]):
+        if result[sid] is None:
+            result[sid] = gi
     return [(by_id[sid], gi) for sid, gi in result.items()]
 
 

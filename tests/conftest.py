@@ -37,3 +37,11 @@ def corpus_copy(tmp_path) -> Path:
     dst = tmp_path / "corpus"
     shutil.copytree(CORPUS, dst, ignore=shutil.ignore_patterns("profiles"))
     return dst
+
+
+@pytest.fixture(scope="session")
+def engine(build_dir):
+    """The search engine over the session build, with the real model (loaded once per session)."""
+    from search.engine import SearchEngine
+
+    return SearchEngine.load(build_dir)

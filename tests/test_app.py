@@ -77,7 +77,8 @@ def test_pathways_forward_from_an_element_reaches_an_impact():
     at = run(page="pathways", mode="forward", **{"from": "process/create-a-referral-network"})
     assert at.get("graphviz_chart"), "the pathway picture is drawn"
     dot = at.get("graphviz_chart")[0].proto.spec
-    assert "cluster_" in dot and "process/create-a-referral-network" in dot
+    assert "rank=same" in dot and '"Impacts: individual"' in dot  # stages drawn as columns
+    assert "process/create-a-referral-network" in dot
     table = at.table[0].value
     assert "Impact" in set(table["type"])
     assert table["type"].iloc[0] == "Process"

@@ -30,7 +30,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(build_dir, tmp_path_factory):
+def server(build_dir, engine, tmp_path_factory):
+    """A real server on a free port; the index is already built (by the engine fixture) so it starts warm."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install chromium); browser test skipped")
     try:
@@ -106,6 +107,7 @@ def page(server):
             ],
         )
         pg = browser.new_page(viewport={"width": 1500, "height": 1100})
+        pg.set_default_timeout(90_000)
         yield pg
         browser.close()
 

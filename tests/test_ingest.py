@@ -89,6 +89,9 @@ def test_one_node_per_real_thing_with_every_source(kg):
     income = kg.find("Income is retained and recycled in the local economy")
     assert income is not None and income.type == "Outcome" and income.horizon == "medium"
     assert {s.doc_id for s in income.sources} == {"001-b0192faa265386a0", "002-5e2544817f0558dc"}
+    good = kg.nodes["outcome/good-business"]  # the table's short wording names the right line
+    assert good.text.startswith("‘Good business’") and "scale" not in good.label.lower()
+    assert kg.nodes["outcome/social-business-sector-scales-both-in-size-and"].text.startswith("Social business sector")
     labels = [n.label.lower() for n in kg.of_type("Outcome", "Impact", "Process", "Input", "Condition", "Activity")]
     assert len(labels) == len(set(labels))
 

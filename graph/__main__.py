@@ -1,0 +1,286 @@
+"""python -m graph COMMAND … — causal pathways, assumption chains, case studies, SPARQL and exports.
+
+TEXT may be a node id (process/create-a-referral-network), a label, or a free phrase; a phrase is
+resolved to the best-matching node and the output says which node was picked.
+
+Exit codes: 0 ok; 1 not found / no path; 2 usage; 3 missing or unreadable build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from graph.store import MissingBuild, default_build
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_BUILD = 0, 1, 2, 3
+ELEMENTS = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+
+
+class NotFound(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--build", type=Path, default=argparse.SUPPRESS,
+                        help="build directory holding graph.ttl (default: $EP_BUILD or build/)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    common.add_argument("--no-search", action="store_true", default=argparse.SUPPRESS,
+                        help="resolve free phrases by word overlap only (no model load)")
+    ap = argparse.ArgumentParser(prog="python -m graph", parents=[common], description=(
+        "Causal pathways through the Empowering Places logic model: paths between elements, what leads "
+        "to the impacts, what an outcome rests on, the assumptions along the way, case studies, SPARQL "
+        "and exports. Exit codes: 0 ok, 1 not found / no path, 2 usage, 3 missing build."))
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("paths", parents=[common], help="k best paths between two elements")
+    p.add_argument("--from", dest="source", required=True, metavar="TEXT")
+    p.add_argument("--to", dest="target", required=True, metavar="TEXT")
+    p.add_argument("-k", type=int, default=5, help="number of paths (default 5)")
+    p.add_argument("--max-depth", type=int, default=8)
+
+    for name, helptext in (("forward", "every path from an element on to the impacts"),
+                           ("backward", "every path from the conditions and inputs to an element")):
+        p = sub.add_parser(name, parents=[common], help=helptext)
+        p.add_argument("text", metavar="TEXT")
+        p.add_argument("--max-paths", type=int, default=20)
+        p.add_argument("--max-depth", type=int, default=8)
+
+    p = sub.add_parser("assumptions", parents=[common], help=(
+        "assumptions, foundations and case evidence along an element's best pathway (or --from/--to), "
+        "or what rests on an assumption or foundation"))
+    p.add_argument("text", nargs="?", metavar="TEXT")
+    p.add_argument("--from", dest="source", metavar="TEXT")
+    p.add_argument("--to", dest="target", metavar="TEXT")
+
+    p = sub.add_parser("cases", parents=[common],
+                       help="case studies of an element, or elements of a case study")
+    p.add_argument("text", metavar="TEXT")
+
+    p = sub.add_parser("node", parents=[common], help="a node and its neighbours grouped by relation")
+    p.add_argument("text", metavar="TEXT")
+
+    p = sub.add_parser("sparql", parents=[common], help="a read-only SPARQL query (10 s limit)")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--timeout", type=float, default=10.0)
+
+    p = sub.add_parser("export", parents=[common], help="the graph as ttl, jsonld, graphml, gexf or csv")
+    p.add_argument("--format", required=True, choices=("ttl", "jsonld", "graphml", "gexf", "csv"))
+    p.add_argument("-o", "--output", type=Path, help="file (csv: a folder for nodes.csv and edges.csv)")
+    return ap
+
+
+def _emit(args, data: dict, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(text)
+
+
+def _resolve(pw, args, text: str, types=ELEMENTS):
+    r = pw.resolve(text, types=types, use_search=not getattr(args, "no_search", False))
+    if r.node is None:
+        raise NotFound(r.message or f"nothing matches '{text}'")
+    return r
+
+
+def _picked(r) -> str:
+    how = {"id": "by id", "label": "by label", "search": "by search", "tokens": "by word overlap"}[r.how]
+    return f"'{r.text}' → {r.node.label} [{r.node.type}] ({r.node.id}) {how}"
+
+
+def _node_obj(pw, nid: str) -> dict:
+    n = pw.kg.nodes[nid]
+    return {"id": n.id, "type": n.type, "label": n.label, "text": n.text, "stage": n.stage, "order": n.order}
+
+
+def _fmt_paths(pw, res) -> str:
+    lines = []
+    if not res.paths:
+        lines.append(res.message or "no path")
+        if res.nearest:
+            lines.append("nearest:")
+            lines += [f"  {x['side']}: {x['label']} ({x['id']}, {x['hops']} hop(s))" for x in res.nearest]
+        return "\n".join(lines)
+    for i, p in enumerate(res.paths, 1):
+        lines.append(f"{i}. weight {p.weight:.3f}, {len(p.links)} link(s)")
+        lines.append(f"   {pw.kg.nodes[p.nodes[0]].label}")
+        for link in p.links:
+            ev = link.evidence if len(link.evidence) <= 140 else link.evidence[:140] + "…"
+            lines.append(f"   → {pw.kg.nodes[link.target].label}   [{link.basis} {link.weight:.2f}: {ev}]")
+    if res.truncated:
+        lines.append("(more paths exist: raise -k / --max-paths)")
+    return "\n".join(lines)
+
+
+def _chain_text(ch) -> str:
+    lines = []
+    for s in ch.steps:
+        e = s.element
+        where = e["horizon"] or e["scope"]
+        lines.append(f"● {e['label']} [{e['type']}{' ' + where if where else ''}]")
+        if s.link_in:
+            lines.append(f"    via {s.link_in.basis} link ({s.link_in.weight:.2f})")
+        for a in s.stated_by:
+            lines.append(f"    the link itself is stated by: {a['label']}")
+        if s.same_stage_as_previous:
+            lines.append("    (same stage as above: same assumptions and foundations)")
+        else:
+            lines += [f"    assumes: {a['text']}" for a in s.assumptions]
+            lines += [f"    foundation: {f['text']}" for f in s.foundations]
+        for c in s.cases:
+            figs = "; ".join(f["figure"] or f["label"] for f in c.figures)
+            lines.append(f"    case: {c.case} ({c.basis} {c.weight:.2f}){' — ' + figs if figs else ''}")
+    return "\n".join(lines)
+
+
+def cmd_paths(pw, args) -> int:
+    a, b = _resolve(pw, args, args.source), _resolve(pw, args, args.target)
+    res = pw.paths(a.node.id, b.node.id, args.k, args.max_depth)
+    data = {"from": a.to_json(), "to": b.to_json(), **res.to_json()}
+    _emit(args, data, f"from {_picked(a)}\nto   {_picked(b)}\n" + _fmt_paths(pw, res))
+    return EXIT_OK if res.found else EXIT_NOT_FOUND
+
+
+def cmd_direction(pw, args) -> int:
+    r = _resolve(pw, args, args.text)
+    fn = pw.forward if args.command == "forward" else pw.backward
+    res = fn(r.node.id, args.max_paths, args.max_depth)
+    _emit(args, {"resolved": r.to_json(), **res.to_json()}, f"{_picked(r)}\n" + _fmt_paths(pw, res))
+    return EXIT_OK if res.found else EXIT_NOT_FOUND
+
+
+def cmd_assumptions(pw, args) -> int:
+    if args.source or args.target:
+        if not (args.source and args.target):
+            print("give both --from and --to (or one TEXT)", file=sys.stderr)
+            return EXIT_USAGE
+        a, b = _resolve(pw, args, args.source), _resolve(pw, args, args.target)
+        res = pw.paths(a.node.id, b.node.id, 1)
+        if not res.found:
+            _emit(args, {"from": a.to_json(), "to": b.to_json(), **res.to_json()}, _fmt_paths(pw, res))
+            return EXIT_NOT_FOUND
+        ch = pw.chain(res.paths[0])
+        _emit(args, {"from": a.to_json(), "to": b.to_json(), "chain": ch.to_json()},
+              f"from {_picked(a)}\nto   {_picked(b)}\n" + _chain_text(ch))
+        return EXIT_OK
+    if not args.text:
+        print("give TEXT or --from and --to", file=sys.stderr)
+        return EXIT_USAGE
+    r = _resolve(pw, args, args.text, ELEMENTS + ("Assumption", "Foundation"))
+    if r.node.type in ("Assumption", "Foundation"):
+        ro = pw.rests_on(r.node.id)
+        text = [_picked(r), f"underpins {len(ro.elements)} element(s):"]
+        text += [f"  {e['label']} [{e['type']}]" for e in ro.elements]
+        text.append(f"{len(ro.downstream)} element(s) downstream; if it fails, these lose every path "
+                    f"from a condition or input: " + (", ".join(x["label"] for x in ro.breaks) or "none"))
+        text += [f"  stated link: {link.source} → {link.target}" for link in ro.links]
+        for p in ro.paths:
+            text.append("  path: " + " → ".join(pw.kg.nodes[n].label for n in p.nodes))
+        _emit(args, {"resolved": r.to_json(), "rests_on": ro.to_json()}, "\n".join(text))
+        return EXIT_OK
+    through = pw.finder.through(r.node.id, k=1)
+    ch = pw.chain(through[0]) if through else pw.chain(r.node.id)
+    _emit(args, {"resolved": r.to_json(), "chain": ch.to_json()},
+          f"{_picked(r)}\n" + ("best pathway through it:\n" if through else "") + _chain_text(ch))
+    return EXIT_OK
+
+
+def cmd_cases(pw, args) -> int:
+    r = _resolve(pw, args, args.text, ELEMENTS + ("CaseStudy", "Insight"))
+    if r.node.type == "CaseStudy":
+        links = pw.illustrated_by(r.node.id)
+        other = lambda c: c.element  # noqa: E731
+    else:
+        links = pw.cases_of(r.node.id)
+        other = lambda c: c.case  # noqa: E731
+    results = [{**_node_obj(pw, other(c)), "basis": c.basis, "weight": c.weight, "evidence": c.evidence,
+                "evidence_source": c.evidence_source, "figures": c.figures} for c in links]
+    text = [_picked(r)] + [f"  {x['label']} [{x['type']}] ({x['basis']} {x['weight']:.2f}): "
+                           f"{x['evidence'][:140]}" for x in results]
+    if not results:
+        text.append("  no case studies" if r.node.type != "CaseStudy" else "  illustrates nothing yet")
+    _emit(args, {"resolved": r.to_json(), "results": results}, "\n".join(text))
+    return EXIT_OK if results else EXIT_NOT_FOUND
+
+
+def cmd_node(pw, args) -> int:
+    r = _resolve(pw, args, args.text, None)
+    node = pw.node(r.node.id)
+    nb = pw.neighbours(r.node.id)
+    text = [_picked(r), f"{node['label']} [{node['type']}]", node["text"]]
+    for rel, items in sorted(nb.items()):
+        text.append(f"{rel}:")
+        text += [f"  {'→' if x['direction'] == 'out' else '←'} {x['label']} ({x['id']})"
+                 + (f" [{x['basis']} {x['weight']:.2f}]" if "basis" in x else "") for x in items]
+    _emit(args, {"resolved": r.to_json(), "node": node, "neighbours": nb}, "\n".join(text))
+    return EXIT_OK
+
+
+def cmd_sparql(g, args) -> int:
+    from graph.sparql import QueryRefused, QueryTimeout, run
+
+    try:
+        res = run(g, args.query, timeout=args.timeout)
+    except QueryRefused as e:
+        print(f"refused: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except QueryTimeout as e:
+        print(f"timeout: {e}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if res.kind == "select":
+        text = "\t".join(res.vars) + "\n" + "\n".join("\t".join(r[v] for v in res.vars) for r in res.rows)
+    else:
+        text = str(res.boolean) if res.kind == "ask" else res.turtle
+    _emit(args, res.to_json(), text)
+    return EXIT_OK
+
+
+def cmd_export(g, args) -> int:
+    from graph.export import export
+
+    text = export(g, args.format, args.output)
+    if text is not None:
+        sys.stdout.write(text)
+    elif not getattr(args, "json", False):
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        print(json.dumps({"format": args.format, "output": str(args.output)}))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = _parser()
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0) if e.code in (0, None) else EXIT_USAGE
+    build = getattr(args, "build", None) or default_build()
+    args.build = build
+    try:
+        if args.command in ("sparql", "export"):
+            from graph.store import open_graph
+
+            g = open_graph(build)
+            return cmd_sparql(g, args) if args.command == "sparql" else cmd_export(g, args)
+        from graph.pathways import Pathways
+
+        pw = Pathways.load(build)
+        handler = {"paths": cmd_paths, "forward": cmd_direction, "backward": cmd_direction,
+                   "assumptions": cmd_assumptions, "cases": cmd_cases, "node": cmd_node}[args.command]
+        return handler(pw, args)
+    except MissingBuild as e:
+        print(f"missing build: {e}", file=sys.stderr)
+        return EXIT_NO_BUILD
+    except NotFound as e:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": "not found", "message": str(e)}))
+        print(f"not found: {e}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Assumption chains: what each step of a pathway takes for granted, and what rests on an assumption.
+
+Walking a path left to right, each element rests on the assumptions and foundations written under
+its stage (ep:underpinnedBy, ep:hasFoundation) and is backed by the case studies that illustrate it
+(with their figures, e.g. £2.43 per £1 behind "Income is retained and recycled in the local
+economy"). Read the other way, an assumption underpins elements, and everything downstream of them
+depends on it: ``rests_on`` lists those elements, example paths through them, and — the point for a
+researcher — which outcomes and impacts would lose every path from a condition or input if the
+assumption failed and its elements fell away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rdflib import Graph
+
+from graph.cases import CaseLink, cases_for_element
+from graph.ns import EP, ID, local_name
+from graph.paths import END_TYPES, ROOT_TYPES, Link, Path, Pathfinder
+from graph.store import KnowledgeGraph
+
+
+def node_json(kg: KnowledgeGraph, nid: str) -> dict:
+    n = kg.nodes[nid]
+    return {"id": n.id, "type": n.type, "label": n.label, "text": n.text, "stage": n.stage, "order": n.order,
+            "horizon": n.horizon, "scope": n.scope, "kind": n.kind, "figure": n.figure}
+
+
+@dataclass
+class Step:
+    element: dict
+    link_in: Link | None
+    assumptions: list[dict]
+    foundations: list[dict]
+    cases: list[CaseLink]
+    same_stage_as_previous: bool = False  # then its assumptions and foundations are the previous step's
+    stated_by: list[dict] = field(default_factory=list)  # assumptions whose own sentence states link_in
+
+    def to_json(self) -> dict:
+        return {"element": self.element, "link_in": self.link_in.to_json() if self.link_in else None,
+                "assumptions": self.assumptions, "foundations": self.foundations,
+                "cases": [c.to_json() for c in self.cases],
+                "same_stage_as_previous": self.same_stage_as_previous,
+                "stated_by": self.stated_by}
+
+
+@dataclass
+class Chain:
+    path: Path | None
+    steps: list[Step]
+
+    def to_json(self) -> dict:
+        return {"path": self.path.to_json() if self.path else None,
+                "steps": [s.to_json() for s in self.steps]}
+
+
+@dataclass
+class RestsOn:
+    """What depends on an assumption (or foundation)."""
+
+    node: dict
+    elements: list[dict]  # the elements it directly underpins
+    downstream: list[dict]  # everything those elements lead to
+    breaks: list[dict]  # outcomes/impacts left with no path from a condition or input without them
+    paths: list[Path]  # example condition/input → … → impact paths through the elements
+    links: list[Link]  # causal links whose evidence is this assumption's own sentence
+
+    def to_json(self) -> dict:
+        return {"node": self.node, "elements": self.elements, "downstream": self.downstream,
+                "breaks": self.breaks, "paths": [p.to_json() for p in self.paths],
+                "links": [link.to_json() for link in self.links]}
+
+
+def _objects(g: Graph, kg: KnowledgeGraph, nid: str, pred) -> list[dict]:
+    ids = sorted(local_name(o) for o in g.objects(ID[nid], pred))
+    return [node_json(kg, i) for i in ids if i in kg.nodes]
+
+
+def _stated_by(kg: KnowledgeGraph, link: Link | None) -> list[dict]:
+    if link is None or link.basis != "textual":
+        return []
+    ev = " ".join(link.evidence.split())
+    return [node_json(kg, a.id) for a in kg.of_type("Assumption", "Foundation") if ev and ev in a.text]
+
+
+def chain_for_path(g: Graph, kg: KnowledgeGraph, path: Path) -> Chain:
+    steps = []
+    prev_stage = None
+    for i, nid in enumerate(path.nodes):
+        link_in = path.links[i - 1] if i else None
+        stage = kg.nodes[nid].stage
+        steps.append(Step(node_json(kg, nid), link_in, _objects(g, kg, nid, EP.underpinnedBy),
+                          _objects(g, kg, nid, EP.hasFoundation), cases_for_element(g, kg, nid),
+                          stage == prev_stage, _stated_by(kg, link_in)))
+        prev_stage = stage
+    return Chain(path, steps)
+
+
+def chain_for_element(g: Graph, kg: KnowledgeGraph, element_id: str) -> Chain:
+    """One step: the element's own assumptions, foundations and supporting cases."""
+    return Chain(None, [Step(node_json(kg, element_id), None, _objects(g, kg, element_id, EP.underpinnedBy),
+                             _objects(g, kg, element_id, EP.hasFoundation),
+                             cases_for_element(g, kg, element_id))])
+
+
+def rests_on(g: Graph, kg: KnowledgeGraph, finder: Pathfinder, node_id: str, max_paths: int = 5) -> RestsOn:
+    """The elements an assumption/foundation underpins, what follows, and what breaks without them."""
+    n = kg.nodes[node_id]
+    pred = EP.hasFoundation if n.type == "Foundation" else EP.underpinnedBy
+    elements = sorted({local_name(s) for s in g.subjects(pred, ID[node_id])} & set(finder.g.nodes),
+                      key=lambda x: (kg.nodes[x].order, x))
+    G = finder.g
+    downstream = set()
+    for e in elements:
+        downstream |= nx.descendants(G, e)
+    downstream -= set(elements)
+    roots = {x for x, d in G.nodes(data=True) if d["type"] in ROOT_TYPES}
+    ends = [x for x, d in G.nodes(data=True) if d["type"] in ("Outcome",) + END_TYPES]
+    before = _reachable_from(G, roots)
+    after = _reachable_from(G.subgraph(set(G.nodes) - set(elements)), roots - set(elements))
+    breaks = [x for x in ends if x in before and (x not in after or x in elements)]
+    paths: list[Path] = []
+    for e in elements:
+        paths.extend(finder.through(e, k=2))
+    paths = sorted({tuple(p.nodes): p for p in paths}.values(), key=lambda p: p.cost)[:max_paths]
+    own = " ".join(n.text.split())
+    links = [finder.link(a, b) for a, b, d in G.edges(data=True)
+             if d.get("basis") == "textual" and own and " ".join(d.get("evidence", "").split()) in own]
+    order = lambda x: (kg.nodes[x].order, x)  # noqa: E731
+    return RestsOn(node_json(kg, node_id), [node_json(kg, e) for e in elements],
+                   [node_json(kg, x) for x in sorted(downstream, key=order)],
+                   [node_json(kg, x) for x in sorted(breaks, key=order)], paths, links)
+
+
+def _reachable_from(G: nx.DiGraph, roots: set[str]) -> set[str]:
+    seen = set(roots)
+    for r in roots:
+        if r in G:
+            seen |= nx.descendants(G, r)
+    return seen

@@ -1,0 +1,329 @@
+"""The link stage of ingest: causal arrows between model elements, and case studies → elements.
+
+Three bases, each written as a reified ep:CausalLink (basis, weight, evidence) plus the projected
+``from ep:leadsTo to``:
+
+* **textual** — a document states it (see ``links_textual``); evidence is the sentence, with its span;
+* **inferred** — the best semantic matches between successive columns (see ``links_inferred``);
+* **curated** — ``corpus/links.yaml`` adds or removes an arrow (see ``links_curated``); curated always
+  wins: it replaces a textual/inferred link on the same pair (and says which), and a removal takes the
+  arrow out of the graph whatever its basis.
+
+Rules every arrow obeys: it never runs backwards in stage order (an arrow within one stage or horizon
+is kept only when stated — textual or curated), and the arrows form no cycle. A curated arrow that
+breaks either rule is refused with a message in the build's warnings. After linking, every outcome and
+impact is checked for an upstream path to a condition or input; those without one are reported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS
+
+from graph import links_curated
+from graph.links_cases import CaseCandidate, link_cases
+from graph.links_inferred import THRESHOLD, TOP_M, infer
+from graph.links_match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements
+from graph.links_textual import TextualLinker
+from graph.ns import EP, ID, OA, slug
+from graph.stages import stages
+from graph.store import KnowledgeGraph
+from ingest import rdf
+
+ROOT = Path(__file__).resolve().parent.parent
+Progress = Callable[[str, int, int], None]
+WARN_KEY = "links"  # warnings not tied to a file (e.g. the model could not be loaded)
+
+
+def link_uri(source: str, target: str) -> URIRef:
+    """id/link/<from-slug>--<to-slug>; stage keys 'stage:input' become 'stage-input'."""
+    def part(x: str) -> str:
+        return x.replace("stage:", "stage-").replace("/", "-")
+    return ID[f"link/{part(source)}--{part(target)}"]
+
+
+def case_link_uri(case: str, element: str) -> URIRef:
+    return ID[f"caselink/{case.replace('/', '-')}--{element.replace('/', '-')}"]
+
+
+def _display(path: Path) -> str:
+    p = Path(path).resolve()
+    return os.path.relpath(p, ROOT) if p.is_relative_to(ROOT) else str(path)
+
+
+class Linker:
+    """Collects candidates, enforces stage order and acyclicity, and writes the survivors."""
+
+    def __init__(self, kg: KnowledgeGraph):
+        self.kg = kg
+        self.order = {n.id: n.order for n in kg.of_type(*LINKED_CLASSES)}
+        self.accepted: dict[tuple[str, str], Candidate] = {}
+        self.dag = nx.DiGraph()
+        self.dag.add_nodes_from(self.order)
+        self.skipped: list[dict] = []
+
+    def direction_problem(self, c: Candidate) -> str | None:
+        a, b = self.order.get(c.source), self.order.get(c.target)
+        if a is None or b is None:
+            return "only model elements (conditions … impacts) can be linked"
+        if b < a:
+            return (f"it runs backwards in stage order ({self._where(c.source)} comes after "
+                    f"{self._where(c.target)})")
+        if b == a and c.basis == "inferred":
+            return "inferred links never join two elements of the same column"
+        return None
+
+    def _where(self, nid: str) -> str:
+        n = self.kg.nodes[nid]
+        extra = n.horizon or n.scope
+        return f"{n.type.lower()}{' (' + extra + ')' if extra else ''} '{n.label}'"
+
+    def cycle_problem(self, c: Candidate) -> str | None:
+        if c.key in self.accepted:
+            return None
+        if c.source == c.target:
+            return "an element cannot lead to itself"
+        if self.dag.has_node(c.target) and nx.has_path(self.dag, c.target, c.source):
+            path = nx.shortest_path(self.dag, c.target, c.source)
+            return "it would make a cycle (" + " → ".join(path + [c.target]) + ")"
+        return None
+
+    def offer(self, c: Candidate) -> str | None:
+        """Accept ``c`` unless it breaks a rule; the refusal reason otherwise."""
+        problem = self.direction_problem(c) or self.cycle_problem(c)
+        if problem:
+            self.skipped.append({"from": c.source, "to": c.target, "basis": c.basis, "why": problem})
+            return problem
+        old = self.accepted.get(c.key)
+        if old is None or c.basis == "curated" or (old.basis == c.basis and c.weight > old.weight):
+            if old is not None and c.basis == "curated" and old.basis != "curated":
+                c.reason = f"{c.reason} [curated: replaces the {old.basis} link (weight {old.weight:.2f})]"
+            self.accepted[c.key] = c
+            self.dag.add_edge(*c.key)
+        return None
+
+    def remove(self, source: str, target: str) -> str | None:
+        old = self.accepted.pop((source, target), None)
+        if old is None:
+            return None
+        self.dag.remove_edge(source, target)
+        return old.basis
+
+
+def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
+              warnings: dict[str, list[str]] | None = None, progress: Progress | None = None) -> dict:
+    """Add causal and case links to ``g`` (in place); return the report ingest keeps in manifest["links"]."""
+    warnings = warnings if warnings is not None else {}
+    step = (lambda label, i: progress(label, i, 5)) if progress else (lambda label, i: None)
+    kg = KnowledgeGraph(g)
+    embedder, model_id = _embedder(warnings)
+    el = Elements(kg, embedder)
+    linker = Linker(kg)
+
+    step("links textual", 0)
+    textual = TextualLinker(el, texts)
+    for c in sorted(textual.find(), key=lambda c: -c.weight):
+        linker.offer(c)
+    stage_links = _dedupe(textual.stage_statements())
+
+    step("links inferred", 1)
+    for c in sorted(infer(el, model_id), key=lambda c: -c.weight):
+        if c.key not in linker.accepted:
+            linker.offer(c)
+
+    step("links curated", 2)
+    curated = _apply_curated(linker, kg, links_path, warnings)
+
+    step("links write", 3)
+    _write_links(g, linker.accepted.values(), stage_links, model_id, texts)
+    step("links cases", 4)
+    cases = link_cases(el, texts)
+    _write_case_links(g, cases, model_id, texts)
+
+    counts = Counter(c.basis for c in linker.accepted.values())
+    unreachable = _unreachable(kg, linker.dag)
+    ends = kg.of_type(*END_CLASSES)
+    return {
+        "counts": {b: counts.get(b, 0) for b in ("textual", "inferred", "curated")},
+        "total": len(linker.accepted),
+        "stage_links": len(stage_links),
+        "case_links": dict(Counter(c.basis for c in cases)),
+        "curated": curated,
+        "skipped": [s for s in linker.skipped if s["basis"] != "curated"],
+        "reachable": {"outcomes_impacts": len(ends) - len(unreachable), "of": len(ends)},
+        "unreachable": unreachable,
+        "model": model_id,
+        "settings": {"inferred_top_m": TOP_M, "inferred_threshold": THRESHOLD},
+    }
+
+
+def _embedder(warnings: dict[str, list[str]]):
+    try:
+        from search.embed import ModelUnavailable, get_embedder
+    except ImportError as e:
+        warnings.setdefault(WARN_KEY, []).append(f"no embedding model ({e}); only textual and curated links")
+        return None, ""
+    try:
+        emb = get_embedder()
+        return emb, emb.id
+    except ModelUnavailable as e:
+        warnings.setdefault(WARN_KEY, []).append(f"{e}; only textual and curated links were made")
+        return None, ""
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    seen: dict[tuple[str, str], Candidate] = {}
+    for c in cands:
+        seen.setdefault(c.key, c)
+    return list(seen.values())
+
+
+def _resolver(kg: KnowledgeGraph) -> Callable[[str], str | None]:
+    elements = kg.of_type(*LINKED_CLASSES)
+    ids = {n.id for n in elements}
+    names = {}
+    for n in elements:
+        for name in (n.label, *n.alt_labels):
+            names.setdefault(name.strip().lower(), n.id)
+
+    def resolve(text: str | None) -> str | None:
+        if not text:
+            return None
+        t = text.strip().removeprefix("id:")
+        if t.startswith(str(ID)):
+            t = t[len(str(ID)):]
+        return t if t in ids else names.get(t.lower())
+    return resolve
+
+
+def _apply_curated(linker: Linker, kg: KnowledgeGraph, path: Path | None, warnings) -> dict:
+    report: dict = {"file": None, "added": [], "removed": [], "refused": [], "errors": []}
+    if not path or not Path(path).exists():
+        return report
+    key = _display(path)
+    report["file"] = key
+    adds, removes, errors = links_curated.load(Path(path), _resolver(kg))
+    for e in errors:
+        warnings.setdefault(key, []).append(e)
+    report["errors"] = errors
+    for r in removes:
+        basis = linker.remove(r.source, r.target)
+        report["removed"].append({"from": r.source, "to": r.target, "reason": r.reason, "author": r.author,
+                                  "line": r.line, "removed_basis": basis or "none (no such link was made)"})
+    for c in adds:
+        problem = linker.offer(c)
+        if problem:
+            msg = f"line {c.line}: curated link {c.source} → {c.target} refused: {problem}"
+            warnings.setdefault(key, []).append(msg)
+            report["refused"].append({"from": c.source, "to": c.target, "line": c.line, "why": problem})
+        else:
+            report["added"].append({"from": c.source, "to": c.target, "line": c.line, "reason": c.reason,
+                                    "author": c.author})
+    return report
+
+
+def _node(x: str) -> URIRef:
+    return URIRef(next(s.uri for s in stages() if s.key == x[6:])) if x.startswith("stage:") else ID[x]
+
+
+def _add_common(g: Graph, u: URIRef, c: Candidate) -> None:
+    g.add((u, EP.basis, Literal(c.basis)))
+    g.add((u, EP.weight, Literal(Decimal(str(round(c.weight, 4))))))
+    g.add((u, EP.evidence, Literal(c.evidence)))
+
+
+def _write_links(g: Graph, links, stage_links: list[Candidate], model_id: str, texts: dict[str, str]) -> None:
+    stage_of = {}
+    for s in stages():
+        stage_of[URIRef(s.uri)] = s.key
+    stage_link_uris: dict[tuple[str, str], URIRef] = {}
+    for c in stage_links:
+        u = link_uri(c.source, c.target)
+        stage_link_uris[(c.source[6:], c.target[6:])] = u
+        _write_one(g, u, c, model_id, texts)
+    for c in links:
+        u = link_uri(c.source, c.target)
+        _write_one(g, u, c, model_id, texts)
+        if c.basis == "inferred":
+            a = stage_of.get(g.value(ID[c.source], EP.stage))
+            b = stage_of.get(g.value(ID[c.target], EP.stage))
+            if (a, b) in stage_link_uris:  # a stage-level statement corroborates this element pair
+                g.add((u, PROV.wasInfluencedBy, stage_link_uris[(a, b)]))
+
+
+def _write_one(g: Graph, u: URIRef, c: Candidate, model_id: str, texts: dict[str, str]) -> None:
+    a, b = _node(c.source), _node(c.target)
+    g.add((u, RDF.type, EP.CausalLink))
+    g.add((u, EP.linkFrom, a))
+    g.add((u, EP.linkTo, b))
+    _add_common(g, u, c)
+    g.add((a, EP.leadsTo, b))
+    if c.span is not None:
+        g.add((u, EP.evidenceSource, _span(g, c.span, texts)))
+    if c.cue:
+        g.add((u, RDFS.comment, Literal(f"cue: {c.cue}")))
+    if c.basis == "inferred":
+        g.add((u, EP.model, Literal(model_id)))
+        g.add((u, PROV.wasGeneratedBy, _activity(g, "semantic-linking", model_id)))
+    if c.basis == "curated":
+        agent = ID[f"agent/{slug(c.author)}"]
+        g.add((agent, RDF.type, PROV.Agent))
+        g.add((agent, RDFS.label, Literal(c.author)))
+        g.add((u, PROV.wasAttributedTo, agent))
+        g.add((u, EP.reason, Literal(c.reason)))
+
+
+def _activity(g: Graph, name: str, model_id: str) -> URIRef:
+    act = ID[f"activity/{name}"]
+    if (act, RDF.type, PROV.Activity) not in g:
+        g.add((act, RDF.type, PROV.Activity))
+        g.add((act, RDFS.label, Literal(f"{name.replace('-', ' ')} with the embedding model {model_id}")))
+        g.add((act, EP.model, Literal(model_id)))
+    return act
+
+
+def _span(g: Graph, span, texts: dict[str, str]) -> URIRef:
+    """The evidence sentence as a SourceSpan, attached to the section that holds it."""
+    doc = rdf.doc_uri(span.doc_id)
+    best, best_start = None, -1
+    for sec in g.subjects(EP.partOf, doc):
+        if (sec, RDF.type, EP.Section) in g:
+            start = int(g.value(sec, OA.start) or -1)
+            if best_start < start <= span.start:
+                best, best_start = sec, start
+    span = replace(span, section_start=best_start if best is not None else -1)
+    return rdf.add_span(g, span, texts[span.doc_id])
+
+
+def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts: dict[str, str]) -> None:
+    for c in cases:
+        u = case_link_uri(c.case, c.element)
+        g.add((u, RDF.type, EP.CaseLink))
+        g.add((u, EP.case, ID[c.case]))
+        g.add((u, EP.element, ID[c.element]))
+        g.add((u, EP.basis, Literal(c.basis)))
+        g.add((u, EP.weight, Literal(Decimal(str(round(c.weight, 4))))))
+        g.add((u, EP.evidence, Literal(c.evidence)))
+        if c.span is not None:
+            g.add((u, EP.evidenceSource, _span(g, c.span, texts)))
+        if c.basis == "semantic":
+            g.add((u, EP.model, Literal(model_id)))
+            g.add((u, PROV.wasGeneratedBy, _activity(g, "semantic-linking", model_id)))
+        g.add((ID[c.case], EP.illustrates, ID[c.element]))
+
+
+def _unreachable(kg: KnowledgeGraph, dag: nx.DiGraph) -> list[str]:
+    roots = {n.id for n in kg.of_type(*ROOT_CLASSES)}
+    out = []
+    for n in sorted(kg.of_type(*END_CLASSES), key=lambda n: (n.order, n.id)):
+        if not dag.has_node(n.id) or not (nx.ancestors(dag, n.id) & roots):
+            out.append(n.id)
+    return out

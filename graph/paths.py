@@ -1,0 +1,230 @@
+"""Causal pathways over the networkx view: k best paths, forward to impacts, backward to foundations.
+
+A path's cost is the sum of -log(weight) over its links, so the best path is the one whose links are
+jointly the most believable (the product of weights), not merely the shortest. Every query has a cap
+on the number of paths and on their length, and candidate enumeration is bounded, so answers stay
+fast on graphs much larger than today's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+
+import networkx as nx
+
+from graph.view import causal_subgraph
+
+ROOT_TYPES = ("Condition", "Input")
+END_TYPES = ("Impact",)
+MAX_PATHS = 50
+MAX_DEPTH = 8
+EXAMINE_FACTOR = 20  # at most this many candidate paths are generated per path returned
+_SINK, _SOURCE = "__impacts__", "__roots__"
+NODE_FIELDS = ("id", "type", "label", "text", "stage", "order", "horizon", "scope")
+
+
+@dataclass
+class Link:
+    source: str
+    target: str
+    basis: str
+    weight: float
+    evidence: str
+    evidence_source: str = ""
+    link: str = ""
+    evidence_quote: str = ""
+    reason: str = ""
+    author: str = ""
+    model: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Path:
+    nodes: list[str]
+    links: list[Link]
+    details: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def weight(self) -> float:
+        """Product of the link weights: how believable the whole chain is."""
+        return math.prod(link.weight for link in self.links) if self.links else 1.0
+
+    @property
+    def cost(self) -> float:
+        return sum(_cost(link.weight) for link in self.links)
+
+    def to_json(self) -> dict:
+        return {
+            "nodes": [self.details.get(n, {"id": n}) for n in self.nodes],
+            "links": [link.to_json() for link in self.links],
+            "weight": round(self.weight, 6),
+            "cost": round(self.cost, 6),
+            "length": len(self.links),
+        }
+
+
+@dataclass
+class PathResult:
+    """Paths found (best first) or, when there are none, why not and the nearest nodes either side."""
+
+    query: dict
+    paths: list[Path]
+    truncated: bool = False
+    message: str = ""
+    nearest: list[dict] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.paths)
+
+    def to_json(self) -> dict:
+        return {"query": self.query, "found": self.found, "count": len(self.paths),
+                "truncated": self.truncated, "message": self.message,
+                "paths": [p.to_json() for p in self.paths], "nearest": self.nearest}
+
+
+def _cost(weight: float) -> float:
+    return -math.log(min(1.0, max(weight, 1e-3)))
+
+
+class UnknownNode(KeyError):
+    """A node id that is not a model element in the causal graph."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown node"
+
+
+class Pathfinder:
+    """Path queries over the causal arrows of one view (build once, query many times)."""
+
+    def __init__(self, view: nx.DiGraph):
+        self.g = causal_subgraph(view)
+        for _, _, d in self.g.edges(data=True):
+            d["cost"] = _cost(d.get("weight", 0.0))
+        # Virtual ends, so "best paths to any impact / from any root" are one k-shortest-paths query.
+        self._aug = self.g.copy()
+        for n, d in self.g.nodes(data=True):
+            if d["type"] in END_TYPES:
+                self._aug.add_edge(n, _SINK, cost=0.0)
+            if d["type"] in ROOT_TYPES:
+                self._aug.add_edge(_SOURCE, n, cost=0.0)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _check(self, node: str) -> None:
+        if node not in self.g:
+            raise UnknownNode(f"'{node}' is not a model element with causal links "
+                              "(conditions, inputs, processes, activities, outcomes, impacts)")
+
+    def info(self, node: str) -> dict:
+        d = self.g.nodes[node]
+        return {"id": node, **{k: d.get(k, "") for k in NODE_FIELDS if k != "id"}}
+
+    def link(self, a: str, b: str) -> Link:
+        d = self.g.edges[a, b]
+        return Link(a, b, d.get("basis", ""), float(d.get("weight", 0.0)), d.get("evidence", ""),
+                    d.get("evidence_source", ""), d.get("link", ""), d.get("evidence_quote", ""),
+                    d.get("reason", ""), d.get("author", ""), d.get("model", ""))
+
+    def make_path(self, nodes: list[str]) -> Path:
+        return Path(list(nodes), [self.link(a, b) for a, b in zip(nodes, nodes[1:], strict=False)],
+                    {n: self.info(n) for n in nodes})
+
+    def _best(self, graph: nx.DiGraph, s: str, t: str, k: int, max_depth: int, strip: tuple[str, ...] = ()
+              ) -> tuple[list[Path], bool]:
+        """Up to k cheapest simple paths s → t with at most ``max_depth`` real links; (paths, truncated)."""
+        out: list[Path] = []
+        truncated = False
+        try:
+            gen = nx.shortest_simple_paths(graph, s, t, weight="cost")
+            for nodes in islice(gen, k * EXAMINE_FACTOR):
+                real = [n for n in nodes if n not in strip]
+                if len(real) < 2 or len(real) - 1 > max_depth:
+                    continue
+                if len(out) == k:
+                    truncated = True
+                    break
+                out.append(self.make_path(real))
+        except nx.NetworkXNoPath:
+            pass
+        return out, truncated
+
+    # ------------------------------------------------------------------ queries
+
+    def between(self, source: str, target: str, k: int = 5, max_depth: int = MAX_DEPTH) -> PathResult:
+        """The k best paths from ``source`` to ``target``; with none, why not and the nearest nodes."""
+        self._check(source)
+        self._check(target)
+        query = {"kind": "between", "from": source, "to": target, "k": k, "max_depth": max_depth}
+        if source == target:
+            return PathResult(query, [], message="source and target are the same element")
+        paths, truncated = self._best(self.g, source, target, k, max_depth)
+        if paths:
+            return PathResult(query, paths, truncated)
+        return PathResult(query, [], message=self._why_not(source, target, max_depth),
+                          nearest=self.nearest(source, target))
+
+    def forward(self, source: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
+        """Every path (best first, up to the caps) from ``source`` on to the impacts."""
+        self._check(source)
+        query = {"kind": "forward", "from": source, "max_paths": max_paths, "max_depth": max_depth}
+        paths, truncated = self._best(self._aug, source, _SINK, max_paths, max_depth, strip=(_SINK,))
+        msg = "" if paths else f"no path leads from {self._name(source)} to an impact"
+        return PathResult(query, paths, truncated, msg)
+
+    def backward(self, target: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
+        """Every path (best first, up to the caps) from the conditions and inputs to ``target``."""
+        self._check(target)
+        query = {"kind": "backward", "to": target, "max_paths": max_paths, "max_depth": max_depth}
+        paths, truncated = self._best(self._aug, _SOURCE, target, max_paths, max_depth, strip=(_SOURCE,))
+        msg = "" if paths else f"{self._name(target)} rests on no condition or input (no path reaches it)"
+        return PathResult(query, paths, truncated, msg)
+
+    def through(self, node: str, k: int = 3, max_depth: int = MAX_DEPTH) -> list[Path]:
+        """Up to k best root → node → impact paths (for 'what rests on this')."""
+        self._check(node)
+        back = self.backward(node, k, max_depth).paths or [self.make_path([node])]
+        fwd = self.forward(node, k, max_depth).paths or [self.make_path([node])]
+        combos = []
+        for b in back:
+            for f in fwd:
+                if set(b.nodes[:-1]) & set(f.nodes):
+                    continue
+                nodes = b.nodes + f.nodes[1:]
+                if len(nodes) > 1:
+                    combos.append(self.make_path(nodes))
+        return sorted(combos, key=lambda p: p.cost)[:k]
+
+    # ------------------------------------------------------------------ no path
+
+    def _name(self, n: str) -> str:
+        return f"'{self.g.nodes[n]['label']}' ({n})"
+
+    def _why_not(self, s: str, t: str, max_depth: int) -> str:
+        os_, ot = self.g.nodes[s]["order"], self.g.nodes[t]["order"]
+        if ot < os_:
+            hint = (" — it comes earlier in the model; arrows only run left to right"
+                    + (", and the reverse path exists" if nx.has_path(self.g, t, s) else ""))
+        elif nx.has_path(self.g, s, t):
+            hint = f" within {max_depth} links (a longer path exists: raise the depth limit)"
+        else:
+            hint = ""
+        return f"no path from {self._name(s)} to {self._name(t)}{hint}"
+
+    def nearest(self, s: str, t: str, n: int = 5) -> list[dict]:
+        """Reachable from s and closest to t in model order; and the nodes leading to t closest to s."""
+        G = self.g
+        ot, os_ = G.nodes[t]["order"], G.nodes[s]["order"]
+        dist = nx.single_source_dijkstra_path_length(G, s, weight="cost")
+        down = sorted((x for x in dist if x != s), key=lambda x: (abs(G.nodes[x]["order"] - ot), dist[x]))
+        rdist = nx.single_source_dijkstra_path_length(G.reverse(copy=False), t, weight="cost")
+        up = sorted((x for x in rdist if x != t), key=lambda x: (abs(G.nodes[x]["order"] - os_), rdist[x]))
+        return ([{**self.info(x), "side": "reachable from source", "hops": nx.shortest_path_length(G, s, x)}
+                 for x in down[:n]]
+                + [{**self.info(x), "side": "leads to target", "hops": nx.shortest_path_length(G, x, t)}
+                   for x in up[:n]])

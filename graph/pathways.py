@@ -1,0 +1,91 @@
+"""One object for the app and the CLI: the graph, its records, its networkx view and path finder, loaded once.
+
+    pw = Pathways.load("build")
+    pw.resolve("create a referral network", elements_only=True).node.id
+    pw.paths("process/create-a-referral-network", "impact/prosperity", k=5).to_json()
+    pw.forward("process/create-a-referral-network"); pw.backward("impact/prosperity")
+    pw.chain(path_or_element_id); pw.rests_on("assumption/…")
+    pw.cases_of("outcome/income-is-retained-and-recycled-in-the-local"); pw.illustrated_by("casestudy/…")
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path as FsPath
+
+from rdflib import Graph
+
+from graph import cases, chains
+from graph.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
+from graph.resolve import Resolution, resolve
+from graph.store import KnowledgeGraph, default_build, open_graph
+from graph.view import to_networkx
+
+ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+
+
+class Pathways:
+    def __init__(self, g: Graph, build: FsPath | None = None):
+        self.g = g
+        self.build = build
+        self.kg = KnowledgeGraph(g)
+        self.view = to_networkx(g, kg=self.kg)
+        self.finder = Pathfinder(self.view)
+
+    @classmethod
+    def load(cls, build: FsPath | str | None = None) -> Pathways:
+        """Raises graph.store.MissingBuild when there is no graph in ``build``."""
+        build = FsPath(build) if build else default_build()
+        return cls(open_graph(build), build)
+
+    # ------------------------------------------------------------------ nodes
+
+    def node(self, node_id: str) -> dict:
+        """A node as JSON: id, type, label, text, stage, order, … and its first source."""
+        return self.kg.nodes[node_id].to_json()
+
+    def resolve(self, text: str, elements_only: bool = False, types: tuple[str, ...] | None = None,
+                use_search: bool = True) -> Resolution:
+        return resolve(self.kg, text, ELEMENT_TYPES if elements_only else types, self.build, use_search)
+
+    def neighbours(self, node_id: str) -> dict[str, list[dict]]:
+        """Relation → neighbours (with direction), including causal links with their basis and weight."""
+        out: dict[str, list[dict]] = defaultdict(list)
+        for rel, items in self.kg.neighbours(node_id).items():
+            for direction, nid in items:
+                n = self.kg.nodes[nid]
+                entry = {"direction": direction, "id": nid, "type": n.type, "label": n.label}
+                if rel == "leadsTo":
+                    a, b = (node_id, nid) if direction == "out" else (nid, node_id)
+                    if self.finder.g.has_edge(a, b):
+                        link = self.finder.link(a, b)
+                        entry.update(basis=link.basis, weight=link.weight, evidence=link.evidence)
+                out[rel].append(entry)
+        return dict(out)
+
+    # ------------------------------------------------------------------ paths
+
+    def paths(self, source: str, target: str, k: int = 5, max_depth: int = MAX_DEPTH) -> PathResult:
+        return self.finder.between(source, target, k, max_depth)
+
+    def forward(self, source: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
+        return self.finder.forward(source, max_paths, max_depth)
+
+    def backward(self, target: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
+        return self.finder.backward(target, max_paths, max_depth)
+
+    # ------------------------------------------------------------------ assumptions and cases
+
+    def chain(self, path_or_element: Path | str) -> chains.Chain:
+        if isinstance(path_or_element, Path):
+            return chains.chain_for_path(self.g, self.kg, path_or_element)
+        return chains.chain_for_element(self.g, self.kg, path_or_element)
+
+    def rests_on(self, assumption_id: str, max_paths: int = 5) -> chains.RestsOn:
+        return chains.rests_on(self.g, self.kg, self.finder, assumption_id, max_paths)
+
+    def cases_of(self, element_id: str) -> list[cases.CaseLink]:
+        return cases.cases_for_element(self.g, self.kg, element_id)
+
+    def illustrated_by(self, case_id: str) -> list[cases.CaseLink]:
+        return cases.elements_for_case(self.g, self.kg, case_id)

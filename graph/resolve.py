@@ -1,0 +1,116 @@
+"""Free text → one node: an id, a label, or a phrase, saying which node was picked and how.
+
+The search package (hybrid dense + BM25) is used when it is installed and loads; otherwise — or when
+it is asked for types it does not rank — a token-overlap match over labels and texts, so the graph
+CLI works on its own. A phrase that shares no word with any node is "not found", never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.ns import local_name
+from graph.store import KnowledgeGraph, NodeRecord
+
+STOP = frozenset(re.split(r"\s+", (
+    "a an and are as at be by for from has have in is it its of on or that the their them they this to was "
+    "were what which who will with how does do i we our you")))
+
+
+@dataclass
+class Resolution:
+    node: NodeRecord | None
+    how: str  # id | label | search | tokens | none
+    text: str
+    score: float = 0.0
+    alternatives: list[str] = field(default_factory=list)
+    message: str = ""
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "how": self.how, "id": self.node.id if self.node else None,
+                "label": self.node.label if self.node else None, "score": round(self.score, 4),
+                "alternatives": self.alternatives, "message": self.message}
+
+
+def tokens(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+    return [t for t in words if t not in STOP and len(t) > 1]
+
+
+def _stem(t: str) -> str:
+    for suf in ("ing", "ies", "es", "s", "ed"):
+        if len(t) > len(suf) + 3 and t.endswith(suf):
+            return t[: -len(suf)]
+    return t
+
+
+def token_match(kg: KnowledgeGraph, text: str, types: tuple[str, ...] | None = None,
+                ) -> list[tuple[NodeRecord, float]]:
+    """Nodes ranked by stemmed word overlap, label words counting three times as much as text words."""
+    q = Counter(_stem(t) for t in tokens(text))
+    if not q:
+        return []
+    out = []
+    for n in kg.nodes.values():
+        if types and n.type not in types:
+            continue
+        label = {_stem(t) for t in tokens(n.label + " " + " ".join(n.alt_labels))}
+        body = {_stem(t) for t in tokens(n.text)}
+        hit = sum(3 * (t in label) + (t in body and t not in label) for t in q)
+        if hit:
+            out.append((n, hit / (3 * len(q)) + 0.01 * (n.type != "Passage")))
+    return sorted(out, key=lambda x: (-x[1], x[0].order < 0, x[0].id))
+
+
+def resolve(kg: KnowledgeGraph, text: str, types: tuple[str, ...] | None = None,
+            build: Path | str | None = None, use_search: bool = True) -> Resolution:
+    t = (text or "").strip()
+    if not t:
+        return Resolution(None, "none", t, message="empty text")
+
+    def ok(n: NodeRecord | None) -> bool:
+        return n is not None and (not types or n.type in types)
+
+    n = kg.nodes.get(t) or kg.nodes.get(local_name(t)) or kg.nodes.get(t.removeprefix("id:"))
+    if ok(n):
+        return Resolution(n, "id", t, 1.0)
+    if n is None and re.fullmatch(r"[a-z]+/[\w.-]+", t):  # an id that does not exist: no fuzzy guess
+        return Resolution(None, "none", t, message=f"no node with id '{t}'")
+    n = kg.find(t)
+    if ok(n):
+        return Resolution(n, "label", t, 1.0)
+    ranked = token_match(kg, t, types)
+    if not ranked:
+        return Resolution(None, "none", t, message=f"nothing in the graph shares a word with '{t[:80]}'")
+    if use_search:
+        hit = _search(build, t, types)
+        if ok(hit):
+            return Resolution(hit, "search", t, 0.0, [m.id for m, _ in ranked[:3] if m.id != hit.id])
+    best, score = ranked[0]
+    return Resolution(best, "tokens", t, score, [m.id for m, _ in ranked[1:4]])
+
+
+def _search(build, text: str, types) -> NodeRecord | None:
+    """The search package's pick, or None when it is missing, fails to load or finds nothing."""
+    try:
+        engine = _engine(str(build) if build else "")
+        if types:
+            hits = engine.search(text, k=1, types=list(types))
+            return hits[0].node if hits else None
+        return engine.resolve(text)[0]
+    except Exception:  # noqa: BLE001 - fall back to token overlap on any failure
+        return None
+
+
+_ENGINES: dict = {}
+
+
+def _engine(build: str):
+    from search.engine import SearchEngine  # optional: any failure here means "use token overlap"
+
+    if build not in _ENGINES:
+        _ENGINES[build] = SearchEngine.load(build or None)
+    return _ENGINES[build]

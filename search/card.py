@@ -1,0 +1,255 @@
+"""The answer card: the model element a query is about, with what it builds on, what it leads to,
+what it rests on and the case studies and evidence behind it. Every line is read from the graph and
+cites its source; no language model writes anything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rdflib.namespace import RDF
+
+from graph import stages as st
+from graph.ns import ELEMENT_CLASSES, EP, local_name
+from graph.store import KnowledgeGraph, NodeRecord
+
+if TYPE_CHECKING:
+    from search.engine import SearchEngine
+
+MAX_LINES = 8
+CASE_THRESHOLD = 0.40  # cosine above which a case study is shown as related when none is linked
+OUTCOME_TYPES = ("Outcome", "Impact")
+
+
+@dataclass
+class CardLine:
+    id: str
+    type: str
+    label: str
+    text: str
+    source: dict | None  # document, path, section, start, end, quote of the node's first source
+    hops: int = 0
+    basis: str = ""  # for links: textual | inferred | curated | stage order; for case studies: illustrates | semantic
+    weight: float | None = None
+    evidence: str = ""  # the link's own evidence text, when the graph has one
+
+    @classmethod
+    def of(cls, n: NodeRecord, **kw) -> CardLine:
+        return cls(n.id, n.type, n.label, n.text, asdict(n.sources[0]) if n.sources else None, **kw)
+
+    def cite(self) -> str:
+        s = self.source
+        if not s:
+            return "(no source)"
+        where = f"{s['document']}" + (f", § {s['section']}" if s.get("section") else "")
+        quote = s["quote"] if len(s["quote"]) <= 160 else s["quote"][:157].rstrip() + "…"
+        return f"{where}: “{' '.join(quote.split())}”"
+
+
+@dataclass
+class Card:
+    query: str
+    element: CardLine
+    matched: CardLine  # the search hit the card was reached from (the element itself, or e.g. an assumption)
+    via: str  # how the element was chosen, in words
+    stage: str
+    links_basis: str  # "causal links (ep:leadsTo)" or "stage order (no causal links in the graph)"
+    builds_on: list[CardLine] = field(default_factory=list)
+    leads_to: list[CardLine] = field(default_factory=list)
+    assumptions: list[CardLine] = field(default_factory=list)
+    foundations: list[CardLine] = field(default_factory=list)
+    case_studies: list[CardLine] = field(default_factory=list)
+    evidence: list[CardLine] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def to_markdown(self) -> str:
+        el = self.element
+        out = [f"## {el.label} ({el.type}, {self.stage})", "", el.text, "", f"Source: {el.cite()}",
+               f"Found via: {self.via}", ""]
+        sections = (
+            (f"Builds on — basis: {self.links_basis}", self.builds_on),
+            (f"Leads to — basis: {self.links_basis}", self.leads_to),
+            ("Assumptions", self.assumptions), ("Foundations", self.foundations),
+            ("Case studies", self.case_studies), ("Evidence", self.evidence),
+        )
+        for title, lines in sections:
+            out.append(f"### {title}")
+            if not lines:
+                out.append("- (none in the graph)")
+            for ln in lines:
+                extra = []
+                if ln.hops > 1:
+                    extra.append(f"{ln.hops} steps")
+                if ln.basis:
+                    extra.append(ln.basis)
+                if ln.weight is not None:
+                    extra.append(f"weight {ln.weight:g}")
+                tag = f" [{', '.join(extra)}]" if extra else ""
+                out.append(f"- **{ln.label}** ({ln.type}){tag} — {ln.cite()}")
+                if ln.evidence:
+                    out.append(f"  - link evidence: {ln.evidence}")
+            out.append("")
+        for note in self.notes:
+            out.append(f"_Note: {note}_")
+        return "\n".join(out).rstrip() + "\n"
+
+
+@dataclass
+class Links:
+    """The causal arrows between elements: ep:leadsTo, with basis/weight/evidence from any ep:CausalLink."""
+
+    out: dict[str, list[str]]
+    into: dict[str, list[str]]
+    info: dict[tuple[str, str], dict]
+
+    @classmethod
+    def from_graph(cls, kg: KnowledgeGraph) -> Links:
+        out, into = defaultdict(list), defaultdict(list)
+        info: dict[tuple[str, str], dict] = {}
+        for s, o in kg.g.subject_objects(EP.leadsTo):
+            a, b = local_name(s), local_name(o)
+            if a in kg.nodes and b in kg.nodes:
+                out[a].append(b)
+                into[b].append(a)
+        for link in kg.g.subjects(RDF.type, EP.CausalLink):
+            a, b = kg.g.value(link, EP.linkFrom), kg.g.value(link, EP.linkTo)
+            if a is None or b is None:
+                continue
+            w = kg.g.value(link, EP.weight)
+            info[(local_name(a), local_name(b))] = {
+                "basis": str(kg.g.value(link, EP.basis) or ""), "weight": float(w) if w is not None else None,
+                "evidence": str(kg.g.value(link, EP.evidence) or "")}
+        return cls(dict(out), dict(into), info)
+
+    def __bool__(self) -> bool:
+        return bool(self.out)
+
+    def walk(self, start: str, forward: bool, max_hops: int) -> list[tuple[str, int, tuple[str, str]]]:
+        """(node, hops, the edge that reached it) breadth first, each node once."""
+        adj = self.out if forward else self.into
+        seen, frontier, found = {start}, [start], []
+        for hop in range(1, max_hops + 1):
+            nxt = []
+            for u in frontier:
+                for v in adj.get(u, []):
+                    if v not in seen:
+                        seen.add(v)
+                        nxt.append(v)
+                        found.append((v, hop, (u, v) if forward else (v, u)))
+            frontier = nxt
+        return found
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word.lower()}"
+
+
+def stage_of(kg: KnowledgeGraph, n: NodeRecord) -> str:
+    """A node's stage, or the stage its section heading names (for passages written under a stage)."""
+    if n.stage:
+        return n.stage
+    for src in n.sources:
+        c = st.match(src.section, st.stages()) if src.section else None
+        if c:
+            return c.key
+    return ""
+
+
+def _link_line(kg: KnowledgeGraph, links: Links, nid: str, hops: int, edge: tuple[str, str]) -> CardLine:
+    meta = links.info.get(edge, {})
+    return CardLine.of(kg.nodes[nid], hops=hops, basis=meta.get("basis") or "leadsTo",
+                       weight=meta.get("weight"), evidence=meta.get("evidence", ""))
+
+
+def _by_order(kg: KnowledgeGraph, el: NodeRecord, before: bool) -> list[NodeRecord]:
+    """Fallback without causal links: the elements at the model position just before (or after) this one."""
+    orders = sorted({n.order for n in kg.of_type(*ELEMENT_CLASSES) if n.order >= 0})
+    cand = [o for o in orders if (o < el.order if before else o > el.order)]
+    if not cand:
+        return []
+    target = cand[-1] if before else cand[0]
+    return sorted((n for n in kg.of_type(*ELEMENT_CLASSES) if n.order == target), key=lambda n: n.id)
+
+
+def choose_element(engine: SearchEngine, query: str) -> tuple[NodeRecord, NodeRecord, str] | None:
+    """(element, the hit it came from, how): the top hit if it is an element; an assumption, foundation or
+    passage hit leads to the best-matching element of its stage; otherwise the best element hit."""
+    kg = engine.kg
+    hits = engine.search(query, k=5)
+    elements = engine.search(query, k=20, types=list(ELEMENT_CLASSES))
+    if not elements:
+        return None
+    if hits and hits[0].type in ELEMENT_CLASSES:
+        return hits[0].node, hits[0].node, "best match overall"
+    for h in hits[:1]:
+        stage = stage_of(kg, h.node)
+        same = [e for e in elements if e.stage == stage] if stage else []
+        if same and h.type in ("Assumption", "Foundation", "Passage"):
+            label = st.stage(stage).label.lower()
+            return same[0].node, h.node, f"best match was {_a(h.type)} of {label}; best element of that stage"
+    top = elements[0].node
+    via = "best matching model element" + (f" (best match overall: {hits[0].type.lower()} '{hits[0].label}')"
+                                            if hits else "")
+    return top, (hits[0].node if hits else top), via
+
+
+def build_card(engine: SearchEngine, query: str) -> Card | None:
+    kg = engine.kg
+    chosen = choose_element(engine, query)
+    if chosen is None:
+        return None
+    el, matched, via = chosen
+    links: Links = engine.links
+    stage_label = st.stage(el.stage).label if el.stage else ""
+    card = Card(query=query, element=CardLine.of(el), matched=CardLine.of(matched), via=via, stage=stage_label,
+                links_basis="causal links (ep:leadsTo)" if links else "stage order (no causal links in the graph)")
+    if links:
+        def strongest_first(found):
+            return sorted(found, key=lambda x: (x[1], -(links.info.get(x[2], {}).get("weight") or 0.0)))
+
+        up = strongest_first([(n, h, e) for n, h, e in links.walk(el.id, forward=False, max_hops=2)
+                              if kg.nodes[n].type in ELEMENT_CLASSES])
+        card.builds_on = [_link_line(kg, links, n, h, e) for n, h, e in up[:MAX_LINES]]
+        down = strongest_first(links.walk(el.id, forward=True, max_hops=4))
+        outs = [(n, h, e) for n, h, e in down if kg.nodes[n].type in OUTCOME_TYPES]
+        chosen_down = outs or [(n, h, e) for n, h, e in down if h == 1]
+        card.leads_to = [_link_line(kg, links, n, h, e) for n, h, e in chosen_down[:MAX_LINES]]
+    else:
+        card.builds_on = [CardLine.of(n, hops=1, basis="stage order") for n in _by_order(kg, el, True)][:MAX_LINES]
+        card.leads_to = [CardLine.of(n, hops=1, basis="stage order") for n in _by_order(kg, el, False)][:MAX_LINES]
+    nb = kg.neighbours(el.id)
+    card.assumptions = [CardLine.of(kg.nodes[i]) for d, i in nb.get("underpinnedBy", []) if d == "out"]
+    card.foundations = [CardLine.of(kg.nodes[i]) for d, i in nb.get("hasFoundation", []) if d == "out"]
+    cases = [kg.nodes[i] for d, i in nb.get("illustrates", []) if d == "in" and kg.nodes[i].type == "CaseStudy"]
+    if cases:
+        card.case_studies = [CardLine.of(c, basis="illustrates") for c in cases]
+    else:
+        card.case_studies = [CardLine.of(c, basis=f"semantic match {s:.2f}") for c, s in
+                             related_cases(engine, query, el)]
+    seen = set()
+    for cs in card.case_studies:
+        for d, i in kg.neighbours(cs.id).get("hasEvidence", []):
+            if d == "out" and i not in seen:
+                seen.add(i)
+                card.evidence.append(CardLine.of(kg.nodes[i], basis=f"evidence of {cs.label}"))
+    if not card.case_studies:
+        card.notes.append(f"no case study is linked to this element or matches it above {CASE_THRESHOLD:.2f}")
+    return card
+
+
+def related_cases(engine: SearchEngine, query: str, el: NodeRecord) -> list[tuple[NodeRecord, float]]:
+    """Case studies whose main vector is close to the query or to the element (whichever is closer)."""
+    vi = engine.vindex
+    cases = [c for c in engine.kg.of_type("CaseStudy") if c.id in vi.pos]
+    if not cases or el.id not in vi.pos:
+        return []
+    mat = np.stack([vi.node_vector(c.id) for c in cases])
+    sims = np.maximum(mat @ engine.encode_query(query), mat @ vi.node_vector(el.id))
+    order = np.argsort(-sims)
+    return [(cases[i], float(sims[i])) for i in order if sims[i] >= CASE_THRESHOLD][:3]

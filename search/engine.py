@@ -1,0 +1,216 @@
+"""One object the CLI, the evaluation and the app share: graph, index and model loaded once.
+
+    engine = SearchEngine.load()                    # refreshes build/index/ if missing or stale
+    engine.search("help for clients who need halal finance", k=5, types=["Activity"])
+    engine.card("how do I build a referral network").to_markdown()
+    engine.resolve("Create a referral network")    # -> (NodeRecord, "label")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from graph import stages as st
+from graph.ns import NODE_CLASSES, local_name
+from graph.store import KnowledgeGraph, NodeRecord, default_build
+from search.card import Card, Links, build_card
+from search.fuse import RRF_K, TYPE_PRIOR, WEIGHTS, rrf
+from search.index import HNSW_ABOVE, RefreshReport, VectorIndex, ensure_index
+from search.lexical import Lexical
+from search.result import Result, SearchResults, best_sentence
+from search.text import DEFAULT_VARIANT, clean_query, node_text
+
+MODES = ("hybrid", "dense", "bm25")
+RESOLVE_TYPES = ("Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact",
+                 "Assumption", "CaseStudy")
+
+
+class BadFilter(ValueError):
+    """An unknown type, stage, document or mode; the message lists the valid values."""
+
+
+class SearchEngine:
+    def __init__(self, kg: KnowledgeGraph, vindex: VectorIndex, build: Path | None = None,
+                 report: RefreshReport | None = None, encoder=None, variant: str = DEFAULT_VARIANT):
+        self.kg = kg
+        self.vindex = vindex
+        self.build = build
+        self.report = report
+        self.variant = variant
+        self._encoder = encoder
+        self.lexical = Lexical([node_text(kg.nodes[i]) for i in vindex.node_ids])
+        self.links = Links.from_graph(kg)
+        self.rrf_k = RRF_K
+        self.weights = dict(WEIGHTS)
+        self.depth = 50  # candidates taken from each ranking before fusion
+        self.type_prior = dict(TYPE_PRIOR)
+        self._prior = np.array([self.type_prior.get(kg.nodes[i].type, 0.0) for i in vindex.node_ids], "float32")
+        self._docs = {s.doc_id: s for n in kg.nodes.values() for s in n.sources}
+        self._encode_cached = lru_cache(maxsize=256)(self._encode)
+
+    @classmethod
+    def load(cls, build: Path | str | None = None, variant: str = DEFAULT_VARIANT,
+             hnsw_above: int = HNSW_ABOVE) -> SearchEngine:
+        """Graph, model and index for ``build``; the index is built or refreshed first when it is missing,
+        stale, corrupt or made with another model. Raises graph.store.MissingBuild without a graph."""
+        build = Path(build) if build else default_build()
+        kg = KnowledgeGraph.load(build)
+        from search.embed import get_embedder
+
+        embedder = get_embedder()
+        vindex, report = ensure_index(build, kg, embed=embedder.encode, variant=variant,
+                                      hnsw_above=hnsw_above, model=embedder.id)
+        return cls(kg, vindex, build, report, embedder.encode, variant)
+
+    # ------------------------------------------------------------------ query vectors
+
+    def _encode(self, text: str) -> np.ndarray:
+        if self._encoder is None:
+            from search.embed import get_embedder
+
+            self._encoder = get_embedder().encode
+        return self._encoder([text])[0]
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._encode_cached(text)
+
+    # ------------------------------------------------------------------ filters
+
+    def valid_types(self) -> list[str]:
+        return list(NODE_CLASSES)
+
+    def valid_stages(self) -> list[str]:
+        return [s.key for s in st.stages()]
+
+    def valid_docs(self) -> list[str]:
+        return sorted(self._docs)
+
+    def _norm_types(self, types: Iterable[str] | None) -> set[str] | None:
+        if not types:
+            return None
+        by_low = {c.lower(): c for c in NODE_CLASSES} | {"case study": "CaseStudy", "case-study": "CaseStudy"}
+        out = set()
+        for t in types:
+            c = by_low.get(str(t).strip().lower()) or by_low.get(str(t).strip().lower().rstrip("s"))
+            if c is None:
+                raise BadFilter(f"unknown type '{t}'; valid types: {', '.join(NODE_CLASSES)}")
+            out.add(c)
+        return out
+
+    def _norm_stages(self, stages: Iterable[str] | None) -> set[str] | None:
+        if not stages:
+            return None
+        out = set()
+        for s in stages:
+            c = next((c for c in st.stages() if c.key == str(s).strip().lower()), None) or st.match(str(s), st.stages())
+            if c is None:
+                raise BadFilter(f"unknown stage '{s}'; valid stages: {', '.join(self.valid_stages())}")
+            out.add(c.key)
+        return out
+
+    def _norm_docs(self, docs: Iterable[str] | None) -> set[str] | None:
+        if not docs:
+            return None
+        out = set()
+        for d in docs:
+            d = str(d).strip()
+            hit = next((i for i, s in self._docs.items() if d in (i, s.path, Path(s.path).name, s.document)), None)
+            if hit is None:
+                raise BadFilter(f"unknown document '{d}'; valid documents: {', '.join(self.valid_docs())}")
+            out.add(hit)
+        return out
+
+    def allowed_rows(self, types=None, stages=None, docs=None) -> np.ndarray | None:
+        """Index rows passing the filters (None: no filter). Raises BadFilter for unknown values."""
+        t, s, d = self._norm_types(types), self._norm_stages(stages), self._norm_docs(docs)
+        if t is None and s is None and d is None:
+            return None
+        rows = []
+        for i, nid in enumerate(self.vindex.ids):
+            n = self.kg.nodes[nid]
+            if t is not None and n.type not in t:
+                continue
+            if s is not None and n.stage not in s:
+                continue
+            if d is not None and not any(src.doc_id in d for src in n.sources):
+                continue
+            rows.append(i)
+        return np.asarray(rows, dtype="int64")
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, query: str, k: int = 10, types: Iterable[str] | None = None,
+               stages: Iterable[str] | None = None, docs: Iterable[str] | None = None,
+               mode: str = "hybrid") -> SearchResults:
+        """Ranked nodes for ``query``. The returned list's ``.notes`` says what was done to the query (e.g.
+        truncated, or ranked by meaning only because none of its words occur in the corpus)."""
+        if mode not in MODES:
+            raise BadFilter(f"unknown mode '{mode}'; valid modes: {', '.join(MODES)}")
+        allowed = self.allowed_rows(types, stages, docs)
+        q = clean_query(query)
+        notes = list(q.notes)
+        if not q.has_words or k <= 0:
+            return SearchResults([], notes, mode)
+        known = self.lexical.known(q.tokens)
+        used = mode
+        if mode in ("hybrid", "bm25") and not known:
+            if mode == "bm25":
+                notes.append("none of the query's words occur in the corpus, so keyword search finds nothing")
+                return SearchResults([], notes, mode)
+            used = "dense"
+            notes.append("none of the query's words occur in the corpus; results are ranked by meaning only")
+        depth = max(self.depth, k * 5)
+        dense = self._dense(q.text, depth, allowed) if used != "bm25" else []
+        lex = self.lexical.search(q.tokens, depth, allowed) if used != "dense" else []
+        dense_rank = {r: (i + 1, s) for i, (r, s) in enumerate(dense)}
+        lex_rank = {r: (i + 1, s) for i, (r, s) in enumerate(lex)}
+        if used == "hybrid":
+            ranked = rrf({"dense": [r for r, _ in dense], "bm25": [r for r, _ in lex]}, self.rrf_k, self.weights)
+        else:
+            ranked = dense if used == "dense" else lex
+        out = SearchResults([], notes, used)
+        for row, score in ranked[:k]:
+            node = self.kg.nodes[self.vindex.ids[row]]
+            ranks, scores = {}, {}
+            if row in dense_rank:
+                ranks["dense"], scores["dense"] = dense_rank[row]
+            if row in lex_rank:
+                ranks["bm25"], scores["bm25"] = lex_rank[row]
+            out.append(Result(node, float(score), best_sentence(node, q.tokens), used, ranks, scores))
+        return out
+
+    def _dense(self, text: str, depth: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """Cosine ranking with the type prior applied (a few extra candidates so the prior can reorder)."""
+        hits = self.vindex.search(self.encode_query(text), depth + 10, allowed)
+        hits = [(r, s + float(self._prior[r])) for r, s in hits]
+        hits.sort(key=lambda x: -x[1])
+        return hits[:depth]
+
+    def card(self, query: str) -> Card | None:
+        """The answer card for the best-matching model element, or None when nothing matches."""
+        q = clean_query(query)
+        if not q.has_words:
+            return None
+        card = build_card(self, q.text)
+        if card is not None:
+            card.notes[:0] = list(q.notes)
+        return card
+
+    def resolve(self, text: str) -> tuple[NodeRecord, str]:
+        """A node for an id, label or phrase, and how it was found: 'id', 'label' or 'search'.
+
+        Raises LookupError when nothing matches (an empty or wordless phrase)."""
+        t = (text or "").strip()
+        if t in self.kg.nodes or local_name(t) in self.kg.nodes:
+            return self.kg.nodes.get(t) or self.kg.nodes[local_name(t)], "id"
+        found = self.kg.find(t) if t else None
+        if found is not None:
+            return found, "label"
+        hits = self.search(t, k=1, types=list(RESOLVE_TYPES))
+        if not hits:
+            raise LookupError(f"nothing in the graph matches '{t[:80]}'")
+        return hits[0].node, "search"

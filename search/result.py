@@ -1,0 +1,98 @@
+"""A search hit as handed to the CLI and the app: the node's record plus score, ranks and a snippet."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from graph.store import NodeRecord
+from search.text import sentences, tokens
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """The sentence of the node's text that best matches the query.
+
+    ``start``/``end`` index ``Result.text``; ``doc_start``/``doc_end`` index the source document's text
+    (build/texts/<doc_id>.txt), -1 when the sentence could not be placed there.
+    """
+
+    text: str
+    start: int
+    end: int
+    doc_start: int = -1
+    doc_end: int = -1
+
+
+@dataclass
+class Result:
+    node: NodeRecord
+    score: float
+    snippet: Snippet
+    mode: str  # hybrid | dense | bm25
+    ranks: dict[str, int] = field(default_factory=dict)  # rank (1 = best) in each ranking that found it
+    scores: dict[str, float] = field(default_factory=dict)  # cosine and/or BM25 score
+
+    @property
+    def id(self) -> str:
+        return self.node.id
+
+    @property
+    def type(self) -> str:
+        return self.node.type
+
+    @property
+    def stage(self) -> str:
+        return self.node.stage
+
+    @property
+    def label(self) -> str:
+        return self.node.label
+
+    @property
+    def text(self) -> str:
+        return self.node.text
+
+    @property
+    def source(self) -> dict | None:
+        return asdict(self.node.sources[0]) if self.node.sources else None
+
+    def to_json(self) -> dict:
+        d = self.node.to_json()
+        d.update(score=round(self.score, 6), mode=self.mode, ranks=self.ranks,
+                 scores={k: round(v, 6) for k, v in self.scores.items()}, snippet=asdict(self.snippet))
+        return d
+
+
+class SearchResults(list):
+    """A plain list of ``Result`` that also carries notes about the query (truncated, no known words …)."""
+
+    def __init__(self, items=(), notes: list[str] | None = None, mode: str = ""):
+        super().__init__(items)
+        self.notes = list(notes or [])
+        self.mode = mode
+
+    def to_json(self) -> list[dict]:
+        return [r.to_json() for r in self]
+
+
+def best_sentence(node: NodeRecord, query_tokens: tuple[str, ...]) -> Snippet:
+    """The sentence sharing most query words (ties: the earlier one); the first sentence if none share any."""
+    text = node.text or node.label
+    spans = sentences(text) or [(0, len(text))]
+    wanted = set(query_tokens)
+    best, best_score = spans[0], 0
+    for s, e in spans:
+        score = len(wanted & set(tokens(text[s:e])))
+        if score > best_score:
+            best, best_score = (s, e), score
+    s, e = best
+    doc_start = doc_end = -1
+    src = node.sources[0] if node.sources else None
+    if src and src.quote and src.start >= 0:
+        words = re.findall(r"\S+", text[s:e])
+        if words:
+            m = re.search(r"\s+".join(map(re.escape, words)), src.quote)
+            if m:
+                doc_start, doc_end = src.start + m.start(), src.start + m.end()
+    return Snippet(text[s:e], s, e, doc_start, doc_end)

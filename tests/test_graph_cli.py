@@ -1,0 +1,111 @@
+"""python -m graph: paths, forward/backward, assumptions, cases, node, sparql, export — output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+
+from graph.__main__ import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_help_and_usage_errors(capsys):
+    p = subprocess.run([sys.executable, "-m", "graph", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 0 and "paths" in p.stdout and "sparql" in p.stdout
+    code, _, _ = run(capsys, "paths", "--from", "x")  # --to missing
+    assert code == 2
+    code, _, _ = run(capsys, "teleport")
+    assert code == 2
+
+
+def test_missing_build_exits_3(capsys, tmp_path):
+    code, _, err = run(capsys, "node", "Education", "--build", tmp_path / "nothing")
+    assert code == 3 and "python -m ingest" in err
+
+
+def test_paths_json_shape(capsys, build_dir):
+    code, out, _ = run(capsys, "paths", "--from", "Create a referral network", "--to", "impact/prosperity",
+                       "-k", "3", "--json", "--build", build_dir)
+    assert code == 0
+    data = json.loads(out)
+    assert data["from"]["id"] == "process/create-a-referral-network" and data["from"]["how"] == "label"
+    assert 1 <= len(data["paths"]) <= 3
+    for p in data["paths"]:
+        assert {"id", "type", "label", "text"} <= set(p["nodes"][0])
+        assert [n["id"] for n in p["nodes"]][-1] == "impact/prosperity"
+        assert all({"basis", "weight", "evidence"} <= set(link) for link in p["links"])
+
+
+def test_free_phrase_says_which_node_was_picked(capsys, build_dir):
+    code, out, _ = run(capsys, "forward", "referral network for local entrepreneurs", "--no-search",
+                       "--max-paths", "3", "--build", build_dir)
+    assert code == 0
+    assert out.splitlines()[0].startswith("'referral network for local entrepreneurs' → Create a referral network")
+
+
+def test_unknown_node_and_no_path_exit_1(capsys, build_dir):
+    code, _, err = run(capsys, "node", "process/does-not-exist", "--build", build_dir)
+    assert code == 1 and "does-not-exist" in err
+    code, out, _ = run(capsys, "paths", "--from", "impact/prosperity", "--to", "process/education", "--json",
+                       "--build", build_dir)
+    data = json.loads(out)
+    assert code == 1 and data["found"] is False and data["message"] and data["nearest"]
+
+
+def test_assumptions_cases_and_node(capsys, build_dir):
+    income = "outcome/income-is-retained-and-recycled-in-the-local"
+    code, out, _ = run(capsys, "assumptions", income, "--json", "--build", build_dir)
+    steps = json.loads(out)["chain"]["steps"]
+    assert code == 0 and steps[-1]["element"]["id"] == income or any(s["element"]["id"] == income for s in steps)
+    a = next(s for s in steps if s["assumptions"])
+    assert a["assumptions"][0]["type"] == "Assumption"
+    code, out, _ = run(capsys, "assumptions", "Commissioning with a collective mindset, rather than a competitive one",
+                       "--no-search", "--json", "--build", build_dir)
+    rests = json.loads(out)["rests_on"]
+    assert code == 0 and {e["type"] for e in rests["elements"]} == {"Process"}
+    code, out, _ = run(capsys, "cases", income, "--json", "--build", build_dir)
+    results = json.loads(out)["results"]
+    assert code == 0 and any("Halifax" in r["label"] for r in results)
+    assert all({"id", "type", "label", "text", "basis", "evidence"} <= set(r) for r in results)
+    code, out, _ = run(capsys, "node", "process/create-a-referral-network", "--json", "--build", build_dir)
+    data = json.loads(out)
+    assert code == 0 and "leadsTo" in data["neighbours"] and "underpinnedBy" in data["neighbours"]
+
+
+def test_sparql_is_read_only(capsys, build_dir):
+    code, out, _ = run(capsys, "sparql", "SELECT (COUNT(?l) AS ?n) WHERE { ?l a ep:CausalLink }", "--json",
+                       "--build", build_dir)
+    assert code == 0 and int(json.loads(out)["rows"][0]["n"]) > 20
+    for q in ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE WHERE { ?s ?p ?o }", "DROP ALL",
+              "CLEAR DEFAULT", "LOAD <http://example.org/x>", "CREATE GRAPH <urn:g>",
+              "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"):
+        code, _, err = run(capsys, "sparql", q, "--build", build_dir)
+        assert code == 2 and "refused" in err, q
+
+
+def test_graphml_gexf_and_csv_exports_open(capsys, build_dir, tmp_path):
+    for fmt in ("graphml", "gexf"):
+        out = tmp_path / f"g.{fmt}"
+        code, _, _ = run(capsys, "export", "--format", fmt, "-o", out, "--build", build_dir)
+        assert code == 0
+        g = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+        causal = [d for _, _, d in g.edges(data=True) if d.get("kind") == "leadsTo"]
+        assert len(causal) > 20 and all(d["basis"] in ("textual", "inferred", "curated") for d in causal)
+        assert g.nodes["process/create-a-referral-network"]["label"] == "Create a referral network"
+    code, _, _ = run(capsys, "export", "--format", "csv", "-o", tmp_path / "csv", "--build", build_dir)
+    assert code == 0
+    assert (tmp_path / "csv" / "nodes.csv").read_text().startswith("id,type,label")
+    assert "leadsTo" in (tmp_path / "csv" / "edges.csv").read_text()
+    code, out, _ = run(capsys, "export", "--format", "ttl", "--build", build_dir)
+    assert code == 0 and "ep:CausalLink" in out

@@ -1,0 +1,242 @@
+"""Search on the real corpus with the real model: ranking quality, results, card, index life cycle, CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from search.engine import BadFilter
+from search.evaluate import load_queries, score
+from search.index import ensure_index, index_dir
+
+
+@pytest.fixture(scope="module")
+def metrics(engine):
+    queries = load_queries()
+    return {m: score(engine, queries, m) for m in ("bm25", "dense", "hybrid")}
+
+
+def test_enough_judged_queries_and_their_ids_exist(engine):
+    queries = load_queries()
+    assert len(queries) >= 45
+    for q in queries:
+        assert q.relevant and all(r in engine.kg.nodes for r in q.relevant), q.query
+
+
+def test_hybrid_beats_each_mode_alone_and_finds_nine_in_ten(metrics):
+    assert metrics["hybrid"].hit5 >= metrics["bm25"].hit5
+    assert metrics["hybrid"].hit5 >= metrics["dense"].hit5
+    assert metrics["hybrid"].hit5 >= 0.9, metrics["hybrid"].row()
+
+
+def test_result_carries_record_snippet_and_source(engine, build_dir):
+    res = engine.search("how do I build a referral network", k=5)
+    assert res[0].id == "process/create-a-referral-network"
+    d = res[0].to_json()
+    for key in ("id", "type", "stage", "label", "text", "score", "source", "snippet", "sources"):
+        assert key in d
+    src = d["source"]
+    assert src["document"] and src["path"] and src["quote"] and src["end"] > src["start"] >= 0
+    sn = d["snippet"]
+    assert d["text"][sn["start"]:sn["end"]] == sn["text"] and "referral network" in sn["text"]
+    doc = (build_dir / "texts" / f"{src['doc_id']}.txt").read_text(encoding="utf-8")
+    assert " ".join(doc[sn["doc_start"]:sn["doc_end"]].split()) == " ".join(sn["text"].split())
+    assert [r.score for r in res] == sorted((r.score for r in res), reverse=True)
+
+
+def test_filters_by_type_stage_and_document(engine):
+    res = engine.search("coaching", k=10, types=["Assumption", "Foundation"])
+    assert res and {r.type for r in res} <= {"Assumption", "Foundation"}
+    res = engine.search("support", k=10, stages=["activity"])
+    assert res and {r.stage for r in res} == {"activity"}
+    res = engine.search("money", k=10, docs=["004-886a3e0936d83125"])
+    assert res and all(any(s.doc_id == "004-886a3e0936d83125" for s in r.node.sources) for r in res)
+    with pytest.raises(BadFilter, match="valid types: .*Process"):
+        engine.search("x", types=["Widget"])
+    with pytest.raises(BadFilter, match="valid stages"):
+        engine.search("x", stages=["middle"])
+
+
+def test_modes_differ_and_report_ranks(engine):
+    q = "help for clients who need halal finance"
+    hybrid = engine.search(q, k=5)
+    assert hybrid.mode == "hybrid" and all(r.ranks for r in hybrid)
+    assert engine.search(q, k=5, mode="bm25").mode == "bm25"
+    assert engine.search(q, k=5, mode="dense")[0].scores["dense"] > 0
+
+
+def test_card_cites_every_line_and_uses_graph_relations(engine):
+    card = engine.card("how do I build a referral network")
+    assert card.element.id == "process/create-a-referral-network"
+    nb = engine.kg.neighbours(card.element.id)
+    assert {a.id for a in card.assumptions} == {i for _, i in nb["underpinnedBy"]}
+    assert {f.id for f in card.foundations} == {i for _, i in nb["hasFoundation"]}
+    assert card.builds_on and card.leads_to
+    if engine.links:
+        assert card.links_basis.startswith("causal links")
+    else:
+        assert card.links_basis.startswith("stage order")
+        assert {b.type for b in card.builds_on} == {"Input"} and {x.type for x in card.leads_to} == {"Activity"}
+    lines = [card.element, *card.builds_on, *card.leads_to, *card.assumptions, *card.foundations,
+             *card.case_studies, *card.evidence]
+    assert all(ln.source and ln.source["quote"] and ln.source["document"] for ln in lines)
+    md = card.to_markdown()
+    assert "Builds on" in md and "Assumptions" in md and "“" in md
+    assert json.loads(json.dumps(card.to_json()))["element"]["id"] == card.element.id
+
+
+def test_card_from_an_assumption_hit_goes_to_its_stage_and_shows_evidence(engine):
+    card = engine.card("what has to be true for coaching to be worth it")
+    assert engine.kg.nodes[card.element.id].stage == "activity"
+    card = engine.card("how many jobs did community anchors create")
+    assert any(e.id == "evidence/1400-jobs-and-120m-gva" for e in card.evidence)
+    assert all(c.type == "CaseStudy" for c in card.case_studies)
+
+
+def test_resolve_by_id_label_and_search(engine):
+    assert engine.resolve("process/education") == (engine.kg.nodes["process/education"], "id")
+    node, how = engine.resolve("Create a referral network")
+    assert (node.id, how) == ("process/create-a-referral-network", "label")
+    node, how = engine.resolve("coaching for new entrepreneurs")
+    assert how == "search" and node.type in ("Activity", "Assumption", "Process")
+    with pytest.raises(LookupError):
+        engine.resolve("  ")
+
+
+# ------------------------------------------------------------------ index life cycle
+
+@pytest.fixture(scope="module")
+def known_vectors(engine):
+    """Real model vectors of every text the session index embedded, keyed by text (saves re-encoding)."""
+    from search.text import node_views
+
+    texts = [t for nid in engine.vindex.node_ids for t in node_views(engine.kg.nodes[nid], engine.variant)]
+    assert len(texts) == len(engine.vindex.row_ids)  # rows are the views, node by node, in this order
+    return dict(zip(texts, engine.vindex.vectors, strict=True))
+
+
+def recording(known, calls):
+    """An embed function that records what it is asked to embed and answers with the real vectors."""
+    def embed(texts):
+        calls.extend(texts)
+        import numpy as np
+
+        return np.stack([known[t] for t in texts])
+    return embed
+
+
+@pytest.fixture()
+def build_copy(build_dir, engine, tmp_path):
+    """A writable copy of the session build with its (already built) index."""
+    dst = tmp_path / "build"
+    shutil.copytree(build_dir, dst)
+    return dst
+
+
+def test_index_is_persisted_and_up_to_date(engine, build_copy):
+    meta = json.loads((index_dir(build_copy) / "meta.json").read_text())
+    manifest = json.loads((build_copy / "manifest.json").read_text())
+    assert meta["model"] == engine.vindex.meta.model and meta["fingerprint"] == manifest["fingerprint"]
+    assert set(meta["hashes"]) == set(engine.kg.nodes)
+    _, report = ensure_index(build_copy, engine.kg, embed=None)
+    assert report.status == "up-to-date" and report.embedded == 0
+
+
+def test_only_changed_nodes_are_embedded(engine, build_copy):
+    kg = engine.kg
+    node = kg.nodes["process/education"]
+    kg2 = type(kg).__new__(type(kg))
+    kg2.g, kg2.nodes = kg.g, {**kg.nodes, node.id: replace(node, text=node.text + " Changed for a test.")}
+    calls = []
+
+    def embed(texts):
+        calls.append(len(texts))
+        return engine._encoder(texts)
+
+    vi, report = ensure_index(build_copy, kg2, embed=embed)
+    assert report.status == "refreshed" and report.embedded == 1 and report.reused == len(kg.nodes) - 1
+    assert sum(calls) <= 4  # the changed views only (text, context, a new sentence)
+    _, again = ensure_index(build_copy, kg2, embed=embed)
+    assert again.status == "up-to-date"
+
+
+def test_build_from_another_model_is_re_embedded_not_mixed(engine, build_copy, known_vectors):
+    d = index_dir(build_copy)
+    meta = json.loads((d / "meta.json").read_text())
+    meta["model"] = "some-other-model:123"
+    (d / "meta.json").write_text(json.dumps(meta))
+    import numpy as np
+
+    with np.load(d / "cache.npz") as z:
+        keys, vecs = z["keys"], z["vecs"]
+    np.savez(d / "cache.npz", model=np.array("some-other-model:123"), keys=keys, vecs=vecs)
+    calls: list[str] = []
+    vi, report = ensure_index(build_copy, engine.kg, embed=recording(known_vectors, calls),
+                              model=engine.vindex.meta.model)
+    assert report.status == "rebuilt" and "another model" in report.reason
+    assert report.embedded == len(engine.kg.nodes) and sorted(calls) == sorted(set(known_vectors))
+    assert json.loads((d / "meta.json").read_text())["model"] == engine.vindex.meta.model
+
+
+def test_corrupt_or_missing_index_rebuilds_when_loading(engine, build_copy, known_vectors):
+    from search.engine import SearchEngine
+
+    (index_dir(build_copy) / "vectors.faiss").write_bytes(b"not an index")
+    e = SearchEngine.load(build_copy)
+    assert e.report.status == "built" and "unreadable" in e.report.reason
+    assert e.report.embedded == 0  # the vector cache survived: nothing re-embedded
+    assert e.search("referral network", k=1)[0].id == "process/create-a-referral-network"
+    shutil.rmtree(index_dir(build_copy))
+    calls: list[str] = []
+    _, report = ensure_index(build_copy, engine.kg, embed=recording(known_vectors, calls))
+    assert report.status == "built" and report.embedded == len(engine.kg.nodes) and len(calls) == len(known_vectors)
+
+
+# ------------------------------------------------------------------ CLI
+
+def run_cli(capsys, *argv):
+    from search.__main__ import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_json_results(build_dir, capsys):
+    code, out, _ = run_cli(capsys, "what return does local spending give", "-k", "3", "--json",
+                           "--build", str(build_dir))
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 3 and {"id", "type", "label", "text", "score", "source"} <= set(rows[0])
+
+
+def test_cli_card_and_exit_codes(build_dir, tmp_path, capsys):
+    code, out, _ = run_cli(capsys, "how do I build a referral network", "--card", "--build", str(build_dir))
+    assert code == 0 and out.startswith("## Create a referral network")
+    code, _, err = run_cli(capsys, "x", "--type", "Widget", "--build", str(build_dir))
+    assert code == 2 and "Process" in err and "CaseStudy" in err
+    code, _, err = run_cli(capsys, "...", "--build", str(build_dir))
+    assert code == 1
+    code, _, err = run_cli(capsys, "anything", "--build", str(tmp_path / "nothing"))
+    assert code == 3 and "python -m ingest" in err
+
+
+def test_cli_batch(build_dir, tmp_path, capsys):
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"query": "community garden", "k": 2}\n{"query": "coaching", "k": 1, "type": "Activity"}\n'
+                 '{"query": "x", "type": "Nope"}\n')
+    code, out, _ = run_cli(capsys, "--batch", str(f), "--build", str(build_dir))
+    lines = [json.loads(ln) for ln in out.splitlines()]
+    assert len(lines[0]) == 2 and lines[1][0]["type"] == "Activity" and "error" in lines[2]
+    assert code == 2
+
+
+def test_index_cli_says_up_to_date(build_dir, engine, capsys):
+    from search.index import main
+
+    assert main(["--build", str(build_dir)]) == 0
+    assert re.search(r"up to date", capsys.readouterr().out)
