@@ -35,8 +35,8 @@ def render_chain(pw, chain) -> None:
                 st.caption("Same stage as the previous step: it rests on the same assumptions and foundations.")
                 continue
             c1, c2, c3 = st.columns(3)
-            c1.markdown("**Assumes**\n" + _links(step.assumptions, kg))
-            c2.markdown("**Foundations**\n" + _links(step.foundations, kg))
+            c1.markdown("**Assumes**\n\n" + _links(step.assumptions, kg))
+            c2.markdown("**Foundations**\n\n" + _links(step.foundations, kg))
             lines = []
             for c in step.cases:
                 case = kg.nodes.get(c.case)
@@ -44,7 +44,7 @@ def render_chain(pw, chain) -> None:
                 lines.append(
                     f"- {node_link(case, with_type=False)} · {md(c.basis)}" + (f" · **{figs}**" if figs else "")
                 )
-            c3.markdown("**Supporting case studies**\n" + ("\n".join(lines) or "*none found*"))
+            c3.markdown("**Supporting case studies**\n\n" + ("\n".join(lines) or "*none found*"))
             if step.stated_by:
                 st.caption(
                     "The link into this step restates: " + "; ".join(md(s.get("label", "")) for s in step.stated_by)
@@ -57,8 +57,8 @@ def render_rests_on(pw, node_id: str) -> None:
     st.markdown(quote_block(kg.nodes[node_id].text))
     st.markdown(f"**{len(r.elements)} element(s) rest on it directly; {len(r.downstream)} more depend on them.**")
     c1, c2 = st.columns(2)
-    c1.markdown("**Rests directly on it**\n" + _links(r.elements, kg))
-    c2.markdown("**Would lose every path from a condition or input if it failed**\n" + _links(r.breaks, kg))
+    c1.markdown("**Rests directly on it**\n\n" + _links(r.elements, kg))
+    c2.markdown("**Would lose every path from a condition or input if it failed**\n\n" + _links(r.breaks, kg))
     ids = {e["id"] for e in r.elements} | {e["id"] for e in r.downstream} | {n for p in r.paths for n in p.nodes}
     ids = {i for i in ids if i in kg.nodes}
     if ids:
@@ -119,7 +119,15 @@ def render() -> None:
         if not picked:
             st.info("Choose an element to see what it takes for granted, step by step.")
             return
-        render_chain(pw, pw.chain(picked))
+        through = pw.finder.through(picked, k=1)
+        if through:
+            st.markdown(
+                "Best pathway through it: "
+                + " → ".join(node_link(kg.nodes[n], with_type=False) for n in through[0].nodes)
+            )
+            render_chain(pw, pw.chain(through[0]))
+        else:
+            render_chain(pw, pw.chain(picked))
     else:
         opts = sorted(
             (n.id for n in kg.of_type("Assumption", "Foundation")),
