@@ -175,3 +175,24 @@ def test_every_page_renders(page, server, name, url, marker):
     settle(page)
     assert page.locator("[data-testid='stException']").count() == 0
     shot(page, name)
+
+
+def test_two_sessions_at_once_stay_independent(page, server):
+    """A second browser context (another user) asks something else; neither sees the other's answer."""
+    other_ctx = page.context.browser.new_context(viewport={"width": 1300, "height": 900})
+    other = other_ctx.new_page()
+    other.set_default_timeout(90_000)
+    try:
+        page.goto(f"{server}/?page=ask&q=how+do+I+build+a+referral+network", wait_until="domcontentloaded")
+        other.goto(f"{server}/?page=ask&q=how+many+jobs+did+community+anchors+create", wait_until="domcontentloaded")
+        settle(page)
+        settle(other)
+        page.wait_for_selector("text=Create a referral network")
+        other.wait_for_selector("text=1400 jobs")
+        mine = page.inner_text("[data-testid='stMain']").split("Results (")[0]
+        theirs = other.inner_text("[data-testid='stMain']")
+        assert "Create a referral network" in mine and "1400 jobs" not in mine
+        assert "1400 jobs" in theirs
+        assert page.get_by_label("Your question").input_value() == "how do I build a referral network"
+    finally:
+        other_ctx.close()
