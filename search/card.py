@@ -70,13 +70,22 @@ class Card:
 
     def to_markdown(self) -> str:
         el = self.element
-        out = [f"## {el.label} ({el.type}, {self.stage})", "", el.text, "", f"Source: {el.cite()}",
-               f"Found via: {self.via}", ""]
+        out = [
+            f"## {el.label} ({el.type}, {self.stage})",
+            "",
+            el.text,
+            "",
+            f"Source: {el.cite()}",
+            f"Found via: {self.via}",
+            "",
+        ]
         sections = (
             (f"Builds on — basis: {self.links_basis}", self.builds_on),
             (f"Leads to — basis: {self.links_basis}", self.leads_to),
-            ("Assumptions", self.assumptions), ("Foundations", self.foundations),
-            ("Case studies", self.case_studies), ("Evidence", self.evidence),
+            ("Assumptions", self.assumptions),
+            ("Foundations", self.foundations),
+            ("Case studies", self.case_studies),
+            ("Evidence", self.evidence),
         )
         for title, lines in sections:
             out.append(f"### {title}")
@@ -123,8 +132,10 @@ class Links:
                 continue
             w = kg.g.value(link, EP.weight)
             info[(local_name(a), local_name(b))] = {
-                "basis": str(kg.g.value(link, EP.basis) or ""), "weight": float(w) if w is not None else None,
-                "evidence": str(kg.g.value(link, EP.evidence) or "")}
+                "basis": str(kg.g.value(link, EP.basis) or ""),
+                "weight": float(w) if w is not None else None,
+                "evidence": str(kg.g.value(link, EP.evidence) or ""),
+            }
         return cls(dict(out), dict(into), info)
 
     def __bool__(self) -> bool:
@@ -163,8 +174,13 @@ def stage_of(kg: KnowledgeGraph, n: NodeRecord) -> str:
 
 def _link_line(kg: KnowledgeGraph, links: Links, nid: str, hops: int, edge: tuple[str, str]) -> CardLine:
     meta = links.info.get(edge, {})
-    return CardLine.of(kg.nodes[nid], hops=hops, basis=meta.get("basis") or "leadsTo",
-                       weight=meta.get("weight"), evidence=meta.get("evidence", ""))
+    return CardLine.of(
+        kg.nodes[nid],
+        hops=hops,
+        basis=meta.get("basis") or "leadsTo",
+        weight=meta.get("weight"),
+        evidence=meta.get("evidence", ""),
+    )
 
 
 def _by_order(kg: KnowledgeGraph, el: NodeRecord, before: bool) -> list[NodeRecord]:
@@ -177,6 +193,23 @@ def _by_order(kg: KnowledgeGraph, el: NodeRecord, before: bool) -> list[NodeReco
     return sorted((n for n in kg.of_type(*ELEMENT_CLASSES) if n.order == target), key=lambda n: n.id)
 
 
+def _illustrated_by(kg, node: NodeRecord) -> set[str]:
+    """Model elements illustrated by a case study, or by the case studies whose evidence ``node`` is."""
+    cases = (
+        [node.id]
+        if node.type == "CaseStudy"
+        else [
+            i for d, i in kg.neighbours(node.id).get("hasEvidence", []) if d == "in" and kg.nodes[i].type == "CaseStudy"
+        ]
+    )
+    return {
+        i
+        for c in cases
+        for d, i in kg.neighbours(c).get("illustrates", [])
+        if d == "out" and kg.nodes[i].type in ELEMENT_CLASSES
+    }
+
+
 def choose_element(engine: SearchEngine, query: str) -> tuple[NodeRecord, NodeRecord, str] | None:
     """(element, the hit it came from, how): the top hit if it is an element; an assumption, foundation or
     passage hit leads to the best-matching element of its stage; otherwise the best element hit."""
@@ -187,6 +220,14 @@ def choose_element(engine: SearchEngine, query: str) -> tuple[NodeRecord, NodeRe
         return None
     if hits and hits[0].type in ELEMENT_CLASSES:
         return hits[0].node, hits[0].node, "best match overall"
+    if hits and hits[0].type in ("Evidence", "CaseStudy"):
+        # A figure or a case answers best; the card shows the element that case illustrates (by the graph's
+        # case links), preferring the one the question itself matches best.
+        linked = _illustrated_by(kg, hits[0].node)
+        ranked = [e for e in elements if e.id in linked]
+        if ranked:
+            h = hits[0]
+            return ranked[0].node, h.node, f"best match was {_a(h.type)} '{h.label}'; the element it illustrates"
     for h in hits[:1]:
         stage = stage_of(kg, h.node)
         same = [e for e in elements if e.stage == stage] if stage else []
@@ -194,8 +235,9 @@ def choose_element(engine: SearchEngine, query: str) -> tuple[NodeRecord, NodeRe
             label = st.stage(stage).label.lower()
             return same[0].node, h.node, f"best match was {_a(h.type)} of {label}; best element of that stage"
     top = elements[0].node
-    via = "best matching model element" + (f" (best match overall: {hits[0].type.lower()} '{hits[0].label}')"
-                                            if hits else "")
+    via = "best matching model element" + (
+        f" (best match overall: {hits[0].type.lower()} '{hits[0].label}')" if hits else ""
+    )
     return top, (hits[0].node if hits else top), via
 
 
@@ -207,14 +249,26 @@ def build_card(engine: SearchEngine, query: str) -> Card | None:
     el, matched, via = chosen
     links: Links = engine.links
     stage_label = st.stage(el.stage).label if el.stage else ""
-    card = Card(query=query, element=CardLine.of(el), matched=CardLine.of(matched), via=via, stage=stage_label,
-                links_basis="causal links (ep:leadsTo)" if links else "stage order (no causal links in the graph)")
+    card = Card(
+        query=query,
+        element=CardLine.of(el),
+        matched=CardLine.of(matched),
+        via=via,
+        stage=stage_label,
+        links_basis="causal links (ep:leadsTo)" if links else "stage order (no causal links in the graph)",
+    )
     if links:
+
         def strongest_first(found):
             return sorted(found, key=lambda x: (x[1], -(links.info.get(x[2], {}).get("weight") or 0.0)))
 
-        up = strongest_first([(n, h, e) for n, h, e in links.walk(el.id, forward=False, max_hops=2)
-                              if kg.nodes[n].type in ELEMENT_CLASSES])
+        up = strongest_first(
+            [
+                (n, h, e)
+                for n, h, e in links.walk(el.id, forward=False, max_hops=2)
+                if kg.nodes[n].type in ELEMENT_CLASSES
+            ]
+        )
         card.builds_on = [_link_line(kg, links, n, h, e) for n, h, e in up[:MAX_LINES]]
         down = strongest_first(links.walk(el.id, forward=True, max_hops=4))
         outs = [(n, h, e) for n, h, e in down if kg.nodes[n].type in OUTCOME_TYPES]
@@ -230,8 +284,9 @@ def build_card(engine: SearchEngine, query: str) -> Card | None:
     if cases:
         card.case_studies = [CardLine.of(c, basis="illustrates") for c in cases]
     else:
-        card.case_studies = [CardLine.of(c, basis=f"semantic match {s:.2f}") for c, s in
-                             related_cases(engine, query, el)]
+        card.case_studies = [
+            CardLine.of(c, basis=f"semantic match {s:.2f}") for c, s in related_cases(engine, query, el)
+        ]
     seen = set()
     for cs in card.case_studies:
         for d, i in kg.neighbours(cs.id).get("hasEvidence", []):

@@ -240,3 +240,12 @@ def test_index_cli_says_up_to_date(build_dir, engine, capsys):
 
     assert main(["--build", str(build_dir)]) == 0
     assert re.search(r"up to date", capsys.readouterr().out)
+
+
+def test_card_from_a_figure_shows_the_element_its_case_illustrates(engine):
+    from search.card import _illustrated_by
+
+    card = engine.card("what return does local spending give")
+    assert card is not None and card.matched.type in ("Evidence", "CaseStudy")
+    assert card.element.id in _illustrated_by(engine.kg, engine.kg.nodes[card.matched.id])
+    assert "£2.43" in " ".join(e.label for e in card.evidence) or card.matched.label.startswith("£2.43")
