@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.store import MissingBuild
-from ui import ask, assumptions, cases, data, node, pathways
+from ui import ask, assumptions, cases, data, node, pathways, place
 from ui.common import Timer, build_dir, param, set_params
 
 PAGES = {
@@ -33,6 +33,12 @@ PAGES = {
         "Case studies",
         cases.render,
         "Case studies with their organisations, places and figures, and the parts of the model they illustrate.",
+    ),
+    "place": (
+        "Our place",
+        place.render,
+        "Hold your place up against the model: which pathways are open today, which are blocked and by what, "
+        "and what to invest in first.",
     ),
     "node": ("Node", node.render, "Any node's full text, every source and its neighbours."),
     "data": ("Data", data.render, "Downloads, SPARQL, corpus status and adding documents."),

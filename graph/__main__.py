@@ -25,15 +25,28 @@ class NotFound(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--build", type=Path, default=argparse.SUPPRESS,
-                        help="build directory holding graph.ttl (default: $EP_BUILD or build/)")
+    common.add_argument(
+        "--build",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="build directory holding graph.ttl (default: $EP_BUILD or build/)",
+    )
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    common.add_argument("--no-search", action="store_true", default=argparse.SUPPRESS,
-                        help="resolve free phrases by word overlap only (no model load)")
-    ap = argparse.ArgumentParser(prog="python -m graph", parents=[common], description=(
-        "Causal pathways through the Empowering Places logic model: paths between elements, what leads "
-        "to the impacts, what an outcome rests on, the assumptions along the way, case studies, SPARQL "
-        "and exports. Exit codes: 0 ok, 1 not found / no path, 2 usage, 3 missing build."))
+    common.add_argument(
+        "--no-search",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="resolve free phrases by word overlap only (no model load)",
+    )
+    ap = argparse.ArgumentParser(
+        prog="python -m graph",
+        parents=[common],
+        description=(
+            "Causal pathways through the Empowering Places logic model: paths between elements, what leads "
+            "to the impacts, what an outcome rests on, the assumptions along the way, case studies, SPARQL "
+            "and exports. Exit codes: 0 ok, 1 not found / no path, 2 usage, 3 missing build."
+        ),
+    )
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("paths", parents=[common], help="k best paths between two elements")
@@ -42,22 +55,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="number of paths (default 5)")
     p.add_argument("--max-depth", type=int, default=8)
 
-    for name, helptext in (("forward", "every path from an element on to the impacts"),
-                           ("backward", "every path from the conditions and inputs to an element")):
+    for name, helptext in (
+        ("forward", "every path from an element on to the impacts"),
+        ("backward", "every path from the conditions and inputs to an element"),
+    ):
         p = sub.add_parser(name, parents=[common], help=helptext)
         p.add_argument("text", metavar="TEXT")
         p.add_argument("--max-paths", type=int, default=20)
         p.add_argument("--max-depth", type=int, default=8)
 
-    p = sub.add_parser("assumptions", parents=[common], help=(
-        "assumptions, foundations and case evidence along an element's best pathway (or --from/--to), "
-        "or what rests on an assumption or foundation"))
+    p = sub.add_parser(
+        "assumptions",
+        parents=[common],
+        help=(
+            "assumptions, foundations and case evidence along an element's best pathway (or --from/--to), "
+            "or what rests on an assumption or foundation"
+        ),
+    )
     p.add_argument("text", nargs="?", metavar="TEXT")
     p.add_argument("--from", dest="source", metavar="TEXT")
     p.add_argument("--to", dest="target", metavar="TEXT")
 
-    p = sub.add_parser("cases", parents=[common],
-                       help="case studies of an element, or elements of a case study")
+    p = sub.add_parser("cases", parents=[common], help="case studies of an element, or elements of a case study")
     p.add_argument("text", metavar="TEXT")
 
     p = sub.add_parser("node", parents=[common], help="a node and its neighbours grouped by relation")
@@ -66,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sparql", parents=[common], help="a read-only SPARQL query (10 s limit)")
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--timeout", type=float, default=10.0)
+
+    p = sub.add_parser(
+        "assess",
+        parents=[common],
+        help=(
+            "place self-assessment: open and blocked pathways, invest-here-first ranking; two or more "
+            "profiles are compared"
+        ),
+    )
+    p.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE", help="YAML profile(s)")
 
     p = sub.add_parser("export", parents=[common], help="the graph as ttl, jsonld, graphml, gexf or csv")
     p.add_argument("--format", required=True, choices=("ttl", "jsonld", "graphml", "gexf", "csv"))
@@ -164,8 +193,11 @@ def cmd_assumptions(pw, args) -> int:
             _emit(args, {"from": a.to_json(), "to": b.to_json(), **res.to_json()}, _fmt_paths(pw, res))
             return EXIT_NOT_FOUND
         ch = pw.chain(res.paths[0])
-        _emit(args, {"from": a.to_json(), "to": b.to_json(), "chain": ch.to_json()},
-              f"from {_picked(a)}\nto   {_picked(b)}\n" + _chain_text(ch))
+        _emit(
+            args,
+            {"from": a.to_json(), "to": b.to_json(), "chain": ch.to_json()},
+            f"from {_picked(a)}\nto   {_picked(b)}\n" + _chain_text(ch),
+        )
         return EXIT_OK
     if not args.text:
         print("give TEXT or --from and --to", file=sys.stderr)
@@ -175,8 +207,10 @@ def cmd_assumptions(pw, args) -> int:
         ro = pw.rests_on(r.node.id)
         text = [_picked(r), f"underpins {len(ro.elements)} element(s):"]
         text += [f"  {e['label']} [{e['type']}]" for e in ro.elements]
-        text.append(f"{len(ro.downstream)} element(s) downstream; if it fails, these lose every path "
-                    f"from a condition or input: " + (", ".join(x["label"] for x in ro.breaks) or "none"))
+        text.append(
+            f"{len(ro.downstream)} element(s) downstream; if it fails, these lose every path "
+            f"from a condition or input: " + (", ".join(x["label"] for x in ro.breaks) or "none")
+        )
         text += [f"  stated link: {link.source} → {link.target}" for link in ro.links]
         for p in ro.paths:
             text.append("  path: " + " → ".join(pw.kg.nodes[n].label for n in p.nodes))
@@ -184,8 +218,11 @@ def cmd_assumptions(pw, args) -> int:
         return EXIT_OK
     through = pw.finder.through(r.node.id, k=1)
     ch = pw.chain(through[0]) if through else pw.chain(r.node.id)
-    _emit(args, {"resolved": r.to_json(), "chain": ch.to_json()},
-          f"{_picked(r)}\n" + ("best pathway through it:\n" if through else "") + _chain_text(ch))
+    _emit(
+        args,
+        {"resolved": r.to_json(), "chain": ch.to_json()},
+        f"{_picked(r)}\n" + ("best pathway through it:\n" if through else "") + _chain_text(ch),
+    )
     return EXIT_OK
 
 
@@ -197,10 +234,20 @@ def cmd_cases(pw, args) -> int:
     else:
         links = pw.cases_of(r.node.id)
         other = lambda c: c.case  # noqa: E731
-    results = [{**_node_obj(pw, other(c)), "basis": c.basis, "weight": c.weight, "evidence": c.evidence,
-                "evidence_source": c.evidence_source, "figures": c.figures} for c in links]
-    text = [_picked(r)] + [f"  {x['label']} [{x['type']}] ({x['basis']} {x['weight']:.2f}): "
-                           f"{x['evidence'][:140]}" for x in results]
+    results = [
+        {
+            **_node_obj(pw, other(c)),
+            "basis": c.basis,
+            "weight": c.weight,
+            "evidence": c.evidence,
+            "evidence_source": c.evidence_source,
+            "figures": c.figures,
+        }
+        for c in links
+    ]
+    text = [_picked(r)] + [
+        f"  {x['label']} [{x['type']}] ({x['basis']} {x['weight']:.2f}): {x['evidence'][:140]}" for x in results
+    ]
     if not results:
         text.append("  no case studies" if r.node.type != "CaseStudy" else "  illustrates nothing yet")
     _emit(args, {"resolved": r.to_json(), "results": results}, "\n".join(text))
@@ -214,8 +261,11 @@ def cmd_node(pw, args) -> int:
     text = [_picked(r), f"{node['label']} [{node['type']}]", node["text"]]
     for rel, items in sorted(nb.items()):
         text.append(f"{rel}:")
-        text += [f"  {'→' if x['direction'] == 'out' else '←'} {x['label']} ({x['id']})"
-                 + (f" [{x['basis']} {x['weight']:.2f}]" if "basis" in x else "") for x in items]
+        text += [
+            f"  {'→' if x['direction'] == 'out' else '←'} {x['label']} ({x['id']})"
+            + (f" [{x['basis']} {x['weight']:.2f}]" if "basis" in x else "")
+            for x in items
+        ]
     _emit(args, {"resolved": r.to_json(), "node": node, "neighbours": nb}, "\n".join(text))
     return EXIT_OK
 
@@ -252,6 +302,41 @@ def cmd_export(g, args) -> int:
     return EXIT_OK
 
 
+def cmd_assess(pw, args) -> int:
+    from graph.assess import ProfileError, assess, compare, load_profile
+    from graph.view import causal_subgraph
+
+    causal = causal_subgraph(pw.view)
+    try:
+        profiles = [load_profile(p, pw.kg) for p in args.profiles]
+    except ProfileError as e:
+        print(f"invalid profile: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    results = [assess(causal, pw.kg, p) for p in profiles]
+    lines = []
+    for r in results:
+        s = r.summary(pw.kg)
+        lines.append(
+            f"{r.place}: outcomes and impacts open {s['open']}, at risk {s['at risk']}, "
+            f"unknown {s['unknown']}, blocked {s['blocked']}"
+        )
+        lines.append("  invest here first:")
+        for i in r.invest[:5]:
+            lines.append(f"    {i.label} [{i.type}, now {i.status}] opens {i.unblocks} outcome(s)/impact(s)")
+        for a in r.assumptions_at_risk[:5]:
+            lines.append(f"  assumption at risk ({a['status']}): {a['label']}")
+    data: dict = {"assessments": [r.to_json(pw.kg) for r in results]}
+    if len(results) > 1:
+        c = compare(results, pw.kg)
+        data["comparison"] = c.to_json()
+        lines.append(
+            f"compared {' → '.join(c.places)}: {len(c.changed)} element(s) changed; opened: "
+            + (", ".join(pw.kg.nodes[n].label for n in c.opened) or "none")
+        )
+    _emit(args, data, "\n".join(lines))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = _parser()
     try:
@@ -269,8 +354,16 @@ def main(argv: list[str] | None = None) -> int:
         from graph.pathways import Pathways
 
         pw = Pathways.load(build)
-        handler = {"paths": cmd_paths, "forward": cmd_direction, "backward": cmd_direction,
-                   "assumptions": cmd_assumptions, "cases": cmd_cases, "node": cmd_node}[args.command]
+        if args.command == "assess":
+            return cmd_assess(pw, args)
+        handler = {
+            "paths": cmd_paths,
+            "forward": cmd_direction,
+            "backward": cmd_direction,
+            "assumptions": cmd_assumptions,
+            "cases": cmd_cases,
+            "node": cmd_node,
+        }[args.command]
         return handler(pw, args)
     except MissingBuild as e:
         print(f"missing build: {e}", file=sys.stderr)

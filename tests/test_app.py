@@ -148,3 +148,24 @@ def test_upload_checks_type_and_rebuilds(app_env):
     assert "unsupported" in check_upload("evil.exe", b"MZ")
     assert "not a PDF" in check_upload("fake.pdf", b"<html>")
     assert "empty" in check_upload("blank.txt", b"  ")
+
+
+def test_our_place_checklist_picture_ranking_and_downloads():
+    at = run(page="place")
+    at.button(key="place_example").click().run()
+    assert not at.exception
+    assert at.text_input(key="place_name").value == "Fernbridge (fictional)"
+    assert at.selectbox(key="pl_input/local-intelligence").value == "partly"
+    assert at.get("graphviz_chart"), "the coloured pathway picture is drawn"
+    invest = at.table[0].value
+    assert list(invest["opens outcomes/impacts"]) == sorted(invest["opens outcomes/impacts"], reverse=True)
+    before = {m.label: m.value for m in at.metric}
+    for n in ("condition/collective-local-vision", "condition/time-to-invest-in-the-inputs"):
+        at.selectbox(key=f"pl_{n}").set_value("in place")
+    for key in [s.key for s in at.selectbox if s.key and s.key.startswith("pl_foundation/condition")]:
+        at.selectbox(key=key).set_value("in place")
+    at.run()
+    after = {m.label: m.value for m in at.metric}
+    assert int(after["Outcomes & impacts open"]) > int(before["Outcomes & impacts open"])
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"Download profile (YAML)", "Download printable report (HTML)"} <= labels

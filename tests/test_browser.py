@@ -196,3 +196,16 @@ def test_two_sessions_at_once_stay_independent(page, server):
         assert page.get_by_label("Your question").input_value() == "how do I build a referral network"
     finally:
         other_ctx.close()
+
+
+def test_our_place_page_colours_the_model(page, server):
+    page.goto(f"{server}/?page=place", wait_until="domcontentloaded")
+    settle(page)
+    page.get_by_role("button", name="Start from the fictional example").click()
+    settle(page)
+    page.wait_for_selector("[data-testid='stGraphVizChart'] svg")
+    settle(page)
+    body = page.inner_text("[data-testid='stMain']")
+    assert "Invest here first" in body and "Fernbridge" in page.content()
+    shot(page, "place")
+    page.locator("[data-testid='stGraphVizChart']").first.screenshot(path=str(ARTIFACTS / "place-picture.png"))
