@@ -325,13 +325,21 @@ def cmd_assess(pw, args) -> int:
             lines.append(f"    {i.label} [{i.type}, now {i.status}] opens {i.unblocks} outcome(s)/impact(s)")
         for a in r.assumptions_at_risk[:5]:
             lines.append(f"  assumption at risk ({a['status']}): {a['label']}")
+        for n, why in list(r.blockers.items())[:10]:
+            lines.append(
+                f"  blocked: {pw.kg.nodes[n].label} ← " + (", ".join(pw.kg.nodes[b].label for b in why) or "no route")
+            )
     data: dict = {"assessments": [r.to_json(pw.kg) for r in results]}
     if len(results) > 1:
-        c = compare(results, pw.kg)
+        c = compare(results, pw.kg, profiles)
         data["comparison"] = c.to_json()
+        lines.append(f"compared {' → '.join(c.places)}:")
+        lines += [f"  {x['label']} [{x['type']}]: {' → '.join(x['statuses'])}" for x in c.items]
         lines.append(
-            f"compared {' → '.join(c.places)}: {len(c.changed)} element(s) changed; opened: "
+            f"  {len(c.changed)} element(s) changed state; opened: "
             + (", ".join(pw.kg.nodes[n].label for n in c.opened) or "none")
+            + "; closed: "
+            + (", ".join(pw.kg.nodes[n].label for n in c.closed) or "none")
         )
     _emit(args, data, "\n".join(lines))
     return EXIT_OK

@@ -12,11 +12,20 @@ Semantics, kept simple enough to check by hand:
   enough), ranked open > at risk > unknown > blocked; an element with no predecessor is unknown.
 * A stage's Foundation block gates its elements: if every foundation of the stage is marked missing
   the elements are blocked; if some are missing or partly, an open element becomes at risk.
+* Vision and purpose sit outside the causal chain, so the vision's foundations gate nothing.
+* A blocked element is blocked *by* the missing conditions and inputs upstream of it, plus its stage's
+  foundations when all of them are missing.
 * Assumptions at risk are those under open or at-risk elements that the profile does not mark as
-  holding.
+  holding (doubtful first).
 * "Invest here first": each missing, partly or unknown condition, input or foundation is put in
   place in turn; it is ranked by how many outcomes and impacts become open that were not (ties: by
   the total weight of its outgoing causal links).
+* Comparison (profiles oldest first): entries whose status changed, outcomes and impacts open in the
+  last profile but not the first ("opened") and the reverse ("closed"), elements whose state changed.
+
+    kg, causal = pw.kg, graph.view.causal_subgraph(pw.view)
+    a = assess(causal, kg, load_profile("corpus/profiles/example-fictional-town.yaml", kg))
+    a.state, a.blockers, a.assumptions_at_risk, a.invest; compare([a, b], kg, [pa, pb])
 """
 
 from __future__ import annotations
@@ -36,6 +45,8 @@ ROOTS = ("Condition", "Input")
 ASSESSED = ("Condition", "Input", "Foundation")
 RESULTS = ("Outcome", "Impact")
 LEVEL = {"blocked": 0, "unknown": 1, "at risk": 2, "open": 3}
+FIELDS = ("place", "fictional", "date", "items", "assumptions")
+ENTRY_FIELDS = ("status", "note", "evidence", "label")  # label: written by to_yaml for readers, ignored
 STATE_OF_STATUS = {"in place": "open", "partly": "at risk", "missing": "blocked", "unknown": "unknown"}
 
 
@@ -103,6 +114,9 @@ def _entry(value, allowed: tuple[str, ...], where: str) -> Entry:
         value = {"status": value}
     if not isinstance(value, dict):
         raise ProfileError(f"{where}: expected a status or a mapping with 'status', got {type(value).__name__}")
+    extra = sorted(str(k) for k in value if k not in ENTRY_FIELDS)
+    if extra:
+        raise ProfileError(f"{where}: unknown field(s) {', '.join(extra)}; allowed: {', '.join(ENTRY_FIELDS)}")
     status = str(value.get("status", "")).strip().lower()
     if status not in allowed:
         raise ProfileError(f"{where}.status: '{value.get('status')}' is not one of: {', '.join(allowed)}")
@@ -112,6 +126,9 @@ def _entry(value, allowed: tuple[str, ...], where: str) -> Entry:
 def parse_profile(data, kg: KnowledgeGraph, source: str = "profile") -> Profile:
     if not isinstance(data, dict):
         raise ProfileError(f"{source}: a profile must be a YAML mapping with 'place' and 'items'")
+    unknown = sorted(str(k) for k in data if k not in FIELDS)
+    if unknown:
+        raise ProfileError(f"{source}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(FIELDS)}")
     place = data.get("place")
     if not isinstance(place, str) or not place.strip():
         raise ProfileError(f"{source}: field 'place' is required (the place's name)")
@@ -121,14 +138,20 @@ def parse_profile(data, kg: KnowledgeGraph, source: str = "profile") -> Profile:
     items = {}
     for key, value in items_raw.items():
         where = f"{source}: items.{key}"
-        items[_resolve_key(kg, str(key), ASSESSED, where)] = _entry(value, STATUSES, where)
+        nid = _resolve_key(kg, str(key), ASSESSED, where)
+        if nid in items:
+            raise ProfileError(f"{where}: {nid} is listed twice (by id and by label?)")
+        items[nid] = _entry(value, STATUSES, where)
     ass_raw = data.get("assumptions") or {}
     if not isinstance(ass_raw, dict):
         raise ProfileError(f"{source}: field 'assumptions' must map assumption ids (or labels) to a status")
     assumptions = {}
     for key, value in ass_raw.items():
         where = f"{source}: assumptions.{key}"
-        assumptions[_resolve_key(kg, str(key), ("Assumption",), where)] = _entry(value, ASSUMPTION_STATUSES, where)
+        nid = _resolve_key(kg, str(key), ("Assumption",), where)
+        if nid in assumptions:
+            raise ProfileError(f"{where}: {nid} is listed twice (by id and by label?)")
+        assumptions[nid] = _entry(value, ASSUMPTION_STATUSES, where)
     return Profile(
         place.strip(), items, assumptions, bool(data.get("fictional", False)), str(data.get("date") or ""), source
     )
@@ -289,12 +312,29 @@ class Comparison:
     changed: list[dict]  # element, state per profile
     opened: list[str]  # outcomes/impacts open in the last profile but not the first
     closed: list[str]
+    items: list[dict] = field(default_factory=list)  # profile entries whose status differs: id, label, statuses
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
-def compare(assessments: list[Assessment], kg: KnowledgeGraph) -> Comparison:
+def item_changes(profiles: list[Profile], kg: KnowledgeGraph) -> list[dict]:
+    """Conditions, inputs, foundations and assumptions whose status differs between the profiles."""
+    out = []
+    for kind, get, default in (
+        ("item", lambda p, n: p.status(n), "unknown"),
+        ("assumption", lambda p, n: p.assumptions.get(n, Entry("unknown")).status, "unknown"),
+    ):
+        ids = {n for p in profiles for n in (p.items if kind == "item" else p.assumptions)}
+        for n in sorted(ids, key=lambda n: (kg.nodes[n].order, kg.nodes[n].type, kg.nodes[n].label)):
+            statuses = [get(p, n) or default for p in profiles]
+            if len(set(statuses)) > 1:
+                out.append({"id": n, "label": kg.nodes[n].label, "type": kg.nodes[n].type, "statuses": statuses})
+    return out
+
+
+def compare(assessments: list[Assessment], kg: KnowledgeGraph, profiles: list[Profile] | None = None) -> Comparison:
+    """Element states side by side; with ``profiles`` (same order) also the entries that changed."""
     first, last = assessments[0], assessments[-1]
     changed = [
         {
@@ -309,4 +349,5 @@ def compare(assessments: list[Assessment], kg: KnowledgeGraph) -> Comparison:
     res = [n for n in first.state if kg.nodes[n].type in RESULTS]
     opened = [n for n in res if last.state[n] == "open" and first.state[n] != "open"]
     closed = [n for n in res if first.state[n] == "open" and last.state[n] != "open"]
-    return Comparison([a.place for a in assessments], changed, opened, closed)
+    items = item_changes(profiles, kg) if profiles else []
+    return Comparison([a.place for a in assessments], changed, opened, closed, items)

@@ -33,6 +33,7 @@ STATUS_FILL = {
     "in place": "#b8ecb8",
     "partly": "#fff1c2",
     "missing": "#f8d0d0",
+    "at risk": "#ffd9a0",
 }
 
 

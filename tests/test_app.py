@@ -162,10 +162,32 @@ def test_our_place_checklist_picture_ranking_and_downloads():
     before = {m.label: m.value for m in at.metric}
     for n in ("condition/collective-local-vision", "condition/time-to-invest-in-the-inputs"):
         at.selectbox(key=f"pl_{n}").set_value("in place")
-    for key in [s.key for s in at.selectbox if s.key and s.key.startswith("pl_foundation/condition")]:
+    gates = ("pl_foundation/condition", "pl_foundation/outcome")
+    for key in [s.key for s in at.selectbox if s.key and s.key.startswith(gates)]:
         at.selectbox(key=key).set_value("in place")
     at.run()
     after = {m.label: m.value for m in at.metric}
     assert int(after["Outcomes & impacts open"]) > int(before["Outcomes & impacts open"])
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Download profile (YAML)", "Download printable report (HTML)"} <= labels
+
+
+def test_our_place_starts_unknown_and_compares_profiles():
+    at = run(page="place")
+    at.text_input(key="place_name").set_value("Testville").run()  # any rerun: nothing becomes "in place" by itself
+    assert {m.label: m.value for m in at.metric}["Outcomes & impacts unknown"] == "16"
+    assert at.selectbox(key="pl_input/resources").value == "unknown"
+    assert (
+        at.selectbox(key="pla_" + next(s.key[4:] for s in at.selectbox if s.key.startswith("pla_"))).value == "unknown"
+    )
+    at.selectbox(key="pl_input/capacity-support").set_value("in place").run()
+    at.checkbox(key="place_compare_example").check()
+    at.checkbox(key="place_compare_current").check().run()
+    assert not at.exception
+    text = " ".join(str(m.value) for m in at.markdown)
+    assert "Opened" in text and "Closed" in text
+    tables = [t.value for t in at.table]
+    changed = next(t for t in tables if "item" in t.columns and "type" in t.columns and "now" not in t.columns)
+    assert "Capacity support" in list(changed["item"])
+    first, last = list(changed.columns)[-2:]  # "1. Fernbridge (fictional)", "2. Testville" (Markdown-escaped)
+    assert "Fernbridge" in first and "Testville" in last

@@ -160,3 +160,77 @@ def test_cli_assess_and_compare(build_dir, tmp_path):
         cwd=ROOT,
     )
     assert out.returncode == 2 and "status" in out.stderr
+
+
+def test_profile_round_trips_through_yaml_with_notes_evidence_and_assumptions(pw):
+    import yaml
+
+    kg = pw.kg
+    p = load_profile(EXAMPLE, kg)
+    again = parse_profile(yaml.safe_load(p.to_yaml(kg)), kg, "again")
+    assert again.items == p.items and again.assumptions == p.assumptions
+    assert again.fictional and again.date == p.date and again.place == p.place
+    assert again.items["input/local-intelligence"].evidence
+
+
+def test_profile_validation_of_files_and_assumptions(pw, tmp_path):
+    kg = pw.kg
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- input/resources\n- input/local-intelligence\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"list.yaml: a profile must be a YAML mapping"):
+        load_profile(listed, kg)
+    with pytest.raises(ProfileError, match=r"assumptions\..*\.status: 'maybe' is not one of: holds, doubtful, unknown"):
+        parse_profile({"place": "X", "assumptions": {kg.of_type("Assumption")[0].id: "maybe"}}, kg)
+    with pytest.raises(ProfileError, match=r"unknown field\(s\) itmes; allowed: place, fictional"):
+        parse_profile({"place": "X", "itmes": {}}, kg)
+    with pytest.raises(ProfileError, match=r"items.input/resources: unknown field\(s\) notes; allowed: status"):
+        parse_profile({"place": "X", "items": {"input/resources": {"status": "missing", "notes": "n"}}}, kg)
+    with pytest.raises(ProfileError, match="listed twice"):
+        parse_profile({"place": "X", "items": {"input/resources": "missing", "Resources": "partly"}}, kg)
+    with pytest.raises(ProfileError, match=r"items.input/resources: expected a status or a mapping"):
+        parse_profile({"place": "X", "items": {"input/resources": 3}}, kg)
+
+
+def test_ranking_ties_are_broken_by_weight(pw, causal):
+    kg = pw.kg
+    r = assess(causal, kg, profile_all(kg, "missing"))
+    for a, b in zip(r.invest, r.invest[1:], strict=False):
+        assert (a.unblocks, a.weight) >= (b.unblocks, b.weight)
+    assert {i.status for i in r.invest} == {"missing"}
+
+
+def test_assumptions_at_risk_follow_the_open_pathways(pw, causal):
+    kg = pw.kg
+    everything = profile_all(kg, "in place")
+    r = assess(causal, kg, everything)
+    assert r.assumptions_at_risk and all(a["status"] == "unknown" for a in r.assumptions_at_risk)
+    first = r.assumptions_at_risk[0]["id"]
+    everything.assumptions[first] = Entry("holds")
+    assert first not in {a["id"] for a in assess(causal, kg, everything).assumptions_at_risk}
+    assert not assess(causal, kg, profile_all(kg, "missing")).assumptions_at_risk  # nothing open, nothing relied on
+
+
+def test_compare_lists_what_changed_in_the_profiles(pw, causal):
+    kg = pw.kg
+    before = load_profile(EXAMPLE, kg)
+    after = Profile("later", {**before.items, "input/capacity-support": Entry("in place")}, before.assumptions)
+    c = compare([assess(causal, kg, p) for p in (before, after)], kg, [before, after])
+    assert c.items == [
+        {
+            "id": "input/capacity-support",
+            "label": "Capacity support",
+            "type": "Input",
+            "statuses": ["missing", "in place"],
+        }
+    ]
+    assert any(x["id"] == "input/capacity-support" for x in c.changed)
+
+
+def test_printable_report_escapes_text(pw, causal):
+    from ui.place import report_html
+
+    kg = pw.kg
+    p = Profile("<script>alert(1)</script>", {"input/resources": Entry("missing", "<b>n</b>", "https://x/?a=<1>")})
+    html = report_html(p, assess(causal, kg, p), kg, "digraph { a -> b }")
+    assert "<script>alert" not in html and "&lt;script&gt;" in html and "&lt;b&gt;n" in html
+    assert "Invest here first" in html and "Blocked, and by what" in html and "digraph { a -&gt; b }" in html

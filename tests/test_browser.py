@@ -209,3 +209,16 @@ def test_our_place_page_colours_the_model(page, server):
     assert "Invest here first" in body and "Fernbridge" in page.content()
     shot(page, "place")
     page.locator("[data-testid='stGraphVizChart']").first.screenshot(path=str(ARTIFACTS / "place-picture.png"))
+
+
+def test_our_place_compares_the_example_with_the_checklist(page, server):
+    page.goto(f"{server}/?page=place", wait_until="domcontentloaded")
+    settle(page)
+    page.get_by_role("tab", name="Compare profiles").click()
+    page.get_by_text("Start with the fictional example (as the earliest)").click()
+    settle(page)
+    page.get_by_text("Add the profile on the first tab (as the latest)").click()
+    settle(page)
+    body = page.inner_text("[data-testid='stMain']")
+    assert "What changed in the profiles" in body and "Collective local vision" in body
+    shot(page, "place-compare")
