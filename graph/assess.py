@@ -123,6 +123,23 @@ def _entry(value, allowed: tuple[str, ...], where: str) -> Entry:
     return Entry(status, str(value.get("note") or ""), str(value.get("evidence") or ""))
 
 
+def _section(
+    data: dict, name: str, types: tuple[str, ...], allowed: tuple[str, ...], kg: KnowledgeGraph, source: str
+) -> dict[str, Entry]:
+    """One mapping of node id (or label) -> status entry, each key resolved and checked once."""
+    raw = data.get(name) or {}
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{source}: field '{name}' must map node ids (or labels) to a status")
+    out: dict[str, Entry] = {}
+    for key, value in raw.items():
+        where = f"{source}: {name}.{key}"
+        nid = _resolve_key(kg, str(key), types, where)
+        if nid in out:
+            raise ProfileError(f"{where}: {nid} is listed twice (by id and by label?)")
+        out[nid] = _entry(value, allowed, where)
+    return out
+
+
 def parse_profile(data, kg: KnowledgeGraph, source: str = "profile") -> Profile:
     if not isinstance(data, dict):
         raise ProfileError(f"{source}: a profile must be a YAML mapping with 'place' and 'items'")
@@ -132,26 +149,8 @@ def parse_profile(data, kg: KnowledgeGraph, source: str = "profile") -> Profile:
     place = data.get("place")
     if not isinstance(place, str) or not place.strip():
         raise ProfileError(f"{source}: field 'place' is required (the place's name)")
-    items_raw = data.get("items") or {}
-    if not isinstance(items_raw, dict):
-        raise ProfileError(f"{source}: field 'items' must map node ids (or labels) to a status")
-    items = {}
-    for key, value in items_raw.items():
-        where = f"{source}: items.{key}"
-        nid = _resolve_key(kg, str(key), ASSESSED, where)
-        if nid in items:
-            raise ProfileError(f"{where}: {nid} is listed twice (by id and by label?)")
-        items[nid] = _entry(value, STATUSES, where)
-    ass_raw = data.get("assumptions") or {}
-    if not isinstance(ass_raw, dict):
-        raise ProfileError(f"{source}: field 'assumptions' must map assumption ids (or labels) to a status")
-    assumptions = {}
-    for key, value in ass_raw.items():
-        where = f"{source}: assumptions.{key}"
-        nid = _resolve_key(kg, str(key), ("Assumption",), where)
-        if nid in assumptions:
-            raise ProfileError(f"{where}: {nid} is listed twice (by id and by label?)")
-        assumptions[nid] = _entry(value, ASSUMPTION_STATUSES, where)
+    items = _section(data, "items", ASSESSED, STATUSES, kg, source)
+    assumptions = _section(data, "assumptions", ("Assumption",), ASSUMPTION_STATUSES, kg, source)
     return Profile(
         place.strip(), items, assumptions, bool(data.get("fictional", False)), str(data.get("date") or ""), source
     )

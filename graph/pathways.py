@@ -1,11 +1,11 @@
 """One object for the app and the CLI: the graph, its records, its networkx view and path finder, loaded once.
 
-    pw = Pathways.load("build")
-    pw.resolve("create a referral network", elements_only=True).node.id
-    pw.paths("process/create-a-referral-network", "impact/prosperity", k=5).to_json()
-    pw.forward("process/create-a-referral-network"); pw.backward("impact/prosperity")
-    pw.chain(path_or_element_id); pw.rests_on("assumption/…")
-    pw.cases_of("outcome/income-is-retained-and-recycled-in-the-local"); pw.illustrated_by("casestudy/…")
+pw = Pathways.load("build")
+pw.resolve("create a referral network", elements_only=True).node.id
+pw.paths("process/create-a-referral-network", "impact/prosperity", k=5).to_json()
+pw.forward("process/create-a-referral-network"); pw.backward("impact/prosperity")
+pw.chain(path_or_element_id); pw.rests_on("assumption/…")
+pw.cases_of("outcome/income-is-retained-and-recycled-in-the-local"); pw.illustrated_by("casestudy/…")
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact
 
 
 class Pathways:
-    def __init__(self, g: Graph, build: FsPath | None = None):
+    def __init__(self, g: Graph, build: FsPath | None = None, kg: KnowledgeGraph | None = None):
+        """Pass ``kg`` when the caller already holds the records of ``g`` (the app's search engine does)."""
         self.g = g
         self.build = build
-        self.kg = KnowledgeGraph(g)
+        self.kg = kg or KnowledgeGraph(g)
         self.view = to_networkx(g, kg=self.kg)
         self.finder = Pathfinder(self.view)
 
@@ -44,8 +45,9 @@ class Pathways:
         """A node as JSON: id, type, label, text, stage, order, … and its first source."""
         return self.kg.nodes[node_id].to_json()
 
-    def resolve(self, text: str, elements_only: bool = False, types: tuple[str, ...] | None = None,
-                use_search: bool = True) -> Resolution:
+    def resolve(
+        self, text: str, elements_only: bool = False, types: tuple[str, ...] | None = None, use_search: bool = True
+    ) -> Resolution:
         return resolve(self.kg, text, ELEMENT_TYPES if elements_only else types, self.build, use_search)
 
     def neighbours(self, node_id: str) -> dict[str, list[dict]]:

@@ -52,7 +52,8 @@ def get_kg() -> KnowledgeGraph:
 def _pathways(build: str, stamp: str):
     from graph.pathways import Pathways
 
-    return Pathways(get_engine().kg.g, Path(build))
+    kg = get_engine().kg
+    return Pathways(kg.g, Path(build), kg=kg)  # one set of node records per process, shared with search
 
 
 def get_pathways():
