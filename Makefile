@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD  ?= build
 PORT   ?= 8501
+# Where the graph lives: memory (build/graph.ttl), oxigraph:DIR or sparql:URL (see README, "Stores").
+STORE  ?= memory
 
 .PHONY: run test build check lint bench eval browser clean
 
@@ -18,12 +20,12 @@ $(STAMP): pyproject.toml
 
 # Rebuilds only when the corpus changed (ingest compares content hashes and says so).
 build: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --out $(BUILD)
-	HF_HUB_OFFLINE=1 $(BIN)/python -m search.index --build $(BUILD)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --out $(BUILD) --store $(STORE)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m search.index --build $(BUILD) --store $(STORE)
 
 run: build
 	@echo "Open http://127.0.0.1:$(PORT)"
-	HF_HUB_OFFLINE=1 EP_BUILD=$(BUILD) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+	HF_HUB_OFFLINE=1 EP_BUILD=$(BUILD) EP_STORE=$(STORE) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
 # Debian's chromium for the real-browser test; skipped (with a reason) where it cannot be had.
 browser:
@@ -35,13 +37,13 @@ test: $(STAMP) browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 check: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --check --out $(BUILD)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --check --out $(BUILD) --store $(STORE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 eval: build
-	HF_HUB_OFFLINE=1 $(BIN)/python -m search.evaluate --build $(BUILD)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m search.evaluate --build $(BUILD) --store $(STORE)
 
 bench: build
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench

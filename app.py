@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.backends import StoreError
 from graph.store import MissingBuild
 from ui import ask, assumptions, cases, data, node, pathways, place
 from ui.common import Timer, build_dir, param, set_params
@@ -73,6 +74,11 @@ def main() -> None:
     except MissingBuild as e:
         st.error(f"{e}")
         st.info(f"Build directory: {build_dir()}. `make run` builds it automatically.")
+        return
+    except StoreError as e:
+        st.error(f"The graph store cannot be read: {e}")
+        st.info("The app reads the store named by EP_STORE; start the server or point EP_STORE elsewhere, "
+                "then reload the page.")
         return
     st.caption(f"Answered in {timer.ms():.0f} ms")
 

@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec
 from graph.store import MissingBuild, default_build
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_BUILD = 0, 1, 2, 3
@@ -32,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         help="build directory holding graph.ttl (default: $EP_BUILD or build/)",
     )
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    common.add_argument("--store", default=argparse.SUPPRESS, metavar="STORE", help=(
+        "memory (default), oxigraph:DIR or sparql:URL; default $EP_STORE"))
     common.add_argument(
         "--no-search",
         action="store_true",
@@ -44,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Causal pathways through the Empowering Places logic model: paths between elements, what leads "
             "to the impacts, what an outcome rests on, the assumptions along the way, case studies, SPARQL "
-            "and exports. Exit codes: 0 ok, 1 not found / no path, 2 usage, 3 missing build."
+            "and exports. Exit codes: 0 ok, 1 not found / no path, 2 usage, 3 missing build, 5 store unreachable "
+            "or too slow."
         ),
     )
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -354,14 +358,19 @@ def main(argv: list[str] | None = None) -> int:
     build = getattr(args, "build", None) or default_build()
     args.build = build
     try:
+        store = StoreSpec.parse(getattr(args, "store", None))
+    except BadStore as e:
+        print(f"python -m graph: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
         if args.command in ("sparql", "export"):
             from graph.store import open_graph
 
-            g = open_graph(build)
+            g = open_graph(build, store)
             return cmd_sparql(g, args) if args.command == "sparql" else cmd_export(g, args)
         from graph.pathways import Pathways
 
-        pw = Pathways.load(build)
+        pw = Pathways.load(build, store)
         if args.command == "assess":
             return cmd_assess(pw, args)
         handler = {
@@ -376,6 +385,11 @@ def main(argv: list[str] | None = None) -> int:
     except MissingBuild as e:
         print(f"missing build: {e}", file=sys.stderr)
         return EXIT_NO_BUILD
+    except StoreError as e:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": "store", "message": str(e)}))
+        print(f"store: {e}", file=sys.stderr)
+        return EXIT_STORE
     except NotFound as e:
         if getattr(args, "json", False):
             print(json.dumps({"error": "not found", "message": str(e)}))

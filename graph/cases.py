@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from rdflib import Graph
-from rdflib.namespace import RDF
 
-from graph.ns import EP, ID, OA, local_name
 from graph.store import KnowledgeGraph
 
 
@@ -31,10 +29,10 @@ class CaseLink:
         return asdict(self)
 
 
-def _figures(g: Graph, kg: KnowledgeGraph, case_id: str) -> list[dict]:
+def _figures(kg: KnowledgeGraph, case_id: str) -> list[dict]:
     out = []
-    for ev in g.objects(ID[case_id], EP.hasEvidence):
-        n = kg.nodes.get(local_name(ev))
+    for ev in kg.edges("hasEvidence").get(case_id, []):
+        n = kg.nodes.get(ev)
         if n is not None:
             out.append({"id": n.id, "figure": n.figure, "label": n.label, "text": n.text})
     return out
@@ -42,25 +40,18 @@ def _figures(g: Graph, kg: KnowledgeGraph, case_id: str) -> list[dict]:
 
 def all_case_links(g: Graph, kg: KnowledgeGraph) -> list[CaseLink]:
     out: dict[tuple[str, str], CaseLink] = {}
-    for cl in g.subjects(RDF.type, EP.CaseLink):
-        c, e = local_name(g.value(cl, EP.case)), local_name(g.value(cl, EP.element))
-        span = g.value(cl, EP.evidenceSource)
-        quote = ""
-        if span is not None:
-            quote = next((str(g.value(s, OA.exact)) for s in g.objects(span, OA.hasSelector)
-                          if g.value(s, OA.exact) is not None), "")
-        out[(c, e)] = CaseLink(c, e, str(g.value(cl, EP.basis)), float(g.value(cl, EP.weight) or 0),
-                               str(g.value(cl, EP.evidence) or ""),
-                               local_name(span) if span is not None else "", quote)
+    for cl in kg.case_links:
+        out[(cl.source, cl.target)] = CaseLink(cl.source, cl.target, cl.basis, cl.weight or 0.0, cl.evidence,
+                                               cl.evidence_source, cl.evidence_quote)
+    illustrates = kg.edges("illustrates")
     for case in kg.of_type("CaseStudy"):
-        for o in g.objects(ID[case.id], EP.illustrates):
-            e = local_name(o)
+        for e in illustrates.get(case.id, []):
             if (case.id, e) not in out and e in kg.nodes:
                 out[(case.id, e)] = CaseLink(case.id, e, "extracted", 1.0, case.text)
     figures: dict[str, list[dict]] = {}
     for link in out.values():
         if link.case not in figures:
-            figures[link.case] = _figures(g, kg, link.case)
+            figures[link.case] = _figures(kg, link.case)
         link.figures = figures[link.case]
     return sorted(out.values(), key=lambda x: (x.case, -x.weight))
 

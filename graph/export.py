@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph
 
+from graph.store import in_memory
 from graph.view import to_networkx
 
 FORMATS = ("ttl", "jsonld", "graphml", "gexf", "csv")
@@ -64,6 +65,7 @@ def export(g: Graph, fmt: str, out: Path | None = None) -> str | None:
     """Write ``fmt`` to ``out`` (for csv: a folder holding nodes.csv and edges.csv), or return the text."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}' (use one of {', '.join(FORMATS)})")
+    g = in_memory(g)
     if fmt == "csv":
         nodes, edges = to_csv(g)
         if out is None:

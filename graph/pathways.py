@@ -16,9 +16,10 @@ from pathlib import Path as FsPath
 from rdflib import Graph
 
 from graph import cases, chains
+from graph.backends import StoreSpec
 from graph.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
 from graph.resolve import Resolution, resolve
-from graph.store import KnowledgeGraph, default_build, open_graph
+from graph.store import KnowledgeGraph, default_build
 from graph.view import to_networkx
 
 ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
@@ -34,10 +35,11 @@ class Pathways:
         self.finder = Pathfinder(self.view)
 
     @classmethod
-    def load(cls, build: FsPath | str | None = None) -> Pathways:
-        """Raises graph.store.MissingBuild when there is no graph in ``build``."""
+    def load(cls, build: FsPath | str | None = None, store: str | StoreSpec | None = None) -> Pathways:
+        """Raises graph.store.MissingBuild when the store has no graph, StoreError when it cannot be read."""
         build = FsPath(build) if build else default_build()
-        return cls(open_graph(build), build)
+        kg = KnowledgeGraph.load(build, store)
+        return cls(kg.g, build, kg=kg)
 
     # ------------------------------------------------------------------ nodes
 

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 
 from rdflib import Graph
+from rdflib.plugins.stores.memory import Memory
 
 from graph.ns import PREFIXES
 
@@ -56,9 +57,10 @@ def check(query: str):
     from rdflib.plugins.sparql.parser import parseUpdate
 
     bare = _strip(query)
-    if re.search(r"\bSERVICE\b", bare, re.I):
+    keyword = r"(?<![?$\w:])"  # a keyword, not a variable (?from) or a prefixed name (ep:from)
+    if re.search(keyword + r"SERVICE\b", bare, re.I):
         raise QueryRefused("SERVICE is refused: queries run on the local graph only (no network)")
-    if re.search(r"\bFROM\b", bare, re.I):
+    if re.search(keyword + r"FROM\b", bare, re.I):
         raise QueryRefused("FROM / FROM NAMED is refused: queries run on the local graph only (no network)")
     try:
         return prepareQuery(query, initNs=PREFIXES)
@@ -82,7 +84,8 @@ def run(g: Graph, query: str, timeout: float = TIMEOUT_S, max_rows: int = MAX_RO
 
     def work() -> None:
         try:
-            box["result"] = _collect(g.query(prepared), max_rows)
+            # rdflib's own store runs the parsed query; Oxigraph and SPARQL servers run the text natively
+            box["result"] = _collect(g.query(prepared if isinstance(g.store, Memory) else query), max_rows)
         except Exception as e:  # noqa: BLE001 - handed to the caller below
             box["error"] = e
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import networkx as nx
 from rdflib import Graph
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, SKOS
 
-from graph.ns import ELEMENT_CLASSES, EP, NODE_CLASSES, OA, local_name
-from graph.store import KnowledgeGraph
+from graph.ns import ELEMENT_CLASSES, EP, ID, NODE_CLASSES, local_name
+from graph.store import KnowledgeGraph, LinkRecord
 
 CAUSAL = "leadsTo"
 
@@ -34,17 +34,14 @@ def to_networkx(g: Graph, relations: bool = False, kg: KnowledgeGraph | None = N
                    horizon=n.horizon, scope=n.scope)
     for st in g.subjects(RDF.type, EP.Stage):
         _stage_node(v, g, st)
-    for link in g.subjects(RDF.type, EP.CausalLink):
-        a, b = g.value(link, EP.linkFrom), g.value(link, EP.linkTo)
-        if a is None or b is None:
-            continue
-        sa, sb = local_name(a), local_name(b)
-        for s, u in ((sa, a), (sb, b)):
+    stages = {local_name(st): st for st in g.subjects(RDF.type, EP.Stage)}
+    for link in kg.links:
+        for s in (link.source, link.target):
             if s not in v:
-                _stage_node(v, g, u)
-        v.add_edge(sa, sb, kind=CAUSAL, **_link_attrs(g, link))
+                _stage_node(v, g, stages.get(s, ID[s]))
+        v.add_edge(link.source, link.target, kind=CAUSAL, **link_attrs(link))
     if relations:
-        _add_relations(v, g)
+        _add_relations(v, g, kg)
     return v
 
 
@@ -59,41 +56,34 @@ def _stage_node(v: nx.DiGraph, g: Graph, u) -> None:
                order=float(order) if order is not None else -1.0, horizon="", scope="")
 
 
-def _link_attrs(g: Graph, link) -> dict:
-    span = g.value(link, EP.evidenceSource)
-    quote = ""
-    if span is not None:
-        for sel in g.objects(span, OA.hasSelector):
-            if g.value(sel, OA.exact) is not None:
-                quote = str(g.value(sel, OA.exact))
-    agent = g.value(link, PROV.wasAttributedTo)
+def link_attrs(link: LinkRecord) -> dict:
     return {
-        "basis": str(g.value(link, EP.basis) or ""),
-        "weight": float(g.value(link, EP.weight) or 0.0),
-        "evidence": str(g.value(link, EP.evidence) or ""),
-        "link": local_name(link),
-        "evidence_source": local_name(span) if span is not None else "",
-        "evidence_quote": quote,
-        "reason": str(g.value(link, EP.reason) or ""),
-        "author": str(g.value(agent, RDFS.label) or "") if agent is not None else "",
-        "model": str(g.value(link, EP.model) or ""),
+        "basis": link.basis,
+        "weight": link.weight if link.weight is not None else 0.0,
+        "evidence": link.evidence,
+        "link": link.id,
+        "evidence_source": link.evidence_source,
+        "evidence_quote": link.evidence_quote,
+        "reason": link.reason,
+        "author": link.author,
+        "model": link.model,
     }
 
 
-def _add_relations(v: nx.DiGraph, g: Graph) -> None:
-    case_links = {}
-    for cl in g.subjects(RDF.type, EP.CaseLink):
-        c, e = g.value(cl, EP.case), g.value(cl, EP.element)
-        if c is not None and e is not None:
-            case_links[(local_name(c), local_name(e))] = _link_attrs(g, cl)
+def _add_relations(v: nx.DiGraph, g: Graph, kg: KnowledgeGraph) -> None:
+    case_links = {(cl.source, cl.target): link_attrs(cl) for cl in kg.case_links}
+    pairs: dict[tuple[str, str], set[str]] = {}
     for s, p, o in g:
         if not str(p).startswith(str(EP)) or p in (EP.leadsTo, EP.hasSource, EP.partOf, EP.stage):
             continue
         a, b = local_name(s), local_name(o)
         if a not in v or b not in v or v.nodes[a]["type"] not in NODE_CLASSES or v.has_edge(a, b):
             continue
-        attrs = case_links.get((a, b), {}) if p == EP.illustrates else {}
-        v.add_edge(a, b, kind=str(p).split("#")[-1], **attrs)
+        pairs.setdefault((a, b), set()).add(str(p).split("#")[-1])
+    for (a, b), kinds in pairs.items():  # several relations on one pair: the edge names them all, in order
+        kind = min(kinds)
+        attrs = case_links.get((a, b), {}) if kind == "illustrates" else {}
+        v.add_edge(a, b, kind=kind, kinds=" ".join(sorted(kinds)), **attrs)
 
 
 def causal_subgraph(v: nx.DiGraph) -> nx.DiGraph:

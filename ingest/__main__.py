@@ -1,7 +1,8 @@
 """python -m ingest [PATHS...] [--out build/] [--force] [--check] [--json]
 
 Exit codes: 0 built or already up to date (per-file problems are listed as warnings);
-1 no build could be made (the previous build is kept); 2 bad arguments; 4 --check found problems.
+1 no build could be made, or the store could not be written (the previous build and the store's live graph
+are kept); 2 bad arguments (including an unknown --store); 4 --check found problems.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from graph.backends import BadStore, StoreSpec, add_store_argument
 from ingest.build import DEFAULT_BUILD, DEFAULT_CORPUS, BuildError, build
 
 
@@ -45,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="validate the build (SHACL shapes and every quote)")
     ap.add_argument("--json", action="store_true", help="print the manifest as JSON")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_store_argument(ap)
     args = ap.parse_args(argv)
+    try:
+        store = StoreSpec.parse(args.store)
+    except BadStore as e:
+        ap.error(str(e))
 
     try:
         result = build(
@@ -53,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out,
             force=args.force,
             progress=_progress_bar(not args.quiet and not args.json and sys.stderr.isatty()),
+            store=store,
         )
     except BuildError as e:
         print(f"ingest failed: {e}\nThe previous build (if any) is unchanged.", file=sys.stderr)
@@ -62,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         from ingest.validate import check
 
-        report = check(result.out)
+        report = check(result.out, store)
     if args.json:
         print(
             json.dumps(

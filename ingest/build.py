@@ -1,8 +1,9 @@
 """The ingest pipeline: corpus files -> Docs -> items -> merged nodes -> RDF, written atomically.
 
-A build directory holds ``graph.ttl``, ``graph.jsonld``, ``manifest.json`` and ``texts/`` (the text
-every offset refers to). A new build is written to a temporary sibling and swapped in by rename,
-so a failed or interrupted run never replaces a good build.
+A build directory holds ``manifest.json``, ``texts/`` (the text every offset refers to) and, with the
+memory store, ``graph.ttl`` and ``graph.jsonld``; other stores (graph.backends) hold the graph themselves.
+A new build is written to a temporary sibling and swapped in by rename, so a failed or interrupted run
+never replaces a good build.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from rdflib import Graph, Literal
 from rdflib.namespace import PROV, RDF
 
+from graph.backends import Backend, StoreError, StoreSpec, open_store
 from graph.ns import EP, ID, ONTOLOGY_PATH
 from ingest import rdf
 from ingest.entities import find_entities
@@ -194,9 +196,17 @@ def build(
     force: bool = False,
     progress: Progress | None = None,
     links_path: Path | None = None,
+    store: str | StoreSpec | None = None,
 ) -> BuildResult:
+    """Build ``out`` (manifest, texts, and graph.ttl for the memory store) and publish the graph to ``store``.
+
+    The store is written first: if that fails (unreachable, stopped mid-way, locked) nothing changes,
+    neither the store's live graph nor the build directory.
+    """
     paths = paths or [DEFAULT_CORPUS]
     out = Path(out)
+    backend = open_store(store)
+    in_memory = backend.spec.kind == "memory"
     if links_path is None:
         cand = [p / LINKS_NAME for p in paths if p.is_dir() and (p / LINKS_NAME).exists()]
         links_path = cand[0] if cand else None
@@ -206,7 +216,7 @@ def build(
         links_hash = hashlib.sha256(links_path.read_bytes()).hexdigest() if links_path else ""
         fp = _fingerprint([(d.path, d.content_hash) for d in docs], links_hash + json.dumps(warnings, sort_keys=True))
         old = read_manifest(out)
-        if not force and old.get("fingerprint") == fp and (out / "graph.ttl").exists():
+        if not force and old.get("fingerprint") == fp and _live(backend, out, fp, in_memory):
             return BuildResult(out, "up-to-date", old)
         if not docs:
             raise BuildError(
@@ -231,6 +241,7 @@ def build(
                 for d in docs
             },
             "links_file": str(links_path) if links_path else None,
+            "store": str(backend.spec),
             "triples": len(g),
             **counts(g),
             "links": info["links"],
@@ -240,19 +251,39 @@ def build(
                 "total_s": round(time.perf_counter() - t_start, 3),
             },
         }
-        _write_atomically(out, g, docs, manifest)
+        if not in_memory:
+            t0 = time.perf_counter()
+            try:
+                backend.publish(g, manifest, progress)
+            except StoreError as e:
+                raise BuildError(f"{e}; the store's live graph is unchanged") from e
+            manifest["timings"]["publish_s"] = round(time.perf_counter() - t0, 3)
+            manifest["timings"]["total_s"] = round(time.perf_counter() - t_start, 3)
+        _write_atomically(out, g if in_memory else None, docs, manifest)
         return BuildResult(out, "built", manifest)
 
 
-def _write_atomically(out: Path, g: Graph, docs: list[Doc], manifest: dict) -> None:
+def _live(backend: Backend, out: Path, fp: str, in_memory: bool) -> bool:
+    """Is the build with fingerprint ``fp`` the one the store serves?"""
+    if in_memory:
+        return (out / "graph.ttl").exists()
+    try:
+        return backend.stamp(out) == fp
+    except StoreError as e:
+        raise BuildError(str(e)) from e
+
+
+def _write_atomically(out: Path, g: Graph | None, docs: list[Doc], manifest: dict) -> None:
+    """The build directory, swapped in by rename; ``g`` is None when a store other than memory holds it."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         (tmp / "texts").mkdir()
         for d in docs:
             (tmp / "texts" / f"{d.doc_id}.txt").write_text(d.text, encoding="utf-8")
-        g.serialize(tmp / "graph.ttl", format="turtle")
-        g.serialize(tmp / "graph.jsonld", format="json-ld", auto_compact=True)
+        if g is not None:
+            g.serialize(tmp / "graph.ttl", format="turtle")
+            g.serialize(tmp / "graph.jsonld", format="json-ld", auto_compact=True)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         for name in CARRY_OVER:
             if (out / name).exists():

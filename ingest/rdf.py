@@ -97,7 +97,7 @@ def foundation_kind_uri(g: Graph, label: str) -> URIRef:
 
 
 def add_nodes(g: Graph, nodes: list[Node], texts: dict[str, str]) -> None:
-    by_stage: dict[str, dict[str, list[URIRef]]] = {}
+    by_stage: dict[tuple[str, str], dict[str, list[URIRef]]] = {}  # (stage, document) -> its nodes
     for n in nodes:
         u = ID[n.id]
         g.add((u, RDF.type, EP[n.cls]))
@@ -112,8 +112,9 @@ def add_nodes(g: Graph, nodes: list[Node], texts: dict[str, str]) -> None:
             g.add((u, EP.stage, stage))
             if n.cls == "Assumption":
                 g.add((u, EP.assumptionOf, stage))
-            bucket = by_stage.setdefault(n.stage, {"element": [], "Assumption": [], "Foundation": []})
-            bucket.get(n.cls, bucket["element"]).append(u)
+            for doc_id in dict.fromkeys(sp.doc_id for sp in n.spans):
+                bucket = by_stage.setdefault((n.stage, doc_id), {"element": [], "Assumption": [], "Foundation": []})
+                bucket.get(n.cls, bucket["element"]).append(u)
         if n.horizon:
             g.add((u, EP.horizon, _concept_uri(n.horizon, st.horizons(), "horizon-")))
         if n.scope:
@@ -134,7 +135,8 @@ def add_nodes(g: Graph, nodes: list[Node], texts: dict[str, str]) -> None:
             g.add((u, EP.partOf, doc_uri(first.doc_id)))
         for pred, target in n.relations:
             g.add((u, RELATION[pred], ID[target]))
-    # Each element rests on the assumptions and foundations written under its stage.
+    # Each element rests on the assumptions and foundations written under its stage in the same document:
+    # a place's own logic model speaks for its own elements, and the links grow with the corpus, not its square.
     for bucket in by_stage.values():
         for el in bucket["element"]:
             for a in bucket["Assumption"]:

@@ -54,7 +54,10 @@ def quotes(g: Graph, texts_dir: Path) -> Report:
     return Report(not problems, problems)
 
 
-def check(build_dir: Path) -> Report:
-    g = Graph().parse(build_dir / "graph.ttl")
+def check(build_dir: Path, store: str | None = None) -> Report:
+    """Validate the live graph of ``store``, copied into memory first (one read, however remote)."""
+    from graph.store import in_memory, open_graph
+
+    g = in_memory(open_graph(build_dir, store))
     a, b = shacl(g), quotes(g, build_dir / "texts")
     return Report(a.conforms and b.conforms, a.problems + b.problems)

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec, add_store_argument
 from graph.ns import NODE_CLASSES
 from graph.store import MissingBuild
 
@@ -31,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--card", action="store_true", help="print the answer card for the query")
     ap.add_argument("--batch", type=Path, metavar="FILE", help="JSON lines of queries ('-' for stdin)")
     ap.add_argument("--build", type=Path, default=None, help="build directory (default: build/ or $EP_BUILD)")
+    add_store_argument(ap)
     return ap
 
 
@@ -86,10 +88,16 @@ def main(argv: list[str] | None = None) -> int:
     from search.engine import BadFilter, SearchEngine
 
     try:
-        engine = SearchEngine.load(args.build)
+        engine = SearchEngine.load(args.build, store=StoreSpec.parse(args.store))
+    except BadStore as e:
+        print(f"python -m search: error: {e}", file=sys.stderr)
+        return 2
     except MissingBuild as e:
         print(f"python -m search: {e}", file=sys.stderr)
         return 3
+    except StoreError as e:
+        print(f"python -m search: {e}", file=sys.stderr)
+        return EXIT_STORE
     for note in engine.report.notes if engine.report else []:
         print(f"note: {note}", file=sys.stderr)
     if engine.report and engine.report.status != "up-to-date":

@@ -10,10 +10,9 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from rdflib.namespace import RDF
 
 from graph import stages as st
-from graph.ns import ELEMENT_CLASSES, EP, local_name
+from graph.ns import ELEMENT_CLASSES
 from graph.store import KnowledgeGraph, NodeRecord
 
 if TYPE_CHECKING:
@@ -121,21 +120,14 @@ class Links:
     def from_graph(cls, kg: KnowledgeGraph) -> Links:
         out, into = defaultdict(list), defaultdict(list)
         info: dict[tuple[str, str], dict] = {}
-        for s, o in kg.g.subject_objects(EP.leadsTo):
-            a, b = local_name(s), local_name(o)
-            if a in kg.nodes and b in kg.nodes:
-                out[a].append(b)
-                into[b].append(a)
-        for link in kg.g.subjects(RDF.type, EP.CausalLink):
-            a, b = kg.g.value(link, EP.linkFrom), kg.g.value(link, EP.linkTo)
-            if a is None or b is None:
-                continue
-            w = kg.g.value(link, EP.weight)
-            info[(local_name(a), local_name(b))] = {
-                "basis": str(kg.g.value(link, EP.basis) or ""),
-                "weight": float(w) if w is not None else None,
-                "evidence": str(kg.g.value(link, EP.evidence) or ""),
-            }
+        for a, targets in kg.edges("leadsTo").items():
+            for b in targets:
+                if a in kg.nodes and b in kg.nodes:
+                    out[a].append(b)
+                    into[b].append(a)
+        for link in kg.links:
+            info[(link.source, link.target)] = {"basis": link.basis, "weight": link.weight,
+                                                "evidence": link.evidence}
         return cls(dict(out), dict(into), info)
 
     def __bool__(self) -> bool:

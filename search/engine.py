@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from graph import stages as st
+from graph.backends import StoreSpec
 from graph.ns import NODE_CLASSES, local_name
 from graph.store import KnowledgeGraph, NodeRecord, default_build
 from search.card import Card, Links, build_card
@@ -54,11 +55,13 @@ class SearchEngine:
 
     @classmethod
     def load(cls, build: Path | str | None = None, variant: str = DEFAULT_VARIANT,
-             hnsw_above: int = HNSW_ABOVE) -> SearchEngine:
+             hnsw_above: int = HNSW_ABOVE, store: str | StoreSpec | None = None) -> SearchEngine:
         """Graph, model and index for ``build``; the index is built or refreshed first when it is missing,
-        stale, corrupt or made with another model. Raises graph.store.MissingBuild without a graph."""
+        stale, corrupt or made with another model. Raises graph.store.MissingBuild without a graph, and
+        graph.backends.StoreError when the store cannot be read. The index lives in ``build``/index,
+        keyed by the store's build fingerprint, so each server keeps its own copy of a shared graph's index."""
         build = Path(build) if build else default_build()
-        kg = KnowledgeGraph.load(build)
+        kg = KnowledgeGraph.load(build, store)
         from search.embed import get_embedder
 
         embedder = get_embedder()

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec, add_store_argument
 from graph.ns import ELEMENT_CLASSES
 from graph.store import MissingBuild
 
@@ -178,14 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--quick", action="store_true", help="skip the text-variant comparison and the RRF sweep")
     ap.add_argument("--out", type=Path, default=RESULTS, help="where eval.json and eval.md go")
+    add_store_argument(ap)
     args = ap.parse_args(argv)
     from search.engine import SearchEngine
 
     try:
-        engine = SearchEngine.load(args.build)
+        engine = SearchEngine.load(args.build, store=StoreSpec.parse(args.store))
+    except BadStore as e:
+        ap.error(str(e))
     except MissingBuild as e:
         print(f"search.evaluate: {e}", file=sys.stderr)
         return 3
+    except StoreError as e:
+        print(f"search.evaluate: {e}", file=sys.stderr)
+        return EXIT_STORE
     rep = run(engine, load_queries(args.queries), quick=args.quick)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval.json").write_text(json.dumps(rep, indent=1), encoding="utf-8")

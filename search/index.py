@@ -23,6 +23,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec, add_store_argument
 from graph.store import KnowledgeGraph, MissingBuild, default_build
 from search.text import DEFAULT_VARIANT, node_views, sha
 
@@ -285,7 +286,7 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
     views = _views(kg, variant)
     hashes = {nid: _node_hash(v) for nid, v in views.items()}
     kind = "hnsw" if len(views) > hnsw_above else "flat"
-    fp = fingerprint(build)
+    fp = kg.fingerprint or fingerprint(build)
     try:
         old: VectorIndex | None = read_index(build)
         reason = _stale_reason(old, model, variant, hashes, kind)
@@ -367,13 +368,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--build", type=Path, default=None, help="build directory (default: build/ or $EP_BUILD)")
     ap.add_argument("--force", action="store_true", help="re-embed every node")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_store_argument(ap)
     args = ap.parse_args(argv)
     build = args.build or default_build()
     try:
-        kg = KnowledgeGraph.load(build)
+        kg = KnowledgeGraph.load(build, StoreSpec.parse(args.store))
+    except BadStore as e:
+        ap.error(str(e))
     except MissingBuild as e:
         print(f"search.index: {e}", file=sys.stderr)
         return 3
+    except StoreError as e:
+        print(f"search.index: {e}", file=sys.stderr)
+        return EXIT_STORE
     try:
         _, report = ensure_index(build, kg, force=args.force)
     except Exception as e:  # noqa: BLE001 - e.g. the model cannot load: one clear line, no traceback

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,31 +16,47 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import OxigraphServer, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="module")
+def shared_store(build_dir, tmp_path_factory):
+    """The app under test reads a real SPARQL server, as each of several app servers sharing one graph
+    would: the seed corpus ingested into it, the index built ahead so the app starts warm."""
+    from ingest.build import build
+    from search.engine import SearchEngine
+
+    srv = OxigraphServer(tmp_path_factory.mktemp("browser-store")).start()
+    out = tmp_path_factory.mktemp("browser-build") / "build"
+    store = f"sparql:{srv.url}"
+    build([ROOT / "corpus"], out=out, store=store)
+    if (build_dir / "index").exists():
+        shutil.copytree(build_dir / "index", out / "index")  # vectors are cached by text: nothing re-embedded
+    SearchEngine.load(out, store=store)
+    yield out, store
+    srv.stop()
 
 
 @pytest.fixture(scope="module")
-def server(build_dir, engine, tmp_path_factory):
-    """A real server on a free port; the index is already built (by the engine fixture) so it starts warm."""
+def server(shared_store, tmp_path_factory):
+    """A real Streamlit server on a free port, reading the shared SPARQL store."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install chromium); browser test skipped")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         pytest.skip("the playwright Python package is not installed")
-    port = _free_port()
+    port = free_port()
+    build, store = shared_store
     env = {
         **os.environ,
-        "EP_BUILD": str(build_dir),
+        "EP_BUILD": str(build),
+        "EP_STORE": store,
         "HF_HUB_OFFLINE": "1",
         "EP_CORPUS": str(tmp_path_factory.mktemp("upload_corpus")),
     }
@@ -175,6 +190,16 @@ def test_every_page_renders(page, server, name, url, marker):
     settle(page)
     assert page.locator("[data-testid='stException']").count() == 0
     shot(page, name)
+
+
+def test_data_page_names_the_shared_store_it_reads(page, server, shared_store):
+    page.goto(f"{server}/?page=data", wait_until="domcontentloaded")
+    settle(page)
+    page.get_by_role("tab", name="Corpus status").click()
+    page.wait_for_selector("text=Store", timeout=60_000)
+    text = page.inner_text("[data-testid='stMain']")
+    assert shared_store[1].removeprefix("sparql:") in text and "5877 triples" in text
+    shot(page, "data-store")
 
 
 def test_two_sessions_at_once_stay_independent(page, server):

@@ -14,6 +14,11 @@ from graph.__main__ import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def at(stored) -> tuple:
+    """The CLI arguments that point at one backend's build of the seed corpus."""
+    return ("--build", stored.build, "--store", stored.store)
+
+
 def run(capsys, *argv) -> tuple[int, str, str]:
     code = main([str(a) for a in argv])
     out = capsys.readouterr()
@@ -34,9 +39,9 @@ def test_missing_build_exits_3(capsys, tmp_path):
     assert code == 3 and "python -m ingest" in err
 
 
-def test_paths_json_shape(capsys, build_dir):
+def test_paths_json_shape(capsys, stored):
     code, out, _ = run(capsys, "paths", "--from", "Create a referral network", "--to", "impact/prosperity",
-                       "-k", "3", "--json", "--build", build_dir)
+                       "-k", "3", "--json", *at(stored))
     assert code == 0
     data = json.loads(out)
     assert data["from"]["id"] == "process/create-a-referral-network" and data["from"]["how"] == "label"
@@ -47,65 +52,71 @@ def test_paths_json_shape(capsys, build_dir):
         assert all({"basis", "weight", "evidence"} <= set(link) for link in p["links"])
 
 
-def test_free_phrase_says_which_node_was_picked(capsys, build_dir):
+def test_free_phrase_says_which_node_was_picked(capsys, stored):
     code, out, _ = run(capsys, "forward", "referral network for local entrepreneurs", "--no-search",
-                       "--max-paths", "3", "--build", build_dir)
+                       "--max-paths", "3", *at(stored))
     assert code == 0
     assert out.splitlines()[0].startswith("'referral network for local entrepreneurs' → Create a referral network")
 
 
-def test_unknown_node_and_no_path_exit_1(capsys, build_dir):
-    code, _, err = run(capsys, "node", "process/does-not-exist", "--build", build_dir)
+def test_unknown_node_and_no_path_exit_1(capsys, stored):
+    code, _, err = run(capsys, "node", "process/does-not-exist", *at(stored))
     assert code == 1 and "does-not-exist" in err
     code, out, _ = run(capsys, "paths", "--from", "impact/prosperity", "--to", "process/education", "--json",
-                       "--build", build_dir)
+                       *at(stored))
     data = json.loads(out)
     assert code == 1 and data["found"] is False and data["message"] and data["nearest"]
 
 
-def test_assumptions_cases_and_node(capsys, build_dir):
+def test_assumptions_cases_and_node(capsys, stored):
     income = "outcome/income-is-retained-and-recycled-in-the-local"
-    code, out, _ = run(capsys, "assumptions", income, "--json", "--build", build_dir)
+    code, out, _ = run(capsys, "assumptions", income, "--json", *at(stored))
     steps = json.loads(out)["chain"]["steps"]
     assert code == 0 and steps[-1]["element"]["id"] == income or any(s["element"]["id"] == income for s in steps)
     a = next(s for s in steps if s["assumptions"])
     assert a["assumptions"][0]["type"] == "Assumption"
     code, out, _ = run(capsys, "assumptions", "Commissioning with a collective mindset, rather than a competitive one",
-                       "--no-search", "--json", "--build", build_dir)
+                       "--no-search", "--json", *at(stored))
     rests = json.loads(out)["rests_on"]
     assert code == 0 and {e["type"] for e in rests["elements"]} == {"Process"}
-    code, out, _ = run(capsys, "cases", income, "--json", "--build", build_dir)
+    code, out, _ = run(capsys, "cases", income, "--json", *at(stored))
     results = json.loads(out)["results"]
     assert code == 0 and any("Halifax" in r["label"] for r in results)
     assert all({"id", "type", "label", "text", "basis", "evidence"} <= set(r) for r in results)
-    code, out, _ = run(capsys, "node", "process/create-a-referral-network", "--json", "--build", build_dir)
+    code, out, _ = run(capsys, "node", "process/create-a-referral-network", "--json", *at(stored))
     data = json.loads(out)
     assert code == 0 and "leadsTo" in data["neighbours"] and "underpinnedBy" in data["neighbours"]
 
 
-def test_sparql_is_read_only(capsys, build_dir):
+def test_sparql_is_read_only(capsys, stored):
     code, out, _ = run(capsys, "sparql", "SELECT (COUNT(?l) AS ?n) WHERE { ?l a ep:CausalLink }", "--json",
-                       "--build", build_dir)
+                       *at(stored))
     assert code == 0 and int(json.loads(out)["rows"][0]["n"]) > 20
     for q in ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE WHERE { ?s ?p ?o }", "DROP ALL",
               "CLEAR DEFAULT", "LOAD <http://example.org/x>", "CREATE GRAPH <urn:g>",
               "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"):
-        code, _, err = run(capsys, "sparql", q, "--build", build_dir)
+        code, _, err = run(capsys, "sparql", q, *at(stored))
         assert code == 2 and "refused" in err, q
+    code, _, err = run(capsys, "sparql", "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", *at(stored))
+    assert code == 2 and "FROM" in err
+    # a variable called ?from is not a FROM clause
+    code, out, _ = run(capsys, "sparql", "SELECT ?from ?to WHERE { ?l ep:linkFrom ?from ; ep:linkTo ?to } LIMIT 3",
+                       "--json", *at(stored))
+    assert code == 0 and len(json.loads(out)["rows"]) == 3
 
 
-def test_graphml_gexf_and_csv_exports_open(capsys, build_dir, tmp_path):
+def test_graphml_gexf_and_csv_exports_open(capsys, stored, tmp_path):
     for fmt in ("graphml", "gexf"):
         out = tmp_path / f"g.{fmt}"
-        code, _, _ = run(capsys, "export", "--format", fmt, "-o", out, "--build", build_dir)
+        code, _, _ = run(capsys, "export", "--format", fmt, "-o", out, *at(stored))
         assert code == 0
         g = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
         causal = [d for _, _, d in g.edges(data=True) if d.get("kind") == "leadsTo"]
         assert len(causal) > 20 and all(d["basis"] in ("textual", "inferred", "curated") for d in causal)
         assert g.nodes["process/create-a-referral-network"]["label"] == "Create a referral network"
-    code, _, _ = run(capsys, "export", "--format", "csv", "-o", tmp_path / "csv", "--build", build_dir)
+    code, _, _ = run(capsys, "export", "--format", "csv", "-o", tmp_path / "csv", *at(stored))
     assert code == 0
     assert (tmp_path / "csv" / "nodes.csv").read_text().startswith("id,type,label")
     assert "leadsTo" in (tmp_path / "csv" / "edges.csv").read_text()
-    code, out, _ = run(capsys, "export", "--format", "ttl", "--build", build_dir)
+    code, out, _ = run(capsys, "export", "--format", "ttl", *at(stored))
     assert code == 0 and "ep:CausalLink" in out

@@ -12,11 +12,6 @@ INCOME = "outcome/income-is-retained-and-recycled-in-the-local"
 HALIFAX = "casestudy/halifax-opportunities-trust-jubilee-childrens-centre"
 
 
-@pytest.fixture(scope="session")
-def pw(build_dir) -> Pathways:
-    return Pathways.load(build_dir)
-
-
 def _respects_stage_order(pw: Pathways, path) -> None:
     for link in path.links:
         a, b = pw.kg.nodes[link.source], pw.kg.nodes[link.target]

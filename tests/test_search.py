@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -149,8 +150,8 @@ def test_index_is_persisted_and_up_to_date(engine, build_copy):
 def test_only_changed_nodes_are_embedded(engine, build_copy):
     kg = engine.kg
     node = kg.nodes["process/education"]
-    kg2 = type(kg).__new__(type(kg))
-    kg2.g, kg2.nodes = kg.g, {**kg.nodes, node.id: replace(node, text=node.text + " Changed for a test.")}
+    kg2 = copy.copy(kg)  # the same graph, one node's text changed
+    kg2.nodes = {**kg.nodes, node.id: replace(node, text=node.text + " Changed for a test.")}
     calls = []
 
     def embed(texts):
@@ -206,9 +207,9 @@ def run_cli(capsys, *argv):
     return code, out, err
 
 
-def test_cli_json_results(build_dir, capsys):
+def test_cli_json_results(stored, engine, capsys):
     code, out, _ = run_cli(capsys, "what return does local spending give", "-k", "3", "--json",
-                           "--build", str(build_dir))
+                           "--build", str(stored.build), "--store", stored.store)
     assert code == 0
     rows = json.loads(out)
     assert len(rows) == 3 and {"id", "type", "label", "text", "score", "source"} <= set(rows[0])
@@ -235,10 +236,10 @@ def test_cli_batch(build_dir, tmp_path, capsys):
     assert code == 2
 
 
-def test_index_cli_says_up_to_date(build_dir, engine, capsys):
+def test_index_cli_says_up_to_date(stored, engine, capsys):
     from search.index import main
 
-    assert main(["--build", str(build_dir)]) == 0
+    assert main(["--build", str(stored.build), "--store", stored.store]) == 0
     assert re.search(r"up to date", capsys.readouterr().out)
 
 

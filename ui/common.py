@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from graph.backends import StoreSpec, open_store
 from graph.store import KnowledgeGraph, NodeRecord, default_build
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -16,6 +17,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 def build_dir() -> Path:
     return default_build()
+
+
+def store_spec() -> StoreSpec:
+    """The app's store: $EP_STORE (memory, oxigraph:DIR or sparql:URL), as for every CLI."""
+    return StoreSpec.parse(None)
 
 
 def md(text: str) -> str:
@@ -31,10 +37,14 @@ def engine(build: str, stamp: str):
     """
     from search.engine import SearchEngine
 
-    return SearchEngine.load(Path(build))
+    return SearchEngine.load(Path(build), store=store_spec())
 
 
 def build_stamp(build: Path | None = None) -> str:
+    """Changes when a new build is live: the manifest's time for memory, the store's fingerprint otherwise."""
+    spec = store_spec()
+    if spec.kind != "memory":
+        return f"{spec}:{open_store(spec).stamp(build or build_dir()) or 'none'}"
     f = (build or build_dir()) / "manifest.json"
     return f"{f.stat().st_mtime_ns}" if f.exists() else "none"
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ingest.build import BuildError, build, read_manifest
 from ingest.readers import MAX_BYTES, SUFFIXES
-from ui.common import build_dir, build_stamp, get_kg, md
+from ui.common import build_dir, build_stamp, get_kg, md, store_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_QUERIES = {
@@ -151,11 +151,12 @@ def render() -> None:
                     st.code(result.turtle[:20000], language="turtle")
 
     with tab_status:
-        m = read_manifest(b)
+        m = kg.manifest or read_manifest(b)
         if not m:
             st.warning(f"No build in {b}.")
         else:
-            st.write(f"Last build **{m.get('built_at')}** · {m.get('triples')} triples · code {m.get('code_version')}")
+            st.write(f"Store **{md(kg.store)}** · last build **{m.get('built_at')}** · {m.get('triples')} triples · "
+                     f"code {m.get('code_version')}")
             st.dataframe(
                 [
                     {
@@ -216,7 +217,7 @@ def add_and_rebuild(files, kind: str) -> None:
         bar.progress(min(1.0, (i + 1) / max(1, n)), text=label[:80])
 
     try:
-        result = build([corpus], out=build_dir(), progress=progress)
+        result = build([corpus], out=build_dir(), progress=progress, store=store_spec())
     except BuildError as e:
         bar.empty()
         st.error(f"The build failed; the previous build is still in use. {e}")
