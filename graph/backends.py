@@ -37,6 +37,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 
+from graph import rdfio
 from graph.ns import EP, ID, bind_prefixes
 
 STORE_ENV = "EP_STORE"
@@ -180,13 +181,11 @@ class MemoryBackend(Backend):
         ttl = Path(build) / "graph.ttl"
         if not ttl.exists():
             raise MissingBuild(f"no graph at {ttl}: run `python -m ingest --out {build}` (or `make build`) first")
-        g = bind_prefixes(Graph())
         try:
-            g.parse(ttl, format="turtle")
+            return rdfio.read(ttl)
         except Exception as e:  # noqa: BLE001 - any parse failure means a corrupt build
             raise MissingBuild(f"{ttl} is unreadable ({e.__class__.__name__}); rebuild with "
                                f"`python -m ingest --force --out {build}`") from e
-        return g
 
     def stamp(self, build: Path) -> str:
         return str(self.manifest(build).get("fingerprint", ""))
@@ -265,8 +264,7 @@ class OxigraphBackend(Backend):
                 if progress:
                     progress("store bulk-load", 0, 1)
                 store = ox.Store(str(tmp))
-                data = "".join(triple_lines(g)).encode("utf-8")
-                store.bulk_load(data, format=ox.RdfFormat.TURTLE)
+                store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in rdfio.ox_triples(g))
                 store.flush()
                 loaded = len(store)
                 del store

@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph
 
+from graph import rdfio
 from graph.store import in_memory
 from graph.view import to_networkx
 
@@ -76,8 +77,7 @@ def export(g: Graph, fmt: str, out: Path | None = None) -> str | None:
         (out / "edges.csv").write_text(edges, encoding="utf-8")
         return None
     if fmt in ("ttl", "jsonld"):
-        text = g.serialize(format="turtle" if fmt == "ttl" else "json-ld", auto_compact=True) \
-            if fmt == "jsonld" else g.serialize(format="turtle")
+        text = rdfio.dumps(g, fmt)
     else:
         buf = io.BytesIO()
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(export_view(g), buf)

@@ -24,6 +24,7 @@ from pathlib import Path
 from rdflib import Graph, Literal
 from rdflib.namespace import PROV, RDF
 
+from graph import rdfio
 from graph.backends import Backend, StoreError, StoreSpec, open_store
 from graph.ns import EP, ID, ONTOLOGY_PATH
 from ingest import rdf
@@ -282,8 +283,8 @@ def _write_atomically(out: Path, g: Graph | None, docs: list[Doc], manifest: dic
         for d in docs:
             (tmp / "texts" / f"{d.doc_id}.txt").write_text(d.text, encoding="utf-8")
         if g is not None:
-            g.serialize(tmp / "graph.ttl", format="turtle")
-            g.serialize(tmp / "graph.jsonld", format="json-ld", auto_compact=True)
+            rdfio.write(g, tmp / "graph.ttl", "ttl")
+            rdfio.write(g, tmp / "graph.jsonld", "jsonld")
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         for name in CARRY_OVER:
             if (out / name).exists():

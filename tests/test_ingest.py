@@ -292,3 +292,40 @@ def test_types_are_ontology_classes(build_dir):
     used = {o for o in g.objects(None, RDF.type) if str(o).startswith(str(EP))}
     declared = set(onto.subjects(RDF.type, None))
     assert used <= declared, used - declared
+
+
+def _local_model(place: str, element: str, prose: str, assumption: str, foundation: str) -> str:
+    return (f"{place} local logic model\n\nThis local logic model was written by partners in {place}.\n\n"
+            f"CONDITIONS\n\n{place} {element}\n\n{prose}\n\n"
+            f"Assertions/Assumptions\n{assumption}\n\nFoundation (External conditions)\n{foundation}\n")
+
+
+def test_assumptions_underpin_the_elements_of_their_own_document(tmp_path):
+    """A place's own logic model speaks for its own elements: links grow with the corpus, not its square."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "alpha.txt").write_text(_local_model(
+        "Alphaton", "shared investment plan",
+        "The council, the housing trust and two credit unions pool their capital budgets so that tenants' "
+        "co-operatives can borrow for repairs at low interest.",
+        "Visible early successes in Alphaton persuade sceptical partners to back micro enterprises",
+        "Regional policy in Alphaton recognises community enterprise as economic development"))
+    (corpus / "beta.txt").write_text(_local_model(
+        "Betaford", "open data sharing",
+        "Hospitals and colleges publish what they buy each quarter, and market traders use it to bid "
+        "together for catering contracts.",
+        "Local ownership in Betaford keeps more of the value created by social purpose businesses",
+        "Public health teams in Betaford treat good work as a route to better health"))
+    out = tmp_path / "b"
+    build([corpus], out=out)
+    g = Graph().parse(out / "graph.ttl")
+    pairs = {(str(g.value(e, SKOS.prefLabel)), str(g.value(a, EP.text)))
+             for e, a in g.subject_objects(EP.underpinnedBy)}
+    assert pairs, "the local models' assumptions were not extracted"
+    for element, assumption in pairs:
+        place = "Alphaton" if "Alphaton" in element else "Betaford"
+        assert place in assumption, (element, assumption)
+    assert {p.split()[0] for p, _ in pairs} == {"Alphaton", "Betaford"}
+    founded = {(str(g.value(e, SKOS.prefLabel)), str(g.value(f, EP.text)))
+               for e, f in g.subject_objects(EP.hasFoundation)}
+    assert founded and all(e.split()[0] in f for e, f in founded)

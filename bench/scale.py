@@ -1,0 +1,355 @@
+"""Scale benchmark of the store backends: ingest, size on disk, cold start, SPARQL, paths, search, memory.
+
+    python -m bench.scale --sizes 1000 10000 100000 --backends memory oxigraph sparql
+
+For each size a synthetic corpus in the seed documents' shapes is generated (bench.synth), then for each
+backend, each phase runs in a fresh process so its time and peak memory are its own:
+
+- ingest: the real pipeline (read, extract, merge, RDF, link inference, publish to the store);
+- index: the search index (HNSW forced, so its latency is what is measured at every size);
+- serve: the app's data layer from cold (store → records → networkx view → index → BM25), then
+  SPARQL, path and search queries, p50/p99.
+
+The embedding model is the one thing not measured here: links and index use ``HashEmbedder``
+(deterministic hashed bag of words, 384-d) so the figures are the store's, not MiniLM's on 2 cores. The
+real model's throughput is measured once (``model`` in the results) to project its cost.
+Results are appended as they come to bench/results/scale.json (a partial run keeps what it measured)
+and summarised in scale.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / "bench" / "out" / "scale"
+BACKENDS = ("memory", "oxigraph", "sparql")
+DIM = 384
+
+SPARQL_QUERIES = {
+    "count by type": "SELECT ?t (COUNT(?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t",
+    "case studies in a place": """SELECT ?case ?org WHERE { ?case a ep:CaseStudy ; ep:involves ?org .
+        ?org ep:locatedIn ?place . ?place skos:prefLabel ?name . FILTER(CONTAINS(?name, "Wigan")) } LIMIT 50""",
+    "links out of an element": """SELECT ?to ?basis ?w WHERE { ?l a ep:CausalLink ; ep:linkFrom ?from ;
+        ep:linkTo ?to ; ep:basis ?basis ; ep:weight ?w . ?from skos:prefLabel "Create a referral network" }""",
+    "evidence with its quote": """SELECT ?case ?fig ?quote WHERE { ?case ep:hasEvidence ?ev . ?ev ep:figure ?fig ;
+        ep:hasSource ?sp . ?sp oa:hasSelector ?sel . ?sel oa:exact ?quote } LIMIT 100""",
+}
+SEARCH_QUERIES = ["how do I build a referral network", "money kept in the local economy", "community anchor",
+                  "jobs created by social enterprise", "coaching for support staff", "funding for capacity",
+                  "what must hold for good business", "co-operative development in Wigan",
+                  "return on investment per pound", "peer support networks"]
+
+
+class HashEmbedder:
+    """Deterministic 384-d vectors from hashed words: the same text, the same vector, at no model cost."""
+
+    id = "bench-hash-384"
+    dim = DIM
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), DIM), dtype="float32")
+        for i, t in enumerate(texts):
+            for w in re.findall(r"\w+", t.lower()):
+                h = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
+                out[i, h % DIM] += 1.0 if (h >> 32) & 1 else -1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+def use_hash_embedder() -> None:
+    import search.embed
+
+    emb = HashEmbedder()
+    search.embed.get_embedder = lambda path=None: emb  # links and index fetch the model through this
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pct(xs: list[float]) -> dict:
+    xs = sorted(xs)
+    return {"p50_ms": round(statistics.median(xs) * 1000, 2),
+            "p99_ms": round(xs[min(len(xs) - 1, int(len(xs) * 0.99))] * 1000, 2), "n": len(xs)}
+
+
+def dir_bytes(p: Path) -> int:
+    if p.is_file():
+        return p.stat().st_size
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.exists() else 0
+
+
+# ------------------------------------------------------------------ phases (each in its own process)
+
+def phase_ingest(corpus: Path, build: Path, store: str) -> dict:
+    use_hash_embedder()
+    from ingest.build import build as run_build
+
+    t0 = time.perf_counter()
+    res = run_build([corpus], out=build, store=store, force=True)
+    m = res.manifest
+    return {"seconds": round(time.perf_counter() - t0, 2), "triples": m["triples"], "timings": m["timings"],
+            "nodes": sum(v for k, v in m["nodes"].items() if k not in ("SourceSpan", "Section", "Document")),
+            "documents": len(m["documents"]), "warnings": sum(len(v) for v in m["warnings"].values()),
+            "peak_mb": round(peak_mb())}
+
+
+def phase_index(build: Path, store: str) -> dict:
+    use_hash_embedder()
+    from graph.store import KnowledgeGraph
+    from search.index import ensure_index
+
+    kg = KnowledgeGraph.load(build, store)
+    t0 = time.perf_counter()
+    vi, rep = ensure_index(build, kg, embed=HashEmbedder().encode, model=HashEmbedder.id, hnsw_above=0, force=True)
+    return {"seconds": round(time.perf_counter() - t0, 2), "vectors": int(len(vi.node_ids)), "kind": rep.kind,
+            "peak_mb": round(peak_mb())}
+
+
+def phase_serve(build: Path, store: str, reps: int) -> dict:
+    """The app's data layer from cold, then the queries a user's clicks make."""
+    use_hash_embedder()
+    from graph import sparql
+    from graph.pathways import Pathways
+    from graph.store import KnowledgeGraph
+    from search.engine import SearchEngine
+    from search.index import ensure_index
+
+    t = {}
+    t0 = time.perf_counter()
+    kg = KnowledgeGraph.load(build, store)
+    t["records_s"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    pw = Pathways(kg.g, build, kg=kg)
+    t["view_s"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    vi, rep = ensure_index(build, kg, embed=HashEmbedder().encode, model=HashEmbedder.id, hnsw_above=0)
+    assert rep.status == "up-to-date", rep.reason
+    engine = SearchEngine(kg, vi, build, rep, HashEmbedder().encode)
+    t["index_s"] = time.perf_counter() - t1
+    t["total_s"] = time.perf_counter() - t0
+    cold = {k: round(v, 2) for k, v in t.items()}
+    mem_after_load = round(peak_mb())
+
+    rng = random.Random(0)
+    out: dict = {"cold_start": cold, "nodes": len(kg.nodes), "links": len(kg.links), "edges": pw.view.number_of_edges()}
+    times = []
+    for _ in range(reps):
+        for q in SPARQL_QUERIES.values():
+            t0 = time.perf_counter()
+            sparql.run(kg.g, q, timeout=120)
+            times.append(time.perf_counter() - t0)
+    out["sparql"] = pct(times)
+    out["sparql_by_query"] = {}
+    for name, q in SPARQL_QUERIES.items():
+        ts = []
+        for _ in range(max(3, reps // 2)):
+            t0 = time.perf_counter()
+            sparql.run(kg.g, q, timeout=120)
+            ts.append(time.perf_counter() - t0)
+        out["sparql_by_query"][name] = pct(ts)
+
+    causes = [n for n in pw.view.nodes if pw.view.nodes[n].get("type") in ("Condition", "Input", "Process")]
+    effects = [n for n in pw.view.nodes if pw.view.nodes[n].get("type") in ("Outcome", "Impact")]
+    between, forward = [], []
+    for _ in range(reps * 2):
+        a, b = rng.choice(causes), rng.choice(effects)
+        t0 = time.perf_counter()
+        pw.paths(a, b, k=5)
+        between.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        pw.forward(a, max_paths=50)
+        forward.append(time.perf_counter() - t0)
+    out["paths_k5"], out["paths_forward"] = pct(between), pct(forward)
+
+    search = []
+    for i in range(reps * 4):
+        t0 = time.perf_counter()
+        engine.search(SEARCH_QUERIES[i % len(SEARCH_QUERIES)] + f" {i}", k=10)
+        search.append(time.perf_counter() - t0)
+    out["search"] = pct(search)
+    out["peak_mb"] = round(peak_mb())
+    out["peak_mb_after_load"] = mem_after_load
+    return out
+
+
+def phase_model(n: int = 1000) -> dict:
+    """The real model's throughput on case-study sentences: what the hashing embedder stands in for."""
+    from bench.synth import generate
+    from search.embed import get_embedder
+    from search.text import sentences
+
+    texts = []
+    for _, text in generate(60, seed=1):
+        texts += [text[a:b].strip() for a, b in sentences(text) if b - a > 20]
+    texts = texts[:n]
+    emb = get_embedder()
+    emb.encode(texts[:32])
+    t0 = time.perf_counter()
+    emb.encode(texts)
+    s = time.perf_counter() - t0
+    return {"texts": len(texts), "seconds": round(s, 2), "texts_per_s": round(len(texts) / s, 1)}
+
+
+# ------------------------------------------------------------------ orchestration
+
+def run_phase(name: str, *args: str, timeout: float = 4 * 3600) -> dict:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "EP_STORE_TIMEOUT": "600"}
+    p = subprocess.run([sys.executable, "-m", "bench.scale", "_phase", name, *args], capture_output=True, text=True,
+                       cwd=ROOT, env=env, timeout=timeout)
+    if p.returncode != 0:
+        return {"error": (p.stderr.strip().splitlines() or ["failed"])[-1][:500]}
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def proc_peak_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return 0.0
+
+
+def bench_one(size: int, backend: str, corpus: Path, work: Path, reps: int, log) -> dict:
+    from tests.support import OxigraphServer
+
+    build = work / f"build-{backend}"
+    shutil.rmtree(build, ignore_errors=True)
+    server = None
+    if backend == "memory":
+        store, data = "memory", build
+    elif backend == "oxigraph":
+        data = work / "oxigraph"
+        shutil.rmtree(data, ignore_errors=True)
+        store = f"oxigraph:{data}"
+    else:
+        data = work / "sparql-data"
+        shutil.rmtree(data, ignore_errors=True)
+        server = OxigraphServer(data).start()
+        store = f"sparql:{server.url}"
+    row: dict = {"size": size, "backend": backend}
+    try:
+        log(f"{size} {backend}: ingest")
+        row["ingest"] = run_phase("ingest", str(corpus), str(build), store)
+        if "error" in row["ingest"]:
+            return row
+        row["disk_mb"] = round((dir_bytes(build / "graph.ttl") if backend == "memory" else dir_bytes(data)) / 2**20, 1)
+        if backend == "memory":
+            row["disk_mb_with_jsonld"] = round(dir_bytes(build / "graph.jsonld") / 2**20 + row["disk_mb"], 1)
+        log(f"{size} {backend}: index")
+        row["index"] = run_phase("index", str(build), store)
+        log(f"{size} {backend}: serve")
+        row["serve"] = run_phase("serve", str(build), store, str(reps))
+        if server:
+            row["server_peak_mb"] = proc_peak_mb(server.proc.pid)
+    finally:
+        if server:
+            server.stop()
+    return row
+
+
+def to_markdown(rows: list[dict], model: dict | None) -> str:
+    head = ("| documents | backend | triples | ingest s | publish s | disk MB | cold start s (records / view / index) "
+            "| SPARQL p50 / p99 ms | paths k=5 p50 / p99 ms | search p50 / p99 ms | peak MB (ingest / serve) |")
+    lines = [head, "|---" * (head.count("|") - 1) + "|"]
+    for r in rows:
+        ing, srv = r.get("ingest", {}), r.get("serve", {})
+        if "error" in ing or "error" in srv or not srv:
+            err = ing.get("error") or srv.get("error") or "not run"
+            lines.append(f"| {r['size']:,} | {r['backend']} | {ing.get('triples', '')} | | | | {err} | | | | |")
+            continue
+        c = srv["cold_start"]
+        server = f" + server {r['server_peak_mb']:,.0f}" if r.get("server_peak_mb") else ""
+        lines.append(
+            f"| {r['size']:,} | {r['backend']} | {ing['triples']:,} | {ing['seconds']:.0f} | "
+            f"{ing['timings'].get('publish_s', 0):.1f} | {r['disk_mb']:,} | "
+            f"{c['total_s']:.1f} ({c['records_s']:.1f} / {c['view_s']:.1f} / {c['index_s']:.1f}) | "
+            f"{srv['sparql']['p50_ms']} / {srv['sparql']['p99_ms']} | "
+            f"{srv['paths_k5']['p50_ms']} / {srv['paths_k5']['p99_ms']} | "
+            f"{srv['search']['p50_ms']} / {srv['search']['p99_ms']} | "
+            f"{ing['peak_mb']:,} / {srv['peak_mb']:,}{server} |")
+    out = "# Store backends at scale (`python -m bench.scale`)\n\n" + "\n".join(lines) + "\n"
+    if model:
+        out += (f"\nLinks and index use a hashing embedder; the real model (all-MiniLM-L6-v2) encodes "
+                f"{model['texts_per_s']} sentences/s here (2 cores), which is what real embedding adds.\n")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_phase"]:
+        name, args = argv[1], argv[2:]
+        phases = {"ingest": lambda c, b, s: phase_ingest(Path(c), Path(b), s),
+                  "index": lambda b, s: phase_index(Path(b), s),
+                  "serve": lambda b, s, r: phase_serve(Path(b), s, int(r)),
+                  "model": phase_model}
+        print(json.dumps(phases[name](*args)))
+        return 0
+    ap = argparse.ArgumentParser(prog="python -m bench.scale", description=(
+        "Measure ingest, store size, cold start, SPARQL/path/search latency and memory per store backend on "
+        "synthetic corpora; results in bench/results/scale.{json,md}."))
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    ap.add_argument("--reps", type=int, default=20, help="repetitions per query kind (default 20)")
+    ap.add_argument("--work", type=Path, default=WORK, help="where corpora, builds and stores go")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--keep", action="store_true", help="keep earlier rows for other sizes/backends in scale.json")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = ap.parse_args(argv)
+    if any(s < 1 for s in args.sizes):
+        ap.error("sizes must be positive")
+    from bench.synth import write_corpus
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    res_path = args.out / "scale.json"
+    old = json.loads(res_path.read_text()) if args.keep and res_path.exists() else {}
+    rows = [r for r in old.get("rows", []) if (r["size"], r["backend"]) not in
+            {(s, b) for s in args.sizes for b in args.backends}]
+    model = old.get("model") or run_phase("model")
+
+    def log(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    def save() -> None:
+        rows.sort(key=lambda r: (r["size"], BACKENDS.index(r["backend"])))
+        data = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "model": model, "rows": rows}
+        res_path.write_text(json.dumps(data, indent=1))
+        (args.out / "scale.md").write_text(to_markdown(rows, model))
+
+    for size in args.sizes:
+        work = args.work / str(size)
+        corpus = work / "corpus"
+        if not (corpus / "corpus.yaml").exists():
+            log(f"{size}: generating corpus")
+            shutil.rmtree(corpus, ignore_errors=True)
+            write_corpus(corpus, size)
+        for backend in args.backends:
+            rows.append(bench_one(size, backend, corpus, work, args.reps, log))
+            save()
+    if args.json:
+        print(res_path.read_text())
+    else:
+        print((args.out / "scale.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
