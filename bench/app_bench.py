@@ -16,6 +16,8 @@ import statistics
 import time
 from pathlib import Path
 
+from graph.backends import add_store_argument
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results"
 INTERACTIONS = {
@@ -60,10 +62,13 @@ def run_once(params: dict) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", type=Path, default=ROOT / "build")
+    add_store_argument(ap)
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args(argv)
     os.environ["EP_BUILD"] = str(args.build.resolve())
+    if args.store:
+        os.environ["EP_STORE"] = args.store
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     t0 = time.perf_counter()
     run_once({"page": "ask", "q": "warm up"})

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from graph.backends import add_store_argument
 from graph.paths import Pathfinder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,12 +73,14 @@ def summarise(runs: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.paths_bench")
     ap.add_argument("--build", type=Path, default=ROOT / "build")
+    add_store_argument(ap)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "paths.json")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON (default: a summary)")
     args = ap.parse_args(argv)
     from graph.pathways import Pathways
 
     t0 = time.perf_counter()
-    pw = Pathways.load(args.build)
+    pw = Pathways.load(args.build, args.store)
     load_ms = (time.perf_counter() - t0) * 1000
     g = pw.finder.g
     kind = {n: d["type"] for n, d in g.nodes(data=True)}
@@ -108,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2), encoding="utf-8")
-    print(json.dumps(out, indent=2))
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"written: {args.out}")
+        for key, val in out.items():
+            print(f"  {key}: {json.dumps(val)[:160]}")
     return 0
 
 

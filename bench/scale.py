@@ -20,7 +20,6 @@ and summarised in scale.md.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -31,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,9 @@ SEARCH_QUERIES = ["how do I build a referral network", "money kept in the local 
                   "return on investment per pound", "peer support networks"]
 
 
+_WORD = re.compile(r"\w+")
+
+
 class HashEmbedder:
     """Deterministic 384-d vectors from hashed words: the same text, the same vector, at no model cost."""
 
@@ -65,9 +68,9 @@ class HashEmbedder:
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         out = np.zeros((len(texts), DIM), dtype="float32")
         for i, t in enumerate(texts):
-            for w in re.findall(r"\w+", t.lower()):
-                h = int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "little")
-                out[i, h % DIM] += 1.0 if (h >> 32) & 1 else -1.0
+            for w in _WORD.findall(t.lower()):
+                h = zlib.crc32(w.encode())  # deterministic across processes, unlike hash()
+                out[i, h % DIM] += 1.0 if (h >> 16) & 1 else -1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1, norms)
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from graph.backends import add_store_argument
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DIM = 384
@@ -41,12 +43,12 @@ def rss_mb() -> float:
 
 # ------------------------------------------------------------------ seed corpus
 
-def bench_seed(build: Path | None, repeats: int = 5) -> dict:
+def bench_seed(build: Path | None, repeats: int = 5, store: str | None = None) -> dict:
     from search.engine import SearchEngine
     from search.evaluate import load_queries
 
     t0 = time.perf_counter()
-    engine = SearchEngine.load(build)
+    engine = SearchEngine.load(build, store=store)
     load_s = time.perf_counter() - t0
     queries = [q.query for q in load_queries()]
     for q in queries:  # warm-up pass: torch builds kernels per input length on first sight (one-off costs)
@@ -176,6 +178,7 @@ def to_markdown(rep: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description="Search latency and index scaling benchmark.")
     ap.add_argument("--build", type=Path, default=None, help="build directory for the seed-corpus run")
+    add_store_argument(ap)
     ap.add_argument("--sizes", default="10000,100000", help="synthetic sizes, comma separated (1000000 takes minutes)")
     ap.add_argument("--queries", type=int, default=200, help="synthetic queries per size")
     ap.add_argument("--m", type=int, default=None, help="HNSW M (default: search.index.HNSW_M)")
@@ -184,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-seed", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--json", action="store_true", help="print the whole report as JSON at the end")
     args = ap.parse_args(argv)
     from search.index import HNSW_EF_CONSTRUCTION, HNSW_M
 
@@ -194,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         rep = {}
     rep["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     if not args.skip_seed:
-        rep["seed"] = bench_seed(args.build, args.repeats)
+        rep["seed"] = bench_seed(args.build, args.repeats, store=args.store)
         print(json.dumps(rep["seed"]), flush=True)
     if not args.skip_synthetic:
         rep.setdefault("synthetic", {})
@@ -208,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rep, indent=1), encoding="utf-8")
     (args.out / "search.md").write_text(to_markdown(rep), encoding="utf-8")
-    print(f"written: {out}, {args.out / 'search.md'}")
+    print(json.dumps(rep, indent=1) if args.json else f"written: {out}, {args.out / 'search.md'}")
     return 0
 
 

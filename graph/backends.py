@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from oxrdflib import OxigraphStore
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -514,6 +515,29 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def scan(g: Graph, p: URIRef, o=None) -> Iterator[tuple[str, str]]:
+    """(subject, object) as plain strings (IRI or literal value) for every triple with predicate ``p`` (and
+    object ``o``), the fastest way the store allows: Oxigraph's own pattern scan, or one SELECT whose
+    JSON is read directly. Records need strings; building rdflib terms for them was most of a cold start."""
+    store = g.store
+    if isinstance(store, OxigraphStore) and store._store is not None:
+        import pyoxigraph as ox
+
+        pattern = (None, ox.NamedNode(str(p)), rdfio.to_ox(o) if o is not None else None, ox.DefaultGraph())
+        for q in store._store.quads_for_pattern(*pattern):
+            yield q.subject.value, q.object.value
+    elif isinstance(store, _RemoteStore):
+        query = (f"SELECT ?s ?o WHERE {{ ?s <{p}> ?o }}" if o is None else f"SELECT ?s WHERE {{ ?s <{p}> {o.n3()} }}")
+        for row in json.loads(store.backend.query_raw(query, str(g.identifier)))["results"]["bindings"]:
+            yield row["s"]["value"], (row["o"]["value"] if o is None else str(o))
+    elif o is None:
+        for s, obj in g.subject_objects(p):
+            yield str(s), str(obj)
+    else:
+        for s in g.subjects(p, o):
+            yield str(s), str(o)
 
 
 def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:

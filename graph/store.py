@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import Memory
 
-from graph.backends import MissingBuild, StoreSpec, open_store
+from graph.backends import MissingBuild, StoreSpec, open_store, scan
 from graph.ns import EP, ID, NODE_CLASSES, OA, bind_prefixes, local_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,26 +49,26 @@ def _plain(o):
 
 
 class Scan:
-    """Predicate → {subject: objects}, fetched once per predicate (one request on a remote store)."""
+    """Predicate → {subject: [objects]}, as plain strings, fetched once per predicate (one request remotely)."""
 
     def __init__(self, g: Graph):
         self.g = g
-        self._many: dict[URIRef, dict] = {}
+        self._many: dict[URIRef, dict[str, list[str]]] = {}
 
-    def many(self, p: URIRef) -> dict:
+    def many(self, p: URIRef) -> dict[str, list[str]]:
         if p not in self._many:
-            d: dict = defaultdict(list)
-            for s, o in self.g.subject_objects(p):
+            d: dict[str, list[str]] = defaultdict(list)
+            for s, o in scan(self.g, p):
                 d[s].append(o)
             self._many[p] = d
         return self._many[p]
 
-    def one(self, p: URIRef, s, default=None):
-        vals = self.many(p).get(s)
+    def one(self, p: URIRef, s: str | None, default=None):
+        vals = self.many(p).get(s) if s is not None else None
         return vals[0] if vals else default
 
-    def typed(self, cls: URIRef) -> list:
-        return list(self.g.subjects(RDF.type, cls))
+    def typed(self, cls: URIRef) -> list[str]:
+        return [s for s, _ in scan(self.g, RDF.type, cls)]
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,39 @@ class LinkRecord:
     model: str = ""
 
 
+# Predicates as module constants: one URIRef each, so the per-node lookups below hit dicts on identity.
+_DCTERMS_identifier = DCTERMS.identifier
+_DCTERMS_title = DCTERMS.title
+_EP_Stage = EP.Stage
+_EP_basis = EP.basis
+_EP_evidence = EP.evidence
+_EP_evidenceSource = EP.evidenceSource
+_EP_figure = EP.figure
+_EP_foundationKind = EP.foundationKind
+_EP_hasSource = EP.hasSource
+_EP_horizon = EP.horizon
+_EP_impactScope = EP.impactScope
+_EP_insightKind = EP.insightKind
+_EP_model = EP.model
+_EP_order = EP.order
+_EP_reason = EP.reason
+_EP_role = EP.role
+_EP_section = EP.section
+_EP_stage = EP.stage
+_EP_text = EP.text
+_EP_weight = EP.weight
+_OA_end = OA.end
+_OA_exact = OA.exact
+_OA_hasSelector = OA.hasSelector
+_OA_hasSource = OA.hasSource
+_OA_start = OA.start
+_PROV_wasAttributedTo = PROV.wasAttributedTo
+_RDFS_label = RDFS.label
+_SKOS_altLabel = SKOS.altLabel
+_SKOS_notation = SKOS.notation
+_SKOS_prefLabel = SKOS.prefLabel
+
+
 def _key(uri) -> str:
     return str(uri).rsplit("#", 1)[-1].split("-", 1)[-1] if uri else ""
 
@@ -157,40 +190,40 @@ class KnowledgeGraph:
         from graph.ns import ontology
 
         onto = ontology()
-        orders = {s: float(o[0]) for s, o in sc.many(EP.order).items()}
-        stage_labels = {s: str(sc.one(SKOS.prefLabel, s, "")) for s in sc.typed(EP.Stage)}
-        for s in onto.subjects(EP.order, None):
-            orders[s] = float(onto.value(s, EP.order))
-        for s in onto.subjects(RDF.type, EP.Stage):
-            stage_labels[s] = str(onto.value(s, SKOS.prefLabel))
+        orders = {s: float(o[0]) for s, o in sc.many(_EP_order).items()}
+        stage_labels = {s: str(sc.one(_SKOS_prefLabel, s, "")) for s in sc.typed(_EP_Stage)}
+        for s in onto.subjects(_EP_order, None):
+            orders[str(s)] = float(onto.value(s, _EP_order))
+        for s in onto.subjects(RDF.type, _EP_Stage):
+            stage_labels[str(s)] = str(onto.value(s, _SKOS_prefLabel))
         for cls in NODE_CLASSES:
             for u in sc.typed(EP[cls]):
-                stage = sc.one(EP.stage, u)
-                horizon, scope = sc.one(EP.horizon, u), sc.one(EP.impactScope, u)
+                stage = sc.one(_EP_stage, u)
+                horizon, scope = sc.one(_EP_horizon, u), sc.one(_EP_impactScope, u)
                 order = orders.get(horizon) or orders.get(scope) or orders.get(stage, -1.0)
-                kind_uri = sc.one(EP.foundationKind, u)
+                kind_uri = sc.one(_EP_foundationKind, u)
                 kind = (
-                    str(sc.one(SKOS.prefLabel, kind_uri) or onto.value(kind_uri, SKOS.prefLabel) or "")
+                    str(sc.one(_SKOS_prefLabel, kind_uri) or onto.value(URIRef(kind_uri), _SKOS_prefLabel) or "")
                     if kind_uri
-                    else str(sc.one(EP.insightKind, u, ""))
+                    else str(sc.one(_EP_insightKind, u, ""))
                 )
-                sources = [self._source(sp, sc) for sp in sc.many(EP.hasSource).get(u, [])]
+                sources = [self._source(sp, sc) for sp in sc.many(_EP_hasSource).get(u, [])]
                 sources.sort(key=lambda s: (s.role != "full", s.role == "mention", s.path, s.start))
                 nid = local_name(u)
                 self.nodes[nid] = NodeRecord(
                     id=nid,
                     type=cls,
-                    label=str(sc.one(SKOS.prefLabel, u) or nid),
-                    text=str(sc.one(EP.text, u, "")),
+                    label=str(sc.one(_SKOS_prefLabel, u) or nid),
+                    text=str(sc.one(_EP_text, u, "")),
                     stage=_key(stage),
                     stage_label=stage_labels.get(stage, ""),
                     order=order,
                     horizon=_key(horizon),
                     scope=_key(scope),
-                    notation=str(sc.one(SKOS.notation, u, "")),
+                    notation=str(sc.one(_SKOS_notation, u, "")),
                     kind=kind,
-                    figure=str(sc.one(EP.figure, u, "")),
-                    alt_labels=tuple(sorted(str(a) for a in sc.many(SKOS.altLabel).get(u, []))),
+                    figure=str(sc.one(_EP_figure, u, "")),
+                    alt_labels=tuple(sorted(str(a) for a in sc.many(_SKOS_altLabel).get(u, []))),
                     sources=tuple(sources),
                 )
 
@@ -198,26 +231,26 @@ class KnowledgeGraph:
     def _quote(sc: Scan, span) -> tuple[int, int, str]:
         start = end = -1
         quote = ""
-        for sel in sc.many(OA.hasSelector).get(span, []):
-            if sc.one(OA.start, sel) is not None:
-                start, end = int(sc.one(OA.start, sel)), int(sc.one(OA.end, sel))
-            if sc.one(OA.exact, sel) is not None:
-                quote = str(sc.one(OA.exact, sel))
+        for sel in sc.many(_OA_hasSelector).get(span, []):
+            if sc.one(_OA_start, sel) is not None:
+                start, end = int(sc.one(_OA_start, sel)), int(sc.one(_OA_end, sel))
+            if sc.one(_OA_exact, sel) is not None:
+                quote = str(sc.one(_OA_exact, sel))
         return start, end, quote
 
     def _source(self, sp, sc: Scan) -> Source:
-        doc = sc.one(OA.hasSource, sp)
+        doc = sc.one(_OA_hasSource, sp)
         start, end, quote = self._quote(sc, sp)
-        section = sc.one(EP.section, sp)
+        section = sc.one(_EP_section, sp)
         return Source(
             doc_id=str(doc).rsplit("/", 1)[-1],
-            document=str(sc.one(DCTERMS.title, doc, "")),
-            path=str(sc.one(DCTERMS.identifier, doc, "")),
-            section=str(sc.one(RDFS.label, section, "")) if section else "",
+            document=str(sc.one(_DCTERMS_title, doc, "")),
+            path=str(sc.one(_DCTERMS_identifier, doc, "")),
+            section=str(sc.one(_RDFS_label, section, "")) if section else "",
             start=start,
             end=end,
             quote=quote,
-            role=str(sc.one(EP.role, sp) or "full"),
+            role=str(sc.one(_EP_role, sp) or "full"),
         )
 
     def _links(self, sc: Scan, cls: URIRef, p_from: URIRef, p_to: URIRef) -> list[LinkRecord]:
@@ -226,18 +259,18 @@ class KnowledgeGraph:
             a, b = sc.one(p_from, link), sc.one(p_to, link)
             if a is None or b is None:
                 continue
-            span = sc.one(EP.evidenceSource, link)
-            agent = sc.one(PROV.wasAttributedTo, link)
-            w = sc.one(EP.weight, link)
+            span = sc.one(_EP_evidenceSource, link)
+            agent = sc.one(_PROV_wasAttributedTo, link)
+            w = sc.one(_EP_weight, link)
             out.append(LinkRecord(
                 id=local_name(link), source=local_name(a), target=local_name(b),
-                basis=str(sc.one(EP.basis, link, "")), weight=float(w) if w is not None else None,
-                evidence=str(sc.one(EP.evidence, link, "")),
+                basis=str(sc.one(_EP_basis, link, "")), weight=float(w) if w is not None else None,
+                evidence=str(sc.one(_EP_evidence, link, "")),
                 evidence_source=local_name(span) if span is not None else "",
                 evidence_quote=self._quote(sc, span)[2] if span is not None else "",
-                reason=str(sc.one(EP.reason, link, "")),
-                author=str(sc.one(RDFS.label, agent, "")) if agent is not None else "",
-                model=str(sc.one(EP.model, link, "")),
+                reason=str(sc.one(_EP_reason, link, "")),
+                author=str(sc.one(_RDFS_label, agent, "")) if agent is not None else "",
+                model=str(sc.one(_EP_model, link, "")),
             ))
         return sorted(out, key=lambda x: x.id)
 
@@ -245,7 +278,7 @@ class KnowledgeGraph:
         """Subject id → object ids for one ep: relation between nodes, fetched once (one scan)."""
         if relation not in self._edges:
             d: dict[str, list[str]] = defaultdict(list)
-            for s, o in self.g.subject_objects(EP[relation]):
+            for s, o in scan(self.g, EP[relation]):
                 d[local_name(s)].append(local_name(o))
             self._edges[relation] = dict(d)
         return self._edges[relation]

@@ -244,6 +244,7 @@ def test_our_place_compares_the_example_with_the_checklist(page, server):
     settle(page)
     page.get_by_text("Add the profile on the first tab (as the latest)").click()
     settle(page)
+    page.wait_for_selector("text=What changed in the profiles", timeout=60_000)  # the rerun may lag the click
     body = page.inner_text("[data-testid='stMain']")
     assert "What changed in the profiles" in body and "Collective local vision" in body
     shot(page, "place-compare")
