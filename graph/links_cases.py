@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from graph.links_match import Elements
 from graph.store import NodeRecord
 from ingest.model import Span
@@ -45,6 +47,19 @@ def _sentences(case: NodeRecord, texts: dict[str, str]) -> list[tuple[str, Span]
     return out
 
 
+def _top(values: np.ndarray, k: int) -> list[int]:
+    """``sorted(range(len(values)), key=lambda j: -values[j])[:k]`` (ties in index order), without sorting all.
+
+    Every case ranks every element; a full Python sort per case made this stage quadratic.
+    """
+    n = len(values)
+    if n <= k:
+        return sorted(range(n), key=lambda j: -values[j])
+    kth = np.partition(values, n - k)[n - k]  # the k-th largest value: the top k are all >= it
+    cand = np.flatnonzero(values >= kth)
+    return [int(cand[i]) for i in np.argsort(-values[cand], kind="stable")[:k]]
+
+
 def link_cases(el: Elements, texts: dict[str, str]) -> list[CaseCandidate]:
     out: list[CaseCandidate] = []
     cases = el.kg.of_type("CaseStudy")
@@ -62,8 +77,7 @@ def link_cases(el: Elements, texts: dict[str, str]) -> list[CaseCandidate]:
             sims = el.vectors @ block.T  # elements × sentences
             best_sent = sims.argmax(axis=1)
             best = sims.max(axis=1)
-            ranked = sorted(range(len(el.records)), key=lambda j: -best[j])
-            for rank, j in enumerate(ranked[:TOP_K]):
+            for rank, j in enumerate(_top(best, TOP_K)):
                 n = el.records[j]
                 floor = FLOOR if rank == 0 and not chosen else THRESHOLD
                 if best[j] < floor or n.id in chosen:

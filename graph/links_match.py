@@ -8,7 +8,8 @@ model only ranks what the words do not settle.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -63,6 +64,10 @@ class Elements:
 
     kg: KnowledgeGraph
     embedder: object | None = None  # search.embed.Embedder, or None when the model is unavailable
+    # Pools handed out by after/before/level, made once per range: (first, end) in ``records`` -> list,
+    # and id(list) -> (list, first, end), so rank/mentioned know a pool is a run of records.
+    _ranges: dict[tuple[int, int], list[NodeRecord]] = field(default_factory=dict, repr=False, compare=False)
+    _slices: dict[int, tuple[list[NodeRecord], int, int]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def records(self) -> list[NodeRecord]:
@@ -101,18 +106,79 @@ class Elements:
         va, vb = self.vectors[self.index[a]], self.vectors[self.index[b]]
         return float(va @ vb)
 
-    def mentioned(self, clause: str, pool: list[NodeRecord]) -> list[NodeRecord]:
-        """Elements of ``pool`` whose name is written in ``clause`` (whole words, case-insensitive)."""
-        c = f" {norm(clause)} "
-        return [n for n in pool if any(f" {k} " in c for k in _label_keys(n))]
+    @cached_property
+    def _orders(self) -> list[float]:
+        return [n.order for n in self.records]
 
-    def rank(self, clause_vec: np.ndarray, pool: list[NodeRecord]) -> list[tuple[NodeRecord, float]]:
-        """``pool`` by cosine similarity to a clause vector, best first."""
+    def _slice(self, lo: int, hi: int) -> list[NodeRecord]:
+        pool = self._ranges.get((lo, hi))
+        if pool is None:
+            pool = self._ranges[(lo, hi)] = self.records[lo:hi]
+            self._slices[id(pool)] = (pool, lo, hi)
+        return pool
+
+    def after(self, order: float) -> list[NodeRecord]:
+        """The elements downstream of ``order`` (``records`` is sorted by order): one list per order, reused."""
+        return self._slice(bisect_right(self._orders, order), len(self.records))
+
+    def before(self, order: float) -> list[NodeRecord]:
+        """The elements upstream of ``order``."""
+        return self._slice(0, bisect_left(self._orders, order))
+
+    def level(self, order: float) -> list[NodeRecord]:
+        """The elements at ``order`` (one column, or one horizon or scope of it)."""
+        return self._slice(bisect_left(self._orders, order), bisect_right(self._orders, order))
+
+    def _span_of(self, pool: list[NodeRecord]) -> tuple[int, int] | None:
+        """(first, end) in ``records`` when ``pool`` is records itself or a list from after/before/level."""
+        if pool is self.records:
+            return 0, len(self.records)
+        own = self._slices.get(id(pool))
+        return (own[1], own[2]) if own is not None and own[0] is pool else None
+
+    @cached_property
+    def _names(self) -> tuple[dict[str, NodeRecord], dict[str, set[str]], tuple[int, ...]]:
+        """(id -> record, name key -> ids naming it, the word lengths of the keys), built once."""
+        ids: dict[str, set[str]] = {}
+        for n in self.records:
+            for k in _label_keys(n):
+                ids.setdefault(k, set()).add(n.id)
+        return self.by_id, ids, tuple(sorted({len(k.split()) for k in ids}))
+
+    def mentioned(self, clause: str, pool: list[NodeRecord]) -> list[NodeRecord]:
+        """Elements of ``pool`` whose name is written in ``clause`` (whole words, case-insensitive).
+
+        A name is written in the clause when its words are a run of the clause's words, so the
+        clause's word runs of each name length are looked up, instead of every element's names
+        being searched in every clause (cases × elements, quadratic in the corpus).
+        """
+        known, ids, lengths = self._names
+        c = f" {norm(clause)} "
+        words = c.split()
+        hits: set[str] = set()
+        for size in lengths:
+            for i in range(len(words) - size + 1):
+                hits.update(ids.get(" ".join(words[i : i + size]), ()))
+        span = self._span_of(pool)
+        if span is not None:  # a run of records: the hits inside it, in the records' order
+            return [self.records[i] for i in sorted(self.index[h] for h in hits) if span[0] <= i < span[1]]
+        return [
+            n
+            for n in pool
+            if (n.id in hits if known.get(n.id) is n else any(f" {k} " in c for k in _label_keys(n)))
+        ]
+
+    def rank(
+        self, clause_vec: np.ndarray, pool: list[NodeRecord], top: int | None = None
+    ) -> list[tuple[NodeRecord, float]]:
+        """``pool`` by cosine similarity to a clause vector, best first (only the first ``top`` if given)."""
         if self.embedder is None or not pool:
             return []
-        sims = self.vectors[[self.index[n.id] for n in pool]] @ clause_vec
+        span = self._span_of(pool)
+        rows = np.arange(*span) if span is not None else [self.index[n.id] for n in pool]
+        sims = self.vectors[rows] @ clause_vec
         order = np.argsort(-sims)
-        return [(pool[i], float(sims[i])) for i in order]
+        return [(pool[i], float(sims[i])) for i in (order if top is None else order[:top])]
 
 
 @dataclass

@@ -92,6 +92,9 @@ class TextualLinker:
         self.el = elements
         self.texts = texts
         self._containers: dict[str, list[tuple[int, int, NodeRecord]]] = {}
+        # Sentences that may state stage-level links, kept by find() so stage_statements() need not
+        # parse every document again (all sentences would be too many to keep for a large corpus).
+        self._stage_candidates: dict[str, list[Sentence]] | None = None
         for n in elements.kg.nodes.values():
             for s in n.sources:
                 if s.role in ("full", "summary") and s.start >= 0:
@@ -108,8 +111,12 @@ class TextualLinker:
     def find(self) -> list[Candidate]:
         out: list[Candidate] = []
         todo: list[tuple[Sentence, list[NodeRecord], re.Match | None, str]] = []
+        stage_candidates: dict[str, list[Sentence]] = {}
         for doc_id, text in self.texts.items():
+            stage_candidates[doc_id] = []
             for sent in document_sentences(doc_id, text):
+                if _stage_candidate(sent):
+                    stage_candidates[doc_id].append(sent)
                 m_ana = ANAPHORA.match(sent.text)
                 m_fwd = FORWARD.search(sent.text)
                 m_rev = REVERSED.search(sent.text)
@@ -123,6 +130,7 @@ class TextualLinker:
                 if m is None:
                     continue
                 todo.append((sent, inside, m, "rev" if m is m_rev and not m_fwd else "fwd"))
+        self._stage_candidates = stage_candidates
         clauses = []
         for sent, _, m, _ in todo:
             clauses += [sent.text[:m.start()], sent.text[m.end():]]
@@ -144,8 +152,8 @@ class TextualLinker:
         """Earlier items of the same list (same stage and horizon/scope, same section) → this item."""
         src = next(s for s in n.sources if s.doc_id == sent.doc_id and s.start <= sent.start <= s.end)
         before = []
-        for m in self.el.records:
-            if m.id == n.id or m.order != n.order:
+        for m in self.el.level(n.order):
+            if m.id == n.id:
                 continue
             for s in m.sources:
                 if s.doc_id == sent.doc_id and s.section == src.section and s.end <= src.start:
@@ -157,14 +165,14 @@ class TextualLinker:
         """The sentence describes ``n``: n → what the effect names, or what the cause names → n."""
         out = []
         if direction == "fwd":
-            pool = [m for m in self.el.records if m.order > n.order]
+            pool = self.el.after(n.order)
             for m, w in self._stands_for(effect, v_effect, pool, SEMANTIC_MIN):
                 out.append(self._cand(n.id, m.id, w, sent, cue))
-            upstream = [m for m in self.el.records if m.order < n.order]
+            upstream = self.el.before(n.order)
             for m in self.el.mentioned(cause, upstream):
                 out.append(self._cand(m.id, n.id, EXPLICIT_WEIGHT, sent, cue))
         else:
-            pool = [m for m in self.el.records if m.order < n.order]
+            pool = self.el.before(n.order)
             for m, w in self._stands_for(cause, v_cause, pool, SEMANTIC_MIN):
                 out.append(self._cand(m.id, n.id, w, sent, cue))
         return out
@@ -177,7 +185,7 @@ class TextualLinker:
         """
         out = []
         for c, wc in self._stands_for(cause, v_cause, self.el.records, SEMANTIC_MIN_BOTH):
-            pool = [m for m in self.el.records if m.order > c.order]
+            pool = self.el.after(c.order)
             for e, we in self._stands_for(effect, v_effect, pool, SEMANTIC_MIN_BOTH):
                 if EXPLICIT_WEIGHT in (wc, we):
                     out.append(self._cand(c.id, e.id, round(min(wc, we), 4), sent, cue))
@@ -191,7 +199,7 @@ class TextualLinker:
         named = self.el.mentioned(clause, pool)
         if named:
             return [(m, EXPLICIT_WEIGHT) for m in named[:MAX_MATCHES]]
-        ranked = self.el.rank(vec, pool)
+        ranked = self.el.rank(vec, pool, top=MAX_MATCHES)  # only the best few are ever used
         if not ranked or ranked[0][1] < floor:
             return []
         best = ranked[0][1]
@@ -207,8 +215,9 @@ class TextualLinker:
         """'These build on the inputs and support the activities' under PROCESSES → input→process→activity."""
         out = []
         for doc_id, text in self.texts.items():
-            for sent in document_sentences(doc_id, text):
-                if not STAGE_SUBJECT.match(sent.text) or not STAGE_CUE.search(sent.text):
+            known = self._stage_candidates
+            for sent in known[doc_id] if known is not None and doc_id in known else document_sentences(doc_id, text):
+                if not _stage_candidate(sent):
                     continue
                 named = stages_named(sent.text)
                 subject = sent.section_stage or (named[0] if named else "")
@@ -222,6 +231,11 @@ class TextualLinker:
                     out.append(Candidate(f"stage:{a}", f"stage:{b}", "textual", EXPLICIT_WEIGHT, sent.text,
                                          span=sent.span(), cue="stage statement"))
         return out
+
+
+def _stage_candidate(sent: Sentence) -> bool:
+    """'These build on the inputs…': a sentence that may state a stage-level link."""
+    return bool(STAGE_SUBJECT.match(sent.text) and STAGE_CUE.search(sent.text))
 
 
 # "the delivery methods" is how the documents refer to the activities column besides its name.

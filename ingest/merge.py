@@ -9,7 +9,10 @@ alternative label. Stable ids come from the class and the label.
 from __future__ import annotations
 
 import re
+from array import array
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -134,15 +137,16 @@ def merge(extractions: list[Extraction]) -> tuple[list[Node], list[str]]:
     """Merge items of all documents into nodes; returns (nodes, warnings)."""
     groups: list[list[Item]] = []
     owner: dict[int, int] = {}  # id(item) -> group index
+    grouper = _Grouper([item for ex in extractions for item in ex.items])
     for ex in extractions:
         for item in ex.items:
-            for gi, group in enumerate(groups):
-                if _same(group[0], item):
-                    group.append(item)
-                    owner[id(item)] = gi
-                    break
+            gi = grouper.find(item)
+            if gi is not None:
+                groups[gi].append(item)
+                owner[id(item)] = gi
             else:
                 owner[id(item)] = len(groups)
+                grouper.add(item, len(groups))
                 groups.append([item])
 
     warnings: list[str] = []
@@ -168,14 +172,162 @@ def merge(extractions: list[Extraction]) -> tuple[list[Node], list[str]]:
 
     nodes = [_node(group) for group in groups]
     _assign_ids(nodes)
+    seen: dict[int, set[tuple[str, str]]] = defaultdict(set)  # node index -> its relations, for membership
     for ex in extractions:
         for item in ex.items:
-            node = nodes[owner[id(item)]]
+            ni = owner[id(item)]
+            node = nodes[ni]
             for pred, obj in item.relations:
                 target = nodes[owner[id(obj)]].id
-                if (pred, target) not in node.relations and target != node.id:
+                if (pred, target) not in seen[ni] and target != node.id:
+                    seen[ni].add((pred, target))
                     node.relations.append((pred, target))
     return nodes, warnings
+
+
+ENTITY_CLASSES = ("Organisation", "Place", "Programme")
+
+
+@lru_cache(maxsize=4096)
+def _need(size: int) -> int:
+    """The fewest shared tokens k with k / size >= SAME_TEXT (computed as overlap() computes it)."""
+    k = max(1, int(SAME_TEXT * size) - 1)
+    while k / size < SAME_TEXT:
+        k += 1
+    return k
+
+
+PROBE_EXTRA = 5  # tokens probed past the minimal prefix: more cheap counting, far fewer exact checks
+
+
+def _probe(size: int) -> int:
+    """How many of a set's first (rarest) tokens are probed or indexed."""
+    return min(size, size - _need(size) + 1 + PROBE_EXTRA)
+
+
+class _OverlapIndex:
+    """Groups whose first item's tokens may overlap a query's by SAME_TEXT, found without trying them all.
+
+    Prefix filtering: with tokens in one fixed order (rarest first), two sets A (no larger than B)
+    sharing at least k tokens share at least ``k - (|A| - p)`` of them among A's first p tokens.
+    overlap() divides by the smaller set, so each group is indexed by all its tokens (counted
+    against a smaller-or-equal query's first tokens) and by its own first tokens (counted against a
+    larger-or-equal query's tokens). Counting runs in numpy over posting arrays; only groups with
+    enough shared tokens are checked with the exact overlap(), so the answer is the one a scan of
+    every group gives.
+    """
+
+    def __init__(self) -> None:
+        self.full: dict[str, array] = {}  # token -> local ids of the groups holding it
+        self.prefix: dict[str, array] = {}  # token -> local ids of the groups whose first tokens hold it
+        self.gis = array("q")  # local id -> group index
+        self.sizes = array("q")  # local id -> token count
+        self.needs = array("q")  # local id -> shared tokens its first ones must hold
+        self.sets: list[frozenset[str]] = []  # local id -> tokens
+
+    def add(self, gi: int, ordered: list[str]) -> None:
+        if not ordered:
+            return
+        n, local = len(ordered), len(self.gis)
+        self.gis.append(gi)
+        self.sizes.append(n)
+        self.needs.append(_need(n) - (n - _probe(n)))
+        self.sets.append(frozenset(ordered))
+        for t in ordered:
+            self.full.setdefault(t, array("q")).append(local)
+        for t in ordered[: _probe(n)]:
+            self.prefix.setdefault(t, array("q")).append(local)
+
+    def _counts(self, postings: dict[str, array], toks: list[str]) -> np.ndarray:
+        """For every group (local id), how many of ``toks`` its postings hold."""
+        lists = [np.frombuffer(postings[t], dtype=np.int64) for t in toks if t in postings]
+        if not lists:
+            return np.zeros(len(self.gis), dtype=np.int64)
+        return np.bincount(np.concatenate(lists), minlength=len(self.gis))
+
+    def first(self, ordered: list[str]) -> int | None:
+        """The lowest group index whose tokens overlap ``ordered`` by at least SAME_TEXT."""
+        if not ordered or not self.sets:
+            return None
+        m = len(ordered)
+        p = _probe(m)
+        sizes = np.frombuffer(self.sizes, dtype=np.int64)
+        # groups no smaller than the query: shared tokens among the query's first p
+        hits = self._counts(self.full, ordered[:p])
+        ok = (hits >= _need(m) - (m - p)) & (sizes >= m)
+        # groups no larger than the query: shared tokens among the group's own first ones
+        hits = self._counts(self.prefix, ordered)
+        ok |= (hits >= np.frombuffer(self.needs, dtype=np.int64)) & (sizes <= m)
+        local = np.flatnonzero(ok)
+        if not len(local):
+            return None
+        gis = np.frombuffer(self.gis, dtype=np.int64)[local]
+        mine = frozenset(ordered)
+        for k in np.argsort(gis, kind="stable"):
+            theirs = self.sets[int(local[k])]
+            if len(mine & theirs) / max(1, min(len(mine), len(theirs))) >= SAME_TEXT:
+                return int(gis[k])
+        return None
+
+
+class _Grouper:
+    """For each item, the first group (in creation order) whose first item ``_same`` accepts.
+
+    Scanning every group for every item is quadratic (a national corpus has 10^5 items); instead
+    each group's first item is indexed under exactly what ``_same`` compares for its class (names,
+    normalised text, label, tokens), so an item finds its group by lookups. The result is the
+    scan's, item for item.
+    """
+
+    def __init__(self, items: list[Item]):
+        self.names: dict[tuple, int] = {}  # (bucket, normalised name or text or label) -> group index
+        self.overlaps: dict[tuple, _OverlapIndex] = defaultdict(_OverlapIndex)
+        df: Counter = Counter()
+        toks: dict[int, set[str]] = {}
+        for it in items:
+            if self._by_overlap(it):
+                toks[id(it)] = tokens(it.text)
+                df.update(toks[id(it)])
+        # Rarest tokens first: short candidate lists. Any fixed order would give the same answer.
+        self.ordered = {k: sorted(v, key=lambda t: (df[t], t)) for k, v in toks.items()}
+
+    @staticmethod
+    def _by_overlap(it: Item) -> bool:
+        return it.cls not in ENTITY_CLASSES and it.cls not in ("Evidence", "Passage")
+
+    @staticmethod
+    def _bucket(it: Item) -> tuple:
+        return (it.cls, it.stage, it.horizon, it.scope)
+
+    def _keys(self, it: Item) -> list[tuple]:
+        """The exact-match keys ``_same`` would compare (an item matches a group sharing any one)."""
+        b = self._bucket(it)
+        if it.cls in ENTITY_CLASSES:
+            return [(b, "name", n) for n in {norm(it.label), *map(norm, it.alt_labels)}]
+        if it.cls in ("Evidence", "Passage"):
+            return [(b, "text", norm(it.text))]
+        if it.cls in MODEL_CLASSES:
+            return [(b, "label", norm(it.label))]
+        return []
+
+    def _overlap_key(self, it: Item) -> tuple:
+        b = self._bucket(it)
+        return (b, it.insight_kind, norm(it.label)) if it.cls == "Insight" else (b,)
+
+    def find(self, it: Item) -> int | None:
+        found = [self.names[k] for k in self._keys(it) if k in self.names]
+        if self._by_overlap(it):
+            index = self.overlaps.get(self._overlap_key(it))
+            gi = index.first(self.ordered[id(it)]) if index is not None else None
+            if gi is not None:
+                found.append(gi)
+        return min(found) if found else None
+
+    def add(self, it: Item, gi: int) -> None:
+        for k in self._keys(it):
+            self.names.setdefault(k, gi)
+        if self._by_overlap(it):
+            self.overlaps[self._overlap_key(it)].add(gi, self.ordered[id(it)])
 
 
 def _align_summaries(summaries: list[Item], groups: list[list[Item]]) -> list[tuple[Item, int | None]]:
@@ -187,11 +339,13 @@ def _align_summaries(summaries: list[Item], groups: list[list[Item]]) -> list[tu
     result: dict = {id(s): None for s in summaries}
     by_id = {id(s): s for s in summaries}
     pairs = []
-    for s in summaries:
+    same_kind: dict[tuple[str, str], list[int]] = defaultdict(list)  # (class, stage) -> group indices, in order
+    if summaries:
         for gi, group in enumerate(groups):
-            g = group[0]
-            if g.cls != s.cls or g.stage != s.stage:
-                continue
+            same_kind[(group[0].cls, group[0].stage)].append(gi)
+    for s in summaries:
+        for gi in same_kind.get((s.cls, s.stage), ()):
+            g = groups[gi][0]
             if (s.horizon or s.scope) and (g.horizon, g.scope) != (s.horizon, s.scope):
                 continue
             if s.label != s.text and norm(s.label) == norm(g.label):
@@ -222,7 +376,8 @@ def _align_summaries(summaries: list[Item], groups: list[list[Item]]) -> list[tu
 
 def _node(group: list[Item]) -> Node:
     full = [i for i in group if all(s.role != "summary" for s in i.spans)]
-    summaries = [i for i in group if i not in full]
+    full_ids = {id(i) for i in full}  # (an item with a summary span never equals one without)
+    summaries = [i for i in group if id(i) not in full_ids]
     main = max(full or group, key=lambda i: len(i.text))
     label = main.label
     alt: list[str] = []
@@ -236,9 +391,11 @@ def _node(group: list[Item]) -> Node:
         names = i.alt_labels + ([i.label] if i.cls in ("Organisation", "Place", "Programme") else [])
         alt.extend(a for a in names if a not in alt and a != label)
     spans: list[Span] = []
+    seen: set[Span] = set()
     for i in sorted(group, key=lambda i: (i is not main, i.order_key)):
         for s in i.spans:
-            if s not in spans:
+            if s not in seen:
+                seen.add(s)
                 spans.append(s)
     return Node(
         id="",
@@ -259,6 +416,7 @@ def _node(group: list[Item]) -> Node:
 
 def _assign_ids(nodes: list[Node]) -> None:
     used: set[str] = set()
+    next_k: dict[str, int] = {}  # base -> first suffix not yet tried (all below it are taken for good)
     for n in nodes:
         if n.cls == "Passage":
             sp = n.spans[0]
@@ -271,8 +429,9 @@ def _assign_ids(nodes: list[Node]) -> None:
             base = f"evidence/{slug(n.figure, 8)}"
         else:
             base = f"{n.cls.lower()}/{slug(n.label, 8)}"
-        nid, k = base, 2
+        nid, k = base, next_k.get(base, 2)
         while nid in used:
             nid, k = f"{base}-{k}", k + 1
+        next_k[base] = k
         used.add(nid)
         n.id = nid

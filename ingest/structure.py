@@ -48,8 +48,10 @@ def word_count(text: str) -> int:
 
 
 def is_caps_heading(text: str) -> bool:
+    if word_count(text) > 14:  # checked first: it rules out every paragraph without a per-letter scan
+        return False
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.9 and word_count(text) <= 14
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.9
 
 
 def is_short(text: str) -> bool:
