@@ -1,6 +1,7 @@
 """Scale benchmark of the store backends: ingest, size on disk, cold start, SPARQL, paths, search, memory.
 
-    python -m bench.scale --sizes 1000 10000 100000 --backends memory oxigraph sparql
+    python -m bench.scale --sizes 1000 10000 --backends memory oxigraph sparql
+    python -m bench.scale --sizes 100000 --replicate-from 10000 --keep     # store-side, see below
 
 For each size a synthetic corpus in the seed documents' shapes is generated (bench.synth), then for each
 backend, each phase runs in a fresh process so its time and peak memory are its own:
@@ -13,6 +14,10 @@ backend, each phase runs in a fresh process so its time and peak memory are its 
 The embedding model is the one thing not measured here: links and index use ``HashEmbedder``
 (deterministic hashed bag of words, 384-d) so the figures are the store's, not MiniLM's on 2 cores. The
 real model's throughput is measured once (``model`` in the results) to project its cost.
+
+``--replicate-from N`` measures bigger sizes store-side only: the N-document graph's instance IRIs are
+renamed per copy and the copies bulk-loaded through each backend's atomic publish, then the store's own
+queries are timed. The pipeline and the app keep a whole build in memory, so that is as far as they go.
 Results are appended as they come to bench/results/scale.json (a partial run keeps what it measured)
 and summarised in scale.md.
 """
@@ -31,9 +36,12 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+
+from graph.ns import ID
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -192,6 +200,101 @@ def phase_serve(build: Path, store: str, reps: int) -> dict:
     return out
 
 
+def replicated_ntriples(src: Path, copies: int) -> tuple[int, Iterator[bytes]]:
+    """The source Oxigraph store's graph ``copies`` times over as N-Triples, each copy's instance IRIs
+    suffixed: the copies share only the ontology's own triples (counted once in the total returned)."""
+    import pyoxigraph as ox
+
+    cur = json.loads((src / "CURRENT").read_text())
+    data = ox.Store.read_only(str(src / cur["version"])).dump(format=ox.RdfFormat.N_TRIPLES,
+                                                              from_graph=ox.DefaultGraph())
+    prefix = b"<" + str(ID).encode()
+    shared = sum(1 for line in data.split(b"\n") if line and prefix not in line)
+
+    def gen() -> Iterator[bytes]:
+        for i in range(copies):
+            yield data.replace(prefix, prefix + f"copy{i}/".encode())
+
+    return (cur["triples"] - shared) * copies + shared, gen()
+
+
+def slices(data: bytes, size: int = 1 << 28) -> Iterator[bytes]:
+    """Line-aligned slices of an N-Triples text, so no request body is a whole copy."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", min(start + size, len(data) - 1)) + 1 or len(data)
+        yield data[start:end]
+        start = end
+
+
+def phase_replicate(src: Path, copies: int, store: str, server_url: str = "") -> dict:
+    """Store-side scale: publish ``copies`` renamed copies of a built store through the backend's atomic path."""
+    import pyoxigraph as ox
+
+    from graph.backends import open_store
+
+    backend = open_store(store)
+    manifest = dict(json.loads((src / "CURRENT").read_text())["manifest"])
+    manifest["fingerprint"] = f"replica{copies}x-{manifest.get('fingerprint', '')}"[:64]
+    manifest["replicated"] = {"from_documents": len(manifest.get("documents", [])), "copies": copies}
+    expected, parts = replicated_ntriples(src, copies)
+    t0 = time.perf_counter()
+    if backend.spec.kind == "oxigraph":
+        def load(st) -> None:
+            for part in parts:
+                st.bulk_load(part, format=ox.RdfFormat.N_TRIPLES)
+
+        backend.publish_with(load, expected, manifest)
+    else:
+        import urllib.parse
+        import urllib.request
+
+        def load(target: str, renew) -> None:  # Graph Store Protocol, Oxigraph's no-transaction bulk mode
+            url = f"{server_url}/store?graph={urllib.parse.quote(target, safe='')}&no_transaction"
+            for part in parts:
+                for body in slices(part):
+                    req = urllib.request.Request(url, data=body, method="POST",
+                                                 headers={"Content-Type": "application/n-triples"})
+                    urllib.request.urlopen(req, timeout=3600).read()
+                    renew()
+
+        backend.publish_with(load, expected, manifest)
+    return {"seconds": round(time.perf_counter() - t0, 2), "triples": expected, "copies": copies,
+            "peak_mb": round(peak_mb())}
+
+
+def phase_query(store: str, reps: int) -> dict:
+    """What stays cheap when the graph is too big for the app's in-memory records: the store's own queries."""
+    from graph import sparql
+    from graph.backends import open_store, scan
+    from graph.ns import SKOS
+
+    t0 = time.perf_counter()
+    g = open_store(store).graph(Path("."))
+    out: dict = {"open_s": round(time.perf_counter() - t0, 2)}
+    times, by = [], {}
+    for name, q in SPARQL_QUERIES.items():
+        ts = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            sparql.run(g, q, timeout=600)
+            ts.append(time.perf_counter() - t0)
+        times += ts
+        by[name] = pct(ts)
+    out["sparql"], out["sparql_by_query"] = pct(times), by
+    t0 = time.perf_counter()
+    labels = list(scan(g, SKOS.prefLabel))
+    out["label_scan"] = {"rows": len(labels), "seconds": round(time.perf_counter() - t0, 2)}
+    lookups = []
+    for s, _ in random.Random(0).sample(labels, min(reps * 10, len(labels))):
+        t0 = time.perf_counter()
+        sparql.run(g, f"SELECT ?p ?o WHERE {{ <{s}> ?p ?o }}", timeout=600)
+        lookups.append(time.perf_counter() - t0)
+    out["lookup"] = pct(lookups)
+    out["peak_mb"] = round(peak_mb())
+    return out
+
+
 def phase_model(n: int = 1000) -> dict:
     """The real model's throughput on case-study sentences: what the hashing embedder stands in for."""
     from bench.synth import generate
@@ -269,11 +372,52 @@ def bench_one(size: int, backend: str, corpus: Path, work: Path, reps: int, log)
     return row
 
 
+def bench_replicated(size: int, backend: str, src_size: int, src: Path, work: Path, reps: int, log) -> dict:
+    """A ``size``-document graph made of renamed copies of the ``src_size`` build: store-side figures only."""
+    from tests.support import OxigraphServer
+
+    copies = size // src_size
+    data = work / ("oxigraph" if backend == "oxigraph" else "sparql-data")
+    shutil.rmtree(data, ignore_errors=True)
+    server = OxigraphServer(data).start() if backend == "sparql" else None
+    store = f"oxigraph:{data}" if backend == "oxigraph" else f"sparql:{server.url}"
+    row: dict = {"size": size, "backend": backend, "replicated_from": src_size}
+    try:
+        log(f"{size} {backend}: load {copies} x the {src_size:,}-document graph")
+        row["load"] = run_phase("replicate", str(src), str(copies), store, server.url if server else "")
+        if "error" in row["load"]:
+            return row
+        row["disk_mb"] = round(dir_bytes(data) / 2**20, 1)
+        log(f"{size} {backend}: query")
+        row["query"] = run_phase("query", store, str(reps))
+        if server:
+            row["server_peak_mb"] = proc_peak_mb(server.proc.pid)
+    finally:
+        if server:
+            server.stop()
+    return row
+
+
+def replicated_line(r: dict) -> str:
+    ld, q = r.get("load", {}), r.get("query", {})
+    if "error" in ld or "error" in q or not q:
+        err = ld.get("error") or q.get("error") or "not run"
+        return f"| {r['size']:,}† | {r['backend']} | {ld.get('triples', '')} | | | | {err} | | | | |"
+    server = f" + server {r['server_peak_mb']:,.0f}" if r.get("server_peak_mb") else ""
+    return (f"| {r['size']:,}† | {r['backend']} | {ld['triples']:,} | {ld['seconds']:.0f} (load) | "
+            f"{ld['seconds']:.0f} | "
+            f"{r['disk_mb']:,} | {q['open_s']:.1f} (store open) | {q['sparql']['p50_ms']} / {q['sparql']['p99_ms']} | "
+            f"— | — | {ld['peak_mb']:,} / {q['peak_mb']:,}{server} |")
+
+
 def to_markdown(rows: list[dict], model: dict | None) -> str:
     head = ("| documents | backend | triples | ingest s | publish s | disk MB | cold start s (records / view / index) "
             "| SPARQL p50 / p99 ms | paths k=5 p50 / p99 ms | search p50 / p99 ms | peak MB (ingest / serve) |")
     lines = [head, "|---" * (head.count("|") - 1) + "|"]
     for r in rows:
+        if "replicated_from" in r:
+            lines.append(replicated_line(r))
+            continue
         ing, srv = r.get("ingest", {}), r.get("serve", {})
         if "error" in ing or "error" in srv or not srv:
             err = ing.get("error") or srv.get("error") or "not run"
@@ -290,6 +434,19 @@ def to_markdown(rows: list[dict], model: dict | None) -> str:
             f"{srv['search']['p50_ms']} / {srv['search']['p99_ms']} | "
             f"{ing['peak_mb']:,} / {srv['peak_mb']:,}{server} |")
     out = "# Store backends at scale (`python -m bench.scale`)\n\n" + "\n".join(lines) + "\n"
+    if any("replicated_from" in r for r in rows):
+        out += ("\n† Store-side only: the graph is N renamed copies of the largest fully built corpus, bulk-loaded "
+                "through the backend's atomic publish (Oxigraph: bulk loader; SPARQL: Graph Store Protocol). "
+                "'ingest s' is that load; 'cold start' is opening the store; the app's in-memory data layer, "
+                "paths and search were not run at this size (see README, Scale).\n")
+        for r in rows:
+            q = r.get("query") or {}
+            if "lookup" in q:
+                out += (f"\n{r['size']:,} {r['backend']}: one node's triples p50/p99 {q['lookup']['p50_ms']} / "
+                        f"{q['lookup']['p99_ms']} ms; all {q['label_scan']['rows']:,} labels scanned in "
+                        f"{q['label_scan']['seconds']} s; per query p50 ms: "
+                        + ", ".join(f"{k} {v['p50_ms']}" for k, v in q["sparql_by_query"].items()) + ".")
+        out += "\n"
     if model:
         out += (f"\nLinks and index use a hashing embedder; the real model (all-MiniLM-L6-v2) encodes "
                 f"{model['texts_per_s']} sentences/s here (2 cores), which is what real embedding adds.\n")
@@ -303,7 +460,9 @@ def main(argv: list[str] | None = None) -> int:
         phases = {"ingest": lambda c, b, s: phase_ingest(Path(c), Path(b), s),
                   "index": lambda b, s: phase_index(Path(b), s),
                   "serve": lambda b, s, r: phase_serve(Path(b), s, int(r)),
-                  "model": phase_model}
+                  "model": phase_model,
+                  "replicate": lambda src, n, s, url="": phase_replicate(Path(src), int(n), s, url),
+                  "query": lambda s, r: phase_query(s, int(r))}
         print(json.dumps(phases[name](*args)))
         return 0
     ap = argparse.ArgumentParser(prog="python -m bench.scale", description=(
@@ -315,6 +474,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=WORK, help="where corpora, builds and stores go")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--keep", action="store_true", help="keep earlier rows for other sizes/backends in scale.json")
+    ap.add_argument("--replicate-from", type=int, metavar="N", help=(
+        "sizes above N are not run through the pipeline: their graph is size/N renamed copies of the N-document "
+        "build in the Oxigraph store (run N with the oxigraph backend first), measured store-side only"))
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args(argv)
     if any(s < 1 for s in args.sizes):
@@ -339,6 +501,16 @@ def main(argv: list[str] | None = None) -> int:
 
     for size in args.sizes:
         work = args.work / str(size)
+        if args.replicate_from and size > args.replicate_from:
+            src = args.work / str(args.replicate_from) / "oxigraph"
+            if not (src / "CURRENT").exists():
+                ap.error(f"no {args.replicate_from:,}-document Oxigraph build in {src} to replicate")
+            if size % args.replicate_from:
+                ap.error(f"{size} is not a multiple of {args.replicate_from}")
+            for backend in (b for b in args.backends if b != "memory"):
+                rows.append(bench_replicated(size, backend, args.replicate_from, src, work, args.reps, log))
+                save()
+            continue
         corpus = work / "corpus"
         if not (corpus / "corpus.yaml").exists():
             log(f"{size}: generating corpus")

@@ -257,6 +257,16 @@ class OxigraphBackend(Backend):
     def publish(self, g: Graph, manifest: dict, progress: Progress | None = None) -> None:
         import pyoxigraph as ox
 
+        def load(store) -> None:
+            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in rdfio.ox_triples(g))
+
+        self.publish_with(load, len(g), manifest, progress)
+
+    def publish_with(self, load: Callable[[object], None], expected: int, manifest: dict,
+                     progress: Progress | None = None) -> None:
+        """Publish what ``load`` writes into a fresh ``pyoxigraph.Store``: the way in for bulk loaders."""
+        import pyoxigraph as ox
+
         with self._lock():
             fp = str(manifest.get("fingerprint", ""))
             version = f"v-{fp[:12]}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -265,12 +275,12 @@ class OxigraphBackend(Backend):
                 if progress:
                     progress("store bulk-load", 0, 1)
                 store = ox.Store(str(tmp))
-                store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in rdfio.ox_triples(g))
+                load(store)
                 store.flush()
                 loaded = len(store)
                 del store
-                if loaded != len(g):
-                    raise StoreError(f"the Oxigraph store {tmp} took {loaded} of {len(g)} triples")
+                if loaded != expected:
+                    raise StoreError(f"the Oxigraph store {tmp} took {loaded} of {expected} triples")
                 tmp.rename(self.root / version)
             except StoreError:
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -444,24 +454,36 @@ class SparqlBackend(Backend):
                 _UNRELEASED.add(token)  # the server is away: released by this process's next ingest
 
     def publish(self, g: Graph, manifest: dict, progress: Progress | None = None) -> None:
+        total = len(g)
+
+        def load(target: str, renew: Callable[[], None]) -> None:
+            done = 0
+            for chunk in _chunks(triple_lines(g), CHUNK_TRIPLES):
+                self.update(f"INSERT DATA {{ GRAPH <{target}> {{\n{''.join(chunk)}}} }}",
+                            timeout=max(self.timeout, 120.0))
+                done += len(chunk)
+                renew()
+                if progress:
+                    progress("store upload", done - 1, total)
+
+        self.publish_with(load, total, manifest)
+
+    def publish_with(self, load: Callable[[str, Callable[[], None]], None], expected: int, manifest: dict) -> None:
+        """Publish what ``load(graph_name, renew_lease)`` writes into a fresh named graph, then swap the pointer.
+
+        ``load`` may use any way in the server offers (SPARQL Update, Graph Store Protocol, a bulk loader);
+        the count check, the atomic swap and the lease are the same.
+        """
         fp = str(manifest.get("fingerprint", ""))
         target = ID[f"store/graph/{fp[:12]}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"]
         with self._lease() as renew:
             try:
-                total = len(g)
-                done = 0
-                for chunk in _chunks(triple_lines(g), CHUNK_TRIPLES):
-                    self.update(f"INSERT DATA {{ GRAPH <{target}> {{\n{''.join(chunk)}}} }}",
-                                timeout=max(self.timeout, 120.0))
-                    done += len(chunk)
-                    renew()
-                    if progress:
-                        progress("store upload", done - 1, total)
+                load(str(target), renew)
                 count = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}",
                                     timeout=max(self.timeout, 120.0))
                 got = int(count[0]["n"]) if count else 0
-                if got != total:
-                    raise StoreError(f"the SPARQL store {self.spec.location} holds {got} of {total} triples "
+                if got != expected:
+                    raise StoreError(f"the SPARQL store {self.spec.location} holds {got} of {expected} triples "
                                      "of the new build")
             except BaseException:
                 with contextlib.suppress(StoreError):
