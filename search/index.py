@@ -311,7 +311,8 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
             embed = get_embedder().encode
         for t, vec in zip(todo, embed(todo), strict=True):
             cache[sha(t)] = np.asarray(vec, dtype="float32")
-    changed = {nid for nid, vs in views.items() if any(t in set(todo) for t in vs)}
+    new = set(todo)
+    changed = {nid for nid, vs in views.items() if any(t in new for t in vs)}
     vi = _assemble(views, cache, model, variant, fp, kind)
     report.status = "built" if old is None else "rebuilt" if old.meta.model != model or force else "refreshed"
     report.reason = "forced" if force and not reason else reason
