@@ -37,6 +37,7 @@ import sys
 import time
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -334,25 +335,31 @@ def proc_peak_mb(pid: int) -> float:
     return 0.0
 
 
-def bench_one(size: int, backend: str, corpus: Path, work: Path, reps: int, log) -> dict:
+@contextmanager
+def fresh_store(backend: str, work: Path, build: Path) -> Iterator[tuple[str, Path, object]]:
+    """An empty store of one kind as (store setting, its data directory, server or None); a server is stopped after."""
     from tests.support import OxigraphServer
 
+    if backend == "memory":
+        yield "memory", build, None
+        return
+    data = work / ("oxigraph" if backend == "oxigraph" else "sparql-data")
+    shutil.rmtree(data, ignore_errors=True)
+    if backend == "oxigraph":
+        yield f"oxigraph:{data}", data, None
+        return
+    server = OxigraphServer(data).start()
+    try:
+        yield f"sparql:{server.url}", data, server
+    finally:
+        server.stop()
+
+
+def bench_one(size: int, backend: str, corpus: Path, work: Path, reps: int, log) -> dict:
     build = work / f"build-{backend}"
     shutil.rmtree(build, ignore_errors=True)
-    server = None
-    if backend == "memory":
-        store, data = "memory", build
-    elif backend == "oxigraph":
-        data = work / "oxigraph"
-        shutil.rmtree(data, ignore_errors=True)
-        store = f"oxigraph:{data}"
-    else:
-        data = work / "sparql-data"
-        shutil.rmtree(data, ignore_errors=True)
-        server = OxigraphServer(data).start()
-        store = f"sparql:{server.url}"
     row: dict = {"size": size, "backend": backend}
-    try:
+    with fresh_store(backend, work, build) as (store, data, server):
         log(f"{size} {backend}: ingest")
         row["ingest"] = run_phase("ingest", str(corpus), str(build), store)
         if "error" in row["ingest"]:
@@ -373,23 +380,14 @@ def bench_one(size: int, backend: str, corpus: Path, work: Path, reps: int, log)
         row["serve"] = run_phase("serve", str(build), store, str(reps))
         if server:
             row["server_peak_mb"] = proc_peak_mb(server.proc.pid)
-    finally:
-        if server:
-            server.stop()
     return row
 
 
 def bench_replicated(size: int, backend: str, src_size: int, src: Path, work: Path, reps: int, log) -> dict:
     """A ``size``-document graph made of renamed copies of the ``src_size`` build: store-side figures only."""
-    from tests.support import OxigraphServer
-
     copies = size // src_size
-    data = work / ("oxigraph" if backend == "oxigraph" else "sparql-data")
-    shutil.rmtree(data, ignore_errors=True)
-    server = OxigraphServer(data).start() if backend == "sparql" else None
-    store = f"oxigraph:{data}" if backend == "oxigraph" else f"sparql:{server.url}"
     row: dict = {"size": size, "backend": backend, "replicated_from": src_size}
-    try:
+    with fresh_store(backend, work, work / f"build-{backend}") as (store, data, server):
         log(f"{size} {backend}: load {copies} x the {src_size:,}-document graph")
         row["load"] = run_phase("replicate", str(src), str(copies), store, server.url if server else "")
         if "error" in row["load"]:
@@ -399,9 +397,6 @@ def bench_replicated(size: int, backend: str, src_size: int, src: Path, work: Pa
         row["query"] = run_phase("query", store, str(reps))
         if server:
             row["server_peak_mb"] = proc_peak_mb(server.proc.pid)
-    finally:
-        if server:
-            server.stop()
     return row
 
 
