@@ -48,6 +48,7 @@ QUERY_TIMEOUT_S = float(os.environ.get("EP_STORE_TIMEOUT", "30"))
 LOCK_WAIT_S = float(os.environ.get("EP_STORE_LOCK_WAIT", "600"))
 LEASE_S = 300.0  # a crashed ingest's lock on a SPARQL store expires after this long
 CHUNK_TRIPLES = 20_000  # triples per INSERT DATA request
+GSP_CHUNK_TRIPLES = 200_000  # triples per Graph Store Protocol POST: parsing Turtle is far cheaper than an update
 KEEP_PREVIOUS = 1  # builds kept behind the live one, so a reader mid-load is never cut off
 
 META = ID["store/meta"]  # the named graph holding the pointer, the manifest and the write lock
@@ -72,10 +73,11 @@ class StoreSpec:
     kind: str
     location: str = ""  # DIR for oxigraph, the query URL for sparql
     update_url: str = ""
+    store_url: str = ""  # a Graph Store Protocol endpoint, where the server has one: builds upload through it
 
     @classmethod
     def parse(cls, text: str | StoreSpec | None = None) -> StoreSpec:
-        """``memory`` | ``oxigraph:DIR`` | ``sparql:URL[#update=URL]``; None reads ``EP_STORE``."""
+        """``memory`` | ``oxigraph:DIR`` | ``sparql:URL[#update=URL][&store=URL]``; None reads ``EP_STORE``."""
         if isinstance(text, StoreSpec):
             return text
         raw = (text if text is not None else os.environ.get(STORE_ENV) or "memory").strip()
@@ -90,13 +92,16 @@ class StoreSpec:
             parsed = urllib.parse.urlparse(url)
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
                 raise BadStore(f"store '{raw}': the SPARQL endpoint must be an http(s) URL")
-            update = frag.removeprefix("update=") if frag.startswith("update=") else ""
-            if parsed.path in ("", "/"):  # a bare server root, as Oxigraph serves: /query and /update
+            opts = dict(part.partition("=")[::2] for part in frag.split("&") if part)
+            if unknown := sorted(set(opts) - {"update", "store"}):
+                raise BadStore(f"store '{raw}': unknown option {unknown[0]!r} after '#' (use update= and store=)")
+            update, gsp = opts.get("update", ""), opts.get("store", "")
+            if parsed.path in ("", "/"):  # a bare server root, as Oxigraph serves: /query, /update and /store
                 base = url.rstrip("/")
-                url, update = f"{base}/query", update or f"{base}/update"
+                url, update, gsp = f"{base}/query", update or f"{base}/update", gsp or f"{base}/store"
             elif not update:
                 update = url[: -len("/query")] + "/update" if url.endswith("/query") else url
-            return cls("sparql", url, update)
+            return cls("sparql", url, update, gsp)
         raise BadStore(f"unknown store '{raw}': use memory, oxigraph:DIR or sparql:URL "
                        "(e.g. sparql:http://127.0.0.1:7878)")
 
@@ -309,7 +314,8 @@ class OxigraphBackend(Backend):
 class SparqlBackend(Backend):
     """Any SPARQL 1.1 endpoint (Oxigraph server, Apache Jena Fuseki, GraphDB …).
 
-    Each build goes into a new named graph, chunk by chunk; the meta graph's ``ep:currentGraph``
+    Each build goes into a new named graph, chunk by chunk (Graph Store Protocol POSTs where the server
+    has one, SPARQL INSERT DATA elsewhere); the meta graph's ``ep:currentGraph``
     pointer moves to it in one update only once every triple is in (and counted), so readers on other
     servers switch from one complete graph to the next. A lease in the meta graph keeps two ingests
     from writing at once, wherever they run; a crashed ingest's lease runs out after LEASE_S.
@@ -456,11 +462,17 @@ class SparqlBackend(Backend):
     def publish(self, g: Graph, manifest: dict, progress: Progress | None = None) -> None:
         total = len(g)
 
+        gsp = self.spec.store_url
+
         def load(target: str, renew: Callable[[], None]) -> None:
             done = 0
-            for chunk in _chunks(triple_lines(g), CHUNK_TRIPLES):
-                self.update(f"INSERT DATA {{ GRAPH <{target}> {{\n{''.join(chunk)}}} }}",
-                            timeout=max(self.timeout, 120.0))
+            for chunk in _chunks(triple_lines(g), GSP_CHUNK_TRIPLES if gsp else CHUNK_TRIPLES):
+                if gsp:  # Graph Store Protocol: POST adds the chunk to the named graph
+                    self._request(f"{gsp}?graph={urllib.parse.quote(target, safe='')}", "".join(chunk).encode(),
+                                  "text/turtle", timeout=max(self.timeout, 300.0))
+                else:
+                    self.update(f"INSERT DATA {{ GRAPH <{target}> {{\n{''.join(chunk)}}} }}",
+                                timeout=max(self.timeout, 120.0))
                 done += len(chunk)
                 renew()
                 if progress:

@@ -37,11 +37,14 @@ def test_store_spec_forms_and_errors():
     assert StoreSpec.parse("oxigraph:/data/ep").location == "/data/ep"
     root = StoreSpec.parse("sparql:http://127.0.0.1:7878")
     assert (root.location, root.update_url) == ("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/update")
+    assert root.store_url == "http://127.0.0.1:7878/store"  # Oxigraph's Graph Store Protocol endpoint
     fuseki = StoreSpec.parse("sparql:http://h:3030/ep/query")
-    assert fuseki.update_url == "http://h:3030/ep/update"
+    assert (fuseki.update_url, fuseki.store_url) == ("http://h:3030/ep/update", "")
+    fuseki_gsp = StoreSpec.parse("sparql:http://h:3030/ep/query#store=http://h:3030/ep/data")
+    assert (fuseki_gsp.update_url, fuseki_gsp.store_url) == ("http://h:3030/ep/update", "http://h:3030/ep/data")
     graphdb = StoreSpec.parse("sparql:http://h/repositories/ep#update=http://h/repositories/ep/statements")
     assert (graphdb.location, graphdb.update_url) == ("http://h/repositories/ep", "http://h/repositories/ep/statements")
-    for bad in ("postgres:x", "oxigraph:", "sparql:ftp://x", "sparql:nohost"):
+    for bad in ("postgres:x", "oxigraph:", "sparql:ftp://x", "sparql:nohost", "sparql:http://h/q#updat=x"):
         with pytest.raises(BadStore, match="store"):
             StoreSpec.parse(bad)
 
@@ -112,8 +115,11 @@ def server(tmp_path):
     srv.stop()
 
 
-def test_server_stopped_mid_ingest_keeps_the_previous_graph(server, tmp_path, corpus_copy, monkeypatch):
-    store = f"sparql:{server.url}"
+@pytest.mark.parametrize("way", ["graph store protocol", "sparql update"])
+def test_server_stopped_mid_ingest_keeps_the_previous_graph(way, server, tmp_path, corpus_copy, monkeypatch):
+    # a server root uploads by GSP POSTs; a bare query URL (no store=) by INSERT DATA
+    store = f"sparql:{server.url}" if way == "graph store protocol" else f"sparql:{server.url}/query"
+    assert bool(StoreSpec.parse(store).store_url) == (way == "graph store protocol")
     out = tmp_path / "b"
     first = build([corpus_copy], out=out, store=store)
     backend = open_store(store)
@@ -121,7 +127,8 @@ def test_server_stopped_mid_ingest_keeps_the_previous_graph(server, tmp_path, co
     assert triples_before == first.manifest["triples"]
 
     (corpus_copy / "extra.md").write_text("# Extra\n\nHalifax Opportunities Trust ran a second enterprise hub.\n")
-    monkeypatch.setattr("graph.backends.CHUNK_TRIPLES", 500)  # several requests, so there is a middle
+    for chunk in ("CHUNK_TRIPLES", "GSP_CHUNK_TRIPLES"):  # several requests, so there is a middle
+        monkeypatch.setattr(f"graph.backends.{chunk}", 500)
 
     def stop_after_first_chunk(label: str, i: int, n: int) -> None:
         if label == "store upload" and server.proc.poll() is None:
