@@ -98,7 +98,8 @@ class StoreSpec:
             update, gsp = opts.get("update", ""), opts.get("store", "")
             if parsed.path in ("", "/"):  # a bare server root, as Oxigraph serves: /query, /update and /store
                 base = url.rstrip("/")
-                url, update, gsp = f"{base}/query", update or f"{base}/update", gsp or f"{base}/store"
+                # no_transaction: Oxigraph's bulk loader, 3x faster; the pointer swap, not the POST, is atomic
+                url, update, gsp = f"{base}/query", update or f"{base}/update", gsp or f"{base}/store?no_transaction"
             elif not update:
                 update = url[: -len("/query")] + "/update" if url.endswith("/query") else url
             return cls("sparql", url, update, gsp)
@@ -468,7 +469,8 @@ class SparqlBackend(Backend):
             done = 0
             for chunk in _chunks(triple_lines(g), GSP_CHUNK_TRIPLES if gsp else CHUNK_TRIPLES):
                 if gsp:  # Graph Store Protocol: POST adds the chunk to the named graph
-                    self._request(f"{gsp}?graph={urllib.parse.quote(target, safe='')}", "".join(chunk).encode(),
+                    self._request(f"{gsp}{'&' if '?' in gsp else '?'}graph={urllib.parse.quote(target, safe='')}",
+                                  "".join(chunk).encode(),
                                   "text/turtle", timeout=max(self.timeout, 300.0))
                 else:
                     self.update(f"INSERT DATA {{ GRAPH <{target}> {{\n{''.join(chunk)}}} }}",

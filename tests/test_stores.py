@@ -37,7 +37,7 @@ def test_store_spec_forms_and_errors():
     assert StoreSpec.parse("oxigraph:/data/ep").location == "/data/ep"
     root = StoreSpec.parse("sparql:http://127.0.0.1:7878")
     assert (root.location, root.update_url) == ("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/update")
-    assert root.store_url == "http://127.0.0.1:7878/store"  # Oxigraph's Graph Store Protocol endpoint
+    assert root.store_url == "http://127.0.0.1:7878/store?no_transaction"  # Oxigraph's GSP, bulk-loading
     fuseki = StoreSpec.parse("sparql:http://h:3030/ep/query")
     assert (fuseki.update_url, fuseki.store_url) == ("http://h:3030/ep/update", "")
     fuseki_gsp = StoreSpec.parse("sparql:http://h:3030/ep/query#store=http://h:3030/ep/data")
