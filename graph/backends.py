@@ -19,6 +19,7 @@ import fcntl
 import io
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -133,6 +134,12 @@ def triple_lines(g: Graph) -> Iterator[str]:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _expiry(now: datetime) -> Literal:
+    """When a lease taken or renewed at ``now`` lapses, unless renewed."""
+    return Literal((now + timedelta(seconds=LEASE_S)).isoformat(timespec="seconds"),
+                   datatype=URIRef("http://www.w3.org/2001/XMLSchema#dateTime"))
 
 
 class Backend:
@@ -395,65 +402,63 @@ class SparqlBackend(Backend):
 
     # ------------------------------------------------------------------ writing
 
-    def _lock_rows(self) -> list[dict]:
-        return self.select(f"""SELECT ?o ?h ?t WHERE {{ GRAPH <{META}> {{
-                               <{STORE}> <{EP.lockedBy}> ?o ; <{EP.lockHolder}> ?h ; <{EP.lockedUntil}> ?t }} }}""")
+    def _lease_rows(self) -> list[dict]:
+        return self.select(f"""SELECT ?l ?o ?h ?t WHERE {{ GRAPH <{META}> {{ ?l a <{EP.WriteLease}> ;
+                               <{EP.lockedBy}> ?o ; <{EP.lockHolder}> ?h ; <{EP.lockedUntil}> ?t }} }}""")
 
     def _clear_stale_lease(self) -> None:
         """A lease whose holder is provably gone (a token this process could not release, or a process of
         this host that no longer runs) is cleared now instead of blocking ingests until it expires."""
         host = socket.gethostname()
-        for row in self._lock_rows():
+        for row in self._lease_rows():
             m = re.fullmatch(r"(.*) pid (\d+)", row.get("h", ""))
             gone = row.get("o") in _UNRELEASED or (m and m.group(1) == host and not _pid_alive(int(m.group(2))))
             if gone:
                 self._release(row["o"])
 
     def _release(self, token: str) -> None:
-        self.update(f"""DELETE WHERE {{ GRAPH <{META}> {{ <{STORE}> <{EP.lockedBy}> "{token}" ;
-                           <{EP.lockedUntil}> ?t ; <{EP.lockHolder}> ?h }} }}""")
+        self.update(f"DELETE WHERE {{ GRAPH <{META}> {{ <{ID[f'store/lease/{token}']}> ?p ?o }} }}")
         _UNRELEASED.discard(token)
 
+    def _claim(self, token: str, holder: str) -> bool:
+        """Write a claim unless a live one exists, then win only if it is the sole claim.
+
+        An insert-if-absent alone is not a lock: stores that run updates at snapshot isolation (Oxigraph
+        among them) let two claimers each see none and both insert. Checking after one's own claim has
+        committed closes that: of two overlapping claims, the later committed is seen by the other's
+        check or sees the other's, so at least one backs off and two can never both hold the lease.
+        """
+        now = _now()
+        until = _expiry(now)
+        lease = ID[f"store/lease/{token}"]
+        self.update(f"""
+            DELETE {{ GRAPH <{META}> {{ ?l ?p ?o }} }}
+            WHERE {{ GRAPH <{META}> {{ ?l a <{EP.WriteLease}> ; <{EP.lockedUntil}> ?t ; ?p ?o }}
+                     FILTER (STR(?t) < "{now.isoformat(timespec='seconds')}") }} ;
+            INSERT {{ GRAPH <{META}> {{ <{lease}> a <{EP.WriteLease}> ; <{EP.lockedBy}> "{token}" ;
+                          <{EP.lockedUntil}> {until.n3()} ; <{EP.lockHolder}> {Literal(holder).n3()} }} }}
+            WHERE {{ FILTER NOT EXISTS {{ GRAPH <{META}> {{ ?l a <{EP.WriteLease}> }} }} }}""")
+        tokens = [r.get("o") for r in self._lease_rows()]
+        if tokens == [token]:
+            return True
+        if token in tokens:  # two claims met: step back, and retry after a random pause
+            self._release(token)
+        return False
+
     @contextlib.contextmanager
-    def _lease(self) -> Iterator[Callable[[], None]]:
+    def _lease(self) -> Iterator[_Lease]:
         token, holder = uuid.uuid4().hex, f"{socket.gethostname()} pid {os.getpid()}"
         deadline = time.monotonic() + LOCK_WAIT_S
         self._clear_stale_lease()
-        while True:
-            now = _now()
-            until = Literal((now + timedelta(seconds=LEASE_S)).isoformat(timespec="seconds"),
-                            datatype=URIRef("http://www.w3.org/2001/XMLSchema#dateTime"))
-            self.update(f"""
-                DELETE {{ GRAPH <{META}> {{ <{STORE}> <{EP.lockedBy}> ?o ; <{EP.lockedUntil}> ?t ;
-                                                     <{EP.lockHolder}> ?h }} }}
-                INSERT {{ GRAPH <{META}> {{ <{STORE}> <{EP.lockedBy}> "{token}" ; <{EP.lockedUntil}> {until.n3()} ;
-                                                     <{EP.lockHolder}> {Literal(holder).n3()} }} }}
-                WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{STORE}> <{EP.lockedBy}> ?o ; <{EP.lockedUntil}> ?t ;
-                                                               <{EP.lockHolder}> ?h }} }}
-                        FILTER (!BOUND(?t) || STR(?t) < "{now.isoformat(timespec='seconds')}") }}""")
-            rows = self._lock_rows()
-            if any(r.get("o") == token for r in rows):
-                break
+        while not self._claim(token, holder):
             if time.monotonic() > deadline:
+                rows = [r for r in self._lease_rows() if r.get("o") != token]
                 who = rows[0].get("h", "another ingest") if rows else "another ingest"
                 raise StoreError(f"{who} is writing to the SPARQL store {self.spec.location} (waited "
                                  f"{LOCK_WAIT_S:g} s); try again when it finishes")
-            time.sleep(0.5)
-
-        renewed = [time.monotonic()]
-
-        def renew() -> None:
-            if time.monotonic() - renewed[0] < LEASE_S / 3:
-                return
-            later = Literal((_now() + timedelta(seconds=LEASE_S)).isoformat(timespec="seconds"),
-                            datatype=URIRef("http://www.w3.org/2001/XMLSchema#dateTime"))
-            self.update(f"""DELETE {{ GRAPH <{META}> {{ <{STORE}> <{EP.lockedUntil}> ?t }} }}
-                INSERT {{ GRAPH <{META}> {{ <{STORE}> <{EP.lockedUntil}> {later.n3()} }} }}
-                WHERE {{ GRAPH <{META}> {{ <{STORE}> <{EP.lockedBy}> "{token}" ; <{EP.lockedUntil}> ?t }} }}""")
-            renewed[0] = time.monotonic()
-
+            time.sleep(random.uniform(0.2, 1.0))
         try:
-            yield renew
+            yield _Lease(self, token)
         finally:
             try:
                 self._release(token)
@@ -490,9 +495,9 @@ class SparqlBackend(Backend):
         """
         fp = str(manifest.get("fingerprint", ""))
         target = ID[f"store/graph/{fp[:12]}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"]
-        with self._lease() as renew:
+        with self._lease() as lease:
             try:
-                load(str(target), renew)
+                load(str(target), lease.renew)
                 count = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}",
                                     timeout=max(self.timeout, 120.0))
                 got = int(count[0]["n"]) if count else 0
@@ -510,7 +515,13 @@ class SparqlBackend(Backend):
             self.update(f"""
                 DELETE {{ GRAPH <{META}> {{ <{STORE}> <{EP.currentGraph}> ?old }} }}
                 INSERT {{ GRAPH <{META}> {{ <{STORE}> <{EP.currentGraph}> <{target}> . {meta} }} }}
-                WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{STORE}> <{EP.currentGraph}> ?old }} }} }}""")
+                WHERE {{ GRAPH <{META}> {{ <{lease.iri}> a <{EP.WriteLease}> }}
+                         OPTIONAL {{ GRAPH <{META}> {{ <{STORE}> <{EP.currentGraph}> ?old }} }} }}""")
+            if self.current_graph() != str(target):  # fenced: a lapsed lease moves nothing
+                with contextlib.suppress(StoreError):
+                    self.update(f"DROP SILENT GRAPH <{target}>")
+                raise StoreError(f"this ingest's write lease on the SPARQL store {self.spec.location} lapsed "
+                                 "before it could publish; the store still serves the previous build")
             self._prune(keep={str(target), old})
 
     def _prune(self, keep: set[str]) -> None:
@@ -538,6 +549,22 @@ class _RemoteStore(SPARQLStore):
     def _query(self, query: str, default_graph: str | None = None, **_) -> Result:
         self._queries += 1
         return Result.parse(io.BytesIO(self.backend.query_raw(query, default_graph)), format="json")
+
+
+class _Lease:
+    """A held write lease: renewing it keeps a long upload from lapsing; its IRI fences the pointer swap."""
+
+    def __init__(self, backend: SparqlBackend, token: str):
+        self.backend, self.iri, self.renewed = backend, ID[f"store/lease/{token}"], time.monotonic()
+
+    def renew(self) -> None:
+        if time.monotonic() - self.renewed < LEASE_S / 3:
+            return
+        later = _expiry(_now())
+        self.backend.update(f"""DELETE {{ GRAPH <{META}> {{ <{self.iri}> <{EP.lockedUntil}> ?t }} }}
+            INSERT {{ GRAPH <{META}> {{ <{self.iri}> <{EP.lockedUntil}> {later.n3()} }} }}
+            WHERE {{ GRAPH <{META}> {{ <{self.iri}> <{EP.lockedUntil}> ?t }} }}""")
+        self.renewed = time.monotonic()
 
 
 _UNRELEASED: set[str] = set()  # lease tokens this process could not release (the server was away)

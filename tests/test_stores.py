@@ -220,6 +220,49 @@ def test_second_ingest_waits_for_the_lease_or_is_refused(server, tmp_path, corpu
                                           "ontology#lockedBy> ?o } }")]  # the lease was released
 
 
+def test_the_sparql_lease_admits_one_writer_at_a_time(server, monkeypatch):
+    """Oxigraph runs updates at snapshot isolation, so racing claimers can both insert; only one may hold."""
+    backend = SparqlBackend(StoreSpec.parse(f"sparql:{server.url}"))
+    monkeypatch.setattr("graph.backends.LOCK_WAIT_S", 60.0)
+    holding: list[int] = []
+    overlaps: list[tuple[int, ...]] = []
+    guard = threading.Lock()
+
+    def writer(i: int) -> None:
+        for _ in range(3):
+            with backend._lease():
+                with guard:
+                    holding.append(i)
+                    if len(holding) > 1:
+                        overlaps.append(tuple(holding))
+                threading.Event().wait(0.05)
+                with guard:
+                    holding.remove(i)
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not overlaps
+    assert not backend._lease_rows()
+
+
+def test_a_lapsed_lease_cannot_move_the_pointer(server, tmp_path):
+    store = f"sparql:{server.url}"
+    build([CORPUS], out=tmp_path / "a", store=store)
+    backend = SparqlBackend(StoreSpec.parse(store))
+    live, graphs = backend.current_graph(), set(backend.graphs())
+
+    def load(target: str, renew) -> None:  # another ingest takes the store over while this one uploads
+        backend.update(f'INSERT DATA {{ GRAPH <{target}> {{ <urn:a> <urn:b> "c" }} }}')
+        backend._release(backend._lease_rows()[0]["o"])
+
+    with pytest.raises(StoreError, match="lease .* lapsed before it could publish"):
+        backend.publish_with(load, 1, {"fingerprint": "lapsed"})
+    assert backend.current_graph() == live and set(backend.graphs()) == graphs
+
+
 def test_oxigraph_store_refuses_a_second_writer_while_one_holds_it(tmp_path, monkeypatch):
     spec = f"oxigraph:{tmp_path / 'ox'}"
     backend = OxigraphBackend(StoreSpec.parse(spec))
