@@ -115,11 +115,19 @@ def server(tmp_path):
     srv.stop()
 
 
-@pytest.mark.parametrize("way", ["graph store protocol", "sparql update"])
+UPLOADS = {  # a server root uploads to Oxigraph's GSP bulk loader; store= names a (transactional) GSP
+    "bulk graph store protocol": "sparql:{url}",  # endpoint; a bare query URL uploads by INSERT DATA
+    "graph store protocol": "sparql:{url}#store={url}/store",
+    "sparql update": "sparql:{url}/query",
+}
+
+
+@pytest.mark.parametrize("way", list(UPLOADS))
 def test_server_stopped_mid_ingest_keeps_the_previous_graph(way, server, tmp_path, corpus_copy, monkeypatch):
-    # a server root uploads by GSP POSTs; a bare query URL (no store=) by INSERT DATA
-    store = f"sparql:{server.url}" if way == "graph store protocol" else f"sparql:{server.url}/query"
-    assert bool(StoreSpec.parse(store).store_url) == (way == "graph store protocol")
+    store = UPLOADS[way].format(url=server.url)
+    assert StoreSpec.parse(store).store_url == {"bulk graph store protocol": f"{server.url}/store?no_transaction",
+                                                "graph store protocol": f"{server.url}/store",
+                                                "sparql update": ""}[way]
     out = tmp_path / "b"
     first = build([corpus_copy], out=out, store=store)
     backend = open_store(store)
