@@ -136,6 +136,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _lease_iri(token: str) -> URIRef:
+    return ID[f"store/lease/{token}"]
+
+
 def _expiry(now: datetime) -> Literal:
     """When a lease taken or renewed at ``now`` lapses, unless renewed."""
     return Literal((now + timedelta(seconds=LEASE_S)).isoformat(timespec="seconds"),
@@ -403,7 +407,7 @@ class SparqlBackend(Backend):
     # ------------------------------------------------------------------ writing
 
     def _lease_rows(self) -> list[dict]:
-        return self.select(f"""SELECT ?l ?o ?h ?t WHERE {{ GRAPH <{META}> {{ ?l a <{EP.WriteLease}> ;
+        return self.select(f"""SELECT ?o ?h ?t WHERE {{ GRAPH <{META}> {{ ?l a <{EP.WriteLease}> ;
                                <{EP.lockedBy}> ?o ; <{EP.lockHolder}> ?h ; <{EP.lockedUntil}> ?t }} }}""")
 
     def _clear_stale_lease(self) -> None:
@@ -417,7 +421,7 @@ class SparqlBackend(Backend):
                 self._release(row["o"])
 
     def _release(self, token: str) -> None:
-        self.update(f"DELETE WHERE {{ GRAPH <{META}> {{ <{ID[f'store/lease/{token}']}> ?p ?o }} }}")
+        self.update(f"DELETE WHERE {{ GRAPH <{META}> {{ <{_lease_iri(token)}> ?p ?o }} }}")
         _UNRELEASED.discard(token)
 
     def _claim(self, token: str, holder: str) -> bool:
@@ -430,7 +434,7 @@ class SparqlBackend(Backend):
         """
         now = _now()
         until = _expiry(now)
-        lease = ID[f"store/lease/{token}"]
+        lease = _lease_iri(token)
         self.update(f"""
             DELETE {{ GRAPH <{META}> {{ ?l ?p ?o }} }}
             WHERE {{ GRAPH <{META}> {{ ?l a <{EP.WriteLease}> ; <{EP.lockedUntil}> ?t ; ?p ?o }}
@@ -555,7 +559,7 @@ class _Lease:
     """A held write lease: renewing it keeps a long upload from lapsing; its IRI fences the pointer swap."""
 
     def __init__(self, backend: SparqlBackend, token: str):
-        self.backend, self.iri, self.renewed = backend, ID[f"store/lease/{token}"], time.monotonic()
+        self.backend, self.iri, self.renewed = backend, _lease_iri(token), time.monotonic()
 
     def renew(self) -> None:
         if time.monotonic() - self.renewed < LEASE_S / 3:
