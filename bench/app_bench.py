@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from graph.backends import add_store_argument
+from graph.cli import add_store_argument
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results"

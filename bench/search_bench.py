@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.backends import add_store_argument
+from graph.cli import add_store_argument
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

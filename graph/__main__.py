@@ -13,8 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec
+from graph.cli import EXIT_STORE
 from graph.store import MissingBuild, default_build
+from graph.stores.base import BadStore, StoreError, StoreSpec
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_BUILD = 0, 1, 2, 3
 ELEMENTS = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
@@ -294,7 +295,7 @@ def cmd_sparql(g, args) -> int:
 
 
 def cmd_export(g, args) -> int:
-    from graph.export import export
+    from graph.analysis.export import export
 
     text = export(g, args.format, args.output)
     if text is not None:
@@ -307,7 +308,7 @@ def cmd_export(g, args) -> int:
 
 
 def cmd_assess(pw, args) -> int:
-    from graph.assess import ProfileError, assess, compare, load_profile
+    from graph.analysis.assess import ProfileError, assess, compare, load_profile
     from graph.view import causal_subgraph
 
     causal = causal_subgraph(pw.view)
@@ -368,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
 
             g = open_graph(build, store)
             return cmd_sparql(g, args) if args.command == "sparql" else cmd_export(g, args)
-        from graph.pathways import Pathways
+        from graph.analysis.pathways import Pathways
 
         pw = Pathways.load(build, store)
         if args.command == "assess":

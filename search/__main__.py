@@ -12,9 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec, add_store_argument
+from graph.cli import EXIT_STORE, add_store_argument
 from graph.ns import NODE_CLASSES
 from graph.store import MissingBuild
+from graph.stores.base import BadStore, StoreError, StoreSpec
 
 
 def _parser() -> argparse.ArgumentParser:

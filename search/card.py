@@ -13,7 +13,8 @@ import numpy as np
 
 from graph import stages as st
 from graph.ns import ELEMENT_CLASSES
-from graph.store import KnowledgeGraph, NodeRecord
+from graph.records import NodeRecord
+from graph.store import KnowledgeGraph
 
 if TYPE_CHECKING:
     from search.engine import SearchEngine

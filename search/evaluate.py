@@ -14,9 +14,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec, add_store_argument
+from graph.cli import EXIT_STORE, add_store_argument
 from graph.ns import ELEMENT_CLASSES
 from graph.store import MissingBuild
+from graph.stores.base import BadStore, StoreError, StoreSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "eval" / "queries.jsonl"

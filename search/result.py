@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from graph.store import NodeRecord
+from graph.records import NodeRecord
 from search.text import sentences, tokens
 
 

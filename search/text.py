@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bm25s.stopwords import STOPWORDS_EN
 
 from graph.ns import ELEMENT_CLASSES
-from graph.store import NodeRecord
+from graph.records import NodeRecord
 
 MAX_QUERY_CHARS = 1000  # the model reads ~256 word pieces; more only dilutes the query
 TYPE_WORDS = {"CaseStudy": "Case study", "Evidence": "Evidence (figure)", "Insight": "Practical insight"}

@@ -76,7 +76,7 @@ def kg(stored):
 
 @pytest.fixture(scope="session")
 def pw(stored):
-    from graph.pathways import Pathways
+    from graph.analysis.pathways import Pathways
 
     return Pathways.load(stored.build, stored.store)
 

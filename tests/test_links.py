@@ -74,7 +74,7 @@ def test_links_run_forward_and_make_no_cycle(build_dir, session_graph):
         assert ob > oa or (ob == oa and d["basis"] in ("textual", "curated")), (a, b, d["basis"])
     assert nx.is_directed_acyclic_graph(v)
     # inferred links are the best few per element, never a complete mesh between columns
-    from graph.links_match import tier
+    from ingest.links.match import tier
 
     kg = KnowledgeGraph(session_graph)
     cols: dict[float, set[str]] = {}

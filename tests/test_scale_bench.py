@@ -8,7 +8,7 @@ import pytest
 
 from bench.scale import phase_query, phase_replicate, replicated_ntriples, slices
 from graph import sparql
-from graph.backends import open_store
+from graph.stores.factory import open_store
 from tests.support import OxigraphServer
 
 REFERRALS = """SELECT (COUNT(?l) AS ?n) WHERE { ?l a ep:CausalLink ; ep:linkFrom ?from .

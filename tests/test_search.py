@@ -237,7 +237,7 @@ def test_cli_batch(build_dir, tmp_path, capsys):
 
 
 def test_index_cli_says_up_to_date(stored, engine, capsys):
-    from search.index import main
+    from search.index.__main__ import main
 
     assert main(["--build", str(stored.build), "--store", stored.store]) == 0
     assert re.search(r"up to date", capsys.readouterr().out)

@@ -60,7 +60,7 @@ DOWNLOADS = {  # format -> (mime type, file name)
 @st.cache_data(show_spinner=False, max_entries=10)
 def export_data(build: str, stamp: str, fmt: str) -> bytes:
     """Serialised once per build and format, not on every rerun."""
-    from graph.export import export, to_csv
+    from graph.analysis.export import export, to_csv
 
     g = get_kg().g
     if fmt == "csv":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.draw import DrawLink, DrawNode, to_dot
-from graph.paths import Path, PathResult, UnknownNode
+from graph.analysis.draw import DrawLink, DrawNode, to_dot
+from graph.analysis.paths import Path, PathResult, UnknownNode
 from ui.common import get_pathways, md, node_link, param, set_params
 
 ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")

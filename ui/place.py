@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 import yaml
 
-from graph.assess import (
+from graph.analysis.assess import (
     ASSESSED,
     ASSUMPTION_STATUSES,
     STATUSES,
@@ -21,7 +21,7 @@ from graph.assess import (
     parse_profile,
     pathway_graph,
 )
-from graph.draw import DrawLink, DrawNode, to_dot
+from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.view import causal_subgraph
 from ui.common import get_pathways, md, node_link
 

@@ -11,10 +11,8 @@ reused: the cache and index carry the model id and are dropped when it differs.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -23,8 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec, add_store_argument
-from graph.store import KnowledgeGraph, MissingBuild, default_build
+from graph.store import KnowledgeGraph
 from search.text import DEFAULT_VARIANT, node_views, sha
 
 INDEX_DIR = "index"
@@ -42,8 +39,8 @@ class IndexProblem(Exception):
 
 
 def current_model_id() -> str:
-    """The id ``search.embed.Embedder`` will report, without loading the model (seconds saved)."""
-    from search.embed import model_id
+    """The id ``graph.text.embed.Embedder`` will report, without loading the model (seconds saved)."""
+    from graph.text.embed import model_id
 
     configured = os.environ.get("EP_MODEL_PATH")
     return Path(configured).name if configured else model_id()
@@ -306,7 +303,7 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
     todo = sorted({t for vs in views.values() for t in vs if sha(t) not in cache})
     if todo:
         if embed is None:
-            from search.embed import get_embedder
+            from graph.text.embed import get_embedder
 
             embed = get_embedder().encode
         for t, vec in zip(todo, embed(todo), strict=True):
@@ -359,42 +356,3 @@ def _try_write(build: Path, vi: VectorIndex, cache: dict[str, np.ndarray], repor
         report.written = False
         report.notes.append(f"could not save the index in {index_dir(build)} ({e.strerror or e}); "
                             "it is kept in memory for this session")
-
-
-# ------------------------------------------------------------------ CLI
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m search.index", description=(
-        "Build or refresh the search index of a build (re-embeds only nodes whose text changed)."))
-    ap.add_argument("--build", type=Path, default=None, help="build directory (default: build/ or $EP_BUILD)")
-    ap.add_argument("--force", action="store_true", help="re-embed every node")
-    ap.add_argument("--json", action="store_true", help="print the report as JSON")
-    add_store_argument(ap)
-    args = ap.parse_args(argv)
-    build = args.build or default_build()
-    try:
-        kg = KnowledgeGraph.load(build, StoreSpec.parse(args.store))
-    except BadStore as e:
-        ap.error(str(e))
-    except MissingBuild as e:
-        print(f"search.index: {e}", file=sys.stderr)
-        return 3
-    except StoreError as e:
-        print(f"search.index: {e}", file=sys.stderr)
-        return EXIT_STORE
-    try:
-        _, report = ensure_index(build, kg, force=args.force)
-    except Exception as e:  # noqa: BLE001 - e.g. the model cannot load: one clear line, no traceback
-        print(f"search.index: could not build the index ({e.__class__.__name__}: {e})", file=sys.stderr)
-        return 1
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(report.summary())
-        for note in report.notes:
-            print(f"note: {note}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph.links_match import Elements
-from graph.store import NodeRecord
+from graph.records import NodeRecord
+from ingest.links.match import Elements
 from ingest.model import Span
 from ingest.structure import sentences
 

@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.links_match import LINKED_CLASSES, Candidate, Elements
+from graph.records import NodeRecord
 from graph.stages import match, stages
-from graph.store import NodeRecord
+from ingest.links.match import LINKED_CLASSES, Candidate, Elements
 from ingest.model import Span
 from ingest.structure import parse_blocks, sentences
 

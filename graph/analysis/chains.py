@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import Graph
 
-from graph.cases import CaseLink, cases_for_element
+from graph.analysis.cases import CaseLink, cases_for_element
+from graph.analysis.paths import END_TYPES, ROOT_TYPES, Link, Path, Pathfinder
 from graph.ns import EP, ID, local_name
-from graph.paths import END_TYPES, ROOT_TYPES, Link, Path, Pathfinder
 from graph.store import KnowledgeGraph
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.ns import local_name
-from graph.store import KnowledgeGraph, NodeRecord
+from graph.records import NodeRecord
+from graph.store import KnowledgeGraph
 
 STOP = frozenset(re.split(r"\s+", (
     "a an and are as at be by for from has have in is it its of on or that the their them they this to was "
