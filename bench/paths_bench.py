@@ -21,8 +21,8 @@ import networkx as nx
 
 from graph.analysis.paths import Pathfinder
 from graph.cli import add_store_argument
+from graph.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ORDERS = (1.0, 2.0, 3.0, 4.0, 5.1, 5.2, 5.3, 6.1, 6.2)
 TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Outcome", "Outcome", "Impact", "Impact")
 

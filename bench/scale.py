@@ -43,8 +43,8 @@ from pathlib import Path
 import numpy as np
 
 from graph.ns import ID
+from graph.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "bench" / "out" / "scale"
 BACKENDS = ("memory", "oxigraph", "sparql")
@@ -339,7 +339,7 @@ def proc_peak_mb(pid: int) -> float:
 @contextmanager
 def fresh_store(backend: str, work: Path, build: Path) -> Iterator[tuple[str, Path, object]]:
     """An empty store of one kind as (store setting, its data directory, server or None); a server is stopped after."""
-    from tests.support import OxigraphServer
+    from bench.servers import OxigraphServer
 
     if backend == "memory":
         yield "memory", build, None

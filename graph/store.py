@@ -7,7 +7,6 @@ one lookup per node, so loading costs a few dozen requests whatever the store an
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,18 +14,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import Memory
 
-from graph.ns import EP, ID, NODE_CLASSES, OA, bind_prefixes, local_name
+from graph import settings
+from graph.ns import EP, ID, NODE_CLASSES, OA, bind_prefixes, local_name, ontology
 from graph.records import LinkRecord, NodeRecord, Source
 from graph.stores.base import MissingBuild, StoreSpec, scan
 from graph.stores.factory import open_store
-
-ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = ["MissingBuild", "KnowledgeGraph", "open_graph", "default_build"]
 
 
 def default_build() -> Path:
-    return Path(os.environ.get("EP_BUILD") or ROOT / "build")
+    return settings.path("EP_BUILD")
 
 
 def open_graph(build: Path | str | None = None, store: str | StoreSpec | None = None) -> Graph:
@@ -134,8 +132,6 @@ class KnowledgeGraph:
         return cls(g, backend.stamp(build), str(backend.spec), backend.manifest(build))
 
     def _load(self, sc: Scan) -> None:
-        from graph.ns import ontology
-
         onto = ontology()
         orders = {s: float(o[0]) for s, o in sc.many(_EP_order).items()}
         stage_labels = {s: str(sc.one(_SKOS_prefLabel, s, "")) for s in sc.typed(_EP_Stage)}

@@ -26,6 +26,7 @@ from rdflib.namespace import PROV, RDF
 
 from graph import rdfio
 from graph.ns import EP, ID, ONTOLOGY_PATH
+from graph.settings import ROOT
 from graph.stores.base import Backend, StoreError, StoreSpec
 from graph.stores.factory import open_store
 from ingest import rdf
@@ -36,7 +37,6 @@ from ingest.merge import merge
 from ingest.model import Doc, Extraction
 from ingest.readers import LINKS_NAME, InputError, corpus_files, load_metadata, read_document
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_BUILD = ROOT / "build"
 CARRY_OVER = ("index",)  # folders of later stages kept across rebuilds (e.g. cached vectors)

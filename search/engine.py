@@ -21,7 +21,7 @@ from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
 from search.card import Card, Links, build_card
 from search.fuse import RRF_K, TYPE_PRIOR, WEIGHTS, rrf
-from search.index import HNSW_ABOVE, RefreshReport, VectorIndex, ensure_index
+from search.index import RefreshReport, VectorIndex, ensure_index
 from search.lexical import Lexical
 from search.result import Result, SearchResults, best_sentence
 from search.text import DEFAULT_VARIANT, clean_query, node_text
@@ -56,7 +56,7 @@ class SearchEngine:
 
     @classmethod
     def load(cls, build: Path | str | None = None, variant: str = DEFAULT_VARIANT,
-             hnsw_above: int = HNSW_ABOVE, store: str | StoreSpec | None = None) -> SearchEngine:
+             hnsw_above: int | None = None, store: str | StoreSpec | None = None) -> SearchEngine:
         """Graph, model and index for ``build``; the index is built or refreshed first when it is missing,
         stale, corrupt or made with another model. Raises graph.store.MissingBuild without a graph, and
         graph.backends.StoreError when the store cannot be read. The index lives in ``build``/index,

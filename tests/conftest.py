@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import OxigraphServer
+from bench.servers import OxigraphServer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.pop("EP_STORE", None)  # the tests choose their stores; a user's setting must not leak in

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.servers import OxigraphServer, free_port
 from graph.store import KnowledgeGraph
 from graph.stores.base import BadStore, MissingBuild, StoreError, StoreSpec
 from graph.stores.factory import open_store
@@ -22,7 +23,6 @@ from graph.stores.oxigraph import OxigraphBackend
 from graph.stores.sparql import SparqlBackend
 from graph.view import to_networkx
 from ingest.build import BuildError, build, read_manifest
-from tests.support import OxigraphServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from graph import settings
 from ingest.build import BuildError, build, read_manifest
 from ingest.readers import MAX_BYTES, SUFFIXES
 from ui.common import build_dir, build_stamp, get_kg, md, store_spec
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_QUERIES = {
     "Processes and their assumptions": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -74,7 +74,7 @@ def export_data(build: str, stamp: str, fmt: str) -> bytes:
 
 
 def corpus_dir() -> Path:
-    return Path(os.environ.get("EP_CORPUS") or ROOT / "corpus")
+    return settings.path("EP_CORPUS")
 
 
 def safe_name(name: str) -> str:

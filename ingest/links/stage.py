@@ -29,6 +29,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from graph.ns import EP, ID, OA, slug
+from graph.settings import ROOT
 from graph.stages import stages
 from graph.store import KnowledgeGraph
 from ingest import rdf
@@ -38,7 +39,6 @@ from ingest.links.inferred import THRESHOLD, TOP_M, infer
 from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements
 from ingest.links.textual import TextualLinker
 
-ROOT = Path(__file__).resolve().parent.parent
 Progress = Callable[[str, int, int], None]
 WARN_KEY = "links"  # warnings not tied to a file (e.g. the model could not be loaded)
 

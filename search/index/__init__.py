@@ -21,12 +21,13 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from graph import settings
 from graph.store import KnowledgeGraph
+from graph.text.embed import model_id
 from search.text import DEFAULT_VARIANT, node_views, sha
 
 INDEX_DIR = "index"
 FORMAT = 1
-HNSW_ABOVE = int(os.environ.get("EP_HNSW_ABOVE", "50000"))  # exact search below this many nodes
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 96  # chosen by bench/: recall@10 >= 0.95 at 1M synthetic nodes
@@ -36,14 +37,6 @@ EXACT_ROWS = 200_000  # below this many vectors a numpy product beats the index 
 
 class IndexProblem(Exception):
     """The stored index is missing, unreadable or does not match the graph (the message says which)."""
-
-
-def current_model_id() -> str:
-    """The id ``graph.text.embed.Embedder`` will report, without loading the model (seconds saved)."""
-    from graph.text.embed import model_id
-
-    configured = os.environ.get("EP_MODEL_PATH")
-    return Path(configured).name if configured else model_id()
 
 
 def fingerprint(build: Path) -> str:
@@ -94,10 +87,12 @@ class RefreshReport:
                 f"{self.reused} reused from cache, {self.removed} removed; {self.kind} index in {self.seconds:.1f}s")
 
 
-def make_faiss(vecs: np.ndarray, hnsw_above: int = HNSW_ABOVE, m: int = HNSW_M,
+def make_faiss(vecs: np.ndarray, hnsw_above: int | None = None, m: int = HNSW_M,
                ef_construction: int = HNSW_EF_CONSTRUCTION, ef_search: int = HNSW_EF_SEARCH) -> faiss.Index:
     """Exact inner product for small graphs; HNSW (inner product) once exact search gets slow."""
     dim = vecs.shape[1]
+    if hnsw_above is None:
+        hnsw_above = settings.get("EP_HNSW_ABOVE")  # exact search below this many nodes
     if len(vecs) > hnsw_above:
         index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = ef_construction
@@ -271,7 +266,7 @@ def _node_hash(views: list[str]) -> str:
 
 
 def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], np.ndarray] | None = None,
-                 variant: str = DEFAULT_VARIANT, hnsw_above: int = HNSW_ABOVE, force: bool = False,
+                 variant: str = DEFAULT_VARIANT, hnsw_above: int | None = None, force: bool = False,
                  model: str | None = None) -> tuple[VectorIndex, RefreshReport]:
     """The index for ``kg``: loaded if current, else refreshed (re-embedding only changed texts) and saved.
 
@@ -279,9 +274,11 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
     """
     t0 = time.perf_counter()
     build = Path(build)
-    model = model or current_model_id()
+    model = model or model_id()
     views = _views(kg, variant)
     hashes = {nid: _node_hash(v) for nid, v in views.items()}
+    if hnsw_above is None:
+        hnsw_above = settings.get("EP_HNSW_ABOVE")
     kind = "hnsw" if len(views) > hnsw_above else "flat"
     fp = kg.fingerprint or fingerprint(build)
     try:

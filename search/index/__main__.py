@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from graph.cli import EXIT_STORE, add_store_argument
-from graph.store import KnowledgeGraph, MissingBuild, default_build
-from graph.stores.base import BadStore, StoreError, StoreSpec
+from graph import cli
+from graph.cli import add_store_argument
+from graph.store import KnowledgeGraph, default_build
 from search.index import ensure_index
 
 
@@ -22,22 +22,20 @@ def main(argv: list[str] | None = None) -> int:
     add_store_argument(ap)
     args = ap.parse_args(argv)
     build = args.build or default_build()
+    store = cli.parse_store("python -m search.index", args.store)
+    if isinstance(store, int):
+        return store
+    return cli.run("python -m search.index", lambda: _refresh(build, KnowledgeGraph.load(build, store), args.force,
+                                                              args.json))
+
+
+def _refresh(build: Path, kg: KnowledgeGraph, force: bool, as_json: bool) -> int:
     try:
-        kg = KnowledgeGraph.load(build, StoreSpec.parse(args.store))
-    except BadStore as e:
-        ap.error(str(e))
-    except MissingBuild as e:
-        print(f"search.index: {e}", file=sys.stderr)
-        return 3
-    except StoreError as e:
-        print(f"search.index: {e}", file=sys.stderr)
-        return EXIT_STORE
-    try:
-        _, report = ensure_index(build, kg, force=args.force)
+        _, report = ensure_index(build, kg, force=force)
     except Exception as e:  # noqa: BLE001 - e.g. the model cannot load: one clear line, no traceback
         print(f"search.index: could not build the index ({e.__class__.__name__}: {e})", file=sys.stderr)
         return 1
-    if args.json:
+    if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(report.summary())
