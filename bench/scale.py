@@ -301,7 +301,7 @@ def phase_model(n: int = 1000) -> dict:
     """The real model's throughput on case-study sentences: what the hashing embedder stands in for."""
     from bench.synth import generate
     from graph.text.embed import get_embedder
-    from search.text import sentences
+    from graph.text.sentences import sentences
 
     texts = []
     for _, text in generate(60, seed=1):

@@ -172,7 +172,8 @@ def make_graph(
     timings["rdf_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    link_report = add_links(g, texts, links_path, warnings=warnings, progress=progress)
+    blocks = {ex.doc.doc_id: ex.blocks for ex in extractions}
+    link_report = add_links(g, texts, links_path, warnings=warnings, progress=progress, blocks=blocks)
     timings["links_s"] = time.perf_counter() - t0
     return g, {"timings": timings, "links": link_report}
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from graph.records import NodeRecord
-from search.text import sentences, tokens
+from graph.text.sentences import sentences
+from graph.text.tokens import tokens
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,7 @@ from pathlib import Path
 from graph.ns import local_name
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
-
-STOP = frozenset(re.split(r"\s+", (
-    "a an and are as at be by for from has have in is it its of on or that the their them they this to was "
-    "were what which who will with how does do i we our you")))
+from graph.text.tokens import tokens
 
 
 @dataclass
@@ -36,30 +33,18 @@ class Resolution:
                 "alternatives": self.alternatives, "message": self.message}
 
 
-def tokens(text: str) -> list[str]:
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
-    return [t for t in words if t not in STOP and len(t) > 1]
-
-
-def _stem(t: str) -> str:
-    for suf in ("ing", "ies", "es", "s", "ed"):
-        if len(t) > len(suf) + 3 and t.endswith(suf):
-            return t[: -len(suf)]
-    return t
-
-
 def token_match(kg: KnowledgeGraph, text: str, types: tuple[str, ...] | None = None,
                 ) -> list[tuple[NodeRecord, float]]:
     """Nodes ranked by stemmed word overlap, label words counting three times as much as text words."""
-    q = Counter(_stem(t) for t in tokens(text))
+    q = Counter(tokens(text))
     if not q:
         return []
     out = []
     for n in kg.nodes.values():
         if types and n.type not in types:
             continue
-        label = {_stem(t) for t in tokens(n.label + " " + " ".join(n.alt_labels))}
-        body = {_stem(t) for t in tokens(n.text)}
+        label = set(tokens(n.label + " " + " ".join(n.alt_labels)))
+        body = set(tokens(n.text))
         hit = sum(3 * (t in label) + (t in body and t not in label) for t in q)
         if hit:
             out.append((n, hit / (3 * len(q)) + 0.01 * (n.type != "Passage")))

@@ -38,6 +38,7 @@ from ingest.links.cases import CaseCandidate, link_cases
 from ingest.links.inferred import THRESHOLD, TOP_M, infer
 from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements
 from ingest.links.textual import TextualLinker
+from ingest.structure import Block
 
 Progress = Callable[[str, int, int], None]
 WARN_KEY = "links"  # warnings not tied to a file (e.g. the model could not be loaded)
@@ -119,8 +120,11 @@ class Linker:
 
 
 def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
-              warnings: dict[str, list[str]] | None = None, progress: Progress | None = None) -> dict:
-    """Add causal and case links to ``g`` (in place); return the report ingest keeps in manifest["links"]."""
+              warnings: dict[str, list[str]] | None = None, progress: Progress | None = None,
+              blocks: dict[str, list[Block]] | None = None) -> dict:
+    """Add causal and case links to ``g`` (in place); return the report ingest keeps in manifest["links"].
+
+    ``blocks`` (doc id -> the extraction's blocks) spare the textual linker from parsing every text again."""
     warnings = warnings if warnings is not None else {}
     step = (lambda label, i: progress(label, i, 5)) if progress else (lambda label, i: None)
     kg = KnowledgeGraph(g)
@@ -129,7 +133,7 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     linker = Linker(kg)
 
     step("links textual", 0)
-    textual = TextualLinker(el, texts)
+    textual = TextualLinker(el, texts, blocks)
     for c in sorted(textual.find(), key=lambda c: -c.weight):
         linker.offer(c)
     stage_links = _dedupe(textual.stage_statements())
