@@ -17,10 +17,11 @@ from pathlib import Path
 from graph import cli
 from graph.analysis.pathways import Pathways
 from graph.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_STORE, EXIT_USAGE
+from graph.ns import LINKED_CLASSES
 from graph.store import default_build, open_graph
 from graph.stores.base import StoreSpec
 
-ELEMENTS = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+ELEMENTS = LINKED_CLASSES
 
 
 class NotFound(Exception):

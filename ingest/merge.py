@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from graph.ns import slug
+from graph.ns import ELEMENT_CLASSES, slug
 from graph.stages import norm
 from graph.text.tokens import tokens as words
 from ingest.model import Extraction, Item, Span
@@ -24,7 +24,7 @@ from ingest.structure import collapse
 
 SAME_TEXT = 0.7  # token overlap above which two lines are the same assumption, element or passage
 SUMMARY_MATCH = 0.5  # share of a summary's words found in an element for the summary to describe it
-MODEL_CLASSES = {"Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact"}
+MODEL_CLASSES = set(ELEMENT_CLASSES)
 
 
 def tokens(text: str) -> set[str]:

@@ -14,12 +14,12 @@ from functools import cached_property
 
 import numpy as np
 
+from graph.ns import LINKED_CLASSES
 from graph.records import NodeRecord
 from graph.stages import norm
 from graph.store import KnowledgeGraph
 
 # The model's boxes that causal links join. Vision and Purpose frame the model; nothing "leads to" them.
-LINKED_CLASSES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
 ROOT_CLASSES = ("Condition", "Input")  # where every backward path should end
 END_CLASSES = ("Outcome", "Impact")  # what must be reachable from the roots
 # Conditions and inputs share one column of the model ("Conditions and inputs") and both feed the
