@@ -16,6 +16,7 @@ from graph.ns import local_name
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
 from graph.text.tokens import tokens
+from search.engine import SearchEngine
 
 
 @dataclass
@@ -94,9 +95,8 @@ def _search(build, text: str, types) -> NodeRecord | None:
 _ENGINES: dict = {}
 
 
-def _engine(build: str):
-    from search.engine import SearchEngine  # optional: any failure here means "use token overlap"
-
+def _engine(build: str) -> SearchEngine:
+    """One engine per build for this process; a load failure (no model, no index) means "use token overlap"."""
     if build not in _ENGINES:
         _ENGINES[build] = SearchEngine.load(build or None)
     return _ENGINES[build]
