@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.backends import StoreError
 from graph.store import MissingBuild
+from graph.stores.base import StoreError
 from ui import ask, assumptions, cases, data, node, pathways, place
 from ui.common import Timer, build_dir, param, set_params
 

@@ -16,9 +16,9 @@ import statistics
 import time
 from pathlib import Path
 
-from graph.backends import add_store_argument
+from graph.cli import add_store_argument
+from graph.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results"
 INTERACTIONS = {
     "ask: practitioner question + card": {"page": "ask", "q": "how do I build a referral network"},

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.backends import add_store_argument
-from graph.paths import Pathfinder
+from graph.analysis.paths import Pathfinder
+from graph.cli import add_store_argument
+from graph.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ORDERS = (1.0, 2.0, 3.0, 4.0, 5.1, 5.2, 5.3, 6.1, 6.2)
 TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Outcome", "Outcome", "Impact", "Impact")
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "paths.json")
     ap.add_argument("--json", action="store_true", help="print the results as JSON (default: a summary)")
     args = ap.parse_args(argv)
-    from graph.pathways import Pathways
+    from graph.analysis.pathways import Pathways
 
     t0 = time.perf_counter()
     pw = Pathways.load(args.build, args.store)

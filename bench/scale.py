@@ -43,8 +43,8 @@ from pathlib import Path
 import numpy as np
 
 from graph.ns import ID
+from graph.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "bench" / "out" / "scale"
 BACKENDS = ("memory", "oxigraph", "sparql")
@@ -85,10 +85,10 @@ class HashEmbedder:
 
 
 def use_hash_embedder() -> None:
-    import search.embed
+    import graph.text.embed
 
     emb = HashEmbedder()
-    search.embed.get_embedder = lambda path=None: emb  # links and index fetch the model through this
+    graph.text.embed.get_embedder = lambda path=None: emb  # links and index fetch the model through this
 
 
 def peak_mb() -> float:
@@ -138,7 +138,7 @@ def phase_serve(build: Path, store: str, reps: int) -> dict:
     """The app's data layer from cold, then the queries a user's clicks make."""
     use_hash_embedder()
     from graph import sparql
-    from graph.pathways import Pathways
+    from graph.analysis.pathways import Pathways
     from graph.store import KnowledgeGraph
     from search.engine import SearchEngine
     from search.index import ensure_index
@@ -232,7 +232,7 @@ def phase_replicate(src: Path, copies: int, store: str, server_url: str = "") ->
     """Store-side scale: publish ``copies`` renamed copies of a built store through the backend's atomic path."""
     import pyoxigraph as ox
 
-    from graph.backends import open_store
+    from graph.stores.factory import open_store
 
     backend = open_store(store)
     manifest = dict(json.loads((src / "CURRENT").read_text())["manifest"])
@@ -267,8 +267,9 @@ def phase_replicate(src: Path, copies: int, store: str, server_url: str = "") ->
 def phase_query(store: str, reps: int) -> dict:
     """What stays cheap when the graph is too big for the app's in-memory records: the store's own queries."""
     from graph import sparql
-    from graph.backends import open_store, scan
     from graph.ns import SKOS
+    from graph.stores.base import scan
+    from graph.stores.factory import open_store
 
     t0 = time.perf_counter()
     g = open_store(store).graph(Path("."))
@@ -299,8 +300,8 @@ def phase_query(store: str, reps: int) -> dict:
 def phase_model(n: int = 1000) -> dict:
     """The real model's throughput on case-study sentences: what the hashing embedder stands in for."""
     from bench.synth import generate
-    from search.embed import get_embedder
-    from search.text import sentences
+    from graph.text.embed import get_embedder
+    from graph.text.sentences import sentences
 
     texts = []
     for _, text in generate(60, seed=1):
@@ -338,7 +339,7 @@ def proc_peak_mb(pid: int) -> float:
 @contextmanager
 def fresh_store(backend: str, work: Path, build: Path) -> Iterator[tuple[str, Path, object]]:
     """An empty store of one kind as (store setting, its data directory, server or None); a server is stopped after."""
-    from tests.support import OxigraphServer
+    from bench.servers import OxigraphServer
 
     if backend == "memory":
         yield "memory", build, None

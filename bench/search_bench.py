@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.backends import add_store_argument
+from graph.cli import add_store_argument
+from graph.settings import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DIM = 384
 EF_SEARCH = (16, 32, 64, 96, 128, 256)

@@ -3,7 +3,8 @@
 TEXT may be a node id (process/create-a-referral-network), a label, or a free phrase; a phrase is
 resolved to the best-matching node and the output says which node was picked.
 
-Exit codes: 0 ok; 1 not found / no path; 2 usage; 3 missing or unreadable build.
+Exit codes (``graph.cli``): 0 ok; 1 not found / no path; 2 usage; 3 missing or unreadable build;
+5 the store failed or a SPARQL query ran over its time limit.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import json
 import sys
 from pathlib import Path
 
-from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec
-from graph.store import MissingBuild, default_build
+from graph import cli
+from graph.analysis.pathways import Pathways
+from graph.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_STORE, EXIT_USAGE
+from graph.ns import LINKED_CLASSES
+from graph.store import default_build, open_graph
+from graph.stores.base import StoreSpec
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_BUILD = 0, 1, 2, 3
-ELEMENTS = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+ELEMENTS = LINKED_CLASSES
 
 
 class NotFound(Exception):
@@ -282,9 +286,8 @@ def cmd_sparql(g, args) -> int:
     except QueryRefused as e:
         print(f"refused: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except QueryTimeout as e:
-        print(f"timeout: {e}", file=sys.stderr)
-        return EXIT_NOT_FOUND
+    except QueryTimeout as e:  # the store took too long: exit 5, as for every store failure
+        return cli.fail("python -m graph", "timeout", str(e), EXIT_STORE, getattr(args, "json", False))
     if res.kind == "select":
         text = "\t".join(res.vars) + "\n" + "\n".join("\t".join(r[v] for v in res.vars) for r in res.rows)
     else:
@@ -294,7 +297,7 @@ def cmd_sparql(g, args) -> int:
 
 
 def cmd_export(g, args) -> int:
-    from graph.export import export
+    from graph.analysis.export import export
 
     text = export(g, args.format, args.output)
     if text is not None:
@@ -307,7 +310,7 @@ def cmd_export(g, args) -> int:
 
 
 def cmd_assess(pw, args) -> int:
-    from graph.assess import ProfileError, assess, compare, load_profile
+    from graph.analysis.assess import ProfileError, assess, compare, load_profile
     from graph.view import causal_subgraph
 
     causal = causal_subgraph(pw.view)
@@ -357,44 +360,28 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0) if e.code in (0, None) else EXIT_USAGE
     build = getattr(args, "build", None) or default_build()
     args.build = build
-    try:
-        store = StoreSpec.parse(getattr(args, "store", None))
-    except BadStore as e:
-        print(f"python -m graph: {e}", file=sys.stderr)
-        return EXIT_USAGE
+    store = cli.parse_store("python -m graph", getattr(args, "store", None))
+    if isinstance(store, int):
+        return store
+    return cli.run("python -m graph", lambda: _dispatch(args, build, store), getattr(args, "json", False))
+
+
+def _dispatch(args, build: Path, store: StoreSpec) -> int:
+    """Open what the command reads (the bare graph or the pathways over it) and run the command."""
     try:
         if args.command in ("sparql", "export"):
-            from graph.store import open_graph
-
             g = open_graph(build, store)
             return cmd_sparql(g, args) if args.command == "sparql" else cmd_export(g, args)
-        from graph.pathways import Pathways
-
         pw = Pathways.load(build, store)
         if args.command == "assess":
             return cmd_assess(pw, args)
-        handler = {
-            "paths": cmd_paths,
-            "forward": cmd_direction,
-            "backward": cmd_direction,
-            "assumptions": cmd_assumptions,
-            "cases": cmd_cases,
-            "node": cmd_node,
-        }[args.command]
-        return handler(pw, args)
-    except MissingBuild as e:
-        print(f"missing build: {e}", file=sys.stderr)
-        return EXIT_NO_BUILD
-    except StoreError as e:
-        if getattr(args, "json", False):
-            print(json.dumps({"error": "store", "message": str(e)}))
-        print(f"store: {e}", file=sys.stderr)
-        return EXIT_STORE
+        return COMMANDS[args.command](pw, args)
     except NotFound as e:
-        if getattr(args, "json", False):
-            print(json.dumps({"error": "not found", "message": str(e)}))
-        print(f"not found: {e}", file=sys.stderr)
-        return EXIT_NOT_FOUND
+        return cli.fail("python -m graph", "not found", str(e), EXIT_NOT_FOUND, getattr(args, "json", False))
+
+
+COMMANDS = {"paths": cmd_paths, "forward": cmd_direction, "backward": cmd_direction,
+            "assumptions": cmd_assumptions, "cases": cmd_cases, "node": cmd_node}
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ PREFIXES = {
 
 # Classes whose instances are boxes of the logic model, in the model's left-to-right order.
 ELEMENT_CLASSES = ("Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+LINKED_CLASSES = ELEMENT_CLASSES[2:]  # the six stages causal links join: conditions … impacts
 NODE_CLASSES = ELEMENT_CLASSES + (
     "Assumption",
     "Foundation",

@@ -1,31 +1,30 @@
 """Open the built graph and read it as plain records.
 
-All graph access goes through an rdflib ``Graph`` over the configured backend (``graph.backends``:
+All graph access goes through an rdflib ``Graph`` over the configured backend (``graph.stores``:
 memory, an Oxigraph store or a SPARQL server). The records are read with one scan per predicate, not
 one lookup per node, so loading costs a few dozen requests whatever the store and the graph's size.
 """
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import Memory
 
-from graph.backends import MissingBuild, StoreSpec, open_store, scan
-from graph.ns import EP, ID, NODE_CLASSES, OA, bind_prefixes, local_name
+from graph import settings
+from graph.ns import EP, ID, NODE_CLASSES, OA, bind_prefixes, local_name, ontology
+from graph.records import LinkRecord, NodeRecord, Source
+from graph.stores.base import MissingBuild, StoreSpec, scan
+from graph.stores.factory import open_store
 
-ROOT = Path(__file__).resolve().parent.parent
-
-__all__ = ["MissingBuild", "KnowledgeGraph", "NodeRecord", "LinkRecord", "Source", "open_graph", "default_build"]
+__all__ = ["MissingBuild", "KnowledgeGraph", "open_graph", "default_build"]
 
 
 def default_build() -> Path:
-    return Path(os.environ.get("EP_BUILD") or ROOT / "build")
+    return settings.path("EP_BUILD")
 
 
 def open_graph(build: Path | str | None = None, store: str | StoreSpec | None = None) -> Graph:
@@ -69,60 +68,6 @@ class Scan:
 
     def typed(self, cls: URIRef) -> list[str]:
         return [s for s, _ in scan(self.g, RDF.type, cls)]
-
-
-@dataclass(frozen=True)
-class Source:
-    doc_id: str
-    document: str  # title
-    path: str
-    section: str
-    start: int
-    end: int
-    quote: str
-    role: str
-
-
-@dataclass(frozen=True)
-class NodeRecord:
-    id: str  # short id, e.g. "process/create-a-referral-network"
-    type: str  # ontology class name
-    label: str
-    text: str
-    stage: str = ""  # stage key (vision … impact) for elements, assumptions, foundations
-    stage_label: str = ""
-    order: float = -1.0  # position left to right in the model (outcome horizons 5.1–5.3, impact scopes 6.1–6.2)
-    horizon: str = ""
-    scope: str = ""
-    notation: str = ""
-    kind: str = ""  # foundation kind or insight kind
-    figure: str = ""
-    alt_labels: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = field(default=())
-
-    def to_json(self) -> dict:
-        d = asdict(self)
-        d["alt_labels"] = list(self.alt_labels)
-        d["sources"] = [asdict(s) for s in self.sources]
-        d["source"] = d["sources"][0] if d["sources"] else None
-        return d
-
-
-@dataclass(frozen=True)
-class LinkRecord:
-    """A reified causal (ep:CausalLink) or case (ep:CaseLink) link: who joins whom, on what basis."""
-
-    id: str
-    source: str  # cause, or the case study
-    target: str  # effect, or the element it illustrates
-    basis: str
-    weight: float | None
-    evidence: str = ""
-    evidence_source: str = ""
-    evidence_quote: str = ""
-    reason: str = ""
-    author: str = ""
-    model: str = ""
 
 
 # Predicates as module constants: one URIRef each, so the per-node lookups below hit dicts on identity.
@@ -187,8 +132,6 @@ class KnowledgeGraph:
         return cls(g, backend.stamp(build), str(backend.spec), backend.manifest(build))
 
     def _load(self, sc: Scan) -> None:
-        from graph.ns import ontology
-
         onto = ontology()
         orders = {s: float(o[0]) for s, o in sc.many(_EP_order).items()}
         stage_labels = {s: str(sc.one(_SKOS_prefLabel, s, "")) for s in sc.typed(_EP_Stage)}

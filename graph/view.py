@@ -12,7 +12,8 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
 from graph.ns import ELEMENT_CLASSES, EP, ID, NODE_CLASSES, local_name
-from graph.store import KnowledgeGraph, LinkRecord
+from graph.records import LinkRecord
+from graph.store import KnowledgeGraph
 
 CAUSAL = "leadsTo"
 

@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from graph.backends import BadStore, StoreSpec, add_store_argument
+from graph.cli import add_store_argument
+from graph.stores.base import BadStore, StoreSpec
 from ingest.build import DEFAULT_BUILD, DEFAULT_CORPUS, BuildError, build
 
 

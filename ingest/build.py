@@ -25,16 +25,18 @@ from rdflib import Graph, Literal
 from rdflib.namespace import PROV, RDF
 
 from graph import rdfio
-from graph.backends import Backend, StoreError, StoreSpec, open_store
 from graph.ns import EP, ID, ONTOLOGY_PATH
+from graph.settings import ROOT
+from graph.stores.base import Backend, StoreError, StoreSpec
+from graph.stores.factory import open_store
 from ingest import rdf
 from ingest.entities import find_entities
 from ingest.extract import extract
+from ingest.links.stage import add_links
 from ingest.merge import merge
 from ingest.model import Doc, Extraction
 from ingest.readers import LINKS_NAME, InputError, corpus_files, load_metadata, read_document
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_BUILD = ROOT / "build"
 CARRY_OVER = ("index",)  # folders of later stages kept across rebuilds (e.g. cached vectors)
@@ -57,11 +59,11 @@ class BuildResult:
 
 
 def code_version() -> str:
-    """Changing the extraction code or the ontology makes existing builds stale."""
+    """Changing the ingest code (link stage included), the shared text module or the ontology makes builds stale."""
     h = hashlib.sha256()
-    files = sorted((ROOT / "ingest").glob("*.py")) + [ONTOLOGY_PATH] + sorted((ROOT / "graph").glob("links*.py"))
+    files = sorted((ROOT / "ingest").rglob("*.py")) + sorted((ROOT / "graph" / "text").glob("*.py")) + [ONTOLOGY_PATH]
     for f in files:
-        h.update(f.name.encode())
+        h.update(f.relative_to(ROOT).as_posix().encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
@@ -169,15 +171,10 @@ def make_graph(
     rdf.add_nodes(g, nodes, texts)
     timings["rdf_s"] = time.perf_counter() - t0
 
-    link_report: dict = {}
-    try:
-        from graph import links
-    except ImportError:  # the link stage is optional until graph/links.py exists
-        links = None
-    if links is not None:
-        t0 = time.perf_counter()
-        link_report = links.add_links(g, texts, links_path, warnings=warnings, progress=progress)
-        timings["links_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    blocks = {ex.doc.doc_id: ex.blocks for ex in extractions}
+    link_report = add_links(g, texts, links_path, warnings=warnings, progress=progress, blocks=blocks)
+    timings["links_s"] = time.perf_counter() - t0
     return g, {"timings": timings, "links": link_report}
 
 

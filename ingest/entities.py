@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from graph.text.sentences import sentences
 from ingest.model import Extraction, Item, Span
-from ingest.structure import collapse, sentences
+from ingest.structure import collapse
 
 ORG_SUFFIXES = {
     "trust",

@@ -54,8 +54,11 @@ def short_label(text: str, max_words: int = 10) -> str:
 
 
 class _State:
+    """Where the reader is in the document: stage, section, the block being read and the list being counted."""
+
     def __init__(self, doc: Doc):
         self.doc = doc
+        self.ex = Extraction(doc)
         self.stage: str = ""
         self.section = ("", -1, 0)  # heading text, offset, level
         self.mode = ""  # "" | assumptions | foundation | list | insights | element
@@ -65,166 +68,197 @@ class _State:
         self.notation = ""
         self.element: Item | None = None
         self.table: dict[int, dict] = {}  # summary-table context per column
+        self.announced: tuple[str, int] | None = None  # (kind, expected count) of the list being read
+        self.list_items: list[Item] = []
+
+    def span(self, b: Block, role: str = "full") -> Span:
+        return Span(self.doc.doc_id, b.start, b.end, self.section[0], self.section[1], role)
+
+    def close_list(self) -> None:
+        """End an announced list, warning when it held another number of items than the text announced."""
+        ann, n = self.announced, len(self.list_items)
+        if ann and self.list_items and ann[1] and n != ann[1]:
+            self.ex.warnings.append(f"{self.doc.path}: the text announces {ann[1]} {ann[0]} but lists {n}")
+        self.announced, self.list_items = None, []
+
+    def set_section(self, b: Block) -> None:
+        self.section = (b.text, b.start, b.level or 1)
+        self.ex.sections.append((b.start, b.end, b.text, b.level or 1))
 
 
-def extract(doc: Doc) -> Extraction:
-    ex = Extraction(doc)
-    blocks = parse_blocks(doc.text, doc.body_start)
+def extract(doc: Doc, blocks: list[Block] | None = None) -> Extraction:
+    """The document's items, read block by block: each block goes to the first step in STEPS that takes it.
+
+    ``blocks`` (from ``parse_blocks``) are kept on the extraction, so later stages (the link stage)
+    read the same blocks instead of parsing the text again.
+    """
+    blocks = parse_blocks(doc.text, doc.body_start) if blocks is None else blocks
     s = _State(doc)
     title_stage = st.match(doc.title, st.stages())
     if title_stage:
         s.stage = title_stage.key
-    announced: tuple[str, int] | None = None  # (kind, expected count) of the list being read
-    list_items: list[Item] = []
-
-    def span(b: Block, role: str = "full") -> Span:
-        return Span(doc.doc_id, b.start, b.end, s.section[0], s.section[1], role)
-
-    def close_list() -> None:
-        nonlocal announced, list_items
-        if announced and list_items and announced[1] and len(list_items) != announced[1]:
-            ex.warnings.append(
-                f"{doc.path}: the text announces {announced[1]} {announced[0]} but lists {len(list_items)}"
-            )
-        announced, list_items = None, []
-
-    def close_element() -> None:
-        s.element = None
-
-    def set_section(b: Block) -> None:
-        s.section = (b.text, b.start, b.level or 1)
-        ex.sections.append((b.start, b.end, b.text, b.level or 1))
-
     for i, b in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        for step in STEPS:
+            if step(s, b, nxt):
+                break
+    s.close_list()
+    s.ex.items = [it for it in s.ex.items if it.text]  # an element name with no prose after it says nothing
+    s.ex.blocks = blocks
+    return s.ex
 
-        if b.kind == "cell":
-            _table_cell(b, s, ex)
-            continue
-        if b.kind == "tabular":
-            s.table.clear()  # a table header row starts a new table
-            continue
-        if b.kind == "meta":
-            continue
 
-        if b.kind == "heading" or (b.kind == "short" and st.match(b.text, st.stages()) and not _is_class_heading(b, s)):
-            close_element()
-            close_list()
-            s.table.clear()
-            set_section(b)
-            stage = st.match(b.text, st.stages())
-            horizon = st.match(b.text, st.horizons())
-            scope = st.match(b.text, st.scopes()) if s.stage == "impact" or b.number.startswith("6") else None
-            s.mode, s.horizon, s.scope, s.notation = "", "", "", ""
-            if stage:
-                s.stage = stage.key
-            elif horizon:
-                s.stage, s.horizon, s.mode, s.notation = "outcome", horizon.key, "list", b.number
-            elif scope and (s.stage == "impact" or not s.stage):
-                s.stage, s.scope, s.mode, s.notation = "impact", scope.key, "list", b.number
-            elif b.kind == "heading" and b.level <= 1:
-                s.stage = ""  # a new top-level section that is not a stage leaves the model
-            continue
+# ------------------------------------------------------------------ the steps, in the order they are tried
+# Each takes (state, block, next block) and returns True when it has dealt with the block.
 
-        if b.kind == "marker":
-            close_element()
-            close_list()
-            s.mode, s.mode_arg = b.marker, b.marker_arg
-            if not s.stage:
-                ex.warnings.append(
-                    f"{doc.path}: '{b.text}' at offset {b.start} is outside any stage; its lines are kept as passages"
-                )
-                s.mode = ""
-            continue
 
-        if s.mode in ("assumptions", "foundation"):
-            if word_count(b.text) >= MIN_LINE_WORDS and b.kind in ("para", "item", "short"):
-                ex.items.append(_block_line(b, s, span(b)))
-                continue
-            s.mode = ""
+def table_block(s: _State, b: Block, nxt: Block | None) -> bool:
+    """Summary-table cells, table header rows and metadata lines."""
+    if b.kind == "cell":
+        _table_cell(b, s, s.ex)
+    elif b.kind == "tabular":
+        s.table.clear()  # a table header row starts a new table
+    return b.kind in ("cell", "tabular", "meta")
 
-        if s.mode == "list":
-            if word_count(b.text) >= MIN_LINE_WORDS and b.kind in ("para", "item", "short"):
-                cls = st.STAGE_CLASS[s.stage]
-                ex.items.append(
-                    Item(
-                        cls,
-                        short_label(b.text),
-                        b.text,
-                        [span(b)],
-                        stage=s.stage,
-                        horizon=s.horizon,
-                        scope=s.scope,
-                        notation=s.notation,
-                    )
-                )
-                continue
-            s.mode = ""
 
-        # A stage's elements: a short line followed by prose names the element the prose describes.
-        if s.stage and b.kind == "short" and nxt is not None and nxt.kind == "para":
-            close_element()
-            cls = _class_for(b.text, s.stage)
-            label = b.text if cls == st.STAGE_CLASS.get(s.stage, cls) else cls
-            s.element = Item(cls, label, "", [], stage=s.stage)
-            ex.items.append(s.element)
-            continue
-        if s.element is not None and b.kind == "para":
-            el = s.element
-            if el.spans:
-                first = el.spans[0]
-                el.spans[0] = Span(doc.doc_id, first.start, b.end, first.section, first.section_start)
-                el.text = collapse(doc.text[first.start : b.end])
-            else:
-                el.spans.append(span(b))
-                el.text = b.text
-            continue
+def stage_heading(s: _State, b: Block, nxt: Block | None) -> bool:
+    """A heading (or a short line naming a stage) opens a section: a stage, an outcome horizon or an impact scope."""
+    if not (b.kind == "heading" or (b.kind == "short" and st.match(b.text, st.stages())
+                                    and not _is_class_heading(b, s))):
+        return False
+    s.element = None
+    s.close_list()
+    s.table.clear()
+    s.set_section(b)
+    stage = st.match(b.text, st.stages())
+    horizon = st.match(b.text, st.horizons())
+    scope = st.match(b.text, st.scopes()) if s.stage == "impact" or b.number.startswith("6") else None
+    s.mode, s.horizon, s.scope, s.notation = "", "", "", ""
+    if stage:
+        s.stage = stage.key
+    elif horizon:
+        s.stage, s.horizon, s.mode, s.notation = "outcome", horizon.key, "list", b.number
+    elif scope and (s.stage == "impact" or not s.stage):
+        s.stage, s.scope, s.mode, s.notation = "impact", scope.key, "list", b.number
+    elif b.kind == "heading" and b.level <= 1:
+        s.stage = ""  # a new top-level section that is not a stage leaves the model
+    return True
+
+
+def block_marker(s: _State, b: Block, nxt: Block | None) -> bool:
+    """"Assertions/Assumptions" or "Foundation (…)": the lines that follow are assumptions or foundations."""
+    if b.kind != "marker":
+        return False
+    s.element = None
+    s.close_list()
+    s.mode, s.mode_arg = b.marker, b.marker_arg
+    if not s.stage:
+        s.ex.warnings.append(
+            f"{s.doc.path}: '{b.text}' at offset {b.start} is outside any stage; its lines are kept as passages")
+        s.mode = ""
+    return True
+
+
+def _is_line(b: Block) -> bool:
+    return word_count(b.text) >= MIN_LINE_WORDS and b.kind in ("para", "item", "short")
+
+
+def assumption_or_foundation_line(s: _State, b: Block, nxt: Block | None) -> bool:
+    """A line of an assumptions or foundation block; a short line ends the block."""
+    if s.mode not in ("assumptions", "foundation"):
+        return False
+    if _is_line(b):
+        s.ex.items.append(_block_line(b, s, s.span(b)))
+        return True
+    s.mode = ""
+    return False
+
+
+def stage_list_line(s: _State, b: Block, nxt: Block | None) -> bool:
+    """A line of an outcome-horizon or impact-scope list ("5a. Short term:")."""
+    if s.mode != "list":
+        return False
+    if _is_line(b):
+        s.ex.items.append(Item(st.STAGE_CLASS[s.stage], short_label(b.text), b.text, [s.span(b)], stage=s.stage,
+                               horizon=s.horizon, scope=s.scope, notation=s.notation))
+        return True
+    s.mode = ""
+    return False
+
+
+def element_name(s: _State, b: Block, nxt: Block | None) -> bool:
+    """A stage's elements: a short line followed by prose names the element the prose describes."""
+    if not (s.stage and b.kind == "short" and nxt is not None and nxt.kind == "para"):
+        return False
+    cls = _class_for(b.text, s.stage)
+    label = b.text if cls == st.STAGE_CLASS.get(s.stage, cls) else cls
+    s.element = Item(cls, label, "", [], stage=s.stage)
+    s.ex.items.append(s.element)
+    return True
+
+
+def element_prose(s: _State, b: Block, nxt: Block | None) -> bool:
+    """Prose after an element's name is its text (several paragraphs make one span); anything else ends it."""
+    if s.element is None or b.kind != "para":
         if b.kind != "para":
-            close_element()
+            s.element = None
+        return False
+    el = s.element
+    if el.spans:
+        first = el.spans[0]
+        el.spans[0] = Span(s.doc.doc_id, first.start, b.end, first.section, first.section_start)
+        el.text = collapse(s.doc.text[first.start : b.end])
+    else:
+        el.spans.append(s.span(b))
+        el.text = b.text
+    return True
 
-        # Announced lists of insights, challenges, characteristics …
-        m = _LIST_ANNOUNCE.search(b.text) if b.kind in ("para", "short") else None
-        if m and (b.raw.rstrip().endswith(":") or b.extra.get("colon") or (nxt and nxt.kind == "item")):
-            close_list()
-            count = m["count"].lower()
-            announced = (
-                collapse(m["kind"]).lower(),
-                _NUMBER_WORDS.get(count) or int(count) if count.isdigit() or count in _NUMBER_WORDS else 0,
-            )
-            s.mode = "insights"
-            if b.kind == "para":
-                ex.items.append(_passage(b, span(b)))
-            continue
-        if (
-            s.mode == "insights"
-            and b.kind == "item"
-            and announced
-            and (not list_items or bool(b.number) == bool(list_items[0].extra_numbered))
-        ):
-            name, desc = split_name(b.text)
-            item = Item(
-                "Insight",
-                name or short_label(b.text),
-                b.text,
-                [span(b)],
-                insight_kind=announced[0],
-                notation=str(len(list_items) + 1),
-                extra_numbered=bool(b.number),
-            )
-            list_items.append(item)
-            ex.items.append(item)
-            continue
-        if s.mode == "insights":
-            close_list()
-            s.mode = ""
 
-        if b.kind in ("para", "item") and word_count(b.text) >= 6:
-            ex.items.append(_passage(b, span(b)))
-        elif b.kind == "short" and nxt is not None and nxt.kind == "para" and not s.stage:
-            set_section(b)  # a subheading outside the model: a section of its own
-    close_list()
-    ex.items = [it for it in ex.items if it.text]  # an element name with no prose after it says nothing
-    return ex
+def list_announcement(s: _State, b: Block, nxt: Block | None) -> bool:
+    """"… eight practical insights:" opens a list of insights (challenges, characteristics …) and says how many."""
+    m = _LIST_ANNOUNCE.search(b.text) if b.kind in ("para", "short") else None
+    if not (m and (b.raw.rstrip().endswith(":") or b.extra.get("colon") or (nxt and nxt.kind == "item"))):
+        return False
+    s.close_list()
+    count = m["count"].lower()
+    s.announced = (
+        collapse(m["kind"]).lower(),
+        _NUMBER_WORDS.get(count) or int(count) if count.isdigit() or count in _NUMBER_WORDS else 0,
+    )
+    s.mode = "insights"
+    if b.kind == "para":
+        s.ex.items.append(_passage(b, s.span(b)))
+    return True
+
+
+def insight_item(s: _State, b: Block, nxt: Block | None) -> bool:
+    """An item of an announced list, numbered or bulleted like the first; anything else ends the list."""
+    if s.mode != "insights":
+        return False
+    first = s.list_items[0] if s.list_items else None
+    if b.kind == "item" and s.announced and (first is None or bool(b.number) == bool(first.extra_numbered)):
+        name, desc = split_name(b.text)
+        item = Item("Insight", name or short_label(b.text), b.text, [s.span(b)], insight_kind=s.announced[0],
+                    notation=str(len(s.list_items) + 1), extra_numbered=bool(b.number))
+        s.list_items.append(item)
+        s.ex.items.append(item)
+        return True
+    s.close_list()
+    s.mode = ""
+    return False
+
+
+def passage_or_subheading(s: _State, b: Block, nxt: Block | None) -> bool:
+    """Whatever matched nothing else: prose is kept as a passage; a short line outside the model heads a section."""
+    if b.kind in ("para", "item") and word_count(b.text) >= 6:
+        s.ex.items.append(_passage(b, s.span(b)))
+    elif b.kind == "short" and nxt is not None and nxt.kind == "para" and not s.stage:
+        s.set_section(b)  # a subheading outside the model: a section of its own
+    return True
+
+
+STEPS = (table_block, stage_heading, block_marker, assumption_or_foundation_line, stage_list_line, element_name,
+         element_prose, list_announcement, insight_item, passage_or_subheading)
 
 
 def _is_class_heading(b: Block, s: _State) -> bool:

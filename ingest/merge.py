@@ -8,7 +8,6 @@ alternative label. Stable ids come from the class and the label.
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -17,73 +16,20 @@ from functools import lru_cache
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from graph.ns import slug
+from graph.ns import ELEMENT_CLASSES, slug
 from graph.stages import norm
+from graph.text.tokens import tokens as words
 from ingest.model import Extraction, Item, Span
 from ingest.structure import collapse
 
 SAME_TEXT = 0.7  # token overlap above which two lines are the same assumption, element or passage
 SUMMARY_MATCH = 0.5  # share of a summary's words found in an element for the summary to describe it
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "by",
-        "can",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "them",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "to",
-        "was",
-        "were",
-        "which",
-        "who",
-        "will",
-        "with",
-        "within",
-        "our",
-        "we",
-        "not",
-    ]  # noqa: SIM905
-)
-MODEL_CLASSES = {"Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact"}
+MODEL_CLASSES = set(ELEMENT_CLASSES)
 
 
 def tokens(text: str) -> set[str]:
-    out = set()
-    for w in re.findall(r"[a-z]+", text.lower().replace("’", "'")):
-        if len(w) < 3 or w in _STOP:
-            continue
-        for suf in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s", "ly"):
-            if w.endswith(suf) and len(w) - len(suf) >= 4:
-                w = w[: -len(suf)]
-                break
-        out.add(w)
-    return out
+    """The set of a text's words, as every comparison in the project reads them (graph.text.tokens)."""
+    return set(words(text))
 
 
 def overlap(a: str, b: str) -> float:

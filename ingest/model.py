@@ -74,3 +74,4 @@ class Extraction:
     summaries: list[Item] = field(default_factory=list)  # short table wording, merged later
     sections: list[tuple[int, int, str, int]] = field(default_factory=list)  # (start, end, heading, level)
     warnings: list[str] = field(default_factory=list)
+    blocks: list = field(default_factory=list)  # the document's structure.Block list, for the link stage

@@ -190,25 +190,3 @@ def _join_soft_wraps(text: str, blocks: list[Block]) -> list[Block]:
             continue
         out.append(b)
     return out
-
-
-def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside text[start:end], as absolute offsets; abbreviations like 'e.g.' survive."""
-    spans: list[tuple[int, int]] = []
-    chunk = text[start:end]
-    pos = 0
-    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z“‘\"'(])", chunk):
-        prev_word = chunk[max(0, m.start() - 5) : m.start()].lower()
-        if re.search(r"\b(?:e\.g|i\.e|ie|eg|etc|mr|ms|dr|st|no)\.$", prev_word):
-            continue
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(chunk)))
-    out = []
-    for s, e in spans:
-        seg = chunk[s:e]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg) - len(seg.rstrip())
-        if e - trail > s + lead:
-            out.append((start + s + lead, start + e - trail))
-    return out

@@ -12,9 +12,11 @@ import json
 import sys
 from pathlib import Path
 
-from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec, add_store_argument
+from graph import cli
+from graph.cli import add_store_argument
 from graph.ns import NODE_CLASSES
-from graph.store import MissingBuild
+from graph.stores.base import StoreSpec
+from search.engine import BadFilter, SearchEngine
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +53,6 @@ def _print_results(results, as_json: bool) -> None:
 
 
 def _batch(engine, path: Path) -> int:
-    from search.engine import BadFilter
 
     lines = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
     worst = 0
@@ -85,19 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.k < 1:
         print("python -m search: error: -k must be at least 1", file=sys.stderr)
         return 2
-    from search.engine import BadFilter, SearchEngine
+    return cli.run("python -m search", lambda: _answer(args))
 
-    try:
-        engine = SearchEngine.load(args.build, store=StoreSpec.parse(args.store))
-    except BadStore as e:
-        print(f"python -m search: error: {e}", file=sys.stderr)
-        return 2
-    except MissingBuild as e:
-        print(f"python -m search: {e}", file=sys.stderr)
-        return 3
-    except StoreError as e:
-        print(f"python -m search: {e}", file=sys.stderr)
-        return EXIT_STORE
+
+def _answer(args) -> int:
+    engine = SearchEngine.load(args.build, store=StoreSpec.parse(args.store))
     for note in engine.report.notes if engine.report else []:
         print(f"note: {note}", file=sys.stderr)
     if engine.report and engine.report.status != "up-to-date":

@@ -7,16 +7,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
 from graph import stages as st
 from graph.ns import ELEMENT_CLASSES
-from graph.store import KnowledgeGraph, NodeRecord
+from graph.records import NodeRecord
+from graph.store import KnowledgeGraph
 
-if TYPE_CHECKING:
-    from search.engine import SearchEngine
+
+class Searcher(Protocol):
+    """What a card needs of a search engine (``search.engine.SearchEngine`` is one); naming it here, not
+    importing the engine, keeps the card below the engine that builds it."""
+
+    kg: KnowledgeGraph
+    links: Links
+    vindex: Any
+
+    def search(self, query: str, k: int = 10, types: list[str] | None = None) -> Any: ...
+
+    def encode_query(self, query: str) -> np.ndarray: ...
 
 MAX_LINES = 8
 CASE_THRESHOLD = 0.40  # cosine above which a case study is shown as related when none is linked
@@ -202,7 +213,7 @@ def _illustrated_by(kg, node: NodeRecord) -> set[str]:
     }
 
 
-def choose_element(engine: SearchEngine, query: str) -> tuple[NodeRecord, NodeRecord, str] | None:
+def choose_element(engine: Searcher, query: str) -> tuple[NodeRecord, NodeRecord, str] | None:
     """(element, the hit it came from, how): the top hit if it is an element; an assumption, foundation or
     passage hit leads to the best-matching element of its stage; otherwise the best element hit."""
     kg = engine.kg
@@ -233,7 +244,7 @@ def choose_element(engine: SearchEngine, query: str) -> tuple[NodeRecord, NodeRe
     return top, (hits[0].node if hits else top), via
 
 
-def build_card(engine: SearchEngine, query: str) -> Card | None:
+def build_card(engine: Searcher, query: str) -> Card | None:
     kg = engine.kg
     chosen = choose_element(engine, query)
     if chosen is None:
@@ -290,7 +301,7 @@ def build_card(engine: SearchEngine, query: str) -> Card | None:
     return card
 
 
-def related_cases(engine: SearchEngine, query: str, el: NodeRecord) -> list[tuple[NodeRecord, float]]:
+def related_cases(engine: Searcher, query: str, el: NodeRecord) -> list[tuple[NodeRecord, float]]:
     """Case studies whose main vector is close to the query or to the element (whichever is closer)."""
     vi = engine.vindex
     cases = [c for c in engine.kg.of_type("CaseStudy") if c.id in vi.pos]

@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from graph import stages as st
-from graph.backends import StoreSpec
 from graph.ns import NODE_CLASSES, local_name
-from graph.store import KnowledgeGraph, NodeRecord, default_build
+from graph.records import NodeRecord
+from graph.store import KnowledgeGraph, default_build
+from graph.stores.base import StoreSpec
 from search.card import Card, Links, build_card
 from search.fuse import RRF_K, TYPE_PRIOR, WEIGHTS, rrf
-from search.index import HNSW_ABOVE, RefreshReport, VectorIndex, ensure_index
+from search.index import RefreshReport, VectorIndex, ensure_index
 from search.lexical import Lexical
 from search.result import Result, SearchResults, best_sentence
 from search.text import DEFAULT_VARIANT, clean_query, node_text
@@ -55,14 +56,14 @@ class SearchEngine:
 
     @classmethod
     def load(cls, build: Path | str | None = None, variant: str = DEFAULT_VARIANT,
-             hnsw_above: int = HNSW_ABOVE, store: str | StoreSpec | None = None) -> SearchEngine:
+             hnsw_above: int | None = None, store: str | StoreSpec | None = None) -> SearchEngine:
         """Graph, model and index for ``build``; the index is built or refreshed first when it is missing,
         stale, corrupt or made with another model. Raises graph.store.MissingBuild without a graph, and
         graph.backends.StoreError when the store cannot be read. The index lives in ``build``/index,
         keyed by the store's build fingerprint, so each server keeps its own copy of a shared graph's index."""
         build = Path(build) if build else default_build()
         kg = KnowledgeGraph.load(build, store)
-        from search.embed import get_embedder
+        from graph.text.embed import get_embedder
 
         embedder = get_embedder()
         vindex, report = ensure_index(build, kg, embed=embedder.encode, variant=variant,
@@ -73,7 +74,7 @@ class SearchEngine:
 
     def _encode(self, text: str) -> np.ndarray:
         if self._encoder is None:
-            from search.embed import get_embedder
+            from graph.text.embed import get_embedder
 
             self._encoder = get_embedder().encode
         return self._encoder([text])[0]

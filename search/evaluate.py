@@ -14,11 +14,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec, add_store_argument
+from graph import cli
+from graph.cli import add_store_argument
 from graph.ns import ELEMENT_CLASSES
-from graph.store import MissingBuild
+from graph.settings import ROOT
+from search.engine import SearchEngine
+from search.index import index_in_memory
+from search.text import VARIANTS
 
-ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "eval" / "queries.jsonl"
 RESULTS = ROOT / "bench" / "results"
 MODES = ("bm25", "dense", "hybrid")
@@ -73,9 +76,6 @@ def card_accuracy(engine, queries: list[Judged]) -> dict:
 
 def compare_variants(engine, queries: list[Judged]) -> dict[str, dict]:
     """Each way of composing the embedded text, scored in memory (the saved index is not touched)."""
-    from search.engine import SearchEngine
-    from search.index import index_in_memory
-    from search.text import VARIANTS
 
     encode = engine._encoder
     out = {}
@@ -181,18 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS, help="where eval.json and eval.md go")
     add_store_argument(ap)
     args = ap.parse_args(argv)
-    from search.engine import SearchEngine
+    store = cli.parse_store("python -m search.evaluate", args.store)
+    return store if isinstance(store, int) else cli.run(
+        "python -m search.evaluate", lambda: _evaluate(args, SearchEngine.load(args.build, store=store)))
 
-    try:
-        engine = SearchEngine.load(args.build, store=StoreSpec.parse(args.store))
-    except BadStore as e:
-        ap.error(str(e))
-    except MissingBuild as e:
-        print(f"search.evaluate: {e}", file=sys.stderr)
-        return 3
-    except StoreError as e:
-        print(f"search.evaluate: {e}", file=sys.stderr)
-        return EXIT_STORE
+
+def _evaluate(args, engine) -> int:
     rep = run(engine, load_queries(args.queries), quick=args.quick)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval.json").write_text(json.dumps(rep, indent=1), encoding="utf-8")

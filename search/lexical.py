@@ -5,7 +5,7 @@ from __future__ import annotations
 import bm25s
 import numpy as np
 
-from search.text import tokens
+from graph.text.tokens import tokens
 
 
 class Lexical:

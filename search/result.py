@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from graph.store import NodeRecord
-from search.text import sentences, tokens
+from graph.records import NodeRecord
+from graph.text.sentences import sentences
+from graph.text.tokens import tokens
 
 
 @dataclass(frozen=True)

@@ -10,74 +10,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bm25s.stopwords import STOPWORDS_EN
-
 from graph.ns import ELEMENT_CLASSES
-from graph.store import NodeRecord
+from graph.records import NodeRecord
+from graph.text.sentences import sentences
+from graph.text.tokens import tokens
 
 MAX_QUERY_CHARS = 1000  # the model reads ~256 word pieces; more only dilutes the query
 TYPE_WORDS = {"CaseStudy": "Case study", "Evidence": "Evidence (figure)", "Insight": "Practical insight"}
 
-# bm25s's English list plus the words people put around a question ("how do I …", "what if my …"):
-# they carry no topic and, being rare in the corpus, would otherwise get a high idf.
-_EXTRA_STOPWORDS = """
-about after again all also am any because been before being both can could did do does doing done
-during each few from further get gets getting had has have having he her here hers him his how i
-i'm im its itself just me more most my myself nor now only other our ours out over own same she
-should so some than them themselves those through too under until up very we were what when where
-which while who whom why would you your yours yourself yourselves us want need needs help way ways
-anything something someone there's what's thing things does kind sort much many really tell know
-dont doesnt isnt cant wont arent
-"""
-STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(_EXTRA_STOPWORDS.split())
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-_SENT = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9£])")
-_SUFFIXES = ("ations", "ation", "ing", "ed", "ly")
-
-
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def light_stem(word: str) -> str:
-    """Fold plurals and a few suffixes ('referrals' -> 'referral', 'coaching' -> 'coach'); no dictionary."""
-    w = word
-    if len(w) <= 3:
-        return w
-    if w.endswith("sses"):
-        w = w[:-2]
-    elif w.endswith("ies") and len(w) > 5:
-        w = w[:-3] + "y"
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suf in _SUFFIXES:
-        if w.endswith(suf) and len(w) - len(suf) >= 4:
-            w = w[: -len(suf)]
-            break
-    return w[:-1] if w.endswith("e") and len(w) > 4 else w
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased, accent-folded words without stopwords, lightly stemmed: the BM25 vocabulary."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
-    out = []
-    for w in _WORD.findall(text):
-        w = w.replace("'", "")
-        if len(w) < 2 or w in STOPWORDS:
-            continue
-        out.append(light_stem(w))
-    return out
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``; abbreviations like 'e.g.' may split, which is harmless."""
-    spans, pos = [], 0
-    for m in _SENT.finditer(text):
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
 # ------------------------------------------------------------------ what a node is embedded as

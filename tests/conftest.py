@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import OxigraphServer
+from bench.servers import OxigraphServer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.pop("EP_STORE", None)  # the tests choose their stores; a user's setting must not leak in
@@ -76,7 +76,7 @@ def kg(stored):
 
 @pytest.fixture(scope="session")
 def pw(stored):
-    from graph.pathways import Pathways
+    from graph.analysis.pathways import Pathways
 
     return Pathways.load(stored.build, stored.store)
 

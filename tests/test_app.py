@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from search.engine import SearchEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -55,16 +58,22 @@ def test_ask_answer_card_for_a_practitioners_question():
     assert at.query_params["q"] == "how do I build a referral network"
 
 
-def test_ask_example_button_and_filters():
+def test_ask_example_button_and_filters(app_env):
     at = run(page="ask")
     assert "Type a question" in "\n".join(i.value for i in at.info)
     at.button(key="example_1").click().run()
-    assert at.text_input(key="q").value == "help for clients who need halal finance"
-    body = text_of(at).replace("\\", "")
-    assert "Wrap-around support" in body or "Variety of support" in body
+    q = at.text_input(key="q").value
+    assert q == "help for clients who need halal finance"
+    engine = SearchEngine.load(app_env["build"])  # the page shows what the library ranks, in that order
+    shown = [r.replace("\\", "") for r in body_after_results(at)]
+    expected = engine.search(q, k=len(shown))
+    assert len(shown) == len(expected) and all(f"[{r.label}]" in row for r, row in zip(expected, shown, strict=True))
     at.multiselect(key="f_types").set_value(["CaseStudy"]).run()
     results = body_after_results(at)
-    assert results and all("CaseStudy" in r or "Case" in r for r in results)
+    assert results and all(re.search(r"\*CaseStudy\b", r) for r in results)
+    cases = engine.search(q, k=10, types=["CaseStudy"])
+    assert len(results) == len(cases) and all(f"[{r.label}]" in row.replace("\\", "")
+                                              for r, row in zip(cases, results, strict=True))
 
 
 def body_after_results(at: AppTest) -> list[str]:

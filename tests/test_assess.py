@@ -10,8 +10,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.assess import Entry, Profile, ProfileError, assess, compare, load_profile, parse_profile
-from graph.pathways import Pathways
+from graph.analysis.assess import Entry, Profile, ProfileError, assess, compare, load_profile, parse_profile
+from graph.analysis.pathways import Pathways
 from graph.view import causal_subgraph
 
 ROOT = Path(__file__).resolve().parent.parent

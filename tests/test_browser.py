@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import OxigraphServer, free_port
+from bench.servers import OxigraphServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -68,11 +68,15 @@ def test_unknown_node_and_no_path_exit_1(capsys, stored):
     assert code == 1 and data["found"] is False and data["message"] and data["nearest"]
 
 
-def test_assumptions_cases_and_node(capsys, stored):
+def test_assumptions_cases_and_node(capsys, stored, kg):
     income = "outcome/income-is-retained-and-recycled-in-the-local"
     code, out, _ = run(capsys, "assumptions", income, "--json", *at(stored))
     steps = json.loads(out)["chain"]["steps"]
-    assert code == 0 and steps[-1]["element"]["id"] == income or any(s["element"]["id"] == income for s in steps)
+    assert code == 0
+    ids = [s["element"]["id"] for s in steps]
+    assert income in ids
+    leads = {(a, b) for a, bs in kg.edges("leadsTo").items() for b in bs}
+    assert all((a, b) in leads for a, b in zip(ids, ids[1:], strict=False)), ids  # one causal chain, in order
     a = next(s for s in steps if s["assumptions"])
     assert a["assumptions"][0]["type"] == "Assumption"
     code, out, _ = run(capsys, "assumptions", "Commissioning with a collective mindset, rather than a competitive one",
@@ -120,3 +124,11 @@ def test_graphml_gexf_and_csv_exports_open(capsys, stored, tmp_path):
     assert "leadsTo" in (tmp_path / "csv" / "edges.csv").read_text()
     code, out, _ = run(capsys, "export", "--format", "ttl", *at(stored))
     assert code == 0 and "ep:CausalLink" in out
+
+
+def test_sparql_over_its_time_limit_exits_5(capsys, stored):
+    """A query the store abandons is a store failure (exit 5, as the README says), reported as JSON too."""
+    code, out, err = run(capsys, "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                         "--timeout", "0.5", "--json", *at(stored))
+    assert code == 5 and "0.5 s" in err
+    assert json.loads(out)["error"] == "timeout"

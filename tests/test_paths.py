@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.paths import UnknownNode
-from graph.pathways import Pathways
+from graph.analysis.paths import UnknownNode
+from graph.analysis.pathways import Pathways
 
 REFERRAL = "process/create-a-referral-network"
 INCOME = "outcome/income-is-retained-and-recycled-in-the-local"

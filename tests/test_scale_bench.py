@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bench.scale import phase_query, phase_replicate, replicated_ntriples, slices
+from bench.servers import OxigraphServer
 from graph import sparql
-from graph.backends import open_store
-from tests.support import OxigraphServer
+from graph.stores.factory import open_store
 
 REFERRALS = """SELECT (COUNT(?l) AS ?n) WHERE { ?l a ep:CausalLink ; ep:linkFrom ?from .
                ?from skos:prefLabel "Create a referral network" }"""

@@ -7,9 +7,12 @@ import json
 import re
 import shutil
 from dataclasses import replace
+from pathlib import Path
 
+import networkx as nx
 import pytest
 
+from graph.ns import EP, ID
 from search.engine import BadFilter
 from search.evaluate import load_queries, score
 from search.index import ensure_index, index_dir
@@ -28,10 +31,10 @@ def test_enough_judged_queries_and_their_ids_exist(engine):
         assert q.relevant and all(r in engine.kg.nodes for r in q.relevant), q.query
 
 
-def test_hybrid_beats_each_mode_alone_and_finds_nine_in_ten(metrics):
+def test_hybrid_is_at_least_as_good_as_each_mode_alone(metrics):
+    """The absolute hit@5 lives in the benchmark (bench/results/eval.md): these queries tuned the fusion."""
     assert metrics["hybrid"].hit5 >= metrics["bm25"].hit5
     assert metrics["hybrid"].hit5 >= metrics["dense"].hit5
-    assert metrics["hybrid"].hit5 >= 0.9, metrics["hybrid"].row()
 
 
 def test_result_carries_record_snippet_and_source(engine, build_dir):
@@ -76,12 +79,11 @@ def test_card_cites_every_line_and_uses_graph_relations(engine):
     nb = engine.kg.neighbours(card.element.id)
     assert {a.id for a in card.assumptions} == {i for _, i in nb["underpinnedBy"]}
     assert {f.id for f in card.foundations} == {i for _, i in nb["hasFoundation"]}
+    assert card.links_basis.startswith("causal links")  # the seed graph has causal links
     assert card.builds_on and card.leads_to
-    if engine.links:
-        assert card.links_basis.startswith("causal links")
-    else:
-        assert card.links_basis.startswith("stage order")
-        assert {b.type for b in card.builds_on} == {"Input"} and {x.type for x in card.leads_to} == {"Activity"}
+    arrows = nx.DiGraph([(a, b) for a, bs in engine.kg.edges("leadsTo").items() for b in bs])
+    assert {b.id for b in card.builds_on} <= nx.ancestors(arrows, card.element.id)  # upstream along the arrows
+    assert {x.id for x in card.leads_to} <= nx.descendants(arrows, card.element.id)
     lines = [card.element, *card.builds_on, *card.leads_to, *card.assumptions, *card.foundations,
              *card.case_studies, *card.evidence]
     assert all(ln.source and ln.source["quote"] and ln.source["document"] for ln in lines)
@@ -130,9 +132,19 @@ def recording(known, calls):
     return embed
 
 
+@pytest.fixture(scope="session")
+def indexed_build(build_dir) -> Path:
+    """The memory build with its index made, whichever backends the run (or ``-k`` subset) includes."""
+    from search.engine import SearchEngine
+
+    SearchEngine.load(build_dir)
+    return build_dir
+
+
 @pytest.fixture()
-def build_copy(build_dir, engine, tmp_path):
-    """A writable copy of the session build with its (already built) index."""
+def build_copy(indexed_build, tmp_path):
+    """A writable copy of the session build with its index."""
+    build_dir = indexed_build
     dst = tmp_path / "build"
     shutil.copytree(build_dir, dst)
     return dst
@@ -237,16 +249,16 @@ def test_cli_batch(build_dir, tmp_path, capsys):
 
 
 def test_index_cli_says_up_to_date(stored, engine, capsys):
-    from search.index import main
+    from search.index.__main__ import main
 
     assert main(["--build", str(stored.build), "--store", stored.store]) == 0
     assert re.search(r"up to date", capsys.readouterr().out)
 
 
 def test_card_from_a_figure_shows_the_element_its_case_illustrates(engine):
-    from search.card import _illustrated_by
-
     card = engine.card("what return does local spending give")
-    assert card is not None and card.matched.type in ("Evidence", "CaseStudy")
-    assert card.element.id in _illustrated_by(engine.kg, engine.kg.nodes[card.matched.id])
-    assert "£2.43" in " ".join(e.label for e in card.evidence) or card.matched.label.startswith("£2.43")
+    assert card is not None and card.matched.type == "Evidence" and card.matched.label.startswith("£2.43")
+    illustrated = {str(r[0]) for r in engine.kg.g.query(
+        f"SELECT ?el WHERE {{ ?case <{EP.hasEvidence}> <{ID[card.matched.id]}> ; <{EP.illustrates}> ?el }}")}
+    assert str(ID[card.element.id]) in illustrated
+    assert card.matched.id in {e.id for e in card.evidence}

@@ -15,19 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from graph.backends import (
-    BadStore,
-    MissingBuild,
-    OxigraphBackend,
-    SparqlBackend,
-    StoreError,
-    StoreSpec,
-    open_store,
-)
+from bench.servers import OxigraphServer, free_port
 from graph.store import KnowledgeGraph
+from graph.stores.base import BadStore, MissingBuild, StoreError, StoreSpec
+from graph.stores.factory import open_store
+from graph.stores.oxigraph import OxigraphBackend
+from graph.stores.sparql import SparqlBackend
 from graph.view import to_networkx
 from ingest.build import BuildError, build, read_manifest
-from tests.support import OxigraphServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -67,7 +62,7 @@ def test_every_backend_gives_the_same_records_links_and_view(stored, build_dir):
 def test_every_backend_exports_the_same_triples(stored, build_dir):
     from rdflib import Graph
 
-    from graph.export import export
+    from graph.analysis.export import export
     from graph.store import open_graph
 
     ref = Graph().parse(build_dir / "graph.ttl")
@@ -137,7 +132,7 @@ def test_server_stopped_mid_ingest_keeps_the_previous_graph(way, server, tmp_pat
 
     (corpus_copy / "extra.md").write_text("# Extra\n\nHalifax Opportunities Trust ran a second enterprise hub.\n")
     for chunk in ("CHUNK_TRIPLES", "GSP_CHUNK_TRIPLES"):  # several requests, so there is a middle
-        monkeypatch.setattr(f"graph.backends.{chunk}", 500)
+        monkeypatch.setattr(f"graph.stores.sparql.{chunk}", 500)
 
     def stop_after_first_chunk(label: str, i: int, n: int) -> None:
         if label == "store upload" and server.proc.poll() is None:
@@ -203,12 +198,12 @@ def test_second_ingest_waits_for_the_lease_or_is_refused(server, tmp_path, corpu
     backend = open_store(store)
     build([corpus_copy], out=tmp_path / "a", store=store)
     with backend._lease():  # an ingest elsewhere holds the store
-        monkeypatch.setattr("graph.backends.LOCK_WAIT_S", 1.0)
+        monkeypatch.setenv("EP_STORE_LOCK_WAIT", "1.0")
         with pytest.raises(BuildError, match="is writing to the SPARQL store"):
             build([corpus_copy], out=tmp_path / "b", store=store, force=True)
 
     # two ingests at once (different machines, so different build directories): one waits, both land whole
-    monkeypatch.setattr("graph.backends.LOCK_WAIT_S", 120.0)
+    monkeypatch.setenv("EP_STORE_LOCK_WAIT", "120.0")
     (corpus_copy / "more.md").write_text("# More\n\nA second note about community wealth building in Preston.\n")
     results: dict[str, object] = {}
 
@@ -232,7 +227,7 @@ def test_second_ingest_waits_for_the_lease_or_is_refused(server, tmp_path, corpu
 def test_the_sparql_lease_admits_one_writer_at_a_time(server, monkeypatch):
     """Oxigraph runs updates at snapshot isolation, so racing claimers can both insert; only one may hold."""
     backend = SparqlBackend(StoreSpec.parse(f"sparql:{server.url}"))
-    monkeypatch.setattr("graph.backends.LOCK_WAIT_S", 60.0)
+    monkeypatch.setenv("EP_STORE_LOCK_WAIT", "60.0")
     holding: list[int] = []
     overlaps: list[tuple[int, ...]] = []
     guard = threading.Lock()
@@ -275,7 +270,7 @@ def test_a_lapsed_lease_cannot_move_the_pointer(server, tmp_path):
 def test_oxigraph_store_refuses_a_second_writer_while_one_holds_it(tmp_path, monkeypatch):
     spec = f"oxigraph:{tmp_path / 'ox'}"
     backend = OxigraphBackend(StoreSpec.parse(spec))
-    monkeypatch.setattr("graph.backends.LOCK_WAIT_S", 0.5)
+    monkeypatch.setenv("EP_STORE_LOCK_WAIT", "0.5")
     with backend._lock(), pytest.raises(BuildError, match="another ingest is writing the Oxigraph store"):
         build([CORPUS], out=tmp_path / "b", store=spec)
     assert not (tmp_path / "ox" / "CURRENT").exists()

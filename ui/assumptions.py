@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.draw import DrawLink, DrawNode, to_dot
-from graph.paths import UnknownNode
+from graph.analysis.draw import DrawLink, DrawNode, to_dot
+from graph.analysis.paths import UnknownNode
 from ui.common import get_pathways, md, node_link, param, quote_block, set_params
 from ui.pathways import element_options
 

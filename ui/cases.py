@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.ns import ELEMENT_CLASSES
 from ui.common import cite, get_engine, get_kg, md, node_link, param, quote_block, set_params
 
-ELEMENT_TYPES = ("Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+ELEMENT_TYPES = ELEMENT_CLASSES
 
 
 def _related(kg, nid: str, rel: str, direction: str) -> list[str]:

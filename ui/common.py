@@ -9,8 +9,10 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from graph.backends import StoreSpec, open_store
-from graph.store import KnowledgeGraph, NodeRecord, default_build
+from graph.records import NodeRecord
+from graph.store import KnowledgeGraph, default_build
+from graph.stores.base import StoreSpec
+from graph.stores.factory import open_store
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -60,7 +62,7 @@ def get_kg() -> KnowledgeGraph:
 
 @st.cache_resource(show_spinner=False)
 def _pathways(build: str, stamp: str):
-    from graph.pathways import Pathways
+    from graph.analysis.pathways import Pathways
 
     kg = get_engine().kg
     return Pathways(kg.g, Path(build), kg=kg)  # one set of node records per process, shared with search

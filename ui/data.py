@@ -11,11 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from graph import settings
 from ingest.build import BuildError, build, read_manifest
 from ingest.readers import MAX_BYTES, SUFFIXES
 from ui.common import build_dir, build_stamp, get_kg, md, store_spec
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_QUERIES = {
     "Processes and their assumptions": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -60,7 +60,7 @@ DOWNLOADS = {  # format -> (mime type, file name)
 @st.cache_data(show_spinner=False, max_entries=10)
 def export_data(build: str, stamp: str, fmt: str) -> bytes:
     """Serialised once per build and format, not on every rerun."""
-    from graph.export import export, to_csv
+    from graph.analysis.export import export, to_csv
 
     g = get_kg().g
     if fmt == "csv":
@@ -74,7 +74,7 @@ def export_data(build: str, stamp: str, fmt: str) -> bytes:
 
 
 def corpus_dir() -> Path:
-    return Path(os.environ.get("EP_CORPUS") or ROOT / "corpus")
+    return settings.path("EP_CORPUS")
 
 
 def safe_name(name: str) -> str:

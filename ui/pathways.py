@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.draw import DrawLink, DrawNode, to_dot
-from graph.paths import Path, PathResult, UnknownNode
+from graph.analysis.draw import DrawLink, DrawNode, to_dot
+from graph.analysis.paths import Path, PathResult, UnknownNode
+from graph.ns import LINKED_CLASSES
 from ui.common import get_pathways, md, node_link, param, set_params
 
-ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+ELEMENT_TYPES = LINKED_CLASSES
 MODES = {
     "between": "From one element to another",
     "forward": "Everything forward from an element",

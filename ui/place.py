@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import streamlit as st
 import yaml
 
-from graph.assess import (
+from graph.analysis.assess import (
     ASSESSED,
     ASSUMPTION_STATUSES,
     STATUSES,
@@ -21,11 +20,11 @@ from graph.assess import (
     parse_profile,
     pathway_graph,
 )
-from graph.draw import DrawLink, DrawNode, to_dot
+from graph.analysis.draw import DrawLink, DrawNode, to_dot
+from graph.settings import ROOT
 from graph.view import causal_subgraph
 from ui.common import get_pathways, md, node_link
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "corpus" / "profiles" / "example-fictional-town.yaml"
 STATE_COLOUR = {"open": "open", "at risk": "at risk", "unknown": "unknown", "blocked": "blocked"}
 

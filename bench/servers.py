@@ -1,4 +1,4 @@
-"""Test helpers that are not fixtures: a real Oxigraph server on a free loopback port."""
+"""A real Oxigraph server on a free loopback port, for the benchmarks and the tests alike."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-
-import pytest
 
 
 def free_port() -> int:
@@ -23,7 +21,7 @@ def oxigraph_binary() -> str:
     exe = Path(sys.executable).with_name("oxigraph")
     found = str(exe) if exe.exists() else shutil.which("oxigraph")
     if not found:
-        pytest.fail("the oxigraph server is not installed (pip install oxigraph, part of the dev extra)")
+        raise RuntimeError("the oxigraph server is not installed (pip install oxigraph, part of the dev extra)")
     return found
 
 

@@ -9,11 +9,12 @@ fast on graphs much larger than today's.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import islice
 
 import networkx as nx
 
+from graph.records import LinkRecord
 from graph.view import causal_subgraph
 
 ROOT_TYPES = ("Condition", "Input")
@@ -26,27 +27,9 @@ NODE_FIELDS = ("id", "type", "label", "text", "stage", "order", "horizon", "scop
 
 
 @dataclass
-class Link:
-    source: str
-    target: str
-    basis: str
-    weight: float
-    evidence: str
-    evidence_source: str = ""
-    link: str = ""
-    evidence_quote: str = ""
-    reason: str = ""
-    author: str = ""
-    model: str = ""
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
 class Path:
     nodes: list[str]
-    links: list[Link]
+    links: list[LinkRecord]
     details: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -125,11 +108,11 @@ class Pathfinder:
         d = self.g.nodes[node]
         return {"id": node, **{k: d.get(k, "") for k in NODE_FIELDS if k != "id"}}
 
-    def link(self, a: str, b: str) -> Link:
+    def link(self, a: str, b: str) -> LinkRecord:
         d = self.g.edges[a, b]
-        return Link(a, b, d.get("basis", ""), float(d.get("weight", 0.0)), d.get("evidence", ""),
-                    d.get("evidence_source", ""), d.get("link", ""), d.get("evidence_quote", ""),
-                    d.get("reason", ""), d.get("author", ""), d.get("model", ""))
+        return LinkRecord(d.get("link", ""), a, b, d.get("basis", ""), float(d.get("weight", 0.0)),
+                          d.get("evidence", ""), d.get("evidence_source", ""), d.get("evidence_quote", ""),
+                          d.get("reason", ""), d.get("author", ""), d.get("model", ""))
 
     def make_path(self, nodes: list[str]) -> Path:
         return Path(list(nodes), [self.link(a, b) for a, b in zip(nodes, nodes[1:], strict=False)],

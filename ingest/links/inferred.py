@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graph.links_match import Candidate, Elements, element_text, tier
+from ingest.links.match import Candidate, Elements, element_text, tier
 
 TOP_M = 2
 THRESHOLD = 0.35

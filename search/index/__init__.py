@@ -11,10 +11,8 @@ reused: the cache and index carry the model id and are dropped when it differs.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -23,13 +21,13 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from graph.backends import EXIT_STORE, BadStore, StoreError, StoreSpec, add_store_argument
-from graph.store import KnowledgeGraph, MissingBuild, default_build
+from graph import settings
+from graph.store import KnowledgeGraph
+from graph.text.embed import model_id
 from search.text import DEFAULT_VARIANT, node_views, sha
 
 INDEX_DIR = "index"
 FORMAT = 1
-HNSW_ABOVE = int(os.environ.get("EP_HNSW_ABOVE", "50000"))  # exact search below this many nodes
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 96  # chosen by bench/: recall@10 >= 0.95 at 1M synthetic nodes
@@ -39,14 +37,6 @@ EXACT_ROWS = 200_000  # below this many vectors a numpy product beats the index 
 
 class IndexProblem(Exception):
     """The stored index is missing, unreadable or does not match the graph (the message says which)."""
-
-
-def current_model_id() -> str:
-    """The id ``search.embed.Embedder`` will report, without loading the model (seconds saved)."""
-    from search.embed import model_id
-
-    configured = os.environ.get("EP_MODEL_PATH")
-    return Path(configured).name if configured else model_id()
 
 
 def fingerprint(build: Path) -> str:
@@ -97,10 +87,12 @@ class RefreshReport:
                 f"{self.reused} reused from cache, {self.removed} removed; {self.kind} index in {self.seconds:.1f}s")
 
 
-def make_faiss(vecs: np.ndarray, hnsw_above: int = HNSW_ABOVE, m: int = HNSW_M,
+def make_faiss(vecs: np.ndarray, hnsw_above: int | None = None, m: int = HNSW_M,
                ef_construction: int = HNSW_EF_CONSTRUCTION, ef_search: int = HNSW_EF_SEARCH) -> faiss.Index:
     """Exact inner product for small graphs; HNSW (inner product) once exact search gets slow."""
     dim = vecs.shape[1]
+    if hnsw_above is None:
+        hnsw_above = settings.get("EP_HNSW_ABOVE")  # exact search below this many nodes
     if len(vecs) > hnsw_above:
         index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = ef_construction
@@ -274,7 +266,7 @@ def _node_hash(views: list[str]) -> str:
 
 
 def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], np.ndarray] | None = None,
-                 variant: str = DEFAULT_VARIANT, hnsw_above: int = HNSW_ABOVE, force: bool = False,
+                 variant: str = DEFAULT_VARIANT, hnsw_above: int | None = None, force: bool = False,
                  model: str | None = None) -> tuple[VectorIndex, RefreshReport]:
     """The index for ``kg``: loaded if current, else refreshed (re-embedding only changed texts) and saved.
 
@@ -282,9 +274,11 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
     """
     t0 = time.perf_counter()
     build = Path(build)
-    model = model or current_model_id()
+    model = model or model_id()
     views = _views(kg, variant)
     hashes = {nid: _node_hash(v) for nid, v in views.items()}
+    if hnsw_above is None:
+        hnsw_above = settings.get("EP_HNSW_ABOVE")
     kind = "hnsw" if len(views) > hnsw_above else "flat"
     fp = kg.fingerprint or fingerprint(build)
     try:
@@ -306,7 +300,7 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
     todo = sorted({t for vs in views.values() for t in vs if sha(t) not in cache})
     if todo:
         if embed is None:
-            from search.embed import get_embedder
+            from graph.text.embed import get_embedder
 
             embed = get_embedder().encode
         for t, vec in zip(todo, embed(todo), strict=True):
@@ -359,42 +353,3 @@ def _try_write(build: Path, vi: VectorIndex, cache: dict[str, np.ndarray], repor
         report.written = False
         report.notes.append(f"could not save the index in {index_dir(build)} ({e.strerror or e}); "
                             "it is kept in memory for this session")
-
-
-# ------------------------------------------------------------------ CLI
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m search.index", description=(
-        "Build or refresh the search index of a build (re-embeds only nodes whose text changed)."))
-    ap.add_argument("--build", type=Path, default=None, help="build directory (default: build/ or $EP_BUILD)")
-    ap.add_argument("--force", action="store_true", help="re-embed every node")
-    ap.add_argument("--json", action="store_true", help="print the report as JSON")
-    add_store_argument(ap)
-    args = ap.parse_args(argv)
-    build = args.build or default_build()
-    try:
-        kg = KnowledgeGraph.load(build, StoreSpec.parse(args.store))
-    except BadStore as e:
-        ap.error(str(e))
-    except MissingBuild as e:
-        print(f"search.index: {e}", file=sys.stderr)
-        return 3
-    except StoreError as e:
-        print(f"search.index: {e}", file=sys.stderr)
-        return EXIT_STORE
-    try:
-        _, report = ensure_index(build, kg, force=args.force)
-    except Exception as e:  # noqa: BLE001 - e.g. the model cannot load: one clear line, no traceback
-        print(f"search.index: could not build the index ({e.__class__.__name__}: {e})", file=sys.stderr)
-        return 1
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(report.summary())
-        for note in report.notes:
-            print(f"note: {note}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,11 +14,12 @@ from functools import cached_property
 
 import numpy as np
 
+from graph.ns import LINKED_CLASSES
+from graph.records import NodeRecord
 from graph.stages import norm
-from graph.store import KnowledgeGraph, NodeRecord
+from graph.store import KnowledgeGraph
 
 # The model's boxes that causal links join. Vision and Purpose frame the model; nothing "leads to" them.
-LINKED_CLASSES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
 ROOT_CLASSES = ("Condition", "Input")  # where every backward path should end
 END_CLASSES = ("Outcome", "Impact")  # what must be reachable from the roots
 # Conditions and inputs share one column of the model ("Conditions and inputs") and both feed the
@@ -63,7 +64,7 @@ class Elements:
     """The linkable elements of a graph, with their vectors (computed once, only if needed)."""
 
     kg: KnowledgeGraph
-    embedder: object | None = None  # search.embed.Embedder, or None when the model is unavailable
+    embedder: object | None = None  # graph.text.embed.Embedder, or None when the model is unavailable
     # Pools handed out by after/before/level, made once per range: (first, end) in ``records`` -> list,
     # and id(list) -> (list, first, end), so rank/mentioned know a pool is a run of records.
     _ranges: dict[tuple[int, int], list[NodeRecord]] = field(default_factory=dict, repr=False, compare=False)

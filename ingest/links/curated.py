@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from graph.links_match import Candidate
+from ingest.links.match import Candidate
 
 FIELDS = {"from", "to", "action", "reason", "author", "weight", "evidence"}
 ACTIONS = ("add", "remove")

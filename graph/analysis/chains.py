@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import Graph
 
-from graph.cases import CaseLink, cases_for_element
+from graph.analysis.cases import CaseLink, cases_for_element
+from graph.analysis.paths import END_TYPES, ROOT_TYPES, Path, Pathfinder
 from graph.ns import EP, ID, local_name
-from graph.paths import END_TYPES, ROOT_TYPES, Link, Path, Pathfinder
+from graph.records import LinkRecord
 from graph.store import KnowledgeGraph
 
 
@@ -31,7 +32,7 @@ def node_json(kg: KnowledgeGraph, nid: str) -> dict:
 @dataclass
 class Step:
     element: dict
-    link_in: Link | None
+    link_in: LinkRecord | None
     assumptions: list[dict]
     foundations: list[dict]
     cases: list[CaseLink]
@@ -65,7 +66,7 @@ class RestsOn:
     downstream: list[dict]  # everything those elements lead to
     breaks: list[dict]  # outcomes/impacts left with no path from a condition or input without them
     paths: list[Path]  # example condition/input → … → impact paths through the elements
-    links: list[Link]  # causal links whose evidence is this assumption's own sentence
+    links: list[LinkRecord]  # causal links whose evidence is this assumption's own sentence
 
     def to_json(self) -> dict:
         return {"node": self.node, "elements": self.elements, "downstream": self.downstream,
@@ -78,7 +79,7 @@ def _objects(g: Graph, kg: KnowledgeGraph, nid: str, pred) -> list[dict]:
     return [node_json(kg, i) for i in ids if i in kg.nodes]
 
 
-def _stated_by(kg: KnowledgeGraph, link: Link | None) -> list[dict]:
+def _stated_by(kg: KnowledgeGraph, link: LinkRecord | None) -> list[dict]:
     if link is None or link.basis != "textual":
         return []
     ev = " ".join(link.evidence.split())

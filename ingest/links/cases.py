@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph.links_match import Elements
-from graph.store import NodeRecord
+from graph.records import NodeRecord
+from graph.text.sentences import sentences
+from ingest.links.match import Elements
 from ingest.model import Span
-from ingest.structure import sentences
 
 THRESHOLD = 0.45
 TOP_K = 3

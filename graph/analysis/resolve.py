@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.ns import local_name
-from graph.store import KnowledgeGraph, NodeRecord
-
-STOP = frozenset(re.split(r"\s+", (
-    "a an and are as at be by for from has have in is it its of on or that the their them they this to was "
-    "were what which who will with how does do i we our you")))
+from graph.records import NodeRecord
+from graph.store import KnowledgeGraph
+from graph.text.tokens import tokens
+from search.engine import SearchEngine
 
 
 @dataclass
@@ -35,30 +34,18 @@ class Resolution:
                 "alternatives": self.alternatives, "message": self.message}
 
 
-def tokens(text: str) -> list[str]:
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
-    return [t for t in words if t not in STOP and len(t) > 1]
-
-
-def _stem(t: str) -> str:
-    for suf in ("ing", "ies", "es", "s", "ed"):
-        if len(t) > len(suf) + 3 and t.endswith(suf):
-            return t[: -len(suf)]
-    return t
-
-
 def token_match(kg: KnowledgeGraph, text: str, types: tuple[str, ...] | None = None,
                 ) -> list[tuple[NodeRecord, float]]:
     """Nodes ranked by stemmed word overlap, label words counting three times as much as text words."""
-    q = Counter(_stem(t) for t in tokens(text))
+    q = Counter(tokens(text))
     if not q:
         return []
     out = []
     for n in kg.nodes.values():
         if types and n.type not in types:
             continue
-        label = {_stem(t) for t in tokens(n.label + " " + " ".join(n.alt_labels))}
-        body = {_stem(t) for t in tokens(n.text)}
+        label = set(tokens(n.label + " " + " ".join(n.alt_labels)))
+        body = set(tokens(n.text))
         hit = sum(3 * (t in label) + (t in body and t not in label) for t in q)
         if hit:
             out.append((n, hit / (3 * len(q)) + 0.01 * (n.type != "Passage")))
@@ -108,9 +95,8 @@ def _search(build, text: str, types) -> NodeRecord | None:
 _ENGINES: dict = {}
 
 
-def _engine(build: str):
-    from search.engine import SearchEngine  # optional: any failure here means "use token overlap"
-
+def _engine(build: str) -> SearchEngine:
+    """One engine per build for this process; a load failure (no model, no index) means "use token overlap"."""
     if build not in _ENGINES:
         _ENGINES[build] = SearchEngine.load(build or None)
     return _ENGINES[build]

@@ -1,0 +1,1 @@
+"""Readers of the graph: paths, assumption chains, case links, assessment, pathways, export, drawing, resolve."""

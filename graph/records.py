@@ -1,0 +1,70 @@
+"""The plain records the graph is read into: a node, where its text came from, and a link.
+
+``LinkRecord`` is the one link type: causal links (``ep:CausalLink``) and case links (``ep:CaseLink``)
+alike, wherever they are read, walked, drawn or exported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    doc_id: str
+    document: str  # title
+    path: str
+    section: str
+    start: int
+    end: int
+    quote: str
+    role: str
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    id: str  # short id, e.g. "process/create-a-referral-network"
+    type: str  # ontology class name
+    label: str
+    text: str
+    stage: str = ""  # stage key (vision … impact) for elements, assumptions, foundations
+    stage_label: str = ""
+    order: float = -1.0  # position left to right in the model (outcome horizons 5.1–5.3, impact scopes 6.1–6.2)
+    horizon: str = ""
+    scope: str = ""
+    notation: str = ""
+    kind: str = ""  # foundation kind or insight kind
+    figure: str = ""
+    alt_labels: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["alt_labels"] = list(self.alt_labels)
+        d["sources"] = [asdict(s) for s in self.sources]
+        d["source"] = d["sources"][0] if d["sources"] else None
+        return d
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """A reified causal (ep:CausalLink) or case (ep:CaseLink) link: who joins whom, on what basis."""
+
+    id: str
+    source: str  # cause, or the case study
+    target: str  # effect, or the element it illustrates
+    basis: str
+    weight: float | None
+    evidence: str = ""
+    evidence_source: str = ""
+    evidence_quote: str = ""
+    reason: str = ""
+    author: str = ""
+    model: str = ""
+
+    def to_json(self) -> dict:
+        """The shape every ``--json`` output has used for a link (its IRI id under "link")."""
+        return {"source": self.source, "target": self.target, "basis": self.basis, "weight": self.weight,
+                "evidence": self.evidence, "evidence_source": self.evidence_source, "link": self.id,
+                "evidence_quote": self.evidence_quote, "reason": self.reason, "author": self.author,
+                "model": self.model}
