@@ -142,6 +142,7 @@ def run(build: Path | None, n_queries: int, rounds: int, import_repeats: int) ->
     from graph.text.onnx_export import FP32_NAME, export, quantize_int8
     from search.embed import Embedder
 
+    load0 = os.getloadavg()[0]
     kg = KnowledgeGraph.load(Path(build) if build else default_build())
     texts = index_texts(kg)
     sets = query_sets()
@@ -161,6 +162,7 @@ def run(build: Path | None, n_queries: int, rounds: int, import_repeats: int) ->
     short = (short * (n_queries // max(1, len(short)) + 1))[:n_queries]
     rep = {
         "queries": len(short), "rounds": rounds,
+        "load_avg_1m_start_end": [round(load0, 2), round(os.getloadavg()[0], 2)],
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "model": fp32.id, "onnx_dir": exp.dir, "export_gate": {"fp32_min_cosine": exp.fp32_min_cosine,
                                                                "int8_min_cosine": exp.int8_min_cosine,
@@ -183,7 +185,8 @@ def to_markdown(r: dict) -> str:
     lat, thr, imp = r["query_latency"], r["throughput"], r["import"]
     st_lat = lat["sentence-transformers"]["p50_ms"]
     lines = ["# Encoder parity and speed: sentence-transformers (torch) vs ONNX Runtime", "",
-             f"Machine: {r['machine']}. Model {r['model']}; export in {r['onnx_dir']}.", "",
+             f"Machine: {r['machine']}. Model {r['model']}; export in {r['onnx_dir']}. 1-minute load average "
+             f"at start / end {r['load_avg_1m_start_end']} (shared machine: other jobs ran alongside).", "",
              f"## Parity over every indexed text ({r['cosine']['onnx-fp32']['texts']} texts)", "",
              "| encoder | min cosine | p1 | median |", "|---|---|---|---|"]
     for k, c in r["cosine"].items():
