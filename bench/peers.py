@@ -1,0 +1,249 @@
+"""Side by side with txtai: the same model, the same documents, the same questions, in one process.
+
+    python -m bench.peers [--build DIR] [--repeats N] [--json]
+
+txtai is set up as its documentation shows a typical user doing it: ``Embeddings(path=<our model folder>,
+hybrid=True, content=True)`` (BM25 + dense), indexing the corpus documents the build ingested, split into
+paragraph chunks (blank-line separated). Ours is ``search.engine.SearchEngine`` loaded as ``python -m search``
+loads it. Every query of every ``tests/eval/*.jsonl`` set runs through ours (search), theirs, and ours
+(search + answer card) in turn, query by query, so all three see the same background load; our query-vector
+cache is cleared before each of our runs (txtai keeps none). Needs the ``bench`` extra (``pip install -e .[bench]``).
+
+Relevance for txtai (it returns chunks, not graph nodes): a chunk is a hit for a query when, for one of the
+query's expected nodes, the chunk overlaps one of that node's source spans (same document, character ranges
+intersect) or contains the node's own text start (first 60 characters, whitespace and case normalised).
+Writes bench/results/peers.json and peers.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+EVAL = ROOT / "tests" / "eval"
+HEAD_CHARS = 60  # how much of a node's text start identifies it inside a chunk
+K = 10
+RULE = ("a txtai chunk is a hit when it overlaps a source span (document and character range) of an expected node, "
+        f"or contains the expected node's first {HEAD_CHARS} characters (whitespace and case normalised)")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def documents(kg) -> dict[str, str]:
+    """doc id -> full text of every document the graph cites, read from the source paths the build recorded."""
+    out: dict[str, str] = {}
+    for n in kg.nodes.values():
+        for s in n.sources:
+            if s.doc_id not in out:
+                p = Path(s.path)
+                out[s.doc_id] = (p if p.is_absolute() else ROOT / p).read_text(encoding="utf-8")
+    return out
+
+
+def paragraphs(doc_id: str, text: str) -> list[Chunk]:
+    """Blank-line separated paragraphs with their character offsets (what a typical txtai user indexes)."""
+    chunks, pos = [], 0
+    for m in re.finditer(r"\n\s*\n", text + "\n\n"):
+        a, b = pos, m.start()
+        pos = m.end()
+        piece = text[a:b]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            chunks.append(Chunk(f"{doc_id}#{a + lead}", doc_id, a + lead, a + len(piece.rstrip()), piece.strip()))
+    return chunks
+
+
+def chunk_hits(chunk: Chunk, relevant: tuple[str, ...], kg) -> bool:
+    body = norm(chunk.text)
+    for nid in relevant:
+        n = kg.nodes.get(nid)
+        if n is None:
+            continue
+        if any(s.doc_id == chunk.doc_id and s.start < chunk.end and chunk.start < s.end for s in n.sources):
+            return True
+        head = norm(n.text)[:HEAD_CHARS]
+        if head and head in body:
+            return True
+    return False
+
+
+def metrics(ranks: list[int]) -> dict:
+    n = max(1, len(ranks))
+    return {"hit@5": round(sum(0 < r <= 5 for r in ranks) / n, 4), "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
+            "queries": len(ranks)}
+
+
+def latency(times: list[float]) -> dict:
+    return {"p50_ms": round(statistics.median(times) * 1000, 2), "p95_ms": round(pct(times, 95) * 1000, 2),
+            "runs": len(times)}
+
+
+def load_txtai(model: Path, chunks: list[Chunk]):
+    from txtai import Embeddings
+
+    emb = Embeddings(path=str(model), hybrid=True, content=True)
+    emb.index([(c.id, c.text, None) for c in chunks])
+    return emb
+
+
+def run(build: Path | None, repeats: int, with_onnx: bool = False) -> dict:
+    from graph.store import default_build
+    from search.embed import model_path
+    from search.engine import SearchEngine
+    from search.evaluate import first_rank, load_queries
+
+    load0 = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    engine = SearchEngine.load(Path(build) if build else default_build())
+    ours_load = time.perf_counter() - t0
+    kg = engine.kg
+    onnx_engine = None
+    if with_onnx:  # the same index (fp32 ONNX vectors match torch's, same model id), queries through ONNX Runtime
+        from graph.text.onnx import OnnxEncoder
+
+        onnx_engine = SearchEngine(kg, engine.vindex, engine.build, encoder=OnnxEncoder().encode)
+    chunks = [c for d, text in sorted(documents(kg).items()) for c in paragraphs(d, text)]
+    by_id = {c.id: c for c in chunks}
+    t0 = time.perf_counter()
+    emb = load_txtai(model_path(), chunks)
+    txtai_load = time.perf_counter() - t0
+    sets = {f.stem: load_queries(f) for f in sorted(EVAL.glob("*.jsonl"))}
+    every = [q for qs in sets.values() for q in qs]
+    for q in every:  # warm-up pass for both (first-call kernel and allocation costs)
+        engine.search(q.query, k=K)
+        engine.card(q.query)
+        emb.search(q.query, K)
+        if onnx_engine:
+            onnx_engine.search(q.query, k=K)
+    times: dict[str, list[float]] = {"ours search": [], "txtai hybrid search": [], "ours search+card": []}
+    ranks: dict[str, dict[str, list[int]]] = {s: {"ours": [], "txtai": []} for s in sets}
+    if onnx_engine:
+        times["ours (onnx) search"] = []
+        for r in ranks.values():
+            r["ours (onnx)"] = []
+    for rep in range(repeats):
+        for name, qs in sets.items():
+            for q in qs:
+                engine._encode_cached.cache_clear()
+                t = time.perf_counter()
+                ours = engine.search(q.query, k=K)
+                times["ours search"].append(time.perf_counter() - t)
+                t = time.perf_counter()
+                theirs = emb.search(q.query, K)
+                times["txtai hybrid search"].append(time.perf_counter() - t)
+                engine._encode_cached.cache_clear()
+                t = time.perf_counter()
+                engine.search(q.query, k=K)
+                engine.card(q.query)
+                times["ours search+card"].append(time.perf_counter() - t)
+                if onnx_engine:
+                    onnx_engine._encode_cached.cache_clear()
+                    t = time.perf_counter()
+                    ours_onnx = onnx_engine.search(q.query, k=K)
+                    times["ours (onnx) search"].append(time.perf_counter() - t)
+                    if rep == 0 and q.relevant:
+                        ranks[name]["ours (onnx)"].append(first_rank([r.id for r in ours_onnx], q.relevant))
+                if rep == 0 and q.relevant:  # judged unanswerable (no relevant node): timed, not scored
+                    ranks[name]["ours"].append(first_rank([r.id for r in ours], q.relevant))
+                    hits = [chunk_hits(by_id[r["id"]], q.relevant, kg) for r in theirs]
+                    ranks[name]["txtai"].append(next((i for i, h in enumerate(hits, 1) if h), 0))
+    lat = {k: latency(v) for k, v in times.items()}
+    base = lat["txtai hybrid search"]["p50_ms"]
+    return {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_avg_1m_start_end": [round(load0, 2), round(os.getloadavg()[0], 2)],
+        "model": str(model_path()), "nodes": len(kg.nodes), "chunks": len(chunks),
+        "documents": len({c.doc_id for c in chunks}), "repeats": repeats,
+        "load_s": {"ours": round(ours_load, 2), "txtai": round(txtai_load, 2)},
+        "latency": lat,
+        "ratio_txtai_p50_over": {k: round(base / v["p50_ms"], 2) for k, v in lat.items() if k != "txtai hybrid search"},
+        "relevance": {s: {k: metrics(v) for k, v in r.items()} for s, r in ranks.items()},
+        "relevance_rule": RULE, "with_onnx": with_onnx,
+        "txtai_config": {"path": "<model folder>", "hybrid": True, "content": True,
+                         "chunks": "blank-line paragraphs of each document"},
+    }
+
+
+def to_markdown(r: dict) -> str:
+    lines = ["# Side by side: ours vs txtai (same model, same documents, same questions, one process)", "",
+             f"Machine: {r['machine']}. {r['documents']} documents: ours {r['nodes']} graph nodes, txtai "
+             f"{r['chunks']} paragraph chunks (`Embeddings(path=model, hybrid=True, content=True)`). Queries "
+             f"alternate ours / txtai / ours query by query, {r['repeats']} passes after a warm-up pass. "
+             f"Load: ours {r['load_s']['ours']} s, txtai {r['load_s']['txtai']} s (index from scratch). "
+             f"1-minute load average at start / end {r['load_avg_1m_start_end']} (shared machine).", "",
+             "| system | p50 ms | p95 ms | runs | txtai p50 / this p50 |", "|---|---|---|---|---|"]
+    for k, v in r["latency"].items():
+        ratio = r["ratio_txtai_p50_over"].get(k)
+        lines.append(f"| {k} | {v['p50_ms']} | {v['p95_ms']} | {v['runs']} | {f'{ratio}x' if ratio else '1x'} |")
+    lines += ["", "| query set | system | hit@5 | MRR (top 10) | queries |", "|---|---|---|---|---|"]
+    for s, sysm in r["relevance"].items():
+        for k, m in sysm.items():
+            lines.append(f"| {s} | {k} | {m['hit@5']} | {m['mrr']} | {m['queries']} |")
+    if r.get("with_onnx"):
+        lines += ["", "`ours (onnx) search`: the same engine and index with query vectors from graph/text/onnx.py "
+                  "(fp32), in the same process as torch (txtai and ours), whose idle OpenMP threads compete with "
+                  "ONNX Runtime's; bench/results/encoder.md times each encoder alone."]
+    lines += ["", f"Relevance rule for txtai: {r['relevance_rule']}. Ours: the judged node ids themselves. "
+              "Queries judged unanswerable (no relevant node) are timed but not scored.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.peers", description=(
+        "Ours and txtai side by side in one process over tests/eval/*.jsonl. Exit 0 written; 3 no build; "
+        "4 txtai not installed (pip install -e .[bench])."))
+    ap.add_argument("--build", type=Path, default=None, help="build directory (default: build/ or $EP_BUILD)")
+    ap.add_argument("--repeats", type=int, default=3, help="timed passes over the query sets")
+    ap.add_argument("--with-onnx", action="store_true", help=(
+        "also time ours with query vectors from the ONNX encoder (needs python -m graph.text.onnx_export); "
+        "note torch (txtai, ours) and ONNX Runtime then share one process"))
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = ap.parse_args(argv)
+    from graph.store import MissingBuild
+
+    try:
+        import txtai  # noqa: F401
+    except ImportError:
+        print("txtai is not installed: pip install -e .[bench]", file=sys.stderr)
+        return 4
+    try:
+        rep = run(args.build, args.repeats, args.with_onnx)
+    except MissingBuild as e:
+        print(f"no build: {e} (run python -m ingest)", file=sys.stderr)
+        return 3
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "peers.json").write_text(json.dumps(rep, indent=1), encoding="utf-8")
+    (args.out / "peers.md").write_text(to_markdown(rep), encoding="utf-8")
+    print(json.dumps(rep, indent=1) if args.json else to_markdown(rep))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
