@@ -3,7 +3,8 @@
 TEXT may be a node id (process/create-a-referral-network), a label, or a free phrase; a phrase is
 resolved to the best-matching node and the output says which node was picked.
 
-Exit codes: 0 ok; 1 not found / no path; 2 usage; 3 missing or unreadable build.
+Exit codes: 0 ok; 1 not found / no path; 2 usage (a refused query included); 3 missing or unreadable build;
+5 store unreachable, or a query past its time limit.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("node", parents=[common], help="a node and its neighbours grouped by relation")
     p.add_argument("text", metavar="TEXT")
 
-    p = sub.add_parser("sparql", parents=[common], help="a read-only SPARQL query (10 s limit)")
+    p = sub.add_parser("sparql", parents=[common], help=(
+        "a read-only SPARQL query, checked and run in a sandbox (10 s limit; exit 5 past it)"))
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--timeout", type=float, default=10.0)
 
@@ -277,14 +279,14 @@ def cmd_node(pw, args) -> int:
 def cmd_sparql(g, args) -> int:
     from graph.sparql import QueryRefused, QueryTimeout, run
 
-    try:
-        res = run(g, args.query, timeout=args.timeout)
+    try:  # the worker process opens the store itself: the graph is never parsed twice
+        res = run(None, args.query, timeout=args.timeout, store=str(args.store_spec), build=args.build)
     except QueryRefused as e:
         print(f"refused: {e}", file=sys.stderr)
         return EXIT_USAGE
     except QueryTimeout as e:
         print(f"timeout: {e}", file=sys.stderr)
-        return EXIT_NOT_FOUND
+        return EXIT_STORE
     if res.kind == "select":
         text = "\t".join(res.vars) + "\n" + "\n".join("\t".join(r[v] for v in res.vars) for r in res.rows)
     else:
@@ -363,11 +365,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m graph: {e}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        if args.command in ("sparql", "export"):
+        if args.command == "sparql":
+            args.store_spec = store
+            return cmd_sparql(None, args)
+        if args.command == "export":
             from graph.store import open_graph
 
-            g = open_graph(build, store)
-            return cmd_sparql(g, args) if args.command == "sparql" else cmd_export(g, args)
+            return cmd_export(open_graph(build, store), args)
         from graph.pathways import Pathways
 
         pw = Pathways.load(build, store)
