@@ -12,7 +12,7 @@ import streamlit as st
 from graph.backends import StoreSpec, open_store
 from graph.store import KnowledgeGraph, NodeRecord, default_build
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^@'\"])")
 
 
 def build_dir() -> Path:
@@ -24,9 +24,17 @@ def store_spec() -> StoreSpec:
     return StoreSpec.parse(None)
 
 
-def md(text: str) -> str:
-    """Corpus text as literal text inside Markdown: no formatting, links or HTML from documents."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
+def md(text: object) -> str:
+    """Text from a document, a profile or a user as literal text wherever Streamlit renders Markdown.
+
+    Streamlit renders Markdown (images and links included) in st.markdown/write/caption/title/subheader,
+    st.error/warning/info/success, st.table cells, expander and tab titles, widget labels, radio options
+    and help tooltips: every such string that did not come from this code goes through here. Every
+    Markdown and HTML punctuation character is backslash-escaped, so ``![b](http://host/x.png)`` shows
+    as those characters and fetches nothing, and ``[Official source](http://…)`` is not a link.
+    Select-box options, dataframes, st.code and st.text show text as it is and need no escaping.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
 
 
 @st.cache_resource(show_spinner="Loading the graph, index and model (once per server)…")
