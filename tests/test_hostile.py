@@ -72,7 +72,7 @@ def service_variants(url: str) -> dict[str, str]:
         "lower case, SILENT": f"select * where {{ service silent {pattern} }}",
         "unicode escape": f"SELECT * WHERE {{ \\u0053ERVICE {pattern} }}",
         "escape in lower case": f"SELECT * WHERE {{ \\u0073ervice {pattern} }}",
-        "after a comment with an apostrophe": f"SELECT * WHERE {{ # it's\n SERVICE {pattern} }}",
+        "after a comment with an apostrophe": f"SELECT * WHERE {{ # it's\n SERVICE {pattern} # that's all\n }}",
         "after a string with a quote": f"SELECT * WHERE {{ BIND(\"it's \\\"x\" AS ?q) SERVICE {pattern} }}",
         "in a sub-select": f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE {pattern} }} }} }}",
         "in EXISTS": f"SELECT * WHERE {{ ?a ?b ?c FILTER EXISTS {{ SERVICE {pattern} }} }} LIMIT 1",
