@@ -190,3 +190,204 @@ def test_a_memory_hog_is_stopped_by_the_cap(stored):
         assert box.run(source, "ASK { ?s ?p ?o }", timeout=10).boolean is True
     finally:
         box.close()
+
+
+# ---------------------------------------------------------------------------------------------- the browser
+
+
+def write_hostile_corpus(folder: Path, url: str) -> list[str]:
+    """The seed corpus plus a logic-model page and a case study whose titles, headings, element names
+    and texts are Markdown images and links, HTML tags and scripts, all pointing at ``url``; returns
+    the payloads that must show as text."""
+    import shutil
+
+    shutil.copytree(ROOT / "corpus", folder, ignore=shutil.ignore_patterns("profiles"))
+
+    def img(n: str) -> str:
+        return f"![b]({url}/beacon-{n}.png)"
+
+    def link(n: str) -> str:
+        return f"[Official source]({url}/link-{n})"
+
+    def html(n: str) -> str:
+        return f'<img src="{url}/html-{n}.png"> <b>bold</b> <script>fetch("{url}/script-{n}")</script>'
+
+    (folder / "hostile-model.txt").write_text(f"""Inputs
+
+The inputs described here are what a hostile place brings, {link('intro')} and {html('intro')}.
+
+Beacon input {img('input-label')}
+
+Making use of beacons in the town {link('input-text')} {html('input-text')} and {url}/autolink so that local
+actors build reach and trust in their communities, as www.example.org says (write to beacon@example.org).
+
+Assertions/Assumptions
+
+Beacon assumption {img('assumption')} holds when local actors share outcomes and resources {link('assumption')}
+
+Foundation (Local conditions)
+
+Beacon foundation {img('foundation')} of support for social purpose businesses {link('foundation')} rooted here
+""", encoding="utf-8")
+    (folder / "hostile-case.md").write_text(f"""---
+title: "Case {img('case-title')} {link('case-title')}"
+kind: case-study
+publisher: "{link('publisher')}"
+---
+# Beacon Trust {img('case-heading')}
+
+Beacon Trust {link('case-text')} in Wigan runs a referral network for local entrepreneurs {html('case-text')}.
+It returned £2.10 for the local economy for every £1 invested.
+""", encoding="utf-8")
+    title = f"{img('doc-title')} {link('doc-title')} <b>Model</b>"
+    with open(folder / "corpus.yaml", "a", encoding="utf-8") as fh:
+        fh.write(f'  hostile-model.txt:\n    title: "{title}"\n    publisher: "{img("publisher")}"\n    kind: model\n')
+    return [title, f"Case {img('case-title')} {link('case-title')}"]
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory, build_dir):
+    """A listener, a hostile corpus built (memory store, index warm) and a real Streamlit server on it."""
+    import shutil
+    import urllib.request
+
+    from tests.support import free_port
+    from tests.test_browser import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium); browser test skipped")
+    pytest.importorskip("playwright.sync_api")
+    from ingest.build import build
+    from search.engine import SearchEngine
+
+    lst = Listener()
+    tmp = tmp_path_factory.mktemp("hostile")
+    payloads = write_hostile_corpus(tmp / "corpus", lst.url)
+    out = tmp / "build"
+    build([tmp / "corpus"], out=out)
+    if (build_dir / "index").exists():
+        shutil.copytree(build_dir / "index", out / "index")  # vectors cached by text: only new nodes embedded
+    SearchEngine.load(out)
+    port = free_port()
+    env = {**os.environ, "EP_BUILD": str(out), "EP_STORE": "memory", "HF_HUB_OFFLINE": "1",
+           "EP_CORPUS": str(tmp / "corpus")}
+    log = open(tmp / "streamlit.log", "w")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    app = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{app}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("the Streamlit server did not start in 90 s")
+    try:
+        yield app, lst, out, payloads
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        lst.close()
+
+
+@pytest.mark.browser
+def test_hostile_documents_render_as_text_on_every_page(hostile_app):
+    from playwright.sync_api import sync_playwright
+
+    from graph.store import KnowledgeGraph
+    from tests.test_browser import ARTIFACTS, CHROMIUM, settle
+
+    app, lst, build, payloads = hostile_app
+    kg = KnowledgeGraph.load(build)
+    hostile = sorted(n.id for n in kg.nodes.values()
+                     if lst.url in n.text or "Beacon" in n.label or any(lst.url in s.document for s in n.sources))
+    assert len(hostile) >= 6, hostile
+    left: list[str] = []  # every request the browser made anywhere but the app itself
+    rendered: list[str] = []  # every img/a from document text, by page
+    urls = [f"?page=ask&q={'beacon trust referral network'.replace(' ', '+')}", "?page=cases",
+            "?page=pathways&from=process/create-a-referral-network",
+            "?page=assumptions&node=assumption/input-beacon-assumption-b", "?page=data"]
+    urls += [f"?page=node&node={i}" for i in hostile]
+
+    def loaded(pg) -> None:
+        """The whole script ran: the footer every page ends with is there, and nothing is running."""
+        settle(pg)
+        pg.wait_for_selector("text=/Answered in \\d+ ms/", timeout=90_000)
+        settle(pg)
+
+    def check(pg, where: str) -> None:
+        bad = pg.eval_on_selector_all(
+            "img, a, script, iframe, object, embed, source, link",
+            """(els, [port, app]) => els.filter(e => [e.getAttribute('src'), e.getAttribute('href')]
+                 .some(v => v && (v.includes(':' + port) || v.includes('example.org')
+                                  || (/^(https?:|mailto:|\\/\\/)/i.test(v) && !v.startsWith(app)))))
+                 .map(e => e.outerHTML.slice(0, 160))""",
+            [str(lst.port), app])
+        rendered.extend(f"{where}: {b}" for b in bad)
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-quic", "--no-first-run"])
+        pg = browser.new_page(viewport={"width": 1400, "height": 1100})
+        pg.set_default_timeout(90_000)
+        pg.on("request", lambda r: None if r.url.startswith((app, "data:", "blob:", "about:")) else left.append(r.url))
+        for u in urls:
+            pg.goto(f"{app}/{u}", wait_until="domcontentloaded")
+            loaded(pg)
+            assert pg.locator("[data-testid='stException']").count() == 0, u
+            for ex in pg.locator("[data-testid='stExpander'] summary").all():  # sources, filters, evidence
+                ex.click()
+            settle(pg)
+            check(pg, u)
+        titled = next(n.id for n in kg.nodes.values() if n.sources and n.sources[0].document == payloads[0])
+        pg.goto(f"{app}/?page=node&node={titled}", wait_until="domcontentloaded")
+        loaded(pg)
+        # its source expander is titled by the hostile document title (word joiners keep URLs from autolinking)
+        body = pg.inner_text("[data-testid='stMain']").replace("\u2060", "")
+        pg.screenshot(path=str(ARTIFACTS / "hostile-node.png"), full_page=True)
+        assert any(t in body for t in payloads), "the hostile titles are shown, as the characters they are"
+
+        pg.goto(f"{app}/?page=place", wait_until="domcontentloaded")
+        loaded(pg)
+        pg.get_by_role("button", name="Start from the fictional example").click()
+        settle(pg)
+        for ex in pg.locator("[data-testid='stExpander'] summary").all():
+            ex.click()
+        settle(pg)
+        for box in pg.locator("[data-testid='stSelectbox']").filter(has_text="Beacon").all():
+            box.locator("[data-testid='stTooltipIcon'], [data-testid='stTooltipHoverTarget']").first.hover()
+            pg.wait_for_timeout(500)
+            check(pg, "place tooltip")
+        check(pg, "place")
+        pg.screenshot(path=str(ARTIFACTS / "hostile-place.png"), full_page=True)
+
+        pg.goto(f"{app}/?page=data", wait_until="domcontentloaded")
+        loaded(pg)
+        for tab in ("SPARQL", "Corpus status", "Add a document", "Download"):
+            pg.get_by_role("tab", name=tab).click()
+            settle(pg)
+            if tab == "SPARQL":
+                area = pg.locator("textarea").first
+                area.fill(f"SELECT ?t WHERE {{ ?d <http://purl.org/dc/terms/title> ?t }} {payloads[0]}")
+                pg.get_by_role("button", name="Run query").click()
+                settle(pg)
+                check(pg, "data: SPARQL error")
+                area.fill("SELECT ?t WHERE { ?d <http://purl.org/dc/terms/title> ?t }")
+                pg.get_by_role("button", name="Run query").click()
+                settle(pg)
+            check(pg, f"data: {tab}")
+        pg.wait_for_timeout(1500)  # anything lazy has had its chance to fetch
+        browser.close()
+    assert rendered == [], "\n".join(rendered)
+    assert left == [] and lst.requests == [], (left, lst.requests)

@@ -12,6 +12,7 @@ import streamlit as st
 from graph.backends import StoreSpec, open_store
 from graph.store import KnowledgeGraph, NodeRecord, default_build
 
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|xmpp)(?=[:.])")  # GFM autolink starts
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^@'\"])")
 
 
@@ -32,9 +33,12 @@ def md(text: object) -> str:
     and help tooltips: every such string that did not come from this code goes through here. Every
     Markdown and HTML punctuation character is backslash-escaped, so ``![b](http://host/x.png)`` shows
     as those characters and fetches nothing, and ``[Official source](http://…)`` is not a link.
+    Escapes alone do not stop GitHub-style autolinks (``http://…``, ``www.…``, ``a@b.org`` become links
+    after escapes are resolved), so an invisible word joiner goes after the scheme and before ``@``.
     Select-box options, dataframes, st.code and st.text show text as it is and need no escaping.
     """
-    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+    plain = _AUTOLINK.sub("\\1\u2060", str(text or "")).replace("@", "\u2060@")
+    return _MD_SPECIAL.sub(r"\\\1", plain)
 
 
 @st.cache_resource(show_spinner="Loading the graph, index and model (once per server)…")
