@@ -11,7 +11,7 @@ import streamlit as st
 from graph.store import MissingBuild
 from graph.stores.base import StoreError
 from ui import ask, assumptions, cases, data, node, pathways, place
-from ui.common import Timer, build_dir, param, set_params
+from ui.common import Timer, build_dir, md, param, set_params
 
 PAGES = {
     "ask": (
@@ -72,11 +72,11 @@ def main() -> None:
     try:
         render()
     except MissingBuild as e:
-        st.error(f"{e}")
-        st.info(f"Build directory: {build_dir()}. `make run` builds it automatically.")
+        st.error(md(str(e)))
+        st.info(f"Build directory: {md(str(build_dir()))}. `make run` builds it automatically.")
         return
     except StoreError as e:
-        st.error(f"The graph store cannot be read: {e}")
+        st.error(f"The graph store cannot be read: {md(str(e))}")
         st.info("The app reads the store named by EP_STORE; start the server or point EP_STORE elsewhere, "
                 "then reload the page.")
         return

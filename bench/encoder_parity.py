@@ -32,7 +32,8 @@ EVAL = ROOT / "tests" / "eval"
 
 IMPORT_ONNX = ("import time; t = time.perf_counter(); import graph.text.onnx as o; o.OnnxEncoder().encode(['a query']);"
                " import sys; print(time.perf_counter() - t, 'torch' in sys.modules)")
-IMPORT_ST = ("import time; t = time.perf_counter(); from search.embed import Embedder; Embedder().encode(['a query']);"
+IMPORT_ST = ("import time; t = time.perf_counter(); from graph.text.embed import Embedder;"
+             " Embedder().encode(['a query']);"
              " import sys; print(time.perf_counter() - t, 'torch' in sys.modules)")
 
 
@@ -80,7 +81,7 @@ def relevance(kg, encode, sets: dict) -> dict:
 def latency_worker(name: str, onnx_file: str, queries: list[str]) -> list[float]:
     """Seconds per single-query encode for one encoder, alone in this process (after a warm-up pass)."""
     if name == "sentence-transformers":
-        from search.embed import Embedder
+        from graph.text.embed import Embedder
 
         enc = Embedder().encode
     else:
@@ -138,9 +139,9 @@ def import_time(code: str, repeats: int) -> dict:
 
 def run(build: Path | None, n_queries: int, rounds: int, import_repeats: int) -> dict:
     from graph.store import KnowledgeGraph, default_build
+    from graph.text.embed import Embedder
     from graph.text.onnx import OnnxEncoder
     from graph.text.onnx_export import FP32_NAME, export, quantize_int8
-    from search.embed import Embedder
 
     load0 = os.getloadavg()[0]
     kg = KnowledgeGraph.load(Path(build) if build else default_build())

@@ -114,7 +114,7 @@ def load_txtai(model: Path, chunks: list[Chunk]):
 
 def run(build: Path | None, repeats: int, with_onnx: bool = False) -> dict:
     from graph.store import default_build
-    from search.embed import model_path
+    from graph.text.embed import model_path
     from search.engine import SearchEngine
     from search.evaluate import first_rank, load_queries
 

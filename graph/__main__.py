@@ -3,8 +3,8 @@
 TEXT may be a node id (process/create-a-referral-network), a label, or a free phrase; a phrase is
 resolved to the best-matching node and the output says which node was picked.
 
-Exit codes (``graph.cli``): 0 ok; 1 not found / no path; 2 usage; 3 missing or unreadable build;
-5 the store failed or a SPARQL query ran over its time limit.
+Exit codes (``graph.cli``): 0 ok; 1 not found / no path; 2 usage (a refused query included); 3 missing or
+unreadable build; 5 the store failed or a SPARQL query ran over its time limit.
 """
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("node", parents=[common], help="a node and its neighbours grouped by relation")
     p.add_argument("text", metavar="TEXT")
 
-    p = sub.add_parser("sparql", parents=[common], help="a read-only SPARQL query (10 s limit)")
+    p = sub.add_parser("sparql", parents=[common], help=(
+        "a read-only SPARQL query, checked and run in a sandbox (10 s limit; exit 5 past it)"))
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--timeout", type=float, default=10.0)
 
@@ -281,8 +282,8 @@ def cmd_node(pw, args) -> int:
 def cmd_sparql(g, args) -> int:
     from graph.sparql import QueryRefused, QueryTimeout, run
 
-    try:
-        res = run(g, args.query, timeout=args.timeout)
+    try:  # the worker process opens the store itself: the graph is never parsed twice
+        res = run(None, args.query, timeout=args.timeout, store=str(args.store_spec), build=args.build)
     except QueryRefused as e:
         print(f"refused: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -369,9 +370,11 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args, build: Path, store: StoreSpec) -> int:
     """Open what the command reads (the bare graph or the pathways over it) and run the command."""
     try:
-        if args.command in ("sparql", "export"):
-            g = open_graph(build, store)
-            return cmd_sparql(g, args) if args.command == "sparql" else cmd_export(g, args)
+        if args.command == "sparql":
+            args.store_spec = store  # the sandbox's worker opens the store itself
+            return cmd_sparql(None, args)
+        if args.command == "export":
+            return cmd_export(open_graph(build, store), args)
         pw = Pathways.load(build, store)
         if args.command == "assess":
             return cmd_assess(pw, args)

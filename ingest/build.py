@@ -1,7 +1,7 @@
 """The ingest pipeline: corpus files -> Docs -> items -> merged nodes -> RDF, written atomically.
 
 A build directory holds ``manifest.json``, ``texts/`` (the text every offset refers to) and, with the
-memory store, ``graph.ttl`` and ``graph.jsonld``; other stores (graph.backends) hold the graph themselves.
+memory store, ``graph.ttl`` and ``graph.jsonld``; other stores (graph.stores) hold the graph themselves.
 A new build is written to a temporary sibling and swapped in by rename, so a failed or interrupted run
 never replaces a good build.
 """

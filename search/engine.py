@@ -59,7 +59,7 @@ class SearchEngine:
              hnsw_above: int | None = None, store: str | StoreSpec | None = None) -> SearchEngine:
         """Graph, model and index for ``build``; the index is built or refreshed first when it is missing,
         stale, corrupt or made with another model. Raises graph.store.MissingBuild without a graph, and
-        graph.backends.StoreError when the store cannot be read. The index lives in ``build``/index,
+        graph.stores.base.StoreError when the store cannot be read. The index lives in ``build``/index,
         keyed by the store's build fingerprint, so each server keeps its own copy of a shared graph's index."""
         build = Path(build) if build else default_build()
         kg = KnowledgeGraph.load(build, store)

@@ -150,7 +150,7 @@ def test_upload_checks_type_and_rebuilds(app_env):
         b"to coaching. As a result, local support organisations became more connected.\n", "text/markdown").run()
     at.button(key="upload_go").click().run()
     assert not at.exception
-    assert any("Added wigan-pilot.md" in s.value for s in at.success), [e.value for e in at.error]
+    assert any("Added wigan-pilot.md" in s.value.replace("\\", "") for s in at.success), [e.value for e in at.error]
     assert (app_env["corpus"] / "wigan-pilot.md").exists()
     from ui.data import check_upload
 

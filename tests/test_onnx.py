@@ -36,7 +36,7 @@ def test_export_is_written_once_and_reused(exported):
 
 
 def test_vectors_match_sentence_transformers(encoder):
-    from search.embed import get_embedder
+    from graph.text.embed import get_embedder
 
     texts = corpus_sentences(12)[2:10] + ["how do I build a referral network", "halal finance"]
     ref = get_embedder().encode(texts)
@@ -51,7 +51,7 @@ def test_vectors_match_sentence_transformers(encoder):
 
 
 def test_model_id_matches_the_torch_encoder_so_index_vectors_are_shared(encoder):
-    from search.embed import model_id
+    from graph.text.embed import model_id
 
     assert encoder.id == model_id()
 

@@ -14,7 +14,8 @@ from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
 from graph.stores.factory import open_store
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|xmpp)(?=[:.])")  # GFM autolink starts
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^@'\"])")
 
 
 def build_dir() -> Path:
@@ -26,9 +27,20 @@ def store_spec() -> StoreSpec:
     return StoreSpec.parse(None)
 
 
-def md(text: str) -> str:
-    """Corpus text as literal text inside Markdown: no formatting, links or HTML from documents."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
+def md(text: object) -> str:
+    """Text from a document, a profile or a user as literal text wherever Streamlit renders Markdown.
+
+    Streamlit renders Markdown (images and links included) in st.markdown/write/caption/title/subheader,
+    st.error/warning/info/success, st.table cells, expander and tab titles, widget labels, radio options
+    and help tooltips: every such string that did not come from this code goes through here. Every
+    Markdown and HTML punctuation character is backslash-escaped, so ``![b](http://host/x.png)`` shows
+    as those characters and fetches nothing, and ``[Official source](http://…)`` is not a link.
+    Escapes alone do not stop GitHub-style autolinks (``http://…``, ``www.…``, ``a@b.org`` become links
+    after escapes are resolved), so an invisible word joiner goes after the scheme and before ``@``.
+    Select-box options, dataframes, st.code and st.text show text as it is and need no escaping.
+    """
+    plain = _AUTOLINK.sub("\\1\u2060", str(text or "")).replace("@", "\u2060@")
+    return _MD_SPECIAL.sub(r"\\\1", plain)
 
 
 @st.cache_resource(show_spinner="Loading the graph, index and model (once per server)…")

@@ -125,7 +125,9 @@ def render() -> None:
         )
 
     with tab_sparql:
-        from graph.sparql import QueryRefused, QueryTimeout, run
+        from graph.sparql import QueryRefused, QueryTimeout, run, warm
+
+        warm(str(store_spec()), b)  # the sandboxed worker loads the graph while the user writes the query
 
         example = st.selectbox("Example queries", list(EXAMPLE_QUERIES), key="sparql_example")
         q = st.text_area(
@@ -137,9 +139,9 @@ def render() -> None:
         if st.button("Run query", key="sparql_run"):
             t0 = time.perf_counter()
             try:
-                result = run(kg.g, q, timeout=10)
+                result = run(None, q, timeout=10, store=str(store_spec()), build=b)
             except (QueryRefused, QueryTimeout) as e:
-                st.error(str(e))
+                st.error(md(str(e)))
             else:
                 ms = (time.perf_counter() - t0) * 1000
                 if result.kind == "select":
@@ -153,10 +155,10 @@ def render() -> None:
     with tab_status:
         m = kg.manifest or read_manifest(b)
         if not m:
-            st.warning(f"No build in {b}.")
+            st.warning(f"No build in {md(str(b))}.")
         else:
-            st.write(f"Store **{md(kg.store)}** · last build **{m.get('built_at')}** · {m.get('triples')} triples · "
-                     f"code {m.get('code_version')}")
+            st.write(f"Store **{md(kg.store)}** · last build **{md(m.get('built_at'))}** · "
+                     f"{md(m.get('triples'))} triples · code {md(m.get('code_version'))}")
             st.dataframe(
                 [
                     {
@@ -185,7 +187,7 @@ def render() -> None:
     with tab_add:
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
-            f"`{md(str(corpus_dir()))}` and rebuild. If the new build fails, the previous one stays."
+            f"{md(str(corpus_dir()))} and rebuild. If the new build fails, the previous one stays."
         )
         files = st.file_uploader(
             "Documents", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True, key="upload"
@@ -202,7 +204,7 @@ def add_and_rebuild(files, kind: str) -> None:
         data = f.getvalue()
         problem = check_upload(f.name, data)
         if problem:
-            st.error(problem)
+            st.error(md(problem))
             continue
         target = corpus / safe_name(f.name)
         if target.suffix == ".md" and not data.lstrip().startswith(b"---"):
@@ -220,7 +222,7 @@ def add_and_rebuild(files, kind: str) -> None:
         result = build([corpus], out=build_dir(), progress=progress, store=store_spec())
     except BuildError as e:
         bar.empty()
-        st.error(f"The build failed; the previous build is still in use. {e}")
+        st.error(f"The build failed; the previous build is still in use. {md(str(e))}")
         return
     bar.progress(1.0, text="Indexing…")
     from ui.common import get_engine
@@ -228,7 +230,7 @@ def add_and_rebuild(files, kind: str) -> None:
     st.cache_resource.clear()
     get_engine()
     bar.empty()
-    st.success(f"Added {', '.join(saved)}; graph rebuilt ({result.manifest.get('triples')} triples).")
+    st.success(f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")
     for path, msgs in result.warnings.items():
         if Path(path).name in saved:
             for msg in msgs:

@@ -36,7 +36,7 @@ def render() -> None:
     )
     ids = [n.id for n in choices]
     if nid and nid not in kg.nodes:
-        st.error(f"No node with id '{nid}'. Pick one below.")
+        st.error(f"No node with id “{md(nid)}”. Pick one below.")
         nid = ""
     picked = st.selectbox(
         "Node",
@@ -53,7 +53,7 @@ def render() -> None:
         return
     set_params(node=picked)
     n = kg.nodes[picked]
-    st.subheader(f"{n.label}")
+    st.subheader(md(n.label))
     facts = [n.type]
     if n.stage_label:
         facts.append(f"stage: {n.stage_label}")
@@ -65,7 +65,7 @@ def render() -> None:
         facts.append(n.kind)
     if n.notation:
         facts.append(f"№ {n.notation}")
-    st.caption(" · ".join(md(f) for f in facts) + f" · id `{n.id}`")
+    st.caption(" · ".join(md(f) for f in facts) + f" · id {md(n.id)}")
     st.markdown(quote_block(n.text, 4000))
     if n.alt_labels:
         st.markdown("**Also written as:** " + "; ".join(f"“{md(a)}”" for a in n.alt_labels))
@@ -74,7 +74,7 @@ def render() -> None:
 
     st.markdown(f"#### Sources ({len(n.sources)})")
     for s in n.sources:
-        with st.expander(f"{s.document} — {s.section or 'no section'} · {s.role} · chars {s.start}–{s.end}"):
+        with st.expander(md(f"{s.document} — {s.section or 'no section'} · {s.role} · chars {s.start}–{s.end}")):
             st.markdown(quote_block(s.quote, 4000))
             st.caption(f"{md(s.path)}")
 
@@ -90,5 +90,5 @@ def render() -> None:
     shown = {rel for rel, _ in RELATION_TITLES}
     for rel, pairs in nb.items():
         if rel not in shown:
-            st.markdown(f"**{rel}**")
+            st.markdown(f"**{md(rel)}**")
             st.markdown("\n".join(f"- ({d}) {node_link(kg.nodes[t])}" for d, t in pairs))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import streamlit as st
 
 from graph.analysis.draw import DrawLink, DrawNode, to_dot
@@ -51,8 +53,8 @@ def path_table(pw, path: Path) -> list[dict]:
         rows.append(
             {
                 "step": i + 1,
-                "stage": n.stage_label + (f" ({n.horizon or n.scope})" if n.horizon or n.scope else ""),
-                "element": n.label,
+                "stage": md(n.stage_label + (f" ({n.horizon or n.scope})" if n.horizon or n.scope else "")),
+                "element": md(n.label),  # st.table renders Markdown in cells
                 "type": n.type,
                 "link in": f"{lk.basis} ({lk.weight:.2f})" if lk else "",
             }
@@ -113,7 +115,7 @@ def render() -> None:
     try:
         result = run_query(pw, mode, a, b or "", int(k))
     except UnknownNode as e:
-        st.error(str(e))
+        st.error(md(str(e)))
         return
     if not result.found:
         st.warning(md(result.message or "No path."))
@@ -159,4 +161,5 @@ def render() -> None:
     with right:
         st.markdown("**Open a step**")
         st.markdown("\n".join(f"- {node_link(pw.kg.nodes[n])}" for n in paths[chosen].nodes))
-        st.markdown(f"[Assumptions along this path](?page=assumptions&path={','.join(paths[chosen].nodes)})")
+        along = quote(",".join(paths[chosen].nodes), safe="/,")
+        st.markdown(f"[Assumptions along this path](?page=assumptions&path={along})")

@@ -89,17 +89,18 @@ def checklist(kg) -> None:
         nodes = [n for n in kg.of_type(typ) if stage is None or n.stage == stage]
         if stage is not None:
             title = f"Foundations of {nodes[0].stage_label.lower()} ({nodes[0].kind.lower()})"
-        with st.expander(title, expanded=typ != "Foundation"):
+        with st.expander(md(title), expanded=typ != "Foundation"):
             for n in sorted(nodes, key=lambda n: n.label):
                 c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
-                c1.selectbox(n.label, STATUSES, key=f"pl_{n.id}", help=n.text[:300])
+                c1.selectbox(md(n.label), STATUSES, key=f"pl_{n.id}", help=md(n.text[:300]))
                 c2.text_input("Note", key=f"pln_{n.id}", label_visibility="collapsed", placeholder="note")
                 c3.text_input(
                     "Evidence", key=f"ple_{n.id}", label_visibility="collapsed", placeholder="evidence (link)"
                 )
     with st.expander("Assumptions (optional): does each hold here?", expanded=False):
         for a in sorted(kg.of_type("Assumption"), key=lambda a: (a.order, a.label)):
-            st.selectbox(f"{a.stage_label}: {a.label}", ASSUMPTION_STATUSES, key=f"pla_{a.id}", help=a.text[:300])
+            st.selectbox(md(f"{a.stage_label}: {a.label}"), ASSUMPTION_STATUSES, key=f"pla_{a.id}",
+                         help=md(a.text[:300]))
 
 
 def picture(pw, result) -> str:
@@ -163,7 +164,7 @@ def render() -> None:
                 _load_into_state(parse_profile(yaml.safe_load(up.getvalue()), kg, up.name), kg)
                 st.session_state["place_loaded"] = up.file_id
             except (ProfileError, yaml.YAMLError) as err:
-                st.error(str(err))
+                st.error(md(str(err)))
         if c2.button("Start from the fictional example", key="place_example"):
             _load_into_state(load_profile(EXAMPLE, kg), kg)
         c1.text_input("Place", key="place_name", placeholder="e.g. Fernbridge")
@@ -184,7 +185,7 @@ def render() -> None:
             st.markdown("**Invest here first**")
             st.table(
                 [
-                    {"item": md(i.label), "type": i.type, "now": i.status, "opens outcomes/impacts": i.unblocks}
+                    {"item": md(i.label), "type": md(i.type), "now": md(i.status), "opens outcomes/impacts": i.unblocks}
                     for i in result.invest[:10]
                 ]
             )
@@ -235,7 +236,7 @@ def render() -> None:
             try:
                 profiles.append(parse_profile(yaml.safe_load(f.getvalue()), kg, f.name))
             except (ProfileError, yaml.YAMLError) as err:
-                st.error(str(err))
+                st.error(md(str(err)))
         if add_current:
             profiles.append(profile)
         if len(profiles) < 2:

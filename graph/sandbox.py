@@ -1,0 +1,449 @@
+"""User SPARQL, checked on its parsed algebra and run in a separate process that is killed at the limit.
+
+Why a process: rdflib cannot be interrupted, and a catastrophic regex holds the GIL, so a watchdog
+thread in the app never fires and an abandoned query keeps burning CPU. A child process can be killed
+outright (SIGKILL) at the time limit, and ``RLIMIT_AS`` caps what one query may allocate.
+
+Why the algebra: a text filter is fooled by ``\\u0053ERVICE`` (rdflib expands escapes after the
+filter) and by comments holding quotes. Here the query is parsed and translated by rdflib, and the
+tree itself is walked: only SELECT, ASK, CONSTRUCT and DESCRIBE forms pass, with no SERVICE anywhere
+(sub-selects, EXISTS, OPTIONAL, UNION, MINUS, GRAPH) and no FROM / FROM NAMED (rdflib would fetch
+them). Updates and LOAD are not queries at all: they never parse, and the refusal names them.
+
+The worker (``python -m graph.sandbox``) loads the graph once and stays warm between queries:
+memory builds are parsed from ``graph.ttl`` in the worker, Oxigraph stores are opened read-only
+there, and SPARQL servers receive only the checked query text. The check runs in the worker too,
+so even a query that is slow to parse is under the hard kill.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import resource
+import select
+import subprocess
+import sys
+import tempfile
+import threading
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph import settings
+
+TIMEOUT_S = 10.0
+MAX_ROWS = 10_000
+MAX_QUERY_CHARS = 100_000
+MAX_WORKERS = 2  # queries from several sessions at once; more wait their turn
+READ_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+READ_ONLY = "the graph is read-only: only SELECT, ASK, CONSTRUCT and DESCRIBE queries run"
+
+
+class QueryRefused(ValueError):
+    """Not a read-only local query, not valid SPARQL, or over the memory cap; the message says which."""
+
+
+class QueryTimeout(TimeoutError):
+    """The query did not answer within the limit; its process was killed."""
+
+
+@dataclass
+class QueryResult:
+    kind: str  # select | ask | graph
+    vars: list[str]
+    rows: list[dict[str, str]]
+    boolean: bool | None = None
+    turtle: str = ""
+    truncated: bool = False
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "vars": self.vars, "rows": self.rows, "boolean": self.boolean,
+                "turtle": self.turtle, "truncated": self.truncated}
+
+
+# ---------------------------------------------------------------------------------------------- check
+
+
+def _names(node, depth: int = 0):
+    """Every algebra/parse node name in the tree, expressions (EXISTS, NOT EXISTS) included."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if depth > 400:
+        raise QueryRefused("the query is nested too deeply to check")
+    if isinstance(node, CompValue):
+        yield node.name
+        for v in node.values():
+            yield from _names(v, depth + 1)
+    elif isinstance(node, list | tuple | set):
+        for v in node:
+            yield from _names(v, depth + 1)
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _names(v, depth + 1)
+
+
+def _bare(query: str) -> str:
+    """The query with escapes expanded and comments, strings and IRIs removed: for naming an update."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    q = expandUnicodeEscapes(query)
+    q = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>\s]*>|#[^\n]*',
+               " ", q)
+    return q
+
+
+def check(query: str):
+    """The prepared query, or QueryRefused naming what was refused (checked on the parsed algebra)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    from graph.ns import PREFIXES
+
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryRefused(f"the query is {len(query):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    try:
+        parsed = parseQuery(query)
+    except RecursionError:
+        raise QueryRefused("the query is nested too deeply to check") from None
+    except Exception as e:  # noqa: BLE001 - pyparsing raises several error types
+        words = [w for w in UPDATE_WORDS if re.search(rf"(?<![?$\w:]){w}\b", _bare(query), re.I)]
+        try:
+            parseUpdate(query)
+            is_update = True
+        except Exception:  # noqa: BLE001
+            is_update = False
+        if is_update:
+            raise QueryRefused(f"{words[0] if words else 'this'} update is refused: {READ_ONLY}") from None
+        if words:
+            raise QueryRefused(f"{words[0].upper()} is refused (an update, wherever it appears): {READ_ONLY}") from None
+        raise QueryRefused(f"not valid SPARQL: {e}") from None
+    try:
+        prepared = translateQuery(parsed, initNs=PREFIXES)
+    except RecursionError:
+        raise QueryRefused("the query is nested too deeply to check") from None
+    except Exception as e:  # noqa: BLE001 - unknown prefixes and the like
+        raise QueryRefused(f"not valid SPARQL: {e}") from None
+    form = prepared.algebra.name
+    if form not in READ_FORMS:
+        raise QueryRefused(f"{form} is refused: {READ_ONLY}")
+    if prepared.algebra.get("datasetClause"):
+        raise QueryRefused("FROM / FROM NAMED is refused: queries run on the local graph only (no network)")
+    names = set(_names(prepared.algebra))
+    if "ServiceGraphPattern" in names:
+        raise QueryRefused("SERVICE is refused: queries run on the local graph only (no network)")
+    return prepared
+
+
+# ---------------------------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the worker reads the graph: a store and build (as every CLI names them), or a dumped file."""
+
+    store: str = "memory"  # a --store value
+    build: str = ""
+    dump: str = ""  # an N-Triples file written from a graph handed in without a store
+
+    def key(self) -> tuple:
+        """Changes when a new build goes live, so a warm worker never answers from a stale graph."""
+        if self.dump:
+            return ("dump", self.dump)
+        from graph.stores.factory import open_store
+
+        try:
+            stamp = open_store(self.store).stamp(Path(self.build))
+        except Exception:  # noqa: BLE001 - the worker reports an unreachable store properly
+            stamp = ""
+        return (self.store, self.build, stamp)
+
+
+_DUMPS: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def source_for(g) -> Source:
+    """A Source for a graph handed in directly: a SPARQL server by its URL, anything else dumped once."""
+    from graph.stores.sparql import _RemoteStore
+
+    if isinstance(g.store, _RemoteStore):
+        return Source(store=f"sparql:{g.store.backend.spec.location}")
+    hit = _DUMPS.get(id(g))
+    if hit and hit[0]() is g:
+        return Source(dump=hit[1])
+    from graph import rdfio
+
+    fd, path = tempfile.mkstemp(prefix="ep-sparql-", suffix=".nt")
+    os.close(fd)
+    rdfio.write(g, Path(path), "nt")
+    _DUMPS[id(g)] = (weakref.ref(g, lambda _: _forget(id(g), path)), path)
+    return Source(dump=path)
+
+
+def _forget(key: int, path: str) -> None:
+    _DUMPS.pop(key, None)
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+# ---------------------------------------------------------------------------------------------- parent side
+
+
+class Worker:
+    """One warm child process holding the graph; killed outright at a time limit or on any doubt."""
+
+    def __init__(self, source: Source, memory_mb: int):
+        self.source, self.memory_mb = source, memory_mb
+        self.key = source.key()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in [str(Path(__file__).resolve().parent.parent),
+                                                                       os.environ.get("PYTHONPATH", "")] if p)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "graph.sandbox", json.dumps({**source.__dict__, "memory_mb": memory_mb})],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True)
+        self.pid = self.proc.pid
+        self.ready = False
+
+    def _receive(self, timeout: float) -> dict | None:
+        """The child's next message, or None when it did not answer within ``timeout``."""
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], max(0.0, timeout))
+        if not ready:
+            return None
+        line = self.proc.stdout.readline()
+        if not line:
+            code = self.proc.wait()
+            return {"status": "died", "code": code}
+        return json.loads(line)
+
+    def start(self) -> None:
+        load_timeout = settings.get("EP_SPARQL_LOAD_TIMEOUT")
+        msg = self._receive(load_timeout)
+        if msg is None:
+            self.kill()
+            raise QueryTimeout(f"the query process did not load the graph within {load_timeout:g} s")
+        self._raise(msg)
+        self.ready = True
+
+    def query(self, query: str, timeout: float, max_rows: int) -> QueryResult:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write((json.dumps({"query": query, "max_rows": max_rows}) + "\n").encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.kill()
+            raise QueryRefused("the query process had stopped; run the query again") from None
+        msg = self._receive(timeout)
+        if msg is None:
+            self.kill()
+            raise QueryTimeout(f"the query did not answer within {timeout:g} s and was stopped; "
+                               "narrow it or add LIMIT")
+        self._raise(msg)
+        return QueryResult(**msg["result"])
+
+    def _raise(self, msg: dict) -> None:
+        from graph.stores.base import MissingBuild, StoreError
+
+        status = msg.get("status")
+        if status in ("ok", "ready"):
+            return
+        if status == "died":
+            self.kill()
+            raise QueryRefused(f"the query was stopped (its process ended with code {msg.get('code')}); it "
+                               f"probably needed more than the {self.memory_mb} MB memory cap")
+        if status == "memory":
+            self.kill()  # a process that ran out of memory is not trusted with the next query
+            raise QueryRefused(f"the query needed more than the {self.memory_mb} MB memory cap and was stopped")
+        error = {"refused": QueryRefused, "missing": MissingBuild, "store": StoreError}.get(status, QueryRefused)
+        if status not in ("refused",):
+            self.kill()
+        raise error(msg.get("message", "the query failed"))
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL and reap: nothing of the query keeps running."""
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, 9)
+            self.proc.kill()
+        self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                f and f.close()
+
+
+class Sandbox:
+    """Warm workers per source; a query takes an idle one (or starts one) and gives it back."""
+
+    def __init__(self, memory_mb: int | None = None, max_workers: int = MAX_WORKERS):
+        self.memory_mb = memory_mb if memory_mb is not None else settings.get("EP_SPARQL_MEMORY_MB")
+        self._idle: dict[tuple, list[Worker]] = {}
+        self._lock = threading.Lock()
+        self._slots = threading.Semaphore(max_workers)
+        self.last_pid: int | None = None
+
+    def _take(self, source: Source) -> Worker:
+        key = source.key()
+        with self._lock:
+            for old_key in [k for k in self._idle if k != key and k[:2] == key[:2]]:  # a new build went live
+                for w in self._idle.pop(old_key):
+                    w.kill()
+            idle = self._idle.get(key, [])
+            while idle:
+                w = idle.pop()
+                if w.alive():
+                    return w
+        w = Worker(source, self.memory_mb)
+        try:
+            w.start()
+        except BaseException:
+            w.kill()
+            raise
+        return w
+
+    def _give_back(self, w: Worker) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(w.key, [])
+            if w.alive() and not idle:
+                idle.append(w)
+                return
+        w.kill()
+
+    def warm(self, source: Source) -> None:
+        """Start a worker in the background so the first query does not wait for the graph to load."""
+        def go() -> None:
+            with self._slots, contextlib.suppress(Exception):
+                self._give_back(self._take(source))
+
+        threading.Thread(target=go, daemon=True, name="sparql-warm").start()
+
+    def run(self, source: Source, query: str, timeout: float = TIMEOUT_S, max_rows: int = MAX_ROWS) -> QueryResult:
+        with self._slots:
+            w = self._take(source)
+            self.last_pid = w.pid
+            try:
+                result = w.query(query, timeout, max_rows)
+            except BaseException:
+                if w.alive():
+                    self._give_back(w)  # refused by the check: the worker is fine
+                raise
+            self._give_back(w)
+            return result
+
+    def close(self) -> None:
+        with self._lock:
+            for ws in self._idle.values():
+                for w in ws:
+                    w.kill()
+            self._idle.clear()
+
+
+SANDBOX = Sandbox()
+
+
+# ---------------------------------------------------------------------------------------------- child side
+
+
+def collect(res, max_rows: int) -> QueryResult:
+    if res.type == "ASK":
+        return QueryResult("ask", [], [], boolean=bool(res.askAnswer))
+    if res.type in ("CONSTRUCT", "DESCRIBE"):
+        return QueryResult("graph", [], [], turtle=res.graph.serialize(format="turtle"))
+    names = [str(v) for v in res.vars]
+    rows, truncated = [], False
+    for i, row in enumerate(res):
+        if i >= max_rows:
+            truncated = True
+            break
+        rows.append({n: ("" if row[n] is None else str(row[n])) for n in names})
+    return QueryResult("select", names, rows, truncated=truncated)
+
+
+def _no_network() -> None:
+    """Belt and braces inside the worker: rdflib may not fetch FROM graphs or SERVICE endpoints."""
+    import rdflib.plugins.sparql as rs
+    import rdflib.plugins.sparql.evaluate as ev
+
+    def refuse(*_a, **_k):
+        raise PermissionError("network access from a user query is refused")
+
+    rs.SPARQL_LOAD_GRAPHS = False
+    ev.urlopen = refuse
+
+
+def _vm_bytes() -> int:
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _load(source: dict):
+    from graph import rdfio
+
+    if source.get("dump"):
+        return rdfio.read(Path(source["dump"]), "nt")
+    from graph.stores.factory import open_store
+
+    return open_store(source["store"]).graph(Path(source["build"] or "."))
+
+
+def serve(config: dict) -> None:
+    """The worker loop: load the graph, cap memory, then answer one JSON line per query line."""
+    from rdflib.plugins.stores.memory import Memory
+
+    from graph.stores.base import MissingBuild, StoreError
+
+    out = sys.stdout
+    sys.stdout = sys.stderr  # nothing but protocol lines on the pipe
+
+    def send(msg: dict) -> None:
+        out.write(json.dumps(msg, ensure_ascii=False) + "\n")
+        out.flush()
+
+    _no_network()
+    try:
+        g = _load(config)
+        if isinstance(g.store, Memory):
+            len(g)  # touch it: the graph is fully in memory before the cap applies
+    except MissingBuild as e:
+        send({"status": "missing", "message": str(e)})
+        return
+    except StoreError as e:
+        send({"status": "store", "message": str(e)})
+        return
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which raises it
+        send({"status": "store", "message": f"cannot open the graph: {e}"})
+        return
+    cap = _vm_bytes() + int(config.get("memory_mb") or settings.get("EP_SPARQL_MEMORY_MB")) * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    send({"status": "ready", "pid": os.getpid()})
+    for line in sys.stdin:
+        try:
+            req = json.loads(line)
+            prepared = check(req["query"])
+            res = g.query(prepared if isinstance(g.store, Memory) else req["query"])
+            send({"status": "ok", "result": collect(res, int(req.get("max_rows", MAX_ROWS))).to_json()})
+        except QueryRefused as e:
+            send({"status": "refused", "message": str(e)})
+        except MemoryError:
+            send({"status": "memory"})
+            return
+        except StoreError as e:
+            send({"status": "store", "message": str(e)})
+        except Exception as e:  # noqa: BLE001 - any evaluation error is the query's
+            send({"status": "refused", "message": f"the query failed: {e}"})
+
+
+def run(source: Source, query: str, timeout: float = TIMEOUT_S, max_rows: int = MAX_ROWS) -> QueryResult:
+    """Check and run ``query`` against ``source`` in the shared sandbox."""
+    return SANDBOX.run(source, query, timeout, max_rows)
+
+
+if __name__ == "__main__":
+    serve(json.loads(sys.argv[1]))
