@@ -251,8 +251,7 @@ def hostile_app(tmp_path_factory, build_dir):
     import shutil
     import urllib.request
 
-    from tests.support import free_port
-
+    from bench.servers import free_port
     from tests.test_browser import CHROMIUM
 
     if not Path(CHROMIUM).exists():
