@@ -91,16 +91,35 @@ class RouteCounter:
         self.acyclic = nx.is_directed_acyclic_graph(G)
         self.order = list(nx.topological_sort(G)) if self.acyclic else list(G)
         self.exact = True
+        self._base: dict[str, list[int]] | None = None
 
     def by_length(self, nodes: frozenset[str] = frozenset(), links: frozenset[Edge] = frozenset(),
                   reverse_from: str | None = None) -> dict[str, list[int]]:
         """Node → [number of walks of exactly l links, l = 0..max_depth] from the roots (or to ``reverse_from``).
 
-        On a DAG every walk is a simple path. ``nodes``/``links`` are removed first.
+        On a DAG every walk is a simple path. ``nodes``/``links`` are removed first; only what lies
+        downstream of them is recounted (the rest keeps the full graph's counts), so a failure deep in
+        the model costs little.
         """
+        if reverse_from is None and not nodes and not links:
+            if self._base is None:
+                self._base = self._count(self.order, {}, frozenset(), frozenset(), None)
+            return self._base
+        if reverse_from is not None:
+            return self._count(reversed(self.order), {}, nodes, links, reverse_from)
+        affected = {v for v in set(nodes) | {b for _, b in links} if v in self.G}
+        stack = list(affected)
+        while stack:
+            for w in self.G.successors(stack.pop()):
+                if w not in affected:
+                    affected.add(w)
+                    stack.append(w)
+        base = self.by_length()
+        out = {v: vec for v, vec in base.items() if v not in affected}
+        return self._count((v for v in self.order if v in affected), out, nodes, links, None)
+
+    def _count(self, order, out: dict[str, list[int]], nodes, links, reverse_from) -> dict[str, list[int]]:
         L = self.max_depth
-        out: dict[str, list[int]] = {}
-        order = reversed(self.order) if reverse_from else self.order
         for v in order:
             if v in nodes:
                 continue
@@ -288,6 +307,7 @@ class FragilityAnalysis:
         self.documents = documents or {}
         self._counters: dict[tuple[int, bool], RouteCounter] = {}
         self._strong_finder: Pathfinder | None = None
+        self._left_cache: dict[tuple, dict[str, int]] = {}
 
     @classmethod
     def from_pathways(cls, pw) -> FragilityAnalysis:
@@ -361,7 +381,12 @@ class FragilityAnalysis:
         on_routes = set(through)
         rows = []
         for aid, att in self.attached.items():
-            lost = total - c.routes([target], att.elements, att.links)[target] if total else 0
+            if not total or not (att.elements & on_routes or att.links):
+                continue
+            if len(att.elements) == 1 and not att.links:  # one element: the routes through it are the routes lost
+                lost = through.get(next(iter(att.elements)), 0)
+            else:
+                lost = total - self._left(c, att)[target]
             if lost <= 0:
                 continue
             rows.append(FailureRow(
@@ -396,7 +421,7 @@ class FragilityAnalysis:
         c = self.counter(max_depth, strong_only)
         targets = self.targets()
         before = c.routes(targets)
-        after = c.routes(targets, att.elements, att.links)
+        after = self._left(c, att)
         per = []
         for t in targets:
             if before[t] == 0:
@@ -408,6 +433,14 @@ class FragilityAnalysis:
         return Cut(self._node(node_id), sorted(att.elements, key=self._row_order), sorted(att.links),
                    sum(x["lost"] for x in per), sum(x["total"] for x in per), per,
                    self.info.get(node_id, {}).get("sources", []))
+
+    def _left(self, c: RouteCounter, att: Attachment) -> dict[str, int]:
+        """Routes left to every node when ``att`` fails; one count per distinct set of elements and links
+        (a stage-wide assumption and its stage's foundations share one)."""
+        key = (id(c), att.elements, att.links)
+        if key not in self._left_cache:
+            self._left_cache[key] = c.routes(c.G.nodes, att.elements, att.links)
+        return self._left_cache[key]
 
     def ranking(self, max_depth: int = MAX_DEPTH, strong_only: bool = False) -> list[Cut]:
         """Every assumption and foundation by how many outcome/impact routes its failure cuts, most first."""
