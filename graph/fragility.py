@@ -67,16 +67,14 @@ def attachments(underpinned_by: Mapping[str, Iterable[str]], foundations: Mappin
     ``ep:underpinnedBy`` and ``ep:hasFoundation`` triples); ``stated_as`` is assumption → links whose
     textual evidence is its sentence.
     """
-    elements: dict[str, set[str]] = defaultdict(set)
+    elements: dict[str, set[str]] = {}
     for rel in (underpinned_by, foundations):
         for element, nodes in rel.items():
-            for a in nodes:
-                elements[a]  # noqa: B018 — an assumption attached only outside G still appears, cutting nothing
-                if element in G:
-                    elements[a].add(element)
-    links: dict[str, set[Edge]] = defaultdict(set)
+            for a in nodes:  # an assumption attached only off the causal graph still appears, cutting nothing
+                elements.setdefault(a, set()).update({element} & set(G))
+    links: dict[str, set[Edge]] = {}
     for a, edges in (stated_as or {}).items():
-        links[a] |= {e for e in edges if G.has_edge(*e)}
+        links[a] = {e for e in edges if G.has_edge(*e)}
         elements.setdefault(a, set())
     return {a: Attachment(a, frozenset(els), frozenset(links.get(a, ()))) for a, els in elements.items()}
 
@@ -291,15 +289,15 @@ class Cut:
 class FragilityAnalysis:
     """Cut sets and evidence over one causal graph; build once (per build), ask per target or assumption.
 
-    ``G`` is the causal subgraph (``Pathfinder.g``: element nodes with type/label/order, arrows with
-    basis/weight/evidence); ``info`` maps an assumption/foundation/element id to its JSON (with
+    ``G`` is a view with causal arrows (or its ``Pathfinder``: element nodes with type/label/order, arrows
+    with basis/weight/evidence); ``info`` maps an assumption/foundation/element id to its JSON (with
     ``sources``); ``cases`` maps an element to the case links that illustrate it; ``documents`` maps a
     document id to its title.
     """
 
-    def __init__(self, G: nx.DiGraph, attached: Mapping[str, Attachment], info: Mapping[str, dict],
+    def __init__(self, G: nx.DiGraph | Pathfinder, attached: Mapping[str, Attachment], info: Mapping[str, dict],
                  cases: Mapping[str, list] | None = None, documents: Mapping[str, str] | None = None):
-        self.finder = Pathfinder(G) if not isinstance(G, Pathfinder) else G
+        self.finder = G if isinstance(G, Pathfinder) else Pathfinder(G)
         self.G = self.finder.g
         self.attached = dict(attached)
         self.info = info
@@ -313,20 +311,13 @@ class FragilityAnalysis:
     def from_pathways(cls, pw) -> FragilityAnalysis:
         """Read the attachments, case links and documents from a loaded ``graph.pathways.Pathways``."""
         from graph.cases import all_case_links
-        from graph.chains import node_json
+        from graph.chains import node_json, states
 
         kg, G = pw.kg, pw.finder.g
-        stated: dict[str, set[Edge]] = defaultdict(set)
-        texts = {a.id: " ".join(a.text.split()) for a in kg.of_type(*ATTACHED)}
-        for a, b, d in G.edges(data=True):
-            ev = " ".join(d.get("evidence", "").split())
-            if d.get("basis") == "textual" and ev:
-                for aid, t in texts.items():
-                    if ev in t:
-                        stated[aid].add((a, b))
+        stated = {a.id: {(x, y) for x, y, d in G.edges(data=True)
+                         if states(a.text, d.get("basis", ""), d.get("evidence", ""))}
+                  for a in kg.of_type(*ATTACHED)}
         att = attachments(kg.edges("underpinnedBy"), kg.edges("hasFoundation"), G, stated)
-        for aid in texts:
-            att.setdefault(aid, Attachment(aid, frozenset()))
         info = {}
         for nid in set(att) | set(G):
             n = kg.nodes[nid]
