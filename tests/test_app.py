@@ -220,6 +220,7 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
                                                                                   "curated", "shown by a case"}
     assert list(table["routes lost"]) == [339] * 9 + [328] * 5 + [301] * 4 + [175] * 5 + [164] * 5
     assert list(table["on every route"]).count("yes") == 9
+    assert all(table["source"])  # every assumption names where its words come from
     csv_button = at.get("download_button")[0]
     assert csv_button.proto.label.startswith("Download this table")
     # a chosen pathway (from the URL, as the Pathways page links it) is the one whose weakest step is shown

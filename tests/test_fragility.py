@@ -379,6 +379,19 @@ def test_prosperity_on_the_seed_model(corpus):
     assert (w.source, w.target, w.level) == ("outcome/good-business", PROSPERITY, "inferred")
 
 
+def test_every_impact_names_what_all_its_routes_share_and_what_cuts_most_with_sources(corpus):
+    _, fa = corpus
+    impacts = [t for t in fa.targets() if t.startswith("impact/")]
+    assert len(impacts) == 8
+    for t in impacts:
+        f = fa.for_target(t, routes=1)
+        assert f.total > 0 and f.everywhere and f.most_cutting, t
+        assert {r.node["stage"] for r in f.everywhere if r.own} == {"impact"}, t
+        for r in f.everywhere + f.most_cutting:
+            assert r.sources and all(s["document"] and s["quote"] for s in r.sources), (t, r.node["id"])
+        assert f.routes and f.routes[0].weakest is not None
+
+
 def test_corpus_cut_offs_agree_with_what_rests_on_an_assumption(corpus):
     """Two implementations, one answer: counting's "no route left" equals rests_on's reachability breaks."""
     pw, fa = corpus

@@ -102,7 +102,8 @@ def _fragility_rows(f) -> list[dict]:
     return [{"assumption or foundation": r.node.get("label", ""), "type": r.node.get("type", ""),
              "stage": r.node.get("stage_label", ""), "routes lost": r.lost, "of": r.total,
              "routes left": r.total - r.lost, "on every route": "yes" if r.everywhere else "",
-             "the target's own": "yes" if r.own else ""} for r in f.rows]
+             "the target's own": "yes" if r.own else "",
+             "source": "; ".join(f"{s['document']}, {s['section']}" for s in r.sources)} for r in f.rows]
 
 
 def render_fragility(pw, path_param: list[str]) -> None:
