@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from bench.paths_bench import synthetic_view
-from graph.fragility import Attachment, FragilityAnalysis
+from graph.analysis.fragility import Attachment, FragilityAnalysis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +49,7 @@ def measure(make, targets_of) -> dict:
 
 
 def synthetic(width: int):
-    from graph.paths import Pathfinder
+    from graph.analysis.paths import Pathfinder
 
     finder = Pathfinder(synthetic_view(width))
     G = finder.g
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "fragility.json")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args(argv)
-    from graph.pathways import Pathways
+    from graph.analysis.pathways import Pathways
 
     pw = Pathways.load(args.build)
     real = measure(lambda: FragilityAnalysis.from_pathways(pw), lambda fa: fa.targets())

@@ -288,7 +288,7 @@ def _fragility_text(pw, f) -> list[str]:
 
 
 def cmd_fragility(pw, args) -> int:
-    from graph.fragility import to_csv
+    from graph.analysis.fragility import to_csv
 
     fa = pw.fragility()
     if not args.text:

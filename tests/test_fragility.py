@@ -15,9 +15,9 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
-from graph.fragility import FragilityAnalysis, RouteCounter, to_csv
+from graph.analysis.fragility import FragilityAnalysis, RouteCounter, to_csv
+from graph.analysis.pathways import Pathways
 from graph.ns import ID
-from graph.pathways import Pathways
 
 PREFIXES = """
 @prefix ep: <https://w3id.org/empowering-places/ontology#> .

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.analysis.draw import DrawLink, DrawNode, to_dot
+from graph.analysis.evidence import BADGE
+from graph.analysis.fragility import to_csv
 from graph.analysis.paths import UnknownNode
-from graph.evidence import BADGE
-from graph.fragility import to_csv
 from ui.common import get_pathways, md, node_link, param, quote_block, set_params
 from ui.pathways import element_options
 

@@ -17,10 +17,10 @@ from pathlib import Path as FsPath
 from rdflib import Graph
 
 from graph.analysis import cases, chains
+from graph.analysis.fragility import FragilityAnalysis
 from graph.analysis.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
 from graph.analysis.resolve import Resolution, resolve
 from graph.ns import LINKED_CLASSES
-from graph.fragility import FragilityAnalysis
 from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
 from graph.view import to_networkx

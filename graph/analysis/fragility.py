@@ -26,21 +26,25 @@ the same counts: an element lies on every route when routes-through-it equals al
 graph has a cycle are routes enumerated (``nx.all_simple_paths`` with the length cap, at most
 ``MAX_ENUMERATED``; beyond that the answer says it is a lower bound).
 
-**Evidence.** Each link of a listed route carries its evidence level (``graph.evidence``); a route is as
+**Evidence.** Each link of a listed route carries its evidence level (``graph.analysis.evidence``); a route is as
 strong as its weakest step, and ``strong_only`` restricts the route set to links stated in a document
 or shown by a case study.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph.evidence import Evidence, cases_by_element, link_evidence, weakest
-from graph.paths import MAX_DEPTH, ROOT_TYPES, Path, Pathfinder
+from graph.analysis.cases import all_case_links
+from graph.analysis.chains import node_json, states
+from graph.analysis.evidence import Evidence, cases_by_element, link_evidence, weakest
+from graph.analysis.paths import MAX_DEPTH, ROOT_TYPES, Path, Pathfinder
 
 TARGET_TYPES = ("Outcome", "Impact")  # the ranking counts routes to these
 MAX_ENUMERATED = 200_000  # routes listed per target on a cyclic graph before the count is a lower bound
@@ -310,9 +314,6 @@ class FragilityAnalysis:
     @classmethod
     def from_pathways(cls, pw) -> FragilityAnalysis:
         """Read the attachments, case links and documents from a loaded ``graph.pathways.Pathways``."""
-        from graph.cases import all_case_links
-        from graph.chains import node_json, states
-
         kg, G = pw.kg, pw.finder.g
         stated = {a.id: {(x, y) for x, y, d in G.edges(data=True)
                          if states(a.text, d.get("basis", ""), d.get("evidence", ""))}
@@ -468,9 +469,6 @@ def csv_rows(f: Fragility) -> list[dict]:
 
 
 def to_csv(f: Fragility) -> str:
-    import csv
-    import io
-
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     w.writeheader()
