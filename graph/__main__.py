@@ -84,6 +84,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", metavar="TEXT")
     p.add_argument("--to", dest="target", metavar="TEXT")
 
+    p = sub.add_parser(
+        "fragility",
+        parents=[common],
+        help=(
+            "what every route to an outcome or impact rests on, what each assumption's failure would cut, the "
+            "weakest step of its best routes; or, for an assumption, what its failure cuts everywhere; with no "
+            "TEXT, every outcome and impact"
+        ),
+    )
+    p.add_argument("text", nargs="?", metavar="TEXT")
+    p.add_argument("--max-depth", type=int, default=8, help="longest route counted, in links (default 8)")
+    p.add_argument("--routes", type=int, default=3, help="best routes listed with their weakest step (default 3)")
+    p.add_argument("--strong-only", action="store_true",
+                   help="count only routes whose every step is stated in a document or shown by a case study")
+    p.add_argument("--csv", type=Path, metavar="FILE",
+                   help="write the 'if this assumption failed' table with every assumption's sources")
+
     p = sub.add_parser("cases", parents=[common], help="case studies of an element, or elements of a case study")
     p.add_argument("text", metavar="TEXT")
 
@@ -235,6 +252,81 @@ def cmd_assumptions(pw, args) -> int:
     return EXIT_OK
 
 
+def _step_text(pw, e) -> str:
+    return f"{pw.kg.nodes[e.source].label} → {pw.kg.nodes[e.target].label} [{e.badge} {e.weight:.2f}]: {e.why}"
+
+
+def _fragility_text(pw, f) -> list[str]:
+    from graph.analysis.paths import ROOT_TYPES
+
+    kg = pw.kg
+    label = lambda i: kg.nodes[i].label if i in kg.nodes else i  # noqa: E731
+    scope = "stated or shown " if f.strong_only else ""
+    lines = [f"{f.total} {scope}route(s) from a condition or input (at most {f.max_depth} links, {f.method}"
+             f"{'' if f.exact else ', a lower bound'}); {f.strong_total} with every step stated or shown"]
+    if not f.total:
+        if f.target.get("type") in ROOT_TYPES:
+            lines.append("routes start at conditions and inputs: nothing upstream of it to rest on")
+        return lines
+    if f.on_every_route:
+        lines.append("on every route: " + "; ".join(f"{n['label']} [{n['type']}]" for n in f.on_every_route))
+    lines.append(f"what this rests on everywhere ({len(f.everywhere)}):")
+    for r in f.everywhere:
+        lines.append(f"  {'its own ' if r.own else ''}{r.node['type'].lower()} ({r.node.get('stage_label', '')}): "
+                     f"{r.node['text'] or r.node['label']}")
+    lines.append(f"if this assumption failed (routes lost of {f.total}):")
+    for r in f.rows:
+        src = r.sources[0] if r.sources else {}
+        where = f"  — {src.get('document', '')}, {src.get('section', '')}" if src else ""
+        lines.append(f"  {r.lost:>5}  {r.node['label']} [{r.node['type']}, {r.node.get('stage_label', '')}"
+                     f"{', own' if r.own else ''}]{where}")
+    for i, route in enumerate(f.routes, 1):
+        lines.append(f"route {i} (weight {route.path.weight:.3f}): " + " → ".join(label(n) for n in route.path.nodes))
+        if route.weakest is not None:
+            lines.append("  weakest step: " + _step_text(pw, route.evidence[route.weakest]))
+    return lines
+
+
+def cmd_fragility(pw, args) -> int:
+    from graph.analysis.fragility import to_csv
+
+    fa = pw.fragility()
+    if not args.text:
+        data, lines = [], []
+        for t in fa.targets():
+            f = fa.for_target(t, args.max_depth, args.strong_only, routes=0)
+            data.append({"target": f.target, "routes_total": f.total, "routes_strong": f.strong_total,
+                         "everywhere": [r.node["id"] for r in f.everywhere],
+                         "most_cutting": [{"id": r.node["id"], "lost": r.lost} for r in f.most_cutting]})
+            top = f.most_cutting
+            lines.append(f"{f.target['label']} [{f.target['type']}]: {f.total} route(s), "
+                         f"{len(f.everywhere)} assumption(s)/foundation(s) under every one"
+                         + (f"; most cutting upstream: {top[0].node['label']} ({top[0].lost} of {f.total}"
+                            f"{f', tied with {len(top) - 1} more' if len(top) > 1 else ''})" if top else ""))
+        ranking = fa.ranking(args.max_depth, args.strong_only)
+        lines.append("assumptions and foundations by outcome/impact routes cut:")
+        lines += [f"  {c.lost:>5} of {c.total}  {c.node['label']} [{c.node['type']}]"
+                  + (f", cuts off {len(c.cut_off)}" if c.cut_off else "") for c in ranking]
+        _emit(args, {"targets": data, "ranking": [c.to_json() for c in ranking]}, "\n".join(lines))
+        return EXIT_OK
+    r = _resolve(pw, args, args.text, ELEMENTS + ("Assumption", "Foundation"))
+    if r.node.type in ("Assumption", "Foundation"):
+        cut = fa.if_failed(r.node.id, args.max_depth, args.strong_only)
+        lines = [_picked(r), f"rests on it directly: {len(cut.elements)} element(s); if it failed, outcomes and "
+                 f"impacts would lose {cut.lost} of their {cut.total} routes"]
+        lines += [f"  {t['label']} [{t['type']}]: loses {t['lost']} of {t['total']}"
+                  + (" (no route left)" if t["cut_off"] else "") for t in cut.per_target if t["lost"]]
+        lines += [f"  source: {s['document']}, {s['section']}: {s['quote']}" for s in cut.sources]
+        _emit(args, {"resolved": r.to_json(), "if_failed": cut.to_json()}, "\n".join(lines))
+        return EXIT_OK
+    f = fa.for_target(r.node.id, args.max_depth, args.strong_only, routes=args.routes)
+    if args.csv:
+        args.csv.write_text(to_csv(f), encoding="utf-8")
+    _emit(args, {"resolved": r.to_json(), "fragility": f.to_json()},
+          "\n".join([_picked(r)] + _fragility_text(pw, f)))
+    return EXIT_OK if f.total else EXIT_NOT_FOUND
+
+
 def cmd_cases(pw, args) -> int:
     r = _resolve(pw, args, args.text, ELEMENTS + ("CaseStudy", "Insight"))
     if r.node.type == "CaseStudy":
@@ -384,7 +476,7 @@ def _dispatch(args, build: Path, store: StoreSpec) -> int:
 
 
 COMMANDS = {"paths": cmd_paths, "forward": cmd_direction, "backward": cmd_direction,
-            "assumptions": cmd_assumptions, "cases": cmd_cases, "node": cmd_node}
+            "assumptions": cmd_assumptions, "cases": cmd_cases, "fragility": cmd_fragility, "node": cmd_node}
 
 
 if __name__ == "__main__":

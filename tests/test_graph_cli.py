@@ -132,3 +132,54 @@ def test_sparql_over_its_time_limit_exits_5(capsys, stored):
                          "--timeout", "0.5", "--json", *at(stored))
     assert code == 5 and "0.5 s" in err
     assert json.loads(out)["error"] == "timeout"
+
+
+PROSPERITY = "impact/prosperity"
+
+
+def test_fragility_of_an_impact_json_and_csv(capsys, stored, tmp_path):
+    out_csv = tmp_path / "prosperity.csv"
+    code, out, _ = run(capsys, "fragility", "Prosperity", "--json", "--routes", "2", "--csv", out_csv, *at(stored))
+    assert code == 0
+    data = json.loads(out)
+    assert data["resolved"]["id"] == PROSPERITY and data["resolved"]["how"] == "label"
+    f = data["fragility"]
+    assert (f["routes_total"], f["routes_strong"], f["method"], f["exact"], f["max_depth"]) == (339, 0, "counted",
+                                                                                               True, 8)
+    assert [n["id"] for n in f["on_every_route"]] == ["outcome/good-business"]
+    stages = [r["node"]["stage"] for r in f["if_failed"]]
+    lost = [r["lost"] for r in f["if_failed"]]
+    assert stages == ["outcome"] * 5 + ["impact"] * 4 + ["process"] * 5 + ["activity"] * 4 + ["input"] * 5 + [
+        "condition"] * 5
+    assert lost == [339] * 9 + [328] * 5 + [301] * 4 + [175] * 5 + [164] * 5
+    assert f["everywhere"] == [r["node"]["id"] for r in f["if_failed"][:9]]
+    assert f["most_cutting"] == f["everywhere"][:5]
+    assert [r["own"] for r in f["if_failed"][:9]] == [False] * 5 + [True] * 4
+    assert all(r["sources"] and r["sources"][0]["quote"] for r in f["if_failed"])
+    assert len(f["routes"]) == 2
+    for r in f["routes"]:
+        assert r["nodes"][-1] == PROSPERITY
+        assert (r["weakest"]["source"], r["weakest"]["level"]) == ("outcome/good-business", "inferred")
+        assert [s["source"] for s in r["steps"]] == r["nodes"][:-1]
+    rows = out_csv.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("rank,id,type,stage,label,routes_lost,routes_total")
+    assert len(rows) - 1 == sum(len(r["sources"]) for r in f["if_failed"])
+
+
+def test_fragility_of_an_assumption_and_of_every_target(capsys, stored):
+    code, out, _ = run(capsys, "fragility", "assumption/process-commissioning-with-a-collective-mindset-rather-than",
+                       "--json", *at(stored))
+    assert code == 0
+    cut = json.loads(out)["if_failed"]
+    assert (cut["lost"], cut["total"]) == (3808, 3936)
+    assert cut["cut_off"] == ["outcome/knowledge-transfer-clusters-at-the-community-level"]
+    assert [(t["id"].split("/")[1], t["lost"], t["total"]) for t in cut["per_target"]][:3] == [
+        ("successful-communities", 660, 683), ("life-opportunities-are-improved-for-everyone", 420, 434),
+        ("pride-in-place-purpose-and-community-levelling-up", 330, 341)]
+    assert len(cut["per_target"]) == 16
+    code, out, _ = run(capsys, "fragility", "--json", *at(stored))
+    data = json.loads(out)
+    assert code == 0 and len(data["targets"]) == 16 and len(data["ranking"]) == 35
+    assert all(t["everywhere"] for t in data["targets"])  # every outcome and impact rests on something everywhere
+    code, out, _ = run(capsys, "fragility", "condition/long-term-commitment", *at(stored))
+    assert code == 1 and "routes start at conditions and inputs" in out

@@ -1,13 +1,23 @@
-"""Assumptions: the chain under an element or path, and what rests on an assumption."""
+"""Assumptions: the chain under an element or path, what rests on an assumption, and how fragile an outcome is."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from graph.analysis.draw import DrawLink, DrawNode, to_dot
+from graph.analysis.evidence import BADGE
+from graph.analysis.fragility import to_csv
 from graph.analysis.paths import UnknownNode
 from ui.common import get_pathways, md, node_link, param, quote_block, set_params
 from ui.pathways import element_options
+
+MODES = ("An element or a path", "What rests on an assumption", "How fragile is an outcome or impact")
+COLOUR = {"stated": "green", "shown": "blue", "curated": "orange", "inferred": "gray"}
+
+
+def badge(level: str) -> str:
+    """An evidence level as a coloured Markdown badge (fixed words, never document text)."""
+    return f":{COLOUR.get(level, 'gray')}-badge[{BADGE.get(level, level)}]"
 
 
 def _links(items: list[dict], kg) -> str:
@@ -25,6 +35,8 @@ def render_chain(pw, chain) -> None:
             st.markdown(f"**Step {i + 1}: {node_link(kg.nodes.get(el['id']))}**")
             if step.link_in is not None:
                 lk = step.link_in
+                if pw.finder.g.has_edge(lk.source, lk.target):
+                    st.markdown(badge(pw.fragility().evidence(lk.source, lk.target).level))
                 st.caption(
                     md(
                         f"reached by a {lk.basis} link (weight {lk.weight:.2f}): "
@@ -82,20 +94,110 @@ def render_rests_on(pw, node_id: str) -> None:
             st.markdown("- " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in p.nodes))
 
 
+def _route_label(kg, route) -> str:
+    return " → ".join(kg.nodes[n].label for n in route.path.nodes)
+
+
+def _fragility_rows(f) -> list[dict]:
+    return [{"assumption or foundation": r.node.get("label", ""), "type": r.node.get("type", ""),
+             "stage": r.node.get("stage_label", ""), "routes lost": r.lost, "of": r.total,
+             "routes left": r.total - r.lost, "on every route": "yes" if r.everywhere else "",
+             "the target's own": "yes" if r.own else "",
+             "source": "; ".join(f"{s['document']}, {s['section']}" for s in r.sources)} for r in f.rows]
+
+
+def render_fragility(pw, path_param: list[str]) -> None:
+    """What every route to an outcome/impact rests on, its weakest step, and what each failure would cut."""
+    kg = pw.kg
+    fa = pw.fragility()
+    opts = fa.targets()
+    current = param("node")
+    picked = st.selectbox(
+        "Outcome or impact",
+        opts,
+        index=opts.index(current) if current in opts else None,
+        format_func=lambda i: f"{kg.nodes[i].stage_label} · {kg.nodes[i].type}: {kg.nodes[i].label}",
+        placeholder="Choose an outcome or impact…",
+        key="as_target",
+    )
+    strong = st.checkbox("Only pathways where every step is stated or shown", value=param("strong") == "1",
+                         key="as_strong")
+    set_params(node=picked or "", look="fragility", strong="1" if strong else "",
+               path=",".join(path_param) if picked and path_param and path_param[-1] == picked else "")
+    if not picked:
+        st.info("Choose an outcome or impact to see what all its pathways rest on and which assumption, if it "
+                "failed, would cut the most of them.")
+        return
+    f = fa.for_target(picked, strong_only=strong, routes=5)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Routes from a condition or input", f.total)
+    c2.metric("Every step stated or shown", f.strong_total)
+    c3.metric("Assumptions under every route", len(f.everywhere))
+    st.caption(
+        f"A route is a chain of arrows from a condition or input to {md(kg.nodes[picked].label)} of at most "
+        f"{f.max_depth} links ({'counted exactly' if f.exact else 'a lower bound'}). A route rests on every "
+        "assumption and foundation of every element it passes through, this one included, and on an assumption "
+        "whose own sentence states one of its links."
+    )
+    if not f.total:
+        st.warning("No route reaches it" + (" with every step stated or shown." if strong else "."))
+        return
+
+    st.subheader("What this rests on everywhere")
+    if f.on_every_route:
+        st.markdown("**Every route passes through** " + ", ".join(
+            node_link(kg.nodes.get(n["id"]), with_type=False) for n in f.on_every_route))
+    up = [r.node for r in f.everywhere if not r.own]
+    own = [r.node for r in f.everywhere if r.own]
+    e1, e2 = st.columns(2)
+    e1.markdown(f"**Upstream: if any of these failed, no route would be left ({len(up)})**\n\n" + _links(up, kg))
+    e2.markdown(f"**Its own assumptions and foundations ({len(own)})**\n\n" + _links(own, kg))
+
+    st.subheader("Weakest step")
+    routes = list(f.routes)
+    if path_param and path_param[-1] == picked:
+        try:
+            chosen = fa.route(path_param)
+            routes = [chosen] + [r for r in routes if r.path.nodes != chosen.path.nodes]
+        except (UnknownNode, KeyError) as e:
+            st.error(f"That path is not in the graph: {md(str(e))}")
+    i = st.selectbox("Pathway", range(len(routes)), format_func=lambda k: _route_label(kg, routes[k]),
+                     key="as_route") if routes else None
+    if i is not None:
+        route = routes[i]
+        w = route.evidence[route.weakest]
+        st.markdown(f"**{node_link(kg.nodes[w.source], with_type=False)} → "
+                    f"{node_link(kg.nodes[w.target], with_type=False)}** {badge(w.level)} weight {w.weight:.2f}")
+        st.caption(md(w.why))
+        st.dataframe([{"step": k + 1, "from": kg.nodes[e.source].label, "to": kg.nodes[e.target].label,
+                       "evidence": e.badge, "weight": round(e.weight, 2), "why": e.why}
+                      for k, e in enumerate(route.evidence)], width="stretch", hide_index=True)
+
+    st.subheader("If this assumption failed")
+    top = f.most_cutting
+    if top:
+        st.markdown(
+            f"Most cutting upstream: **{md(top[0].node['label'])}**: {md(kg.nodes[picked].label)} would lose "
+            f"**{top[0].lost} of its {f.total} routes**"
+            + (f" (tied with {len(top) - 1} more of the same stage)" if len(top) > 1 else "") + "."
+        )
+    st.dataframe(_fragility_rows(f), width="stretch", hide_index=True)
+    st.download_button("Download this table with every assumption's sources (CSV)", to_csv(f),
+                       file_name=f"fragility-{picked.replace('/', '-')}.csv", mime="text/csv", key="as_csv")
+
+
 def render() -> None:
     pw = get_pathways()
     kg = pw.kg
     path_param = [p for p in param("path").split(",") if p]
-    tab = st.radio(
-        "Look at",
-        ["An element or a path", "What rests on an assumption"],
-        horizontal=True,
-        index=1
-        if kg.nodes.get(param("node"), None) and kg.nodes[param("node")].type in ("Assumption", "Foundation")
-        else 0,
-        key="as_mode",
-    )
-    if tab == "An element or a path":
+    node = kg.nodes.get(param("node"), None)
+    index = 2 if param("look") == "fragility" else 1 if node and node.type in ("Assumption", "Foundation") else 0
+    tab = st.radio("Look at", MODES, horizontal=True, index=index, key="as_mode")
+    if tab == MODES[2]:
+        render_fragility(pw, path_param)
+        return
+    set_params(look="", strong="")
+    if tab == MODES[0]:
         opts = element_options(pw)
         current = param("node")
         picked = st.selectbox(

@@ -79,11 +79,17 @@ def _objects(g: Graph, kg: KnowledgeGraph, nid: str, pred) -> list[dict]:
     return [node_json(kg, i) for i in ids if i in kg.nodes]
 
 
+def states(assumption_text: str, basis: str, evidence: str) -> bool:
+    """Whether a causal link is stated *as* this assumption: its textual evidence is the assumption's own sentence."""
+    ev = " ".join(evidence.split())
+    return basis == "textual" and bool(ev) and ev in " ".join(assumption_text.split())
+
+
 def _stated_by(kg: KnowledgeGraph, link: LinkRecord | None) -> list[dict]:
-    if link is None or link.basis != "textual":
+    if link is None:
         return []
-    ev = " ".join(link.evidence.split())
-    return [node_json(kg, a.id) for a in kg.of_type("Assumption", "Foundation") if ev and ev in a.text]
+    return [node_json(kg, a.id) for a in kg.of_type("Assumption", "Foundation")
+            if states(a.text, link.basis, link.evidence)]
 
 
 def chain_for_path(g: Graph, kg: KnowledgeGraph, path: Path) -> Chain:
@@ -126,9 +132,8 @@ def rests_on(g: Graph, kg: KnowledgeGraph, finder: Pathfinder, node_id: str, max
     for e in elements:
         paths.extend(finder.through(e, k=2))
     paths = sorted({tuple(p.nodes): p for p in paths}.values(), key=lambda p: p.cost)[:max_paths]
-    own = " ".join(n.text.split())
     links = [finder.link(a, b) for a, b, d in G.edges(data=True)
-             if d.get("basis") == "textual" and own and " ".join(d.get("evidence", "").split()) in own]
+             if states(n.text, d.get("basis", ""), d.get("evidence", ""))]
     order = lambda x: (kg.nodes[x].order, x)  # noqa: E731
     return RestsOn(node_json(kg, node_id), [node_json(kg, e) for e in elements],
                    [node_json(kg, x) for x in sorted(downstream, key=order)],

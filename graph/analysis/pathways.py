@@ -6,6 +6,7 @@ pw.paths("process/create-a-referral-network", "impact/prosperity", k=5).to_json(
 pw.forward("process/create-a-referral-network"); pw.backward("impact/prosperity")
 pw.chain(path_or_element_id); pw.rests_on("assumption/…")
 pw.cases_of("outcome/income-is-retained-and-recycled-in-the-local"); pw.illustrated_by("casestudy/…")
+pw.fragility().for_target("impact/prosperity"); pw.fragility().if_failed("assumption/…")
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path as FsPath
 from rdflib import Graph
 
 from graph.analysis import cases, chains
+from graph.analysis.fragility import FragilityAnalysis
 from graph.analysis.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
 from graph.analysis.resolve import Resolution, resolve
 from graph.ns import LINKED_CLASSES
@@ -34,6 +36,7 @@ class Pathways:
         self.kg = kg or KnowledgeGraph(g)
         self.view = to_networkx(g, kg=self.kg)
         self.finder = Pathfinder(self.view)
+        self._fragility: FragilityAnalysis | None = None
 
     @classmethod
     def load(cls, build: FsPath | str | None = None, store: str | StoreSpec | None = None) -> Pathways:
@@ -88,6 +91,12 @@ class Pathways:
 
     def rests_on(self, assumption_id: str, max_paths: int = 5) -> chains.RestsOn:
         return chains.rests_on(self.g, self.kg, self.finder, assumption_id, max_paths)
+
+    def fragility(self) -> FragilityAnalysis:
+        """Cut sets and evidence levels over this graph (built on first use, then kept)."""
+        if self._fragility is None:
+            self._fragility = FragilityAnalysis.from_pathways(self)
+        return self._fragility
 
     def cases_of(self, element_id: str) -> list[cases.CaseLink]:
         return cases.cases_for_element(self.g, self.kg, element_id)
