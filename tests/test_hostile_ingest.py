@@ -186,7 +186,13 @@ def test_eleven_hundred_nested_folders_are_walked_without_recursion(tmp_path):
     (path / "bottom.md").write_text("# Bottom\n\n" + PROSE, encoding="utf-8")
     (deep / "top.txt").write_text("Top\n\n" + PROSE, encoding="utf-8")
     (deep / "loop").symlink_to(deep, target_is_directory=True)  # a linked folder is not followed (no loop)
-    assert corpus_files([deep]) == [path / "bottom.md", deep / "top.txt"]
+    try:
+        assert corpus_files([deep]) == [path / "bottom.md", deep / "top.txt"]
+    finally:  # bottom up, one by one: shutil.rmtree (and pytest's clean-up) would recurse too
+        (path / "bottom.md").unlink()
+        while path != deep:
+            path.rmdir()
+            path = path.parent
 
 
 def test_a_dangling_symlink_named_directly_is_a_warning(tmp_path):
