@@ -44,6 +44,7 @@ import numpy as np
 
 from graph.ns import ID
 from graph.settings import ROOT
+from ingest.build import remove_build
 
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "bench" / "out" / "scale"
@@ -358,7 +359,7 @@ def fresh_store(backend: str, work: Path, build: Path) -> Iterator[tuple[str, Pa
 
 def bench_one(size: int, backend: str, corpus: Path, work: Path, reps: int, log) -> dict:
     build = work / f"build-{backend}"
-    shutil.rmtree(build, ignore_errors=True)
+    remove_build(build)  # the link and its target folder
     row: dict = {"size": size, "backend": backend}
     with fresh_store(backend, work, build) as (store, data, server):
         log(f"{size} {backend}: ingest")

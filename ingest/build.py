@@ -2,19 +2,21 @@
 
 A build directory holds ``manifest.json``, ``texts/`` (the text every offset refers to) and, with the
 memory store, ``graph.ttl`` and ``graph.jsonld``; other stores (graph.stores) hold the graph themselves.
-A new build is written to a temporary sibling and swapped in by rename, so a failed or interrupted run
-never replaces a good build.
+``build`` is a link to a sibling ``.build.<token>`` folder: a new build is written beside it and the
+link replaced by one rename, so a failed or interrupted run never replaces a good build and a reader
+never finds none. Leftovers of killed runs are removed by the next run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -35,7 +37,7 @@ from ingest.extract import extract
 from ingest.links.stage import add_links
 from ingest.merge import merge
 from ingest.model import Doc, Extraction
-from ingest.readers import LINKS_NAME, InputError, corpus_files, load_metadata, read_document
+from ingest.readers import LINKS_NAME, MANIFEST_NAME, InputError, corpus_files, load_metadata, read_document
 
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_BUILD = ROOT / "build"
@@ -95,6 +97,10 @@ def build_lock(out: Path, wait: bool = True) -> Iterator[None]:
         yield
 
 
+def _display(f: Path) -> str:
+    return os.path.relpath(f, ROOT) if f.is_absolute() and f.is_relative_to(ROOT) else str(f)
+
+
 def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
     warnings: dict[str, list[str]] = {}
     docs: list[Doc] = []
@@ -108,17 +114,17 @@ def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
     for f in files:
         folder = f.parent
         if folder not in meta_cache:
-            try:
-                meta_cache[folder] = load_metadata(folder)
-            except InputError as e:
-                warnings.setdefault(e.path, []).append(e.reason)
-                meta_cache[folder] = {}
-        display = os.path.relpath(f, ROOT) if f.is_absolute() and f.is_relative_to(ROOT) else str(f)
+            meta_cache[folder], problems = load_metadata(folder)
+            if problems:
+                warnings.setdefault(_display(folder / MANIFEST_NAME), []).extend(problems)
+        display = _display(f)
         try:
             doc = read_document(f, meta_cache[folder].get(f.name), display)
         except InputError as e:
             warnings.setdefault(display, []).append(e.reason)
             continue
+        if doc.warnings:
+            warnings.setdefault(display, []).extend(doc.warnings)
         if doc.content_hash in seen_hash:
             warnings.setdefault(display, []).append(f"is an exact duplicate of {seen_hash[doc.content_hash]}; skipped")
             continue
@@ -271,10 +277,52 @@ def _live(backend: Backend, out: Path, fp: str, in_memory: bool) -> bool:
         raise BuildError(str(e)) from e
 
 
+def _prefix(out: Path) -> str:
+    return f".{out.name}."
+
+
+def remove_build(out: Path) -> None:
+    """Delete a build directory, whether ``out`` is the ``current`` link (and its target) or a plain folder."""
+    out = Path(out)
+    if out.is_symlink():
+        target = out.parent / os.readlink(out)
+        out.unlink()
+        if target.parent == out.parent and target.name.startswith(_prefix(out)):
+            shutil.rmtree(target, ignore_errors=True)
+    elif out.exists():
+        shutil.rmtree(out)
+    if out.parent.exists():
+        clean_leftovers(out)
+
+
+def clean_leftovers(out: Path) -> list[str]:
+    """Remove what killed runs left beside ``out`` (``.build.*`` folders and links), keeping the live one."""
+    live = out.resolve() if out.is_symlink() else None
+    removed = []
+    for p in out.parent.glob(f"{glob.escape(_prefix(out))}*"):
+        if p.is_symlink():
+            p.unlink()
+        elif p.is_dir() and p.resolve() != live:
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            continue  # the lock file, and the live build
+        removed.append(p.name)
+    return removed
+
+
 def _write_atomically(out: Path, g: Graph | None, docs: list[Doc], manifest: dict) -> None:
-    """The build directory, swapped in by rename; ``g`` is None when a store other than memory holds it."""
+    """The build is written to ``.build.<token>`` and ``out`` is a link to it, replaced by one rename.
+
+    Readers open ``out/...`` and always find a whole build, the old or the new: there is no moment
+    without one. The build replaced stays until the next run cleans it, since a reader may have
+    resolved the link to it a moment before the swap. ``g`` is None when a store other than memory
+    holds the graph. The folder gets the usual permissions (umask), not mkdtemp's 0700.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    clean_leftovers(out)
+    tmp = out.parent / f"{_prefix(out)}{secrets.token_hex(6)}"
+    tmp.mkdir()
+    link = out.parent / f"{_prefix(out)}link-{secrets.token_hex(6)}"
     try:
         (tmp / "texts").mkdir()
         for d in docs:
@@ -286,12 +334,11 @@ def _write_atomically(out: Path, g: Graph | None, docs: list[Doc], manifest: dic
         for name in CARRY_OVER:
             if (out / name).exists():
                 shutil.copytree(out / name, tmp / name)
-        old = out.with_name(f".{out.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        if out.exists() and not out.is_symlink():  # a build from before the link: moved aside once
+            out.rename(out.parent / f"{_prefix(out)}{secrets.token_hex(6)}")
+        os.symlink(tmp.name, link)  # relative: the build folder can be moved with its parent
+        os.replace(link, out)
     except BaseException:
+        link.unlink(missing_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
         raise

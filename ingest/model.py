@@ -16,6 +16,7 @@ class Doc:
     fmt: str  # txt | md | html | pdf
     meta: dict = field(default_factory=dict, hash=False, compare=False)
     body_start: int = 0  # first offset past any front matter
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # metadata values left out, and why
 
     @property
     def title(self) -> str:

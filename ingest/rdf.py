@@ -8,9 +8,11 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from graph import stages as st
 from graph.ns import EP, ID, OA, bind_prefixes, slug
 from ingest.merge import Node
+from ingest.metadata import parse_date
 from ingest.model import Doc, Span
 
 QUOTE_CONTEXT = 32  # characters of prefix/suffix kept in a TextQuoteSelector
+DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}  # by the length of parse_date's ISO text
 RELATION = {
     "mentions": EP.mentions,
     "attributedTo": EP.attributedTo,
@@ -42,13 +44,15 @@ def add_document(g: Graph, doc: Doc, sections: list[tuple[int, int, str, int]], 
     g.add((d, EP.documentKind, Literal(doc.kind)))
     g.add((d, EP.contentHash, Literal(doc.content_hash)))
     g.add((d, PROV.wasGeneratedBy, run))
-    for author in doc.meta.get("authors") or []:
+    authors = doc.meta.get("authors") or []
+    for author in [authors] if isinstance(authors, str) else authors:  # a string is one author, not letters
         g.add((d, DCTERMS.creator, Literal(str(author))))
     for key, prop in (("publisher", DCTERMS.publisher), ("source", DCTERMS.source), ("part_of", DCTERMS.isPartOf)):
         if doc.meta.get(key):
             g.add((d, prop, Literal(str(doc.meta[key]))))
-    if doc.meta.get("date"):
-        g.add((d, DCTERMS.date, Literal(str(doc.meta["date"]), datatype=XSD.date)))
+    date = parse_date(doc.meta.get("date"))
+    if date:  # only a real date is typed as one; readers have already warned about the rest
+        g.add((d, DCTERMS.date, Literal(date, datatype=DATE_TYPES[len(date)])))
     for start, _end, heading, level in sections:
         s = section_uri(doc.doc_id, start)
         g.add((s, RDF.type, EP.Section))

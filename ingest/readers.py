@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import stat
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
-
+from graph import yamlio
+from ingest import metadata
+from ingest.metadata import MANIFEST_NAME
 from ingest.model import Doc
 
 SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 MAX_BYTES = 20 * 1024 * 1024
-MANIFEST_NAME = "corpus.yaml"
 LINKS_NAME = "links.yaml"
+__all__ = ["MANIFEST_NAME", "InputError", "corpus_files", "doc_from_bytes", "load_metadata", "read_document"]
 
 
 class InputError(Exception):
@@ -27,96 +31,159 @@ class InputError(Exception):
 
 
 def doc_id_for(path: Path) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "doc"
+    """A slug of the file name; a name that is not all ASCII also gets a hash of itself, so names stay distinct."""
+    stem = unicodedata.normalize("NFKD", path.stem)
+    plain = "".join(c for c in stem if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    if not path.stem.isascii() or not slug:  # letters lost or folded (é -> e) would collide
+        digest = hashlib.sha256(path.stem.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        slug = f"{slug or 'doc'}-{digest}"
+    return slug
+
+
+def _ingestible(rel: str) -> bool:
+    return Path(rel).suffix.lower() in SUFFIXES
+
+
+def _walk(root: Path) -> list[Path]:
+    """Files under ``root`` without recursion (any depth) and without following linked folders (no loops).
+
+    Hidden entries and ``profiles/`` folders are skipped.
+    """
+    out: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if e.name != "profiles":
+                        stack.append(Path(e.path))
+                elif e.is_file() and _ingestible(e.name):
+                    out.append(Path(e.path))
+            except OSError:
+                continue
+    return sorted(out)
 
 
 def corpus_files(paths: list[Path]) -> list[Path]:
-    """Every ingestible file under the given files and folders, in a stable order."""
+    """Every ingestible file under the given files and folders, in a stable order.
+
+    A file named directly is always returned (even a FIFO or a dangling link), so reading it
+    gives a warning that names it rather than stopping the build.
+    """
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(
-                sorted(
-                    f
-                    for f in p.rglob("*")
-                    if f.is_file()
-                    and f.suffix.lower() in SUFFIXES
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                    and "profiles" not in f.relative_to(p).parts
-                )
-            )
-        elif p.exists():
+            out.extend(_walk(p))
+        elif p.exists() or p.is_symlink():
             out.append(p)
         else:
             raise InputError(str(p), "no such file or folder")
     return out
 
 
-def load_metadata(folder: Path) -> dict[str, dict]:
-    f = folder / MANIFEST_NAME
-    if not f.exists():
-        return {}
-    try:
-        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise InputError(str(f), f"not valid YAML ({e})") from e
-    docs = data.get("documents") or {}
-    if not isinstance(docs, dict):
-        raise InputError(str(f), "'documents' must map file names to metadata")
-    return {str(k): dict(v or {}) for k, v in docs.items()}
+def load_metadata(folder: Path) -> tuple[dict[str, object], list[str]]:
+    """``corpus.yaml``'s entries by file name, and the warnings about the file itself (see ingest.metadata)."""
+    return metadata.load_manifest(folder)
 
 
-def read_document(path: Path, meta: dict | None = None, display: str | None = None) -> Doc:
-    name = display or str(path)
+def _read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes; type and size are checked before reading (a FIFO would block, a huge file fill RAM)."""
     try:
-        raw = path.read_bytes()
+        st = path.stat()
+    except FileNotFoundError as e:
+        if path.is_symlink():
+            raise InputError(name, f"is a link to '{os.readlink(path)}', which does not exist") from e
+        raise InputError(name, "does not exist") from e
+    except OSError as e:
+        raise InputError(name, f"cannot be read ({e.strerror})") from e
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(name, "is not a regular file (a pipe, device or socket); only files are read")
+    if st.st_size > MAX_BYTES:
+        raise InputError(name, _too_big(st.st_size))
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # the file may grow between stat and read
     except OSError as e:
         raise InputError(name, f"cannot be read ({e.strerror})") from e
     if len(raw) > MAX_BYTES:
-        raise InputError(name, f"is {len(raw) / 1e6:.1f} MB, over the {MAX_BYTES // 1_000_000} MB limit")
-    fmt = SUFFIXES.get(path.suffix.lower())
+        raise InputError(name, _too_big(len(raw)))
+    return raw
+
+
+def _too_big(n: int) -> str:
+    return f"is {n / 1e6:.1f} MB, over the {MAX_BYTES // 1_000_000} MB limit"
+
+
+def read_document(path: Path, meta: object = None, display: str | None = None) -> Doc:
+    """One corpus file as a Doc; ``meta`` is its corpus.yaml entry (checked here, bad fields become warnings)."""
+    name = display or str(path)
+    return doc_from_bytes(_read_bytes(path, name), path.name, name, meta, doc_id_for(path))
+
+
+def doc_from_bytes(raw: bytes, filename: str, name: str | None = None, meta: object = None, doc_id: str = "") -> Doc:
+    """The one check every document passes, whether read from the corpus or uploaded in the app.
+
+    ``filename`` gives the type (by suffix); ``name`` is how messages name the file.
+    """
+    name = name or filename
+    suffix = os.path.splitext(filename)[1].lower()
+    fmt = SUFFIXES.get(suffix)
     if fmt is None:
-        raise InputError(name, f"unsupported file type '{path.suffix}' (use .md, .txt, .html or .pdf)")
+        raise InputError(name, f"unsupported file type '{suffix}' (use {', '.join(sorted(SUFFIXES))})")
+    if len(raw) > MAX_BYTES:
+        raise InputError(name, _too_big(len(raw)))
     if not raw.strip():
         raise InputError(name, "is empty")
     content_hash = hashlib.sha256(raw).hexdigest()
-    meta = dict(meta or {})
+    warnings: list[str] = []
+    fields: dict = {}
+    if meta is not None:
+        fields, warnings = metadata.clean(meta, f"{MANIFEST_NAME} entry")
     body_start = 0
     if fmt == "pdf":
+        if b"%PDF" not in raw[:1024]:
+            raise InputError(name, "is not a PDF (it does not start with %PDF)")
         text = _pdf_text(raw, name)
     else:
         if b"\x00" in raw[:8192]:
             raise InputError(name, "looks binary (NUL bytes), not text")
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise InputError(
-                name, f"is not UTF-8 text (invalid byte 0x{raw[e.start]:02x} at offset {e.start}); save it as UTF-8"
-            ) from e
+            text = yamlio.decode(raw, name)
+        except ValueError as e:
+            raise InputError(name, str(e).split(": ", 1)[1]) from e
         if fmt == "html":
             text = html_to_text(text)
         elif fmt == "md":
-            fm, body_start = _front_matter(text, name)
-            meta = {**fm, **meta}
+            fm, body_start, fm_warnings = _front_matter(text)
+            fm_fields, more = metadata.clean(fm, "front matter")
+            fm_warnings += more
+            fields, warnings = {**fm_fields, **fields}, fm_warnings + warnings
     if not text.strip():
         raise InputError(name, "has no text")
-    if "title" not in meta:
-        first = next((ln.strip(" #") for ln in text[body_start:].splitlines() if ln.strip()), path.stem)
-        meta["title"] = first[:200]
-    return Doc(doc_id_for(path), name, text, content_hash, fmt, meta, body_start)
+    if "title" not in fields:
+        stem = Path(filename).stem
+        first = next((ln.strip(" #") for ln in text[body_start:].splitlines() if ln.strip()), stem)
+        fields["title"] = first[:200]
+    return Doc(doc_id or doc_id_for(Path(filename)), name, text, content_hash, fmt, fields, body_start, tuple(warnings))
 
 
-def _front_matter(text: str, name: str) -> tuple[dict, int]:
+def _front_matter(text: str) -> tuple[object, int, list[str]]:
+    """The front matter's values, where the body starts, and a warning when it is not YAML (the body still ingests)."""
     m = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.S)
     if not m:
-        return {}, 0
+        return {}, 0, []
     try:
-        data = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError as e:
-        raise InputError(name, f"front matter is not valid YAML ({e})") from e
-    if not isinstance(data, dict):
-        raise InputError(name, "front matter must be a YAML mapping")
-    return data, m.end()
+        return yamlio.load(m.group(1)) or {}, m.end(), []
+    except yamlio.ERRORS as e:
+        return {}, m.end(), [f"front matter is not valid YAML ({' '.join(str(e).split())}); ignored"]
 
 
 def _pdf_text(raw: bytes, name: str) -> str:

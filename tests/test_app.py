@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ingest.build import read_manifest
 from search.engine import SearchEngine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,14 +145,29 @@ def test_data_page_downloads_sparql_and_refusal():
 
 
 def test_upload_checks_type_and_rebuilds(app_env):
+    """One rebuild for three uploads: a new case study, a seed's file name (kept beside the seed, never over
+    it) and a file ingest would refuse (never saved, so it cannot warn at every later build)."""
+    corpus = app_env["corpus"]
+    seed = corpus / "000_e226e1c30bd1adf5.txt"
+    seed_bytes = seed.read_bytes()
     at = run(page="data")
-    at.file_uploader(key="upload").upload(
-        "wigan-pilot.md", b"# Referral pilot\n\nIn Wigan, community connectors referred 40 new businesses "
-        b"to coaching. As a result, local support organisations became more connected.\n", "text/markdown").run()
+    at.file_uploader(key="upload").set_value([
+        ("wigan-pilot.md", b"# Referral pilot\n\nIn Wigan, community connectors referred 40 new businesses "
+         b"to coaching. As a result, local support organisations became more connected.\n", "text/markdown"),
+        (seed.name, b"Inputs, revised\n\nA revised note on inputs in Bury.\n", "text/plain"),
+        ("script-only.html", b"<script>alert(1)</script>", "text/html"),
+    ]).run()
     at.button(key="upload_go").click().run()
     assert not at.exception
-    assert any("Added wigan-pilot.md" in s.value.replace("\\", "") for s in at.success), [e.value for e in at.error]
-    assert (app_env["corpus"] / "wigan-pilot.md").exists()
+    said = [s.value.replace("\\", "") for s in at.success]
+    assert any("Added wigan-pilot.md, 000_e226e1c30bd1adf5-2.txt" in s for s in said), [e.value for e in at.error]
+    assert [e.value.replace("\\", "") for e in at.error] == ["script-only.html: has no text"]
+    assert any("kept both, this one as 000_e226e1c30bd1adf5-2.txt" in i.value.replace("\\", "") for i in at.info)
+    assert (corpus / "wigan-pilot.md").exists() and not (corpus / "script-only.html").exists()
+    assert seed.read_bytes() == seed_bytes
+    assert (corpus / "000_e226e1c30bd1adf5-2.txt").read_bytes().startswith(b"Inputs, revised")
+    docs = {Path(p).name for p in read_manifest(app_env["build"])["documents"]}
+    assert {seed.name, "000_e226e1c30bd1adf5-2.txt", "wigan-pilot.md"} <= docs
     from ui.data import check_upload
 
     assert "unsupported" in check_upload("evil.exe", b"MZ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -13,7 +14,7 @@ import streamlit as st
 
 from graph import settings
 from ingest.build import BuildError, build, read_manifest
-from ingest.readers import MAX_BYTES, SUFFIXES
+from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes
 from ui.common import build_dir, build_stamp, get_kg, md, store_spec
 
 EXAMPLE_QUERIES = {
@@ -84,22 +85,29 @@ def safe_name(name: str) -> str:
 
 
 def check_upload(name: str, data: bytes) -> str | None:
-    """Why an upload is refused, or None. Type is checked by extension and by content."""
-    suffix = os.path.splitext(name)[1].lower()
-    if suffix not in SUFFIXES:
-        return f"{name}: unsupported type '{suffix}' (use {', '.join(sorted(SUFFIXES))})"
-    if len(data) > MAX_BYTES:
-        return f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_BYTES // 1_000_000} MB limit"
-    if not data.strip():
-        return f"{name}: the file is empty"
-    if suffix == ".pdf" and not data.startswith(b"%PDF"):
-        return f"{name}: not a PDF (it does not start with %PDF)"
-    if suffix != ".pdf":
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return f"{name}: not UTF-8 text"
+    """Why an upload is refused, or None: the same check ingest applies to every corpus file."""
+    try:
+        doc_from_bytes(data, name)
+    except InputError as e:
+        return str(e)
     return None
+
+
+def free_name(corpus: Path, name: str, data: bytes) -> tuple[str | None, str]:
+    """Where an upload goes without replacing anything: its own name, else ``name-2``, ``name-3`` …
+
+    Returns (file name or None when the same bytes are already there, what to tell the user).
+    """
+    target = corpus / name
+    stem, suffix = os.path.splitext(name)
+    n = 1
+    while target.exists() or target.is_symlink():
+        if target.is_file() and target.read_bytes() == data:
+            return None, f"{name}: the same file is already in the corpus as {target.name}; not added again"
+        n += 1
+        target = corpus / f"{stem}-{n}{suffix}"
+    note = f"{name}: a different file of that name is in the corpus; kept both, this one as {target.name}"
+    return target.name, "" if n == 1 else note
 
 
 def render() -> None:
@@ -199,18 +207,26 @@ def render() -> None:
 
 def add_and_rebuild(files, kind: str) -> None:
     corpus = corpus_dir()
-    saved = []
+    corpus.mkdir(parents=True, exist_ok=True)
+    saved: list[str] = []
+    known = {d.get("sha256"): p for p, d in read_manifest(build_dir()).get("documents", {}).items()}
     for f in files:
         data = f.getvalue()
-        problem = check_upload(f.name, data)
+        name = safe_name(f.name)
+        if name.endswith(".md") and not data.lstrip().startswith(b"---"):
+            data = f"---\nkind: {kind}\n---\n".encode() + data
+        problem = check_upload(name, data)
+        if not problem and hashlib.sha256(data).hexdigest() in known:
+            problem = f"{name}: the same content is already in the corpus as {known[hashlib.sha256(data).hexdigest()]}"
         if problem:
             st.error(md(problem))
             continue
-        target = corpus / safe_name(f.name)
-        if target.suffix == ".md" and not data.lstrip().startswith(b"---"):
-            data = f"---\nkind: {kind}\n---\n".encode() + data
-        target.write_bytes(data)
-        saved.append(target.name)
+        target, note = free_name(corpus, name, data)
+        if note:
+            (st.info if target else st.warning)(md(note))
+        if target:
+            (corpus / target).write_bytes(data)
+            saved.append(target)
     if not saved:
         return
     bar = st.progress(0.0, text="Re-ingesting…")
@@ -222,16 +238,36 @@ def add_and_rebuild(files, kind: str) -> None:
         result = build([corpus], out=build_dir(), progress=progress, store=store_spec())
     except BuildError as e:
         bar.empty()
-        st.error(f"The build failed; the previous build is still in use. {md(str(e))}")
+        _withdraw(corpus, saved)
+        st.error(f"The build failed; the previous build is still in use and the upload was not kept. {md(str(e))}")
         return
+    ingested = {Path(p).name for p in result.manifest.get("documents", {})}
+    refused = [n for n in saved if n not in ingested]
+    for n in refused:
+        why = "; ".join(next((m for p, m in result.warnings.items() if Path(p).name == n), ["it was not ingested"]))
+        st.error(md(f"{n}: {why}; removed from the corpus"))
+    if refused:
+        _withdraw(corpus, refused)
+        saved = [n for n in saved if n not in refused]
+        try:  # the live build must not list files that are no longer there
+            result = build([corpus], out=build_dir(), progress=progress, store=store_spec())
+        except BuildError as e:
+            st.error(f"The rebuild without the refused files failed; the previous build is still in use. {md(str(e))}")
     bar.progress(1.0, text="Indexing…")
     from ui.common import get_engine
 
     st.cache_resource.clear()
     get_engine()
     bar.empty()
-    st.success(f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")
+    if saved:
+        st.success(f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")
     for path, msgs in result.warnings.items():
         if Path(path).name in saved:
             for msg in msgs:
                 st.warning(f"{md(path)}: {md(msg)}")
+
+
+def _withdraw(corpus: Path, names: list[str]) -> None:
+    """Uploads that did not make it into the graph leave the corpus, so they do not warn at every build."""
+    for n in names:
+        (corpus / n).unlink(missing_ok=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 import streamlit as st
-import yaml
 
 from graph.analysis.assess import (
     ASSESSED,
@@ -17,8 +16,8 @@ from graph.analysis.assess import (
     assess,
     compare,
     load_profile,
-    parse_profile,
     pathway_graph,
+    profile_from_bytes,
 )
 from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.settings import ROOT
@@ -161,9 +160,9 @@ def render() -> None:
         up = c2.file_uploader("Load a profile (YAML)", type=["yaml", "yml"], key="place_upload")
         if up is not None and st.session_state.get("place_loaded") != up.file_id:
             try:
-                _load_into_state(parse_profile(yaml.safe_load(up.getvalue()), kg, up.name), kg)
+                _load_into_state(profile_from_bytes(up.getvalue(), kg, up.name), kg)
                 st.session_state["place_loaded"] = up.file_id
-            except (ProfileError, yaml.YAMLError) as err:
+            except ProfileError as err:
                 st.error(md(str(err)))
         if c2.button("Start from the fictional example", key="place_example"):
             _load_into_state(load_profile(EXAMPLE, kg), kg)
@@ -234,8 +233,8 @@ def render() -> None:
         add_current = st.checkbox("Add the profile on the first tab (as the latest)", key="place_compare_current")
         for f in files or []:
             try:
-                profiles.append(parse_profile(yaml.safe_load(f.getvalue()), kg, f.name))
-            except (ProfileError, yaml.YAMLError) as err:
+                profiles.append(profile_from_bytes(f.getvalue(), kg, f.name))
+            except ProfileError as err:
                 st.error(md(str(err)))
         if add_current:
             profiles.append(profile)

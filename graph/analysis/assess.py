@@ -37,6 +37,7 @@ from pathlib import Path
 import networkx as nx
 import yaml
 
+from graph import yamlio
 from graph.store import KnowledgeGraph
 
 STATUSES = ("in place", "partly", "missing", "unknown")
@@ -159,16 +160,25 @@ def parse_profile(data, kg: KnowledgeGraph, source: str = "profile") -> Profile:
 def load_profile(path: Path | str, kg: KnowledgeGraph) -> Profile:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as e:
         raise ProfileError(f"{path}: cannot be read ({e.strerror})") from e
+    return profile_from_bytes(raw, kg, str(path))
+
+
+def profile_from_bytes(raw: bytes, kg: KnowledgeGraph, source: str) -> Profile:
+    """A profile file's bytes (read from disk or uploaded) as a Profile, or a ProfileError naming the file."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
+        text = yamlio.decode(raw, source)
+    except ValueError as e:
+        raise ProfileError(str(e)) from e
+    try:
+        data = yamlio.load(text)
+    except yamlio.ERRORS as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ProfileError(f"{path}: not valid YAML{where} ({getattr(e, 'problem', e)})") from e
-    return parse_profile(data, kg, str(path))
+        raise ProfileError(f"{source}: not valid YAML{where} ({getattr(e, 'problem', None) or e})") from e
+    return parse_profile(data, kg, source)
 
 
 @dataclass
