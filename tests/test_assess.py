@@ -136,7 +136,7 @@ def test_the_model_has_the_columns_written_out_here(kg):
 def test_everything_in_place(kg):
     r = assess(kg, profile(in_place=CONDITIONS + INPUTS + FOUNDATIONS + F_VISION))
     assert r.state == states(in_place=CONDITIONS + INPUTS + DERIVED)
-    assert r.reasons == {} and r.also == {}
+    assert r.because == {} and r.also == {}
     assert r.invest == []
     assert r.summary(kg) == {"blocked": 0, "unknown": 0, "at risk": 0, "in place": 16}
 
@@ -144,10 +144,10 @@ def test_everything_in_place(kg):
 def test_one_condition_missing_blocks_everything_after_it(kg):
     r = assess(kg, profile(in_place=[c for c in CONDITIONS if c != LTC] + INPUTS + FOUNDATIONS, missing=[LTC]))
     assert r.state == states(in_place=[c for c in CONDITIONS if c != LTC] + INPUTS, blocked=[LTC] + DERIVED)
-    assert r.reasons == {n: [LTC] for n in DERIVED}
+    assert r.because == {n: [LTC] for n in DERIVED}
     assert r.also == {}
     assert ranking(r) == [(LTC, 16, 16)]
-    assert r.invest[0].moved == sorted(RESULTS)
+    assert r.invest[0].moved == RESULTS
     assert r.together.ids == [LTC] and r.together.moves == 16
 
 
@@ -159,7 +159,7 @@ def test_only_foundations_missing(kg):
     expected |= {n: first + F_ACTIVITY for n in ACTIVITIES + SHORT}
     expected |= {n: first + F_ACTIVITY + F_OUTCOME for n in MEDIUM + LONG}
     expected |= {n: first + F_ACTIVITY + F_OUTCOME + F_IMPACT for n in IMPACTS}
-    assert r.reasons == expected
+    assert r.because == expected
     assert r.also == {}
     # one foundation at a time moves nothing; ties by what each holds back, then column, then label
     assert ranking(r) == [(f, 0, 16) for f in first + F_ACTIVITY] + [(f, 0, 13) for f in F_OUTCOME] + [
@@ -176,7 +176,7 @@ def test_everything_unknown(kg):
     expected |= {n: first + F_ACTIVITY for n in ACTIVITIES + SHORT}
     expected |= {n: first + F_ACTIVITY + F_OUTCOME for n in MEDIUM + LONG}
     expected |= {n: first + F_ACTIVITY + F_OUTCOME + F_IMPACT for n in IMPACTS}
-    assert r.reasons == expected and r.also == {}
+    assert r.because == expected and r.also == {}
     assert ranking(r) == [(i, 0, 16) for i in first + F_ACTIVITY] + [(f, 0, 13) for f in F_OUTCOME] + [
         (F_IMPACT[0], 0, 8)
     ]
@@ -193,7 +193,7 @@ def test_the_shipped_fictional_example(kg):
         unknown=[tti],
         at_risk=["input/local-intelligence"],
     )
-    assert r.reasons == {n: [ids, ltc] for n in DERIVED}
+    assert r.because == {n: [ids, ltc] for n in DERIVED}
     # once both conditions are in, these still hold the processes back (the unknown and partly ones)
     first_also = (
         [tti]
@@ -221,7 +221,7 @@ def test_two_places_that_differ_rank_differently(kg):
     a = assess(kg, profile(in_place=rest, missing=[LTC, ANCHOR]))
     b = assess(kg, profile(in_place=rest, partly=[LTC], missing=[ANCHOR]))
     assert a.state == states(in_place=[c for c in CONDITIONS if c != LTC] + INPUTS, blocked=[LTC] + DERIVED)
-    assert a.reasons == {n: [LTC] for n in PROCESSES + ACTIVITIES + SHORT} | {
+    assert a.because == {n: [LTC] for n in PROCESSES + ACTIVITIES + SHORT} | {
         n: [LTC, ANCHOR] for n in MEDIUM + LONG + IMPACTS
     }
     assert ranking(a) == [(LTC, 3, 16), (ANCHOR, 0, 13)]
@@ -230,7 +230,7 @@ def test_two_places_that_differ_rank_differently(kg):
         at_risk=[LTC] + PROCESSES + ACTIVITIES + SHORT,
         blocked=MEDIUM + LONG + IMPACTS,
     )
-    assert b.reasons == {n: [LTC] for n in PROCESSES + ACTIVITIES + SHORT} | {
+    assert b.because == {n: [LTC] for n in PROCESSES + ACTIVITIES + SHORT} | {
         n: [ANCHOR] for n in MEDIUM + LONG + IMPACTS
     }
     assert b.also == {n: [LTC] for n in MEDIUM + LONG + IMPACTS}
@@ -241,12 +241,12 @@ def test_two_places_that_differ_rank_differently(kg):
 def test_inputs_contribute_all_missing_blocks_some_missing_puts_at_risk(kg):
     base = CONDITIONS + FOUNDATIONS
     none = assess(kg, profile(in_place=base, missing=INPUTS))
-    assert {none.state[n] for n in DERIVED} == {"blocked"} and none.reasons[PROCESSES[0]] == INPUTS
+    assert {none.state[n] for n in DERIVED} == {"blocked"} and none.because[PROCESSES[0]] == INPUTS
     some = assess(kg, profile(in_place=base + INPUTS[:1], missing=INPUTS[1:]))
-    assert {some.state[n] for n in DERIVED} == {"at risk"} and some.reasons[PROCESSES[0]] == INPUTS[1:]
+    assert {some.state[n] for n in DERIVED} == {"at risk"} and some.because[PROCESSES[0]] == INPUTS[1:]
     assert ranking(some) == [(i, 0, 16) for i in INPUTS[1:]]
     unsure = assess(kg, profile(in_place=base + INPUTS[:3]))
-    assert {unsure.state[n] for n in DERIVED} == {"unknown"} and unsure.reasons[PROCESSES[0]] == INPUTS[3:]
+    assert {unsure.state[n] for n in DERIVED} == {"unknown"} and unsure.because[PROCESSES[0]] == INPUTS[3:]
     assert ranking(unsure) == [(INPUTS[3], 16, 16)]
 
 
@@ -319,7 +319,9 @@ def test_cli_assess_and_compare(build_dir, tmp_path):
         {"id": "condition/inclusive-design-of-support", "label": "Inclusive design of support", "status": "missing"}
     ]
     assert data["comparison"]["items"][0]["statuses"] == ["missing", "in place"]
-    text = subprocess.run([c for c in cmd if c not in ("--json", str(second))], capture_output=True, text=True, cwd=ROOT)
+    text = subprocess.run(
+        [c for c in cmd if c not in ("--json", str(second))], capture_output=True, text=True, cwd=ROOT
+    )
     assert "blocked by: Inclusive design of support (missing), Long-term commitment (missing)" in text.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text("place: X\nitems: {input/local-intelligence: great}\n", encoding="utf-8")
@@ -388,6 +390,9 @@ def test_printable_report_escapes_text(kg):
     from ui.place import report_html
 
     p = Profile("<script>alert(1)</script>", {"input/resources": Entry("missing", "<b>n</b>", "https://x/?a=<1>")})
-    html = report_html(p, assess(kg, p), kg, "digraph { a -> b }")
+    html = report_html(p, assess(kg, p), kg)
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "&lt;b&gt;n" in html
-    assert "Invest here first" in html and "Blocked, and by what" in html and "digraph { a -&gt; b }" in html
+    assert "Invest here first" in html and "Blocked, at risk, and by what" in html
+    # the picture itself: every column of the model, each element a same-tab link to its page
+    assert html.count('target="_self"') == 32 and "_blank" not in html
+    assert "Short-term outcomes" in html and "Wider impacts" in html
