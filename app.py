@@ -38,7 +38,7 @@ PAGES = {
     "place": (
         "Our place",
         place.render,
-        "Hold your place up against the model: which pathways are open today, which are blocked and by what, "
+        "Hold your place up against the model: what is in place, what is at risk or blocked and by what, "
         "and what to invest in first.",
     ),
     "node": ("Node", node.render, "Any node's full text, every source and its neighbours."),

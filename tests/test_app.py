@@ -192,6 +192,8 @@ def test_our_place_checklist_reasons_ranking_and_downloads():
     assert after["Outcomes & impacts blocked"] == "0" and after["Outcomes & impacts unknown"] == "16"
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Download profile (YAML)", "Download printable report (HTML)"} <= labels
+    at.toggle(key="place_show_notes").set_value(True).run()  # the example's notes are kept, and shown on request
+    assert at.text_input(key="pln_condition/long-term-commitment").value == "Funding runs year to year"
 
 
 def test_our_place_link_restores_the_view():
@@ -226,9 +228,13 @@ def test_our_place_starts_unknown_and_compares_profiles():
     assert {m.label: m.value for m in at.metric}["Outcomes & impacts unknown"] == "16"
     assert at.selectbox(key="pl_input/resources").value == "unknown"
     assert "items" not in at.query_params  # nothing marked, nothing in the URL
-    assert (
-        at.selectbox(key="pla_" + next(s.key[4:] for s in at.selectbox if s.key.startswith("pla_"))).value == "unknown"
-    )
+    assert not [b for b in at.selectbox if b.key.startswith("pla_")]  # assumptions only on request
+    at.toggle(key="place_show_assumptions").set_value(True).run()
+    assumption = next(b for b in at.selectbox if b.key.startswith("pla_"))
+    assert assumption.value == "unknown"
+    assumption.set_value("doubtful").run()
+    at.toggle(key="place_show_assumptions").set_value(False).run()  # hidden, yet kept
+    assert f"{assumption.key[4:]}:d" in at.query_params["assume"]
     at.selectbox(key="pl_input/capacity-support").set_value("in place").run()
     at.checkbox(key="place_compare_example").check()
     at.checkbox(key="place_compare_current").check().run()

@@ -51,39 +51,57 @@ def profile_from_url(kg) -> Profile | None:
     return parse_profile(data, kg, "link")
 
 
+KEPT = "place_kept"  # notes, evidence and assumption statuses: kept while their fields are hidden
+
+
+def _kept() -> dict[str, str]:
+    return st.session_state.setdefault(KEPT, {})
+
+
+def _keep(key: str) -> None:
+    _kept()[key] = st.session_state[key]
+
+
+def _kept_widget(make, key: str, default: str, *args, **kwargs):
+    """A widget drawn only on request (fewer widgets, a faster page) whose value outlives it in KEPT."""
+    if key not in st.session_state:
+        st.session_state[key] = _kept().get(key, default)
+    return make(*args, key=key, on_change=_keep, args=(key,), **kwargs)
+
+
 def _load_into_state(profile: Profile, kg) -> None:
     st.session_state["place_name"] = profile.place
-    for n in map(kg.nodes.get, gating_items(kg)):
-        if n is not None:
-            st.session_state[f"pl_{n.id}"] = profile.status(n.id)
-            e = profile.items.get(n.id, Entry("unknown"))
-            st.session_state[f"pln_{n.id}"] = e.note
-            st.session_state[f"ple_{n.id}"] = e.evidence
+    kept = _kept()
+    kept.clear()
+    for i in gating_items(kg):
+        st.session_state[f"pl_{i}"] = profile.status(i)
+        e = profile.items.get(i, Entry("unknown"))
+        kept[f"pln_{i}"], kept[f"ple_{i}"] = e.note, e.evidence
     for a in kg.of_type("Assumption"):
-        st.session_state[f"pla_{a.id}"] = profile.assumptions.get(a.id, Entry("unknown")).status
+        kept[f"pla_{a.id}"] = profile.assumptions.get(a.id, Entry("unknown")).status
+    for k, v in kept.items():  # fields drawn in this run show the loaded values too
+        st.session_state[k] = v
     st.session_state["place_meta"] = {"fictional": profile.fictional, "date": profile.date}
 
 
 def _defaults(kg) -> None:
     """Every item starts unknown (not the first option of its select box)."""
-    keys = [f"pl_{i}" for i in gating_items(kg)] + [f"pla_{a.id}" for a in kg.of_type("Assumption")]
-    for key in keys:
-        if key not in st.session_state:
-            st.session_state[key] = "unknown"
+    for i in gating_items(kg):
+        st.session_state.setdefault(f"pl_{i}", "unknown")
 
 
 def _current(kg) -> Profile:
+    kept = _kept()
     items = {}
     for i in gating_items(kg):
         status = st.session_state.get(f"pl_{i}", "unknown")
-        note = st.session_state.get(f"pln_{i}", "")
-        evidence = st.session_state.get(f"ple_{i}", "")
+        note, evidence = kept.get(f"pln_{i}", ""), kept.get(f"ple_{i}", "")
         if status != "unknown" or note or evidence:
             items[i] = Entry(status, note, evidence)
     assumptions = {
-        a.id: Entry(st.session_state[f"pla_{a.id}"])
+        a.id: Entry(kept[f"pla_{a.id}"])
         for a in kg.of_type("Assumption")
-        if st.session_state.get(f"pla_{a.id}", "unknown") != "unknown"
+        if kept.get(f"pla_{a.id}", "unknown") != "unknown"
     }
     meta = st.session_state.get("place_meta", {})
     return Profile(
@@ -96,6 +114,14 @@ def _current(kg) -> Profile:
 
 
 def checklist(kg) -> None:
+    """Statuses always; notes and evidence, and the assumptions, on request (each field is a widget the
+    browser has to draw: about 100 of them made the page take seconds)."""
+    kept = _kept()
+    noted = sum(1 for k, v in kept.items() if v and k.startswith(("pln_", "ple_")))
+    marked = sum(1 for k, v in kept.items() if k.startswith("pla_") and v != "unknown")
+    t1, t2 = st.columns(2)
+    notes = t1.toggle(f"Notes and evidence ({noted} written)", key="place_show_notes")
+    assumptions = t2.toggle(f"Assumptions too ({marked} marked)", key="place_show_assumptions")
     groups = [("Conditions", "Condition", None), ("Inputs", "Input", None)]
     stages = sorted(
         {n.stage for n in kg.of_type("Foundation")},
@@ -103,21 +129,38 @@ def checklist(kg) -> None:
     )
     groups += [("", "Foundation", s) for s in stages if s != "vision"]  # partner visions gate nothing
     for title, typ, stage in groups:
-        nodes = [n for n in kg.of_type(typ) if stage is None or n.stage == stage]
+        nodes = sorted((n for n in kg.of_type(typ) if stage is None or n.stage == stage), key=lambda n: n.label)
         if stage is not None:
             title = f"Foundations of {nodes[0].stage_label.lower()} ({nodes[0].kind.lower()})"
-        with st.expander(md(title), expanded=typ != "Foundation"):
-            for n in sorted(nodes, key=lambda n: n.label):
-                c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
-                c1.selectbox(md(n.label), STATUSES, key=f"pl_{n.id}", help=md(n.text[:300]))
-                c2.text_input("Note", key=f"pln_{n.id}", label_visibility="collapsed", placeholder="note")
-                c3.text_input(
-                    "Evidence", key=f"ple_{n.id}", label_visibility="collapsed", placeholder="evidence (link)"
-                )
-    with st.expander("Assumptions (optional): does each hold here?", expanded=False):
+        st.markdown(f"**{md(title)}**")
+        if not notes:
+            cols = st.columns(2)
+            for i, n in enumerate(nodes):
+                cols[i % 2].selectbox(md(n.label), STATUSES, key=f"pl_{n.id}", help=md(n.text[:300]))
+            continue
+        for n in nodes:
+            c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
+            c1.selectbox(md(n.label), STATUSES, key=f"pl_{n.id}", help=md(n.text[:300]))
+            _kept_widget(c2.text_input, f"pln_{n.id}", "", "Note", label_visibility="collapsed", placeholder="note")
+            _kept_widget(
+                c3.text_input,
+                f"ple_{n.id}",
+                "",
+                "Evidence",
+                label_visibility="collapsed",
+                placeholder="evidence (link)",
+            )
+    if assumptions:
+        st.markdown("**Assumptions: does each hold here?**")
         for a in sorted(kg.of_type("Assumption"), key=lambda a: (a.order, a.label)):
-            st.selectbox(md(f"{a.stage_label}: {a.label}"), ASSUMPTION_STATUSES, key=f"pla_{a.id}",
-                         help=md(a.text[:300]))
+            _kept_widget(
+                st.selectbox,
+                f"pla_{a.id}",
+                "unknown",
+                md(f"{a.stage_label}: {a.label}"),
+                ASSUMPTION_STATUSES,
+                help=md(a.text[:300]),
+            )
 
 
 def _cell(kg, n: str, state: str) -> str:
