@@ -26,6 +26,7 @@ The rules, read from the model's own text, are in docs/assessment.md; in short:
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -204,8 +205,11 @@ def _column_label(n: NodeRecord) -> str:
     return n.stage_label or n.type
 
 
-def columns(kg: KnowledgeGraph) -> list[Column]:
-    """The derived columns left to right, each with the necessary and contributing items it adds."""
+@functools.lru_cache(maxsize=8)
+def columns(kg: KnowledgeGraph) -> tuple[Column, ...]:
+    """The derived columns left to right, each with the necessary and contributing items it adds.
+
+    Worked out once per graph (a build), not on every rerun of a page."""
     by_order: dict[float, list[NodeRecord]] = {}
     for n in kg.of_type(*DERIVED):
         by_order.setdefault(n.order, []).append(n)
@@ -233,13 +237,14 @@ def columns(kg: KnowledgeGraph) -> list[Column]:
                 tuple(n.id for n in sorted(inputs, key=item_key)) if index.get(CONTRIBUTING_AT) == o else (),
             )
         )
-    return out
+    return tuple(out)
 
 
-def gating_items(kg: KnowledgeGraph) -> list[str]:
+@functools.lru_cache(maxsize=8)
+def gating_items(kg: KnowledgeGraph) -> tuple[str, ...]:
     """Every item a profile can mark that changes the assessment (partner visions gate nothing)."""
     used = {i for c in columns(kg) for i in (*c.necessary, *c.contributing)}
-    return [n.id for n in sorted(kg.of_type(*ASSESSED), key=item_key) if n.id in used]
+    return tuple(n.id for n in sorted(kg.of_type(*ASSESSED), key=item_key) if n.id in used)
 
 
 def group_state(statuses: list[str]) -> str:
@@ -260,7 +265,7 @@ class Derived:
     also: dict[str, list[str]]  # element -> the other items not in place it rests on
 
 
-def derive(cols: list[Column], kg: KnowledgeGraph, profile: Profile) -> Derived:
+def derive(cols: tuple[Column, ...], kg: KnowledgeGraph, profile: Profile) -> Derived:
     """Walk the columns left to right; each takes the worst of the column before and what it adds."""
     state = {n.id: STATE_OF_STATUS[profile.status(n.id)] for n in sorted(kg.of_type(*MARKED), key=item_key)}
     because: dict[str, list[str]] = {}
@@ -314,7 +319,7 @@ class Assessment:
     invest: list[Investment]
     together: Together
     statuses: dict[str, str] = field(default_factory=dict)  # every item that counts -> its status as marked
-    columns: list[Column] = field(default_factory=list)  # the derived columns the state was worked out over
+    columns: tuple[Column, ...] = ()  # the derived columns the state was worked out over
 
     def of(self, *states: str, types: tuple[str, ...] | None = None, kg: KnowledgeGraph | None = None) -> list[str]:
         return [n for n, s in self.state.items() if s in states and (types is None or kg.nodes[n].type in types)]
@@ -365,7 +370,7 @@ def _moved(kg: KnowledgeGraph, before: dict[str, str], after: dict[str, str]) ->
     return [n for n in _results(kg, before) if LEVEL[after[n]] > LEVEL[before[n]]]
 
 
-def rank_investments(cols: list[Column], kg: KnowledgeGraph, profile: Profile, now: Derived) -> list[Investment]:
+def rank_investments(cols: tuple[Column, ...], kg: KnowledgeGraph, profile: Profile, now: Derived) -> list[Investment]:
     """Each item not in place, put in place alone; ranked by what moves up, then what it holds back."""
     results = _results(kg, now.state)
     out = []
@@ -381,7 +386,7 @@ def rank_investments(cols: list[Column], kg: KnowledgeGraph, profile: Profile, n
     return out
 
 
-def together(cols: list[Column], kg: KnowledgeGraph, profile: Profile, now: Derived) -> Together:
+def together(cols: tuple[Column, ...], kg: KnowledgeGraph, profile: Profile, now: Derived) -> Together:
     results = _results(kg, now.state)
     worst = min((now.state[n] for n in results), key=LEVEL.get, default="in place")
     if worst == "in place":
