@@ -82,6 +82,8 @@ def _load_into_state(profile: Profile, kg) -> None:
     for k, v in kept.items():  # fields drawn in this run show the loaded values too
         st.session_state[k] = v
     st.session_state["place_meta"] = {"fictional": profile.fictional, "date": profile.date}
+    gating = set(gating_items(kg))  # items that gate nothing (partner visions) are kept as they came
+    st.session_state["place_extra"] = {k: v for k, v in profile.items.items() if k not in gating}
 
 
 def _defaults(kg) -> None:
@@ -92,7 +94,7 @@ def _defaults(kg) -> None:
 
 def _current(kg) -> Profile:
     kept = _kept()
-    items = {}
+    items = dict(st.session_state.get("place_extra", {}))
     for i in gating_items(kg):
         status = st.session_state.get(f"pl_{i}", "unknown")
         note, evidence = kept.get(f"pln_{i}", ""), kept.get(f"ple_{i}", "")
