@@ -150,7 +150,8 @@ def test_ask_referral_network_shows_element_and_source_quote(page, server):
     box = page.get_by_label("Your question")
     box.fill("how do I build a referral network")
     box.press("Enter")
-    page.wait_for_selector("text=Create a referral network", timeout=60_000)
+    # the card's heading is a same-tab link (HTML in Markdown): wait for it, not for the first mention anywhere
+    page.wait_for_selector("[data-testid='stMain'] h3 a[target='_self']:has-text('Create a referral network')")
     settle(page)
     shot(page, "ask")
     body = page.inner_text("[data-testid='stMain']")
