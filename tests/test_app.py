@@ -67,12 +67,12 @@ def test_ask_example_button_and_filters(app_env):
     engine = SearchEngine.load(app_env["build"])  # the page shows what the library ranks, in that order
     shown = [r.replace("\\", "") for r in body_after_results(at)]
     expected = engine.search(q, k=len(shown))
-    assert len(shown) == len(expected) and all(f"[{r.label}]" in row for r, row in zip(expected, shown, strict=True))
+    assert len(shown) == len(expected) and all(f">{r.label}</a>" in row for r, row in zip(expected, shown, strict=True))
     at.multiselect(key="f_types").set_value(["CaseStudy"]).run()
     results = body_after_results(at)
     assert results and all(re.search(r"\*CaseStudy\b", r) for r in results)
     cases = engine.search(q, k=10, types=["CaseStudy"])
-    assert len(results) == len(cases) and all(f"[{r.label}]" in row.replace("\\", "")
+    assert len(results) == len(cases) and all(f">{r.label}</a>" in row.replace("\\", "")
                                               for r, row in zip(cases, results, strict=True))
 
 

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import yaml
 
-from graph.store import KnowledgeGraph, NodeRecord
+from graph.records import NodeRecord
+from graph.store import KnowledgeGraph
 
 STATUSES = ("in place", "partly", "missing", "unknown")
 ASSUMPTION_STATUSES = ("holds", "doubtful", "unknown")
