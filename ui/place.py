@@ -279,7 +279,7 @@ def render() -> None:
         try:
             linked = profile_from_url(kg)
         except ProfileError as err:
-            st.error(str(err))
+            st.error(md(str(err)))
         else:
             if linked is not None:
                 _load_into_state(linked, kg)
