@@ -145,13 +145,13 @@ def render_fragility(pw, path_param: list[str]) -> None:
 
     st.subheader("What this rests on everywhere")
     if f.on_every_route:
-        st.markdown("**Every route passes through** " + ", ".join(
+        show("**Every route passes through** " + ", ".join(
             node_link(kg.nodes.get(n["id"]), with_type=False) for n in f.on_every_route))
     up = [r.node for r in f.everywhere if not r.own]
     own = [r.node for r in f.everywhere if r.own]
     e1, e2 = st.columns(2)
-    e1.markdown(f"**Upstream: if any of these failed, no route would be left ({len(up)})**\n\n" + _links(up, kg))
-    e2.markdown(f"**Its own assumptions and foundations ({len(own)})**\n\n" + _links(own, kg))
+    show(f"**Upstream: if any of these failed, no route would be left ({len(up)})**\n\n" + _links(up, kg), e1)
+    show(f"**Its own assumptions and foundations ({len(own)})**\n\n" + _links(own, kg), e2)
 
     st.subheader("Weakest step")
     routes = list(f.routes)
@@ -166,8 +166,8 @@ def render_fragility(pw, path_param: list[str]) -> None:
     if i is not None:
         route = routes[i]
         w = route.evidence[route.weakest]
-        st.markdown(f"**{node_link(kg.nodes[w.source], with_type=False)} → "
-                    f"{node_link(kg.nodes[w.target], with_type=False)}** {badge(w.level)} weight {w.weight:.2f}")
+        show(f"**{node_link(kg.nodes[w.source], with_type=False)} → "
+             f"{node_link(kg.nodes[w.target], with_type=False)}** {badge(w.level)} weight {w.weight:.2f}")
         st.caption(md(w.why))
         st.dataframe([{"step": k + 1, "from": kg.nodes[e.source].label, "to": kg.nodes[e.target].label,
                        "evidence": e.badge, "weight": round(e.weight, 2), "why": e.why}
