@@ -8,7 +8,7 @@ PORT   ?= 8501
 # Where the graph lives: memory (build/graph.ttl), oxigraph:DIR or sparql:URL (see README, "Stores").
 STORE  ?= memory
 
-.PHONY: run test build check lint bench bench-scale eval browser clean
+.PHONY: run test build check lint bench bench-place bench-scale eval browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ eval: build
 
 bench: build
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench
+
+# Our place in headless Chromium, before/after rows in bench/results/place.md
+bench-place: build
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.place_browser
 
 # store backends at 1k and 10k documents, then 100k store-side (about 2.5 h on 2 cores, 24 GB)
 bench-scale: $(STAMP)

@@ -11,7 +11,7 @@ import streamlit as st
 from graph.store import MissingBuild
 from graph.stores.base import StoreError
 from ui import ask, assumptions, cases, data, node, pathways, place
-from ui.common import Timer, build_dir, md, param, set_params
+from ui.common import Timer, build_dir, md, open_clean, param
 
 PAGES = {
     "ask": (
@@ -38,7 +38,7 @@ PAGES = {
     "place": (
         "Our place",
         place.render,
-        "Hold your place up against the model: which pathways are open today, which are blocked and by what, "
+        "Hold your place up against the model: what is in place, what is at risk or blocked and by what, "
         "and what to invest in first.",
     ),
     "node": ("Node", node.render, "Any node's full text, every source and its neighbours."),
@@ -62,9 +62,11 @@ def main() -> None:
             key="nav",
             label_visibility="collapsed",
         )
-        st.caption("Every node links to its page; the address bar keeps the view, so a link reproduces it.")
-    if picked != current:
-        set_params(page=picked)
+        st.caption(
+            "Every node links to its page (same tab); the address bar keeps the view, so a copied link reproduces it."
+        )
+    if picked != current:  # opened from the sidebar: the page starts clean, nothing of the last one leaks in
+        open_clean(picked)
         current = picked
     title, render, blurb = PAGES[current]
     st.title(title)
@@ -77,8 +79,10 @@ def main() -> None:
         return
     except StoreError as e:
         st.error(f"The graph store cannot be read: {md(str(e))}")
-        st.info("The app reads the store named by EP_STORE; start the server or point EP_STORE elsewhere, "
-                "then reload the page.")
+        st.info(
+            "The app reads the store named by EP_STORE; start the server or point EP_STORE elsewhere, "
+            "then reload the page."
+        )
         return
     st.caption(f"Answered in {timer.ms():.0f} ms")
 

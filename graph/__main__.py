@@ -37,8 +37,12 @@ def _parser() -> argparse.ArgumentParser:
         help="build directory holding graph.ttl (default: $EP_BUILD or build/)",
     )
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    common.add_argument("--store", default=argparse.SUPPRESS, metavar="STORE", help=(
-        "memory (default), oxigraph:DIR or sparql:URL; default $EP_STORE"))
+    common.add_argument(
+        "--store",
+        default=argparse.SUPPRESS,
+        metavar="STORE",
+        help=("memory (default), oxigraph:DIR or sparql:URL; default $EP_STORE"),
+    )
     common.add_argument(
         "--no-search",
         action="store_true",
@@ -404,31 +408,35 @@ def cmd_export(g, args) -> int:
 
 def cmd_assess(pw, args) -> int:
     from graph.analysis.assess import ProfileError, assess, compare, load_profile
-    from graph.view import causal_subgraph
+    from graph.analysis.assess import columns as assess_columns
 
-    causal = causal_subgraph(pw.view)
     try:
         profiles = [load_profile(p, pw.kg) for p in args.profiles]
     except ProfileError as e:
         print(f"invalid profile: {e}", file=sys.stderr)
         return EXIT_USAGE
-    results = [assess(causal, pw.kg, p) for p in profiles]
+    results = [assess(pw.kg, p) for p in profiles]
     lines = []
     for r in results:
         s = r.summary(pw.kg)
         lines.append(
-            f"{r.place}: outcomes and impacts open {s['open']}, at risk {s['at risk']}, "
+            f"{r.place}: outcomes and impacts in place {s['in place']}, at risk {s['at risk']}, "
             f"unknown {s['unknown']}, blocked {s['blocked']}"
         )
-        lines.append("  invest here first:")
+        shown = set()
+        for col in assess_columns(pw.kg):
+            why = r.why(col.elements[0], pw.kg)
+            if why and why not in shown:
+                shown.add(why)
+                lines.append(f"  {col.label}: {why}")
+        lines.append("  invest here first (moves up / holds back outcomes and impacts):")
         for i in r.invest[:5]:
-            lines.append(f"    {i.label} [{i.type}, now {i.status}] opens {i.unblocks} outcome(s)/impact(s)")
+            lines.append(f"    {i.label} [{i.type}, now {i.status}]: moves {i.moves}, holds back {i.holds}")
+        if r.together.ids and r.together.moves:
+            names = ", ".join(pw.kg.nodes[i].label for i in r.together.ids)
+            lines.append(f"  together: {names} would move {r.together.moves} up")
         for a in r.assumptions_at_risk[:5]:
             lines.append(f"  assumption at risk ({a['status']}): {a['label']}")
-        for n, why in list(r.blockers.items())[:10]:
-            lines.append(
-                f"  blocked: {pw.kg.nodes[n].label} ← " + (", ".join(pw.kg.nodes[b].label for b in why) or "no route")
-            )
     data: dict = {"assessments": [r.to_json(pw.kg) for r in results]}
     if len(results) > 1:
         c = compare(results, pw.kg, profiles)
@@ -436,10 +444,10 @@ def cmd_assess(pw, args) -> int:
         lines.append(f"compared {' → '.join(c.places)}:")
         lines += [f"  {x['label']} [{x['type']}]: {' → '.join(x['statuses'])}" for x in c.items]
         lines.append(
-            f"  {len(c.changed)} element(s) changed state; opened: "
-            + (", ".join(pw.kg.nodes[n].label for n in c.opened) or "none")
-            + "; closed: "
-            + (", ".join(pw.kg.nodes[n].label for n in c.closed) or "none")
+            f"  {len(c.changed)} element(s) changed state; moved up: "
+            + (", ".join(pw.kg.nodes[n].label for n in c.up) or "none")
+            + "; moved down: "
+            + (", ".join(pw.kg.nodes[n].label for n in c.down) or "none")
         )
     _emit(args, data, "\n".join(lines))
     return EXIT_OK

@@ -68,12 +68,12 @@ def test_ask_example_button_and_filters(app_env):
     engine = SearchEngine.load(app_env["build"])  # the page shows what the library ranks, in that order
     shown = [r.replace("\\", "") for r in body_after_results(at)]
     expected = engine.search(q, k=len(shown))
-    assert len(shown) == len(expected) and all(f"[{r.label}]" in row for r, row in zip(expected, shown, strict=True))
+    assert len(shown) == len(expected) and all(f">{r.label}</a>" in row for r, row in zip(expected, shown, strict=True))
     at.multiselect(key="f_types").set_value(["CaseStudy"]).run()
     results = body_after_results(at)
     assert results and all(re.search(r"\*CaseStudy\b", r) for r in results)
     cases = engine.search(q, k=10, types=["CaseStudy"])
-    assert len(results) == len(cases) and all(f"[{r.label}]" in row.replace("\\", "")
+    assert len(results) == len(cases) and all(f">{r.label}</a>" in row.replace("\\", "")
                                               for r, row in zip(cases, results, strict=True))
 
 
@@ -175,26 +175,64 @@ def test_upload_checks_type_and_rebuilds(app_env):
     assert "empty" in check_upload("blank.txt", b"  ")
 
 
-def test_our_place_checklist_picture_ranking_and_downloads():
+def test_our_place_checklist_reasons_ranking_and_downloads():
     at = run(page="place")
     at.button(key="place_example").click().run()
     assert not at.exception
     assert at.text_input(key="place_name").value == "Fernbridge (fictional)"
     assert at.selectbox(key="pl_input/local-intelligence").value == "partly"
-    assert at.get("graphviz_chart"), "the coloured pathway picture is drawn"
-    invest = at.table[0].value
-    assert list(invest["opens outcomes/impacts"]) == sorted(invest["opens outcomes/impacts"], reverse=True)
-    before = {m.label: m.value for m in at.metric}
-    for n in ("condition/collective-local-vision", "condition/time-to-invest-in-the-inputs"):
+    assert {m.label: m.value for m in at.metric}["Outcomes & impacts blocked"] == "16"
+    why = at.table[0].value  # one row per column: what decides its state, by name
+    assert list(why["state"]) == ["blocked"] * 7
+    assert set(why["decided by"].str.replace("\\", "", regex=False)) == {
+        "Inclusive design of support (missing); Long-term commitment (missing)"
+    }
+    invest = at.table[1].value
+    assert list(invest["item"].str.replace("\\", "", regex=False))[:2] == [
+        "Inclusive design of support",
+        "Long-term commitment",
+    ]
+    assert list(invest["moves up"])[:2] == [0, 0] and list(invest["holds back"])[:2] == [16, 16]
+    body = text_of(at).replace("\\", "")
+    assert "Put in place together, Inclusive design of support, Long-term commitment would move 16" in body
+    # the view is in the URL, so a copied link restores it
+    assert "condition/inclusive-design-of-support:m" in at.query_params["items"]
+    assert at.query_params["place"] == "Fernbridge (fictional)"
+    for n in ("condition/inclusive-design-of-support", "condition/long-term-commitment"):
         at.selectbox(key=f"pl_{n}").set_value("in place")
-    gates = ("pl_foundation/condition", "pl_foundation/outcome")
-    for key in [s.key for s in at.selectbox if s.key and s.key.startswith(gates)]:
-        at.selectbox(key=key).set_value("in place")
     at.run()
     after = {m.label: m.value for m in at.metric}
-    assert int(after["Outcomes & impacts open"]) > int(before["Outcomes & impacts open"])
+    assert after["Outcomes & impacts blocked"] == "0" and after["Outcomes & impacts unknown"] == "16"
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Download profile (YAML)", "Download printable report (HTML)"} <= labels
+    at.toggle(key="place_show_notes").set_value(True).run()  # the example's notes are kept, and shown on request
+    assert at.text_input(key="pln_condition/long-term-commitment").value == "Funding runs year to year"
+
+
+def test_our_place_link_restores_the_view():
+    items = "condition/long-term-commitment:m,input/resources:p"
+    at = run(page="place", place="Linkton", items=items)
+    assert at.text_input(key="place_name").value == "Linkton"
+    assert at.selectbox(key="pl_condition/long-term-commitment").value == "missing"
+    assert at.selectbox(key="pl_input/resources").value == "partly"
+    assert {m.label: m.value for m in at.metric}["Outcomes & impacts blocked"] == "16"
+    bad = run(page="place", items="input/resources:sorted")
+    assert any("link: items.input/resources.status: 'sorted'" in e.value.replace("\\", "") for e in bad.error)
+
+
+def test_leaving_a_page_from_the_sidebar_clears_its_parameters():
+    at = run(
+        page="pathways", mode="between", path="2", **{"from": "input/local-intelligence", "to": "impact/prosperity"}
+    )
+    at.sidebar.radio(key="nav").set_value("assumptions").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert set(at.query_params) == {"page"} and at.query_params["page"] == "assumptions"
+    assert at.selectbox(key="as_el").value is None  # starts clean: no element carried over
+    at = run(page="place", place="Linkton", items="condition/long-term-commitment:m")
+    at.sidebar.radio(key="nav").set_value("ask").run()
+    at.sidebar.radio(key="nav").set_value("place").run()
+    assert at.text_input(key="place_name").value == ""
+    assert at.selectbox(key="pl_condition/long-term-commitment").value == "unknown"
 
 
 def test_our_place_starts_unknown_and_compares_profiles():
@@ -202,15 +240,20 @@ def test_our_place_starts_unknown_and_compares_profiles():
     at.text_input(key="place_name").set_value("Testville").run()  # any rerun: nothing becomes "in place" by itself
     assert {m.label: m.value for m in at.metric}["Outcomes & impacts unknown"] == "16"
     assert at.selectbox(key="pl_input/resources").value == "unknown"
-    assert (
-        at.selectbox(key="pla_" + next(s.key[4:] for s in at.selectbox if s.key.startswith("pla_"))).value == "unknown"
-    )
+    assert "items" not in at.query_params  # nothing marked, nothing in the URL
+    assert not [b for b in at.selectbox if b.key.startswith("pla_")]  # assumptions only on request
+    at.toggle(key="place_show_assumptions").set_value(True).run()
+    assumption = next(b for b in at.selectbox if b.key.startswith("pla_"))
+    assert assumption.value == "unknown"
+    assumption.set_value("doubtful").run()
+    at.toggle(key="place_show_assumptions").set_value(False).run()  # hidden, yet kept
+    assert f"{assumption.key[4:]}:d" in at.query_params["assume"]
     at.selectbox(key="pl_input/capacity-support").set_value("in place").run()
     at.checkbox(key="place_compare_example").check()
     at.checkbox(key="place_compare_current").check().run()
     assert not at.exception
     text = " ".join(str(m.value) for m in at.markdown)
-    assert "Opened" in text and "Closed" in text
+    assert "Moved up" in text and "Moved down" in text
     tables = [t.value for t in at.table]
     changed = next(t for t in tables if "item" in t.columns and "type" in t.columns and "now" not in t.columns)
     assert "Capacity support" in list(changed["item"])

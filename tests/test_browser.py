@@ -150,7 +150,8 @@ def test_ask_referral_network_shows_element_and_source_quote(page, server):
     box = page.get_by_label("Your question")
     box.fill("how do I build a referral network")
     box.press("Enter")
-    page.wait_for_selector("text=Create a referral network", timeout=60_000)
+    # the card's heading is a same-tab link (HTML in Markdown): wait for it, not for the first mention anywhere
+    page.wait_for_selector("[data-testid='stMain'] h3 a[target='_self']:has-text('Create a referral network')")
     settle(page)
     shot(page, "ask")
     body = page.inner_text("[data-testid='stMain']")
@@ -223,17 +224,61 @@ def test_two_sessions_at_once_stay_independent(page, server):
         other_ctx.close()
 
 
-def test_our_place_page_colours_the_model(page, server):
+def test_our_place_shows_what_is_blocked_and_why(page, server):
     page.goto(f"{server}/?page=place", wait_until="domcontentloaded")
     settle(page)
     page.get_by_role("button", name="Start from the fictional example").click()
     settle(page)
-    page.wait_for_selector("[data-testid='stGraphVizChart'] svg")
+    page.wait_for_selector("text=Inclusive design of support (missing)")
     settle(page)
     body = page.inner_text("[data-testid='stMain']")
-    assert "Invest here first" in body and "Fernbridge" in page.content()
+    assert "Invest here first" in body and "Blocked, at risk, and by what" in body
+    assert "Put in place together, Inclusive design of support, Long-term commitment would move 16" in body
+    assert page.locator("[data-testid='stGraphVizChart']").count() == 0  # the columns are drawn as HTML
+    assert "items=" in page.url and "Fernbridge" in page.url  # a copied link restores this view
     shot(page, "place")
-    page.locator("[data-testid='stGraphVizChart']").first.screenshot(path=str(ARTIFACTS / "place-picture.png"))
+    page.locator("table").first.screenshot(path=str(ARTIFACTS / "place-picture.png"))
+
+
+def test_switching_pages_from_the_sidebar_leaks_nothing(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(
+        f"{server}/?page=pathways&mode=between&from=input/local-intelligence&to=impact/prosperity&path=2",
+        wait_until="domcontentloaded",
+    )
+    settle(page)
+    page.wait_for_selector("[data-testid='stGraphVizChart'] svg")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    for label, key in (("Assumptions", "assumptions"), ("Our place", "place"), ("Case studies", "cases")):
+        sidebar.get_by_text(label, exact=True).click()
+        expect(page).to_have_url(f"{server}/?page={key}", timeout=60_000)  # nothing of the last page's view
+        settle(page)
+        main = page.inner_text("[data-testid='stMain']")
+        assert "not in the graph" not in main and page.locator("[data-testid='stException']").count() == 0
+        assert page.locator("[data-testid='stAlert']").filter(has_text="rror").count() == 0
+    sidebar.get_by_text("Assumptions", exact=True).click()
+    settle(page)
+    page.wait_for_selector("text=Choose an element to see what it takes for granted")  # clean: nothing carried over
+
+
+def test_node_links_open_in_the_same_tab(page, server):
+    page.goto(f"{server}/?page=node&node=process/create-a-referral-network", wait_until="domcontentloaded")
+    settle(page)
+    main = page.locator("[data-testid='stMain']")
+    main.locator("a[href*='page=node']").first.wait_for()
+    links = main.locator("a[href*='page=']")
+    assert links.count() > 3
+    assert main.locator("a[target='_blank'][href*='page=']").count() == 0
+    first = main.locator("a[href*='page=node']").first
+    target = first.get_attribute("href")
+    pages_before = len(page.context.pages)
+    first.click()
+    page.wait_for_url(f"**{target}", timeout=60_000)
+    settle(page)
+    assert len(page.context.pages) == pages_before  # no new tab
+    assert "node=" in page.url and page.url.endswith(target.split("node=")[1])
+    assert page.locator("[data-testid='stException']").count() == 0
 
 
 def test_our_place_compares_the_example_with_the_checklist(page, server):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import get_engine, md, node_link, param, quote_block, set_params
+from ui.common import get_engine, md, node_link, param, quote_block, set_params, show
 
 EXAMPLES = [
     "how do I build a referral network",
@@ -46,7 +46,7 @@ def render_card(card: dict, kg) -> None:
     node = card["element"]
     n = kg.nodes.get(node["id"])
     with st.container(border=True):
-        st.markdown(f"### {node_link(n) if n else md(node['label'])}")
+        show(f"### {node_link(n) if n else md(node['label'])}")
         src = node.get("source") or {}
         st.markdown(quote_block(src.get("quote") or node.get("text", ""), 900))
         if src:
@@ -65,7 +65,7 @@ def render_card(card: dict, kg) -> None:
             entries = card.get(key) or []
             with cols[i % 2]:
                 st.markdown(f"**{heading}** ({len(entries)})")
-                st.markdown("\n".join(_entry(kg, e) for e in entries[:8]) if entries else "*none found*")
+                show("\n".join(_entry(kg, e) for e in entries[:8]) if entries else "*none found*")
         st.caption(md(f"Links: {card.get('links_basis', '')}. " + " ".join(card.get("notes") or [])))
 
 
@@ -100,7 +100,7 @@ def render() -> None:
     for r in results:
         n = kg.nodes.get(r.id)
         with st.container():
-            st.markdown(f"{node_link(n)} · score {r.score:.3f}")
+            show(f"{node_link(n)} · score {r.score:.3f}")
             st.markdown(quote_block(r.snippet.text or r.text, 400))
             if n and n.sources:
                 s = n.sources[0]

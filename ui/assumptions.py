@@ -8,7 +8,7 @@ from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.analysis.evidence import BADGE
 from graph.analysis.fragility import to_csv
 from graph.analysis.paths import UnknownNode
-from ui.common import get_pathways, md, node_link, param, quote_block, set_params
+from ui.common import get_pathways, md, node_link, param, quote_block, set_params, show
 from ui.pathways import element_options
 
 MODES = ("An element or a path", "What rests on an assumption", "How fragile is an outcome or impact")
@@ -32,7 +32,7 @@ def render_chain(pw, chain) -> None:
     for i, step in enumerate(chain.steps):
         el = step.element
         with st.container(border=True):
-            st.markdown(f"**Step {i + 1}: {node_link(kg.nodes.get(el['id']))}**")
+            show(f"**Step {i + 1}: {node_link(kg.nodes.get(el['id']))}**")
             if step.link_in is not None:
                 lk = step.link_in
                 if pw.finder.g.has_edge(lk.source, lk.target):
@@ -47,8 +47,8 @@ def render_chain(pw, chain) -> None:
                 st.caption("Same stage as the previous step: it rests on the same assumptions and foundations.")
                 continue
             c1, c2, c3 = st.columns(3)
-            c1.markdown("**Assumes**\n\n" + _links(step.assumptions, kg))
-            c2.markdown("**Foundations**\n\n" + _links(step.foundations, kg))
+            show("**Assumes**\n\n" + _links(step.assumptions, kg), c1)
+            show("**Foundations**\n\n" + _links(step.foundations, kg), c2)
             lines = []
             for c in step.cases:
                 case = kg.nodes.get(c.case)
@@ -56,7 +56,7 @@ def render_chain(pw, chain) -> None:
                 lines.append(
                     f"- {node_link(case, with_type=False)} · {md(c.basis)}" + (f" · **{figs}**" if figs else "")
                 )
-            c3.markdown("**Supporting case studies**\n\n" + ("\n".join(lines) or "*none found*"))
+            show("**Supporting case studies**\n\n" + ("\n".join(lines) or "*none found*"), c3)
             if step.stated_by:
                 st.caption(
                     "The link into this step restates: " + "; ".join(md(s.get("label", "")) for s in step.stated_by)
@@ -69,8 +69,8 @@ def render_rests_on(pw, node_id: str) -> None:
     st.markdown(quote_block(kg.nodes[node_id].text))
     st.markdown(f"**{len(r.elements)} element(s) rest on it directly; {len(r.downstream)} more depend on them.**")
     c1, c2 = st.columns(2)
-    c1.markdown("**Rests directly on it**\n\n" + _links(r.elements, kg))
-    c2.markdown("**Would lose every path from a condition or input if it failed**\n\n" + _links(r.breaks, kg))
+    show("**Rests directly on it**\n\n" + _links(r.elements, kg), c1)
+    show("**Would lose every path from a condition or input if it failed**\n\n" + _links(r.breaks, kg), c2)
     ids = {e["id"] for e in r.elements} | {e["id"] for e in r.downstream} | {n for p in r.paths for n in p.nodes}
     ids = {i for i in ids if i in kg.nodes}
     if ids:
@@ -91,7 +91,7 @@ def render_rests_on(pw, node_id: str) -> None:
     if r.paths:
         st.markdown("**Example pathways through it**")
         for p in r.paths:
-            st.markdown("- " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in p.nodes))
+            show("- " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in p.nodes))
 
 
 def _route_label(kg, route) -> str:
@@ -145,13 +145,13 @@ def render_fragility(pw, path_param: list[str]) -> None:
 
     st.subheader("What this rests on everywhere")
     if f.on_every_route:
-        st.markdown("**Every route passes through** " + ", ".join(
+        show("**Every route passes through** " + ", ".join(
             node_link(kg.nodes.get(n["id"]), with_type=False) for n in f.on_every_route))
     up = [r.node for r in f.everywhere if not r.own]
     own = [r.node for r in f.everywhere if r.own]
     e1, e2 = st.columns(2)
-    e1.markdown(f"**Upstream: if any of these failed, no route would be left ({len(up)})**\n\n" + _links(up, kg))
-    e2.markdown(f"**Its own assumptions and foundations ({len(own)})**\n\n" + _links(own, kg))
+    show(f"**Upstream: if any of these failed, no route would be left ({len(up)})**\n\n" + _links(up, kg), e1)
+    show(f"**Its own assumptions and foundations ({len(own)})**\n\n" + _links(own, kg), e2)
 
     st.subheader("Weakest step")
     routes = list(f.routes)
@@ -166,8 +166,8 @@ def render_fragility(pw, path_param: list[str]) -> None:
     if i is not None:
         route = routes[i]
         w = route.evidence[route.weakest]
-        st.markdown(f"**{node_link(kg.nodes[w.source], with_type=False)} → "
-                    f"{node_link(kg.nodes[w.target], with_type=False)}** {badge(w.level)} weight {w.weight:.2f}")
+        show(f"**{node_link(kg.nodes[w.source], with_type=False)} → "
+             f"{node_link(kg.nodes[w.target], with_type=False)}** {badge(w.level)} weight {w.weight:.2f}")
         st.caption(md(w.why))
         st.dataframe([{"step": k + 1, "from": kg.nodes[e.source].label, "to": kg.nodes[e.target].label,
                        "evidence": e.badge, "weight": round(e.weight, 2), "why": e.why}
@@ -214,7 +214,7 @@ def render() -> None:
             except (UnknownNode, KeyError) as e:
                 st.error(f"That path is not in the graph: {md(str(e))}")
                 return
-            st.markdown("Path: " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in path.nodes))
+            show("Path: " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in path.nodes))
             render_chain(pw, pw.chain(path))
             return
         set_params(node=picked or "", path="")
@@ -223,7 +223,7 @@ def render() -> None:
             return
         through = pw.finder.through(picked, k=1)
         if through:
-            st.markdown(
+            show(
                 "Best pathway through it: "
                 + " → ".join(node_link(kg.nodes[n], with_type=False) for n in through[0].nodes)
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.ns import ELEMENT_CLASSES
-from ui.common import cite, get_engine, get_kg, md, node_link, param, quote_block, set_params
+from ui.common import cite, get_engine, get_kg, md, node_link, param, quote_block, set_params, show
 
 ELEMENT_TYPES = ELEMENT_CLASSES
 
@@ -22,7 +22,7 @@ def render() -> None:
         st.caption(f"{len(cases)} case studies from {len({c.sources[0].doc_id for c in cases})} document(s).")
         for c in cases:
             with st.container(border=True):
-                st.markdown(f"**{node_link(c, with_type=False)}**")
+                show(f"**{node_link(c, with_type=False)}**")
                 st.markdown(quote_block(c.text, 500))
                 st.caption(cite(c))
                 rows = []
@@ -38,7 +38,7 @@ def render() -> None:
                             f"**{title}:** "
                             + " · ".join(node_link(kg.nodes[i], with_type=rel == "illustrates") for i in ids)
                         )
-                st.markdown("  \n".join(rows) or "*No links found.*")
+                show("  \n".join(rows) or "*No links found.*")
 
     with tab_find:
         q = st.text_input(
@@ -53,16 +53,16 @@ def render() -> None:
         eng = get_engine()
         node, how = eng.resolve(q)
         if node is not None and node.type in ELEMENT_TYPES:
-            st.markdown(f"Element: {node_link(node)} *(matched by {md(how)})*")
+            show(f"Element: {node_link(node)} *(matched by {md(how)})*")
             linked = _related(kg, node.id, "illustrates", "in")
             if linked:
                 st.markdown("**Case studies that illustrate it**")
                 for cid in linked:
-                    st.markdown(f"- {node_link(kg.nodes[cid], with_type=False)}")
+                    show(f"- {node_link(kg.nodes[cid], with_type=False)}")
         st.markdown("**Case studies closest to your words**")
         hits = eng.search(q, k=5, types=["CaseStudy"])
         if not hits:
             st.write("No case study matches.")
         for h in hits:
             n = kg.nodes[h.id]
-            st.markdown(f"- {node_link(n, with_type=False)} — score {h.score:.3f}  \n  {md(h.snippet.text)}")
+            show(f"- {node_link(n, with_type=False)} — score {h.score:.3f}  \n  {md(h.snippet.text)}")

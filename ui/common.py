@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from pathlib import Path
@@ -90,12 +91,21 @@ def node_url(node_id: str) -> str:
 
 
 def node_link(n: NodeRecord | None, with_type: bool = True) -> str:
+    """A node's page, opened in the same tab (Streamlit opens Markdown links in a new one, so this is an
+    HTML anchor with target=_self: show it with ``show()``). The label stays literal text (md-escaped)."""
     if n is None:
         return "*(unknown node)*"
     kind = (
         f" *{n.type}{' · ' + n.stage_label if n.stage_label and n.type != n.stage_label else ''}*" if with_type else ""
     )
-    return f"[{md(n.label)}]({node_url(n.id)}){kind}"
+    return f'<a href="{html.escape(node_url(n.id))}" target="_self">{md(n.label)}</a>{kind}'
+
+
+def show(text: str, where=None) -> None:
+    """Markdown that carries node links (in ``where``, a column or container; default the page). Safe to allow
+    HTML here only because all document and user text in it went through md() (which escapes < and >) and
+    the only tags are our own same-tab anchors."""
+    (where or st).markdown(text, unsafe_allow_html=True)
 
 
 def cite(n: NodeRecord) -> str:
@@ -117,6 +127,14 @@ def quote_block(text: str, max_chars: int = 600) -> str:
 def param(name: str, default: str = "") -> str:
     v = st.query_params.get(name, default)
     return v if isinstance(v, str) else default
+
+
+def open_clean(page: str) -> None:
+    """A page opened from the sidebar starts clean: no URL parameters and no state left by another page."""
+    st.query_params.clear()
+    st.query_params["page"] = page
+    for k in [k for k in st.session_state if k != "nav"]:
+        del st.session_state[k]
 
 
 def set_params(**kwargs: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import get_kg, md, node_link, param, quote_block, set_params
+from ui.common import get_kg, md, node_link, param, quote_block, set_params, show
 
 RELATION_TITLES = {
     ("leadsTo", "in"): "Builds on",
@@ -86,9 +86,9 @@ def render() -> None:
         targets = [t for d, t in nb.get(rel, []) if d == direction]
         if targets:
             st.markdown(f"**{title}**")
-            st.markdown("\n".join(f"- {node_link(kg.nodes[t])}" for t in sorted(set(targets))))
+            show("\n".join(f"- {node_link(kg.nodes[t])}" for t in sorted(set(targets))))
     shown = {rel for rel, _ in RELATION_TITLES}
     for rel, pairs in nb.items():
         if rel not in shown:
             st.markdown(f"**{md(rel)}**")
-            st.markdown("\n".join(f"- ({d}) {node_link(kg.nodes[t])}" for d, t in pairs))
+            show("\n".join(f"- ({d}) {node_link(kg.nodes[t])}" for d, t in pairs))

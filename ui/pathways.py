@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from urllib.parse import quote
 
 import streamlit as st
@@ -9,7 +10,7 @@ import streamlit as st
 from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.analysis.paths import Path, PathResult, UnknownNode
 from graph.ns import LINKED_CLASSES
-from ui.common import get_pathways, md, node_link, param, set_params
+from ui.common import get_pathways, md, node_link, param, set_params, show
 
 ELEMENT_TYPES = LINKED_CLASSES
 MODES = {
@@ -120,7 +121,7 @@ def render() -> None:
     if not result.found:
         st.warning(md(result.message or "No path."))
         if result.nearest:
-            st.markdown(
+            show(
                 "**Nearest reachable:**\n"
                 + "\n".join(
                     f"- {node_link(pw.kg.nodes.get(n['id']))}" for n in result.nearest if n.get("id") in pw.kg.nodes
@@ -160,6 +161,6 @@ def render() -> None:
                 )
     with right:
         st.markdown("**Open a step**")
-        st.markdown("\n".join(f"- {node_link(pw.kg.nodes[n])}" for n in paths[chosen].nodes))
-        along = quote(",".join(paths[chosen].nodes), safe="/,")
-        st.markdown(f"[Assumptions along this path](?page=assumptions&path={along})")
+        show("\n".join(f"- {node_link(pw.kg.nodes[n])}" for n in paths[chosen].nodes))
+        along = html.escape(f"?page=assumptions&path={quote(','.join(paths[chosen].nodes), safe='/,')}")
+        show(f'<a href="{along}" target="_self">Assumptions along this path</a>')

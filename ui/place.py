@@ -7,65 +7,103 @@ import html
 import streamlit as st
 
 from graph.analysis.assess import (
-    ASSESSED,
     ASSUMPTION_STATUSES,
     STATUSES,
+    Assessment,
     Entry,
     Profile,
     ProfileError,
     assess,
     compare,
+    gating_items,
     load_profile,
-    pathway_graph,
+    parse_profile,
     profile_from_bytes,
 )
-from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.settings import ROOT
-from graph.view import causal_subgraph
-from ui.common import get_pathways, md, node_link
+from ui.common import get_pathways, md, node_link, node_url, param, set_params, show
 
 EXAMPLE = ROOT / "corpus" / "profiles" / "example-fictional-town.yaml"
-STATE_COLOUR = {"open": "open", "at risk": "at risk", "unknown": "unknown", "blocked": "blocked"}
+FILL = {"in place": "#b8ecb8", "at risk": "#ffd9a0", "unknown": "#fff1c2", "blocked": "#f8d0d0"}
+CODE = {"in place": "i", "partly": "p", "missing": "m", "holds": "h", "doubtful": "d"}  # URL: id:code,…
+STATUS_OF_CODE = {v: k for k, v in CODE.items()}
+PARAMS = ("place", "items", "assume")  # Our place's own URL parameters
 
 
-def _causal(pw):
-    return pathway_graph(causal_subgraph(pw.view), pw.kg)
+def encode(entries: dict[str, Entry]) -> str:
+    return ",".join(f"{k}:{CODE[e.status]}" for k, e in entries.items() if e.status in CODE)
+
+
+def profile_from_url(kg) -> Profile | None:
+    """The view a copied link carries: place name and statuses (notes and evidence stay in the YAML)."""
+    if not any(param(p) for p in PARAMS):
+        return None
+
+    def decode(text: str) -> dict[str, str]:
+        out = {}
+        for pair in filter(None, text.split(",")):
+            key, _, code = pair.rpartition(":")
+            out[key] = STATUS_OF_CODE.get(code, code)
+        return out
+
+    data = {"place": param("place") or "Our place", "items": decode(param("items"))}
+    data["assumptions"] = decode(param("assume"))
+    return parse_profile(data, kg, "link")
+
+
+KEPT = "place_kept"  # notes, evidence and assumption statuses: kept while their fields are hidden
+
+
+def _kept() -> dict[str, str]:
+    return st.session_state.setdefault(KEPT, {})
+
+
+def _keep(key: str) -> None:
+    _kept()[key] = st.session_state[key]
+
+
+def _kept_widget(make, key: str, default: str, *args, **kwargs):
+    """A widget drawn only on request (fewer widgets, a faster page) whose value outlives it in KEPT."""
+    if key not in st.session_state:
+        st.session_state[key] = _kept().get(key, default)
+    return make(*args, key=key, on_change=_keep, args=(key,), **kwargs)
 
 
 def _load_into_state(profile: Profile, kg) -> None:
     st.session_state["place_name"] = profile.place
-    for n in kg.nodes.values():
-        if n.type in ASSESSED:
-            st.session_state[f"pl_{n.id}"] = profile.status(n.id)
-            e = profile.items.get(n.id, Entry("unknown"))
-            st.session_state[f"pln_{n.id}"] = e.note
-            st.session_state[f"ple_{n.id}"] = e.evidence
+    kept = _kept()
+    kept.clear()
+    for i in gating_items(kg):
+        st.session_state[f"pl_{i}"] = profile.status(i)
+        e = profile.items.get(i, Entry("unknown"))
+        kept[f"pln_{i}"], kept[f"ple_{i}"] = e.note, e.evidence
     for a in kg.of_type("Assumption"):
-        st.session_state[f"pla_{a.id}"] = profile.assumptions.get(a.id, Entry("unknown")).status
+        kept[f"pla_{a.id}"] = profile.assumptions.get(a.id, Entry("unknown")).status
+    for k, v in kept.items():  # fields drawn in this run show the loaded values too
+        st.session_state[k] = v
     st.session_state["place_meta"] = {"fictional": profile.fictional, "date": profile.date}
+    gating = set(gating_items(kg))  # items that gate nothing (partner visions) are kept as they came
+    st.session_state["place_extra"] = {k: v for k, v in profile.items.items() if k not in gating}
 
 
 def _defaults(kg) -> None:
     """Every item starts unknown (not the first option of its select box)."""
-    for n in kg.nodes.values():
-        key = f"pl_{n.id}" if n.type in ASSESSED else f"pla_{n.id}" if n.type == "Assumption" else ""
-        if key and key not in st.session_state:
-            st.session_state[key] = "unknown"
+    for i in gating_items(kg):
+        st.session_state.setdefault(f"pl_{i}", "unknown")
 
 
 def _current(kg) -> Profile:
-    items = {}
-    for n in kg.nodes.values():
-        if n.type in ASSESSED:
-            status = st.session_state.get(f"pl_{n.id}", "unknown")
-            note = st.session_state.get(f"pln_{n.id}", "")
-            evidence = st.session_state.get(f"ple_{n.id}", "")
-            if status != "unknown" or note or evidence:
-                items[n.id] = Entry(status, note, evidence)
+    kept = _kept()
+    items = dict(st.session_state.get("place_extra", {}))
+    for i in gating_items(kg):
+        status = st.session_state.get(f"pl_{i}", "unknown")
+        note, evidence = kept.get(f"pln_{i}", ""), kept.get(f"ple_{i}", "")
+        if status != "unknown" or note or evidence:
+            items[i] = Entry(status, note, evidence)
     assumptions = {
-        a.id: Entry(st.session_state[f"pla_{a.id}"])
+        a.id: Entry(kept[f"pla_{a.id}"])
         for a in kg.of_type("Assumption")
-        if st.session_state.get(f"pla_{a.id}", "unknown") != "unknown"
+        if kept.get(f"pla_{a.id}", "unknown") != "unknown"
     }
     meta = st.session_state.get("place_meta", {})
     return Profile(
@@ -78,81 +116,173 @@ def _current(kg) -> Profile:
 
 
 def checklist(kg) -> None:
+    """Statuses always; notes and evidence, and the assumptions, on request (each field is a widget the
+    browser has to draw: about 100 of them made the page take seconds)."""
+    kept = _kept()
+    noted = sum(1 for k, v in kept.items() if v and k.startswith(("pln_", "ple_")))
+    marked = sum(1 for k, v in kept.items() if k.startswith("pla_") and v != "unknown")
+    t1, t2 = st.columns(2)
+    notes = t1.toggle(f"Notes and evidence ({noted} written)", key="place_show_notes")
+    assumptions = t2.toggle(f"Assumptions too ({marked} marked)", key="place_show_assumptions")
     groups = [("Conditions", "Condition", None), ("Inputs", "Input", None)]
     stages = sorted(
         {n.stage for n in kg.of_type("Foundation")},
         key=lambda s: min(n.order for n in kg.of_type("Foundation") if n.stage == s),
     )
-    groups += [("", "Foundation", s) for s in stages]
+    groups += [("", "Foundation", s) for s in stages if s != "vision"]  # partner visions gate nothing
     for title, typ, stage in groups:
-        nodes = [n for n in kg.of_type(typ) if stage is None or n.stage == stage]
+        nodes = sorted((n for n in kg.of_type(typ) if stage is None or n.stage == stage), key=lambda n: n.label)
         if stage is not None:
             title = f"Foundations of {nodes[0].stage_label.lower()} ({nodes[0].kind.lower()})"
-        with st.expander(md(title), expanded=typ != "Foundation"):
-            for n in sorted(nodes, key=lambda n: n.label):
-                c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
-                c1.selectbox(md(n.label), STATUSES, key=f"pl_{n.id}", help=md(n.text[:300]))
-                c2.text_input("Note", key=f"pln_{n.id}", label_visibility="collapsed", placeholder="note")
-                c3.text_input(
-                    "Evidence", key=f"ple_{n.id}", label_visibility="collapsed", placeholder="evidence (link)"
-                )
-    with st.expander("Assumptions (optional): does each hold here?", expanded=False):
+        st.markdown(f"**{md(title)}**")
+        if not notes:
+            cols = st.columns(2)
+            for i, n in enumerate(nodes):
+                cols[i % 2].selectbox(md(n.label), STATUSES, key=f"pl_{n.id}", help=md(n.text[:300]))
+            continue
+        for n in nodes:
+            c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
+            c1.selectbox(md(n.label), STATUSES, key=f"pl_{n.id}", help=md(n.text[:300]))
+            _kept_widget(c2.text_input, f"pln_{n.id}", "", "Note", label_visibility="collapsed", placeholder="note")
+            _kept_widget(
+                c3.text_input,
+                f"ple_{n.id}",
+                "",
+                "Evidence",
+                label_visibility="collapsed",
+                placeholder="evidence (link)",
+            )
+    if assumptions:
+        st.markdown("**Assumptions: does each hold here?**")
         for a in sorted(kg.of_type("Assumption"), key=lambda a: (a.order, a.label)):
-            st.selectbox(md(f"{a.stage_label}: {a.label}"), ASSUMPTION_STATUSES, key=f"pla_{a.id}",
-                         help=md(a.text[:300]))
+            _kept_widget(
+                st.selectbox,
+                f"pla_{a.id}",
+                "unknown",
+                md(f"{a.stage_label}: {a.label}"),
+                ASSUMPTION_STATUSES,
+                help=md(a.text[:300]),
+            )
 
 
-def picture(pw, result) -> str:
-    kg = pw.kg
-    causal = _causal(pw)
-    nodes = [DrawNode(n, kg.nodes[n].label, kg.nodes[n].order) for n in causal]
-    links = [DrawLink(a, b, d.get("basis", ""), d.get("weight", 0.0)) for a, b, d in causal.edges(data=True)]
-    return to_dot(nodes, links, status={n: STATE_COLOUR[s] for n, s in result.state.items()})
+def _cell(kg, n: str, state: str) -> str:
+    e = html.escape
+    return (
+        f'<div style="background:{FILL[state]};border-radius:4px;padding:3px 5px;margin:3px 0">'
+        f'<a href="{e(node_url(n))}" target="_self" style="color:#111;text-decoration:none">'
+        f"{e(kg.nodes[n].label)}</a></div>"
+    )
 
 
-def report_html(profile: Profile, result, kg, dot: str) -> str:
+def model_html(kg, result: Assessment) -> str:
+    """The model's columns left to right, each coloured by its state and named (colour is never the only cue):
+    the picture of what the assessment reasons over. All text escaped; links open in the same tab."""
+    e = html.escape
+    marked = [("Conditions", "Condition"), ("Inputs", "Input")]
+    cols = [(title, [n.id for n in sorted(kg.of_type(t), key=lambda n: n.label)], "") for title, t in marked] + [
+        (c.label, list(c.elements), result.state[c.elements[0]]) for c in result.columns
+    ]
+    cells = []
+    for title, ids, state in cols:
+        head = f"<b>{e(title)}</b><br><span>{e(state or 'as marked')}</span>"
+        body = "".join(_cell(kg, n, result.state[n]) for n in ids)
+        cells.append(f'<td style="vertical-align:top;padding:4px;width:{100 // len(cols)}%">{head}{body}</td>')
+    return (
+        '<table style="border-collapse:collapse;font-size:13px;width:100%;table-layout:fixed"><tr>'
+        + "".join(cells)
+        + "</tr></table>"
+    )
+
+
+def why_rows(kg, result: Assessment) -> list[dict]:
+    """One row per column: its state, what decides it, what would hold it back next (by name and status)."""
+
+    def names(ids: list[str]) -> str:
+        return "; ".join(f"{x['label']} ({x['status']})" for x in result.named(ids, kg))
+
+    rows = []
+    for c in result.columns:
+        n = c.elements[0]
+        rows.append(
+            {
+                "column": c.label,
+                "state": result.state[n],
+                "decided by": names(result.because.get(n, [])),
+                "then held back by": names(result.also.get(n, [])),
+            }
+        )
+    return rows
+
+
+def invest_rows(result: Assessment, limit: int = 10) -> list[dict]:
+    return [
+        {"item": i.label, "type": i.type, "now": i.status, "moves up": i.moves, "holds back": i.holds}
+        for i in result.invest[:limit]
+    ]
+
+
+def together_line(kg, result: Assessment) -> str:
+    t = result.together
+    if not t.ids:
+        return ""
+    names = ", ".join(kg.nodes[i].label for i in t.ids)
+    return f"Put in place together, {names} would move {t.moves} of 16 outcomes and impacts up."
+
+
+def _table_html(rows: list[dict]) -> str:
+    e = html.escape
+    if not rows:
+        return "<p>none</p>"
+    head = "".join(f"<th>{e(k)}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in r.values()) + "</tr>" for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def report_html(profile: Profile, result: Assessment, kg) -> str:
     """A printable one-page report; all text escaped."""
     e = html.escape
     s = result.summary(kg)
-    rows = "".join(
-        f"<tr><td>{e(i.label)}</td><td>{e(i.type)}</td><td>{e(i.status)}</td><td>{i.unblocks}</td></tr>"
-        for i in result.invest[:10]
-    )
     risks = "".join(f"<li>{e(a['label'])} <em>({e(a['status'])})</em></li>" for a in result.assumptions_at_risk[:10])
-    states = "".join(
-        f"<tr><td>{e(kg.nodes[n].stage_label)}</td><td>{e(kg.nodes[n].label)}</td><td>{e(st_)}</td></tr>"
-        for n, st_ in sorted(result.state.items(), key=lambda x: kg.nodes[x[0]].order)
-    )
-    blocked = "".join(
-        f"<li>{e(kg.nodes[n].label)} &larr; {e(', '.join(kg.nodes[b].label for b in why) or 'no route')}</li>"
-        for n, why in sorted(result.blockers.items(), key=lambda x: kg.nodes[x[0]].order)
-    )
-    entries = "".join(
-        f"<tr><td>{e(kg.nodes[n].label)}</td><td>{e(kg.nodes[n].type)}</td><td>{e(x.status)}</td>"
-        f"<td>{e(x.note)}</td><td>{e(x.evidence)}</td></tr>"
+    entries = [
+        {
+            "item": kg.nodes[n].label,
+            "type": kg.nodes[n].type,
+            "status": x.status,
+            "note": x.note,
+            "evidence": x.evidence,
+        }
         for n, x in sorted(profile.items.items(), key=lambda x: (kg.nodes[x[0]].order, kg.nodes[x[0]].label))
-    )
+    ]
     fictional = "<p><strong>This profile is fictional.</strong></p>" if profile.fictional else ""
     dated = f"<p>Assessed: {e(profile.date)}</p>" if profile.date else ""
+    together = together_line(kg, result)
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{e(profile.place)}: self-assessment</title>
-<style>body{{font-family:sans-serif;max-width:900px;margin:2em auto}}td,th{{border:1px solid #ccc;padding:3px 6px}}
-table{{border-collapse:collapse}}@media print{{details{{display:none}}}}</style></head><body>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}td,th{{border:1px solid #ccc;padding:3px 6px}}
+table{{border-collapse:collapse}}</style></head><body>
 <h1>{e(profile.place)}: Empowering Places self-assessment</h1>{fictional}{dated}
-<p>Outcomes and impacts: <b>{s["open"]}</b> open, <b>{s["at risk"]}</b> at risk, <b>{s["unknown"]}</b> unknown,
-<b>{s["blocked"]}</b> blocked.</p>
-<h2>Invest here first</h2><table><tr><th>item</th><th>type</th><th>now</th><th>outcomes/impacts it opens</th></tr>
-{rows}</table><h2>Assumptions at risk</h2><ul>{risks or "<li>none</li>"}</ul>
-<h2>Blocked, and by what</h2><ul>{blocked or "<li>nothing blocked</li>"}</ul>
-<h2>What the place said</h2><table><tr><th>item</th><th>type</th><th>status</th><th>note</th><th>evidence</th></tr>
-{entries}</table><p>Items not listed are unknown.</p>
-<h2>Every element</h2><table><tr><th>stage</th><th>element</th><th>state</th></tr>{states}</table>
-<details><summary>Pathway picture (Graphviz DOT; paste into any Graphviz viewer)</summary><pre>{e(dot)}</pre></details>
+<p>Outcomes and impacts: <b>{s["in place"]}</b> in place, <b>{s["at risk"]}</b> at risk, <b>{s["unknown"]}</b>
+unknown, <b>{s["blocked"]}</b> blocked.</p>
+<h2>The model, column by column</h2>{model_html(kg, result)}
+<h2>Blocked, at risk, and by what</h2>{_table_html(why_rows(kg, result))}
+<h2>Invest here first</h2>{_table_html(invest_rows(result))}<p>{e(together)}</p>
+<h2>Assumptions at risk</h2><ul>{risks or "<li>none</li>"}</ul>
+<h2>What the place said</h2>{_table_html(entries)}<p>Items not listed are unknown.</p>
+<p>Rules: conditions and foundations are necessary (missing blocks, partly puts at risk); the inputs contribute as
+a group (all in place is enough); the columns carry the state. See docs/assessment.md.</p>
 </body></html>"""
 
 
 def render() -> None:
-    pw = get_pathways()
-    kg = pw.kg
+    kg = get_pathways().kg
+    if "place_from_url" not in st.session_state:  # a copied link: restore its view once, before the widgets
+        st.session_state["place_from_url"] = True
+        try:
+            linked = profile_from_url(kg)
+        except ProfileError as err:
+            st.error(md(str(err)))
+        else:
+            if linked is not None:
+                _load_into_state(linked, kg)
     _defaults(kg)
     tab_assess, tab_compare = st.tabs(["Assess our place", "Compare profiles"])
     with tab_assess:
@@ -168,44 +298,40 @@ def render() -> None:
             _load_into_state(load_profile(EXAMPLE, kg), kg)
         c1.text_input("Place", key="place_name", placeholder="e.g. Fernbridge")
         profile = _current(kg)  # widget values from the previous run: results show above the checklist
-        result = assess(_causal(pw), kg, profile)
+        # the view in the URL, so a copied link restores it
+        set_params(place=st.session_state.get("place_name", ""), items=encode(profile.items))
+        set_params(assume=encode(profile.assumptions))
+        result = assess(kg, profile)
         s = result.summary(kg)
         m = st.columns(4)
-        for col, key in zip(m, ("open", "at risk", "unknown", "blocked"), strict=True):
+        for col, key in zip(m, ("in place", "at risk", "unknown", "blocked"), strict=True):
             col.metric(f"Outcomes & impacts {key}", s[key])
-        dot = picture(pw, result)
-        st.graphviz_chart(dot, width="stretch")
+        show(model_html(kg, result))
         st.caption(
-            "Green: open · orange: at risk (a partly item or foundation on its best route) · yellow: unknown · "
-            "red: blocked. Columns are the model's stages; solid arrows are stated in the text, dashed inferred."
+            "Green: in place · orange: at risk · yellow: unknown · red: blocked. The columns carry the state "
+            "(docs/assessment.md): conditions and foundations are necessary, the inputs contribute as a group."
         )
+        st.markdown("**Blocked, at risk, and by what**")
+        st.table([{k: md(str(v)) for k, v in r.items()} for r in why_rows(kg, result)])
         left, right = st.columns(2)
         with left:
             st.markdown("**Invest here first**")
-            st.table(
-                [
-                    {"item": md(i.label), "type": md(i.type), "now": md(i.status), "opens outcomes/impacts": i.unblocks}
-                    for i in result.invest[:10]
-                ]
+            st.caption(
+                "moves up: outcomes and impacts that move up a state if this alone were put in place; "
+                "holds back: outcomes and impacts whose state it helps decide now."
             )
+            st.table([{k: md(str(v)) if isinstance(v, str) else v for k, v in r.items()} for r in invest_rows(result)])
+            if result.together.ids:
+                st.markdown(md(together_line(kg, result)))
         with right:
-            st.markdown("**Assumptions the open pathways rely on, not confirmed**")
-            st.markdown(
+            st.markdown("**Assumptions the working part relies on, not confirmed**")
+            show(
                 "\n".join(
                     f"- {node_link(kg.nodes[a['id']], with_type=False)} *({md(a['status'])})*"
                     for a in result.assumptions_at_risk[:10]
                 )
                 or "*none*"
             )
-        if result.blockers:
-            with st.expander(f"Blocked, and by what ({len(result.blockers)})", expanded=False):
-                st.markdown(
-                    "\n".join(
-                        f"- {node_link(kg.nodes[n], with_type=False)} ← "
-                        + (", ".join(md(kg.nodes[b].label) for b in why) or "no route from what is in place")
-                        for n, why in sorted(result.blockers.items(), key=lambda x: kg.nodes[x[0]].order)
-                    )
-                )
         d1, d2 = st.columns(2)
         d1.download_button(
             "Download profile (YAML)",
@@ -216,7 +342,7 @@ def render() -> None:
         )
         d2.download_button(
             "Download printable report (HTML)",
-            report_html(profile, result, kg, dot),
+            report_html(profile, result, kg),
             file_name="self-assessment.html",
             mime="text/html",
             key="place_dl_report",
@@ -241,8 +367,7 @@ def render() -> None:
         if len(profiles) < 2:
             st.info("Upload two or more profiles: two places, or one place a year apart.")
             return
-        causal = _causal(pw)
-        results = [assess(causal, kg, p) for p in profiles]
+        results = [assess(kg, p) for p in profiles]
         c = compare(results, kg, profiles)
         # st.table renders Markdown: every text cell and header goes through md(); numbered so one place twice
         # stays two columns
@@ -250,17 +375,17 @@ def render() -> None:
         st.markdown("**Outcomes and impacts by state**")
         st.table(
             [
-                {"profile": n, **{k: r.summary(kg)[k] for k in ("open", "at risk", "unknown", "blocked")}}
+                {"profile": n, **{k: r.summary(kg)[k] for k in ("in place", "at risk", "unknown", "blocked")}}
                 for n, r in zip(names, results, strict=True)
             ]
         )
         st.markdown(
-            "**Opened** (open in the last profile, not the first): "
-            + (", ".join(md(kg.nodes[n].label) for n in c.opened) or "none")
+            "**Moved up** (a better state in the last profile than in the first): "
+            + (", ".join(md(kg.nodes[n].label) for n in c.up) or "none")
         )
         st.markdown(
-            "**Closed** (open in the first, not the last): "
-            + (", ".join(md(kg.nodes[n].label) for n in c.closed) or "none")
+            "**Moved down** (a worse state in the last profile): "
+            + (", ".join(md(kg.nodes[n].label) for n in c.down) or "none")
         )
         st.markdown("**What changed in the profiles**")
         st.table(

@@ -1,54 +1,66 @@
-"""Place self-assessment: which pathways a place can walk today, and what to invest in first.
+"""Place self-assessment: what a place has in place, what is at risk or blocked and why, what to invest in first.
 
 A *profile* (YAML, one per place) gives each Condition, Input and Foundation a status: ``in place``,
 ``partly``, ``missing`` or ``unknown`` (unlisted = unknown), with an optional note and evidence; it
 may also mark assumptions ``holds``, ``doubtful`` or ``unknown``.
 
-Semantics, kept simple enough to check by hand:
+The rules, read from the model's own text, are in docs/assessment.md; in short:
 
-* A condition or input is **open** if in place, **at risk** if partly, **blocked** if missing and
-  **unknown** otherwise.
-* Every other element takes the best state among its causal predecessors (OR: one working route is
-  enough), ranked open > at risk > unknown > blocked; an element with no predecessor is unknown.
-* A stage's Foundation block gates its elements: if every foundation of the stage is marked missing
-  the elements are blocked; if some are missing or partly, an open element becomes at risk.
-* Vision and purpose sit outside the causal chain, so the vision's foundations gate nothing.
-* A blocked element is blocked *by* the missing conditions and inputs upstream of it, plus its stage's
-  foundations when all of them are missing.
-* Assumptions at risk are those under open or at-risk elements that the profile does not mark as
-  holding (doubtful first).
-* "Invest here first": each missing, partly or unknown condition, input or foundation is put in
-  place in turn; it is ranked by how many outcomes and impacts become open that were not (ties: by
-  the total weight of its outgoing causal links).
-* Comparison (profiles oldest first): entries whose status changed, outcomes and impacts open in the
-  last profile but not the first ("opened") and the reverse ("closed"), elements whose state changed.
+* States, worst first: blocked < unknown < at risk < in place (a marked item: missing, unknown,
+  partly, in place).
+* The model's columns carry the state, not the element-to-element links (most of those are inferred
+  from wording; the model draws columns): processes → activities → short → medium → long-term
+  outcomes → impacts, each column the worst of the column before and what it adds.
+* Necessary (one missing blocks): the four conditions and each stage's foundations, at the column
+  they rest under (FOUNDATION_GATES). Contributing: the inputs as a group (all in place: enough;
+  all missing: blocked; some partly or missing: at risk; otherwise unknown).
+* Every element not in place names what decides its state (``because``) and what would hold it back
+  next (``also``).
+* Invest here first: each item not in place is put in place alone; rank by outcomes and impacts that
+  move up a state, then by how many it holds back, then earlier column, then label.
 
-    kg, causal = pw.kg, graph.view.causal_subgraph(pw.view)
-    a = assess(causal, kg, load_profile("corpus/profiles/example-fictional-town.yaml", kg))
-    a.state, a.blockers, a.assumptions_at_risk, a.invest; compare([a, b], kg, [pa, pb])
+    a = assess(kg, load_profile("corpus/profiles/example-fictional-town.yaml", kg))
+    a.state, a.because, a.also, a.invest, a.together; compare([a, b], kg, [pa, pb])
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import networkx as nx
 import yaml
 
 from graph import yamlio
+from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
 
 STATUSES = ("in place", "partly", "missing", "unknown")
 ASSUMPTION_STATUSES = ("holds", "doubtful", "unknown")
-ROOTS = ("Condition", "Input")
+MARKED = ("Condition", "Input")  # elements the place marks itself
 ASSESSED = ("Condition", "Input", "Foundation")
+DERIVED = ("Process", "Activity", "Outcome", "Impact")  # elements whose state the assessment works out
 RESULTS = ("Outcome", "Impact")
-LEVEL = {"blocked": 0, "unknown": 1, "at risk": 2, "open": 3}
+LEVEL = {"blocked": 0, "unknown": 1, "at risk": 2, "in place": 3}  # worst first: ordered by worst case
+WHY = {"blocked": "blocked by", "at risk": "at risk from", "unknown": "unknown until marked"}
+STATE_OF_STATUS = {"in place": "in place", "partly": "at risk", "missing": "blocked", "unknown": "unknown"}
 FIELDS = ("place", "fictional", "date", "items", "assumptions")
 ENTRY_FIELDS = ("status", "note", "evidence", "label")  # label: written by to_yaml for readers, ignored
-STATE_OF_STATUS = {"in place": "open", "partly": "at risk", "missing": "blocked", "unknown": "unknown"}
+# Which derived column a stage's Foundation block rests under: (element type, index of that type's column).
+# Read from the model (docs/assessment.md): the conditions' and inputs' foundations act on what those columns
+# feed; the outcome catalysts "enable smoother and quicker transitions between the achievement of short term
+# outcomes and medium to long term outcomes"; the partner visions are read with the model and gate nothing.
+FOUNDATION_GATES = {
+    "condition": ("Process", 0),
+    "input": ("Process", 0),
+    "process": ("Process", 0),
+    "activity": ("Activity", 0),
+    "outcome": ("Outcome", 1),
+    "impact": ("Impact", 0),
+}
+NECESSARY_AT = ("Process", 0)  # the conditions "need to be present … for the model to be implemented"
+CONTRIBUTING_AT = ("Process", 0)  # the processes "build on the inputs"
 
 
 class ProfileError(ValueError):
@@ -181,24 +193,144 @@ def profile_from_bytes(raw: bytes, kg: KnowledgeGraph, source: str) -> Profile:
     return parse_profile(data, kg, source)
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of the model (processes, activities, short-term outcomes, …) and what it adds."""
+
+    label: str
+    elements: tuple[str, ...]
+    necessary: tuple[str, ...] = ()  # conditions and foundations that rest under it
+    contributing: tuple[str, ...] = ()  # inputs, taken as a group
+
+
+def item_key(n: NodeRecord) -> tuple:
+    """Column order, a column's conditions or inputs before its foundations, then label A-Z."""
+    return (int(n.order), n.type == "Foundation", n.label.casefold(), n.id)
+
+
+def _column_label(n: NodeRecord) -> str:
+    if n.type == "Outcome" and n.horizon:
+        return f"{n.horizon.capitalize()}-term outcomes"
+    if n.type == "Impact" and n.scope:
+        return f"{n.scope.capitalize()} impacts"
+    return n.stage_label or n.type
+
+
+@functools.lru_cache(maxsize=8)
+def columns(kg: KnowledgeGraph) -> tuple[Column, ...]:
+    """The derived columns left to right, each with the necessary and contributing items it adds.
+
+    Worked out once per graph (a build), not on every rerun of a page."""
+    by_order: dict[float, list[NodeRecord]] = {}
+    for n in kg.of_type(*DERIVED):
+        by_order.setdefault(n.order, []).append(n)
+    orders = sorted(by_order)
+    index: dict[tuple[str, int], float] = {}
+    for o in orders:
+        typ = by_order[o][0].type
+        index[(typ, sum(1 for k in index if k[0] == typ))] = o
+    necessary: dict[float, list[NodeRecord]] = {o: [] for o in orders}
+    for f in kg.of_type("Foundation"):
+        gate = FOUNDATION_GATES.get(f.stage)
+        if gate in index:
+            necessary[index[gate]].append(f)
+    if NECESSARY_AT in index:
+        necessary[index[NECESSARY_AT]] += kg.of_type("Condition")
+    inputs = kg.of_type("Input")
+    out = []
+    for o in orders:
+        els = sorted(by_order[o], key=item_key)
+        out.append(
+            Column(
+                _column_label(els[0]),
+                tuple(n.id for n in els),
+                tuple(n.id for n in sorted(necessary[o], key=item_key)),
+                tuple(n.id for n in sorted(inputs, key=item_key)) if index.get(CONTRIBUTING_AT) == o else (),
+            )
+        )
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=8)
+def gating_items(kg: KnowledgeGraph) -> tuple[str, ...]:
+    """Every item a profile can mark that changes the assessment (partner visions gate nothing)."""
+    used = {i for c in columns(kg) for i in (*c.necessary, *c.contributing)}
+    return tuple(n.id for n in sorted(kg.of_type(*ASSESSED), key=item_key) if n.id in used)
+
+
+def group_state(statuses: list[str]) -> str:
+    """Contributing items as a group: all in place is enough; all missing leaves nothing to build on."""
+    if all(s == "in place" for s in statuses):
+        return "in place"
+    if all(s == "missing" for s in statuses):
+        return "blocked"
+    if any(s in ("partly", "missing") for s in statuses) and any(s in ("in place", "partly") for s in statuses):
+        return "at risk"
+    return "unknown"
+
+
+@dataclass
+class Derived:
+    state: dict[str, str]  # element id -> state, column by column
+    because: dict[str, list[str]]  # element not in place -> the items that decide its state
+    also: dict[str, list[str]]  # element -> the other items not in place it rests on
+
+
+def derive(cols: tuple[Column, ...], kg: KnowledgeGraph, profile: Profile) -> Derived:
+    """Walk the columns left to right; each takes the worst of the column before and what it adds."""
+    state = {n.id: STATE_OF_STATUS[profile.status(n.id)] for n in sorted(kg.of_type(*MARKED), key=item_key)}
+    because: dict[str, list[str]] = {}
+    also: dict[str, list[str]] = {}
+    rests_on: list[tuple[str, str]] = []  # (item, the state it imposes), cumulative along the columns
+    for col in cols:
+        rests_on += [(i, STATE_OF_STATUS[profile.status(i)]) for i in col.necessary]
+        if col.contributing:
+            g = group_state([profile.status(i) for i in col.contributing])
+            rests_on += [(i, g) for i in col.contributing if profile.status(i) != "in place"]
+        rests_on.sort(key=lambda x: item_key(kg.nodes[x[0]]))
+        s = min((st_ for _, st_ in rests_on), key=LEVEL.get, default="in place")
+        decide = [i for i, st_ in rests_on if st_ == s and s != "in place"]
+        rest = [i for i, st_ in rests_on if st_ != "in place" and i not in decide]
+        for n in col.elements:
+            state[n] = s
+            if decide:
+                because[n] = decide
+            if rest:
+                also[n] = rest
+    return Derived(state, because, also)
+
+
 @dataclass
 class Investment:
     id: str
     label: str
     type: str
     status: str
-    unblocks: int  # outcomes and impacts that become open
-    opened: list[str]
-    weight: float
+    moves: int  # outcomes and impacts that move up at least one state if this alone were put in place
+    holds: int  # outcomes and impacts whose state it helps decide now
+    moved: list[str]
+
+
+@dataclass
+class Together:
+    """Every item deciding the state of the worst-off outcomes and impacts, put in place at once."""
+
+    ids: list[str] = field(default_factory=list)
+    moves: int = 0
+    moved: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Assessment:
     place: str
-    state: dict[str, str]  # element id -> open | at risk | unknown | blocked
-    blockers: dict[str, list[str]]  # blocked element -> missing conditions/inputs/foundations behind it
+    state: dict[str, str]  # element id -> in place | at risk | unknown | blocked
+    because: dict[str, list[str]]  # element not in place -> the items that decide its state
+    also: dict[str, list[str]]  # element -> other items not in place that would hold it back next
     assumptions_at_risk: list[dict]
     invest: list[Investment]
+    together: Together
+    statuses: dict[str, str] = field(default_factory=dict)  # every item that counts -> its status as marked
+    columns: tuple[Column, ...] = ()  # the derived columns the state was worked out over
 
     def of(self, *states: str, types: tuple[str, ...] | None = None, kg: KnowledgeGraph | None = None) -> list[str]:
         return [n for n, s in self.state.items() if s in states and (types is None or kg.nodes[n].type in types)]
@@ -207,7 +339,20 @@ class Assessment:
         res = [n for n in self.state if kg.nodes[n].type in RESULTS]
         return {s: sum(1 for n in res if self.state[n] == s) for s in LEVEL}
 
+    def named(self, ids: list[str], kg: KnowledgeGraph) -> list[dict]:
+        """Items with their label and marked status, as the reasons are shown."""
+        return [{"id": i, "label": kg.nodes[i].label, "status": self.statuses.get(i, "unknown")} for i in ids]
+
+    def why(self, n: str, kg: KnowledgeGraph) -> str:
+        """'blocked by: A (missing), B (missing)'; '' for an element in place or marked by the place."""
+        if n not in self.because:
+            return ""
+        items = ", ".join(f"{x['label']} ({x['status']})" for x in self.named(self.because[n], kg))
+        return f"{WHY[self.state[n]]}: {items}"
+
     def to_json(self, kg: KnowledgeGraph) -> dict:
+        named = lambda ids: self.named(ids, kg)  # noqa: E731
+
         return {
             "place": self.place,
             "summary": self.summary(kg),
@@ -217,110 +362,91 @@ class Assessment:
                     "label": kg.nodes[n].label,
                     "type": kg.nodes[n].type,
                     "state": s,
-                    "blocked_by": self.blockers.get(n, []),
+                    "because": named(self.because.get(n, [])),
+                    "also": named(self.also.get(n, [])),
                 }
                 for n, s in self.state.items()
             ],
             "assumptions_at_risk": self.assumptions_at_risk,
             "invest": [asdict(i) for i in self.invest],
+            "together": asdict(self.together),
         }
 
 
-def _foundation_gate(kg: KnowledgeGraph, profile: Profile) -> dict[str, str]:
-    """stage -> 'blocked' | 'at risk' | '' from the statuses of that stage's foundations."""
-    gate: dict[str, str] = {}
-    by_stage: dict[str, list[str]] = {}
-    for f in kg.of_type("Foundation"):
-        by_stage.setdefault(f.stage, []).append(profile.status(f.id))
-    for stage, sts in by_stage.items():
-        if sts and all(s == "missing" for s in sts):
-            gate[stage] = "blocked"
-        elif any(s in ("missing", "partly") for s in sts):
-            gate[stage] = "at risk"
-    return gate
+def _results(kg: KnowledgeGraph, state: dict[str, str]) -> list[str]:
+    return [n for n in state if kg.nodes[n].type in RESULTS]
 
 
-def propagate(causal: nx.DiGraph, kg: KnowledgeGraph, profile: Profile) -> dict[str, str]:
-    gate = _foundation_gate(kg, profile)
-    state: dict[str, str] = {}
-    for n in nx.topological_sort(causal):
-        rec = kg.nodes[n]
-        if rec.type in ROOTS:
-            s = STATE_OF_STATUS[profile.status(n)]
-        else:
-            preds = [state[p] for p in causal.predecessors(n)]
-            s = max(preds, key=LEVEL.get) if preds else "unknown"
-        g = gate.get(rec.stage, "")
-        if g == "blocked":
-            s = "blocked"
-        elif g == "at risk" and s == "open":
-            s = "at risk"
-        state[n] = s
-    return state
+def _moved(kg: KnowledgeGraph, before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return [n for n in _results(kg, before) if LEVEL[after[n]] > LEVEL[before[n]]]
 
 
-def pathway_graph(causal: nx.DiGraph, kg: KnowledgeGraph) -> nx.DiGraph:
-    """Conditions and inputs through to impacts (vision and purpose sit outside the causal chain)."""
-    return causal.subgraph(n for n in causal if kg.nodes[n].type not in ("Vision", "Purpose"))
+def rank_investments(cols: tuple[Column, ...], kg: KnowledgeGraph, profile: Profile, now: Derived) -> list[Investment]:
+    """Each item not in place, put in place alone; ranked by what moves up, then what it holds back."""
+    results = _results(kg, now.state)
+    out = []
+    for c in gating_items(kg):
+        if profile.status(c) == "in place":
+            continue
+        trial = Profile(profile.place, {**profile.items, c: Entry("in place")}, profile.assumptions)
+        moved = _moved(kg, now.state, derive(cols, kg, trial).state)
+        holds = sum(1 for n in results if c in now.because.get(n, []))
+        n = kg.nodes[c]
+        out.append(Investment(c, n.label, n.type, profile.status(c), len(moved), holds, moved))
+    out.sort(key=lambda i: (-i.moves, -i.holds, item_key(kg.nodes[i.id])))
+    return out
 
 
-def assess(causal: nx.DiGraph, kg: KnowledgeGraph, profile: Profile) -> Assessment:
-    """``causal`` is graph.view.causal_subgraph(...): elements and causal links only."""
-    causal = pathway_graph(causal, kg)
-    state = propagate(causal, kg, profile)
-    missing_roots = {n for n in causal if kg.nodes[n].type in ROOTS and profile.status(n) == "missing"}
-    missing_found = {f.stage: [] for f in kg.of_type("Foundation")}
-    for f in kg.of_type("Foundation"):
-        if profile.status(f.id) == "missing":
-            missing_found[f.stage].append(f.id)
-    blockers = {}
+def together(cols: tuple[Column, ...], kg: KnowledgeGraph, profile: Profile, now: Derived) -> Together:
+    results = _results(kg, now.state)
+    worst = min((now.state[n] for n in results), key=LEVEL.get, default="in place")
+    if worst == "in place":
+        return Together()
+    ids = sorted(
+        {i for n in results if now.state[n] == worst for i in now.because.get(n, [])},
+        key=lambda i: item_key(kg.nodes[i]),
+    )
+    trial = Profile(profile.place, {**profile.items, **{i: Entry("in place") for i in ids}}, profile.assumptions)
+    moved = _moved(kg, now.state, derive(cols, kg, trial).state)
+    return Together(ids, len(moved), moved)
+
+
+def assumptions_at_risk(kg: KnowledgeGraph, profile: Profile, state: dict[str, str]) -> list[dict]:
+    """Assumptions under elements in place or at risk that the place has not confirmed (doubtful first)."""
+    out: dict[str, dict] = {}
     for n, s in state.items():
-        if s == "blocked" and kg.nodes[n].type not in ROOTS:
-            why = sorted(a for a in nx.ancestors(causal, n) if a in missing_roots)
-            why += (
-                missing_found.get(kg.nodes[n].stage, [])
-                if all(
-                    profile.status(f.id) == "missing" for f in kg.of_type("Foundation") if f.stage == kg.nodes[n].stage
-                )
-                else []
-            )
-            blockers[n] = why
-    at_risk = []
-    for n, s in state.items():
-        if s not in ("open", "at risk"):
+        if s not in ("in place", "at risk"):
             continue
         for d, a in kg.neighbours(n).get("underpinnedBy", []):
-            st_ = profile.assumptions.get(a, Entry("unknown")).status
-            if d == "out" and st_ != "holds" and all(x["id"] != a for x in at_risk):
-                at_risk.append({"id": a, "label": kg.nodes[a].label, "status": st_})
-    at_risk.sort(key=lambda x: (x["status"] != "doubtful", kg.nodes[x["id"]].order))
-    return Assessment(profile.place, state, blockers, at_risk, rank_investments(causal, kg, profile, state))
+            status = profile.assumptions.get(a, Entry("unknown")).status
+            if d == "out" and status != "holds" and a not in out:
+                out[a] = {"id": a, "label": kg.nodes[a].label, "status": status}
+    return sorted(out.values(), key=lambda x: (x["status"] != "doubtful", kg.nodes[x["id"]].order))
 
 
-def rank_investments(
-    causal: nx.DiGraph, kg: KnowledgeGraph, profile: Profile, state: dict[str, str]
-) -> list[Investment]:
-    open_now = {n for n, s in state.items() if s == "open" and kg.nodes[n].type in RESULTS}
-    out = []
-    candidates = [n for n in kg.nodes.values() if n.type in ASSESSED and profile.status(n.id) != "in place"]
-    for c in candidates:
-        trial = Profile(profile.place, {**profile.items, c.id: Entry("in place")}, profile.assumptions)
-        after = propagate(causal, kg, trial)
-        opened = sorted(
-            n for n, s in after.items() if s == "open" and kg.nodes[n].type in RESULTS and n not in open_now
-        )
-        weight = sum(d.get("weight", 0.0) for _, _, d in causal.out_edges(c.id, data=True)) if c.id in causal else 0.0
-        out.append(Investment(c.id, c.label, c.type, profile.status(c.id), len(opened), opened, round(weight, 3)))
-    out.sort(key=lambda i: (-i.unblocks, -i.weight, i.label))
-    return out
+def assess(kg: KnowledgeGraph, profile: Profile) -> Assessment:
+    """The place's assessment under the rules of docs/assessment.md (columns, not element links)."""
+    cols = columns(kg)
+    now = derive(cols, kg, profile)
+    return Assessment(
+        profile.place,
+        now.state,
+        now.because,
+        now.also,
+        assumptions_at_risk(kg, profile, now.state),
+        rank_investments(cols, kg, profile, now),
+        together(cols, kg, profile, now),
+        {i: profile.status(i) for i in gating_items(kg)},
+        cols,
+    )
 
 
 @dataclass
 class Comparison:
     places: list[str]
     changed: list[dict]  # element, state per profile
-    opened: list[str]  # outcomes/impacts open in the last profile but not the first
-    closed: list[str]
+    up: list[str]  # outcomes/impacts in a better state in the last profile than in the first
+    down: list[str]  # … in a worse state
     items: list[dict] = field(default_factory=list)  # profile entries whose status differs: id, label, statuses
 
     def to_json(self) -> dict:
@@ -356,7 +482,7 @@ def compare(assessments: list[Assessment], kg: KnowledgeGraph, profiles: list[Pr
         if len({a.state.get(n) for a in assessments}) > 1
     ]
     res = [n for n in first.state if kg.nodes[n].type in RESULTS]
-    opened = [n for n in res if last.state[n] == "open" and first.state[n] != "open"]
-    closed = [n for n in res if first.state[n] == "open" and last.state[n] != "open"]
+    up = [n for n in res if LEVEL[last.state[n]] > LEVEL[first.state[n]]]
+    down = [n for n in res if LEVEL[last.state[n]] < LEVEL[first.state[n]]]
     items = item_changes(profiles, kg) if profiles else []
-    return Comparison([a.place for a in assessments], changed, opened, closed, items)
+    return Comparison([a.place for a in assessments], changed, up, down, items)
