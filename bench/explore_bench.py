@@ -26,6 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 CHROMIUM = "/usr/bin/chromium"
 CY_FRAME = "iframe[title='st_cytoscape.st_cytoscape']"
+BEFORE = (  # the app before the explorable picture: Pathways drawn by Graphviz
+    ("pathways (Graphviz)",
+     "?page=pathways&mode=between&from=process/create-a-referral-network&to=impact/prosperity", "graphviz"),
+)
 PAGES = (  # name, URL, what to wait for
     ("landing map (cytoscape.js)", "?page=ask", "cytoscape"),
     ("pathways explorer (cytoscape.js)",
@@ -69,7 +73,7 @@ def _wait_picture(pg, kind: str):
     raise ValueError(kind)
 
 
-def run(build: Path, repeat: int) -> dict:
+def run(build: Path, repeat: int, pages=PAGES, click: bool = True) -> dict:
     from playwright.sync_api import sync_playwright
 
     proc, url = _start(build)
@@ -80,7 +84,7 @@ def run(build: Path, repeat: int) -> dict:
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync"])
             pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-            for name, path, kind in PAGES:
+            for name, path, kind in pages:
                 times = []
                 for i in range(repeat + 1):
                     t0 = time.perf_counter()
@@ -92,7 +96,8 @@ def run(build: Path, repeat: int) -> dict:
                         times.append((time.perf_counter() - t0) * 1000)
                 out[name] = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
                              "runs": repeat}
-            out["click to focus (pathways explorer)"] = _click_times(pg, url, build, repeat)
+            if click:
+                out["click to focus (landing map)"] = _click_times(pg, url, build, repeat)
             browser.close()
     finally:
         proc.terminate()
@@ -136,13 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--label", default="current")
     ap.add_argument("--out", type=Path, default=RESULTS / "explore.json")
+    ap.add_argument("--before", action="store_true", help="time the Graphviz Pathways page of an older app")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"error: Chromium not found at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
         return 3
     results = json.loads(a.out.read_text()) if a.out.exists() else {}
-    results[a.label] = run(a.build.resolve(), a.repeat)
+    results[a.label] = run(a.build.resolve(), a.repeat, BEFORE if a.before else PAGES, click=not a.before)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(results, indent=2) + "\n")
     a.out.with_suffix(".md").write_text(markdown(results))
