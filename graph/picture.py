@@ -89,7 +89,7 @@ def _wrap(label: str, px_width: float, font_px: float = LABEL_PX) -> list[str]:
 
 
 def layout(nodes: Iterable[DrawNode], links: Iterable[DrawLink], size: tuple[int, int] = SLIDE,
-           title: str = "") -> Layout:
+           title: str = "", font_px: float = LABEL_PX) -> Layout:
     """Positions for every node that sits in a column; links whose ends are both placed."""
     width, height = size
     nodes = [n for n in nodes if column_of(n.order) is not None]
@@ -109,8 +109,8 @@ def layout(nodes: Iterable[DrawNode], links: Iterable[DrawLink], size: tuple[int
     avail = height - top - legend - margin
     for c, members in cols.items():
         ranked = sorted(members, key=lambda n: order[n.id])
-        wrapped = [_wrap(n.label, box_w - 16) for n in ranked]
-        heights = [len(w) * LABEL_PX * 1.25 + 18 for w in wrapped]
+        wrapped = [_wrap(n.label, box_w - 16, font_px) for n in ranked]
+        heights = [len(w) * font_px * 1.25 + 18 for w in wrapped]
         gap = max(8.0, (avail - sum(heights)) / (len(ranked) + 1))
         y = top + gap
         x = margin + slot[c] * col_w + (col_w - box_w) / 2
