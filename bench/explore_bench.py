@@ -107,7 +107,7 @@ def run(build: Path, repeat: int, pages=PAGES, click: bool = True) -> dict:
 
 def _click_times(pg, url: str, build: Path, repeat: int) -> dict:
     from graph import explore
-    from graph.pathways import Pathways
+    from graph.analysis.pathways import Pathways
 
     pw = Pathways.load(build)
     _, lay = explore.elements(explore.visible(pw.finder.g, explore.Filters()))

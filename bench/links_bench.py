@@ -93,10 +93,10 @@ def build_links(build: Path, store: str | None) -> dict[tuple[str, str], str]:
 
 def sweep(build: Path, store: str | None, gold: list[Judged]) -> list[dict]:
     """Inferred links re-made at each (threshold, cap) on the build's elements; other links as built."""
-    from graph.links_inferred import infer
-    from graph.links_match import Elements
     from graph.store import KnowledgeGraph
-    from search.embed import get_embedder
+    from graph.text.embed import get_embedder
+    from ingest.links.inferred import infer
+    from ingest.links.match import Elements
 
     kg = KnowledgeGraph.load(build, store)
     fixed = {k: b for k, b in build_links(build, store).items() if b != "inferred"}
@@ -151,7 +151,7 @@ def markdown(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from graph.backends import add_store_argument
+    from graph.cli import add_store_argument
 
     ap = argparse.ArgumentParser(prog="python -m bench.links_bench", description=__doc__.split("\n")[0])
     ap.add_argument("--build", type=Path, default=ROOT / "build")

@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from graph import explore
-from graph.pathways import Pathways
+from graph.analysis import explore
+from graph.analysis.pathways import Pathways
 from tests.test_browser import ARTIFACTS, page, server, settle, shared_store  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser

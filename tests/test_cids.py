@@ -9,9 +9,9 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDF
 
-from graph import cids
+from graph.analysis import cids
+from graph.analysis.pathways import Pathways
 from graph.ns import CIDS, ID
-from graph.pathways import Pathways
 
 START, END = "process/create-a-referral-network", "impact/prosperity"
 WHEN = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)

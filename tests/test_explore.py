@@ -6,8 +6,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph import explore
-from graph.pathways import Pathways
+from graph.analysis import explore
+from graph.analysis.pathways import Pathways
 
 
 def _small() -> nx.DiGraph:

@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 import pypdf
 import pytest
 
-from graph import picture, report
-from graph.draw import DrawLink, DrawNode
-from graph.pathways import Pathways
+from graph.analysis import picture, report
+from graph.analysis.draw import DrawLink, DrawNode
+from graph.analysis.pathways import Pathways
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 START, END = "process/create-a-referral-network", "impact/prosperity"

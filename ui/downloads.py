@@ -10,8 +10,8 @@ import re
 
 import streamlit as st
 
-from graph import cids, picture, report
-from graph.paths import Path
+from graph.analysis import cids, picture, report
+from graph.analysis.paths import Path
 
 
 def _name(pw, path: Path) -> str:

@@ -14,8 +14,8 @@ from urllib.parse import quote
 import streamlit as st
 from st_cytoscape import cytoscape
 
-from graph import explore
-from graph.report import BASIS_WORDS, link_reason
+from graph.analysis import explore
+from graph.analysis.report import BASIS_WORDS, link_reason
 from ui.common import md
 
 HEIGHT_PX = explore.SIZE[1]

@@ -23,15 +23,15 @@ from pyshacl import validate as shacl_validate
 from rdflib import XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from graph.chains import Chain
+from graph.analysis.chains import Chain
+from graph.analysis.paths import Path
 from graph.ns import CIDS, EP, ID
-from graph.paths import Path
 from graph.store import KnowledgeGraph
 
 ORG = Namespace("http://ontology.eil.utoronto.ca/tove/organization#")
 OEP = Namespace("http://www.w3.org/2001/sw/BestPractices/OEP/SimplePartWhole/part.owl#")
 SCH = Namespace("http://schema.org/")  # CIDS writes schema.org with http
-SHAPES_PATH = FsPath(__file__).with_name("cids_shapes.ttl")
+SHAPES_PATH = FsPath(__file__).parent.parent / "cids_shapes.ttl"
 CIDS_CLASS = {"Condition": CIDS.Input, "Input": CIDS.Input, "Process": CIDS.Activity, "Activity": CIDS.Activity,
               "Outcome": CIDS.Outcome, "Impact": CIDS.Outcome}
 PART_OF = {CIDS.Input: CIDS.hasInput, CIDS.Activity: CIDS.hasActivity, CIDS.Outcome: CIDS.hasOutcome}

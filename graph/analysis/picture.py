@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.draw import STATUS_FILL, DrawLink, DrawNode
+from graph.analysis.draw import STATUS_FILL, DrawLink, DrawNode
 
 SLIDE = (1920, 1080)
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"

@@ -12,10 +12,10 @@ import math
 import re
 from datetime import UTC, datetime
 
-from graph.chains import Chain
-from graph.draw import DrawLink, DrawNode
-from graph.paths import Link, Path
-from graph.picture import layout, to_svg
+from graph.analysis.chains import Chain
+from graph.analysis.draw import DrawLink, DrawNode
+from graph.analysis.paths import Link, Path
+from graph.analysis.picture import layout, to_svg
 from graph.store import KnowledgeGraph
 
 ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")

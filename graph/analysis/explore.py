@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.draw import DrawLink, DrawNode
-from graph.picture import BASIS, COLUMNS, PATH_STROKE, Layout, column_of, layout
+from graph.analysis.draw import DrawLink, DrawNode
+from graph.analysis.picture import BASIS, COLUMNS, PATH_STROKE, Layout, column_of, layout
 
 BASES = ("textual", "inferred", "curated")
 STAGE_GROUPS = tuple(name for name, _lo, _hi in COLUMNS)
