@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 
 from graph.analysis.chains import Chain
 from graph.analysis.draw import DrawLink, DrawNode
-from graph.analysis.paths import Link, Path
+from graph.analysis.paths import Path
 from graph.analysis.picture import layout, to_svg
+from graph.records import LinkRecord as Link
 from graph.store import KnowledgeGraph
 
 ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")

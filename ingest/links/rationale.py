@@ -35,6 +35,8 @@ def _cut(text: str, limit: int = QUOTE_MAX) -> str:
 
 
 def textual(sentence: str, document: str, section: str) -> str:
+    if len(document) > 60 and ": " in document:  # "Innovations in Business Support: The …" → its short title
+        document = document.split(": ", 1)[0]
     where = f"“{document}”" + (f", {section.title() if section.isupper() else section}" if section else "")
     return f"Stated in {where}: “{_cut(sentence)}”"
 
