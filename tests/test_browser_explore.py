@@ -23,6 +23,7 @@ CAPACITY = "input/capacity-support"
 def _map(pg):
     frame = pg.wait_for_selector(CY_FRAME, timeout=90_000)
     frame.content_frame().wait_for_selector("canvas", timeout=90_000)
+    frame.scroll_into_view_if_needed()  # a click lands only inside the viewport
     pg.wait_for_timeout(800)  # the canvas is laid out and fitted
     return frame
 

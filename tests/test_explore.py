@@ -48,7 +48,9 @@ def test_elements_fade_all_but_the_focus_and_its_neighbours():
     els, lay = explore.elements(_small(), focused="activity/c", depth=1, highlight=["input/a", "process/b"],
                                 highlight_links=[("input/a", "process/b")],
                                 reasons={("process/b", "activity/c"): "why"})
-    nodes = {e["data"]["id"]: e["classes"] for e in els if "source" not in e["data"]}
+    nodes = {e["data"]["id"]: e["classes"] for e in els if "source" not in e["data"] and e["classes"] != "column"}
+    assert [e["data"]["label"] for e in els if e["classes"] == "column"] == [
+        "Conditions and inputs", "Processes", "Activities", "Outcomes: short term", "Impacts"]
     assert nodes == {"input/a": "input path faded", "process/b": "process path near", "activity/c": "activity focus",
                      "outcome/d": "outcome near", "impact/e": "impact faded", "process/f": "process faded"}
     edges = {e["data"]["id"]: e["classes"] for e in els if "source" in e["data"]}
@@ -58,7 +60,7 @@ def test_elements_fade_all_but_the_focus_and_its_neighbours():
     assert next(e for e in els if e["data"]["id"] == "process/b->activity/c")["data"]["reason"] == "why"
     assert [e["data"]["id"] for e in els if e.get("selected")] == ["activity/c"]
     for e in els:
-        if "position" in e:
+        if "position" in e and e["classes"] != "column":
             n = lay.nodes[e["data"]["id"]]
             assert e["position"] == {"x": round(n.cx, 1), "y": round(n.cy, 1)}
 

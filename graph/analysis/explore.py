@@ -52,9 +52,10 @@ def focus(g: nx.DiGraph, node: str, depth: int = 1) -> set[str]:
     return set(nx.single_source_shortest_path_length(g.to_undirected(as_view=True), node, cutoff=depth))
 
 
-SIZE = (1300, 760)  # about the canvas's own size in a wide page, so labels show near their set size
+SIZE = (1000, 860)  # about the canvas's own size beside the sidebar, so labels show near their set size
 FONT_PX = 14
 PADDING = 8
+HEAD_H = 44  # column titles sit in boxes this tall (up to two lines), so the fitted extent is known
 
 
 def elements(g: nx.DiGraph, size: tuple[int, int] = SIZE, focused: str | None = None, depth: int = 1,
@@ -63,10 +64,16 @@ def elements(g: nx.DiGraph, size: tuple[int, int] = SIZE, focused: str | None = 
     """cytoscape.js elements (preset positions) for the view ``g``; with ``focused``, the rest is faded."""
     nodes = [DrawNode(n, d["label"], d["order"], d["type"]) for n, d in g.nodes(data=True)]
     links = [DrawLink(a, b, d.get("basis", ""), float(d.get("weight", 0.0))) for a, b, d in g.edges(data=True)]
-    lay = layout(nodes, links, size, font_px=FONT_PX)
+    # the browser's sans-serif runs wider than DejaVu's metrics: wrap for 0.6 em a character
+    lay = layout(nodes, links, size, font_px=FONT_PX, char_em=0.58, max_lines=5, box_share=0.92)
     near = focus(g, focused, depth) if focused else set()
     hl, hl_links, reasons = set(highlight), set(highlight_links), reasons or {}
-    out: list[dict] = []
+    out: list[dict] = [
+        {"data": {"id": f"column:{name}", "label": name, "w": round(w, 1), "h": HEAD_H},
+         "position": {"x": round(x, 1), "y": round(y, 1)}, "classes": "column", "selectable": False,
+         "grabbable": False}
+        for name, x, y, w in _headers(lay)
+    ]
     for n in lay.nodes.values():
         classes = [n.type.lower()]
         if n.id in hl:
@@ -91,12 +98,19 @@ def elements(g: nx.DiGraph, size: tuple[int, int] = SIZE, focused: str | None = 
     return out, lay
 
 
+def _headers(lay: Layout) -> list[tuple[str, float, float, float]]:
+    """(title, centre x, centre y, width) of the column titles: boxes as wide as the column's, above it."""
+    w = next(iter(lay.nodes.values())).w if lay.nodes else 100.0
+    return [(name, cx, lay.top - HEAD_H / 2 - 8, w) for name, cx in lay.columns]
+
+
 def screen_point(lay: Layout, node: str, box: dict, padding: float = PADDING) -> tuple[float, float]:
     """Where cytoscape's preset layout with ``fit`` draws ``node`` inside a canvas at ``box`` (x, y, width,
     height): the nodes' bounding box scaled to fit, centred. Lets a browser test click an element."""
-    ns = list(lay.nodes.values())
-    x1, x2 = min(n.x for n in ns), max(n.x + n.w for n in ns)
-    y1, y2 = min(n.y for n in ns), max(n.y + n.h for n in ns)
+    boxes = [(n.x, n.y, n.x + n.w, n.y + n.h) for n in lay.nodes.values()]
+    boxes += [(x - w / 2, y - HEAD_H / 2, x + w / 2, y + HEAD_H / 2) for _, x, y, w in _headers(lay)]
+    x1, x2 = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    y1, y2 = min(b[1] for b in boxes), max(b[3] for b in boxes)
     zoom = min((box["width"] - 2 * padding) / (x2 - x1), (box["height"] - 2 * padding) / (y2 - y1))
     px = (box["width"] - zoom * (x1 + x2)) / 2
     py = (box["height"] - zoom * (y1 + y2)) / 2
@@ -109,7 +123,7 @@ def stylesheet(font_px: int = FONT_PX) -> list[dict]:
     style = [
         {"selector": "node", "style": {
             "shape": "round-rectangle", "width": "data(w)", "height": "data(h)", "label": "data(label)",
-            "text-wrap": "wrap", "text-max-width": "data(w)", "text-valign": "center", "text-halign": "center",
+            "text-wrap": "wrap", "text-max-width": 400, "text-valign": "center", "text-halign": "center",
             "font-size": font_px,
             "font-family": "DejaVu Sans, Liberation Sans, Arial, sans-serif", "color": "#1b2733",
             "background-color": "#f4f6fa", "border-color": "#9aa5b8", "border-width": 1.2}},
@@ -127,6 +141,8 @@ def stylesheet(font_px: int = FONT_PX) -> list[dict]:
         {"selector": "edge:selected", "style": {"line-color": "#b07d00", "target-arrow-color": "#b07d00",
                                                 "width": 6}},
         {"selector": ".faded", "style": {"opacity": 0.12}},
+        {"selector": "node.column", "style": {"background-opacity": 0, "border-width": 0, "font-weight": "bold",
+                                              "color": "#33415c", "text-max-width": "data(w)", "events": "no"}},
     ]
     for basis, (colour, dash, _words) in BASIS.items():
         style.insert(-4, {"selector": f"edge.{basis}", "style": {

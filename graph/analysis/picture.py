@@ -79,17 +79,19 @@ def column_of(order: float) -> int | None:
     return None
 
 
-def _wrap(label: str, px_width: float, font_px: float = LABEL_PX) -> list[str]:
-    chars = max(8, int(px_width / (font_px * CHAR_EM)))
-    lines = textwrap.wrap(label, chars) or [label]
-    if len(lines) > MAX_LINES:
-        lines = lines[:MAX_LINES]
+def _wrap(label: str, px_width: float, font_px: float = LABEL_PX, char_em: float = CHAR_EM,
+          max_lines: int = MAX_LINES) -> list[str]:
+    chars = max(8, int(px_width / (font_px * char_em)))
+    lines = textwrap.wrap(label, chars, break_long_words=False) or [label]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
         lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
     return lines
 
 
 def layout(nodes: Iterable[DrawNode], links: Iterable[DrawLink], size: tuple[int, int] = SLIDE,
-           title: str = "", font_px: float = LABEL_PX) -> Layout:
+           title: str = "", font_px: float = LABEL_PX, char_em: float = CHAR_EM, max_lines: int = MAX_LINES,
+           box_share: float = 0.84) -> Layout:
     """Positions for every node that sits in a column; links whose ends are both placed."""
     width, height = size
     nodes = [n for n in nodes if column_of(n.order) is not None]
@@ -98,7 +100,7 @@ def layout(nodes: Iterable[DrawNode], links: Iterable[DrawLink], size: tuple[int
     margin, top = 24, 70 + (TITLE_PX + 14 if title else 0)
     legend = 44
     col_w = (width - 2 * margin) / max(1, len(present))
-    box_w = col_w * 0.84
+    box_w = col_w * box_share
     cols: dict[int, list[DrawNode]] = {}
     for n in nodes:
         cols.setdefault(column_of(n.order), []).append(n)
@@ -109,7 +111,7 @@ def layout(nodes: Iterable[DrawNode], links: Iterable[DrawLink], size: tuple[int
     avail = height - top - legend - margin
     for c, members in cols.items():
         ranked = sorted(members, key=lambda n: order[n.id])
-        wrapped = [_wrap(n.label, box_w - 16, font_px) for n in ranked]
+        wrapped = [_wrap(n.label, box_w - 16, font_px, char_em, max_lines) for n in ranked]
         heights = [len(w) * font_px * 1.25 + 18 for w in wrapped]
         gap = max(8.0, (avail - sum(heights)) / (len(ranked) + 1))
         y = top + gap
