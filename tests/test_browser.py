@@ -197,7 +197,7 @@ def test_data_page_names_the_shared_store_it_reads(page, server, shared_store):
     page.get_by_role("tab", name="Corpus status").click()
     page.wait_for_selector("text=Store", timeout=60_000)
     text = page.inner_text("[data-testid='stMain']").replace("\u2060", "")  # word joiners stop autolinks
-    assert shared_store[1].removeprefix("sparql:") in text and "5877 triples" in text
+    assert shared_store[1].removeprefix("sparql:") in text and "5822 triples" in text
     shot(page, "data-store")
 
 

@@ -22,7 +22,7 @@ LABEL_PX = 17  # at 1920 wide; shown 1400 wide that is 12.4 px, above the 11 px 
 TITLE_PX = 26
 HEAD_PX = 19
 CHAR_EM = 0.56  # mean advance of a DejaVu/Liberation Sans character, in em (for wrapping)
-MAX_LINES = 4
+MAX_LINES = 5
 # Columns: the model's own ("Conditions and inputs" share one, as the model draws them; the impacts too).
 COLUMNS = (
     ("Conditions and inputs", 1.0, 3.0),
@@ -91,7 +91,7 @@ def _wrap(label: str, px_width: float, font_px: float = LABEL_PX, char_em: float
 
 def layout(nodes: Iterable[DrawNode], links: Iterable[DrawLink], size: tuple[int, int] = SLIDE,
            title: str = "", font_px: float = LABEL_PX, char_em: float = CHAR_EM, max_lines: int = MAX_LINES,
-           box_share: float = 0.84) -> Layout:
+           box_share: float = 0.74) -> Layout:
     """Positions for every node that sits in a column; links whose ends are both placed."""
     width, height = size
     nodes = [n for n in nodes if column_of(n.order) is not None]
