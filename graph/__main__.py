@@ -165,11 +165,12 @@ def _fmt_paths(pw, res) -> str:
             lines += [f"  {x['side']}: {x['label']} ({x['id']}, {x['hops']} hop(s))" for x in res.nearest]
         return "\n".join(lines)
     for i, p in enumerate(res.paths, 1):
-        lines.append(f"{i}. weight {p.weight:.3f}, {len(p.links)} link(s)")
+        lines.append(f"{i}. strength {p.weight:.3f} (the product of its {len(p.links)} link strengths)")
         lines.append(f"   {pw.kg.nodes[p.nodes[0]].label}")
         for link in p.links:
-            ev = link.evidence if len(link.evidence) <= 140 else link.evidence[:140] + "…"
-            lines.append(f"   → {pw.kg.nodes[link.target].label}   [{link.basis} {link.weight:.2f}: {ev}]")
+            why = link.rationale or link.evidence
+            why = why if len(why) <= 200 else why[:200] + "…"
+            lines.append(f"   → {pw.kg.nodes[link.target].label}   [{link.basis} {link.weight:.2f}: {why}]")
     if res.truncated:
         lines.append("(more paths exist: raise -k / --max-paths)")
     return "\n".join(lines)
@@ -182,7 +183,8 @@ def _chain_text(ch) -> str:
         where = e["horizon"] or e["scope"]
         lines.append(f"● {e['label']} [{e['type']}{' ' + where if where else ''}]")
         if s.link_in:
-            lines.append(f"    via {s.link_in.basis} link ({s.link_in.weight:.2f})")
+            lines.append(f"    via {s.link_in.basis} link ({s.link_in.weight:.2f})"
+                         + (f": {s.link_in.rationale}" if s.link_in.rationale else ""))
         for a in s.stated_by:
             lines.append(f"    the link itself is stated by: {a['label']}")
         if s.same_stage_as_previous:

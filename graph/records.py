@@ -61,10 +61,11 @@ class LinkRecord:
     reason: str = ""
     author: str = ""
     model: str = ""
+    rationale: str = ""  # why the arrow is there, in one line of plain words (ep:rationale)
 
     def to_json(self) -> dict:
         """The shape every ``--json`` output has used for a link (its IRI id under "link")."""
         return {"source": self.source, "target": self.target, "basis": self.basis, "weight": self.weight,
                 "evidence": self.evidence, "evidence_source": self.evidence_source, "link": self.id,
                 "evidence_quote": self.evidence_quote, "reason": self.reason, "author": self.author,
-                "model": self.model}
+                "model": self.model, "rationale": self.rationale}

@@ -85,6 +85,7 @@ _EP_impactScope = EP.impactScope
 _EP_insightKind = EP.insightKind
 _EP_model = EP.model
 _EP_order = EP.order
+_EP_rationale = EP.rationale
 _EP_reason = EP.reason
 _EP_role = EP.role
 _EP_section = EP.section
@@ -214,6 +215,7 @@ class KnowledgeGraph:
                 reason=str(sc.one(_EP_reason, link, "")),
                 author=str(sc.one(_RDFS_label, agent, "")) if agent is not None else "",
                 model=str(sc.one(_EP_model, link, "")),
+                rationale=str(sc.one(_EP_rationale, link, "")),
             ))
         return sorted(out, key=lambda x: x.id)
 

@@ -68,6 +68,7 @@ def link_attrs(link: LinkRecord) -> dict:
         "reason": link.reason,
         "author": link.author,
         "model": link.model,
+        "rationale": link.rationale,
     }
 
 

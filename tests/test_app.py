@@ -85,13 +85,17 @@ def body_after_results(at: AppTest) -> list[str]:
 
 def test_pathways_forward_from_an_element_reaches_an_impact():
     at = run(page="pathways", mode="forward", **{"from": "process/create-a-referral-network"})
-    assert at.get("graphviz_chart"), "the pathway picture is drawn"
-    dot = at.get("graphviz_chart")[0].proto.spec
-    assert "rank=same" in dot and '"Impacts: individual"' in dot  # stages drawn as columns
-    assert "process/create-a-referral-network" in dot
+    assert not at.exception
+    # the explorable picture is a custom component (drawn in the browser: see test_browser_explore.py)
+    assert [b.label for b in at.get("download_button")] == [
+        "Picture (SVG)", "Slide (PNG)", "Report (HTML)", "Report (PDF)", "CIDS (JSON-LD)"]
+    assert at.multiselect(key="pw_bases").value == ["textual", "inferred", "curated"]
+    body = text_of(at).replace("\\", "")
+    assert "the product of its" in body and "link strengths" in body  # the strength is explained
     table = at.table[0].value
     assert "Impact" in set(table["type"])
     assert table["type"].iloc[0] == "Process"
+    assert table["why"].iloc[0] == "" and all(w for w in table["why"].iloc[1:])  # a reason for every link
 
 
 def test_pathways_between_two_elements_and_url_state():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import get_engine, md, node_link, param, quote_block, set_params, show
+from ui.common import get_engine, get_pathways, md, node_link, param, quote_block, set_params, show
+from ui.explore import explorer
 
 EXAMPLES = [
     "how do I build a referral network",
@@ -89,6 +90,8 @@ def render() -> None:
     set_params(q=q.strip())
     if not q.strip():
         st.info("Type a question, or pick an example above.")
+        st.markdown("#### The whole model")
+        explorer(get_pathways(), "home")
         return
     card = eng.card(q)
     if card is not None:

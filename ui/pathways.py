@@ -1,4 +1,5 @@
-"""Pathways: paths through the logic model drawn as its columns, with the same path as a table."""
+"""Pathways: paths through the logic model on the explorable picture, step by step with the reason for each
+link, and everything a meeting needs to download (picture, report, CIDS)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.analysis.paths import Path, PathResult, UnknownNode
+from graph.analysis.report import BASIS_WORDS, link_reason, score_text
 from graph.ns import LINKED_CLASSES
 from ui.common import get_pathways, md, node_link, param, set_params, show
+from ui.downloads import pathway_downloads
+from ui.explore import explorer
 
 ELEMENT_TYPES = LINKED_CLASSES
 MODES = {
@@ -25,27 +28,6 @@ def element_options(pw) -> list[str]:
     return [n.id for n in sorted(els, key=lambda n: (n.order, n.label))]
 
 
-def picture(pw, paths: list[Path], chosen: int, context: bool = True) -> str:
-    """DOT for the union of the paths (plus, with ``context``, every element for the columns)."""
-    ids = {n for p in paths for n in p.nodes}
-    if context:
-        ids |= set(element_options(pw))
-    nodes = [
-        DrawNode(i, pw.kg.nodes[i].label, pw.kg.nodes[i].order, pw.kg.nodes[i].type) for i in ids if i in pw.kg.nodes
-    ]
-    links = {}
-    for p in paths:
-        for lk in p.links:
-            links[(lk.source, lk.target)] = DrawLink(lk.source, lk.target, lk.basis, lk.weight)
-    hl = paths[chosen] if paths else None
-    return to_dot(
-        nodes,
-        links.values(),
-        highlight=hl.nodes if hl else (),
-        highlight_links=[(lk.source, lk.target) for lk in hl.links] if hl else (),
-    )
-
-
 def path_table(pw, path: Path) -> list[dict]:
     rows = []
     for i, nid in enumerate(path.nodes):
@@ -57,7 +39,8 @@ def path_table(pw, path: Path) -> list[dict]:
                 "stage": md(n.stage_label + (f" ({n.horizon or n.scope})" if n.horizon or n.scope else "")),
                 "element": md(n.label),  # st.table renders Markdown in cells
                 "type": n.type,
-                "link in": f"{lk.basis} ({lk.weight:.2f})" if lk else "",
+                "link in": f"{BASIS_WORDS.get(lk.basis, lk.basis)} ({lk.weight:.2f})" if lk else "",
+                "why": md(link_reason(lk)) if lk else "",
             }
         )
     return rows
@@ -130,7 +113,7 @@ def render() -> None:
         return
     paths = result.paths
     names = [
-        f"{i + 1}. " + " → ".join(pw.kg.nodes[n].label[:28] for n in p.nodes) + f"  (weight {p.weight:.2f})"
+        f"{i + 1}. " + " → ".join(pw.kg.nodes[n].label[:28] for n in p.nodes) + f"  (strength {p.weight:.2f})"
         for i, p in enumerate(paths)
     ]
     chosen = int(param("path", "0") or 0)
@@ -144,23 +127,20 @@ def render() -> None:
     set_params(path=str(chosen))
     if result.truncated:
         st.caption(f"Showing the best {len(paths)} paths; more exist (raise 'Paths' to see them).")
-    st.graphviz_chart(picture(pw, paths, chosen), width="stretch")
+    path = paths[chosen]
+    st.markdown(md(score_text(path)))
+    explorer(pw, "pw", highlight=path.nodes, highlight_links=[(lk.source, lk.target) for lk in path.links])
     st.caption(
-        "Columns are the model's stages. Solid green: stated in the text · dashed grey: inferred by "
-        "similarity · bold purple: curated. Thicker = stronger; the highlighted path is dark blue."
+        "Columns are the model's stages. Solid green: stated in a document · dashed grey: inferred by "
+        "similarity · purple: added by a curator. Thicker = stronger; the highlighted path is dark blue."
     )
-    left, right = st.columns([3, 2])
+    pathway_downloads(pw, paths, chosen)
+    left, right = st.columns([3, 1])
     with left:
-        st.markdown("**The highlighted path, step by step**")
-        st.table(path_table(pw, paths[chosen]))
-        with st.expander("Evidence for each link"):
-            for lk in paths[chosen].links:
-                st.markdown(
-                    f"**{md(pw.kg.nodes[lk.source].label)} → {md(pw.kg.nodes[lk.target].label)}** "
-                    f"({md(lk.basis)}, {lk.weight:.2f})  \n{md((lk.evidence_quote or lk.evidence)[:400])}"
-                )
+        st.markdown("**The highlighted path, step by step, with the reason for each link**")
+        st.table(path_table(pw, path))
     with right:
         st.markdown("**Open a step**")
-        show("\n".join(f"- {node_link(pw.kg.nodes[n])}" for n in paths[chosen].nodes))
-        along = html.escape(f"?page=assumptions&path={quote(','.join(paths[chosen].nodes), safe='/,')}")
+        show("\n".join(f"- {node_link(pw.kg.nodes[n])}" for n in path.nodes))
+        along = html.escape(f"?page=assumptions&path={quote(','.join(path.nodes), safe='/,')}")
         show(f'<a href="{along}" target="_self">Assumptions along this path</a>')

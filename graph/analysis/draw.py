@@ -51,6 +51,7 @@ class DrawLink:
     target: str
     basis: str
     weight: float
+    reason: str = ""  # the link's rationale: shown as the arrow's tooltip
 
 
 def column_of(order: float) -> int:
@@ -126,7 +127,7 @@ def to_dot(
         width = 0.6 + 2.0 * max(0.0, min(1.0, link.weight))
         on_path = (link.source, link.target) in hl_links
         extra = f"penwidth={3.5 if on_path else width:.1f}" + (' color="#0b3d91" style=solid' if on_path else "")
-        tip = f"{link.basis}, weight {link.weight:.2f}"
+        tip = f"{link.basis}, strength {link.weight:.2f}" + (f": {link.reason}" if link.reason else "")
         out.append(f"{_q(link.source)} -> {_q(link.target)} [{style} {extra} tooltip={_q(tip)}];")
     out.append("}")
     return "\n".join(out)

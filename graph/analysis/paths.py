@@ -112,7 +112,7 @@ class Pathfinder:
         d = self.g.edges[a, b]
         return LinkRecord(d.get("link", ""), a, b, d.get("basis", ""), float(d.get("weight", 0.0)),
                           d.get("evidence", ""), d.get("evidence_source", ""), d.get("evidence_quote", ""),
-                          d.get("reason", ""), d.get("author", ""), d.get("model", ""))
+                          d.get("reason", ""), d.get("author", ""), d.get("model", ""), d.get("rationale", ""))
 
     def make_path(self, nodes: list[str]) -> Path:
         return Path(list(nodes), [self.link(a, b) for a, b in zip(nodes, nodes[1:], strict=False)],

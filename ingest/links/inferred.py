@@ -14,13 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from ingest.links.match import Candidate, Elements, element_text, tier
+from ingest.links.rationale import InferredExplainer
 
 TOP_M = 2
 THRESHOLD = 0.35
-
-
-def _quote(text: str, limit: int = 240) -> str:
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def infer(el: Elements, model_id: str, top_m: int = TOP_M, threshold: float = THRESHOLD) -> list[Candidate]:
@@ -61,11 +58,12 @@ def infer(el: Elements, model_id: str, top_m: int = TOP_M, threshold: float = TH
                              key=lambda x: x[0])
                 chosen[(s.id, t.id)] = sim
     out = []
+    explain = InferredExplainer(el.encode, [element_text(n) for n in el.records])
     for (a, b), sim in chosen.items():
         na, nb = el.by_id[a], el.by_id[b]
-        evidence = (f"Semantic similarity {sim:.2f} ({model_id}) between “{_quote(element_text(na))}” and "
-                    f"“{_quote(element_text(nb))}”")
-        out.append(Candidate(a, b, "inferred", round(max(sim, 0.01), 4), evidence, model=model_id))
+        weight = round(max(sim, 0.01), 4)
+        rationale, evidence = explain.explain(na.label, na.text, nb.label, nb.text, weight)
+        out.append(Candidate(a, b, "inferred", weight, evidence, model=model_id, rationale=rationale))
     return out
 
 

@@ -201,6 +201,10 @@ class Candidate:
     author: str = ""
     model: str = ""
     line: int = 0  # line in links.yaml (curated)
+    rationale: str = ""  # why, in one line of plain words (written as ep:rationale)
+    # False when an end was only matched by paraphrase: the text does not name it, so like an inferred
+    # link the arrow may only join adjacent stages (see stage.Linker.direction_problem)
+    named: bool = True
 
     @property
     def key(self) -> tuple[str, str]:

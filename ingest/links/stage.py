@@ -26,17 +26,17 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from graph.ns import EP, ID, OA, slug
 from graph.settings import ROOT
 from graph.stages import stages
 from graph.store import KnowledgeGraph
 from ingest import rdf
-from ingest.links import curated
+from ingest.links import curated, rationale
 from ingest.links.cases import CaseCandidate, link_cases
 from ingest.links.inferred import THRESHOLD, TOP_M, infer
-from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements
+from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements, tier
 from ingest.links.textual import TextualLinker
 from ingest.structure import Block
 
@@ -65,7 +65,11 @@ class Linker:
 
     def __init__(self, kg: KnowledgeGraph):
         self.kg = kg
-        self.order = {n.id: n.order for n in kg.of_type(*LINKED_CLASSES)}
+        elements = kg.of_type(*LINKED_CLASSES)
+        self.order = {n.id: n.order for n in elements}
+        self.tier = {n.id: tier(n) for n in elements}
+        tiers = sorted(set(self.tier.values()))
+        self.next_tier = dict(zip(tiers, tiers[1:], strict=False))
         self.accepted: dict[tuple[str, str], Candidate] = {}
         self.dag = nx.DiGraph()
         self.dag.add_nodes_from(self.order)
@@ -80,6 +84,12 @@ class Linker:
                     f"{self._where(c.target)})")
         if b == a and c.basis == "inferred":
             return "inferred links never join two elements of the same column"
+        if c.basis == "inferred" or (c.basis == "textual" and not c.named):
+            ta, tb = self.tier[c.source], self.tier[c.target]
+            if self.next_tier.get(ta) != tb:
+                how = "an inferred link" if c.basis == "inferred" else "a paraphrase the text does not name"
+                return (f"it is {how} and does not join adjacent stages ({self._where(c.source)} → "
+                        f"{self._where(c.target)}); only a link the text states outright may skip a stage")
         return None
 
     def _where(self, nid: str) -> str:
@@ -269,6 +279,7 @@ def _write_one(g: Graph, u: URIRef, c: Candidate, model_id: str, texts: dict[str
     g.add((u, EP.linkFrom, a))
     g.add((u, EP.linkTo, b))
     _add_common(g, u, c)
+    g.add((u, EP.rationale, Literal(c.rationale or _rationale(g, c))))
     g.add((a, EP.leadsTo, b))
     if c.span is not None:
         g.add((u, EP.evidenceSource, _span(g, c.span, texts)))
@@ -283,6 +294,16 @@ def _write_one(g: Graph, u: URIRef, c: Candidate, model_id: str, texts: dict[str
         g.add((agent, RDFS.label, Literal(c.author)))
         g.add((u, PROV.wasAttributedTo, agent))
         g.add((u, EP.reason, Literal(c.reason)))
+
+
+def _rationale(g: Graph, c: Candidate) -> str:
+    """The one-line reason for a textual or curated arrow (inferred ones bring their own)."""
+    if c.basis == "curated":
+        return rationale.curated(c.author, c.reason)
+    if c.span is not None:
+        title = g.value(rdf.doc_uri(c.span.doc_id), DCTERMS.title)
+        return rationale.textual(c.evidence, str(title or c.span.doc_id), c.span.section)
+    return c.evidence
 
 
 def _activity(g: Graph, name: str, model_id: str) -> URIRef:

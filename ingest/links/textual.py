@@ -170,15 +170,15 @@ class TextualLinker:
         out = []
         if direction == "fwd":
             pool = self.el.after(n.order)
-            for m, w in self._stands_for(effect, v_effect, pool, SEMANTIC_MIN):
-                out.append(self._cand(n.id, m.id, w, sent, cue))
+            for m, w, named in self._stands_for(effect, v_effect, pool, SEMANTIC_MIN):
+                out.append(self._cand(n.id, m.id, w, sent, cue, named))
             upstream = self.el.before(n.order)
             for m in self.el.mentioned(cause, upstream):
                 out.append(self._cand(m.id, n.id, EXPLICIT_WEIGHT, sent, cue))
         else:
             pool = self.el.before(n.order)
-            for m, w in self._stands_for(cause, v_cause, pool, SEMANTIC_MIN):
-                out.append(self._cand(m.id, n.id, w, sent, cue))
+            for m, w, named in self._stands_for(cause, v_cause, pool, SEMANTIC_MIN):
+                out.append(self._cand(m.id, n.id, w, sent, cue, named))
         return out
 
     def _between_clauses(self, sent, cause, effect, v_cause, v_effect, cue) -> list[Candidate]:
@@ -188,30 +188,31 @@ class TextualLinker:
         out): two paraphrase matches in a row are a guess, and guesses are what inferred links are for.
         """
         out = []
-        for c, wc in self._stands_for(cause, v_cause, self.el.records, SEMANTIC_MIN_BOTH):
+        for c, wc, nc in self._stands_for(cause, v_cause, self.el.records, SEMANTIC_MIN_BOTH):
             pool = self.el.after(c.order)
-            for e, we in self._stands_for(effect, v_effect, pool, SEMANTIC_MIN_BOTH):
-                if EXPLICIT_WEIGHT in (wc, we):
-                    out.append(self._cand(c.id, e.id, round(min(wc, we), 4), sent, cue))
+            for e, we, ne in self._stands_for(effect, v_effect, pool, SEMANTIC_MIN_BOTH):
+                if nc or ne:
+                    out.append(self._cand(c.id, e.id, round(min(wc, we), 4), sent, cue, nc and ne))
         return out
 
     def _stands_for(self, clause: str, vec, pool: list[NodeRecord], floor: float,
-                    ) -> list[tuple[NodeRecord, float]]:
-        """The elements a clause names (weight 0.9) or else best paraphrases (weight 0.6 + 0.4 × cosine)."""
+                    ) -> list[tuple[NodeRecord, float, bool]]:
+        """(element, weight, named): the elements a clause names (weight 0.9) or else best paraphrases
+        (weight 0.6 + 0.4 × cosine, named False)."""
         if len(clause.split()) < 2 or not pool:
             return []
         named = self.el.mentioned(clause, pool)
         if named:
-            return [(m, EXPLICIT_WEIGHT) for m in named[:MAX_MATCHES]]
+            return [(m, EXPLICIT_WEIGHT, True) for m in named[:MAX_MATCHES]]
         ranked = self.el.rank(vec, pool, top=MAX_MATCHES)  # only the best few are ever used
         if not ranked or ranked[0][1] < floor:
             return []
         best = ranked[0][1]
         keep = [(m, s) for m, s in ranked[:MAX_MATCHES] if s >= floor and best - s <= 0.05]
-        return [(m, round(min(0.95, 0.6 + 0.4 * s), 4)) for m, s in keep]
+        return [(m, round(min(0.95, 0.6 + 0.4 * s), 4), False) for m, s in keep]
 
-    def _cand(self, a: str, b: str, w: float, sent: Sentence, cue: str) -> Candidate:
-        return Candidate(a, b, "textual", w, sent.text, span=sent.span(), cue=cue)
+    def _cand(self, a: str, b: str, w: float, sent: Sentence, cue: str, named: bool = True) -> Candidate:
+        return Candidate(a, b, "textual", w, sent.text, span=sent.span(), cue=cue, named=named)
 
     # ------------------------------------------------------------------ stage-level
 

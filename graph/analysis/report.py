@@ -1,0 +1,135 @@
+"""A pathway for a meeting: picture, strength explained, steps, the reason for every arrow, assumptions, sources.
+
+The report is one self-contained HTML file (the picture inline as SVG, no outside resource), and a
+PDF made from that same HTML by WeasyPrint, so the two never differ. Every piece of document text is
+escaped: the report shows the sources' words, never their markup.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from datetime import UTC, datetime
+
+from graph.analysis.chains import Chain
+from graph.analysis.draw import DrawLink, DrawNode
+from graph.analysis.paths import Path
+from graph.analysis.picture import layout, to_svg
+from graph.records import LinkRecord as Link
+from graph.store import KnowledgeGraph
+
+ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+BASIS_WORDS = {"textual": "stated in a document", "inferred": "inferred by similarity", "curated": "added by a curator"}
+
+
+def link_reason(link: Link) -> str:
+    """The arrow's one-line reason in plain words (stored with the link at ingest)."""
+    return getattr(link, "rationale", "") or link.reason or link.evidence
+
+
+def score_text(path: Path) -> str:
+    """What a path's strength is: the product of its link strengths, and what a low one means."""
+    if not path.links:
+        return "A single element: no links to weigh."
+    factors = " × ".join(f"{lk.weight:.2f}" for lk in path.links)
+    weakest = min(path.links, key=lambda lk: lk.weight)
+    return (f"Strength {path.weight:.2f} = {factors}, the product of its {len(path.links)} link strengths "
+            f"(1.00 would mean every link is certain). Each extra link multiplies in, so longer paths score "
+            f"lower; a low strength means at least one link is weak: here the weakest is "
+            f"{weakest.weight:.2f} ({BASIS_WORDS.get(weakest.basis, weakest.basis)}), so read its reason "
+            f"before relying on the path.")
+
+
+def picture_svg(kg: KnowledgeGraph, links: list[Link] | list[DrawLink], paths: list[Path], chosen: int = 0,
+                title: str = "", size: tuple[int, int] = (1920, 1080), context: bool = True) -> str:
+    """The slide picture: every element (with ``context``) or only the paths', the chosen path highlighted."""
+    ids = {n for p in paths for n in p.nodes}
+    if context:
+        ids |= {n.id for n in kg.of_type(*ELEMENT_TYPES)}
+    nodes = [DrawNode(i, kg.nodes[i].label, kg.nodes[i].order, kg.nodes[i].type) for i in sorted(ids)]
+    draw = {(lk.source, lk.target): DrawLink(lk.source, lk.target, lk.basis, lk.weight) for lk in links}
+    reasons = {(lk.source, lk.target): link_reason(lk) for lk in links if isinstance(lk, Link)}
+    for p in paths:
+        for lk in p.links:
+            draw.setdefault((lk.source, lk.target), DrawLink(lk.source, lk.target, lk.basis, lk.weight))
+            reasons[(lk.source, lk.target)] = link_reason(lk)
+    hl = paths[chosen] if paths else None
+    lay = layout(nodes, draw.values(), size, title)
+    return to_svg(lay, hl.nodes if hl else (), [(lk.source, lk.target) for lk in hl.links] if hl else (),
+                  title=title, reasons=reasons)
+
+
+def _where(kg: KnowledgeGraph, nid: str) -> str:
+    n = kg.nodes[nid]
+    extra = n.horizon or n.scope
+    return n.stage_label + (f" ({extra})" if extra else "")
+
+
+def report_html(kg: KnowledgeGraph, path: Path, chain: Chain | None, svg: str, title: str = "",
+                generated: datetime | None = None) -> str:
+    """The printable report of one pathway; every text escaped, the picture inline."""
+    e = html.escape
+    title = title or " → ".join(kg.nodes[n].label for n in (path.nodes[0], path.nodes[-1]))
+    when = (generated or datetime.now(UTC)).strftime("%d %B %Y, %H:%M UTC")
+    steps = []
+    for i, nid in enumerate(path.nodes):
+        lk = path.links[i - 1] if i else None
+        link_cell = (f"{e(BASIS_WORDS.get(lk.basis, lk.basis))}, strength {lk.weight:.2f}<br>"
+                     f"<span class=reason>{e(link_reason(lk))}</span>") if lk else "start"
+        steps.append(f"<tr><td>{i + 1}</td><td>{e(_where(kg, nid))}</td><td><b>{e(kg.nodes[nid].label)}</b></td>"
+                     f"<td>{link_cell}</td></tr>")
+    assumptions = []
+    if chain is not None:
+        for step in chain.steps:
+            if step.same_stage_as_previous:
+                continue
+            for a in step.assumptions:
+                assumptions.append(f"<li><b>{e(step.element['label'])}</b> assumes: {e(kg.nodes[a['id']].text)}</li>")
+    sources = []
+    for nid in path.nodes:
+        n = kg.nodes[nid]
+        for s in n.sources[:2]:
+            quote = s.quote if len(s.quote) <= 400 else s.quote[:400].rsplit(" ", 1)[0] + " …"
+            section = f", {e(s.section)}" if s.section else ""
+            sources.append(f"<li><b>{e(n.label)}</b>: {e(s.document)}{section} (characters {s.start}–{s.end})"
+                           f"<blockquote>{e(quote)}</blockquote></li>")
+    for lk in path.links:
+        if lk.basis == "textual" and lk.evidence_quote:
+            sources.append(f"<li><b>{e(kg.nodes[lk.source].label)} → {e(kg.nodes[lk.target].label)}</b> "
+                           f"(the sentence that states it)<blockquote>{e(lk.evidence_quote)}</blockquote></li>")
+    # inline, sized by the page (the viewBox keeps its proportions), not by the slide's pixel size
+    svg_inline = re.sub(r'<svg ([^>]*?)width="\d+" height="\d+"', r'<svg class="picture" \1', svg, count=1)
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(title)}: pathway</title>
+<style>
+@page {{ size: A4 landscape; margin: 12mm; }}
+body {{ font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10.5pt; color: #1b2733;
+       max-width: 1100px; margin: 1.5em auto; }}
+h1 {{ font-size: 18pt; margin: 0 0 .2em; }} h2 {{ font-size: 13pt; margin: 1.2em 0 .4em; }}
+.picture {{ width: 100%; height: auto; border: 1px solid #ccd; }}
+@media print {{ .picture {{ height: 135mm; }} body {{ margin: 0; max-width: none; }} }}
+table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #ccd; padding: 4px 6px;
+       vertical-align: top; text-align: left; }}
+.reason {{ color: #33415c; }} blockquote {{ margin: .3em 0 .6em 1em; color: #33415c; font-style: italic; }}
+.meta {{ color: #5a6478; }} tr {{ page-break-inside: avoid; }}
+</style></head><body>
+<h1>{e(title)}</h1>
+<p class=meta>Empowering Places logic model · pathway report · generated {e(when)}</p>
+<p>{e(score_text(path))}</p>
+{svg_inline}
+<h2>The steps</h2>
+<table><tr><th>#</th><th>stage</th><th>element</th><th>link into this step, and why</th></tr>{"".join(steps)}</table>
+<h2>What the path takes for granted</h2><ul>{"".join(assumptions) or "<li>None recorded for these steps.</li>"}</ul>
+<h2>Sources</h2><ul>{"".join(sources)}</ul>
+</body></html>"""
+
+
+def report_pdf(report: str) -> bytes:
+    """The same report as PDF (WeasyPrint: pure Python over Pango, no browser, no network)."""
+    from weasyprint import HTML
+
+    return HTML(string=report, base_url=None).write_pdf()
+
+
+def strength_product(weights: list[float]) -> float:
+    return math.prod(weights) if weights else 1.0

@@ -1,0 +1,78 @@
+"""The explorable picture and the downloads as a person uses them, in a real headless Chromium.
+
+Clicks an element of the landing page's whole-model map, sees it focused (the rest faded, the page
+says which), opens its page in the same tab; on Pathways, downloads the picture as SVG and checks
+what arrived. Screenshots at 1400 px wide land in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from graph.analysis import explore
+from graph.analysis.pathways import Pathways
+from tests.test_browser import ARTIFACTS, page, server, settle, shared_store  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+CY_FRAME = "iframe[title='st_cytoscape.st_cytoscape']"
+CAPACITY = "input/capacity-support"
+
+
+def _map(pg):
+    frame = pg.wait_for_selector(CY_FRAME, timeout=90_000)
+    frame.content_frame().wait_for_selector("canvas", timeout=90_000)
+    frame.scroll_into_view_if_needed()  # a click lands only inside the viewport
+    pg.wait_for_timeout(800)  # the canvas is laid out and fitted
+    return frame
+
+
+@pytest.fixture(scope="module")
+def layout_(build_dir):
+    pw = Pathways.load(build_dir)
+    return explore.elements(explore.visible(pw.finder.g, explore.Filters()))[1]
+
+
+def test_clicking_an_element_focuses_it_and_opens_its_page_in_the_same_tab(page, server, layout_):  # noqa: F811
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=ask", wait_until="domcontentloaded")
+    settle(page)
+    frame = _map(page)
+    x, y = explore.screen_point(layout_, CAPACITY, frame.bounding_box())
+    page.mouse.click(x, y)
+    page.wait_for_selector("text=Focused on", timeout=60_000)
+    settle(page)
+    main = page.inner_text("[data-testid='stMain']")
+    assert "Focused on Capacity support (Input)" in main
+    page.screenshot(path=str(ARTIFACTS / "explore-focus.png"), full_page=True)
+    link = page.get_by_role("link", name="Open its page")
+    assert link.get_attribute("target") == "_self"
+    pages_before = len(page.context.pages)
+    link.click()
+    page.wait_for_url(f"**/?page=node&node={CAPACITY}", timeout=60_000)
+    settle(page)
+    assert len(page.context.pages) == pages_before  # the same tab, not a new one
+    page.wait_for_selector("text=Capacity support")
+    assert "Sources" in page.inner_text("[data-testid='stMain']")
+
+
+def test_pathway_picture_downloads_as_a_slide_sized_svg(page, server):  # noqa: F811
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=pathways&mode=between&from=process/create-a-referral-network&to=impact/prosperity",
+              wait_until="domcontentloaded")
+    settle(page)
+    _map(page)
+    page.wait_for_selector("text=Strength", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "pathways-explore.png"), full_page=True)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Picture (SVG)").click()
+    d = info.value
+    assert d.suggested_filename.endswith(".svg")
+    with open(d.path(), encoding="utf-8") as f:
+        root = ET.fromstring(f.read())
+    assert (root.get("width"), root.get("height")) == ("1920", "1080")
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "Create a referral" in texts and "Prosperity" in texts
+    tips = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title") if t.text and " → " in t.text]
+    assert tips and all(("inferred" in t or "textual" in t or "curated" in t) for t in tips)

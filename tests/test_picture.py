@@ -1,0 +1,100 @@
+"""The slide picture (SVG, PNG) and the printable pathway report (HTML, PDF) on the real build."""
+
+from __future__ import annotations
+
+import io
+import struct
+import xml.etree.ElementTree as ET
+
+import pypdf
+import pytest
+
+from graph.analysis import picture, report
+from graph.analysis.draw import DrawLink, DrawNode
+from graph.analysis.pathways import Pathways
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+START, END = "process/create-a-referral-network", "impact/prosperity"
+
+
+@pytest.fixture(scope="module")
+def pwm(build_dir) -> Pathways:
+    return Pathways.load(build_dir)
+
+
+@pytest.fixture(scope="module")
+def drawn(pwm):
+    paths = pwm.paths(START, END, k=3).paths
+    links = [pwm.finder.link(a, b) for a, b in pwm.finder.g.edges()]
+    return paths, report.picture_svg(pwm.kg, links, paths, 0, title="Referral network to Prosperity")
+
+
+def test_slide_svg_holds_every_element_with_readable_labels(pwm, drawn):
+    paths, svg = drawn
+    root = ET.fromstring(svg)
+    assert (root.get("width"), root.get("height")) == ("1920", "1080")
+    nodes = {g.get("data-id") for g in root.iter(f"{SVG_NS}g") if g.get("class") == "node"}
+    assert nodes == {n.id for n in pwm.kg.of_type(*report.ELEMENT_TYPES)}
+    sizes = {float(t.get("font-size")) for t in root.iter(f"{SVG_NS}text")}
+    assert min(sizes) * 1400 / 1920 >= 11, "labels must stay ≥ 11 px when the slide is shown 1400 px wide"
+    on_path = [p for p in root.iter(f"{SVG_NS}path") if "on-path" in (p.get("class") or "")]
+    assert len(on_path) == len(paths[0].links)
+    # every arrow's tooltip names its ends, basis, strength and reason
+    tips = [p.find(f"{SVG_NS}title").text for p in root.iter(f"{SVG_NS}path") if p.get("class", "").startswith("link")]
+    assert len(tips) == pwm.finder.g.number_of_edges()
+    for lk in paths[0].links:
+        ends = f"{pwm.kg.nodes[lk.source].label} → {pwm.kg.nodes[lk.target].label}:"
+        tip = next(t for t in tips if t.startswith(ends))
+        assert f"{lk.basis}, strength {lk.weight:.2f}. {report.link_reason(lk)}" in tip
+
+
+def test_boxes_stay_inside_the_slide_and_do_not_overlap(pwm, drawn):
+    _, svg = drawn
+    lay = picture.layout([DrawNode(n.id, n.label, n.order, n.type) for n in pwm.kg.of_type(*report.ELEMENT_TYPES)],
+                         [], title="t")
+    boxes = list(lay.nodes.values())
+    for b in boxes:
+        assert b.x >= 0 and b.x + b.w <= lay.width and lay.top <= b.y and b.y + b.h <= lay.height
+    for a in boxes:
+        for b in boxes:
+            if a is not b and a.column == b.column:
+                assert a.y + a.h <= b.y or b.y + b.h <= a.y, (a.id, b.id)
+
+
+def test_document_text_is_escaped_in_the_svg():
+    lay = picture.layout([DrawNode("process/x", "<script>alert(1)</script> & co", 3.0, "Process"),
+                          DrawNode("activity/y", "Y", 4.0, "Activity")],
+                         [DrawLink("process/x", "activity/y", "inferred", 0.5)])
+    svg = picture.to_svg(lay, reasons={("process/x", "activity/y"): 'both "<b>" & more'})
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "&lt;b&gt;" in svg
+    ET.fromstring(svg)
+
+
+def test_png_is_slide_sized(drawn):
+    png = picture.to_png(drawn[1])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (1920, 1080)
+
+
+def test_report_holds_picture_steps_reasons_and_sources(pwm, drawn):
+    paths, svg = drawn
+    path = paths[0]
+    html_text = report.report_html(pwm.kg, path, pwm.chain(path), svg, title="Referral network to Prosperity")
+    assert html_text.count("<svg") == 1 and 'viewBox="0 0 1920 1080"' in html_text
+    assert report.score_text(path).replace("'", "&#x27;") in html_text
+    for nid in path.nodes:
+        assert pwm.kg.nodes[nid].label.replace("'", "&#x27;") in html_text
+    for lk in path.links:
+        assert report.link_reason(lk).replace("'", "&#x27;").replace('"', "&quot;")[:60] in html_text
+    assert pwm.kg.nodes[START].sources[0].document in html_text
+    pdf = report.report_pdf(html_text)
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert pdf[:5] == b"%PDF-" and "Referral network to Prosperity" in text and "The steps" in text
+    assert "Sources" in text
+
+
+def test_score_text_says_what_it_multiplies(pwm):
+    path = pwm.paths(START, END, k=1).paths[0]
+    text = report.score_text(path)
+    assert text.startswith(f"Strength {path.weight:.2f} = " + " × ".join(f"{lk.weight:.2f}" for lk in path.links))
+    assert "product" in text and "weakest" in text

@@ -1,0 +1,73 @@
+"""The explorable picture: filter by basis, stage and strength; click an element to focus it (Kumu-style);
+open its page in the same tab; click an arrow to read its reason.
+
+Drawn with st-cytoscape (cytoscape.js, bundled in the package, no CDN), at the slide picture's
+positions. The filtering, focus and elements are ``graph.explore``'s, so tests check the same logic.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from urllib.parse import quote
+
+import streamlit as st
+from st_cytoscape import cytoscape
+
+from graph.analysis import explore
+from graph.analysis.report import BASIS_WORDS, link_reason
+from ui.common import md
+
+HEIGHT_PX = explore.SIZE[1]
+
+
+def _filters(key: str) -> tuple[explore.Filters, int]:
+    c1, c2, c3, c4 = st.columns([3, 5, 2, 2])
+    bases = c1.multiselect("Links", explore.BASES, default=list(explore.BASES), key=f"{key}_bases",
+                           format_func=lambda b: BASIS_WORDS.get(b, b), help="Untick 'inferred by similarity' to "
+                           "see only what the documents state or a curator added.")
+    stages = c2.multiselect("Stages", explore.STAGE_GROUPS, default=list(explore.STAGE_GROUPS), key=f"{key}_stages")
+    strength = c3.slider("Strength at least", 0.0, 1.0, 0.0, 0.05, key=f"{key}_min")
+    depth = c4.radio("Focus reaches", (1, 2), horizontal=True, key=f"{key}_depth",
+                     format_func=lambda d: f"{d} step{'s' if d > 1 else ''}")
+    return explore.Filters(tuple(bases), tuple(stages), float(strength)), int(depth)
+
+
+def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Iterable[tuple[str, str]] = (),
+             reasons: dict[tuple[str, str], str] | None = None) -> None:
+    """The whole model (as filtered), the chosen path highlighted; click to focus, open, or read a reason."""
+    f, depth = _filters(key)
+    g = explore.visible(pw.finder.g, f)
+    if reasons is None:
+        reasons = {(a, b): link_reason(pw.finder.link(a, b)) for a, b in g.edges()}
+    focused = st.session_state.get(f"{key}_focus")
+    if focused not in g:
+        focused = None
+    els, _lay = explore.elements(g, focused=focused, depth=depth, highlight=highlight,
+                                 highlight_links=highlight_links, reasons=reasons)
+    picked = cytoscape(els, explore.stylesheet(), height=f"{HEIGHT_PX}px",
+                       layout={"name": "preset", "fit": True, "padding": explore.PADDING},
+                       selection_type="single", user_zooming_enabled=True, key=f"{key}_cy") or {}
+    nodes, edges = picked.get("nodes") or [], picked.get("edges") or []
+    if nodes and nodes[0] != focused:
+        st.session_state[f"{key}_focus"] = nodes[0]
+        st.rerun()
+    st.caption(f"{g.number_of_nodes()} elements, {g.number_of_edges()} links shown. Click an element to focus it "
+               "(its neighbours stay, the rest fades); click an arrow to read why it is there.")
+    if focused:
+        n = pw.kg.nodes[focused]
+        near = explore.focus(g, focused, depth) - {focused}
+        c1, c2 = st.columns([5, 1])
+        c1.markdown(
+            f'Focused on <b>{html.escape(n.label)}</b> ({html.escape(n.type)}): {len(near)} element(s) within '
+            f'{depth} step{"s" if depth > 1 else ""}. <a href="?page=node&node={quote(focused, safe="/")}" '
+            f'target="_self">Open its page</a>', unsafe_allow_html=True)
+        if c2.button("Clear focus", key=f"{key}_clear"):
+            st.session_state.pop(f"{key}_focus", None)
+            st.rerun()
+    for eid in edges:
+        a, _, b = eid.partition("->")
+        if g.has_edge(a, b):
+            lk = pw.finder.link(a, b)
+            st.info(md(f"{pw.kg.nodes[a].label} → {pw.kg.nodes[b].label}: {BASIS_WORDS.get(lk.basis, lk.basis)}, "
+                       f"strength {lk.weight:.2f}. {link_reason(lk)}"))
