@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -28,7 +29,7 @@ from ingest.links.match import Elements
 
 EVAL = ROOT / "tests" / "eval" / "cases"
 RESULTS = ROOT / "bench" / "results"
-THRESHOLDS = (0.30, 0.35, 0.40, 0.45, 0.50)
+THRESHOLDS = (0.45, 0.50, 0.55, 0.60, 0.65, 0.70)
 CAPS = (2, 3, 4)
 
 
@@ -85,10 +86,10 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
             links=top, expected_links=want, hits=len(hits),
             precision_at_3=round(len(hits) / len(top), 3) if top else 0.0,
             recall_at_3=round(len(hits) / min(3, len(want)), 3) if want else 1.0,
-            organisations=_recall([o for o in e.get("organisations", [])], lambda o: _org_hit(o, rel["involves"])),
-            places=_recall([str(p) for p in e.get("places", [])], lambda p: _org_hit(p, rel["locatedIn"])),
+            organisations=_recall(list(e.get("organisations", [])), partial(_org_hit, found=rel["involves"])),
+            places=_recall([str(p) for p in e.get("places", [])], partial(_org_hit, found=rel["locatedIn"])),
             figures=_recall([str(f) for f in e.get("figures", [])],
-                            lambda f: _figure_hit(f, [n.figure for n in rel["hasEvidence"]])),
+                            partial(_figure_hit, figures=[n.figure for n in rel["hasEvidence"]])),
         )
         rows.append(row)
     overall = {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in ("precision_at_3", "recall_at_3")}
@@ -126,7 +127,7 @@ def run(halves: list[str], sweep: bool) -> dict:
             grid = []
             for t in THRESHOLDS:
                 for k in CAPS:
-                    s = score(kg, expected, ranked_links(kg, texts, el, threshold=t, top_k=k, evidence_threshold=t))
+                    s = score(kg, expected, ranked_links(kg, texts, el, threshold=t, top_k=k, floor=t - 0.1))
                     grid.append({"threshold": t, "top_k": k, **s["overall"]})
             result["sweep_dev"] = grid
             best = max(grid, key=lambda r: (r["precision_at_3"] + r["recall_at_3"], r["recall_at_3"]))
@@ -154,7 +155,8 @@ def render(res: dict) -> str:
                      f"{o['recall_at_3']:.2f} | {o['organisations_recall']:.2f} | {o['places_recall']:.2f} | "
                      f"{o['figures_recall']:.2f} |")
     for half, r in res["halves"].items():
-        lines += ["", f"## {half}: per case", "", "| case | P@3 | R@3 | top 3 links | expected | orgs | places | figures |",
+        lines += ["", f"## {half}: per case", "",
+                  "| case | P@3 | R@3 | top 3 links | expected | orgs | places | figures |",
                   "|---|---|---|---|---|---|---|---|"]
         for row in r["per_case"]:
             lines.append(

@@ -86,7 +86,8 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _COUNT_NOUN = (r"(?:(?!(?:of|and|in|to|the|a|an|for|by|with|on|at|from|that|which|who|is|are|was|were)\b)"
                r"[A-Za-z][\w-]*\s+){0,3}?(?:[a-z][\w-]*s|mile|miles|km|people|staff)\b")
 _FIGURE = re.compile(
-    rf"{_QUAL}?{_MONEY}(?:(?:\s+and\s+|\s*[-–]\s*){_MONEY})?(?:[^.;£]{{0,40}}?(?:for every|per|to every|of every)\s+{_MONEY})?"
+    rf"{_QUAL}?{_MONEY}(?:(?:\s+and\s+|\s*[-–]\s*){_MONEY})?"
+    rf"(?:[^.;£]{{0,40}}?(?:for every|per|to every|of every)\s+{_MONEY})?"
     rf"|{_QUAL}?(?:from\s+)?\b\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)(?:\s+to\s+\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent))?"
     rf"|{_QUAL}?\b{_NUM_WORD}\s+per ?cent"
     rf"|\b(?:\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b"

@@ -2,8 +2,9 @@
 
 Sentence by sentence: every sentence of the case is compared with every linkable element's texts
 (its label, its explainer text and each alternative label; the best of these counts). An element's
-score is the mean of its two best sentences (one sentence when the case has one), so a case
-illustrates what several of its sentences are about rather than what one word resembles.
+score is the mean of its ``BEST_SENTENCES`` best sentences plus ``CASE_WEIGHT`` times the similarity of
+the whole case (the mean of its sentence vectors) to the element, so a case illustrates what several
+of its sentences, and the case as a whole, are about rather than what one sentence resembles.
 
 * **explicit** — a sentence writes an element's name (``Elements.mentioned``);
 * **semantic** — the element's score clears ``THRESHOLD``; at most ``TOP_K`` per case;
@@ -27,9 +28,11 @@ from graph.text.sentences import sentences
 from ingest.links.match import Elements, element_text
 from ingest.model import Span
 
-THRESHOLD = 0.40
+THRESHOLD = 0.60
 TOP_K = 3
-FLOOR = 0.30  # a case with no match over THRESHOLD still keeps its single best one above this
+BEST_SENTENCES = 3
+CASE_WEIGHT = 0.5
+FLOOR = 0.50  # a case with no match over THRESHOLD still keeps its single best one above this
 EVIDENCE_THRESHOLD = 0.40
 EXPLICIT_WEIGHT = 0.9
 EVIDENCE_CLASSES = ("Outcome", "Impact")
@@ -107,9 +110,13 @@ def link_cases(el: Elements, texts: dict[str, str], threshold: float = THRESHOLD
                     f"the case names the element ('{m.label}') in this sentence"))
         if use_vectors and sents:
             sims = _per_element(views @ vecs[i:i + len(sents)].T, rows, len(el.records))  # elements × sentences
-            two = min(2, sims.shape[1])
-            top2 = np.argsort(-sims, axis=1)[:, :two]
-            score = np.take_along_axis(sims, top2, axis=1).mean(axis=1)
+            block = vecs[i:i + len(sents)]
+            best_k = min(BEST_SENTENCES, sims.shape[1])
+            top2 = np.argsort(-sims, axis=1)[:, :best_k]
+            whole = block.mean(axis=0)
+            whole = whole / (np.linalg.norm(whole) or 1.0)
+            score = np.take_along_axis(sims, top2, axis=1).mean(axis=1) + CASE_WEIGHT * (el.vectors @ whole)
+            top2 = top2[:, :2]  # the link quotes its one or two best sentences
             semantic = []
             for j in np.argsort(-score, kind="stable"):
                 n = el.records[int(j)]
@@ -122,8 +129,8 @@ def link_cases(el: Elements, texts: dict[str, str], threshold: float = THRESHOLD
                 semantic.append(CaseCandidate(
                     case.id, n.id, "semantic", round(float(score[j]), 4), _quote(sents, idx), sents[idx[0]][1],
                     [sents[x][1] for x in sorted(idx)],
-                    f"these sentences of the case say in other words what '{n.label}' says "
-                    f"(meaning similarity {score[j]:.2f}, threshold {threshold:.2f})"))
+                    f"these sentences, and the case as a whole, say in other words what '{n.label}' says "
+                    f"(meaning score {score[j]:.2f}, threshold {threshold:.2f})"))
             for c in semantic:
                 chosen[c.element] = c
             _evidence_links(el, case, sents, sims, figures.get(case.id, []), chosen, evidence_threshold)
