@@ -34,9 +34,10 @@ NOT_PLACES = {
 _SENTENCE_STARTERS = {"the", "a", "an", "this", "these", "it", "in", "our", "we", "they", "there"}
 _CONNECT = r"(?:of|for|to|and|the|de|&)"
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
-_CAPRUN = re.compile(rf"{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*")
+_START = r"(?<![\w’'&.-])"  # a name starts a word: the look-behind fails fast inside words
+_CAPRUN = re.compile(rf"{_START}{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*")
 _ACRONYM_DEF = re.compile(
-    rf"(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD})+)\s+\((?P<acr>[A-Z][A-Za-z]{{1,9}})\)"
+    rf"{_START}(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD})+)\s+\((?P<acr>[A-Z][A-Za-z]{{1,9}})\)"
 )
 _ORG_CUE = re.compile(
     rf"\b(?:funded by|delivered by|partnered with|in partnership with|report by|research by|published by|"
@@ -59,7 +60,7 @@ _IN_PLACE = re.compile(rf"(?<![\w-])(?:in|across|from|of|within|around|near|thro
 # strong cue: the text says what kind of place it is ("the rural village of Hinton St George")
 _PLACE_OF = re.compile(rf"\b(?:village|town|city|county|borough|parish|region|district|island|valley|area)\s+of\s+"
                        rf"(?:the\s+)?{_PLACE_RUN}")
-_PLACE_COMMA = re.compile(rf"(?P<a>{_CAPWORD}(?:\s+{_CAPWORD}){{0,2}}),\s+(?P<b>{_CAPWORD}(?:\s+{_CAPWORD})?)")
+_PLACE_COMMA = re.compile(rf"{_START}(?P<a>{_CAPWORD}(?:\s+{_CAPWORD}){{0,2}}),\s+(?P<b>{_CAPWORD}(?:\s+{_CAPWORD})?)")
 _PROGRAMME = [
     re.compile(
         rf"\bthe (?P<name>{_CAPWORD}(?: {_CAPWORD})*) (?:programme|program|initiative)\b"
@@ -85,8 +86,8 @@ _MONEY = r"£\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:m|bn|k|million|billion)\b)?"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _COUNT_NOUN = (r"(?:(?!(?:of|and|in|to|the|a|an|for|by|with|on|at|from|that|which|who|is|are|was|were)\b)"
                r"[A-Za-z][\w-]*\s+){0,3}?(?:[a-z][\w-]*s|mile|miles|km|people|staff)\b")
-_FIGURE = re.compile(
-    rf"{_QUAL}?{_MONEY}(?:(?:\s+and\s+|\s*[-–]\s*){_MONEY})?"
+_FIGURE = re.compile(  # every figure starts a word: the look-behind fails fast inside words (linear, and quick)
+    rf"(?<![\w£.,])(?:{_QUAL}?{_MONEY}(?:(?:\s+and\s+|\s*[-–]\s*){_MONEY})?"
     rf"(?:[^.;£]{{0,40}}?(?:for every|per|to every|of every)\s+{_MONEY})?"
     rf"|{_QUAL}?(?:from\s+)?\b\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)(?:\s+to\s+\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent))?"
     rf"|{_QUAL}?\b{_NUM_WORD}\s+per ?cent"
@@ -94,7 +95,7 @@ _FIGURE = re.compile(
     rf"|(?:(?:since|early|late|mid|in|by)[- ])?\b(?:19|20)\d\d(?:[-/–](?:19|20)?\d\d)?s?\b(?:\s+financial year)?"
     rf"|{_QUAL}?\b\d[\d,]*(?:\.\d+)?\s+(?:of the\s+\d[\d,]*\s+)?{_COUNT_NOUN}"
     rf"|{_QUAL}?\b{_NUM_WORD}\s+(?:new\s+)?{_COUNT_NOUN}"
-    rf"|\b{_NUM_WORD}\s+(?:year|years|months?)\s+on\b"
+    rf"|\b{_NUM_WORD}\s+(?:year|years|months?)\s+on\b)"
 )
 _LEAD_WORDS = {"across", "in", "from", "for", "with", "by", "at", "on", "to", "of", "and", "but", "as", "after",
                "before", "since", "through", "under", "over", "when", "while", "where", "both", "its", "their"}
@@ -103,9 +104,17 @@ CASE_MAX_CHARS = 20_000  # an unmarked document longer than this is a report, no
 SUMMARY_CHARS = 320
 
 
+_ARTICLE = re.compile(r"^(?:The|the|A|An)\s+")
+_POSSESSIVE_END = re.compile(r"[’']s$")
+_POSSESSIVE = re.compile(r"[’']s\s+(?=[A-Z])")
+_LEAD = re.compile(r"(\S+)\s+")
+_AND = re.compile(r"\s+and\s+(?:[Tt]he\s+)?")
+_LAST_WORD = re.compile(r"(\S+)\s*$")
+
+
 def _clean_name(name: str) -> str:
-    name = re.sub(r"^(?:The|the|A|An)\s+", "", name.strip())
-    name = re.sub(r"[’']s$", "", name.strip(" .,;:’'"))
+    name = _ARTICLE.sub("", name.strip())
+    name = _POSSESSIVE_END.sub("", name.strip(" .,;:’'"))
     return name.strip(" .,;:’'")
 
 
@@ -114,13 +123,13 @@ def _org_parts(run: str) -> list[tuple[int, str]]:
     an 'and' after one ("Plunkett Foundation and Gwynedd Council"), without a leading function word."""
     out = []
     for off, part in _split_possessive(run):
-        lead = re.match(r"(\S+)\s+", part)
+        lead = _LEAD.match(part)
         if lead and lead.group(1).lower() in _LEAD_WORDS:  # "Across the UK" at a sentence start
             off, part = off + lead.end(), part[lead.end():]
-            part2 = re.sub(r"^(?:the|The)\s+", "", part)
+            part2 = _ARTICLE.sub("", part)
             off, part = off + len(part) - len(part2), part2
         pos = 0
-        for m in re.finditer(r"\s+and\s+(?:[Tt]he\s+)?", part):
+        for m in _AND.finditer(part):
             left = part[pos : m.start()]
             if left.split() and left.split()[-1].lower() in ORG_SUFFIXES and len(left.split()) >= 2:
                 out.append((off + pos, left))
@@ -132,7 +141,7 @@ def _org_parts(run: str) -> list[tuple[int, str]]:
 def _split_possessive(run: str) -> list[tuple[int, str]]:
     """'Halifax Opportunities Trust’s Jubilee Children’s Centre' -> both names with their offsets."""
     out, pos = [], 0
-    for m in re.finditer(r"[’']s\s+(?=[A-Z])", run):
+    for m in _POSSESSIVE.finditer(run):
         before = run[pos : m.start()]
         last = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
         if last in ORG_SUFFIXES:  # "X Trust’s Y Centre"
@@ -144,7 +153,7 @@ def _split_possessive(run: str) -> list[tuple[int, str]]:
 
 def _word_before(text: str, pos: int) -> str:
     """The word just before ``pos`` (looks back a bounded distance, so a long text costs nothing extra)."""
-    m = re.search(r"(\S+)\s*$", text[max(0, pos - 60) : pos])
+    m = _LAST_WORD.search(text[max(0, pos - 60) : pos])
     return m.group(1) if m else ""
 
 
@@ -264,7 +273,7 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
         )
     for m in _CAPRUN.finditer(region):
         for off, part in _org_parts(m.group(0)):
-            part = re.sub(r"[’']s$", "", part)
+            part = _POSSESSIVE_END.sub("", part)
             words = part.split()
             last = words[-1].lower().strip(".,") if words else ""
             s = base + m.start() + off
@@ -388,10 +397,11 @@ def _evidence(ex: Extraction, item: Item, text: str, sp: Span, section) -> list[
     out = []
     for s, e in sentences(text, sp.start, sp.end):
         sentence = text[s:e]
+        claim = ""
         for f in _FIGURE.finditer(sentence):
             figure = collapse(f.group(0)).rstrip(",.;")
-            ev = Item("Evidence", figure, collapse(sentence), [Span(ex.doc.doc_id, s, e, section[0], section[1])],
-                      figure=figure)
+            claim = claim or collapse(sentence)
+            ev = Item("Evidence", figure, claim, [Span(ex.doc.doc_id, s, e, section[0], section[1])], figure=figure)
             item.relations.append(("hasEvidence", ev))
             out.append(ev)
     return out
