@@ -100,6 +100,11 @@ _FIGURE = re.compile(  # every figure starts a word: the look-behind fails fast 
 _LEAD_WORDS = {"across", "in", "from", "for", "with", "by", "at", "on", "to", "of", "and", "but", "as", "after",
                "before", "since", "through", "under", "over", "when", "while", "where", "both", "its", "their"}
 _CASE_HEADING = re.compile(r"\bcase[- ]stud(?:y|ies)\b", re.I)
+_EN_COMMON = frozenset(
+    ["the", "and", "of", "to", "in", "a", "is", "that", "for", "it", "with", "as", "was", "on", "by", "are", "this",
+     "be", "from", "at", "or", "an", "which", "have", "has", "not", "their", "its", "were", "they", "we", "our"])
+_WORD = re.compile(r"[a-z]+")
+ENGLISH_SHARE = 0.12  # English prose has a quarter or more of these words; other languages a few per cent
 CASE_MAX_CHARS = 20_000  # an unmarked document longer than this is a report, not one case study
 SUMMARY_CHARS = 320
 
@@ -203,9 +208,23 @@ class _Found:
             context.relations.append((pred, item))
 
 
+def english_share(text: str) -> float:
+    """The share of a text's words (its first 20,000 characters) that are common English function words."""
+    words = _WORD.findall(text[:20_000].lower())
+    return sum(w in _EN_COMMON for w in words) / len(words) if len(words) >= 30 else 1.0
+
+
 def find_entities(ex: Extraction) -> list[Item]:
-    """Add organisations, places, programmes, people, evidence and case studies to ``ex``; return the new items."""
+    """Add organisations, places, programmes, people, evidence and case studies to ``ex``; return the new items.
+
+    The rules read English; a document in another language keeps its passages and says so in a warning."""
     text = ex.doc.text
+    share = english_share(text[ex.doc.body_start :])
+    if share < ENGLISH_SHARE:
+        ex.warnings.append(
+            f"{ex.doc.path}: does not read as English ({share:.0%} common English words); kept as passages, "
+            "no case study, organisations, places or figures extracted")
+        return []
     found = _Found(ex)
     new: list[Item] = []
     per_item: list[tuple[Item, list[Item]]] = []  # each source item with the evidence found in it
@@ -355,8 +374,10 @@ def _places(found: _Found, region: str, base: int, section, item: Item, org_name
                 continue
             if ("Organisation", low) in found.items or low in found.aliases:
                 continue
-            if not strong and _word_before(region, m.start()).strip("'‘’\"“(")[:1].isupper():
-                continue  # "Innovation in Business": the 'in' is inside a name
+            before = _word_before(region, m.start()).strip("'‘’\"“(,")
+            if not strong and before[:1].isupper() and before.lower() not in ORG_SUFFIXES and not is_place(name):
+                continue  # "Innovation in Business": the 'in' is inside a name ("Royds Community Association in
+                # Bradford" is not: an organisation word, then a place)
             s = m.start("name")
             if strong or ("Place", low) in found.items or low.endswith(GEO_SUFFIXES) or is_place(name):
                 add(name, s, s + len(name))

@@ -19,6 +19,7 @@ plain-words reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,7 +34,10 @@ TOP_K = 3
 BEST_SENTENCES = 3
 CASE_WEIGHT = 0.5
 FLOOR = 0.50  # a case with no match over THRESHOLD still keeps its single best one above this
-EVIDENCE_THRESHOLD = 0.40
+EVIDENCE_THRESHOLD = 0.50
+# A result figure: money, a share, or a count of things (not a date or a duration)
+_RESULT = re.compile(r"£|%|\bper ?cent\b|\d[\d,.]*\s+(?:new\s+)?(?!financial\b|years?\b|months?\b|weeks?\b|days?\b)"
+                     r"[a-z][\w-]*s\b")
 EXPLICIT_WEIGHT = 0.9
 EVIDENCE_CLASSES = ("Outcome", "Impact")
 
@@ -147,6 +151,8 @@ def _evidence_links(el: Elements, case: NodeRecord, sents, sims: np.ndarray, fig
         return
     starts = {span.start: k for k, (_, span) in enumerate(sents)}
     for fig in figs:
+        if not _RESULT.search(fig.figure):
+            continue  # a date or a duration is no evidence of an outcome
         src = next((s for s in fig.sources if s.start in starts), None)
         if src is None:
             continue
