@@ -185,6 +185,8 @@ def render() -> None:
                 st.success("Every file ingested without warnings.")
 
     with tab_add:
+        for level, note in st.session_state.pop("upload_notes", []):
+            (st.success if level == "success" else st.warning)(note)
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
             f"{md(str(corpus_dir()))} and rebuild. If the new build fails, the previous one stays."
@@ -230,8 +232,9 @@ def add_and_rebuild(files, kind: str) -> None:
     st.cache_resource.clear()
     get_engine()
     bar.empty()
-    st.success(f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")
+    notes = [("success", f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")]
     for path, msgs in result.warnings.items():
         if Path(path).name in saved:
-            for msg in msgs:
-                st.warning(f"{md(path)}: {md(msg)}")
+            notes += [("warning", f"{md(path)}: {md(msg)}") for msg in msgs]
+    st.session_state["upload_notes"] = notes
+    st.rerun()  # every tab (the corpus status too) and every page now read the new build
