@@ -249,6 +249,7 @@ def find_entities(ex: Extraction) -> list[Item]:
         evidence = _evidence(ex, item, text, sp, section)
         per_item.append((item, evidence))
         new.extend(evidence)
+    _short_forms(found, ex, text)
     _merge_variants(found, ex)
     new.extend(found.items.values())
     ex.items.extend(new)
@@ -301,6 +302,35 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
             if typed or known:
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
     return list({id(o): o for o in orgs}.values())
+
+
+def _short_forms(found: _Found, ex: Extraction, text: str) -> None:
+    """ "Calder Grocery raised …" after "Calder Grocery Co-operative": a run of two or more capitalised words that
+    begins a found organisation's name, and is no place, is a mention of that organisation (a second, linear pass)."""
+    orgs = [it for (cls, _), it in found.items.items() if cls == "Organisation" and len(it.label.split()) >= 3]
+    heads: dict[str, list[Item]] = {}
+    for o in orgs:
+        heads.setdefault(" ".join(o.label.lower().split()[:2]), []).append(o)
+    if not heads:
+        return
+    for item in list(ex.items):
+        if item.cls in ("Organisation", "Place", "Programme", "Evidence", "CaseStudy", "Person"):
+            continue
+        sp = item.spans[0]
+        region = text[sp.start : sp.end]
+        for m in _CAPRUN.finditer(region):
+            run = _clean_name(m.group(0))
+            words = run.lower().split()
+            if len(words) < 2 or ("Organisation", run.lower()) in found.items or is_place(run):
+                continue
+            cands = [o for o in heads.get(" ".join(words[:2]), ()) if o.label.lower().split()[: len(words)] == words]
+            if len(cands) == 1:
+                o = cands[0]
+                if run not in o.alt_labels:
+                    o.alt_labels.append(run)
+                s = sp.start + m.start()
+                found.add("Organisation", o.label, s, s + len(m.group(0)), (sp.section, sp.section_start), item,
+                          "mentions")
 
 
 def _merge_variants(found: _Found, ex: Extraction) -> None:
