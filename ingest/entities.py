@@ -93,7 +93,7 @@ _FIGURE = re.compile(  # every figure starts a word: the look-behind fails fast 
     rf"|{_QUAL}?\b{_NUM_WORD}\s+per ?cent"
     rf"|\b(?:\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b"
     rf"|(?:(?:since|early|late|mid|in|by)[- ])?\b(?:19|20)\d\d(?:[-/–](?:19|20)?\d\d)?s?\b(?:\s+financial year)?"
-    rf"|{_QUAL}?\b\d[\d,]*(?:\.\d+)?\s+(?:of the\s+\d[\d,]*\s+)?{_COUNT_NOUN}"
+    rf"|{_QUAL}?\b\d[\d,]*(?:\.\d+)?\s+(?:of the\s+\d[\d,]*\s+)?{_COUNT_NOUN}(?:\s+and\s+{_MONEY}(?:\s+GVA)?)?"
     rf"|{_QUAL}?\b{_NUM_WORD}\s+(?:new\s+)?{_COUNT_NOUN}"
     rf"|\b{_NUM_WORD}\s+(?:year|years|months?)\s+on\b)"
 )
