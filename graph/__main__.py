@@ -345,6 +345,7 @@ def cmd_cases(pw, args) -> int:
             "weight": c.weight,
             "evidence": c.evidence,
             "evidence_source": c.evidence_source,
+            "reason": c.reason,
             "figures": c.figures,
         }
         for c in links

@@ -29,11 +29,11 @@ from graph.text.sentences import sentences
 from ingest.links.match import Elements, element_text
 from ingest.model import Span
 
-THRESHOLD = 0.60
-TOP_K = 3
+THRESHOLD = 0.45
+TOP_K = 2
 BEST_SENTENCES = 3
 CASE_WEIGHT = 0.5
-FLOOR = 0.50  # a case with no match over THRESHOLD still keeps its single best one above this
+FLOOR = 0.35  # a case with no match over THRESHOLD still keeps its single best one above this
 EVIDENCE_THRESHOLD = 0.50
 # A result figure: money, a share, or a count of things (not a date or a duration)
 _RESULT = re.compile(r"£|%|\bper ?cent\b|\d[\d,.]*\s+(?:new\s+)?(?!financial\b|years?\b|months?\b|weeks?\b|days?\b)"
