@@ -321,7 +321,8 @@ def _short_forms(found: _Found, ex: Extraction, text: str) -> None:
         for m in _CAPRUN.finditer(region):
             run = _clean_name(m.group(0))
             words = run.lower().split()
-            if len(words) < 2 or ("Organisation", run.lower()) in found.items or is_place(run):
+            if len(words) < 2 or ("Organisation", run.lower()) in found.items or is_place(run) \
+                    or ("Place", run.lower()) in found.items:
                 continue
             cands = [o for o in heads.get(" ".join(words[:2]), ()) if o.label.lower().split()[: len(words)] == words]
             if len(cands) == 1:

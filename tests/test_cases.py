@@ -233,11 +233,11 @@ def test_reuploading_replaces_and_deleting_removes_the_case_and_its_links(tmp_pa
     out = tmp_path / "build"
     build([corpus], out=out)
     first = [c for c in KnowledgeGraph.load(out).of_type("CaseStudy") if c.sources[0].doc_id == "hinton"]
-    case.write_text(case.read_text().replace("title: Hinton St George's", "title: Revised: Hinton St George's"))
+    case.write_text(case.read_text().replace("title: Hinton St George's", "title: Revised - Hinton St George's"))
     build([corpus], out=out)
     kg = KnowledgeGraph.load(out)
     again = [c for c in kg.of_type("CaseStudy") if c.sources[0].doc_id == "hinton"]
-    assert len(first) == len(again) == 1 and again[0].label.startswith("Revised: ")
+    assert len(first) == len(again) == 1 and again[0].label.startswith("Revised - ")
     assert any(x.source == again[0].id for x in kg.case_links)
     case.unlink()
     build([corpus], out=out)

@@ -20,6 +20,7 @@ plain-words reason.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -143,20 +144,32 @@ def link_cases(el: Elements, texts: dict[str, str], threshold: float = THRESHOLD
     return out
 
 
+def _holding(sents, starts: list[int], fig: NodeRecord) -> int | None:
+    """The case sentence overlapping one of the figure's sentences (found by bisection, not by a scan)."""
+    for src in fig.sources:
+        k = max(0, bisect_right(starts, src.start) - 1)
+        for j in (k, k + 1):
+            if j < len(sents):
+                sp = sents[j][1]
+                if sp.doc_id == src.doc_id and src.start < sp.end and sp.start < src.end:
+                    return j
+    return None
+
+
 def _evidence_links(el: Elements, case: NodeRecord, sents, sims: np.ndarray, figs: list[NodeRecord],
                     chosen: dict[str, CaseCandidate], threshold: float) -> None:
     """A figure's sentence closest to an outcome or impact: the case's evidence for it."""
     pool = [k for k, n in enumerate(el.records) if n.type in EVIDENCE_CLASSES]
     if not pool:
         return
-    starts = {span.start: k for k, (_, span) in enumerate(sents)}
+    starts = [sp.start for _, sp in sents]  # sentences are in text order
     for fig in figs:
         if not _RESULT.search(fig.figure):
             continue  # a date or a duration is no evidence of an outcome
-        src = next((s for s in fig.sources if s.start in starts), None)
-        if src is None:
+        # the case sentence holding the figure's sentence (a list item's case starts after the item's name)
+        k = _holding(sents, starts, fig)
+        if k is None:
             continue
-        k = starts[src.start]
         col = sims[pool, k]
         j = pool[int(col.argmax())]
         best = float(col.max())
