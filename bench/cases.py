@@ -127,7 +127,8 @@ def run(halves: list[str], sweep: bool) -> dict:
             grid = []
             for t in THRESHOLDS:
                 for k in CAPS:
-                    s = score(kg, expected, ranked_links(kg, texts, el, threshold=t, top_k=k, floor=t - 0.1))
+                    ranked = ranked_links(kg, texts, el, threshold=t, top_k=k, floor=t - 0.1, evidence_threshold=t)
+                    s = score(kg, expected, ranked)
                     grid.append({"threshold": t, "top_k": k, **s["overall"]})
             result["sweep_dev"] = grid
             best = max(grid, key=lambda r: (r["precision_at_3"] + r["recall_at_3"], r["recall_at_3"]))

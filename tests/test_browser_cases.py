@@ -109,7 +109,7 @@ def test_an_uploaded_case_study_is_listed_with_its_links_and_quotes(page, app):
     settle(page)
     assert (corpus / CASE.name).exists()
     page.get_by_role("tab", name="Corpus status").click()  # updated without a reload
-    page.wait_for_selector(f"text={TITLE[:40]}", timeout=60_000)
+    page.wait_for_selector(f"text={TITLE[:40]}", timeout=60_000, state="attached")  # a data-grid cell
 
     page.goto(f"{url}/?page=cases", wait_until="domcontentloaded")
     settle(page)

@@ -35,7 +35,7 @@ TOP_K = 2
 BEST_SENTENCES = 3
 CASE_WEIGHT = 0.5
 FLOOR = 0.35  # a case with no match over THRESHOLD still keeps its single best one above this
-EVIDENCE_THRESHOLD = 0.50
+EVIDENCE_THRESHOLD = THRESHOLD  # one threshold for both, chosen together on dev
 # A result figure: money, a share, or a count of things (not a date or a duration)
 _RESULT = re.compile(r"£|%|\bper ?cent\b|\d[\d,.]*\s+(?:new\s+)?(?!financial\b|years?\b|months?\b|weeks?\b|days?\b)"
                      r"[a-z][\w-]*s\b")
