@@ -16,6 +16,7 @@ from pathlib import Path
 
 from graph import cli
 from graph.analysis.pathways import Pathways
+from graph.analysis.resolve import HOW
 from graph.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_STORE, EXIT_USAGE
 from graph.ns import LINKED_CLASSES
 from graph.store import default_build, open_graph
@@ -139,16 +140,16 @@ def _emit(args, data: dict, text: str) -> None:
         print(text)
 
 
-def _resolve(pw, args, text: str, types=ELEMENTS):
-    r = pw.resolve(text, types=types, use_search=not getattr(args, "no_search", False))
+def _resolve(pw, args, text: str, types=ELEMENTS, prefer=None):
+    r = pw.resolve(text, types=types, use_search=not getattr(args, "no_search", False), prefer=prefer)
     if r.node is None:
         raise NotFound(r.message or f"nothing matches '{text}'")
     return r
 
 
 def _picked(r) -> str:
-    how = {"id": "by id", "label": "by label", "search": "by search", "tokens": "by word overlap"}[r.how]
-    return f"'{r.text}' → {r.node.label} [{r.node.type}] ({r.node.id}) {how}"
+    note = f"; {r.message}" if r.message else ""
+    return f"'{r.text}' → {r.node.label} [{r.node.type}] ({r.node.id}) {HOW[r.how]}{note}"
 
 
 def _node_obj(pw, nid: str) -> dict:
@@ -199,7 +200,8 @@ def _chain_text(ch) -> str:
 
 
 def cmd_paths(pw, args) -> int:
-    a, b = _resolve(pw, args, args.source), _resolve(pw, args, args.target)
+    a = _resolve(pw, args, args.source)
+    b = _resolve(pw, args, args.target, prefer=pw.downstream_of(a.node.id))
     res = pw.paths(a.node.id, b.node.id, args.k, args.max_depth)
     data = {"from": a.to_json(), "to": b.to_json(), **res.to_json()}
     _emit(args, data, f"from {_picked(a)}\nto   {_picked(b)}\n" + _fmt_paths(pw, res))
@@ -219,7 +221,8 @@ def cmd_assumptions(pw, args) -> int:
         if not (args.source and args.target):
             print("give both --from and --to (or one TEXT)", file=sys.stderr)
             return EXIT_USAGE
-        a, b = _resolve(pw, args, args.source), _resolve(pw, args, args.target)
+        a = _resolve(pw, args, args.source)
+        b = _resolve(pw, args, args.target, prefer=pw.downstream_of(a.node.id))
         res = pw.paths(a.node.id, b.node.id, 1)
         if not res.found:
             _emit(args, {"from": a.to_json(), "to": b.to_json(), **res.to_json()}, _fmt_paths(pw, res))
@@ -348,6 +351,7 @@ def cmd_cases(pw, args) -> int:
             "weight": c.weight,
             "evidence": c.evidence,
             "evidence_source": c.evidence_source,
+            "reason": c.reason,
             "figures": c.figures,
         }
         for c in links

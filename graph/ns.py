@@ -44,6 +44,7 @@ NODE_CLASSES = ELEMENT_CLASSES + (
     "Organisation",
     "Place",
     "Programme",
+    "Person",
     "Evidence",
     "Insight",
     "Passage",

@@ -11,72 +11,38 @@ from __future__ import annotations
 import re
 
 from graph.text.sentences import sentences
+from ingest.gazetteer import is_place
 from ingest.model import Extraction, Item, Span
 from ingest.structure import collapse
 
 ORG_SUFFIXES = {
-    "trust",
-    "ltd",
-    "limited",
-    "association",
-    "foundation",
-    "finance",
-    "centre",
-    "center",
-    "council",
-    "society",
-    "network",
-    "uk",
-    "partnership",
-    "company",
-    "cic",
-    "group",
-    "institute",
-    "alliance",
-    "bank",
-    "fund",
-    "agency",
-    "university",
-    "college",
-    "charity",
-    "co-operative",
-    "cooperative",
-    "consortium",
-    "federation",
-    "collective",
+    "trust", "ltd", "limited", "association", "foundation", "finance", "centre", "center", "council", "society",
+    "network", "uk", "partnership", "company", "cic", "group", "institute", "alliance", "bank", "fund", "agency",
+    "university", "college", "charity", "co-operative", "cooperative", "consortium", "federation", "collective",
+    "news", "loans", "homes", "housing", "spaces", "collaborative", "enterprises", "services", "llp", "plc",
+    "co-op", "coop", "commission", "authority", "board", "bureau", "club", "works", "hub",
 }
-PLACE_SUFFIXES = {"hall", "park", "gardens", "garden", "square", "estate", "market"}
+VENUE_SUFFIXES = {"hall", "centre", "center", "park", "gardens", "garden", "square", "estate", "market", "library",
+                  "station", "street", "road", "school", "church", "house", "pub", "shop", "office", "building"}
+GEO_SUFFIXES = ("shire", " peninsula", " valley", " vale", " isles", " island", " islands", " coast", " dales",
+                " moors", " county", " borough", " district", " region", " midlands", " highlands")
+PLACE_SUFFIXES = VENUE_SUFFIXES  # kept for callers that read venue words; a venue is not a place
 NOT_PLACES = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }
 _SENTENCE_STARTERS = {"the", "a", "an", "this", "these", "it", "in", "our", "we", "they", "there"}
 _CONNECT = r"(?:of|for|to|and|the|de|&)"
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
-_CAPRUN = re.compile(rf"{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*")
+_START = r"(?<![\w’'&.-])"  # a name starts a word: the look-behind fails fast inside words
+_CAPRUN = re.compile(rf"{_START}{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*")
 _ACRONYM_DEF = re.compile(
-    rf"(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD})+)\s+\((?P<acr>[A-Z][A-Za-z]{{1,9}})\)"
+    rf"{_START}(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD})+)\s+\((?P<acr>[A-Z][A-Za-z]{{1,9}})\)"
 )
 _ORG_CUE = re.compile(
     rf"\b(?:funded by|delivered by|partnered with|in partnership with|report by|research by|published by|"
-    rf"supported by|led by|run by)\s+(?:the\s+)?(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)"
+    rf"supported by|led by|run by|a loan from|loans? from|grants? from|backed by|with help from|helped by|"
+    rf"working with|worked with|alongside)\s+(?:the\s+)?(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)"
 )
 _ORG_SUBJECT = re.compile(
     rf"(?:^|[.!?]\s+)(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)\s+"
@@ -87,7 +53,14 @@ _PLACE_LIST = re.compile(
     r"\b(?:hubs|places|areas|towns|cities|boroughs|regions|localities|neighbourhoods)\s+(?:in\s+|[–—:-]\s*)"
     rf"(?P<list>{_CAPWORD}(?:(?:[,.;]\s*|\s+and\s+|,\s+and\s+){_CAPWORD}){{1,20}})"
 )
-_IN_PLACE = re.compile(rf"(?<![A-Za-z])(?:in|across|from|of) (?P<name>{_CAPWORD}(?: {_CAPWORD})?)(?! {_CAPWORD})(?!\w)")
+_PLACE_RUN = rf"(?P<name>{_CAPWORD}(?:\s+(?:(?:upon|on|under|le|de)\s+)?{_CAPWORD}){{0,3}})"
+# weak cue: a locative preposition; the name must be in the gazetteer or end in a geographic word
+_IN_PLACE = re.compile(rf"(?<![\w-])(?:in|across|from|of|within|around|near|throughout|outside|to|on the|at)\s+"
+                       rf"(?:the\s+)?{_PLACE_RUN}")
+# strong cue: the text says what kind of place it is ("the rural village of Hinton St George")
+_PLACE_OF = re.compile(rf"\b(?:village|town|city|county|borough|parish|region|district|island|valley|area)\s+of\s+"
+                       rf"(?:the\s+)?{_PLACE_RUN}")
+_PLACE_COMMA = re.compile(rf"{_START}(?P<a>{_CAPWORD}(?:\s+{_CAPWORD}){{0,2}}),\s+(?P<b>{_CAPWORD}(?:\s+{_CAPWORD})?)")
 _PROGRAMME = [
     re.compile(
         rf"\bthe (?P<name>{_CAPWORD}(?: {_CAPWORD})*) (?:programme|program|initiative)\b"
@@ -97,31 +70,96 @@ _PROGRAMME = [
         rf"(?:^|[.!?]\s+)(?P<name>{_CAPWORD}(?: {_CAPWORD})*) (?:was|is) an? (?:\w+ )?"
         r"(?:programme|program|initiative)\b"
     ),
+    re.compile(rf"\b(?P<name>{_CAPWORD}(?: {_CAPWORD})* (?:Programme|Program|Initiative|Scheme|Fund))\b"),
 ]
-_MONEY = r"£\s?\d[\d,]*(?:\.\d+)?\s?(?:[mbk]n?\b|million|billion|bn)?"
-_FIGURE = re.compile(
-    rf"{_MONEY}(?:[^.;]{{0,60}}?(?:for every|per|to every|of)\s+{_MONEY})?"
-    rf"|\b\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)"
-    rf"|\b\d[\d,]*\s+(?:new\s+)?(?:jobs|people|volunteers|businesses|enterprises|members|homes|tenants|"
-    rf"residents|organisations|apprenticeships|placements)\b(?:\s+and\s+{_MONEY}(?:\s+GVA)?)?"
+_PERSON_ROLE = re.compile(
+    r"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z’'-]+){1,2}),\s+(?:the\s+)?(?P<role>[A-Za-z][\w -]{1,40}?)"
+    r"\s+(?:of|at|for)\s+(?:the\s+)?(?P<org>[A-Z][\w&’'-]*(?:\s+[A-Z&][\w&’'-]*){0,5})"
 )
+_NUM_WORD = (r"(?i:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+             r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+             r"a hundred|a thousand)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+             r"(?:\s+(?:hundred|thousand|million))?)")
+_QUAL = (r"(?i:(?:(?:just |well )?(?:over|under)|more than|less than|fewer than|at least|around|about another|about|"
+         r"almost|nearly|up to|some|another|top|between)\s+)")
+_MONEY = r"£\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:m|bn|k|million|billion)\b)?"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_COUNT_NOUN = (r"(?:(?!(?:of|and|in|to|the|a|an|for|by|with|on|at|from|that|which|who|is|are|was|were)\b)"
+               r"[A-Za-z][\w-]*\s+){0,3}?(?:[a-z][\w-]*s|mile|miles|km|people|staff)\b")
+_FIGURE = re.compile(  # every figure starts a word: the look-behind fails fast inside words (linear, and quick)
+    rf"(?<![\w£.,])(?:{_QUAL}?{_MONEY}(?:(?:\s+and\s+|\s*[-–]\s*){_MONEY})?"
+    rf"(?:[^.;£]{{0,40}}?(?:for every|per|to every|of every)\s+{_MONEY})?"
+    rf"|{_QUAL}?(?:from\s+)?\b\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)(?:\s+to\s+\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent))?"
+    rf"|{_QUAL}?\b{_NUM_WORD}\s+per ?cent"
+    rf"|\b(?:\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b"
+    rf"|(?:(?:since|early|late|mid|in|by)[- ])?\b(?:19|20)\d\d(?:[-/–](?:19|20)?\d\d)?s?\b(?:\s+financial year)?"
+    rf"|{_QUAL}?\b\d[\d,]*(?:\.\d+)?\s+(?:of the\s+\d[\d,]*\s+)?{_COUNT_NOUN}(?:\s+and\s+{_MONEY}(?:\s+GVA)?)?"
+    rf"|{_QUAL}?\b{_NUM_WORD}\s+(?:new\s+)?{_COUNT_NOUN}"
+    rf"|\b{_NUM_WORD}\s+(?:year|years|months?)\s+on\b)"
+)
+_LEAD_WORDS = {"across", "in", "from", "for", "with", "by", "at", "on", "to", "of", "and", "but", "as", "after",
+               "before", "since", "through", "under", "over", "when", "while", "where", "both", "its", "their"}
+_CASE_HEADING = re.compile(r"\bcase[- ]stud(?:y|ies)\b", re.I)
+_EN_COMMON = frozenset(
+    ["the", "and", "of", "to", "in", "a", "is", "that", "for", "it", "with", "as", "was", "on", "by", "are", "this",
+     "be", "from", "at", "or", "an", "which", "have", "has", "not", "their", "its", "were", "they", "we", "our"])
+_WORD = re.compile(r"[a-z]+")
+ENGLISH_SHARE = 0.12  # English prose has a quarter or more of these words; other languages a few per cent
+CASE_MAX_CHARS = 20_000  # an unmarked document longer than this is a report, not one case study
+SUMMARY_CHARS = 320
+
+
+_ARTICLE = re.compile(r"^(?:The|the|A|An)\s+")
+_POSSESSIVE_END = re.compile(r"[’']s$")
+_POSSESSIVE = re.compile(r"[’']s\s+(?=[A-Z])")
+_LEAD = re.compile(r"(\S+)\s+")
+_AND = re.compile(r"\s+and\s+(?:[Tt]he\s+)?")
+_LAST_WORD = re.compile(r"(\S+)\s*$")
 
 
 def _clean_name(name: str) -> str:
-    name = re.sub(r"^(?:The|the|A|An)\s+", "", name.strip())
+    name = _ARTICLE.sub("", name.strip())
+    name = _POSSESSIVE_END.sub("", name.strip(" .,;:’'"))
     return name.strip(" .,;:’'")
+
+
+def _org_parts(run: str) -> list[tuple[int, str]]:
+    """A capitalised run cut into the organisations it names: at a possessive after an organisation word, at
+    an 'and' after one ("Plunkett Foundation and Gwynedd Council"), without a leading function word."""
+    out = []
+    for off, part in _split_possessive(run):
+        lead = _LEAD.match(part)
+        if lead and lead.group(1).lower() in _LEAD_WORDS:  # "Across the UK" at a sentence start
+            off, part = off + lead.end(), part[lead.end():]
+            part2 = _ARTICLE.sub("", part)
+            off, part = off + len(part) - len(part2), part2
+        pos = 0
+        for m in _AND.finditer(part):
+            left = part[pos : m.start()]
+            if left.split() and left.split()[-1].lower() in ORG_SUFFIXES and len(left.split()) >= 2:
+                out.append((off + pos, left))
+                pos = m.end()
+        out.append((off + pos, part[pos:]))
+    return out
 
 
 def _split_possessive(run: str) -> list[tuple[int, str]]:
     """'Halifax Opportunities Trust’s Jubilee Children’s Centre' -> both names with their offsets."""
     out, pos = [], 0
-    for m in re.finditer(r"[’']s\s+(?=[A-Z])", run):
+    for m in _POSSESSIVE.finditer(run):
         before = run[pos : m.start()]
-        if before.split() and before.split()[-1].lower() in ORG_SUFFIXES:  # "X Trust’s Y Centre"
+        last = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+        if last in ORG_SUFFIXES:  # "X Trust’s Y Centre"
             out.append((pos, before))
             pos = m.end()
     out.append((pos, run[pos:]))
     return out
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The word just before ``pos`` (looks back a bounded distance, so a long text costs nothing extra)."""
+    m = _LAST_WORD.search(text[max(0, pos - 60) : pos])
+    return m.group(1) if m else ""
 
 
 class _Found:
@@ -131,6 +169,8 @@ class _Found:
         self.ex = ex
         self.items: dict[tuple[str, str], Item] = {}
         self.aliases: dict[str, str] = {}  # acronym -> full name key
+        self._spans: dict[int, set[tuple[int, int]]] = {}  # id(item) -> its (start, end), for O(1) de-dup
+        self._rels: dict[int, set[tuple[str, int]]] = {}  # id(context) -> (predicate, id(object))
 
     def add(
         self,
@@ -150,42 +190,72 @@ class _Found:
         if item is None:
             item = Item(cls, name, name, [sp])
             self.items[key] = item
-        elif all((s.start, s.end) != (start, end) for s in item.spans):
+            self._spans[id(item)] = {(start, end)}
+        elif (start, end) not in self._spans[id(item)]:
+            self._spans[id(item)].add((start, end))
             item.spans.append(sp)
         if alias and alias not in item.alt_labels:
             item.alt_labels.append(alias)
             self.aliases[alias.lower()] = key[1]
-        if context is not None and pred and all(o is not item or p != pred for p, o in context.relations):
-            context.relations.append((pred, item))
+        if context is not None and pred:
+            self.relate(context, pred, item)
         return item
+
+    def relate(self, context: Item, pred: str, item: Item) -> None:
+        rels = self._rels.setdefault(id(context), {(p, id(o)) for p, o in context.relations})
+        if (pred, id(item)) not in rels:
+            rels.add((pred, id(item)))
+            context.relations.append((pred, item))
+
+
+def english_share(text: str) -> float:
+    """The share of a text's words (its first 20,000 characters) that are common English function words."""
+    words = _WORD.findall(text[:20_000].lower())
+    return sum(w in _EN_COMMON for w in words) / len(words) if len(words) >= 30 else 1.0
 
 
 def find_entities(ex: Extraction) -> list[Item]:
-    """Add organisations, places, programmes, evidence and case studies to ``ex``; return the new items."""
+    """Add organisations, places, programmes, people, evidence and case studies to ``ex``; return the new items.
+
+    The rules read English; a document in another language keeps its passages and says so in a warning."""
     text = ex.doc.text
+    share = english_share(text[ex.doc.body_start :])
+    if share < ENGLISH_SHARE:
+        ex.warnings.append(
+            f"{ex.doc.path}: does not read as English ({share:.0%} common English words); kept as passages, "
+            "no case study, organisations, places or figures extracted")
+        return []
     found = _Found(ex)
     new: list[Item] = []
+    per_item: list[tuple[Item, list[Item]]] = []  # each source item with the evidence found in it
     for item in list(ex.items):
-        if item.cls in ("Organisation", "Place", "Programme", "Evidence", "CaseStudy"):
+        if item.cls in ("Organisation", "Place", "Programme", "Evidence", "CaseStudy", "Person"):
             continue
         sp = item.spans[0]
         section = (sp.section, sp.section_start)
         region = text[sp.start : sp.end]
         base = sp.start
         orgs = _organisations(found, region, base, section, item)
-        places = _places(found, region, base, section, item, {o.label.lower() for o in orgs})
+        _places(found, region, base, section, item, {o.label.lower() for o in orgs})
         for pat in _PROGRAMME:
             for m in pat.finditer(region):
                 for g in ("name", "name2"):
                     if m.groupdict().get(g):
-                        found.add("Programme", m[g], base + m.start(g), base + m.end(g), section, item, "mentions")
+                        cut = max(m[g].rfind("’s "), m[g].rfind("'s "))  # "Power to Change’s Bright Ideas …"
+                        a = m.start(g) + (cut + 3 if cut >= 0 else 0)
+                        found.add("Programme", region[a : m.end(g)], base + a, base + m.end(g), section, item,
+                                  "mentions")
+        _people(found, region, base, section, item)
         evidence = _evidence(ex, item, text, sp, section)
+        per_item.append((item, evidence))
         new.extend(evidence)
-        if ex.doc.kind == "case-study" and item.cls == "Insight" and (orgs or evidence or places):
-            new.append(_case_study(ex, item, orgs, places, evidence))
+    _short_forms(found, ex, text)
+    _merge_variants(found, ex)
     new.extend(found.items.values())
     ex.items.extend(new)
-    return new
+    cases = case_studies(ex, per_item)
+    ex.items.extend(cases)
+    return new + cases
 
 
 def _organisations(found: _Found, region: str, base: int, section, item: Item) -> list[Item]:
@@ -208,11 +278,12 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
         )
     for pat in (_ORG_CUE, _ORG_SUBJECT):
         for m in pat.finditer(region):
-            orgs.append(
-                found.add(
-                    "Organisation", m["name"], base + m.start("name"), base + m.end("name"), section, item, "mentions"
-                )
-            )
+            name = _clean_name(m["name"])
+            if is_place(name) or name.lower() in NOT_PLACES:
+                continue  # "supported by Leeds": a place, not an organisation
+            for off, part in _org_parts(m["name"]):
+                s = base + m.start("name") + off
+                orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
     m = _ATTRIBUTION.search(region)
     if m:
         orgs.append(
@@ -221,90 +292,283 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
             )
         )
     for m in _CAPRUN.finditer(region):
-        for off, part in _split_possessive(m.group(0)):
+        for off, part in _org_parts(m.group(0)):
+            part = _POSSESSIVE_END.sub("", part)
             words = part.split()
             last = words[-1].lower().strip(".,") if words else ""
-            if len(words) >= 2 and last in ORG_SUFFIXES:
-                s = base + m.start() + off
+            s = base + m.start() + off
+            typed = len(words) >= 2 and (last in ORG_SUFFIXES or words[0] == "NHS")
+            known = part.lower() in found.aliases or ("Organisation", part.lower()) in found.items
+            if typed or known:
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
-            if part.lower() in found.aliases or any(part == a for o in orgs for a in o.alt_labels):
-                s = base + m.start() + off
-                orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
-    seen, out = set(), []
+    return list({id(o): o for o in orgs}.values())
+
+
+def _short_forms(found: _Found, ex: Extraction, text: str) -> None:
+    """ "Calder Grocery raised …" after "Calder Grocery Co-operative": a run of two or more capitalised words that
+    begins a found organisation's name, and is no place, is a mention of that organisation (a second, linear pass)."""
+    orgs = [it for (cls, _), it in found.items.items() if cls == "Organisation" and len(it.label.split()) >= 3]
+    heads: dict[str, list[Item]] = {}
     for o in orgs:
-        if id(o) not in seen:
-            seen.add(id(o))
-            out.append(o)
-    return out
+        heads.setdefault(" ".join(o.label.lower().split()[:2]), []).append(o)
+    if not heads:
+        return
+    for item in list(ex.items):
+        if item.cls in ("Organisation", "Place", "Programme", "Evidence", "CaseStudy", "Person"):
+            continue
+        sp = item.spans[0]
+        region = text[sp.start : sp.end]
+        for m in _CAPRUN.finditer(region):
+            run = _clean_name(m.group(0))
+            words = run.lower().split()
+            if len(words) < 2 or ("Organisation", run.lower()) in found.items or is_place(run) \
+                    or ("Place", run.lower()) in found.items:
+                continue
+            cands = [o for o in heads.get(" ".join(words[:2]), ()) if o.label.lower().split()[: len(words)] == words]
+            if len(cands) == 1:
+                o = cands[0]
+                if run not in o.alt_labels:
+                    o.alt_labels.append(run)
+                s = sp.start + m.start()
+                found.add("Organisation", o.label, s, s + len(m.group(0)), (sp.section, sp.section_start), item,
+                          "mentions")
+
+
+def _merge_variants(found: _Found, ex: Extraction) -> None:
+    """One organisation per thing: "Hollin Bank" is "Hollin Bank Community Co-operative" when the document
+    names both (the short name's words begin the long name and the rest are organisation words)."""
+    orgs = [it for (cls, _), it in found.items.items() if cls == "Organisation"]
+    by_first: dict[str, list[Item]] = {}
+    for o in orgs:
+        by_first.setdefault(o.label.split()[0].lower(), []).append(o)
+    into: dict[int, Item] = {}
+    for o in orgs:
+        words = o.label.lower().split()
+        longer = [b for b in by_first.get(words[0], ()) if b is not o and len(b.label.split()) > len(words)
+                  and b.label.lower().split()[: len(words)] == words
+                  and not {"and", "&"} & set(b.label.lower().split()[len(words):])]
+        if len(longer) == 1 and not is_place(o.label):
+            into[id(o)] = longer[0]
+    if not into:
+        return
+    for o in orgs:
+        target = into.get(id(o))
+        if target is None:
+            continue
+        while id(target) in into:
+            target = into[id(target)]
+        for alt in [o.label, *o.alt_labels]:
+            if alt not in target.alt_labels and alt != target.label:
+                target.alt_labels.append(alt)
+        target.spans.extend(o.spans)
+        del found.items[("Organisation", o.label.lower())]
+        into[id(o)] = target
+    for it in ex.items:
+        if any(id(obj) in into for _, obj in it.relations):
+            rels = []
+            for p, obj in it.relations:
+                obj = into.get(id(obj), obj)
+                if (p, obj) not in [(q, x) for q, x in rels]:
+                    rels.append((p, obj))
+            it.relations[:] = rels
+
+
+def _place_name(name: str) -> tuple[str, bool]:
+    """The place in a capitalised run and whether the run is one: "Hebden Bridge Town Hall" is a building."""
+    name = _clean_name(name)
+    words = name.split()
+    if not words or words[-1].lower() in VENUE_SUFFIXES or words[-1].lower() in ORG_SUFFIXES:
+        return name, False
+    return name, True
 
 
 def _places(found: _Found, region: str, base: int, section, item: Item, org_names: set[str]) -> list[Item]:
+    """Places: a list after "hubs in", a name after a locative word that the gazetteer holds (or that ends
+    in a geographic word), or a name the text calls a village, town, county … ("the village of X")."""
     places: list[Item] = []
+
+    def add(name: str, s: int, e: int) -> None:
+        places.append(found.add("Place", name, base + s, base + e, section, item, "mentions"))
+
     for m in _PLACE_LIST.finditer(region):
         lst = m["list"]
         for pm in re.finditer(_CAPWORD, lst):
             if pm.group(0).lower() in _SENTENCE_STARTERS:
                 break  # "… and Hartlepool. The research …": the list ended with the sentence
-            s = base + m.start("list") + pm.start()
-            places.append(found.add("Place", pm.group(0), s, s + len(pm.group(0)), section, item, "mentions"))
-    for m in _IN_PLACE.finditer(region):
-        name = _clean_name(m["name"])
-        low = name.lower()
-        if (
-            low in NOT_PLACES
-            or low in ("the", "a", "an")
-            or low in org_names
-            or low.split()[-1] in ORG_SUFFIXES
-            or len(name) < 3
-        ):
-            continue
-        before = region[: m.start()].split()
-        inside_name = (
-            before and before[-1].strip("'‘’\"“(")[:1].isupper() and before[-1].lower().strip(",") not in ORG_SUFFIXES
-        )
-        if region[m.end() : m.end() + 1].isalpha() or inside_name:
-            continue  # "Innovation in Business": the 'in' is inside a name
-        places.append(found.add("Place", name, base + m.start("name"), base + m.end("name"), section, item, "mentions"))
-    for m in _CAPRUN.finditer(region):
-        words = m.group(0).split()
-        if len(words) >= 2 and words[-1].lower() in PLACE_SUFFIXES:
-            places.append(found.add("Place", m.group(0), base + m.start(), base + m.end(), section, item, "mentions"))
+            if is_place(pm.group(0)) or not _gaz():
+                add(pm.group(0), m.start("list") + pm.start(), m.start("list") + pm.end())
+    for strong, pat in ((True, _PLACE_OF), (False, _IN_PLACE)):
+        for m in pat.finditer(region):
+            name, ok = _place_name(m["name"])
+            low = name.lower()
+            if not ok or low in NOT_PLACES or low in org_names or len(name) < 3:
+                continue
+            if ("Organisation", low) in found.items or low in found.aliases:
+                continue
+            before = _word_before(region, m.start()).strip("'‘’\"“(,")
+            if not strong and before[:1].isupper() and before.lower() not in ORG_SUFFIXES and not is_place(name):
+                continue  # "Innovation in Business": the 'in' is inside a name ("Royds Community Association in
+                # Bradford" is not: an organisation word, then a place)
+            s = m.start("name")
+            if strong or ("Place", low) in found.items or low.endswith(GEO_SUFFIXES) or is_place(name):
+                add(name, s, s + len(name))
+                continue
+            words = name.split()  # "Leeds Community Centre" was refused above; "Nefyn Gwynedd" -> its first place
+            for k in range(len(words) - 1, 0, -1):
+                head = " ".join(words[:k])
+                if is_place(head):
+                    add(head, s, s + len(head))
+                    break
+    for m in _PLACE_COMMA.finditer(region):  # "Nefyn, Gwynedd": a known place, then the area it is in
+        a, b = _clean_name(m["a"]), _clean_name(m["b"])
+        known = ("Place", a.lower()) in found.items or is_place(a)
+        if known and (is_place(b) or b.lower().endswith(GEO_SUFFIXES)):
+                add(b, m.start("b"), m.start("b") + len(b))
     return list({id(p): p for p in places}.values())
 
 
+def _gaz() -> bool:
+    from ingest.gazetteer import available
+
+    return available()
+
+
+def _people(found: _Found, region: str, base: int, section, item: Item) -> None:
+    """ "Emma Way, Vice-Chairman of the HRCS": a person, with the role as written, kept as a Person."""
+    for m in _PERSON_ROLE.finditer(region):
+        if is_place(m["name"].split()[0]) or m["name"].split()[0].lower() in _SENTENCE_STARTERS:
+            continue
+        p = found.add("Person", m["name"], base + m.start("name"), base + m.end("name"), section, item, "mentions")
+        role = collapse(f"{m['role']} of {m['org']}")
+        if role not in p.alt_labels:
+            p.alt_labels.append(role)
+
+
 def _evidence(ex: Extraction, item: Item, text: str, sp: Span, section) -> list[Item]:
+    """One Evidence per figure, its text the whole sentence it stands in (the claim it supports)."""
     out = []
     for s, e in sentences(text, sp.start, sp.end):
         sentence = text[s:e]
-        figs = list(_FIGURE.finditer(sentence))
-        if not figs:
-            continue
-        figure = collapse(sentence[figs[0].start() : figs[-1].end()])
-        ev = Item(
-            "Evidence", figure, collapse(sentence), [Span(ex.doc.doc_id, s, e, section[0], section[1])], figure=figure
-        )
-        item.relations.append(("hasEvidence", ev))
-        out.append(ev)
+        claim = ""
+        for f in _FIGURE.finditer(sentence):
+            figure = collapse(f.group(0)).rstrip(",.;")
+            claim = claim or collapse(sentence)
+            ev = Item("Evidence", figure, claim, [Span(ex.doc.doc_id, s, e, section[0], section[1])], figure=figure)
+            item.relations.append(("hasEvidence", ev))
+            out.append(ev)
     return out
 
 
-def _case_study(ex: Extraction, item: Item, orgs: list[Item], places: list[Item], evidence: list[Item]) -> Item:
-    """The worked example inside a list item (the text after the item's own name)."""
+# ------------------------------------------------------------------ case studies
+
+
+def _is_case_heading(text: str) -> bool:
+    return bool(_CASE_HEADING.search(text))
+
+
+def reads_as_case(ex: Extraction, orgs: int, places: int, figures: int) -> bool:
+    """The rule for an unmarked document: no model structure, at most CASE_MAX_CHARS long, and it names an
+    organisation and a place and gives at least two figures (someone, somewhere, doing things with results)."""
+    if ex.doc.kind in ("model", "case-study") or len(ex.doc.text) - ex.doc.body_start > CASE_MAX_CHARS:
+        return False
+    if any(it.stage for it in ex.items):
+        return False
+    return orgs >= 1 and places >= 1 and figures >= 2
+
+
+def case_studies(ex: Extraction, per_item: list[tuple[Item, list[Item]]]) -> list[Item]:
+    """The document's case studies, each one CaseStudy with its organisations, places, people and figures.
+
+    * A section under a heading that says "Case study" is one (in any document).
+    * A ``kind: case-study`` document whose announced list holds several worked examples (seed 004)
+      gives one per example; otherwise the whole document is one.
+    * An unmarked document that reads as one (``reads_as_case``) is one.
+    A case that names no organisation, place or figure is still made; ``ex.warnings`` says what is missing.
+    """
+    text = ex.doc.text
+    regions: list[tuple[int, int, str, Item | None]] = []  # (start, end, title, the list item it comes from)
+    heads = [b for b in ex.blocks if b.kind == "heading"]
+    for i, b in enumerate(heads):
+        if _is_case_heading(b.text):
+            end = next((h.start for h in heads[i + 1 :] if (h.level or 1) <= (b.level or 1)), len(text))
+            title = re.sub(r"^\s*case[- ]stud(?:y|ies)\s*[:–—-]?\s*", "", b.text, flags=re.I) or b.text
+            regions.append((b.end, end, title, None))
+    covered = [(a, z) for a, z, _, _ in regions]
+
+    def inside(it: Item, a: int, z: int) -> bool:
+        return any(a <= s.start and s.end <= z for s in it.spans)
+
+    def outside_regions(it: Item) -> bool:
+        return not any(inside(it, a, z) for a, z in covered)
+
+    examples = [(it, ev) for it, ev in per_item if it.cls == "Insight" and outside_regions(it)
+                and any(o.cls in ("Organisation", "Place", "Evidence") for _, o in it.relations)]
+    body = (ex.doc.body_start, len(text))
+    whole = False
+    if ex.doc.kind == "case-study" and len(examples) >= 2:
+        for it, _ev in examples:
+            regions.append((*_example_span(text, it), "", it))
+    elif not regions:
+        ents = [o for it, _ in per_item for _, o in it.relations]
+        n = {c: len({id(o) for o in ents if o.cls == c}) for c in ("Organisation", "Place", "Evidence")}
+        whole = ex.doc.kind == "case-study" or reads_as_case(ex, n["Organisation"], n["Place"], n["Evidence"])
+        if whole:
+            regions.append((*body, ex.doc.title, None))
+    out = []
+    for a, z, title, source in regions:
+        out.append(_case(ex, per_item, a, z, title, source))
+    return out
+
+
+def _example_span(text: str, item: Item) -> tuple[int, int]:
+    """A worked example inside a list item: the text after the item's own name."""
     sp = item.spans[0]
-    name_end = sp.start
-    m = re.match(r"^\s*(?:\d+[.)]\s+)?[^.–—]{3,90}?(?:\.\s+|\s+[–—-]\s+)", ex.doc.text[sp.start : sp.end])
-    if m:
-        name_end = sp.start + m.end()
-    named = orgs or places
-    label = " · ".join(o.label for o in named[:2]) if named else f"{item.label} (example)"
-    cs = Item(
-        "CaseStudy",
-        label,
-        collapse(ex.doc.text[name_end : sp.end]),
-        [Span(ex.doc.doc_id, name_end, sp.end, sp.section, sp.section_start)],
-    )
-    cs.relations.append(("illustrates", item))
-    cs.relations.extend(("involves", o) for o in orgs)
-    cs.relations.extend(("locatedIn", p) for p in places)
-    cs.relations.extend(("hasEvidence", e) for e in evidence)
+    m = re.match(r"^\s*(?:\d+[.)]\s+)?[^.–—]{3,90}?(?:\.\s+|\s+[–—-]\s+)", text[sp.start : sp.end])
+    return (sp.start + m.end() if m else sp.start), sp.end
+
+
+def _summary(text: str, a: int, z: int) -> str:
+    """The case's first sentences, up to SUMMARY_CHARS: what a list of cases shows."""
+    out = ""
+    for s, e in sentences(text, a, z):
+        nxt = collapse(text[s:e])
+        if out and len(out) + len(nxt) > SUMMARY_CHARS:
+            break
+        out = f"{out} {nxt}".strip()
+        if len(out) >= SUMMARY_CHARS:
+            break
+    return out or collapse(text[a:z])[:SUMMARY_CHARS]
+
+
+def _case(ex: Extraction, per_item, a: int, z: int, title: str, source: Item | None) -> Item:
+    text = ex.doc.text
+    a += len(text[a:z]) - len(text[a:z].lstrip())
+    inside = [(it, ev) for it, ev in per_item if any(a <= s.start and s.end <= z for s in it.spans)]
+    if source is not None:
+        inside = [(source, next((ev for it, ev in per_item if it is source), []))]
+    rel = {"Organisation": "involves", "Place": "locatedIn", "Person": "mentions", "Programme": "mentions",
+           "Evidence": "hasEvidence"}
+    found: dict[int, tuple[str, Item]] = {}
+    for it, ev in inside:
+        for _p, o in it.relations:
+            if o.cls in rel and id(o) not in found:
+                found[id(o)] = (rel[o.cls], o)
+        for e in ev:
+            found.setdefault(id(e), ("hasEvidence", e))
+    objs = [o for _, o in found.values()]
+    orgs = [o for o in objs if o.cls == "Organisation"]
+    places = [o for o in objs if o.cls == "Place"]
+    if not title:
+        named = orgs or places
+        title = " · ".join(o.label for o in named[:2]) if named else f"{source.label} (example)"
+    sp = source.spans[0] if source is not None else None
+    cs = Item("CaseStudy", collapse(title), _summary(text, a, z),
+              [Span(ex.doc.doc_id, a, z, sp.section if sp else "", sp.section_start if sp else -1)])
+    if source is not None:
+        cs.relations.append(("illustrates", source))
+    cs.relations.extend(found.values())
+    missing = [w for w, got in (("organisation", orgs), ("place", places),
+                                ("figure", [o for o in objs if o.cls == "Evidence"])) if not got]
+    if missing:
+        ex.warnings.append(f"{ex.doc.path}: case study '{cs.label[:60]}' names no {', no '.join(missing)}")
     return cs

@@ -25,6 +25,7 @@ from ingest.structure import collapse
 SAME_TEXT = 0.7  # token overlap above which two lines are the same assumption, element or passage
 SUMMARY_MATCH = 0.5  # share of a summary's words found in an element for the summary to describe it
 MODEL_CLASSES = set(ELEMENT_CLASSES)
+ENTITY_CLASSES = ("Organisation", "Place", "Programme", "Person")  # one node per name (and alternative name)
 
 
 def tokens(text: str) -> set[str]:
@@ -65,11 +66,11 @@ class Node:
 def _same(a: Item, b: Item) -> bool:
     if a.cls != b.cls or a.stage != b.stage or a.horizon != b.horizon or a.scope != b.scope:
         return False
-    if a.cls in ("Organisation", "Place", "Programme"):
+    if a.cls in ENTITY_CLASSES:
         names_a = {norm(a.label), *map(norm, a.alt_labels)}
         return bool(names_a & {norm(b.label), *map(norm, b.alt_labels)})
     if a.cls == "Evidence":
-        return norm(a.text) == norm(b.text)
+        return norm(a.text) == norm(b.text) and norm(a.figure) == norm(b.figure)
     if a.cls in MODEL_CLASSES and norm(a.label) == norm(b.label):
         return True
     if a.cls == "Insight" and (a.insight_kind != b.insight_kind or norm(a.label) != norm(b.label)):
@@ -131,7 +132,6 @@ def merge(extractions: list[Extraction]) -> tuple[list[Node], list[str]]:
     return nodes, warnings
 
 
-ENTITY_CLASSES = ("Organisation", "Place", "Programme")
 
 
 @lru_cache(maxsize=4096)
@@ -250,7 +250,9 @@ class _Grouper:
         b = self._bucket(it)
         if it.cls in ENTITY_CLASSES:
             return [(b, "name", n) for n in {norm(it.label), *map(norm, it.alt_labels)}]
-        if it.cls in ("Evidence", "Passage"):
+        if it.cls == "Evidence":
+            return [(b, "text", norm(it.text), norm(it.figure))]
+        if it.cls == "Passage":
             return [(b, "text", norm(it.text))]
         if it.cls in MODEL_CLASSES:
             return [(b, "label", norm(it.label))]
@@ -334,7 +336,7 @@ def _node(group: list[Item]) -> Node:
         elif wording != label and wording not in alt and len(wording.split()) <= 25:
             alt.append(wording)
     for i in group:
-        names = i.alt_labels + ([i.label] if i.cls in ("Organisation", "Place", "Programme") else [])
+        names = i.alt_labels + ([i.label] if i.cls in ENTITY_CLASSES else [])
         alt.extend(a for a in names if a not in alt and a != label)
     spans: list[Span] = []
     seen: set[Span] = set()

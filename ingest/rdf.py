@@ -47,7 +47,8 @@ def add_document(g: Graph, doc: Doc, sections: list[tuple[int, int, str, int]], 
     authors = doc.meta.get("authors") or []
     for author in [authors] if isinstance(authors, str) else authors:  # a string is one author, not letters
         g.add((d, DCTERMS.creator, Literal(str(author))))
-    for key, prop in (("publisher", DCTERMS.publisher), ("source", DCTERMS.source), ("part_of", DCTERMS.isPartOf)):
+    for key, prop in (("publisher", DCTERMS.publisher), ("source", DCTERMS.source), ("source_url", DCTERMS.source),
+                      ("url", DCTERMS.source), ("part_of", DCTERMS.isPartOf)):
         if doc.meta.get(key):
             g.add((d, prop, Literal(str(doc.meta[key]))))
     date = parse_date(doc.meta.get("date"))
@@ -133,6 +134,10 @@ def add_nodes(g: Graph, nodes: list[Node], texts: dict[str, str]) -> None:
             g.add((u, EP.hasSource, add_span(g, sp, texts[sp.doc_id])))
             g.add((u, PROV.wasDerivedFrom, doc_uri(sp.doc_id)))
         first = n.spans[0]
+        if n.cls == "CaseStudy":  # a case study carries its document's publisher, date and source address
+            for prop in (DCTERMS.publisher, DCTERMS.date, DCTERMS.source, DCTERMS.creator):
+                for o in g.objects(doc_uri(first.doc_id), prop):
+                    g.add((u, prop, o))
         if first.section_start >= 0:
             g.add((u, EP.partOf, section_uri(first.doc_id, first.section_start)))
         else:

@@ -284,8 +284,12 @@ def build_card(engine: Searcher, query: str) -> Card | None:
     card.assumptions = [CardLine.of(kg.nodes[i]) for d, i in nb.get("underpinnedBy", []) if d == "out"]
     card.foundations = [CardLine.of(kg.nodes[i]) for d, i in nb.get("hasFoundation", []) if d == "out"]
     cases = [kg.nodes[i] for d, i in nb.get("illustrates", []) if d == "in" and kg.nodes[i].type == "CaseStudy"]
+    strength = {x.source: x for x in kg.case_links if x.target == el.id}
+    cases.sort(key=lambda c: -(strength[c.id].weight or 0) if c.id in strength else 0)  # strongest first
     if cases:
-        card.case_studies = [CardLine.of(c, basis="illustrates") for c in cases]
+        card.case_studies = [
+            CardLine.of(c, basis=f"{strength[c.id].basis} {strength[c.id].weight:.2f}" if c.id in strength
+                        else "illustrates") for c in cases]
     else:
         card.case_studies = [
             CardLine.of(c, basis=f"semantic match {s:.2f}") for c, s in related_cases(engine, query, el)

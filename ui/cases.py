@@ -1,17 +1,48 @@
-"""Case studies: each with what it illustrates, its organisations, places and figures; and the reverse."""
+"""Case studies: each with where it came from, its organisations, places, figures and the links it makes
+(with the sentences that show them); and the reverse, the case studies that illustrate an element."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from graph.analysis.cases import case_details, cases_for_element
 from graph.ns import ELEMENT_CLASSES
-from ui.common import cite, get_engine, get_kg, md, node_link, param, quote_block, set_params, show
+from ui.common import get_engine, get_kg, md, node_link, param, quote_block, set_params, show
 
 ELEMENT_TYPES = ELEMENT_CLASSES
 
 
-def _related(kg, nid: str, rel: str, direction: str) -> list[str]:
-    return sorted({t for d, t in kg.neighbours(nid).get(rel, []) if d == direction})
+def _names(items: list[dict]) -> str:
+    return " · ".join(md(x["label"]) + (f" (also {md(', '.join(x['alt_labels']))})" if x["alt_labels"] else "")
+                      for x in items)
+
+
+def render_case(kg, case_id: str) -> None:
+    """One case study as a bordered card (also used by the Node page)."""
+    d = case_details(kg.g, kg, case_id)
+    with st.container(border=True):
+        show(f"**{node_link(kg.nodes[case_id], with_type=False)}**")
+        st.markdown(quote_block(d.summary, 500))
+        where = " · ".join(md(x) for x in (d.publisher, d.date, d.document) if x)
+        st.caption(where + (f" · [source]({d.source})" if d.source.startswith(("http://", "https://")) else ""))
+        rows = []
+        for title, items in (("Organisations", d.organisations), ("Places", d.places), ("People", d.people),
+                             ("Programmes", d.programmes)):
+            if items:
+                rows.append(f"**{title}:** {_names(items)}")
+        if d.figures:
+            rows.append("**Figures:** " + " · ".join(md(f["figure"] or f["label"]) for f in d.figures))
+        st.markdown("  \n".join(rows) or "*No organisation, place or figure found.*")
+        if d.links:
+            st.markdown("**Illustrates**")
+            for link in d.links:
+                el = kg.nodes.get(link.element)
+                if el is None:
+                    continue
+                show(f"- {node_link(el)} — {md(link.basis)} {link.weight:.2f}: {md(link.reason)}")
+                st.markdown(quote_block(link.evidence, 400))
+        else:
+            st.markdown("*Illustrates no model element yet.*")
 
 
 def render() -> None:
@@ -21,24 +52,7 @@ def render() -> None:
         cases = sorted(kg.of_type("CaseStudy"), key=lambda n: n.label)
         st.caption(f"{len(cases)} case studies from {len({c.sources[0].doc_id for c in cases})} document(s).")
         for c in cases:
-            with st.container(border=True):
-                show(f"**{node_link(c, with_type=False)}**")
-                st.markdown(quote_block(c.text, 500))
-                st.caption(cite(c))
-                rows = []
-                for title, rel in (
-                    ("Illustrates", "illustrates"),
-                    ("Organisations", "involves"),
-                    ("Places", "locatedIn"),
-                    ("Figures", "hasEvidence"),
-                ):
-                    ids = _related(kg, c.id, rel, "out")
-                    if ids:
-                        rows.append(
-                            f"**{title}:** "
-                            + " · ".join(node_link(kg.nodes[i], with_type=rel == "illustrates") for i in ids)
-                        )
-                show("  \n".join(rows) or "*No links found.*")
+            render_case(kg, c.id)
 
     with tab_find:
         q = st.text_input(
@@ -54,11 +68,12 @@ def render() -> None:
         node, how = eng.resolve(q)
         if node is not None and node.type in ELEMENT_TYPES:
             show(f"Element: {node_link(node)} *(matched by {md(how)})*")
-            linked = _related(kg, node.id, "illustrates", "in")
+            linked = cases_for_element(kg.g, kg, node.id)
             if linked:
-                st.markdown("**Case studies that illustrate it**")
-                for cid in linked:
-                    show(f"- {node_link(kg.nodes[cid], with_type=False)}")
+                st.markdown("**Case studies that illustrate it** (strongest first)")
+                for link in linked:
+                    show(f"- {node_link(kg.nodes[link.case], with_type=False)} — {md(link.basis)} "
+                                f"{link.weight:.2f}: “{md(link.evidence[:240])}”")
         st.markdown("**Case studies closest to your words**")
         hits = eng.search(q, k=5, types=["CaseStudy"])
         if not hits:

@@ -193,6 +193,8 @@ def render() -> None:
                 st.success("Every file ingested without warnings.")
 
     with tab_add:
+        for level, note in st.session_state.pop("upload_notes", []):
+            {"success": st.success, "error": st.error}.get(level, st.warning)(note)
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
             f"{md(str(corpus_dir()))} and rebuild. If the new build fails, the previous one stays."
@@ -243,9 +245,10 @@ def add_and_rebuild(files, kind: str) -> None:
         return
     ingested = {Path(p).name for p in result.manifest.get("documents", {})}
     refused = [n for n in saved if n not in ingested]
+    refused_notes = []  # kept for after the rerun below, like the other notes
     for n in refused:
         why = "; ".join(next((m for p, m in result.warnings.items() if Path(p).name == n), ["it was not ingested"]))
-        st.error(md(f"{n}: {why}; removed from the corpus"))
+        refused_notes.append(("error", md(f"{n}: {why}; removed from the corpus")))
     if refused:
         _withdraw(corpus, refused)
         saved = [n for n in saved if n not in refused]
@@ -259,12 +262,15 @@ def add_and_rebuild(files, kind: str) -> None:
     st.cache_resource.clear()
     get_engine()
     bar.empty()
-    if saved:
-        st.success(f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")
+    notes = refused_notes + (
+        [("success", f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")]
+        if saved else []
+    )
     for path, msgs in result.warnings.items():
         if Path(path).name in saved:
-            for msg in msgs:
-                st.warning(f"{md(path)}: {md(msg)}")
+            notes += [("warning", f"{md(path)}: {md(msg)}") for msg in msgs]
+    st.session_state["upload_notes"] = notes
+    st.rerun()  # every tab (the corpus status too) and every page now read the new build
 
 
 def _withdraw(corpus: Path, names: list[str]) -> None:

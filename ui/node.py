@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.analysis.cases import cases_for_element
+from graph.ns import ELEMENT_CLASSES
 from ui.common import get_kg, md, node_link, param, quote_block, set_params, show
 
 RELATION_TITLES = {
@@ -77,6 +79,16 @@ def render() -> None:
         with st.expander(md(f"{s.document} — {s.section or 'no section'} · {s.role} · chars {s.start}–{s.end}")):
             st.markdown(quote_block(s.quote, 4000))
             st.caption(f"{md(s.path)}")
+
+    if n.type in ELEMENT_CLASSES:
+        linked = cases_for_element(kg.g, kg, n.id)
+        st.markdown(f"#### Case studies that illustrate this ({len(linked)})")
+        if not linked:
+            st.write("No case study is linked to this element yet.")
+        for link in linked:  # strongest first
+            show(f"- {node_link(kg.nodes[link.case], with_type=False)} — {md(link.basis)} {link.weight:.2f}: "
+                        f"{md(link.reason)}")
+            st.markdown(quote_block(link.evidence, 400))
 
     st.markdown("#### Neighbours")
     nb = kg.neighbours(picked)

@@ -1,6 +1,7 @@
 """Case studies ↔ model elements: what a case illustrates, and which cases back an element.
 
-Reads the reified ep:CaseLink nodes (basis explicit | semantic, with the evidence sentence) and also
+Reads the reified ep:CaseLink nodes (basis explicit | semantic | evidence, with the evidence sentences and
+the reason in plain words) and also
 plain ``ep:illustrates`` triples made by ingest itself (case → listed characteristic), which carry
 basis "extracted" and the case's own text as evidence.
 """
@@ -24,6 +25,7 @@ class CaseLink:
     evidence_source: str = ""
     evidence_quote: str = ""
     figures: list[dict] = field(default_factory=list)  # the case's ep:hasEvidence (e.g. £2.43 per £1)
+    reason: str = ""  # why the link was made, in plain words
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -42,12 +44,13 @@ def all_case_links(g: Graph, kg: KnowledgeGraph) -> list[CaseLink]:
     out: dict[tuple[str, str], CaseLink] = {}
     for cl in kg.case_links:
         out[(cl.source, cl.target)] = CaseLink(cl.source, cl.target, cl.basis, cl.weight or 0.0, cl.evidence,
-                                               cl.evidence_source, cl.evidence_quote)
+                                               cl.evidence_source, cl.evidence_quote, reason=cl.reason)
     illustrates = kg.edges("illustrates")
     for case in kg.of_type("CaseStudy"):
         for e in illustrates.get(case.id, []):
             if (case.id, e) not in out and e in kg.nodes:
-                out[(case.id, e)] = CaseLink(case.id, e, "extracted", 1.0, case.text)
+                out[(case.id, e)] = CaseLink(case.id, e, "extracted", 1.0, case.text,
+                                             reason="the case is the worked example of this list item")
     figures: dict[str, list[dict]] = {}
     for link in out.values():
         if link.case not in figures:
@@ -64,3 +67,59 @@ def elements_for_case(g: Graph, kg: KnowledgeGraph, case_id: str) -> list[CaseLi
 def cases_for_element(g: Graph, kg: KnowledgeGraph, element_id: str) -> list[CaseLink]:
     """The case studies that illustrate an element, strongest first, each with its figures."""
     return sorted((x for x in all_case_links(g, kg) if x.element == element_id), key=lambda x: -x.weight)
+
+
+@dataclass
+class CaseDetails:
+    """Everything a case study page shows: where it came from, who and where, its figures and links."""
+
+    id: str
+    title: str
+    summary: str
+    publisher: str
+    date: str
+    source: str
+    document: str
+    span: tuple[int, int]
+    organisations: list[dict]
+    places: list[dict]
+    people: list[dict]
+    programmes: list[dict]
+    figures: list[dict]
+    links: list[CaseLink]
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["links"] = [x.to_json() for x in self.links]
+        return d
+
+
+def case_details(g: Graph, kg: KnowledgeGraph, case_id: str) -> CaseDetails:
+    """One case study with its metadata (from its document), entities, figures and links, strongest first."""
+    from rdflib.namespace import DCTERMS
+
+    from graph.ns import ID
+
+    c = kg.nodes[case_id]
+    u = ID[case_id]
+
+    def meta(p) -> str:
+        v = g.value(u, p)
+        return str(v) if v is not None else ""
+
+    def named(rel: str, cls: str | None = None) -> list[dict]:
+        out = []
+        for i in kg.edges(rel).get(case_id, []):
+            n = kg.nodes.get(i)
+            if n is not None and (cls is None or n.type == cls):
+                out.append({"id": n.id, "label": n.label, "alt_labels": list(n.alt_labels)})
+        return sorted(out, key=lambda x: x["label"])
+
+    src = c.sources[0] if c.sources else None
+    return CaseDetails(
+        id=c.id, title=c.label, summary=c.text, publisher=meta(DCTERMS.publisher), date=meta(DCTERMS.date),
+        source=meta(DCTERMS.source), document=src.path if src else "", span=(src.start, src.end) if src else (-1, -1),
+        organisations=named("involves", "Organisation"), places=named("locatedIn", "Place"),
+        people=named("mentions", "Person"), programmes=named("mentions", "Programme"),
+        figures=_figures(kg, case_id), links=elements_for_case(g, kg, case_id),
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path as FsPath
 
+import networkx as nx
 from rdflib import Graph
 
 from graph.analysis import cases, chains
@@ -52,9 +53,16 @@ class Pathways:
         return self.kg.nodes[node_id].to_json()
 
     def resolve(
-        self, text: str, elements_only: bool = False, types: tuple[str, ...] | None = None, use_search: bool = True
+        self, text: str, elements_only: bool = False, types: tuple[str, ...] | None = None, use_search: bool = True,
+        prefer=None,
     ) -> Resolution:
-        return resolve(self.kg, text, ELEMENT_TYPES if elements_only else types, self.build, use_search)
+        return resolve(self.kg, text, ELEMENT_TYPES if elements_only else types, self.build, use_search, prefer)
+
+    def downstream_of(self, node_id: str):
+        """A tie-breaker for resolving a path's target: is the node reachable from ``node_id``?"""
+        g = self.finder.g
+        reach = nx.descendants(g, node_id) if g.has_node(node_id) else set()
+        return lambda n: n.id in reach
 
     def neighbours(self, node_id: str) -> dict[str, list[dict]]:
         """Relation → neighbours (with direction), including causal links with their basis and weight."""

@@ -337,9 +337,15 @@ def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts
         g.add((u, EP.basis, Literal(c.basis)))
         g.add((u, EP.weight, Literal(Decimal(str(round(c.weight, 4))))))
         g.add((u, EP.evidence, Literal(c.evidence)))
-        if c.span is not None:
-            g.add((u, EP.evidenceSource, _span(g, c.span, texts)))
-        if c.basis == "semantic":
+        for sp in c.spans or ([c.span] if c.span is not None else []):
+            g.add((u, EP.evidenceSource, _span(g, sp, texts)))
+        if c.reason:
+            g.add((u, EP.reason, Literal(c.reason)))
+        if c.figure:
+            g.add((u, EP.figure, Literal(c.figure)))
+        if c.evidence_id:
+            g.add((ID[c.evidence_id], EP.evidenceFor, ID[c.element]))
+        if c.basis in ("semantic", "evidence"):
             g.add((u, EP.model, Literal(model_id)))
             g.add((u, PROV.wasGeneratedBy, _activity(g, "semantic-linking", model_id)))
         g.add((ID[c.case], EP.illustrates, ID[c.element]))
