@@ -25,6 +25,7 @@ from graph import settings
 from graph.text.model import ModelUnavailable, model_id, model_path
 
 INTRA_OP_THREADS = min(2, os.cpu_count() or 1)  # this machine kind has 2 cores; more threads only contend
+BATCH = 16  # texts per run, sorted by length: CPU per text 5.3 s/552 at 16 vs 7.4 s at 64 (less padding)
 DEFAULT_MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2, read from the model
 
 
@@ -159,7 +160,7 @@ class OnnxEncoder:
         pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
-    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = BATCH, progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors in the order given, so inner product is cosine similarity."""
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
