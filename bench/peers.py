@@ -5,9 +5,11 @@
 txtai is set up as its documentation shows a typical user doing it: ``Embeddings(path=<our model folder>,
 hybrid=True, content=True)`` (BM25 + dense), indexing the corpus documents the build ingested, split into
 paragraph chunks (blank-line separated). Ours is ``search.engine.SearchEngine`` loaded as ``python -m search``
-loads it. Every query of every ``tests/eval/*.jsonl`` set runs through ours (search), theirs, and ours
-(search + answer card) in turn, query by query, so all three see the same background load; our query-vector
-cache is cleared before each of our runs (txtai keeps none). Needs the ``bench`` extra (``pip install -e .[bench]``).
+loads it, so its queries are encoded by the serving encoder (``graph/text/encoder.py``: ONNX Runtime when
+the export exists; the report names it). Every query of every ``tests/eval/*.jsonl`` set runs through ours
+(search), theirs, and ours (search + answer card) in turn, query by query, so all three see the same
+background load; our query-vector cache is cleared before each of our runs (txtai keeps none). Needs the
+``bench`` extra (``pip install -e .[bench]``).
 
 Relevance for txtai (it returns chunks, not graph nodes): a chunk is a hit for a query when, for one of the
 query's expected nodes, the chunk overlaps one of that node's source spans (same document, character ranges
@@ -112,9 +114,10 @@ def load_txtai(model: Path, chunks: list[Chunk]):
     return emb
 
 
-def run(build: Path | None, repeats: int, with_onnx: bool = False) -> dict:
+def run(build: Path | None, repeats: int, with_torch: bool = False) -> dict:
     from graph.store import default_build
-    from graph.text.embed import model_path
+    from graph.text.encoder import get_encoder
+    from graph.text.model import model_path
     from search.engine import SearchEngine
     from search.evaluate import first_rank, load_queries
 
@@ -123,11 +126,10 @@ def run(build: Path | None, repeats: int, with_onnx: bool = False) -> dict:
     engine = SearchEngine.load(Path(build) if build else default_build())
     ours_load = time.perf_counter() - t0
     kg = engine.kg
-    onnx_engine = None
-    if with_onnx:  # the same index (fp32 ONNX vectors match torch's, same model id), queries through ONNX Runtime
-        from graph.text.onnx import OnnxEncoder
-
-        onnx_engine = SearchEngine(kg, engine.vindex, engine.build, encoder=OnnxEncoder().encode)
+    encoder = get_encoder().name
+    ref_engine = None
+    if with_torch:  # the same index (same model id: the export's parity was checked), queries through torch
+        ref_engine = SearchEngine(kg, engine.vindex, engine.build, encoder=get_encoder(name="torch").encode)
     chunks = [c for d, text in sorted(documents(kg).items()) for c in paragraphs(d, text)]
     by_id = {c.id: c for c in chunks}
     t0 = time.perf_counter()
@@ -139,14 +141,14 @@ def run(build: Path | None, repeats: int, with_onnx: bool = False) -> dict:
         engine.search(q.query, k=K)
         engine.card(q.query)
         emb.search(q.query, K)
-        if onnx_engine:
-            onnx_engine.search(q.query, k=K)
+        if ref_engine:
+            ref_engine.search(q.query, k=K)
     times: dict[str, list[float]] = {"ours search": [], "txtai hybrid search": [], "ours search+card": []}
     ranks: dict[str, dict[str, list[int]]] = {s: {"ours": [], "txtai": []} for s in sets}
-    if onnx_engine:
-        times["ours (onnx) search"] = []
+    if ref_engine:
+        times["ours (torch) search"] = []
         for r in ranks.values():
-            r["ours (onnx)"] = []
+            r["ours (torch)"] = []
     for rep in range(repeats):
         for name, qs in sets.items():
             for q in qs:
@@ -162,13 +164,13 @@ def run(build: Path | None, repeats: int, with_onnx: bool = False) -> dict:
                 engine.search(q.query, k=K)
                 engine.card(q.query)
                 times["ours search+card"].append(time.perf_counter() - t)
-                if onnx_engine:
-                    onnx_engine._encode_cached.cache_clear()
+                if ref_engine:
+                    ref_engine._encode_cached.cache_clear()
                     t = time.perf_counter()
-                    ours_onnx = onnx_engine.search(q.query, k=K)
-                    times["ours (onnx) search"].append(time.perf_counter() - t)
+                    ours_ref = ref_engine.search(q.query, k=K)
+                    times["ours (torch) search"].append(time.perf_counter() - t)
                     if rep == 0 and q.relevant:
-                        ranks[name]["ours (onnx)"].append(first_rank([r.id for r in ours_onnx], q.relevant))
+                        ranks[name]["ours (torch)"].append(first_rank([r.id for r in ours_ref], q.relevant))
                 if rep == 0 and q.relevant:  # judged unanswerable (no relevant node): timed, not scored
                     ranks[name]["ours"].append(first_rank([r.id for r in ours], q.relevant))
                     hits = [chunk_hits(by_id[r["id"]], q.relevant, kg) for r in theirs]
@@ -184,7 +186,7 @@ def run(build: Path | None, repeats: int, with_onnx: bool = False) -> dict:
         "latency": lat,
         "ratio_txtai_p50_over": {k: round(base / v["p50_ms"], 2) for k, v in lat.items() if k != "txtai hybrid search"},
         "relevance": {s: {k: metrics(v) for k, v in r.items()} for s, r in ranks.items()},
-        "relevance_rule": RULE, "with_onnx": with_onnx,
+        "relevance_rule": RULE, "encoder": encoder, "with_torch": with_torch,
         "txtai_config": {"path": "<model folder>", "hybrid": True, "content": True,
                          "chunks": "blank-line paragraphs of each document"},
     }
@@ -193,7 +195,8 @@ def run(build: Path | None, repeats: int, with_onnx: bool = False) -> dict:
 def to_markdown(r: dict) -> str:
     lines = ["# Side by side: ours vs txtai (same model, same documents, same questions, one process)", "",
              f"Machine: {r['machine']}. {r['documents']} documents: ours {r['nodes']} graph nodes, txtai "
-             f"{r['chunks']} paragraph chunks (`Embeddings(path=model, hybrid=True, content=True)`). Queries "
+             f"{r['chunks']} paragraph chunks (`Embeddings(path=model, hybrid=True, content=True)`). Our query "
+             f"vectors: {r.get('encoder', 'torch')}. Queries "
              f"alternate ours / txtai / ours query by query, {r['repeats']} passes after a warm-up pass. "
              f"Load: ours {r['load_s']['ours']} s, txtai {r['load_s']['txtai']} s (index from scratch). "
              f"1-minute load average at start / end {r['load_avg_1m_start_end']} (shared machine).", "",
@@ -205,10 +208,11 @@ def to_markdown(r: dict) -> str:
     for s, sysm in r["relevance"].items():
         for k, m in sysm.items():
             lines.append(f"| {s} | {k} | {m['hit@5']} | {m['mrr']} | {m['queries']} |")
-    if r.get("with_onnx"):
-        lines += ["", "`ours (onnx) search`: the same engine and index with query vectors from graph/text/onnx.py "
-                  "(fp32), in the same process as torch (txtai and ours), whose idle OpenMP threads compete with "
-                  "ONNX Runtime's; bench/results/encoder.md times each encoder alone."]
+    if r.get("with_torch"):
+        lines += ["", "`ours (torch) search`: the same engine and index with query vectors from sentence-transformers "
+                  "(the reference encoder), in the same process."]
+    lines += ["", "txtai runs on torch in this process, so torch's thread pool shares the 2 cores with ONNX "
+              "Runtime's; bench/results/speed.md times ours alone."]
     lines += ["", f"Relevance rule for txtai: {r['relevance_rule']}. Ours: the judged node ids themselves. "
               "Queries judged unanswerable (no relevant node) are timed but not scored.", ""]
     return "\n".join(lines)
@@ -220,9 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         "4 txtai not installed (pip install -e .[bench])."))
     ap.add_argument("--build", type=Path, default=None, help="build directory (default: build/ or $EP_BUILD)")
     ap.add_argument("--repeats", type=int, default=3, help="timed passes over the query sets")
-    ap.add_argument("--with-onnx", action="store_true", help=(
-        "also time ours with query vectors from the ONNX encoder (needs python -m graph.text.onnx_export); "
-        "note torch (txtai, ours) and ONNX Runtime then share one process"))
+    ap.add_argument("--with-torch", action="store_true", help=(
+        "also time ours with query vectors from sentence-transformers, the reference encoder"))
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     args = ap.parse_args(argv)
@@ -234,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         print("txtai is not installed: pip install -e .[bench]", file=sys.stderr)
         return 4
     try:
-        rep = run(args.build, args.repeats, args.with_onnx)
+        rep = run(args.build, args.repeats, args.with_torch)
     except MissingBuild as e:
         print(f"no build: {e} (run python -m ingest)", file=sys.stderr)
         return 3

@@ -86,10 +86,10 @@ class HashEmbedder:
 
 
 def use_hash_embedder() -> None:
-    import graph.text.embed
+    import graph.text.encoder
 
     emb = HashEmbedder()
-    graph.text.embed.get_embedder = lambda path=None: emb  # links and index fetch the model through this
+    graph.text.encoder.get_encoder = lambda path=None, name=None: emb  # links and index fetch the model here
 
 
 def peak_mb() -> float:
@@ -301,14 +301,14 @@ def phase_query(store: str, reps: int) -> dict:
 def phase_model(n: int = 1000) -> dict:
     """The real model's throughput on case-study sentences: what the hashing embedder stands in for."""
     from bench.synth import generate
-    from graph.text.embed import get_embedder
+    from graph.text.encoder import get_encoder
     from graph.text.sentences import sentences
 
     texts = []
     for _, text in generate(60, seed=1):
         texts += [text[a:b].strip() for a, b in sentences(text) if b - a > 20]
     texts = texts[:n]
-    emb = get_embedder()
+    emb = get_encoder()
     emb.encode(texts[:32])
     t0 = time.perf_counter()
     emb.encode(texts)

@@ -34,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EP_MODEL_PATH", "", "a local sentence-transformers model folder instead of the packaged "
             "all-MiniLM-L6-v2"),
     Setting("EP_HNSW_ABOVE", "50000", "node count above which the vector index is HNSW instead of exact", int),
+    Setting("EP_ENCODER", "auto", "sentence encoder: onnx (ONNX Runtime, no torch), torch (sentence-transformers, "
+            "the reference) or auto (onnx when its checked export exists, else torch with a note)"),
     Setting("EP_ONNX_CACHE", "", "folder for the ONNX export of the model (default ~/.cache/empowering-places/onnx)"),
     Setting("EP_SPARQL_MEMORY_MB", "1024", "memory a user SPARQL query may use above the loaded graph (MB)", int),
     Setting("EP_SPARQL_LOAD_TIMEOUT", "600", "seconds the SPARQL worker may take to load the graph", float),

@@ -19,6 +19,7 @@ from graph.ns import NODE_CLASSES, local_name
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
+from graph.text.encoder import get_encoder
 from search.card import Card, Links, build_card
 from search.fuse import RRF_K, TYPE_PRIOR, WEIGHTS, rrf
 from search.index import RefreshReport, VectorIndex, ensure_index
@@ -63,20 +64,16 @@ class SearchEngine:
         keyed by the store's build fingerprint, so each server keeps its own copy of a shared graph's index."""
         build = Path(build) if build else default_build()
         kg = KnowledgeGraph.load(build, store)
-        from graph.text.embed import get_embedder
-
-        embedder = get_embedder()
-        vindex, report = ensure_index(build, kg, embed=embedder.encode, variant=variant,
-                                      hnsw_above=hnsw_above, model=embedder.id)
-        return cls(kg, vindex, build, report, embedder.encode, variant)
+        encoder = get_encoder()
+        vindex, report = ensure_index(build, kg, embed=encoder.encode, variant=variant,
+                                      hnsw_above=hnsw_above, model=encoder.id)
+        return cls(kg, vindex, build, report, encoder.encode, variant)
 
     # ------------------------------------------------------------------ query vectors
 
     def _encode(self, text: str) -> np.ndarray:
         if self._encoder is None:
-            from graph.text.embed import get_embedder
-
-            self._encoder = get_embedder().encode
+            self._encoder = get_encoder().encode
         return self._encoder([text])[0]
 
     def encode_query(self, text: str) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from graph.records import NodeRecord
 from graph.text.sentences import sentences
@@ -77,23 +78,37 @@ class SearchResults(list):
         return [r.to_json() for r in self]
 
 
+@lru_cache(maxsize=16384)
+def sentence_words(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """Each sentence's span and word set, remembered per text: splitting and stemming every hit's sentences
+    on every query was most of a warm search's time (bench/results/speed.md)."""
+    spans = sentences(text) or [(0, len(text))]
+    return tuple((s, e, frozenset(tokens(text[s:e]))) for s, e in spans)
+
+
+@lru_cache(maxsize=16384)
+def locate(sentence: str, quote: str) -> tuple[int, int] | None:
+    """Where ``sentence`` sits in ``quote``, whatever whitespace the extraction normalised (None: not found)."""
+    words = re.findall(r"\S+", sentence)
+    m = re.search(r"\s+".join(map(re.escape, words)), quote) if words else None
+    return (m.start(), m.end()) if m else None
+
+
 def best_sentence(node: NodeRecord, query_tokens: tuple[str, ...]) -> Snippet:
     """The sentence sharing most query words (ties: the earlier one); the first sentence if none share any."""
     text = node.text or node.label
-    spans = sentences(text) or [(0, len(text))]
+    spans = sentence_words(text)
     wanted = set(query_tokens)
-    best, best_score = spans[0], 0
-    for s, e in spans:
-        score = len(wanted & set(tokens(text[s:e])))
+    best, best_score = spans[0][:2], 0
+    for s, e, words in spans:
+        score = len(wanted & words)
         if score > best_score:
             best, best_score = (s, e), score
     s, e = best
     doc_start = doc_end = -1
     src = node.sources[0] if node.sources else None
     if src and src.quote and src.start >= 0:
-        words = re.findall(r"\S+", text[s:e])
-        if words:
-            m = re.search(r"\s+".join(map(re.escape, words)), src.quote)
-            if m:
-                doc_start, doc_end = src.start + m.start(), src.start + m.end()
+        found = locate(text[s:e], src.quote)
+        if found:
+            doc_start, doc_end = src.start + found[0], src.start + found[1]
     return Snippet(text[s:e], s, e, doc_start, doc_end)

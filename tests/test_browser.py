@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
+LOG: dict[str, Path] = {}  # the module's server log, read by the last test
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +61,13 @@ def server(shared_store, tmp_path_factory):
         "HF_HUB_OFFLINE": "1",
         "EP_CORPUS": str(tmp_path_factory.mktemp("upload_corpus")),
     }
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115 - lives as long as the server
+    LOG["path"] = tmp_path_factory.mktemp("log") / "streamlit.log"
+    log = open(LOG["path"], "w")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
+            "ui.serve",  # as `make run` starts it: the engine warms while the server starts
             "--server.port",
             str(port),
             "--server.address",
@@ -294,3 +294,15 @@ def test_our_place_compares_the_example_with_the_checklist(page, server):
     expect(main).to_contain_text("Collective local vision", timeout=60_000)  # the second click: wait for it
     expect(main).to_contain_text("What changed in the profiles")
     shot(page, "place-compare")
+
+
+def test_server_log_holds_no_repeated_warning(page, server):
+    """After a session over every page, the server's log repeats no warning (the file watcher is off)."""
+    for url in ("?page=ask&q=halal+finance", "?page=pathways", "?page=cases", "?page=ask&q=referral+network"):
+        page.goto(f"{server}/{url}", wait_until="domcontentloaded")
+        settle(page)
+    lines = [x.strip() for x in LOG["path"].read_text(encoding="utf-8", errors="replace").splitlines()]
+    warned = [x for x in lines if "warn" in x.lower() or "error" in x.lower() or "overflow" in x.lower()]
+    repeated = {x for x in warned if warned.count(x) > 1}
+    assert not repeated, sorted(repeated)[:5]
+    assert "Inotify" not in "\n".join(lines)

@@ -36,10 +36,10 @@ def test_export_is_written_once_and_reused(exported):
 
 
 def test_vectors_match_sentence_transformers(encoder):
-    from graph.text.embed import get_embedder
+    from graph.text.encoder import get_encoder
 
     texts = corpus_sentences(12)[2:10] + ["how do I build a referral network", "halal finance"]
-    ref = get_embedder().encode(texts)
+    ref = get_encoder(name="torch").encode(texts)  # the reference, whatever EP_ENCODER says
     got = encoder.encode(texts)  # a batch of mixed lengths: sorted, padded per batch, returned in order
     assert got.dtype == np.float32 and got.shape == ref.shape == (10, 384)
     cos = np.sum(got * ref, axis=1)
@@ -51,7 +51,7 @@ def test_vectors_match_sentence_transformers(encoder):
 
 
 def test_model_id_matches_the_torch_encoder_so_index_vectors_are_shared(encoder):
-    from graph.text.embed import model_id
+    from graph.text.model import model_id
 
     assert encoder.id == model_id()
 
@@ -76,8 +76,44 @@ def test_serving_path_imports_no_torch(exported):
 def test_missing_export_is_a_clear_error(tmp_path):
     from graph.text.onnx import OnnxEncoder, OnnxUnavailable
 
-    with pytest.raises(OnnxUnavailable, match="run python -m graph.text.onnx_export"):
+    with pytest.raises(OnnxUnavailable, match=r"run make build \(or python -m graph.text.onnx_export"):
         OnnxEncoder(onnx_file=tmp_path / "model.onnx")
+
+
+def test_an_export_without_its_parity_record_is_never_served(tmp_path, exported, monkeypatch):
+    """The shared model id rests on the export's parity check: a bare model.onnx in the cache is refused."""
+    import shutil
+
+    from graph.text.onnx import OnnxEncoder, OnnxUnavailable, export_file, has_export
+
+    monkeypatch.setenv("EP_ONNX_CACHE", str(tmp_path))
+    target = export_file()
+    target.parent.mkdir(parents=True)
+    shutil.copy(exported.fp32, target)
+    assert not has_export()
+    with pytest.raises(OnnxUnavailable, match="no parity record"):
+        OnnxEncoder()
+    shutil.copy(Path(exported.dir) / "export.json", target.parent / "export.json")
+    assert has_export() and OnnxEncoder().name == "onnx"
+
+
+def test_factory_choice_and_fallback(tmp_path):
+    """auto with no export: torch, with a note saying how to get the fast path; a bad EP_ENCODER names the valid
+    values. In a subprocess, so the fallback's torch import and the empty cache stay out of this process."""
+    code = ("import sys; from graph.text.encoder import get_encoder; e = get_encoder(); "
+            "print(e.name, e.id, e.encode(['halal finance']).shape)")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT), EP_ONNX_CACHE=str(tmp_path), EP_ENCODER="auto")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    from graph.text.model import model_id
+
+    assert out.stdout.split() == ["torch", model_id(), "(1,", "384)"]
+    assert "no ONNX export of the model yet" in out.stderr and "make build" in out.stderr
+    env["EP_ENCODER"] = "onnx"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.returncode != 0 and "OnnxUnavailable" in out.stderr and "make build" in out.stderr
+    env["EP_ENCODER"] = "tensorflow"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.returncode != 0 and "'tensorflow' is not one of auto, onnx, torch" in out.stderr
 
 
 def test_cli_help():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -44,15 +45,39 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", plain)
 
 
+_LOADED: dict[tuple[str, str], object] = {}
+_LOADING = threading.Lock()
+
+
+def load_engine(build: str, stamp: str):
+    """The search engine for one build, loaded once per process whichever thread asks first.
+
+    ``serve.py`` calls this from a background thread as the server starts, so the first visitor finds it
+    loaded; a session arriving mid-load waits on the lock instead of loading a second copy."""
+    with _LOADING:
+        if (build, stamp) not in _LOADED:
+            from search.engine import SearchEngine
+
+            eng = SearchEngine.load(Path(build), store=store_spec())
+            eng.card("warm up")  # the first encode and card walk pay one-off costs; not the visitor's
+            _LOADED.clear()  # one build live per process: a re-ingest replaces it
+            _LOADED[(build, stamp)] = eng
+        return _LOADED[(build, stamp)]
+
+
 @st.cache_resource(show_spinner="Loading the graph, index and model (once per server)…")
 def engine(build: str, stamp: str):
     """The search engine (graph + index + model), shared by all sessions of this server process.
 
     ``stamp`` is the build's fingerprint, so a re-ingest loads the new build instead of a stale one.
     """
-    from search.engine import SearchEngine
+    return load_engine(build, stamp)
 
-    return SearchEngine.load(Path(build), store=store_spec())
+
+def warm() -> None:
+    """Load the engine for the current build now (the server's start-up thread), not on the first visit."""
+    b = build_dir()
+    load_engine(str(b), build_stamp(b))
 
 
 def build_stamp(build: Path | None = None) -> str:

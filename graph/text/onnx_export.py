@@ -22,14 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.text.embed import model_path
-from graph.text.onnx import FP32_NAME, INT8_NAME, default_cache, export_dir
+from graph.text.model import model_path
+from graph.text.onnx import FP32_NAME, INT8_NAME, META_NAME, default_cache, export_dir
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 OPSET = 17
-META_NAME = "export.json"
 FP32_MIN_COSINE = 0.999  # below this the export is wrong, not merely imprecise
 INT8_MIN_COSINE = 0.99  # int8 is kept only if no parity sentence falls below this
 ROOT = Path(__file__).resolve().parents[2]

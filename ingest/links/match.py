@@ -64,7 +64,7 @@ class Elements:
     """The linkable elements of a graph, with their vectors (computed once, only if needed)."""
 
     kg: KnowledgeGraph
-    embedder: object | None = None  # graph.text.embed.Embedder, or None when the model is unavailable
+    embedder: object | None = None  # graph.text.encoder.Encoder, or None when the model is unavailable
     # Pools handed out by after/before/level, made once per range: (first, end) in ``records`` -> list,
     # and id(list) -> (list, first, end), so rank/mentioned know a pool is a run of records.
     _ranges: dict[tuple[int, int], list[NodeRecord]] = field(default_factory=dict, repr=False, compare=False)

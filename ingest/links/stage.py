@@ -181,12 +181,13 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
 
 def _embedder(warnings: dict[str, list[str]]):
     try:
-        from graph.text.embed import ModelUnavailable, get_embedder
+        from graph.text.encoder import get_encoder
+        from graph.text.model import ModelUnavailable
     except ImportError as e:
         warnings.setdefault(WARN_KEY, []).append(f"no embedding model ({e}); only textual and curated links")
         return None, ""
     try:
-        emb = get_embedder()
+        emb = get_encoder()
         return emb, emb.id
     except ModelUnavailable as e:
         warnings.setdefault(WARN_KEY, []).append(f"{e}; only textual and curated links were made")

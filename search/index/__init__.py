@@ -23,7 +23,8 @@ import numpy as np
 
 from graph import settings
 from graph.store import KnowledgeGraph
-from graph.text.embed import model_id
+from graph.text.encoder import get_encoder
+from graph.text.model import model_id
 from search.text import DEFAULT_VARIANT, node_views, sha
 
 INDEX_DIR = "index"
@@ -300,9 +301,7 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
     todo = sorted({t for vs in views.values() for t in vs if sha(t) not in cache})
     if todo:
         if embed is None:
-            from graph.text.embed import get_embedder
-
-            embed = get_embedder().encode
+            embed = get_encoder().encode
         for t, vec in zip(todo, embed(todo), strict=True):
             cache[sha(t)] = np.asarray(vec, dtype="float32")
     new = set(todo)

