@@ -247,7 +247,7 @@ def test_switching_pages_from_the_sidebar_leaks_nothing(page, server):
         wait_until="domcontentloaded",
     )
     settle(page)
-    page.wait_for_selector("[data-testid='stGraphVizChart'] svg")
+    page.wait_for_selector("[data-testid='stMain'] h1:has-text('Pathways')")
     sidebar = page.locator("[data-testid='stSidebar']")
     for label, key in (("Assumptions", "assumptions"), ("Our place", "place"), ("Case studies", "cases")):
         sidebar.get_by_text(label, exact=True).click()
