@@ -194,7 +194,7 @@ def render() -> None:
 
     with tab_add:
         for level, note in st.session_state.pop("upload_notes", []):
-            {"success": st.success, "error": st.error}.get(level, st.warning)(note)
+            {"success": st.success, "error": st.error, "info": st.info}.get(level, st.warning)(note)
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
             f"{md(str(corpus_dir()))} and rebuild. If the new build fails, the previous one stays."
@@ -211,6 +211,7 @@ def add_and_rebuild(files, kind: str) -> None:
     corpus = corpus_dir()
     corpus.mkdir(parents=True, exist_ok=True)
     saved: list[str] = []
+    early: list[tuple[str, str]] = []  # refusals and renames, shown with the notes after the rerun
     known = {d.get("sha256"): p for p, d in read_manifest(build_dir()).get("documents", {}).items()}
     for f in files:
         data = f.getvalue()
@@ -221,15 +222,17 @@ def add_and_rebuild(files, kind: str) -> None:
         if not problem and hashlib.sha256(data).hexdigest() in known:
             problem = f"{name}: the same content is already in the corpus as {known[hashlib.sha256(data).hexdigest()]}"
         if problem:
-            st.error(md(problem))
+            early.append(("error", md(problem)))
             continue
         target, note = free_name(corpus, name, data)
         if note:
-            (st.info if target else st.warning)(md(note))
+            early.append(("info" if target else "warning", md(note)))
         if target:
             (corpus / target).write_bytes(data)
             saved.append(target)
     if not saved:
+        for level, note in early:
+            {"error": st.error, "info": st.info}.get(level, st.warning)(note)
         return
     bar = st.progress(0.0, text="Re-ingesting…")
 
@@ -262,7 +265,7 @@ def add_and_rebuild(files, kind: str) -> None:
     st.cache_resource.clear()
     get_engine()
     bar.empty()
-    notes = refused_notes + (
+    notes = early + refused_notes + (
         [("success", f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")]
         if saved else []
     )
