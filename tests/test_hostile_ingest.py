@@ -328,3 +328,17 @@ def test_leftovers_are_cleaned_and_the_build_has_the_usual_permissions(tmp_path)
     moved_aside = (set(left) - {".build.lock", "build", "unrelated", target.name}).pop()
     assert sorted(clean_leftovers(out)) == sorted([".build.again", moved_aside]) and out.resolve() == target
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".build.lock", "build", "unrelated", target.name])
+
+
+def test_provenance_activities_sit_outside_the_model_activity_prefix(build_dir):
+    """Counting nodes by IRI prefix sees the model's four activities, not the ingest's own prov:Activity too."""
+    from rdflib import RDF
+    from rdflib.namespace import PROV
+
+    from graph.ns import ID
+    from graph.store import open_graph
+
+    g = open_graph(build_dir)
+    runs = {str(s) for s in g.subjects(RDF.type, PROV.Activity)}
+    assert runs, "the build records the ingest activities it ran"
+    assert not [s for s in runs if s.startswith(str(ID["activity/"]))]

@@ -308,7 +308,7 @@ def _rationale(g: Graph, c: Candidate) -> str:
 
 
 def _activity(g: Graph, name: str, model_id: str) -> URIRef:
-    act = ID[f"activity/{name}"]
+    act = ID[f"provenance/{name}"]  # not under activity/: that prefix is the model's Activity elements
     if (act, RDF.type, PROV.Activity) not in g:
         g.add((act, RDF.type, PROV.Activity))
         g.add((act, RDFS.label, Literal(f"{name.replace('-', ' ')} with the embedding model {model_id}")))
