@@ -46,7 +46,7 @@ class SearchEngine:
         self.report = report
         self.variant = variant
         self._encoder = encoder
-        self.lexical = Lexical([node_text(kg.nodes[i]) for i in vindex.node_ids])
+        self.lexical = Lexical([node_text(kg.nodes[i], variant) for i in vindex.node_ids])
         self.links = Links.from_graph(kg)
         self.method = Method()
         self._prior = np.array([TYPE_PRIOR.get(kg.nodes[i].type, 0.0) for i in vindex.node_ids], "float32")

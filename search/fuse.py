@@ -24,7 +24,7 @@ class Method:
     rrf_k: int = 5  # small k lets a clear first place count
     weights: dict = field(default_factory=lambda: {"dense": 2.0, "bm25": 1.0})  # rrf weights
     alpha: float = 0.7  # convex: weight of the dense score against the (max-normalised) BM25 score
-    intent: float = 0.0  # weight of the query-intent prior (search/intent.py)
+    intent: float = 0.05  # weight of the query-intent prior (search/intent.py)
     graph: float = 0.0  # share of the best direct neighbour's dense score added to a node's own
     depth: int = 50  # candidates taken from each ranking before fusion
 
