@@ -5,6 +5,7 @@ cites its source; no language model writes anything.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -15,6 +16,8 @@ from graph import stages as st
 from graph.ns import ELEMENT_CLASSES
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
+from graph.text.sentences import sentences
+from graph.text.tokens import tokens
 
 
 class Searcher(Protocol):
@@ -50,13 +53,53 @@ class CardLine:
     def of(cls, n: NodeRecord, **kw) -> CardLine:
         return cls(n.id, n.type, n.label, n.text, asdict(n.sources[0]) if n.sources else None, **kw)
 
+    def where(self) -> str:
+        """'Document title, § Section', the section left out when it only repeats the title."""
+        return where(self.source)
+
+    def badge(self) -> str:
+        """The link's basis in a person's words (no scores, no model ids)."""
+        return basis_words(self.basis)
+
+    def detail(self) -> str:
+        """What the basis rests on, for the fold-away details: the stated sentence, or how similar."""
+        if self.evidence and self.basis in ("textual", "curated"):
+            return f"“{' '.join(self.evidence.split())}”"
+        if self.weight is not None and self.basis in ("inferred", "semantic"):
+            return f"similar in meaning (score {self.weight:.2f}); no sentence states this link"
+        m = re.match(r"semantic match ([0-9.]+)", self.basis)
+        if m:
+            return f"similar in meaning to the question or the element (score {m.group(1)})"
+        return ""
+
     def cite(self) -> str:
         s = self.source
         if not s:
             return "(no source)"
-        where = f"{s['document']}" + (f", § {s['section']}" if s.get("section") else "")
         quote = s["quote"] if len(s["quote"]) <= 160 else s["quote"][:157].rstrip() + "…"
-        return f"{where}: “{' '.join(quote.split())}”"
+        return f"{self.where()}: “{' '.join(quote.split())}”"
+
+
+BASIS_WORDS = {"textual": "stated in the text", "curated": "curated", "inferred": "similar in meaning",
+               "semantic": "similar in meaning", "stage order": "next stage", "leadsTo": "linked",
+               "illustrates": "linked case", "explicit": "named in the case"}
+
+
+def basis_words(basis: str) -> str:
+    if basis.startswith("semantic match"):
+        return "similar in meaning"
+    if basis.startswith("evidence of "):
+        return "figure from " + basis.removeprefix("evidence of ")
+    return BASIS_WORDS.get(basis, basis)
+
+
+def where(source: dict | None) -> str:
+    if not source:
+        return ""
+    doc, sec = source.get("document", ""), (source.get("section") or "").strip()
+    if not sec or sec.lower() in doc.lower() or doc.lower() in sec.lower():
+        return doc
+    return f"{doc}, § {sec.title() if sec.isupper() else sec}"
 
 
 @dataclass
@@ -66,6 +109,7 @@ class Card:
     matched: CardLine  # the search hit the card was reached from (the element itself, or e.g. an assumption)
     via: str  # how the element was chosen, in words
     stage: str
+    answer: str  # two sentences of the element's text that best answer the query, in text order
     links_basis: str  # "causal links (ep:leadsTo)" or "stage order (no causal links in the graph)"
     builds_on: list[CardLine] = field(default_factory=list)
     leads_to: list[CardLine] = field(default_factory=list)
@@ -83,15 +127,15 @@ class Card:
         out = [
             f"## {el.label} ({el.type}, {self.stage})",
             "",
-            el.text,
+            self.answer,
             "",
             f"Source: {el.cite()}",
             f"Found via: {self.via}",
             "",
         ]
         sections = (
-            (f"Builds on — basis: {self.links_basis}", self.builds_on),
-            (f"Leads to — basis: {self.links_basis}", self.leads_to),
+            (f"What it needs — basis: {self.links_basis}", self.builds_on),
+            (f"What it leads to — basis: {self.links_basis}", self.leads_to),
             ("Assumptions", self.assumptions),
             ("Foundations", self.foundations),
             ("Case studies", self.case_studies),
@@ -106,13 +150,11 @@ class Card:
                 if ln.hops > 1:
                     extra.append(f"{ln.hops} steps")
                 if ln.basis:
-                    extra.append(ln.basis)
-                if ln.weight is not None:
-                    extra.append(f"weight {ln.weight:g}")
+                    extra.append(ln.badge())
                 tag = f" [{', '.join(extra)}]" if extra else ""
                 out.append(f"- **{ln.label}** ({ln.type}){tag} — {ln.cite()}")
-                if ln.evidence:
-                    out.append(f"  - link evidence: {ln.evidence}")
+                if ln.detail():
+                    out.append(f"  - basis: {ln.detail()}")
             out.append("")
         for note in self.notes:
             out.append(f"_Note: {note}_")
@@ -304,6 +346,7 @@ def build_card(engine: Searcher, query: str) -> Card | None:
         matched=CardLine.of(matched),
         via=via,
         stage=stage_label,
+        answer=answer(el, query),
         links_basis="causal links (ep:leadsTo)" if links else "stage order (no causal links in the graph)",
     )
     if links:
@@ -349,6 +392,18 @@ def build_card(engine: Searcher, query: str) -> Card | None:
     if not card.case_studies:
         card.notes.append(f"no case study is linked to this element or matches it above {CASE_THRESHOLD:.2f}")
     return card
+
+
+def answer(n: NodeRecord, query: str, count: int = 2) -> str:
+    """The ``count`` sentences of the node's text sharing most words with the query (the first ones on a
+    tie), in the order the text has them: a short answer, never words the source does not say."""
+    text = n.text or n.label
+    spans = sentences(text) or [(0, len(text))]
+    if len(spans) <= count:
+        return text.strip()
+    wanted = set(tokens(query))
+    ranked = sorted(range(len(spans)), key=lambda i: (-len(wanted & set(tokens(text[slice(*spans[i])]))), i))
+    return " ".join(text[slice(*spans[i])].strip() for i in sorted(ranked[:count]))
 
 
 def related_cases(engine: Searcher, query: str, el: NodeRecord) -> list[tuple[NodeRecord, float]]:
