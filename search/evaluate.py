@@ -25,6 +25,8 @@ from graph.ns import ELEMENT_CLASSES
 from graph.settings import ROOT
 from search.engine import SearchEngine
 from search.fuse import Method
+from search.index import index_in_memory
+from search.text import VARIANTS
 
 EVAL = ROOT / "tests" / "eval"
 QUERIES = EVAL / "queries.jsonl"  # tuned
@@ -176,11 +178,11 @@ def candidates(base: Method) -> dict[str, Method]:
            "rrf only (no intent, no graph)": replace(base, fusion="rrf", intent=0.0, graph=0.0)}
     for a in (0.5, 0.6, 0.7, 0.8, 0.9):
         out[f"convex alpha {a}"] = replace(base, fusion="convex", alpha=a)
-    for k in (1, 5, 10, 20, 60):
+    for k in (1, 3, 5, 10, 20, 60):
         for wd in (1.0, 2.0):
             out[f"rrf k {k}, dense weight {wd}"] = replace(base, fusion="rrf", rrf_k=k,
                                                            weights={"dense": wd, "bm25": 1.0})
-    for w in (0.0, 0.25, 0.5, 1.0, 1.5, 2.0):
+    for w in (0.0, 0.05, 0.1, 0.25, 0.5, 1.0):
         out[f"intent {w}"] = replace(base, intent=w)
     for g in (0.0, 0.1, 0.2, 0.3, 0.5):
         out[f"graph {g}"] = replace(base, graph=g)
@@ -202,6 +204,18 @@ def compare_methods(engine, queries: list[Judged]) -> dict[str, dict]:
     return out
 
 
+def compare_variants(engine, queries: list[Judged]) -> dict[str, dict]:
+    """Each way of composing the embedded (and BM25) text, scored hybrid in memory (the saved index is
+    not touched): e.g. 'defined' adds the ontology's definition of the node's kind and stage."""
+    out = {}
+    for name in VARIANTS:
+        e = engine if name == engine.variant else SearchEngine(
+            engine.kg, index_in_memory(engine.kg, engine._encoder, name), encoder=engine._encoder, variant=name)
+        e.method = engine.method
+        out[name] = score(e, queries, "hybrid").row()
+    return out
+
+
 def run(engine, quick: bool = False, sets: dict[str, Path] | None = None) -> dict:
     t0 = time.perf_counter()
     sets = sets or SETS
@@ -214,6 +228,7 @@ def run(engine, quick: bool = False, sets: dict[str, Path] | None = None) -> dic
         report["sets"][name] = evaluate_set(engine, loaded[name], len(every) - len(loaded[name]))
     if not quick and "tuned" in loaded:
         report["methods_on_tuned"] = compare_methods(engine, loaded["tuned"])
+        report["variants_on_tuned"] = compare_variants(engine, loaded["tuned"])
     report["seconds"] = round(time.perf_counter() - t0, 1)
     return report
 
@@ -251,6 +266,11 @@ def to_markdown(rep: dict) -> str:
         for name, r in rep["methods_on_tuned"].items():
             lines.append(f"| {name} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} | {r['ndcg@10']:.3f} "
                          f"| {r['card']:.3f} |")
+    if "variants_on_tuned" in rep:
+        lines += ["", "## Embedded text variants on the tuned set (hybrid, chosen method)", "",
+                  "| variant | hit@1 | hit@5 | MRR | nDCG@10 |", "|---|---|---|---|---|"]
+        for name, r in rep["variants_on_tuned"].items():
+            lines.append(f"| {name} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} | {r['ndcg@10']:.3f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -21,7 +21,7 @@ class Method:
     """One ranking method's settings (the defaults are the chosen ones; see bench/results/eval.md)."""
 
     fusion: str = "rrf"  # rrf | convex
-    rrf_k: int = 5  # small k lets a clear first place count
+    rrf_k: int = 1  # small k lets a clear first place count
     weights: dict = field(default_factory=lambda: {"dense": 2.0, "bm25": 1.0})  # rrf weights
     alpha: float = 0.7  # convex: weight of the dense score against the (max-normalised) BM25 score
     intent: float = 0.05  # weight of the query-intent prior (search/intent.py)

@@ -9,11 +9,13 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from graph.ns import ELEMENT_CLASSES
 from graph.records import NodeRecord
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
+from search.intent import definitions
 
 MAX_QUERY_CHARS = 1000  # the model reads ~256 word pieces; more only dilutes the query
 TYPE_WORDS = {"CaseStudy": "Case study", "Evidence": "Evidence (figure)", "Insight": "Practical insight"}
@@ -61,16 +63,9 @@ def text_context(n: NodeRecord) -> str:
     return " ".join(p for p in parts if p)
 
 
+@lru_cache(maxsize=1)
 def _definitions() -> dict[tuple[str, str], str]:
-    from search.intent import definitions
-
-    global _DEFS
-    if _DEFS is None:
-        _DEFS = {(d.group, d.key): d.text for d in definitions()}
-    return _DEFS
-
-
-_DEFS: dict[tuple[str, str], str] | None = None
+    return {(d.group, d.key): d.text for d in definitions()}
 
 
 def text_defined(n: NodeRecord) -> str:
@@ -106,7 +101,8 @@ VARIANTS = {
     "labelled": lambda n: [text_labelled(n)],
     "context": lambda n: [text_context(n)],
     "views": views_multi,
-    "defined": lambda n: views_multi(n, text_defined),
+    "defined": lambda n: views_multi(n, text_defined),  # definitions embedded, BM25 text unchanged
+    "defined+bm25": lambda n: views_multi(n, text_defined),  # … and in BM25's text too
 }
 DEFAULT_VARIANT = "views"
 
