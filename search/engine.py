@@ -85,9 +85,7 @@ class SearchEngine:
         if self._intent is None:
             encode = self._encoder
             if encode is None:
-                from graph.text.embed import get_embedder
-
-                encode = self._encoder = get_embedder().encode
+                encode = self._encoder = get_encoder().encode
             self._intent = Intent([self.kg.nodes[i] for i in self.vindex.node_ids], encode)
         return self._intent
 
