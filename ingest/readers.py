@@ -202,7 +202,14 @@ def _pdf_text(raw: bytes, name: str) -> str:
 
 
 class _TextExtractor(HTMLParser):
-    """HTML to plain text that keeps block structure; script and style are dropped, never run."""
+    """HTML to plain text that keeps block structure and drops site furniture.
+
+    Script and style are dropped, never run. So are the parts of a page that are the site, not the
+    document: ``nav``, ``form``, ``button``, ``aside``; ``header`` and ``footer`` outside the article; any
+    element whose ARIA role or id/class marks it as navigation, banner, footer, cookie notice or menu;
+    and any block whose text is mostly link text (a menu, a breadcrumb, "more stories"), measured per
+    block as link characters over all characters (``LINK_DENSITY``).
+    """
 
     BLOCK = {
         "p",
@@ -227,36 +234,109 @@ class _TextExtractor(HTMLParser):
         "figcaption",
     }
     SKIP = {"script", "style", "template", "noscript", "iframe", "object", "svg", "head"}
+    FURNITURE = {"nav", "form", "button", "aside", "select", "dialog"}
+    PAGE_FURNITURE = {"header", "footer"}  # furniture unless inside the article or main content
+    ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog", "alertdialog"}
+    MARKED = re.compile(r"(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?|cookies?|consent|gdpr|banner|footer|"
+                        r"header|masthead|sidebar|share|social|skip|newsletter|subscribe|related)(?:$|[-_\s])", re.I)
+    VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "base", "col", "embed", "track"}
+    LINK_DENSITY = 0.6  # a block with this share of its characters inside links is navigation
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
+        self.stack: list[tuple[str, bool]] = []  # open tags and whether each started a skipped region
+        self.content = 0  # open <article>/<main> elements
+        self.link = 0
+        self.block_start = 0  # index in parts where the current block began
+        self.block_chars = self.block_link_chars = 0
+        self.dropped = 0  # characters of furniture left out (for the reader's report and the tests)
+
+    def _furniture(self, tag: str, attrs) -> bool:
+        a = {k: (v or "") for k, v in attrs}
+        if tag in self.FURNITURE or (tag in self.PAGE_FURNITURE and not self.content):
+            return True
+        if a.get("role", "").lower() in self.ROLES or a.get("aria-hidden", "").lower() == "true":
+            return True
+        marks = f"{a.get('id', '')} {a.get('class', '')}"
+        return tag not in ("article", "main", "body", "html") and bool(self.MARKED.search(marks))
+
+    def _end_block(self) -> None:
+        if self.block_chars and self.block_link_chars / self.block_chars >= self.LINK_DENSITY:
+            self.dropped += self.block_chars
+            del self.parts[self.block_start:]
+        self.block_start = len(self.parts)
+        self.block_chars = self.block_link_chars = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
+        if tag in self.VOID:
+            if tag == "br" and not self.skip:
+                self.parts.append("\n")
+            return
+        starts_skip = tag in self.SKIP or (not self.skip and self._furniture(tag, attrs))
+        self.stack.append((tag, starts_skip))
+        if starts_skip:
             self.skip += 1
+            return
+        if self.skip:
+            return
+        if tag in ("article", "main"):
+            self.content += 1
+        if tag == "a":
+            self.link += 1
         elif re.fullmatch(r"h[1-6]", tag):
+            self._end_block()
             self.parts.append("\n\n" + "#" * int(tag[1]) + " ")
         elif tag == "li":
+            self._end_block()
             self.parts.append("\n- ")
         elif tag in ("td", "th"):
             self.parts.append("\n")
         elif tag in self.BLOCK:
+            self._end_block()
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag):
-        if tag in self.SKIP:
-            self.skip = max(0, self.skip - 1)
+        if tag in self.VOID or not any(t == tag for t, _ in self.stack):
+            return
+        while self.stack:  # close up to the matching tag (HTML in the wild leaves tags open)
+            t, started = self.stack.pop()
+            if started:
+                self.skip = max(0, self.skip - 1)
+            elif not self.skip:
+                self._close(t)
+            if t == tag:
+                break
+
+    def _close(self, tag: str) -> None:
+        if tag in ("article", "main"):
+            self.content = max(0, self.content - 1)
+        if tag == "a":
+            self.link = max(0, self.link - 1)
         elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCK or tag == "li":
+            self._end_block()
             self.parts.append("\n")
+            self.block_start = len(self.parts)
 
     def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+        if self.skip:
+            self.dropped += len(data.strip())
+            return
+        text = re.sub(r"[ \t\r\n]+", " ", data)
+        self.parts.append(text)
+        n = len(text.strip())
+        self.block_chars += n
+        if self.link:
+            self.block_link_chars += n
+
+    def close(self):
+        super().close()
+        self._end_block()
 
 
 def html_to_text(markup: str) -> str:
+    """The document's own text from a web page (headings as '#', list items as '-'), furniture left out."""
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()

@@ -5,6 +5,7 @@ cites its source; no language model writes anything.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -15,6 +16,8 @@ from graph import stages as st
 from graph.ns import ELEMENT_CLASSES
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
+from graph.text.sentences import sentences
+from graph.text.tokens import tokens
 
 
 class Searcher(Protocol):
@@ -50,13 +53,53 @@ class CardLine:
     def of(cls, n: NodeRecord, **kw) -> CardLine:
         return cls(n.id, n.type, n.label, n.text, asdict(n.sources[0]) if n.sources else None, **kw)
 
+    def where(self) -> str:
+        """'Document title, § Section', the section left out when it only repeats the title."""
+        return where(self.source)
+
+    def badge(self) -> str:
+        """The link's basis in a person's words (no scores, no model ids)."""
+        return basis_words(self.basis)
+
+    def detail(self) -> str:
+        """What the basis rests on, for the fold-away details: the stated sentence, or how similar."""
+        if self.evidence and self.basis in ("textual", "curated"):
+            return f"“{' '.join(self.evidence.split())}”"
+        if self.weight is not None and self.basis in ("inferred", "semantic"):
+            return f"similar in meaning (score {self.weight:.2f}); no sentence states this link"
+        m = re.match(r"semantic match ([0-9.]+)", self.basis)
+        if m:
+            return f"similar in meaning to the question or the element (score {m.group(1)})"
+        return ""
+
     def cite(self) -> str:
         s = self.source
         if not s:
             return "(no source)"
-        where = f"{s['document']}" + (f", § {s['section']}" if s.get("section") else "")
         quote = s["quote"] if len(s["quote"]) <= 160 else s["quote"][:157].rstrip() + "…"
-        return f"{where}: “{' '.join(quote.split())}”"
+        return f"{self.where()}: “{' '.join(quote.split())}”"
+
+
+BASIS_WORDS = {"textual": "stated in the text", "curated": "curated", "inferred": "similar in meaning",
+               "semantic": "similar in meaning", "stage order": "next stage", "leadsTo": "linked",
+               "illustrates": "linked case", "explicit": "named in the case"}
+
+
+def basis_words(basis: str) -> str:
+    if basis.startswith("semantic match"):
+        return "similar in meaning"
+    if basis.startswith("evidence of "):
+        return "figure from " + basis.removeprefix("evidence of ")
+    return BASIS_WORDS.get(basis, basis)
+
+
+def where(source: dict | None) -> str:
+    if not source:
+        return ""
+    doc, sec = source.get("document", ""), (source.get("section") or "").strip()
+    if not sec or sec.lower() in doc.lower() or doc.lower() in sec.lower():
+        return doc
+    return f"{doc}, § {sec.title() if sec.isupper() else sec}"
 
 
 @dataclass
@@ -66,6 +109,7 @@ class Card:
     matched: CardLine  # the search hit the card was reached from (the element itself, or e.g. an assumption)
     via: str  # how the element was chosen, in words
     stage: str
+    answer: str  # two sentences of the element's text that best answer the query, in text order
     links_basis: str  # "causal links (ep:leadsTo)" or "stage order (no causal links in the graph)"
     builds_on: list[CardLine] = field(default_factory=list)
     leads_to: list[CardLine] = field(default_factory=list)
@@ -83,15 +127,15 @@ class Card:
         out = [
             f"## {el.label} ({el.type}, {self.stage})",
             "",
-            el.text,
+            self.answer,
             "",
             f"Source: {el.cite()}",
             f"Found via: {self.via}",
             "",
         ]
         sections = (
-            (f"Builds on — basis: {self.links_basis}", self.builds_on),
-            (f"Leads to — basis: {self.links_basis}", self.leads_to),
+            (f"What it needs — basis: {self.links_basis}", self.builds_on),
+            (f"What it leads to — basis: {self.links_basis}", self.leads_to),
             ("Assumptions", self.assumptions),
             ("Foundations", self.foundations),
             ("Case studies", self.case_studies),
@@ -106,13 +150,11 @@ class Card:
                 if ln.hops > 1:
                     extra.append(f"{ln.hops} steps")
                 if ln.basis:
-                    extra.append(ln.basis)
-                if ln.weight is not None:
-                    extra.append(f"weight {ln.weight:g}")
+                    extra.append(ln.badge())
                 tag = f" [{', '.join(extra)}]" if extra else ""
                 out.append(f"- **{ln.label}** ({ln.type}){tag} — {ln.cite()}")
-                if ln.evidence:
-                    out.append(f"  - link evidence: {ln.evidence}")
+                if ln.detail():
+                    out.append(f"  - basis: {ln.detail()}")
             out.append("")
         for note in self.notes:
             out.append(f"_Note: {note}_")
@@ -126,6 +168,7 @@ class Links:
     out: dict[str, list[str]]
     into: dict[str, list[str]]
     info: dict[tuple[str, str], dict]
+    ties: dict[str, list[str]] = field(default_factory=dict)  # assumption/foundation/case/evidence -> elements
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> Links:
@@ -139,7 +182,7 @@ class Links:
         for link in kg.links:
             info[(link.source, link.target)] = {"basis": link.basis, "weight": link.weight,
                                                 "evidence": link.evidence}
-        return cls(dict(out), dict(into), info)
+        return cls(dict(out), dict(into), info, _ties(kg))
 
     def __bool__(self) -> bool:
         return bool(self.out)
@@ -158,6 +201,22 @@ class Links:
                         found.append((v, hop, (u, v) if forward else (v, u)))
             frontier = nxt
         return found
+
+
+def _ties(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """Each assumption, foundation, case study and piece of evidence -> the model elements it belongs to."""
+    ties: dict[str, set[str]] = defaultdict(set)
+    for rel in ("underpinnedBy", "hasFoundation"):
+        for el, subs in kg.edges(rel).items():
+            for sub in subs:
+                ties[sub].add(el)
+    for case, els in kg.edges("illustrates").items():
+        ties[case].update(els)
+    for case, evs in kg.edges("hasEvidence").items():
+        for ev in evs:
+            ties[ev].update(kg.edges("illustrates").get(case, []))
+    return {k: sorted(e for e in v if e in kg.nodes and kg.nodes[e].type in ELEMENT_CLASSES)
+            for k, v in ties.items()}
 
 
 def _a(word: str) -> str:
@@ -213,35 +272,64 @@ def _illustrated_by(kg, node: NodeRecord) -> set[str]:
     }
 
 
+# Choosing the card's element from the fused ranking (chosen on the tuned set; bench/results/eval.md):
+CHOICE_DEPTH = 10  # fused hits read
+CHOICE_K = 1  # rank offset: a hit at rank r counts 1 / (CHOICE_K + r)
+TIE_SHARE = 0.5  # share of a hit's weight given to the element it is tied to (assumption, foundation, case)
+TYPE_SHARE = 1.0  # weight of the question's lean to an element's kind (how-to -> process …)
+
+
 def choose_element(engine: Searcher, query: str) -> tuple[NodeRecord, NodeRecord, str] | None:
-    """(element, the hit it came from, how): the top hit if it is an element; an assumption, foundation or
-    passage hit leads to the best-matching element of its stage; otherwise the best element hit."""
+    """(element, the hit it came from, how), read off the fused ranking: each element scores by its own
+    rank and by the ranks of the assumptions, foundations, case studies and evidence tied to it, plus the
+    question's lean to the element's kind (from the ontology's definitions); the best one answers."""
     kg = engine.kg
-    hits = engine.search(query, k=5)
-    elements = engine.search(query, k=20, types=list(ELEMENT_CLASSES))
-    if not elements:
+    hits = list(engine.search(query, k=CHOICE_DEPTH))
+    if not any(h.type in ELEMENT_CLASSES for h in hits):
+        hits += [h for h in engine.search(query, k=5, types=list(ELEMENT_CLASSES)) if h.id not in
+                 {x.id for x in hits}]
+    if not hits:
         return None
-    if hits and hits[0].type in ELEMENT_CLASSES:
-        return hits[0].node, hits[0].node, "best match overall"
-    if hits and hits[0].type in ("Evidence", "CaseStudy"):
-        # A figure or a case answers best; the card shows the element that case illustrates (by the graph's
-        # case links), preferring the one the question itself matches best.
-        linked = _illustrated_by(kg, hits[0].node)
-        ranked = [e for e in elements if e.id in linked]
-        if ranked:
-            h = hits[0]
-            return ranked[0].node, h.node, f"best match was {_a(h.type)} '{h.label}'; the element it illustrates"
-    for h in hits[:1]:
-        stage = stage_of(kg, h.node)
-        same = [e for e in elements if e.stage == stage] if stage else []
-        if same and h.type in ("Assumption", "Foundation", "Passage"):
-            label = st.stage(stage).label.lower()
-            return same[0].node, h.node, f"best match was {_a(h.type)} of {label}; best element of that stage"
-    top = elements[0].node
-    via = "best matching model element" + (
-        f" (best match overall: {hits[0].type.lower()} '{hits[0].label}')" if hits else ""
-    )
-    return top, (hits[0].node if hits else top), via
+    lean = _type_lean(engine, query)
+    score: dict[str, float] = defaultdict(float)
+    reached: dict[str, NodeRecord] = {}
+    for r, h in enumerate(hits, 1):
+        w = 1 / (CHOICE_K + r)
+        if h.type in ELEMENT_CLASSES:
+            score[h.id] += w
+            reached.setdefault(h.id, h.node)
+        for el in engine.links.ties.get(h.id, ()):
+            score[el] += TIE_SHARE * w
+            reached.setdefault(el, h.node)
+    if not score:
+        return None
+    for el in score:
+        score[el] += TYPE_SHARE * lean.get(kg.nodes[el].type, 0.0)
+    best = max(score, key=lambda e: (score[e], e == hits[0].id))
+    el, top = kg.nodes[best], hits[0].node
+    if top.id == el.id:
+        return el, el, "best match overall"
+    via = reached[best]
+    if via.id != el.id:
+        return el, via, f"best match {_a(via.type)} '{_short(via.label)}', tied to this element"
+    return el, top, f"best matching model element (best match overall: {_a(top.type)} '{_short(top.label)}')"
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: text.rfind(" ", 0, n)].rstrip(",;:") + "…"
+
+
+def _type_lean(engine: Searcher, query: str) -> dict[str, float]:
+    """How much more the question leans to each element kind's definition than to the average kind."""
+    intent = getattr(engine, "intent", None)
+    if intent is None:
+        return {}
+    lean = intent.leaning(engine.encode_query(query))
+    kinds = [(i, d.key) for i, d in enumerate(intent.defs) if d.group == "type" and d.key in ELEMENT_CLASSES]
+    if not kinds:
+        return {}
+    mean = sum(lean[i] for i, _ in kinds) / len(kinds)
+    return {k: float(lean[i] - mean) for i, k in kinds}
 
 
 def build_card(engine: Searcher, query: str) -> Card | None:
@@ -258,6 +346,7 @@ def build_card(engine: Searcher, query: str) -> Card | None:
         matched=CardLine.of(matched),
         via=via,
         stage=stage_label,
+        answer=answer(el, query),
         links_basis="causal links (ep:leadsTo)" if links else "stage order (no causal links in the graph)",
     )
     if links:
@@ -303,6 +392,18 @@ def build_card(engine: Searcher, query: str) -> Card | None:
     if not card.case_studies:
         card.notes.append(f"no case study is linked to this element or matches it above {CASE_THRESHOLD:.2f}")
     return card
+
+
+def answer(n: NodeRecord, query: str, count: int = 2) -> str:
+    """The ``count`` sentences of the node's text sharing most words with the query (the first ones on a
+    tie), in the order the text has them: a short answer, never words the source does not say."""
+    text = n.text or n.label
+    spans = sentences(text) or [(0, len(text))]
+    if len(spans) <= count:
+        return text.strip()
+    wanted = set(tokens(query))
+    ranked = sorted(range(len(spans)), key=lambda i: (-len(wanted & set(tokens(text[slice(*spans[i])]))), i))
+    return " ".join(text[slice(*spans[i])].strip() for i in sorted(ranked[:count]))
 
 
 def related_cases(engine: Searcher, query: str, el: NodeRecord) -> list[tuple[NodeRecord, float]]:

@@ -21,8 +21,9 @@ from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
 from graph.text.encoder import get_encoder
 from search.card import Card, Links, build_card
-from search.fuse import RRF_K, TYPE_PRIOR, WEIGHTS, rrf
+from search.fuse import TYPE_PRIOR, Method, convex, neighbour_lift, rrf
 from search.index import RefreshReport, VectorIndex, ensure_index
+from search.intent import Intent
 from search.lexical import Lexical
 from search.result import Result, SearchResults, best_sentence
 from search.text import DEFAULT_VARIANT, clean_query, node_text
@@ -45,13 +46,12 @@ class SearchEngine:
         self.report = report
         self.variant = variant
         self._encoder = encoder
-        self.lexical = Lexical([node_text(kg.nodes[i]) for i in vindex.node_ids])
+        self.lexical = Lexical([node_text(kg.nodes[i], variant) for i in vindex.node_ids])
         self.links = Links.from_graph(kg)
-        self.rrf_k = RRF_K
-        self.weights = dict(WEIGHTS)
-        self.depth = 50  # candidates taken from each ranking before fusion
-        self.type_prior = dict(TYPE_PRIOR)
-        self._prior = np.array([self.type_prior.get(kg.nodes[i].type, 0.0) for i in vindex.node_ids], "float32")
+        self.method = Method()
+        self._prior = np.array([TYPE_PRIOR.get(kg.nodes[i].type, 0.0) for i in vindex.node_ids], "float32")
+        self._neighbours = _neighbour_rows(kg, vindex.pos, vindex.node_ids)
+        self._intent: Intent | None = None
         self._docs = {s.doc_id: s for n in kg.nodes.values() for s in n.sources}
         self._encode_cached = lru_cache(maxsize=256)(self._encode)
 
@@ -78,6 +78,16 @@ class SearchEngine:
 
     def encode_query(self, text: str) -> np.ndarray:
         return self._encode_cached(text)
+
+    @property
+    def intent(self) -> Intent:
+        """The definitions' vectors, embedded on first use (a few dozen short texts)."""
+        if self._intent is None:
+            encode = self._encoder
+            if encode is None:
+                encode = self._encoder = get_encoder().encode
+            self._intent = Intent([self.kg.nodes[i] for i in self.vindex.node_ids], encode)
+        return self._intent
 
     # ------------------------------------------------------------------ filters
 
@@ -164,13 +174,16 @@ class SearchEngine:
                 return SearchResults([], notes, mode)
             used = "dense"
             notes.append("none of the query's words occur in the corpus; results are ranked by meaning only")
-        depth = max(self.depth, k * 5)
+        m = self.method
+        depth = max(m.depth, k * 5)
         dense = self._dense(q.text, depth, allowed) if used != "bm25" else []
         lex = self.lexical.search(q.tokens, depth, allowed) if used != "dense" else []
         dense_rank = {r: (i + 1, s) for i, (r, s) in enumerate(dense)}
         lex_rank = {r: (i + 1, s) for i, (r, s) in enumerate(lex)}
-        if used == "hybrid":
-            ranked = rrf({"dense": [r for r, _ in dense], "bm25": [r for r, _ in lex]}, self.rrf_k, self.weights)
+        if used == "hybrid" and m.fusion == "convex":
+            ranked = convex(dense, lex, m.alpha)
+        elif used == "hybrid":
+            ranked = rrf({"dense": [r for r, _ in dense], "bm25": [r for r, _ in lex]}, m.rrf_k, m.weights)
         else:
             ranked = dense if used == "dense" else lex
         out = SearchResults([], notes, used)
@@ -185,11 +198,22 @@ class SearchEngine:
         return out
 
     def _dense(self, text: str, depth: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        """Cosine ranking with the type prior applied (a few extra candidates so the prior can reorder)."""
-        hits = self.vindex.search(self.encode_query(text), depth + 10, allowed)
-        hits = [(r, s + float(self._prior[r])) for r, s in hits]
-        hits.sort(key=lambda x: -x[1])
-        return hits[:depth]
+        """Cosine ranking with the priors applied (kind, and the query's intent), each node then lifted by
+        its best-matching direct neighbour; twice the depth is scored so the priors can reorder."""
+        m = self.method
+        qvec = self.encode_query(text)
+        hits = self.vindex.search(qvec, 2 * depth + 10, allowed)
+        if not hits:
+            return []
+        cand = np.fromiter((r for r, _ in hits), dtype="int64", count=len(hits))
+        scores = np.fromiter((s for _, s in hits), dtype="float32", count=len(hits))
+        scores = neighbour_lift(cand, scores, self._neighbours, m.graph)
+        prior = self._prior[cand]
+        if m.intent:
+            prior = prior + self.intent.prior(qvec, m.intent)[cand]
+        scores = scores + prior
+        order = np.argsort(-scores, kind="stable")[:depth]
+        return [(int(cand[i]), float(scores[i])) for i in order]
 
     def card(self, query: str) -> Card | None:
         """The answer card for the best-matching model element, or None when nothing matches."""
@@ -215,3 +239,18 @@ class SearchEngine:
         if not hits:
             raise LookupError(f"nothing in the graph matches '{t[:80]}'")
         return hits[0].node, "search"
+
+
+NEIGHBOUR_RELATIONS = ("leadsTo", "underpinnedBy", "hasFoundation", "illustrates", "hasEvidence")
+
+
+def _neighbour_rows(kg: KnowledgeGraph, pos: dict[str, int], ids: list[str]) -> list[np.ndarray]:
+    """For each index row, the rows of its direct neighbours by the model's own relations (both directions)."""
+    adj: list[set[int]] = [set() for _ in ids]
+    for rel in NEIGHBOUR_RELATIONS:
+        for a, targets in kg.edges(rel).items():
+            for b in targets:
+                if a in pos and b in pos and a != b:
+                    adj[pos[a]].add(pos[b])
+                    adj[pos[b]].add(pos[a])
+    return [np.fromiter(sorted(s), dtype="int64", count=len(s)) for s in adj]

@@ -1,17 +1,22 @@
 """python -m search.evaluate [--build DIR] [--json] [--quick]
 
-hit@1, hit@5 and MRR of BM25 alone, dense alone and hybrid over the judged queries in
-tests/eval/queries.jsonl; also (unless --quick) the text variants embedded and an RRF sweep, so the
-defaults in search/text.py and search/fuse.py rest on numbers. Writes bench/results/eval.json and .md.
+hit@1, hit@5, MRR and nDCG@10 of BM25 alone, dense alone and hybrid over both judged sets:
+``tests/eval/queries.jsonl`` (the TUNED set: every setting is chosen on it) and
+``tests/eval/queries_blind.jsonl`` (written blind; reported, never tuned on). A result is relevant when
+its id is judged relevant or its text contains one of the query's accepted phrases (case and
+whitespace ignored), so a judgment survives an id change. Queries judged unanswerable are left out of
+the scores and counted. Unless --quick, each search method is also switched off in turn on the tuned
+set, so every default rests on a number. Writes bench/results/eval.json and .md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graph import cli
@@ -19,12 +24,17 @@ from graph.cli import add_store_argument
 from graph.ns import ELEMENT_CLASSES
 from graph.settings import ROOT
 from search.engine import SearchEngine
+from search.fuse import Method
 from search.index import index_in_memory
 from search.text import VARIANTS
 
-QUERIES = ROOT / "tests" / "eval" / "queries.jsonl"
+EVAL = ROOT / "tests" / "eval"
+QUERIES = EVAL / "queries.jsonl"  # tuned
+BLIND = EVAL / "queries_blind.jsonl"  # untuned: reported only
+SETS = {"tuned": QUERIES, "blind": BLIND}
 RESULTS = ROOT / "bench" / "results"
 MODES = ("bm25", "dense", "hybrid")
+PERSONAS = ("practitioner", "researcher", "policy")
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class Judged:
     query: str
     relevant: tuple[str, ...]
     persona: str = ""
+    phrases: tuple[str, ...] = ()
+    unanswerable: str = ""  # why no node answers it (such queries are left out of the scores)
 
 
 @dataclass
@@ -40,144 +52,237 @@ class Metrics:
     hit1: float
     hit5: float
     mrr: float
+    ndcg: float = 0.0
     ranks: list[int] = field(default_factory=list, repr=False)  # rank of the first relevant hit, 0 = not in top 10
 
     def row(self) -> dict:
-        return {"hit@1": round(self.hit1, 4), "hit@5": round(self.hit5, 4), "mrr": round(self.mrr, 4)}
+        return {"queries": self.queries, "hit@1": round(self.hit1, 4), "hit@5": round(self.hit5, 4),
+                "mrr": round(self.mrr, 4), "ndcg@10": round(self.ndcg, 4)}
 
 
-def load_queries(path: Path = QUERIES) -> list[Judged]:
+def load_queries(path: Path = QUERIES, answerable: bool = True) -> list[Judged]:
+    """The judged queries of one file; unanswerable ones (``relevant: []``) only when ``answerable`` is False."""
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
             d = json.loads(line)
-            out.append(Judged(d["query"], tuple(d["relevant"]), d.get("persona", "")))
+            j = Judged(d["query"], tuple(d["relevant"]), d.get("persona", ""), tuple(d.get("phrases") or ()),
+                       d.get("unanswerable", "") or ("" if d["relevant"] else "no relevant node judged"))
+        except (ValueError, KeyError, TypeError) as e:
+            raise ValueError(f"{path}:{n}: not a judged query ({e.__class__.__name__}: {e})") from e
+        if j.relevant or not answerable:
+            out.append(j)
     return out
 
 
-def first_rank(ids: list[str], relevant: tuple[str, ...]) -> int:
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class Judge:
+    """Which graph nodes count as relevant to a query: its judged ids, and every node whose text or label
+    contains one of its accepted phrases (case and whitespace ignored)."""
+
+    def __init__(self, kg):
+        self.texts = {nid: _norm(f"{n.label} {n.text}") for nid, n in kg.nodes.items()}
+        self._cache: dict[Judged, frozenset[str]] = {}
+
+    def relevant(self, q: Judged) -> frozenset[str]:
+        if q not in self._cache:
+            phrases = [_norm(p) for p in q.phrases if p.strip()]
+            self._cache[q] = frozenset(q.relevant) | {nid for nid, t in self.texts.items()
+                                                      if any(p in t for p in phrases)}
+        return self._cache[q]
+
+
+def first_rank(ids: list[str], relevant) -> int:
     return next((i for i, nid in enumerate(ids, 1) if nid in relevant), 0)
 
 
-def score(engine, queries: list[Judged], mode: str, k: int = 10) -> Metrics:
-    return _metrics([first_rank([r.id for r in engine.search(q.query, k=k, mode=mode)], q.relevant)
-                     for q in queries])
+def ndcg(ids: list[str], relevant, k: int = 10) -> float:
+    """Binary-gain nDCG@k; the ideal ranking puts every relevant node (at most k) first."""
+    dcg = sum(1 / math.log2(i + 1) for i, nid in enumerate(ids[:k], 1) if nid in relevant)
+    ideal = sum(1 / math.log2(i + 1) for i in range(1, min(k, len(relevant)) + 1))
+    return dcg / ideal if ideal else 0.0
 
 
-def card_accuracy(engine, queries: list[Judged]) -> dict:
-    """Of the queries whose judgments name a model element, how often the card shows one of them."""
-    judged = [q for q in queries if any(r.split("/")[0].capitalize() in ELEMENT_CLASSES for r in q.relevant)]
-    hits = 0
-    for q in judged:
-        card = engine.card(q.query)
-        hits += bool(card and card.element.id in q.relevant)
-    return {"queries": len(judged), "element@1": round(hits / max(1, len(judged)), 4)}
+def _judge(engine) -> Judge:
+    j = getattr(engine, "_eval_judge", None)
+    if j is None:
+        j = engine._eval_judge = Judge(engine.kg)
+    return j
 
 
-def compare_variants(engine, queries: list[Judged]) -> dict[str, dict]:
-    """Each way of composing the embedded text, scored in memory (the saved index is not touched)."""
-
-    encode = engine._encoder
-    out = {}
-    for name in VARIANTS:
-        if name == engine.variant:
-            out[name] = {m: score(engine, queries, m).row() for m in MODES}
-            continue
-        vi = index_in_memory(engine.kg, encode, name)
-        e = SearchEngine(engine.kg, vi, encoder=encode, variant=name)
-        out[name] = {m: score(e, queries, m).row() for m in MODES}
+def rankings(engine, queries: list[Judged], mode: str, k: int = 10) -> list[tuple[int, float]]:
+    """(first relevant rank, nDCG@10) of each query."""
+    judge = _judge(engine)
+    out = []
+    for q in queries:
+        ids = [r.id for r in engine.search(q.query, k=k, mode=mode)]
+        rel = judge.relevant(q)
+        out.append((first_rank(ids, rel), ndcg(ids, rel, k)))
     return out
 
 
-def _metrics(ranks: list[int]) -> Metrics:
-    n = max(1, len(ranks))
+def _metrics(ranked: list[tuple[int, float]]) -> Metrics:
+    n = max(1, len(ranked))
+    ranks = [r for r, _ in ranked]
     return Metrics(len(ranks), sum(r == 1 for r in ranks) / n, sum(0 < r <= 5 for r in ranks) / n,
-                   sum(1 / r for r in ranks if r) / n, ranks)
+                   sum(1 / r for r in ranks if r) / n, sum(g for _, g in ranked) / n, ranks)
 
 
-def sweep_rrf(engine, queries: list[Judged]) -> dict:
-    """Hybrid scores over RRF k and dense weight, plus a split-half check of choosing them on half the queries."""
-    saved = engine.rrf_k, dict(engine.weights)
-    rows, ranks = [], {}
-    try:
-        for k in (1, 5, 10, 20, 40, 60, 100):
-            for wd in (0.5, 1.0, 1.5, 2.0):
-                engine.rrf_k, engine.weights = k, {"dense": wd, "bm25": 1.0}
-                m = score(engine, queries, "hybrid")
-                ranks[(k, wd)] = m.ranks
-                rows.append({"rrf_k": k, "dense_weight": wd, **m.row()})
-    finally:
-        engine.rrf_k, engine.weights = saved
-    halves = {"even": list(range(0, len(queries), 2)), "odd": list(range(1, len(queries), 2))}
-    split = {}
-    for train, test in (("even", "odd"), ("odd", "even")):
-        def on(cfg, part):
-            return _metrics([ranks[cfg][i] for i in halves[part]])
-        best = max(ranks, key=lambda cfg: (on(cfg, train).hit5, on(cfg, train).mrr, cfg[0]))
-        split[f"chosen on {train}"] = {"rrf_k": best[0], "dense_weight": best[1], "train": on(best, train).row(),
-                                       "test": on(best, test).row()}
-    return {"grid": rows, "split_half": split}
+def score(engine, queries: list[Judged], mode: str, k: int = 10) -> Metrics:
+    return _metrics(rankings(engine, queries, mode, k))
 
 
-def run(engine, queries: list[Judged], quick: bool = False) -> dict:
-    t0 = time.perf_counter()
-    metrics = {m: score(engine, queries, m) for m in MODES}
-    report = {
+def per_persona(queries: list[Judged], ranked: list[tuple[int, float]]) -> dict[str, dict]:
+    return {p: _metrics([r for q, r in zip(queries, ranked, strict=True) if q.persona == p]).row()
+            for p in PERSONAS if any(q.persona == p for q in queries)}
+
+
+def _is_element(nid: str) -> bool:
+    return nid.split("/")[0].capitalize() in ELEMENT_CLASSES
+
+
+def card_accuracy(engine, queries: list[Judged]) -> dict:
+    """Of the queries whose judged ids name a model element, how often the card's element is a judged
+    element (by id, or by containing an accepted phrase)."""
+    judge = _judge(engine)
+    judged = [q for q in queries if any(_is_element(r) for r in q.relevant)]
+    hits = 0
+    for q in judged:
+        card = engine.card(q.query)
+        hits += bool(card and card.element.id in judge.relevant(q))
+    return {"queries": len(judged), "element@1": round(hits / max(1, len(judged)), 4)}
+
+
+def evaluate_set(engine, queries: list[Judged], skipped: int = 0) -> dict:
+    ranked = {m: rankings(engine, queries, m) for m in MODES}
+    metrics = {m: _metrics(ranked[m]) for m in MODES}
+    return {
         "queries": len(queries),
-        "model": engine.vindex.meta.model,
-        "variant": engine.variant,
-        "rrf_k": engine.rrf_k,
-        "weights": engine.weights,
+        "unanswerable_skipped": skipped,
         "modes": {m: metrics[m].row() for m in MODES},
+        "personas": per_persona(queries, ranked["hybrid"]),
         "card": card_accuracy(engine, queries),
         "per_query": [{"query": q.query, "persona": q.persona, **{m: metrics[m].ranks[i] for m in MODES}}
                       for i, q in enumerate(queries)],
     }
-    if not quick:
-        report["variants"] = compare_variants(engine, queries)
-        report["rrf_sweep"] = sweep_rrf(engine, queries)
+
+
+# The methods compared on the tuned set: each changes the chosen method in one respect.
+def candidates(base: Method) -> dict[str, Method]:
+    out = {"chosen": base,
+           "rrf only (no intent, no graph)": replace(base, fusion="rrf", intent=0.0, graph=0.0)}
+    for a in (0.5, 0.6, 0.7, 0.8, 0.9):
+        out[f"convex alpha {a}"] = replace(base, fusion="convex", alpha=a)
+    for k in (1, 3, 5, 10, 20, 60):
+        for wd in (1.0, 2.0):
+            out[f"rrf k {k}, dense weight {wd}"] = replace(base, fusion="rrf", rrf_k=k,
+                                                           weights={"dense": wd, "bm25": 1.0})
+    for w in (0.0, 0.05, 0.1, 0.25, 0.5, 1.0):
+        out[f"intent {w}"] = replace(base, intent=w)
+    for g in (0.0, 0.1, 0.2, 0.3, 0.5):
+        out[f"graph {g}"] = replace(base, graph=g)
+    for d in (20, 50, 100):
+        out[f"depth {d}"] = replace(base, depth=d)
+    return out
+
+
+def compare_methods(engine, queries: list[Judged]) -> dict[str, dict]:
+    saved = engine.method
+    out = {}
+    try:
+        for name, m in candidates(saved).items():
+            engine.method = m
+            met = score(engine, queries, "hybrid")
+            out[name] = {**met.row(), "card": card_accuracy(engine, queries)["element@1"]}
+    finally:
+        engine.method = saved
+    return out
+
+
+def compare_variants(engine, queries: list[Judged]) -> dict[str, dict]:
+    """Each way of composing the embedded (and BM25) text, scored hybrid in memory (the saved index is
+    not touched): e.g. 'defined' adds the ontology's definition of the node's kind and stage."""
+    out = {}
+    for name in VARIANTS:
+        e = engine if name == engine.variant else SearchEngine(
+            engine.kg, index_in_memory(engine.kg, engine._encoder, name), encoder=engine._encoder, variant=name)
+        e.method = engine.method
+        out[name] = score(e, queries, "hybrid").row()
+    return out
+
+
+def run(engine, quick: bool = False, sets: dict[str, Path] | None = None) -> dict:
+    t0 = time.perf_counter()
+    sets = sets or SETS
+    report: dict = {"model": engine.vindex.meta.model, "variant": engine.variant,
+                    "method": {k: v for k, v in engine.method.__dict__.items()}, "sets": {}}
+    loaded = {}
+    for name, path in sets.items():
+        every = load_queries(path, answerable=False)
+        loaded[name] = [q for q in every if q.relevant]
+        report["sets"][name] = evaluate_set(engine, loaded[name], len(every) - len(loaded[name]))
+    if not quick and "tuned" in loaded:
+        report["methods_on_tuned"] = compare_methods(engine, loaded["tuned"])
+        report["variants_on_tuned"] = compare_variants(engine, loaded["tuned"])
     report["seconds"] = round(time.perf_counter() - t0, 1)
     return report
 
 
 def to_markdown(rep: dict) -> str:
-    lines = [f"# Search evaluation ({rep['queries']} judged queries, model `{rep['model']}`)", "",
-             f"Embedded text variant: `{rep['variant']}`; RRF k={rep['rrf_k']}, weights {rep['weights']}.", "",
-             "| mode | hit@1 | hit@5 | MRR |", "|---|---|---|---|"]
-    for m, r in rep["modes"].items():
-        lines.append(f"| {m} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} |")
-    c = rep["card"]
-    lines += ["", f"Answer card shows a judged element for {c['element@1']:.3f} of the {c['queries']} queries "
-              "whose judgments include a model element.", ""]
-    if "variants" in rep:
-        lines += ["## Embedded text variants (hit@5 / MRR)", "", "| variant | bm25 | dense | hybrid |",
-                  "|---|---|---|---|"]
-        for name, rows in rep["variants"].items():
-            lines.append(f"| {name} | " + " | ".join(f"{rows[m]['hit@5']:.3f} / {rows[m]['mrr']:.3f}"
-                                                     for m in MODES) + " |")
-        lines += ["", "## RRF sweep (hybrid)", "", "Split-half check (choose k and weight on half the queries, score "
-                  "the other half):", ""]
-        for name, r in rep["rrf_sweep"]["split_half"].items():
-            lines.append(f"- {name}: k={r['rrf_k']}, dense weight {r['dense_weight']}: train hit@5 "
-                         f"{r['train']['hit@5']:.3f}, test hit@5 {r['test']['hit@5']:.3f} (MRR {r['test']['mrr']:.3f})")
-        lines += ["", "| k | dense weight | hit@1 | hit@5 | MRR |", "|---|---|---|---|---|"]
-        for r in rep["rrf_sweep"]["grid"]:
-            lines.append(f"| {r['rrf_k']} | {r['dense_weight']} | {r['hit@1']:.3f} | {r['hit@5']:.3f} "
-                         f"| {r['mrr']:.3f} |")
-    misses = [q for q in rep["per_query"] if not 0 < q["hybrid"] <= 5]
-    lines += ["", f"## Queries without a judged node in the hybrid top 5 ({len(misses)})", ""]
-    lines += [f"- {q['query']} (hybrid rank {q['hybrid'] or '>10'}, dense {q['dense'] or '>10'}, "
-              f"bm25 {q['bm25'] or '>10'})" for q in misses] or ["- none"]
+    m = rep["method"]
+    lines = [f"# Search evaluation (model `{rep['model']}`, embedded text `{rep['variant']}`)", "",
+             f"Method: {m['fusion']} fusion (rrf k={m['rrf_k']}, weights {m['weights']}; convex alpha "
+             f"{m['alpha']}), intent prior {m['intent']}, neighbour lift {m['graph']}, depth {m['depth']}. "
+             "Every setting was chosen on the **tuned** set; the **blind** set was written and judged without "
+             "the system and is reported only. A result counts as relevant when its id is judged or its text "
+             "contains an accepted phrase.", ""]
+    for name, s in rep["sets"].items():
+        skipped = f"; {s['unanswerable_skipped']} judged unanswerable left out" if s["unanswerable_skipped"] else ""
+        lines += [f"## {name} set ({s['queries']} queries{skipped})", "",
+                  "| mode | hit@1 | hit@5 | MRR | nDCG@10 |", "|---|---|---|---|---|"]
+        for mode, r in s["modes"].items():
+            lines.append(f"| {mode} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} | {r['ndcg@10']:.3f} |")
+        lines += ["", "Hybrid by persona:", "", "| persona | queries | hit@1 | hit@5 | MRR | nDCG@10 |",
+                  "|---|---|---|---|---|---|"]
+        for p, r in s["personas"].items():
+            lines.append(f"| {p} | {r['queries']} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} "
+                         f"| {r['ndcg@10']:.3f} |")
+        c = s["card"]
+        lines += ["", f"Answer card shows a judged element for {c['element@1']:.3f} of the {c['queries']} "
+                  "queries whose judgment includes a model element.", ""]
+        misses = [q for q in s["per_query"] if not 0 < q["hybrid"] <= 5]
+        lines += [f"Queries without a relevant node in the hybrid top 5 ({len(misses)}):", ""]
+        lines += [f"- {q['query']} ({q['persona']}; hybrid rank {q['hybrid'] or '>10'}, dense "
+                  f"{q['dense'] or '>10'}, bm25 {q['bm25'] or '>10'})" for q in misses] or ["- none"]
+        lines.append("")
+    if "methods_on_tuned" in rep:
+        lines += ["## Methods compared on the tuned set (hybrid; each row changes the chosen method in one "
+                  "respect)", "", "| method | hit@1 | hit@5 | MRR | nDCG@10 | card |", "|---|---|---|---|---|---|"]
+        for name, r in rep["methods_on_tuned"].items():
+            lines.append(f"| {name} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} | {r['ndcg@10']:.3f} "
+                         f"| {r['card']:.3f} |")
+    if "variants_on_tuned" in rep:
+        lines += ["", "## Embedded text variants on the tuned set (hybrid, chosen method)", "",
+                  "| variant | hit@1 | hit@5 | MRR | nDCG@10 |", "|---|---|---|---|---|"]
+        for name, r in rep["variants_on_tuned"].items():
+            lines.append(f"| {name} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} | {r['ndcg@10']:.3f} |")
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m search.evaluate", description=(
-        "Score BM25, dense and hybrid search on the judged queries; write bench/results/eval.{json,md}."))
+        "Score BM25, dense and hybrid search on the tuned and the blind judged sets; "
+        "write bench/results/eval.{json,md}."))
     ap.add_argument("--build", type=Path, default=None, help="build directory (default: build/ or $EP_BUILD)")
-    ap.add_argument("--queries", type=Path, default=QUERIES, help="JSON lines with query and relevant ids")
+    ap.add_argument("--queries", type=Path, action="append", default=None,
+                    help="a JSON-lines file of judged queries instead of both sets (repeatable)")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
-    ap.add_argument("--quick", action="store_true", help="skip the text-variant comparison and the RRF sweep")
+    ap.add_argument("--quick", action="store_true", help="skip the comparison of methods on the tuned set")
     ap.add_argument("--out", type=Path, default=RESULTS, help="where eval.json and eval.md go")
     add_store_argument(ap)
     args = ap.parse_args(argv)
@@ -187,17 +292,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _evaluate(args, engine) -> int:
-    rep = run(engine, load_queries(args.queries), quick=args.quick)
+    sets = ({p.stem: p for p in args.queries} if args.queries else None)
+    for p in (sets or SETS).values():
+        if not p.exists():
+            print(f"python -m search.evaluate: {p}: no such file", file=sys.stderr)
+            return 2
+    rep = run(engine, quick=args.quick, sets=sets)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval.json").write_text(json.dumps(rep, indent=1), encoding="utf-8")
     (args.out / "eval.md").write_text(to_markdown(rep), encoding="utf-8")
     if args.json:
-        print(json.dumps({k: v for k, v in rep.items() if k != "per_query"}, indent=1))
+        print(json.dumps({k: ({n: {kk: vv for kk, vv in s.items() if kk != "per_query"} for n, s in v.items()}
+                              if k == "sets" else v) for k, v in rep.items()}, indent=1))
     else:
-        print(f"{'mode':8} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}   ({rep['queries']} queries)")
-        for m, r in rep["modes"].items():
-            print(f"{m:8} {r['hit@1']:6.3f} {r['hit@5']:6.3f} {r['mrr']:6.3f}")
-        print(f"card element@1: {rep['card']['element@1']:.3f} of {rep['card']['queries']}")
+        for name, s in rep["sets"].items():
+            print(f"{name}: {s['queries']} queries")
+            print(f"  {'mode':8} {'hit@1':>6} {'hit@5':>6} {'MRR':>6} {'nDCG':>6}")
+            for mode, r in s["modes"].items():
+                print(f"  {mode:8} {r['hit@1']:6.3f} {r['hit@5']:6.3f} {r['mrr']:6.3f} {r['ndcg@10']:6.3f}")
+            print(f"  card element@1: {s['card']['element@1']:.3f} of {s['card']['queries']}")
         print(f"written: {args.out / 'eval.json'}, {args.out / 'eval.md'}")
     return 0
 

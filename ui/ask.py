@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from search.card import CardLine, basis_words, where
 from ui.common import get_engine, get_pathways, md, node_link, param, quote_block, set_params, show
 from ui.explore import explorer
 
@@ -15,59 +16,80 @@ EXAMPLES = [
     "does local spending stay in the area?",
     "how many jobs did community anchors create",
 ]
-CARD_SECTIONS = [  # (card key, heading)
-    ("builds_on", "Builds on"),
-    ("leads_to", "Leads to"),
-    ("assumptions", "Assumptions under it"),
-    ("foundations", "Foundations"),
-    ("case_studies", "Case studies"),
-    ("evidence", "Evidence"),
-]
+LIST_MAX = 5  # names per list on the card; the rest are one click away on the element's page
+SHOWN_MATCHES = ("Passage", "CaseStudy", "Evidence", "Insight")  # a best match worth showing with its element
 
 
-def _entry(kg, e: dict) -> str:
+def _name(kg, e: dict) -> str:
+    """A linked name with its basis as a small badge: '[Resources](…) :gray-badge[similar in meaning]'."""
     n = kg.nodes.get(e.get("id", ""))
-    line = node_link(n) if n else md(e.get("label", ""))
-    extra = []
-    if e.get("basis"):
-        extra.append(e["basis"] + (f" {e['weight']:.2f}" if isinstance(e.get("weight"), int | float) else ""))
+    line = node_link(n, with_type=False) if n else md(e.get("label", ""))
+    badge = basis_words(e.get("basis") or "")
     if (e.get("hops") or 0) > 1:
-        extra.append(f"{e['hops']} steps")
-    if extra:
-        line += f" · {md(', '.join(extra))}"
+        badge = f"{badge}, {e['hops']} steps" if badge else f"{e['hops']} steps"
+    return f"- {line}" + (f" :gray-badge[{md(badge)}]" if badge else "")
+
+
+def _names(kg, entries: list[dict], empty: str) -> str:
+    if not entries:
+        return f"*{empty}*"
+    more = f"\n- *… and {len(entries) - LIST_MAX} more*" if len(entries) > LIST_MAX else ""
+    return "\n".join(_name(kg, e) for e in entries[:LIST_MAX]) + more
+
+
+def _detail_line(e: dict) -> str:
+    """One fold-away line: name, where it stands (document title whole, a section once), and its basis."""
     src = e.get("source") or {}
-    if src.get("document"):
-        line += f"  \n  — *{md(src['document'][:70])}{', ' + md(src['section']) if src.get('section') else ''}*"
-    if e.get("evidence"):
-        line += f"  \n  {md('“' + e['evidence'][:300] + '”')}"
-    return "- " + line
+    line = f"- **{md(e.get('label', ''))}** — *{md(where(src))}*" if src else f"- **{md(e.get('label', ''))}**"
+    ln = CardLine(**{k: e.get(k) for k in ("id", "type", "label", "text", "source")},
+                  hops=e.get("hops") or 0, basis=e.get("basis") or "", weight=e.get("weight"),
+                  evidence=e.get("evidence") or "")
+    if ln.detail():
+        line += f"  \n  {md(ln.detail()[:300])}"
+    return line
 
 
 def render_card(card: dict, kg) -> None:
+    """The answer first: element and two sentences; what it needs and leads to; assumptions and cases;
+    quotes and how each link was made fold away."""
     node = card["element"]
     n = kg.nodes.get(node["id"])
     with st.container(border=True):
         show(f"### {node_link(n) if n else md(node['label'])}")
-        src = node.get("source") or {}
-        st.markdown(quote_block(src.get("quote") or node.get("text", ""), 900))
-        if src:
-            st.caption(
-                f"— {md(src.get('document', ''))}, {md(src.get('section', ''))} "
-                f"(chars {src.get('start')}–{src.get('end')})"
-            )
+        st.markdown(md(card.get("answer") or node.get("text", "")))
         matched = card.get("matched") or {}
-        if matched.get("id") and matched["id"] != node["id"]:
-            st.caption(
-                f"Reached from {md(matched.get('type', ''))} “{md(matched.get('label', ''))}” "
-                f"({md(card.get('via', ''))})"
-            )
+        if matched.get("id") and matched["id"] != node["id"] and matched.get("type") in SHOWN_MATCHES:
+            m = kg.nodes.get(matched["id"])
+            show(f"**Best match** · {node_link(m) if m else md(matched.get('label', ''))}")
+            st.markdown(quote_block(matched.get("text") or matched.get("label", ""), 280))
         cols = st.columns(2)
-        for i, (key, heading) in enumerate(CARD_SECTIONS):
-            entries = card.get(key) or []
-            with cols[i % 2]:
-                st.markdown(f"**{heading}** ({len(entries)})")
-                show("\n".join(_entry(kg, e) for e in entries[:8]) if entries else "*none found*")
-        st.caption(md(f"Links: {card.get('links_basis', '')}. " + " ".join(card.get("notes") or [])))
+        with cols[0]:
+            st.markdown("**What it needs**")
+            show(_names(kg, card.get("builds_on") or [], "nothing before it in the graph"))
+        with cols[1]:
+            st.markdown("**What it leads to**")
+            show(_names(kg, card.get("leads_to") or [], "nothing after it in the graph"))
+        cols = st.columns(2)
+        with cols[0]:
+            st.markdown("**Assumptions**")
+            show(_names(kg, card.get("assumptions") or [], "none stated"))
+        with cols[1]:
+            st.markdown("**Case studies**")
+            show(_names(kg, card.get("case_studies") or [], "none linked or close"))
+        with st.expander("Sources, quotes and how this card was chosen"):
+            src = node.get("source") or {}
+            st.markdown(quote_block(src.get("quote") or node.get("text", ""), 900))
+            if src:
+                st.caption(f"— {md(where(src))} (characters {src.get('start')}–{src.get('end')})")
+            st.caption(f"Chosen: {md(card.get('via', ''))}. Links: {md(card.get('links_basis', ''))}.")
+            for key, heading in (("builds_on", "What it needs"), ("leads_to", "What it leads to"),
+                                 ("assumptions", "Assumptions"), ("foundations", "Foundations"),
+                                 ("case_studies", "Case studies"), ("evidence", "Evidence")):
+                entries = card.get(key) or []
+                if entries:
+                    st.markdown(f"**{heading}**\n" + "\n".join(_detail_line(e) for e in entries[:8]))
+            for note in card.get("notes") or []:
+                st.caption(md(note))
 
 
 def render() -> None:
@@ -107,4 +129,4 @@ def render() -> None:
             st.markdown(quote_block(r.snippet.text or r.text, 400))
             if n and n.sources:
                 s = n.sources[0]
-                st.caption(f"— {md(s.document)}{', ' + md(s.section) if s.section else ''}")
+                st.caption(f"— {md(where({'document': s.document, 'section': s.section}))}")
