@@ -269,20 +269,20 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
     at = run(page="assumptions", look="fragility", node="impact/prosperity")
     assert [s.value for s in at.subheader] == ["What this rests on everywhere", "Weakest step",
                                                "If this assumption failed"]
-    assert [(m.label, m.value) for m in at.metric] == [("Routes from a condition or input", "339"),
+    assert [(m.label, m.value) for m in at.metric] == [("Routes from a condition or input", "314"),
                                                        ("Every step stated or shown", "0"),
-                                                       ("Assumptions under every route", "9")]
+                                                       ("Assumptions under every route", "14")]
     body = text_of(at).replace("\\", "")
     assert "Every route passes through" in body and "'Good business'" in body
-    assert "Upstream: if any of these failed, no route would be left (5)" in body
+    assert "Upstream: if any of these failed, no route would be left (10)" in body
     assert "Its own assumptions and foundations (4)" in body
-    assert "would lose **339 of its 339 routes** (tied with 4 more of the same stage)" in body
+    assert "would lose **314 of its 314 routes** (tied with 4 more of the same stage)" in body
     assert ":gray-badge[inferred]" in body and "inferred by similarity only, weight 0.36" in body
     steps, table = at.dataframe[0].value, at.dataframe[1].value
     assert list(steps["to"])[-1] == "Prosperity" and set(steps["evidence"]) <= {"stated in text", "inferred",
                                                                                   "curated", "shown by a case"}
-    assert list(table["routes lost"]) == [339] * 9 + [328] * 5 + [301] * 4 + [175] * 5 + [164] * 5
-    assert list(table["on every route"]).count("yes") == 9
+    assert list(table["routes lost"]) == [314] * 14 + [294] * 4 + [166] * 5 + [148] * 5
+    assert list(table["on every route"]).count("yes") == 14
     assert all(table["source"])  # every assumption names where its words come from
     csv_button = at.get("download_button")[0]
     assert csv_button.proto.label.startswith("Download this table")
