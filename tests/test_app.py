@@ -276,7 +276,7 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
     assert "Every route passes through" in body and "'Good business'" in body
     assert "Upstream: if any of these failed, no route would be left (10)" in body
     assert "Its own assumptions and foundations (4)" in body
-    assert "would lose **314 of its 314 routes** (tied with 4 more of the same stage)" in body
+    assert "would lose **314 of its 314 routes** (tied with 9 more: assumptions attach to whole stages)" in body
     assert ":gray-badge[inferred]" in body and "inferred by similarity only, weight 0.36" in body
     steps, table = at.dataframe[0].value, at.dataframe[1].value
     assert list(steps["to"])[-1] == "Prosperity" and set(steps["evidence"]) <= {"stated in text", "inferred",
@@ -288,11 +288,15 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
     assert csv_button.proto.label.startswith("Download this table")
     # a chosen pathway (from the URL, as the Pathways page links it) is the one whose weakest step is shown
     pride = "impact/pride-in-place-purpose-and-community-levelling-up"
-    at = run(page="assumptions", look="fragility", node=pride,
-             path=f"condition/collective-local-vision,process/communication,{pride}")
+    route = ("input/resources,process/create-a-referral-network,"
+             "outcome/community-of-practice-around-social-purpose-business-support,"
+             "outcome/local-support-organisations-become-sustainable-connected,"
+             f"outcome/businesses-sustainable-provide-opportunities-for-local-people,outcome/good-business,{pride}")
+    at = run(page="assumptions", look="fragility", node=pride, path=route)
     assert at.selectbox(key="as_route").value == 0
-    assert list(at.dataframe[0].value["evidence"]) == ["stated in text", "stated in text"]
+    assert list(at.dataframe[0].value["evidence"]) == ["inferred", "curated", "stated in text", "inferred",
+                                                       "inferred", "inferred"]
     at.checkbox(key="as_strong").check().run()
-    assert [(m.label, m.value) for m in at.metric][:2] == [("Routes from a condition or input", "1"),
-                                                           ("Every step stated or shown", "1")]
+    assert [(m.label, m.value) for m in at.metric][:2] == [("Routes from a condition or input", "0"),
+                                                           ("Every step stated or shown", "0")]
     assert at.query_params["strong"] == "1"

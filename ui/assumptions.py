@@ -179,7 +179,7 @@ def render_fragility(pw, path_param: list[str]) -> None:
         st.markdown(
             f"Most cutting upstream: **{md(top[0].node['label'])}**: {md(kg.nodes[picked].label)} would lose "
             f"**{top[0].lost} of its {f.total} routes**"
-            + (f" (tied with {len(top) - 1} more of the same stage)" if len(top) > 1 else "") + "."
+            + (f" (tied with {len(top) - 1} more: assumptions attach to whole stages)" if len(top) > 1 else "") + "."
         )
     st.dataframe(_fragility_rows(f), width="stretch", hide_index=True)
     st.download_button("Download this table with every assumption's sources (CSV)", to_csv(f),
