@@ -64,7 +64,9 @@ class Scan:
 
     def one(self, p: URIRef, s: str | None, default=None):
         vals = self.many(p).get(s) if s is not None else None
-        return vals[0] if vals else default
+        if not vals:
+            return default
+        return vals[0] if len(vals) == 1 else min(vals)  # RDF values have no order: pick the same one on every store
 
     def typed(self, cls: URIRef) -> list[str]:
         return [s for s, _ in scan(self.g, RDF.type, cls)]
