@@ -17,6 +17,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_streamlit(url: str, seconds: float = 90) -> bool:
+    """True once a Streamlit server at ``url`` answers its health check, False after ``seconds``."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
 def oxigraph_binary() -> str:
     exe = Path(sys.executable).with_name("oxigraph")
     found = str(exe) if exe.exists() else shutil.which("oxigraph")

@@ -12,13 +12,12 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from bench.servers import OxigraphServer, free_port
+from bench.servers import OxigraphServer, free_port, wait_for_streamlit
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -85,14 +84,7 @@ def server(shared_store, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not wait_for_streamlit(url):
         proc.terminate()
         pytest.fail("the Streamlit server did not start in 90 s")
     yield url

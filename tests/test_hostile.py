@@ -249,9 +249,8 @@ It returned £2.10 for the local economy for every £1 invested.
 def hostile_app(tmp_path_factory, build_dir):
     """A listener, a hostile corpus built (memory store, index warm) and a real Streamlit server on it."""
     import shutil
-    import urllib.request
 
-    from bench.servers import free_port
+    from bench.servers import free_port, wait_for_streamlit
     from tests.test_browser import CHROMIUM
 
     if not Path(CHROMIUM).exists():
@@ -277,14 +276,7 @@ def hostile_app(tmp_path_factory, build_dir):
                              "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     app = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{app}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not wait_for_streamlit(app):
         proc.terminate()
         pytest.fail("the Streamlit server did not start in 90 s")
     try:
