@@ -275,7 +275,7 @@ def _illustrated_by(kg, node: NodeRecord) -> set[str]:
 # Choosing the card's element from the fused ranking (chosen on the tuned set; bench/results/eval.md):
 CHOICE_DEPTH = 10  # fused hits read
 CHOICE_K = 1  # rank offset: a hit at rank r counts 1 / (CHOICE_K + r)
-TIE_SHARE = 0.5  # share of a hit's weight given to the element it is tied to (assumption, foundation, case)
+TIE_SHARE = 0.25  # share of a hit's weight given to the element it is tied to (assumption, foundation, case)
 TYPE_SHARE = 1.0  # weight of the question's lean to an element's kind (how-to -> process …)
 
 

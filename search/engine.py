@@ -21,12 +21,12 @@ from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
 from graph.text.encoder import get_encoder
 from search.card import Card, Links, build_card
-from search.fuse import TYPE_PRIOR, Method, convex, neighbour_lift, rrf
+from search.fuse import PRF_DOCS, RERANK_DEPTH, TYPE_PRIOR, Method, convex, credit_ties, neighbour_lift, rocchio, rrf
 from search.index import RefreshReport, VectorIndex, ensure_index
 from search.intent import Intent
-from search.lexical import Lexical
+from search.lexical import Lexical, SentenceLexical
 from search.result import Result, SearchResults, best_sentence
-from search.text import DEFAULT_VARIANT, clean_query, node_text
+from search.text import DEFAULT_VARIANT, Query, clauses, clean_query, node_text
 
 MODES = ("hybrid", "dense", "bm25")
 RESOLVE_TYPES = ("Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact",
@@ -54,6 +54,9 @@ class SearchEngine:
         self._intent: Intent | None = None
         self._docs = {s.doc_id: s for n in kg.nodes.values() for s in n.sources}
         self._encode_cached = lru_cache(maxsize=256)(self._encode)
+        self._sentence_lexical: SentenceLexical | None = None
+        pos = vindex.pos
+        self._ties = {pos[a]: [pos[e] for e in els if e in pos] for a, els in self.links.ties.items() if a in pos}
 
     @classmethod
     def load(cls, build: Path | str | None = None, variant: str = DEFAULT_VARIANT,
@@ -176,16 +179,7 @@ class SearchEngine:
             notes.append("none of the query's words occur in the corpus; results are ranked by meaning only")
         m = self.method
         depth = max(m.depth, k * 5)
-        dense = self._dense(q.text, depth, allowed) if used != "bm25" else []
-        lex = self.lexical.search(q.tokens, depth, allowed) if used != "dense" else []
-        dense_rank = {r: (i + 1, s) for i, (r, s) in enumerate(dense)}
-        lex_rank = {r: (i + 1, s) for i, (r, s) in enumerate(lex)}
-        if used == "hybrid" and m.fusion == "convex":
-            ranked = convex(dense, lex, m.alpha)
-        elif used == "hybrid":
-            ranked = rrf({"dense": [r for r, _ in dense], "bm25": [r for r, _ in lex]}, m.rrf_k, m.weights)
-        else:
-            ranked = dense if used == "dense" else lex
+        ranked, dense_rank, lex_rank, via = self._rank(q, used, depth, allowed)
         out = SearchResults([], notes, used)
         for row, score in ranked[:k]:
             node = self.kg.nodes[self.vindex.ids[row]]
@@ -194,14 +188,75 @@ class SearchEngine:
                 ranks["dense"], scores["dense"] = dense_rank[row]
             if row in lex_rank:
                 ranks["bm25"], scores["bm25"] = lex_rank[row]
-            out.append(Result(node, float(score), best_sentence(node, q.tokens), used, ranks, scores))
+            out.append(Result(node, float(score), best_sentence(node, q.tokens), used, ranks, scores,
+                              self.vindex.ids[via[row]] if row in via else ""))
         return out
 
-    def _dense(self, text: str, depth: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    def _rank(self, q: Query, used: str, depth: int, allowed: np.ndarray | None):
+        """The fused ranking (row, score), each first-stage ranking's (rank, score) by row, and the rows
+        whose score an element was credited from (element row -> tied row)."""
+        m = self.method
+        qvec = self.encode_query(q.text)
+        dense = self._dense(qvec, depth, allowed) if used != "bm25" else []
+        lex = self.lexical.search(q.tokens, depth, allowed) if used != "dense" else []
+        extra = self._clause_rankings(q, depth, allowed) if used != "bm25" and m.clauses else []
+        ranked = self._fuse(used, dense, lex, extra)
+        if m.prf and used != "bm25" and ranked:
+            top = [r for r, _ in ranked[:PRF_DOCS]]
+            dense = self._dense(rocchio(qvec, self.vindex.vectors[self.vindex.primary[top]], m.prf), depth, allowed)
+            ranked = self._fuse(used, dense, lex, extra)
+        if m.rerank and ranked:
+            ranked = self._rerank(qvec, q, ranked)
+        ranked, via = credit_ties(ranked, self._ties, m.credit)
+        dense_rank = {r: (i + 1, s) for i, (r, s) in enumerate(dense)}
+        lex_rank = {r: (i + 1, s) for i, (r, s) in enumerate(lex)}
+        return ranked, dense_rank, lex_rank, via
+
+    def _fuse(self, used: str, dense, lex, extra: list[list[int]]) -> list[tuple[int, float]]:
+        m = self.method
+        if used == "hybrid" and m.fusion == "convex":
+            return convex(dense, lex, m.alpha)
+        if used == "bm25":
+            return lex
+        if used == "dense" and not extra:
+            return dense
+        runs = {"dense": [r for r, _ in dense], "bm25": [r for r, _ in lex] if used == "hybrid" else []}
+        weights = dict(m.weights)
+        for i, rows in enumerate(extra):
+            runs[f"clause{i}"] = rows
+            weights[f"clause{i}"] = m.clauses
+        return rrf(runs, m.rrf_k, weights)
+
+    def _clause_rankings(self, q: Query, depth: int, allowed: np.ndarray | None) -> list[list[int]]:
+        """A dense ranking per clause of a question of several clauses (none for a one-clause question)."""
+        parts = clauses(q.text)
+        if len(parts) < 2:
+            return []
+        return [[r for r, _ in self._dense(self.encode_query(c), depth, allowed)] for c in parts]
+
+    def _rerank(self, qvec: np.ndarray, q: Query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The top RERANK_DEPTH reordered by their best single sentence (max cosine over the node's views,
+        BM25 over its sentences), fused by rank with the first stage; the rest keep their order below."""
+        head = [r for r, _ in ranked[:RERANK_DEPTH]]
+        cos = self.vindex.best_view(qvec, np.asarray(head, dtype="int64"))
+        bm = self.sentence_lexical.best(q.tokens, head)
+        by_cos = [head[i] for i in np.argsort(-cos, kind="stable")]
+        by_bm = [head[i] for i in np.argsort(-bm, kind="stable") if bm[i] > 0]
+        fused = rrf({"first": head, "cos": by_cos, "bm": by_bm}, self.method.rrf_k,
+                    {"first": 1.0, "cos": self.method.rerank, "bm": self.method.rerank / 2})
+        floor = min(s for _, s in fused) if fused else 0.0
+        return fused + [(r, floor - 1e-6 * (i + 1)) for i, (r, _) in enumerate(ranked[RERANK_DEPTH:])]
+
+    @property
+    def sentence_lexical(self) -> SentenceLexical:
+        if self._sentence_lexical is None:
+            self._sentence_lexical = SentenceLexical([self.kg.nodes[i] for i in self.vindex.node_ids])
+        return self._sentence_lexical
+
+    def _dense(self, qvec: np.ndarray, depth: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         """Cosine ranking with the priors applied (kind, and the query's intent), each node then lifted by
         its best-matching direct neighbour; twice the depth is scored so the priors can reorder."""
         m = self.method
-        qvec = self.encode_query(text)
         hits = self.vindex.search(qvec, 2 * depth + 10, allowed)
         if not hits:
             return []

@@ -23,10 +23,11 @@ from graph import cli
 from graph.cli import add_store_argument
 from graph.ns import ELEMENT_CLASSES
 from graph.settings import ROOT
+from search import card
 from search.engine import SearchEngine
 from search.fuse import Method
 from search.index import index_in_memory
-from search.text import VARIANTS
+from search.text import VARIANT_NAMES
 
 EVAL = ROOT / "tests" / "eval"
 QUERIES = EVAL / "queries.jsonl"  # tuned
@@ -158,17 +159,29 @@ def card_accuracy(engine, queries: list[Judged]) -> dict:
     return {"queries": len(judged), "element@1": round(hits / max(1, len(judged)), 4)}
 
 
+MISS_DEPTH = 30  # how deep a miss is looked for, to tell "ranked too low" from "not found"
+
+
+def miss_kinds(engine, queries: list[Judged]) -> dict[str, int]:
+    """Hybrid misses of the top 5 by where the first relevant node is: ranks 6-30, or not in the top 30."""
+    ranks = [r for r, _ in rankings(engine, queries, "hybrid", MISS_DEPTH)]
+    return {"top 5": sum(0 < r <= 5 for r in ranks), "ranks 6-30": sum(r > 5 for r in ranks),
+            "not in top 30": sum(r == 0 for r in ranks), "ranks": ranks}
+
+
 def evaluate_set(engine, queries: list[Judged], skipped: int = 0) -> dict:
     ranked = {m: rankings(engine, queries, m) for m in MODES}
     metrics = {m: _metrics(ranked[m]) for m in MODES}
+    deep = miss_kinds(engine, queries)
     return {
         "queries": len(queries),
         "unanswerable_skipped": skipped,
         "modes": {m: metrics[m].row() for m in MODES},
         "personas": per_persona(queries, ranked["hybrid"]),
         "card": card_accuracy(engine, queries),
-        "per_query": [{"query": q.query, "persona": q.persona, **{m: metrics[m].ranks[i] for m in MODES}}
-                      for i, q in enumerate(queries)],
+        "misses": {k: v for k, v in deep.items() if k != "ranks"},
+        "per_query": [{"query": q.query, "persona": q.persona, **{m: metrics[m].ranks[i] for m in MODES},
+                       "rank30": deep["ranks"][i]} for i, q in enumerate(queries)],
     }
 
 
@@ -188,6 +201,31 @@ def candidates(base: Method) -> dict[str, Method]:
         out[f"graph {g}"] = replace(base, graph=g)
     for d in (20, 50, 100):
         out[f"depth {d}"] = replace(base, depth=d)
+    for w in (0.5, 1.0, 2.0):
+        out[f"sentence rerank of top 30, weight {w}"] = replace(base, rerank=w)
+    for b in (0.2, 0.5, 1.0):
+        out[f"pseudo-relevance feedback (Rocchio) {b}"] = replace(base, prf=b)
+    for c in (0.25, 0.5, 1.0):
+        out[f"clause rankings, weight {c}"] = replace(base, clauses=c)
+    for c in (0.25, 0.5, 1.0):
+        out[f"case/evidence/assumption credit to its element {c}"] = replace(base, credit=c)
+    return out
+
+
+# How the card picks its element from the fused ranking (search/card.py): (tie share, type share).
+CARD_CHOICES = ((0.0, 0.0), (0.0, 1.0), (0.25, 0.0), (0.25, 1.0), (0.25, 2.0), (0.5, 0.0), (0.5, 1.0))
+
+
+def compare_card_choice(engine, queries: list[Judged]) -> dict[str, float]:
+    """Card share on ``queries`` for each way of weighing tied hits and the question's lean to a kind."""
+    saved = card.TIE_SHARE, card.TYPE_SHARE
+    out = {}
+    try:
+        for tie, kind in CARD_CHOICES:
+            card.TIE_SHARE, card.TYPE_SHARE = tie, kind
+            out[f"tie share {tie}, kind lean {kind}"] = card_accuracy(engine, queries)["element@1"]
+    finally:
+        card.TIE_SHARE, card.TYPE_SHARE = saved
     return out
 
 
@@ -208,7 +246,7 @@ def compare_variants(engine, queries: list[Judged]) -> dict[str, dict]:
     """Each way of composing the embedded (and BM25) text, scored hybrid in memory (the saved index is
     not touched): e.g. 'defined' adds the ontology's definition of the node's kind and stage."""
     out = {}
-    for name in VARIANTS:
+    for name in VARIANT_NAMES:
         e = engine if name == engine.variant else SearchEngine(
             engine.kg, index_in_memory(engine.kg, engine._encoder, name), encoder=engine._encoder, variant=name)
         e.method = engine.method
@@ -229,6 +267,7 @@ def run(engine, quick: bool = False, sets: dict[str, Path] | None = None) -> dic
     if not quick and "tuned" in loaded:
         report["methods_on_tuned"] = compare_methods(engine, loaded["tuned"])
         report["variants_on_tuned"] = compare_variants(engine, loaded["tuned"])
+        report["card_choice"] = {"tuned": compare_card_choice(engine, loaded["tuned"])}
     report["seconds"] = round(time.perf_counter() - t0, 1)
     return report
 
@@ -256,8 +295,10 @@ def to_markdown(rep: dict) -> str:
         lines += ["", f"Answer card shows a judged element for {c['element@1']:.3f} of the {c['queries']} "
                   "queries whose judgment includes a model element.", ""]
         misses = [q for q in s["per_query"] if not 0 < q["hybrid"] <= 5]
-        lines += [f"Queries without a relevant node in the hybrid top 5 ({len(misses)}):", ""]
-        lines += [f"- {q['query']} ({q['persona']}; hybrid rank {q['hybrid'] or '>10'}, dense "
+        mk = s["misses"]
+        lines += [f"Queries without a relevant node in the hybrid top 5 ({len(misses)}: "
+                  f"{mk['ranks 6-30']} have one at ranks 6-30, {mk['not in top 30']} none in the top 30):", ""]
+        lines += [f"- {q['query']} ({q['persona']}; hybrid rank {q['rank30'] or '>30'}, dense "
                   f"{q['dense'] or '>10'}, bm25 {q['bm25'] or '>10'})" for q in misses] or ["- none"]
         lines.append("")
     if "methods_on_tuned" in rep:
@@ -271,6 +312,12 @@ def to_markdown(rep: dict) -> str:
                   "| variant | hit@1 | hit@5 | MRR | nDCG@10 |", "|---|---|---|---|---|"]
         for name, r in rep["variants_on_tuned"].items():
             lines.append(f"| {name} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} | {r['ndcg@10']:.3f} |")
+    if "card_choice" in rep:
+        names = list(rep["card_choice"])
+        lines += ["", "## How the card picks its element (chosen on the tuned set; share of cards showing a judged "
+                  "element)", "", "| choice | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        for choice in rep["card_choice"][names[0]]:
+            lines.append(f"| {choice} | " + " | ".join(f"{rep['card_choice'][n][choice]:.3f}" for n in names) + " |")
     return "\n".join(lines) + "\n"
 
 

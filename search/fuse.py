@@ -27,6 +27,10 @@ class Method:
     intent: float = 0.05  # weight of the query-intent prior (search/intent.py)
     graph: float = 0.0  # share of the best direct neighbour's dense score added to a node's own
     depth: int = 50  # candidates taken from each ranking before fusion
+    rerank: float = 0.0  # RRF weight of the sentence-level rerank of the top RERANK_DEPTH (0: off)
+    prf: float = 0.0  # Rocchio: share of the top PRF_DOCS results' mean vector added to the query's (0: off)
+    clauses: float = 0.0  # RRF weight of each clause's own dense ranking, for questions of several clauses
+    credit: float = 0.0  # share of a case study's / evidence's / assumption's fused score its element gets
 
 
 def rrf(rankings: dict[str, list[int]], k: int = 5, weights: dict[str, float] | None = None
@@ -66,3 +70,34 @@ def neighbour_lift(cand: np.ndarray, scores: np.ndarray, neighbours: list[np.nda
         if best:
             out[i] += share * max(0.0, max(best))
     return out
+
+
+RERANK_DEPTH = 30  # fused hits the sentence-level rerank reorders
+PRF_DOCS = 3  # top fused results whose vectors expand the query (pseudo-relevance feedback)
+
+
+def rocchio(qvec: np.ndarray, feedback: np.ndarray, beta: float) -> np.ndarray:
+    """The query vector moved towards the mean of the feedback vectors, renormalised: the words of the top
+    results then pull in nodes phrased like them but not like the question."""
+    if beta == 0 or not len(feedback):
+        return qvec
+    v = np.asarray(qvec, dtype="float32").reshape(-1) + beta * feedback.mean(axis=0)
+    return v / (np.linalg.norm(v) or 1.0)
+
+
+def credit_ties(ranked: list[tuple[int, float]], ties: dict[int, list[int]], share: float
+                ) -> tuple[list[tuple[int, float]], dict[int, int]]:
+    """Each element gets ``share`` × the best fused score among the case studies, evidence, assumptions and
+    foundations tied to it (their own scores unchanged); returns the reordered ranking and, for every
+    element lifted, the row that lifted it, so the result can show both."""
+    if share == 0:
+        return ranked, {}
+    base = dict(ranked)
+    via: dict[int, int] = {}
+    for row, _ in ranked:  # best first, so the first tie seen is the strongest
+        for el in ties.get(row, ()):
+            via.setdefault(el, row)
+    scores = dict(base)
+    for el, row in via.items():
+        scores[el] = base.get(el, 0.0) + share * base[row]
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0])), via

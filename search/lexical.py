@@ -5,6 +5,8 @@ from __future__ import annotations
 import bm25s
 import numpy as np
 
+from graph.records import NodeRecord
+from graph.text.sentences import sentences
 from graph.text.tokens import tokens
 
 
@@ -38,3 +40,30 @@ class Lexical:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(r), float(scores[r])) for r in top if scores[r] > 0]
+
+
+class SentenceLexical:
+    """BM25 over every sentence of every node's text, read as a node's best sentence: a question that
+    matches one sentence of a long element is not diluted by the rest of it."""
+
+    def __init__(self, nodes: list[NodeRecord]):
+        texts, owner = [], []
+        for row, n in enumerate(nodes):
+            body = n.text or n.label
+            spans = sentences(body) or [(0, len(body))]
+            for s, e in spans:
+                texts.append(body[s:e])
+                owner.append(row)
+        self.lex = Lexical(texts)
+        self.owner = np.asarray(owner, dtype="int64")
+        self.rows = len(nodes)
+
+    def best(self, query_tokens: tuple[str, ...] | list[str], rows: list[int]) -> np.ndarray:
+        """The best sentence's BM25 score of each of ``rows`` (0 where no query word occurs)."""
+        words = self.lex.known(query_tokens)
+        if not words:
+            return np.zeros(len(rows), "float32")
+        sc = np.asarray(self.lex.bm25.get_scores(words), dtype="float32")
+        best = np.zeros(self.rows, "float32")
+        np.maximum.at(best, self.owner, sc)
+        return best[np.asarray(rows, dtype="int64")]

@@ -34,6 +34,7 @@ class Result:
     mode: str  # hybrid | dense | bm25
     ranks: dict[str, int] = field(default_factory=dict)  # rank (1 = best) in each ranking that found it
     scores: dict[str, float] = field(default_factory=dict)  # cosine and/or BM25 score
+    via: str = ""  # id of the case study, evidence or assumption tied to this element that lifted it
 
     @property
     def id(self) -> str:
@@ -62,7 +63,8 @@ class Result:
     def to_json(self) -> dict:
         d = self.node.to_json()
         d.update(score=round(self.score, 6), mode=self.mode, ranks=self.ranks,
-                 scores={k: round(v, 6) for k, v in self.scores.items()}, snippet=asdict(self.snippet))
+                 scores={k: round(v, 6) for k, v in self.scores.items()}, snippet=asdict(self.snippet),
+                 via=self.via)
         return d
 
 

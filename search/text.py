@@ -106,9 +106,32 @@ VARIANTS = {
 }
 DEFAULT_VARIANT = "views"
 
+# graph-aware variants: a model element also carries, as extra views, the texts of what the graph ties to
+# it (its assumptions, foundations, the case studies illustrating it), so a question in the words of one of
+# those finds the element itself by max-sim; other nodes keep their own views.
+LINKED = {
+    "views+assumptions": ("underpinnedBy",),
+    "views+assumptions+cases": ("underpinnedBy", "illustrates"),
+    "views+ties": ("underpinnedBy", "hasFoundation", "illustrates"),
+}
+VARIANT_NAMES = (*VARIANTS, *LINKED)
 
-def node_views(n: NodeRecord, variant: str = DEFAULT_VARIANT) -> list[str]:
-    return VARIANTS[variant](n)
+
+def node_views(n: NodeRecord, variant: str = DEFAULT_VARIANT, kg=None) -> list[str]:
+    """The texts embedded for ``n``; the graph-aware variants need the graph ``kg``."""
+    if variant not in LINKED:
+        return VARIANTS[variant](n)
+    own = views_multi(n)
+    if kg is None or n.type not in ELEMENT_CLASSES:
+        return own
+    tied = []
+    for rel in LINKED[variant]:
+        if rel == "illustrates":
+            tied += [kg.nodes[c] for c, els in kg.edges(rel).items() if n.id in els and c in kg.nodes]
+        else:
+            tied += [kg.nodes[t] for t in kg.edges(rel).get(n.id, []) if t in kg.nodes]
+    extra = [t.text or t.label for t in tied]
+    return list(dict.fromkeys(own + [x for x in extra if x.strip()]))
 
 
 def node_text(n: NodeRecord, variant: str = DEFAULT_VARIANT) -> str:
@@ -131,6 +154,16 @@ class Query:
     @property
     def has_words(self) -> bool:
         return any(ch.isalnum() for ch in self.text)
+
+
+CLAUSE_BREAK = re.compile(r"[,;:?!]|\s(?:and|or|but|so|because|while|when|then)\s", re.I)
+
+
+def clauses(text: str, min_words: int = 2) -> list[str]:
+    """A question's clauses (split at punctuation and coordinating words), each with at least ``min_words``
+    content words; a one-clause question gives one."""
+    parts = [p.strip() for p in CLAUSE_BREAK.split(text)]
+    return [p for p in parts if len(tokens(p)) >= min_words]
 
 
 def clean_query(raw: str | None, max_chars: int = MAX_QUERY_CHARS) -> Query:

@@ -159,6 +159,14 @@ class VectorIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(cand[i]), float(scores[i])) for i in top]
 
+    def best_view(self, qvec: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        """Each of ``nodes``' best cosine over its views (label, sentences …) alone, for reranking a few."""
+        if not hasattr(self, "_rows_of"):
+            order = np.argsort(self.owner, kind="stable")
+            self._rows_of = np.split(order, np.flatnonzero(np.diff(self.owner[order])) + 1)
+        q = np.asarray(qvec, dtype="float32").reshape(-1)
+        return np.array([float((self.vectors[self._rows_of[p]] @ q).max()) for p in nodes.tolist()], "float32")
+
     def _search_faiss(self, q: np.ndarray, k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         rows_k = min(len(self.row_ids), max(4 * k, 32))
         params = None
@@ -259,7 +267,7 @@ def _stale_reason(old: VectorIndex, model: str, variant: str, hashes: dict[str, 
 
 
 def _views(kg: KnowledgeGraph, variant: str) -> dict[str, list[str]]:
-    return {nid: node_views(kg.nodes[nid], variant) for nid in sorted(kg.nodes)}
+    return {nid: node_views(kg.nodes[nid], variant, kg) for nid in sorted(kg.nodes)}
 
 
 def _node_hash(views: list[str]) -> str:
