@@ -277,6 +277,7 @@ CHOICE_DEPTH = 10  # fused hits read
 CHOICE_K = 1  # rank offset: a hit at rank r counts 1 / (CHOICE_K + r)
 TIE_SHARE = 0.25  # share of a hit's weight given to the element it is tied to (assumption, foundation, case)
 TYPE_SHARE = 1.0  # weight of the question's lean to an element's kind (how-to -> process …)
+HIT_LEAN = 0.0  # how much the question's lean to a tied hit's kind (evidence -> case study …) adds to its share
 
 
 def choose_element(engine: Searcher, query: str) -> tuple[NodeRecord, NodeRecord, str] | None:
@@ -291,6 +292,7 @@ def choose_element(engine: Searcher, query: str) -> tuple[NodeRecord, NodeRecord
     if not hits:
         return None
     lean = _type_lean(engine, query)
+    hit_lean = _type_lean(engine, query, every_kind=True) if HIT_LEAN else {}
     score: dict[str, float] = defaultdict(float)
     reached: dict[str, NodeRecord] = {}
     for r, h in enumerate(hits, 1):
@@ -298,8 +300,9 @@ def choose_element(engine: Searcher, query: str) -> tuple[NodeRecord, NodeRecord
         if h.type in ELEMENT_CLASSES:
             score[h.id] += w
             reached.setdefault(h.id, h.node)
+        share = max(0.0, TIE_SHARE + HIT_LEAN * hit_lean.get(h.type, 0.0))
         for el in engine.links.ties.get(h.id, ()):
-            score[el] += TIE_SHARE * w
+            score[el] += share * w
             reached.setdefault(el, h.node)
     if not score:
         return None
@@ -319,13 +322,15 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: text.rfind(" ", 0, n)].rstrip(",;:") + "…"
 
 
-def _type_lean(engine: Searcher, query: str) -> dict[str, float]:
-    """How much more the question leans to each element kind's definition than to the average kind."""
+def _type_lean(engine: Searcher, query: str, every_kind: bool = False) -> dict[str, float]:
+    """How much more the question leans to each element kind's definition than to the average kind (with
+    ``every_kind``: over every kind the ontology defines, case studies and evidence too)."""
     intent = getattr(engine, "intent", None)
     if intent is None:
         return {}
     lean = intent.leaning(engine.encode_query(query))
-    kinds = [(i, d.key) for i, d in enumerate(intent.defs) if d.group == "type" and d.key in ELEMENT_CLASSES]
+    kinds = [(i, d.key) for i, d in enumerate(intent.defs)
+             if d.group == "type" and (every_kind or d.key in ELEMENT_CLASSES)]
     if not kinds:
         return {}
     mean = sum(lean[i] for i, _ in kinds) / len(kinds)

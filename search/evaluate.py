@@ -27,7 +27,7 @@ from search import card
 from search.engine import SearchEngine
 from search.fuse import Method
 from search.index import index_in_memory
-from search.text import VARIANT_NAMES
+from search.text import LINKED, VARIANT_NAMES
 
 EVAL = ROOT / "tests" / "eval"
 QUERIES = EVAL / "queries.jsonl"  # tuned
@@ -212,20 +212,22 @@ def candidates(base: Method) -> dict[str, Method]:
     return out
 
 
-# How the card picks its element from the fused ranking (search/card.py): (tie share, type share).
-CARD_CHOICES = ((0.0, 0.0), (0.0, 1.0), (0.25, 0.0), (0.25, 1.0), (0.25, 2.0), (0.5, 0.0), (0.5, 1.0))
+# How the card picks its element (search/card.py): (tie share, kind lean, lean to a tied hit's kind).
+CARD_CHOICES = ((0.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.25, 0.0, 0.0), (0.25, 1.0, 0.0), (0.25, 2.0, 0.0),
+                (0.25, 1.0, 2.0), (0.25, 1.0, 5.0), (0.5, 0.0, 0.0), (0.5, 1.0, 0.0), (0.5, 1.0, 2.0))
 
 
 def compare_card_choice(engine, queries: list[Judged]) -> dict[str, float]:
     """Card share on ``queries`` for each way of weighing tied hits and the question's lean to a kind."""
-    saved = card.TIE_SHARE, card.TYPE_SHARE
+    saved = card.TIE_SHARE, card.TYPE_SHARE, card.HIT_LEAN
     out = {}
     try:
-        for tie, kind in CARD_CHOICES:
-            card.TIE_SHARE, card.TYPE_SHARE = tie, kind
-            out[f"tie share {tie}, kind lean {kind}"] = card_accuracy(engine, queries)["element@1"]
+        for tie, kind, hit in CARD_CHOICES:
+            card.TIE_SHARE, card.TYPE_SHARE, card.HIT_LEAN = tie, kind, hit
+            out[f"tie share {tie}, kind lean {kind}, tied-hit kind lean {hit}"] = card_accuracy(
+                engine, queries)["element@1"]
     finally:
-        card.TIE_SHARE, card.TYPE_SHARE = saved
+        card.TIE_SHARE, card.TYPE_SHARE, card.HIT_LEAN = saved
     return out
 
 
@@ -244,13 +246,23 @@ def compare_methods(engine, queries: list[Judged]) -> dict[str, dict]:
 
 def compare_variants(engine, queries: list[Judged]) -> dict[str, dict]:
     """Each way of composing the embedded (and BM25) text, scored hybrid in memory (the saved index is
-    not touched): e.g. 'defined' adds the ontology's definition of the node's kind and stage."""
+    not touched): e.g. 'defined' adds the ontology's definition of the node's kind and stage, 'views+ties'
+    adds to each element the texts of its assumptions, foundations and cases; the graph-aware ones also
+    with more weight on the best view (mix 1.0: pure max-sim)."""
     out = {}
     for name in VARIANT_NAMES:
         e = engine if name == engine.variant else SearchEngine(
             engine.kg, index_in_memory(engine.kg, engine._encoder, name), encoder=engine._encoder, variant=name)
         e.method = engine.method
-        out[name] = score(e, queries, "hybrid").row()
+        mixes = (e.vindex.mix, 0.7, 1.0) if name == engine.variant or name in LINKED else (e.vindex.mix,)
+        saved = e.vindex.mix
+        try:
+            for mix in mixes:
+                e.vindex.mix = mix
+                label = name if mix == saved else f"{name}, view mix {mix}"
+                out[label] = {**score(e, queries, "hybrid").row(), "card": card_accuracy(e, queries)["element@1"]}
+        finally:
+            e.vindex.mix = saved
     return out
 
 
@@ -309,9 +321,10 @@ def to_markdown(rep: dict) -> str:
                          f"| {r['card']:.3f} |")
     if "variants_on_tuned" in rep:
         lines += ["", "## Embedded text variants on the tuned set (hybrid, chosen method)", "",
-                  "| variant | hit@1 | hit@5 | MRR | nDCG@10 |", "|---|---|---|---|---|"]
+                  "| variant | hit@1 | hit@5 | MRR | nDCG@10 | card |", "|---|---|---|---|---|---|"]
         for name, r in rep["variants_on_tuned"].items():
-            lines.append(f"| {name} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} | {r['ndcg@10']:.3f} |")
+            lines.append(f"| {name} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} | {r['ndcg@10']:.3f} "
+                         f"| {r['card']:.3f} |")
     if "card_choice" in rep:
         names = list(rep["card_choice"])
         lines += ["", "## How the card picks its element (chosen on the tuned set; share of cards showing a judged "

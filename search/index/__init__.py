@@ -110,13 +110,14 @@ class VectorIndex:
     """Vectors of every node's views and the faiss index over them.
 
     Row r of ``vectors`` is a view of node ``row_ids[r]``; ``node_ids`` lists each node once (sorted), and
-    a node's first row is its main view. A node scores ``VIEW_MIX * best view + (1 - VIEW_MIX) * main view``.
+    a node's first row is its main view. A node scores ``mix * best view + (1 - mix) * main view``.
     """
 
     row_ids: list[str]
     vectors: np.ndarray
     index: faiss.Index
     meta: IndexMeta
+    mix: float = VIEW_MIX  # 1.0 is pure max-sim over the views
 
     def __post_init__(self):
         self.node_ids: list[str] = list(dict.fromkeys(self.row_ids))
@@ -151,7 +152,7 @@ class VectorIndex:
             best = np.full(n_nodes, -np.inf, dtype="float32")
             np.maximum.at(best, self.owner, sims)
             cand = np.arange(n_nodes) if allowed is None else np.asarray(allowed, dtype="int64")
-            scores = VIEW_MIX * best[cand] + (1 - VIEW_MIX) * sims[self.primary[cand]]
+            scores = self.mix * best[cand] + (1 - self.mix) * sims[self.primary[cand]]
         else:
             cand, scores = self._search_faiss(q, k, allowed)
         k = min(k, len(cand))
@@ -186,7 +187,7 @@ class VectorIndex:
                 best[p] = max(best.get(p, -np.inf), sc)
         cand = np.fromiter(best, dtype="int64", count=len(best))
         main = self.vectors[self.primary[cand]] @ q
-        return cand, VIEW_MIX * np.fromiter(best.values(), dtype="float32", count=len(best)) + (1 - VIEW_MIX) * main
+        return cand, self.mix * np.fromiter(best.values(), dtype="float32", count=len(best)) + (1 - self.mix) * main
 
 
 # ------------------------------------------------------------------ storage
