@@ -21,7 +21,19 @@ from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
 from graph.text.encoder import get_encoder
 from search.card import Card, Links, build_card
-from search.fuse import PRF_DOCS, RERANK_DEPTH, TYPE_PRIOR, Method, convex, credit_ties, neighbour_lift, rocchio, rrf
+from search.fuse import (
+    HUB_K,
+    PRF_DOCS,
+    RERANK_DEPTH,
+    TYPE_PRIOR,
+    Method,
+    convex,
+    credit_ties,
+    hubness,
+    neighbour_lift,
+    rocchio,
+    rrf,
+)
 from search.index import RefreshReport, VectorIndex, ensure_index
 from search.intent import Intent
 from search.lexical import Lexical, SentenceLexical
@@ -55,6 +67,7 @@ class SearchEngine:
         self._docs = {s.doc_id: s for n in kg.nodes.values() for s in n.sources}
         self._encode_cached = lru_cache(maxsize=256)(self._encode)
         self._sentence_lexical: SentenceLexical | None = None
+        self._hubness: np.ndarray | None = None
         pos = vindex.pos
         self._ties = {pos[a]: [pos[e] for e in els if e in pos] for a, els in self.links.ties.items() if a in pos}
 
@@ -248,6 +261,13 @@ class SearchEngine:
         return fused + [(r, floor - 1e-6 * (i + 1)) for i, (r, _) in enumerate(ranked[RERANK_DEPTH:])]
 
     @property
+    def hubness(self) -> np.ndarray:
+        """Each node's hubness (search.fuse.hubness) from its main vector, computed on first use."""
+        if self._hubness is None:
+            self._hubness = hubness(self.vindex.vectors[self.vindex.primary], HUB_K)
+        return self._hubness
+
+    @property
     def sentence_lexical(self) -> SentenceLexical:
         if self._sentence_lexical is None:
             self._sentence_lexical = SentenceLexical([self.kg.nodes[i] for i in self.vindex.node_ids])
@@ -264,6 +284,8 @@ class SearchEngine:
         scores = np.fromiter((s for _, s in hits), dtype="float32", count=len(hits))
         scores = neighbour_lift(cand, scores, self._neighbours, m.graph)
         prior = self._prior[cand]
+        if m.hub:
+            prior = prior - m.hub * self.hubness[cand]
         if m.intent:
             prior = prior + self.intent.prior(qvec, m.intent)[cand]
         scores = scores + prior

@@ -31,6 +31,7 @@ class Method:
     prf: float = 0.0  # Rocchio: share of the top PRF_DOCS results' mean vector added to the query's (0: off)
     clauses: float = 0.0  # RRF weight of each clause's own dense ranking, for questions of several clauses
     credit: float = 0.0  # share of a case study's / evidence's / assumption's fused score its element gets
+    hub: float = 0.2  # weight of the hubness correction: minus a node's mean cosine to its HUB_K nearest nodes
 
 
 def rrf(rankings: dict[str, list[int]], k: int = 5, weights: dict[str, float] | None = None
@@ -72,6 +73,8 @@ def neighbour_lift(cand: np.ndarray, scores: np.ndarray, neighbours: list[np.nda
     return out
 
 
+HUB_K = 10  # nearest nodes whose mean cosine measures how generic a node is (its "hubness")
+HUB_SAMPLE = 2048  # nodes those neighbours are sought among, at most (a fixed sample on a larger graph)
 RERANK_DEPTH = 30  # fused hits the sentence-level rerank reorders
 PRF_DOCS = 3  # top fused results whose vectors expand the query (pseudo-relevance feedback)
 
@@ -101,3 +104,28 @@ def credit_ties(ranked: list[tuple[int, float]], ties: dict[int, list[int]], sha
     for el, row in via.items():
         scores[el] = base.get(el, 0.0) + share * base[row]
     return sorted(scores.items(), key=lambda x: (-x[1], x[0])), via
+
+
+def hubness(vectors: np.ndarray, k: int = HUB_K, sample: int = HUB_SAMPLE, chunk: int = 2048) -> np.ndarray:
+    """Each node's mean cosine to its ``k`` nearest other nodes, centred on the mean over nodes.
+
+    A generic paragraph ("these show the expected outcomes over the short, medium and long term") sits
+    close to many nodes and so to many questions; subtracting this (as in CSLS, Conneau et al. 2018) ranks
+    specific nodes above hubs without reference to any query. Neighbours are sought among at most
+    ``sample`` nodes (all of them in a graph that small, a fixed random sample above), so the cost stays
+    at n × ``sample`` dot products on a large graph."""
+    n = len(vectors)
+    if n <= 1:
+        return np.zeros(n, "float32")
+    ref = np.arange(n) if n <= sample else np.sort(np.random.default_rng(0).choice(n, sample, replace=False))
+    k = min(k, len(ref) - 1)
+    pool = vectors[ref]
+    col = np.full(n, -1, dtype="int64")
+    col[ref] = np.arange(len(ref))
+    out = np.empty(n, "float32")
+    for a in range(0, n, chunk):
+        sims = vectors[a:a + chunk] @ pool.T
+        own = col[a:a + len(sims)]
+        sims[np.flatnonzero(own >= 0), own[own >= 0]] = -np.inf  # not its own neighbour
+        out[a:a + chunk] = np.partition(sims, sims.shape[1] - k, axis=1)[:, sims.shape[1] - k:].mean(axis=1)
+    return out - out.mean()
