@@ -275,3 +275,44 @@ def test_card_answer_is_two_sentences_of_the_text_in_order_with_the_best_match(e
     assert len(spans) > 2
     got = answer(node, spans[-1])  # the last sentence's own words: it must be one of the two
     assert any(got == f"{spans[i]} {spans[-1]}" for i in range(len(spans) - 1)), got
+
+
+def test_hubness_is_each_nodes_mean_cosine_to_its_nearest_nodes(engine):
+    """Brute force on the real vectors: the correction the dense ranking subtracts."""
+    import numpy as np
+
+    from search.fuse import HUB_K, hubness
+
+    vecs = engine.vindex.vectors[engine.vindex.primary]
+    sims = vecs @ vecs.T
+    np.fill_diagonal(sims, -np.inf)
+    want = np.sort(sims, axis=1)[:, -HUB_K:].mean(axis=1)
+    assert np.allclose(engine.hubness, want - want.mean(), atol=1e-5)
+    sampled = hubness(vecs, HUB_K, sample=50)  # above the sample size: neighbours among 50 nodes only
+    assert sampled.shape == (len(vecs),) and abs(float(sampled.mean())) < 1e-5
+    assert not np.allclose(sampled, engine.hubness)
+
+
+def test_trial_rankings_keep_the_same_candidates_and_credit_names_its_source(engine):
+    """The trials left off by default (bench/results/eval.md) still run: each reorders the same search."""
+    from search.text import clauses
+
+    assert clauses("finding premises for a cafe, and paying the rent?") == ["finding premises for a cafe",
+                                                                          "paying the rent"]
+    assert clauses("premises, and who pays?") == []  # a clause needs two content words
+    assert clauses("how do I build a referral network") == ["how do I build a referral network"]
+    q = "how many jobs did community anchors create"
+    saved = engine.method
+    try:
+        base = [r.id for r in engine.search(q, k=10)]
+        for trial in (dict(rerank=0.5), dict(prf=0.2), dict(clauses=0.5)):
+            engine.method = replace(saved, **trial)
+            got = [r.id for r in engine.search(q, k=40)]
+            assert len(got) == len(set(got)) and set(base) <= set(got), trial
+        engine.method = replace(saved, credit=0.5)
+        hits = engine.search(q, k=10)
+        lifted = [h for h in hits if h.via]
+        assert lifted and all(h.id in engine.links.ties.get(h.via, []) for h in lifted)
+        assert all(h.to_json()["via"] == h.via for h in hits)
+    finally:
+        engine.method = saved
