@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from graph import stages as st
+from graph.evidence import BADGE, graph_evidence
 from graph.ns import ELEMENT_CLASSES
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
@@ -48,6 +49,7 @@ class CardLine:
     basis: str = ""  # for links: textual | inferred | curated | stage order; for case studies: illustrates | semantic
     weight: float | None = None
     evidence: str = ""  # the link's own evidence text, when the graph has one
+    level: str = ""  # for causal links: evidence level (stated | shown | curated | inferred, graph.evidence)
 
     @classmethod
     def of(cls, n: NodeRecord, **kw) -> CardLine:
@@ -58,8 +60,8 @@ class CardLine:
         return where(self.source)
 
     def badge(self) -> str:
-        """The link's basis in a person's words (no scores, no model ids)."""
-        return basis_words(self.basis)
+        """The link's evidence level, or else its basis, in a person's words (no scores, no model ids)."""
+        return BADGE.get(self.level) or basis_words(self.basis)
 
     def detail(self) -> str:
         """What the basis rests on, for the fold-away details: the stated sentence, or how similar."""
@@ -179,9 +181,11 @@ class Links:
                 if a in kg.nodes and b in kg.nodes:
                     out[a].append(b)
                     into[b].append(a)
+        evidence = graph_evidence(kg)
         for link in kg.links:
-            info[(link.source, link.target)] = {"basis": link.basis, "weight": link.weight,
-                                                "evidence": link.evidence}
+            edge = (link.source, link.target)
+            info[edge] = {"basis": link.basis, "weight": link.weight, "evidence": link.evidence,
+                          "level": evidence[edge].level}
         return cls(dict(out), dict(into), info, _ties(kg))
 
     def __bool__(self) -> bool:
@@ -242,6 +246,7 @@ def _link_line(kg: KnowledgeGraph, links: Links, nid: str, hops: int, edge: tupl
         basis=meta.get("basis") or "leadsTo",
         weight=meta.get("weight"),
         evidence=meta.get("evidence", ""),
+        level=meta.get("level", ""),
     )
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import Graph
 
-from graph.analysis.cases import CaseLink, cases_for_element
+from graph.analysis.cases import cases_for_element
 from graph.analysis.paths import END_TYPES, ROOT_TYPES, Path, Pathfinder
+from graph.caselinks import CaseLink
 from graph.ns import EP, ID, local_name
 from graph.records import LinkRecord
 from graph.store import KnowledgeGraph

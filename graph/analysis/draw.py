@@ -52,6 +52,7 @@ class DrawLink:
     basis: str
     weight: float
     reason: str = ""  # the link's rationale: shown as the arrow's tooltip
+    level: str = ""  # evidence level (graph.evidence.LEVELS); "" = read from the basis alone
 
 
 def column_of(order: float) -> int:

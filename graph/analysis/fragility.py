@@ -26,7 +26,7 @@ the same counts: an element lies on every route when routes-through-it equals al
 graph has a cycle are routes enumerated (``nx.all_simple_paths`` with the length cap, at most
 ``MAX_ENUMERATED``; beyond that the answer says it is a lower bound).
 
-**Evidence.** Each link of a listed route carries its evidence level (``graph.analysis.evidence``); a route is as
+**Evidence.** Each link of a listed route carries its evidence level (``graph.evidence``); a route is as
 strong as its weakest step, and ``strong_only`` restricts the route set to links stated in a document
 or shown by a case study.
 """
@@ -41,10 +41,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph.analysis.cases import all_case_links
 from graph.analysis.chains import node_json, states
-from graph.analysis.evidence import Evidence, cases_by_element, link_evidence, weakest
 from graph.analysis.paths import MAX_DEPTH, ROOT_TYPES, Path, Pathfinder
+from graph.caselinks import all_case_links
+from graph.evidence import Evidence, cases_by_element, link_evidence, weakest
 
 TARGET_TYPES = ("Outcome", "Impact")  # the ranking counts routes to these
 MAX_ENUMERATED = 200_000  # routes listed per target on a cyclic graph before the count is a lower bound
@@ -296,19 +296,22 @@ class FragilityAnalysis:
     ``G`` is a view with causal arrows (or its ``Pathfinder``: element nodes with type/label/order, arrows
     with basis/weight/evidence); ``info`` maps an assumption/foundation/element id to its JSON (with
     ``sources``); ``cases`` maps an element to the case links that illustrate it; ``documents`` maps a
-    document id to its title.
+    document id to its title; ``case_names`` a case study id to its title.
     """
 
     def __init__(self, G: nx.DiGraph | Pathfinder, attached: Mapping[str, Attachment], info: Mapping[str, dict],
-                 cases: Mapping[str, list] | None = None, documents: Mapping[str, str] | None = None):
+                 cases: Mapping[str, list] | None = None, documents: Mapping[str, str] | None = None,
+                 case_names: Mapping[str, str] | None = None):
         self.finder = G if isinstance(G, Pathfinder) else Pathfinder(G)
         self.G = self.finder.g
         self.attached = dict(attached)
         self.info = info
         self.cases = cases or {}
         self.documents = documents or {}
+        self.case_names = case_names or {}
         self._counters: dict[tuple[int, bool], RouteCounter] = {}
         self._strong_finder: Pathfinder | None = None
+        self._evidence: dict[Edge, Evidence] = {}
         self._left_cache: dict[tuple, dict[str, int]] = {}
 
     @classmethod
@@ -325,12 +328,26 @@ class FragilityAnalysis:
             info[nid] = {**node_json(kg, nid), "stage_label": n.stage_label,
                          "sources": [_source_json(s) for s in n.sources if s.role != "mention"]}
         documents = {s.doc_id: s.document for n in kg.nodes.values() for s in n.sources}
-        return cls(pw.finder, att, info, cases_by_element(all_case_links(pw.g, kg)), documents)
+        return cls(pw.finder, att, info, cases_by_element(all_case_links(pw.g, kg)), documents,
+                   {c.id: c.label for c in kg.of_type("CaseStudy")})
 
     # ------------------------------------------------------------ evidence
 
     def evidence(self, a: str, b: str) -> Evidence:
-        return link_evidence(self.finder.link(a, b), self.cases, self.documents)
+        if (a, b) not in self._evidence:
+            self._evidence[(a, b)] = link_evidence(self.finder.link(a, b), self.cases, self.documents,
+                                                   self.case_names)
+        return self._evidence[(a, b)]
+
+    def levels(self) -> dict[Edge, str]:
+        """Every causal link's evidence level: what the pictures style their arrows by."""
+        return {(a, b): self.evidence(a, b).level for a, b in self.G.edges()}
+
+    def strong_finder(self) -> Pathfinder:
+        """A path finder over the links stated in a document or shown by a case study only."""
+        if self._strong_finder is None:
+            self._strong_finder = Pathfinder(self.strong_graph())
+        return self._strong_finder
 
     def strong_graph(self) -> nx.DiGraph:
         """The causal graph with only the links stated in a document or shown by a case study."""
@@ -397,12 +414,7 @@ class FragilityAnalysis:
     def _best_routes(self, target: str, k: int, max_depth: int, strong_only: bool) -> list[Route]:
         if k <= 0:
             return []
-        if strong_only:
-            if self._strong_finder is None:
-                self._strong_finder = Pathfinder(self.strong_graph())
-            finder = self._strong_finder
-        else:
-            finder = self.finder
+        finder = self.strong_finder() if strong_only else self.finder
         return [self.route(p.nodes) for p in finder.backward(target, k, max_depth).paths]
 
     def if_failed(self, node_id: str, max_depth: int = MAX_DEPTH, strong_only: bool = False) -> Cut:

@@ -21,6 +21,8 @@ from graph.analysis import cases, chains
 from graph.analysis.fragility import FragilityAnalysis
 from graph.analysis.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
 from graph.analysis.resolve import Resolution, resolve
+from graph.caselinks import CaseLink
+from graph.evidence import Evidence
 from graph.ns import LINKED_CLASSES
 from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
@@ -81,14 +83,27 @@ class Pathways:
 
     # ------------------------------------------------------------------ paths
 
-    def paths(self, source: str, target: str, k: int = 5, max_depth: int = MAX_DEPTH) -> PathResult:
-        return self.finder.between(source, target, k, max_depth)
+    def _finder(self, strong_only: bool) -> Pathfinder:
+        """The strong finder holds every element, so an unknown node is refused the same way by both."""
+        return self.fragility().strong_finder() if strong_only else self.finder
 
-    def forward(self, source: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
-        return self.finder.forward(source, max_paths, max_depth)
+    def paths(self, source: str, target: str, k: int = 5, max_depth: int = MAX_DEPTH,
+              strong_only: bool = False) -> PathResult:
+        """``strong_only``: only over links stated in a document or shown by a case study."""
+        return self._finder(strong_only).between(source, target, k, max_depth)
 
-    def backward(self, target: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
-        return self.finder.backward(target, max_paths, max_depth)
+    def forward(self, source: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH,
+                strong_only: bool = False) -> PathResult:
+        return self._finder(strong_only).forward(source, max_paths, max_depth)
+
+    def backward(self, target: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH,
+                 strong_only: bool = False) -> PathResult:
+        return self._finder(strong_only).backward(target, max_paths, max_depth)
+
+    def evidence(self) -> dict[tuple[str, str], Evidence]:
+        """Every causal link's evidence (level, badge, why), for every view that badges a link."""
+        fa = self.fragility()
+        return {(a, b): fa.evidence(a, b) for a, b in self.finder.g.edges()}
 
     # ------------------------------------------------------------------ assumptions and cases
 
@@ -106,8 +121,8 @@ class Pathways:
             self._fragility = FragilityAnalysis.from_pathways(self)
         return self._fragility
 
-    def cases_of(self, element_id: str) -> list[cases.CaseLink]:
+    def cases_of(self, element_id: str) -> list[CaseLink]:
         return cases.cases_for_element(self.g, self.kg, element_id)
 
-    def illustrated_by(self, case_id: str) -> list[cases.CaseLink]:
+    def illustrated_by(self, case_id: str) -> list[CaseLink]:
         return cases.elements_for_case(self.g, self.kg, case_id)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graph.analysis.draw import STATUS_FILL, DrawLink, DrawNode
+from graph.evidence import LEVELS, MEANING, level_of_basis
 
 SLIDE = (1920, 1080)
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
@@ -33,12 +34,21 @@ COLUMNS = (
     ("Outcomes: long term", 5.25, 6.0),
     ("Impacts", 6.0, 7.0),
 )
-BASIS = {  # stroke, dash, legend text
-    "textual": ("#1f6f3f", "", "stated in a document"),
-    "curated": ("#7a3db8", "", "added by a curator"),
-    "inferred": ("#8a8a8a", "9 6", "inferred by similarity"),
+# Every arrow is styled by its evidence level, by colour *and* dash, so the levels part without colour:
+# stated solid green, shown dash-dot blue, curated dotted purple, inferred dashed grey.
+EVIDENCE_STYLE = {  # level: (stroke, SVG dash pattern; "" = solid)
+    "stated": ("#1f6f3f", ""),
+    "shown": ("#1565c0", "14 5 3 5"),
+    "curated": ("#7a3db8", "3 4"),
+    "inferred": ("#8a8a8a", "9 6"),
 }
-PATH_STROKE = "#0b3d91"
+PATH_STROKE = "#0b3d91"  # the chosen path's elements
+PATH_HALO = "#9fbdf0"  # drawn under the chosen path's arrows, which keep their evidence style
+BADGE_PX = 16  # at 1920 wide: 11.7 px at 1400
+
+
+def link_level(lk: DrawLink) -> str:
+    return lk.level if lk.level in EVIDENCE_STYLE else level_of_basis(lk.basis)
 
 
 @dataclass
@@ -145,26 +155,45 @@ def _order(cols: dict[int, list[DrawNode]], links: list[DrawLink]) -> dict[str, 
     return rank
 
 
-def _edge_path(a: Placed, b: Placed) -> str:
+def legend_words(level: str) -> str:
+    """'stated in a document', 'curated: added by a curator': the level's own word always comes first,
+    so a badge on an arrow reads straight off the legend."""
+    words = MEANING[level]
+    return words if words.startswith(level) else f"{level}: {words}"
+
+
+def _edge_curve(a: Placed, b: Placed) -> list[tuple[float, float]]:
+    """The arrow's cubic Bézier control points: from a's right side to b's left (or an arc in a column)."""
     if a.column == b.column:  # within a column: an arc out to the right and back
         x = a.x + a.w
         bulge = 60
-        return f"M{x:.1f},{a.cy:.1f} C{x + bulge:.1f},{a.cy:.1f} {x + bulge:.1f},{b.cy:.1f} {x:.1f},{b.cy:.1f}"
+        return [(x, a.cy), (x + bulge, a.cy), (x + bulge, b.cy), (x, b.cy)]
     x1, y1, x2, y2 = a.x + a.w, a.cy, b.x, b.cy
     dx = max(40.0, (x2 - x1) / 2)
-    return f"M{x1:.1f},{y1:.1f} C{x1 + dx:.1f},{y1:.1f} {x2 - dx:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+    return [(x1, y1), (x1 + dx, y1), (x2 - dx, y2), (x2, y2)]
+
+
+def _edge_path(a: Placed, b: Placed) -> str:
+    (x1, y1), (c1x, c1y), (c2x, c2y), (x2, y2) = _edge_curve(a, b)
+    return f"M{x1:.1f},{y1:.1f} C{c1x:.1f},{c1y:.1f} {c2x:.1f},{c2y:.1f} {x2:.1f},{y2:.1f}"
+
+
+def _midpoint(a: Placed, b: Placed) -> tuple[float, float]:
+    p = _edge_curve(a, b)
+    return ((p[0][0] + 3 * p[1][0] + 3 * p[2][0] + p[3][0]) / 8, (p[0][1] + 3 * p[1][1] + 3 * p[2][1] + p[3][1]) / 8)
 
 
 def to_svg(lay: Layout, highlight: Iterable[str] = (), highlight_links: Iterable[tuple[str, str]] = (),
            status: dict[str, str] | None = None, title: str = "", reasons: dict[tuple[str, str], str] | None = None,
            ) -> str:
-    """Standalone SVG; every arrow's tooltip (<title>) is its basis, strength and reason; text escaped."""
+    """Standalone SVG; every arrow styled by its evidence level, its tooltip (<title>) the level, basis,
+    strength and reason; the chosen path's arrows haloed and badged with their level; text escaped."""
     e = html.escape
     hl, hl_links, status, reasons = set(highlight), set(highlight_links), status or {}, reasons or {}
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{lay.width}" height="{lay.height}" '
            f'viewBox="0 0 {lay.width} {lay.height}" font-family="{FONT}">',
            "<defs>"]
-    for name, colour in [(b, s[0]) for b, s in BASIS.items()] + [("path", PATH_STROKE)]:
+    for name, (colour, _dash) in EVIDENCE_STYLE.items():
         out.append(f'<marker id="arrow-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="13" '
                    f'markerHeight="13" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
                    f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/>'
@@ -177,20 +206,27 @@ def to_svg(lay: Layout, highlight: Iterable[str] = (), highlight_links: Iterable
         out.append(f'<text x="{cx:.1f}" y="{lay.top - 24:.1f}" font-size="{HEAD_PX}" font-weight="bold" '
                    f'text-anchor="middle" fill="#33415c">{e(name)}</text>')
     ordered = sorted(lay.links, key=lambda lk: (lk.source, lk.target) in hl_links)  # the path on top
+    badges = []
     for lk in ordered:
         a, b = lay.nodes[lk.source], lay.nodes[lk.target]
         on = (lk.source, lk.target) in hl_links
-        colour, dash, _ = BASIS.get(lk.basis, ("#8a8a8a", "", lk.basis))
-        width = 5.0 if on else 1.2 + 3.0 * max(0.0, min(1.0, lk.weight))
-        stroke = PATH_STROKE if on else colour
-        marker = "path" if on else (lk.basis if lk.basis in BASIS else "inferred")
+        level = link_level(lk)
+        colour, dash = EVIDENCE_STYLE[level]
+        width = 4.5 if on else 1.2 + 3.0 * max(0.0, min(1.0, lk.weight))
         reason = reasons.get((lk.source, lk.target), "")
-        tip = f"{a.label} → {b.label}: {lk.basis}, strength {lk.weight:.2f}" + (f". {reason}" if reason else "")
-        out.append(f'<path class="link {e(lk.basis)}{" on-path" if on else ""}" d="{_edge_path(a, b)}" fill="none" '
-                   f'stroke="{stroke}" stroke-width="{width:.1f}"'
-                   + (f' stroke-dasharray="{dash}"' if dash and not on else "")
-                   + f' opacity="{1.0 if on else 0.8}" marker-end="url(#arrow-{marker})">'
+        tip = (f"{a.label} → {b.label}: {MEANING[level]} ({lk.basis}), strength {lk.weight:.2f}"
+               + (f". {reason}" if reason else ""))
+        d = _edge_path(a, b)
+        if on:
+            out.append(f'<path class="halo" d="{d}" fill="none" stroke="{PATH_HALO}" stroke-width="13" '
+                       'stroke-linecap="round" opacity="0.75"/>')
+        out.append(f'<path class="link {e(lk.basis)} {level}{" on-path" if on else ""}" data-level="{level}" '
+                   f'd="{d}" fill="none" stroke="{colour}" stroke-width="{width:.1f}"'
+                   + (f' stroke-dasharray="{dash}"' if dash else "")
+                   + f' opacity="{1.0 if on else 0.8}" marker-end="url(#arrow-{level})">'
                    f"<title>{e(tip)}</title></path>")
+        if on:
+            badges.append(_badge(*_midpoint(a, b), level, tip))
     for n in lay.nodes.values():
         fill = STATUS_FILL.get(status.get(n.id, ""), "#dbe7ff" if n.id in hl else "#f4f6fa")
         edge = PATH_STROKE if n.id in hl else "#9aa5b8"
@@ -204,26 +240,44 @@ def to_svg(lay: Layout, highlight: Iterable[str] = (), highlight_links: Iterable
                        f'text-anchor="middle" fill="#1b2733"'
                        f"{bold}>{e(line)}</text>")
         out.append("</g>")
+    out += badges  # over the boxes, so a badge is never hidden
     out.append(_legend(lay, bool(hl_links)))
     out.append("</svg>")
     return "\n".join(out)
 
 
+def _badge(x: float, y: float, level: str, tip: str) -> str:
+    """A level's short name in a white pill edged in the level's colour, centred on (x, y)."""
+    colour = EVIDENCE_STYLE[level][0]
+    w, h = len(level) * BADGE_PX * CHAR_EM + 14, BADGE_PX + 8
+    return (f'<g class="badge" data-level="{level}"><title>{html.escape(tip)}</title>'
+            f'<rect x="{x - w / 2:.1f}" y="{y - h / 2:.1f}" width="{w:.1f}" height="{h:.1f}" rx="{h / 2:.1f}" '
+            f'fill="#ffffff" stroke="{colour}" stroke-width="2"/>'
+            f'<text x="{x:.1f}" y="{y + BADGE_PX * 0.36:.1f}" font-size="{BADGE_PX}" font-weight="bold" '
+            f'text-anchor="middle" fill="#1b2733">{level}</text></g>')
+
+
 def _legend(lay: Layout, with_path: bool) -> str:
+    """One sample line per evidence level (strongest first), the chosen path's halo, and what width means."""
     y = lay.height - 26
     x = 24.0
     parts = []
-    items = [(BASIS[b][0], BASIS[b][1], BASIS[b][2]) for b in ("textual", "inferred", "curated")]
+    items = [(*EVIDENCE_STYLE[lv], legend_words(lv)) for lv in LEVELS]
     if with_path:
-        items.append((PATH_STROKE, "", "the chosen path"))
+        items.append((PATH_HALO, "", "the chosen path"))
     for colour, dash, text in items:
-        parts.append(f'<line x1="{x:.0f}" y1="{y - 5}" x2="{x + 46:.0f}" y2="{y - 5}" stroke="{colour}" '
-                     f'stroke-width="3"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+        if colour == PATH_HALO:  # the halo alone: the path's own arrows keep their level's style
+            parts.append(f'<line class="legend" x1="{x:.0f}" y1="{y - 5}" x2="{x + 46:.0f}" y2="{y - 5}" '
+                         f'stroke="{PATH_HALO}" stroke-width="13" stroke-linecap="round" opacity="0.75"/>')
+        else:
+            parts.append(f'<line class="legend" x1="{x:.0f}" y1="{y - 5}" x2="{x + 46:.0f}" y2="{y - 5}" '
+                         f'stroke="{colour}" stroke-width="3"' + (f' stroke-dasharray="{dash}"' if dash else "")
+                         + "/>")
         parts.append(f'<text x="{x + 56:.0f}" y="{y}" font-size="{LABEL_PX - 1}" fill="#33415c">'
                      f"{html.escape(text)}</text>")
-        x += 56 + len(text) * (LABEL_PX - 1) * CHAR_EM + 40
+        x += 56 + len(text) * (LABEL_PX - 1) * CHAR_EM + 32
     parts.append(f'<text x="{lay.width - 24}" y="{y}" font-size="{LABEL_PX - 1}" text-anchor="end" '
-                 'fill="#33415c">thicker = stronger link</text>')
+                 'fill="#33415c">thicker = stronger</text>')
     return "\n".join(parts)
 
 

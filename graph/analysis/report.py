@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from graph.analysis.chains import Chain
 from graph.analysis.draw import DrawLink, DrawNode
 from graph.analysis.paths import Path
-from graph.analysis.picture import layout, to_svg
+from graph.analysis.picture import layout, legend_words, to_svg
+from graph.evidence import MEANING
 from graph.records import LinkRecord as Link
 from graph.store import KnowledgeGraph
 
@@ -42,17 +44,25 @@ def score_text(path: Path) -> str:
 
 
 def picture_svg(kg: KnowledgeGraph, links: list[Link] | list[DrawLink], paths: list[Path], chosen: int = 0,
-                title: str = "", size: tuple[int, int] = (1920, 1080), context: bool = True) -> str:
-    """The slide picture: every element (with ``context``) or only the paths', the chosen path highlighted."""
+                title: str = "", size: tuple[int, int] = (1920, 1080), context: bool = True,
+                levels: Mapping[tuple[str, str], str] | None = None) -> str:
+    """The slide picture: every element (with ``context``) or only the paths', the chosen path highlighted;
+    ``levels`` gives each arrow's evidence level (``Pathways.evidence``), else it is read from the basis."""
     ids = {n for p in paths for n in p.nodes}
     if context:
         ids |= {n.id for n in kg.of_type(*ELEMENT_TYPES)}
     nodes = [DrawNode(i, kg.nodes[i].label, kg.nodes[i].order, kg.nodes[i].type) for i in sorted(ids)]
-    draw = {(lk.source, lk.target): DrawLink(lk.source, lk.target, lk.basis, lk.weight) for lk in links}
+    levels = levels or {}
+
+    def drawn(lk) -> DrawLink:
+        return DrawLink(lk.source, lk.target, lk.basis, lk.weight,
+                        level=levels.get((lk.source, lk.target), getattr(lk, "level", "")))
+
+    draw = {(lk.source, lk.target): drawn(lk) for lk in links}
     reasons = {(lk.source, lk.target): link_reason(lk) for lk in links if isinstance(lk, Link)}
     for p in paths:
         for lk in p.links:
-            draw.setdefault((lk.source, lk.target), DrawLink(lk.source, lk.target, lk.basis, lk.weight))
+            draw.setdefault((lk.source, lk.target), drawn(lk))
             reasons[(lk.source, lk.target)] = link_reason(lk)
     hl = paths[chosen] if paths else None
     lay = layout(nodes, draw.values(), size, title)
@@ -67,15 +77,18 @@ def _where(kg: KnowledgeGraph, nid: str) -> str:
 
 
 def report_html(kg: KnowledgeGraph, path: Path, chain: Chain | None, svg: str, title: str = "",
-                generated: datetime | None = None) -> str:
-    """The printable report of one pathway; every text escaped, the picture inline."""
+                generated: datetime | None = None, levels: Mapping[tuple[str, str], str] | None = None) -> str:
+    """The printable report of one pathway; every text escaped, the picture inline; each step's link
+    named by its evidence level when ``levels`` is given."""
     e = html.escape
     title = title or " → ".join(kg.nodes[n].label for n in (path.nodes[0], path.nodes[-1]))
     when = (generated or datetime.now(UTC)).strftime("%d %B %Y, %H:%M UTC")
     steps = []
     for i, nid in enumerate(path.nodes):
         lk = path.links[i - 1] if i else None
-        link_cell = (f"{e(BASIS_WORDS.get(lk.basis, lk.basis))}, strength {lk.weight:.2f}<br>"
+        level = (levels or {}).get((lk.source, lk.target), "") if lk else ""
+        words = legend_words(level) if level in MEANING else BASIS_WORDS.get(lk.basis, lk.basis) if lk else ""
+        link_cell = (f"{e(words)}, strength {lk.weight:.2f}<br>"
                      f"<span class=reason>{e(link_reason(lk))}</span>") if lk else "start"
         steps.append(f"<tr><td>{i + 1}</td><td>{e(_where(kg, nid))}</td><td><b>{e(kg.nodes[nid].label)}</b></td>"
                      f"<td>{link_cell}</td></tr>")

@@ -24,10 +24,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
+from graph.caselinks import all_case_links
+
 LEVELS = ("stated", "shown", "curated", "inferred")  # strongest first
 RANK = {name: len(LEVELS) - i for i, name in enumerate(LEVELS)}  # stated 4 … inferred 1
 STRONG = frozenset({"stated", "shown"})
 BADGE = {"stated": "stated in text", "shown": "shown by a case", "curated": "curated", "inferred": "inferred"}
+MEANING = {"stated": "stated in a document", "shown": "shown by a case study", "curated": "added by a curator",
+           "inferred": "inferred by similarity"}  # a legend's words for each level
+BASIS_LEVEL = {"textual": "stated", "curated": "curated"}  # a link's level before case studies are read
+
+
+def level_of_basis(basis: str) -> str:
+    """The level a link has on its basis alone (no case study read): a fallback for drawings of plain graphs."""
+    return BASIS_LEVEL.get(basis, "inferred")
 
 
 class LinkLike(Protocol):
@@ -104,11 +114,12 @@ def _doc_id(span_id: str) -> str:
 
 
 def link_evidence(link: LinkLike, cases: Mapping[str, Iterable[CaseLinkLike]],
-                  documents: Mapping[str, str] | None = None) -> Evidence:
+                  documents: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None) -> Evidence:
     """The evidence level of one causal link, with what backs it and why (see the module docstring).
 
     ``cases`` maps an element id to the case links that illustrate it; ``documents`` maps a document id
-    to its title (to name the document a stated link comes from).
+    to its title (to name the document a stated link comes from); ``names`` maps a case study id to its
+    title, so "why" names cases as a reader knows them (the id when it has none).
     """
     by_case_src = {c.case: c for c in cases.get(link.source, ())}
     showing = [CaseShowing(c.case, _short(by_case_src[c.case].evidence_quote or by_case_src[c.case].evidence),
@@ -123,10 +134,10 @@ def link_evidence(link: LinkLike, cases: Mapping[str, Iterable[CaseLinkLike]],
         return Evidence(link.source, link.target, "stated", weight, f"stated{where}: \u201c{quote}\u201d", doc,
                         quote, showing)
     if showing:
-        names = ", ".join(s.case for s in showing)
+        titles = ", ".join((names or {}).get(s.case) or s.case for s in showing)
         return Evidence(link.source, link.target, "shown", weight,
                         f"no document states it, but {len(showing)} case stud{'y' if len(showing) == 1 else 'ies'} "
-                        f"illustrate{'s' if len(showing) == 1 else ''} both ends ({names})", cases=showing)
+                        f"illustrate{'s' if len(showing) == 1 else ''} both ends ({titles})", cases=showing)
     if link.basis == "curated":
         who = f" by {link.author}" if link.author else ""
         return Evidence(link.source, link.target, "curated", weight,
@@ -143,6 +154,16 @@ def cases_by_element(case_links: Iterable[CaseLinkLike]) -> dict[str, list[CaseL
     for c in case_links:
         out[c.element].append(c)
     return dict(out)
+
+
+def graph_evidence(kg, links: Iterable[LinkLike] | None = None) -> dict[tuple[str, str], Evidence]:
+    """(source, target) → the evidence of every causal link of ``kg`` (``graph.store.KnowledgeGraph``),
+    with its case links and document titles read from the same graph, so every view badges alike."""
+    cases = cases_by_element(all_case_links(kg.g, kg))
+    documents = {s.doc_id: s.document for n in kg.nodes.values() for s in n.sources}
+    names = {n.id: n.label for n in kg.of_type("CaseStudy")}
+    links = kg.links if links is None else links
+    return {(lk.source, lk.target): link_evidence(lk, cases, documents, names) for lk in links}
 
 
 def weakest(evidence: list[Evidence]) -> int | None:
