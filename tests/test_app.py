@@ -89,7 +89,7 @@ def test_pathways_forward_from_an_element_reaches_an_impact():
     # the explorable picture is a custom component (drawn in the browser: see test_browser_explore.py)
     assert [b.label for b in at.get("download_button")] == [
         "Picture (SVG)", "Slide (PNG)", "Report (HTML)", "Report (PDF)", "CIDS (JSON-LD)"]
-    assert at.multiselect(key="pw_bases").value == ["textual", "inferred", "curated"]
+    assert at.multiselect(key="pw_levels").value == ["stated", "shown", "curated", "inferred"]
     body = text_of(at).replace("\\", "")
     assert "the product of its" in body and "link strengths" in body  # the strength is explained
     table = at.table[0].value

@@ -45,7 +45,54 @@ def test_slide_svg_holds_every_element_with_readable_labels(pwm, drawn):
     for lk in paths[0].links:
         ends = f"{pwm.kg.nodes[lk.source].label} → {pwm.kg.nodes[lk.target].label}:"
         tip = next(t for t in tips if t.startswith(ends))
-        assert f"{lk.basis}, strength {lk.weight:.2f}. {report.link_reason(lk)}" in tip
+        assert f"({lk.basis}), strength {lk.weight:.2f}. {report.link_reason(lk)}" in tip
+
+
+def test_every_arrow_is_drawn_by_its_evidence_and_the_chosen_path_is_badged(pwm):
+    """Whole result on a small picture from the real build: the best and the third pathway from Create a
+    referral network to Prosperity, their elements only, the third chosen. Between them they hold all four
+    levels: a curated arrow, a stated one, one a case study shows (Royds Community Association illustrates
+    both ends; its basis is only inferred) and inferred ones."""
+    paths = pwm.paths(START, END, k=3).paths
+    levels = {edge: ev.level for edge, ev in pwm.evidence().items()}
+    svg = report.picture_svg(pwm.kg, [], [paths[0], paths[2]], 1, context=False, levels=levels)
+    root = ET.fromstring(svg)
+    cop, lso = "outcome/community-of-practice-around-social-purpose-business-support", \
+        "outcome/local-support-organisations-become-sustainable-connected"
+    bs, gb, wa = "outcome/businesses-sustainable-provide-opportunities-for-local-people", "outcome/good-business", \
+        "activity/wrap-around-support"
+    label = {pwm.kg.nodes[n].label: n for p in paths for n in p.nodes}
+    arrows = {}
+    for p in root.iter(f"{SVG_NS}path"):
+        if (p.get("class") or "").startswith("link"):
+            a, b = p.find(f"{SVG_NS}title").text.split(":")[0].split(" → ")
+            arrows[(label[a], label[b])] = (p.get("data-level"), p.get("stroke"), p.get("stroke-dasharray"),
+                                            "on-path" in p.get("class"))
+    green, blue, purple, grey = "#1f6f3f", "#1565c0", "#7a3db8", "#8a8a8a"
+    assert arrows == {
+        (START, cop): ("curated", purple, "3 4", False),
+        (cop, lso): ("stated", green, None, False),
+        (START, wa): ("shown", blue, "14 5 3 5", True),
+        (wa, lso): ("inferred", grey, "9 6", True),
+        (lso, bs): ("inferred", grey, "9 6", True),
+        (bs, gb): ("inferred", grey, "9 6", True),
+        (gb, END): ("inferred", grey, "9 6", True),
+    }
+    halos = [p for p in root.iter(f"{SVG_NS}path") if p.get("class") == "halo"]
+    assert len(halos) == 5
+    badges = [(g.get("data-level"), g.find(f"{SVG_NS}text").text, g.find(f"{SVG_NS}rect").get("stroke"))
+              for g in root.iter(f"{SVG_NS}g") if g.get("class") == "badge"]
+    assert sorted(badges) == [("inferred", "inferred", grey)] * 4 + [("shown", "shown", blue)]
+    assert all(float(t.get("font-size")) * 1400 / 1920 >= 11 for g in root.iter(f"{SVG_NS}g")
+               if g.get("class") == "badge" for t in g.iter(f"{SVG_NS}text"))
+    shown_tip = next(g.find(f"{SVG_NS}title").text for g in root.iter(f"{SVG_NS}g") if g.get("data-level") == "shown")
+    assert shown_tip.startswith("Create a referral network → Wrap-around support: shown by a case study (inferred), "
+                                "strength 0.67")
+    legend = [t.text for t in root.iter(f"{SVG_NS}text")][-6:]
+    assert legend == ["stated in a document", "shown by a case study", "curated: added by a curator",
+                      "inferred by similarity", "the chosen path", "thicker = stronger"]
+    assert [(ln.get("stroke"), ln.get("stroke-dasharray")) for ln in root.iter(f"{SVG_NS}line")
+            if ln.get("class") == "legend"][:4] == [(green, None), (blue, "14 5 3 5"), (purple, "3 4"), (grey, "9 6")]
 
 
 def test_boxes_stay_inside_the_slide_and_do_not_overlap(pwm, drawn):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from search.card import CardLine, basis_words, where
-from ui.common import get_engine, get_pathways, md, node_link, param, quote_block, set_params, show
+from ui.common import evidence_badge, get_engine, get_pathways, md, node_link, param, quote_block, set_params, show
 from ui.explore import explorer
 
 EXAMPLES = [
@@ -21,13 +21,17 @@ SHOWN_MATCHES = ("Passage", "CaseStudy", "Evidence", "Insight")  # a best match 
 
 
 def _name(kg, e: dict) -> str:
-    """A linked name with its basis as a small badge: '[Resources](…) :gray-badge[similar in meaning]'."""
+    """A linked name with its link's evidence level (coloured as the pictures draw it) or basis as a small
+    badge: '[Resources](…) :gray-badge[inferred] :gray-badge[2 steps]'."""
     n = kg.nodes.get(e.get("id", ""))
     line = node_link(n, with_type=False) if n else md(e.get("label", ""))
-    badge = basis_words(e.get("basis") or "")
+    badges = [evidence_badge(e["level"])] if e.get("level") else []
+    words = "" if badges else basis_words(e.get("basis") or "")
+    if words:
+        badges.append(f":gray-badge[{md(words)}]")
     if (e.get("hops") or 0) > 1:
-        badge = f"{badge}, {e['hops']} steps" if badge else f"{e['hops']} steps"
-    return f"- {line}" + (f" :gray-badge[{md(badge)}]" if badge else "")
+        badges.append(f":gray-badge[{e['hops']} steps]")
+    return f"- {line}" + "".join(f" {b}" for b in badges)
 
 
 def _names(kg, entries: list[dict], empty: str) -> str:
@@ -43,7 +47,7 @@ def _detail_line(e: dict) -> str:
     line = f"- **{md(e.get('label', ''))}** — *{md(where(src))}*" if src else f"- **{md(e.get('label', ''))}**"
     ln = CardLine(**{k: e.get(k) for k in ("id", "type", "label", "text", "source")},
                   hops=e.get("hops") or 0, basis=e.get("basis") or "", weight=e.get("weight"),
-                  evidence=e.get("evidence") or "")
+                  evidence=e.get("evidence") or "", level=e.get("level") or "")
     if ln.detail():
         line += f"  \n  {md(ln.detail()[:300])}"
     return line

@@ -5,19 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.analysis.draw import DrawLink, DrawNode, to_dot
-from graph.analysis.evidence import BADGE
 from graph.analysis.fragility import to_csv
 from graph.analysis.paths import UnknownNode
+from ui.common import evidence_badge as badge
 from ui.common import get_pathways, md, node_link, param, quote_block, set_params, show
 from ui.pathways import element_options
 
 MODES = ("An element or a path", "What rests on an assumption", "How fragile is an outcome or impact")
-COLOUR = {"stated": "green", "shown": "blue", "curated": "orange", "inferred": "gray"}
-
-
-def badge(level: str) -> str:
-    """An evidence level as a coloured Markdown badge (fixed words, never document text)."""
-    return f":{COLOUR.get(level, 'gray')}-badge[{BADGE.get(level, level)}]"
 
 
 def _links(items: list[dict], kg) -> str:

@@ -126,6 +126,17 @@ def node_link(n: NodeRecord | None, with_type: bool = True) -> str:
     return f'<a href="{html.escape(node_url(n.id))}" target="_self">{md(n.label)}</a>{kind}'
 
 
+BADGE_COLOUR = {"stated": "green", "shown": "blue", "curated": "violet", "inferred": "gray"}  # as the pictures
+
+
+def evidence_badge(level: str) -> str:
+    """A link's evidence level as a coloured Markdown badge (fixed words, never document text), in the
+    colours the pictures draw the level's arrows."""
+    from graph.evidence import BADGE
+
+    return f":{BADGE_COLOUR.get(level, 'gray')}-badge[{BADGE.get(level, level)}]"
+
+
 def show(text: str, where=None) -> None:
     """Markdown that carries node links (in ``where``, a column or container; default the page). Safe to allow
     HTML here only because all document and user text in it went through md() (which escapes < and >) and

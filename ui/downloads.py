@@ -23,15 +23,17 @@ def pathway_downloads(pw, paths: list[Path], chosen: int, key: str = "pw") -> No
     path = paths[chosen]
     title = " → ".join(pw.kg.nodes[n].label for n in (path.nodes[0], path.nodes[-1]))
     links = [pw.finder.link(a, b) for a, b in pw.finder.g.edges()]
-    svg = report.picture_svg(pw.kg, links, paths, chosen, title=title)
+    levels = {edge: ev.level for edge, ev in pw.evidence().items()}
+    svg = report.picture_svg(pw.kg, links, paths, chosen, title=title, levels=levels)
     chain = pw.chain(path)
     name = _name(pw, path)
     cols = st.columns(5)
     cols[0].download_button("Picture (SVG)", svg, file_name=f"{name}.svg", mime="image/svg+xml",
-                            key=f"{key}_svg", help="1920 × 1080, every arrow's reason as its tooltip")
+                            key=f"{key}_svg",
+                            help="1920 × 1080, every arrow styled by its evidence level, its reason as its tooltip")
     cols[1].download_button("Slide (PNG)", lambda: picture.to_png(svg), file_name=f"{name}.png", mime="image/png",
                             key=f"{key}_png", help="1920 × 1080")
-    html_report = report.report_html(pw.kg, path, chain, svg, title=title)
+    html_report = report.report_html(pw.kg, path, chain, svg, title=title, levels=levels)
     cols[2].download_button("Report (HTML)", html_report, file_name=f"{name}.html", mime="text/html",
                             key=f"{key}_html", help="picture, steps, reasons, assumptions and sources; prints well")
     cols[3].download_button("Report (PDF)", lambda: report.report_pdf(html_report), file_name=f"{name}.pdf",

@@ -1,4 +1,5 @@
-"""The explorable picture: filter by basis, stage and strength; click an element to focus it (Kumu-style);
+"""The explorable picture: filter by evidence level, stage and strength; a key to the arrows above it;
+click an element to focus it (Kumu-style);
 open its page in the same tab; click an arrow to read its reason.
 
 Drawn with st-cytoscape (cytoscape.js, bundled in the package, no CDN), at the slide picture's
@@ -15,29 +16,35 @@ import streamlit as st
 from st_cytoscape import cytoscape
 
 from graph.analysis import explore
-from graph.analysis.report import BASIS_WORDS, link_reason
-from ui.common import md
+from graph.analysis.picture import legend_words
+from graph.analysis.report import link_reason
+from graph.evidence import LEVELS, STRONG
+from ui.common import evidence_badge, md
 
 HEIGHT_PX = explore.SIZE[1]
 
 
-def _filters(key: str) -> tuple[explore.Filters, int]:
+def _filters(key: str, strong_only: bool) -> tuple[explore.Filters, int]:
     c1, c2, c3, c4 = st.columns([3, 5, 2, 2])
-    bases = c1.multiselect("Links", explore.BASES, default=list(explore.BASES), key=f"{key}_bases",
-                           format_func=lambda b: BASIS_WORDS.get(b, b), help="Untick 'inferred by similarity' to "
-                           "see only what the documents state or a curator added.")
+    options = [lv for lv in LEVELS if lv in STRONG or not strong_only]
+    levels = c1.multiselect("Links", options, default=options, key=f"{key}_levels{'_strong' if strong_only else ''}",
+                            help="Each arrow's evidence: stated in a document > shown by "
+                            "a case study > added by a curator > inferred by similarity. Untick a level to hide "
+                            "its arrows.")
     stages = c2.multiselect("Stages", explore.STAGE_GROUPS, default=list(explore.STAGE_GROUPS), key=f"{key}_stages")
     strength = c3.slider("Strength at least", 0.0, 1.0, 0.0, 0.05, key=f"{key}_min")
     depth = c4.radio("Focus reaches", (1, 2), horizontal=True, key=f"{key}_depth",
                      format_func=lambda d: f"{d} step{'s' if d > 1 else ''}")
-    return explore.Filters(tuple(bases), tuple(stages), float(strength)), int(depth)
+    return explore.Filters(tuple(levels), tuple(stages), float(strength), strong_only), int(depth)
 
 
 def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Iterable[tuple[str, str]] = (),
-             reasons: dict[tuple[str, str], str] | None = None) -> None:
-    """The whole model (as filtered), the chosen path highlighted; click to focus, open, or read a reason."""
-    f, depth = _filters(key)
-    g = explore.visible(pw.finder.g, f)
+             reasons: dict[tuple[str, str], str] | None = None, strong_only: bool = False) -> None:
+    """The whole model (as filtered), the chosen path highlighted; click to focus, open, or read a reason.
+    ``strong_only`` keeps only arrows stated in a document or shown by a case study."""
+    f, depth = _filters(key, strong_only)
+    evidence = pw.evidence()
+    g = explore.visible(pw.finder.g, f, {edge: ev.level for edge, ev in evidence.items()})
     if reasons is None:
         reasons = {(a, b): link_reason(pw.finder.link(a, b)) for a, b in g.edges()}
     focused = st.session_state.get(f"{key}_focus")
@@ -45,6 +52,7 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
         focused = None
     els, _lay = explore.elements(g, focused=focused, depth=depth, highlight=highlight,
                                  highlight_links=highlight_links, reasons=reasons)
+    st.markdown(explore.legend_html(bool(highlight_links)), unsafe_allow_html=True)  # fixed words only
     picked = cytoscape(els, explore.stylesheet(), height=f"{HEIGHT_PX}px",
                        layout={"name": "preset", "fit": True, "padding": explore.PADDING},
                        selection_type="single", user_zooming_enabled=True, key=f"{key}_cy") or {}
@@ -68,6 +76,6 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
     for eid in edges:
         a, _, b = eid.partition("->")
         if g.has_edge(a, b):
-            lk = pw.finder.link(a, b)
-            st.info(md(f"{pw.kg.nodes[a].label} → {pw.kg.nodes[b].label}: {BASIS_WORDS.get(lk.basis, lk.basis)}, "
-                       f"strength {lk.weight:.2f}. {link_reason(lk)}"))
+            lk, ev = pw.finder.link(a, b), evidence[(a, b)]
+            st.info(f"{evidence_badge(ev.level)} " + md(f"{pw.kg.nodes[a].label} → {pw.kg.nodes[b].label}: "
+                    f"{legend_words(ev.level)}, strength {lk.weight:.2f}. {link_reason(lk)} Evidence: {ev.why}"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from graph.analysis.cases import cases_for_element
 from graph.ns import ELEMENT_CLASSES
-from ui.common import get_kg, md, node_link, param, quote_block, set_params, show
+from ui.common import evidence_badge, get_kg, get_pathways, md, node_link, param, quote_block, set_params, show
 
 RELATION_TITLES = {
     ("leadsTo", "in"): "Builds on",
@@ -28,6 +28,14 @@ RELATION_TITLES = {
     ("attributedTo", "out"): "Attributed to",
     ("attributedTo", "in"): "Attributed visions",
 }
+
+
+def _link_badge(evidence: dict, node: str, other: str, rel: str, direction: str) -> str:
+    """A causal neighbour's arrow as its evidence badge (stated, shown, curated, inferred), else nothing."""
+    if rel != "leadsTo":
+        return ""
+    ev = evidence.get((node, other) if direction == "out" else (other, node))
+    return f" {evidence_badge(ev.level)}" if ev else ""
 
 
 def render() -> None:
@@ -94,11 +102,13 @@ def render() -> None:
     nb = kg.neighbours(picked)
     if not nb:
         st.write("No links to other nodes.")
+    evidence = get_pathways().evidence() if nb.get("leadsTo") else {}
     for (rel, direction), title in RELATION_TITLES.items():
         targets = [t for d, t in nb.get(rel, []) if d == direction]
         if targets:
             st.markdown(f"**{title}**")
-            show("\n".join(f"- {node_link(kg.nodes[t])}" for t in sorted(set(targets))))
+            show("\n".join(f"- {node_link(kg.nodes[t])}" + _link_badge(evidence, picked, t, rel, direction)
+                            for t in sorted(set(targets))))
     shown = {rel for rel, _ in RELATION_TITLES}
     for rel, pairs in nb.items():
         if rel not in shown:

@@ -9,9 +9,9 @@ from urllib.parse import quote
 import streamlit as st
 
 from graph.analysis.paths import Path, PathResult, UnknownNode
-from graph.analysis.report import BASIS_WORDS, link_reason, score_text
+from graph.analysis.report import link_reason, score_text
 from graph.ns import LINKED_CLASSES
-from ui.common import get_pathways, md, node_link, param, set_params, show
+from ui.common import evidence_badge, get_pathways, md, node_link, param, set_params, show
 from ui.downloads import pathway_downloads
 from ui.explore import explorer
 
@@ -29,29 +29,32 @@ def element_options(pw) -> list[str]:
 
 
 def path_table(pw, path: Path) -> list[dict]:
+    evidence = pw.evidence()
     rows = []
     for i, nid in enumerate(path.nodes):
         n = pw.kg.nodes[nid]
         lk = path.links[i - 1] if i else None
+        ev = evidence[(lk.source, lk.target)] if lk else None
         rows.append(
             {
                 "step": i + 1,
                 "stage": md(n.stage_label + (f" ({n.horizon or n.scope})" if n.horizon or n.scope else "")),
                 "element": md(n.label),  # st.table renders Markdown in cells
                 "type": n.type,
-                "link in": f"{BASIS_WORDS.get(lk.basis, lk.basis)} ({lk.weight:.2f})" if lk else "",
-                "why": md(link_reason(lk)) if lk else "",
+                "link in: evidence, strength": f"{evidence_badge(ev.level)} {lk.weight:.2f}" if lk else "",
+                # a case study showing both ends is evidence the link's own reason does not give
+                "why": md(link_reason(lk) + (f" Shown: {ev.why}." if ev.level == "shown" else "")) if lk else "",
             }
         )
     return rows
 
 
-def run_query(pw, mode: str, a: str, b: str, k: int) -> PathResult:
+def run_query(pw, mode: str, a: str, b: str, k: int, strong_only: bool = False) -> PathResult:
     if mode == "between":
-        return pw.paths(a, b, k=k)
+        return pw.paths(a, b, k=k, strong_only=strong_only)
     if mode == "forward":
-        return pw.forward(a, max_paths=k)
-    return pw.backward(a, max_paths=k)
+        return pw.forward(a, max_paths=k, strong_only=strong_only)
+    return pw.backward(a, max_paths=k, strong_only=strong_only)
 
 
 def render() -> None:
@@ -89,7 +92,10 @@ def render() -> None:
             key="pw_to",
         )
     k = c3.number_input("Paths", 1, 50, int(param("k", "5") or 5), key="pw_k")
-    set_params(mode=mode, **{"from": a or "", "to": b or "", "k": str(k)})
+    strong = st.checkbox("Only pathways where every step is stated or shown", value=param("strong") == "1",
+                         key="pw_strong", help="Keeps only arrows a document states or a case study shows "
+                         "(both ends illustrated by one case), in the paths, the picture and the table.")
+    set_params(mode=mode, strong="1" if strong else "", **{"from": a or "", "to": b or "", "k": str(k)})
     if not a or (mode == "between" and not b):
         st.info(
             "Pick a start" + (" and an end" if mode == "between" else "") + ". For example: "
@@ -97,11 +103,18 @@ def render() -> None:
         )
         return
     try:
-        result = run_query(pw, mode, a, b or "", int(k))
+        result = run_query(pw, mode, a, b or "", int(k), strong)
     except UnknownNode as e:
         st.error(md(str(e)))
         return
     if not result.found:
+        if strong:
+            every = run_query(pw, mode, a, b or "", int(k))
+            st.warning(md(f"No pathway here has every step stated in a document or shown by a case study ("
+                          f"{'at least ' if every.truncated else ''}{len(every.paths)} with inferred or curated "
+                          f"steps). Untick the checkbox to see them."))
+            explorer(pw, "pw", highlight=[a] + ([b] if b else []), strong_only=True)
+            return
         st.warning(md(result.message or "No path."))
         if result.nearest:
             show(
@@ -129,11 +142,16 @@ def render() -> None:
         st.caption(f"Showing the best {len(paths)} paths; more exist (raise 'Paths' to see them).")
     path = paths[chosen]
     st.markdown(md(score_text(path)))
-    explorer(pw, "pw", highlight=path.nodes, highlight_links=[(lk.source, lk.target) for lk in path.links])
-    st.caption(
-        "Columns are the model's stages. Solid green: stated in a document · dashed grey: inferred by "
-        "similarity · purple: added by a curator. Thicker = stronger; the highlighted path is dark blue."
-    )
+    route = pw.fragility().route(path)
+    if route.weakest is not None:
+        w = route.evidence[route.weakest]
+        show(f"Weakest step by evidence: **{md(pw.kg.nodes[w.source].label)} → {md(pw.kg.nodes[w.target].label)}** "
+             f"{evidence_badge(w.level)} strength {w.weight:.2f} (a pathway is as strong as its weakest step: "
+             "the lowest evidence level, then the lowest strength).")
+    explorer(pw, "pw", highlight=path.nodes, highlight_links=[(lk.source, lk.target) for lk in path.links],
+             strong_only=strong)
+    st.caption("Columns are the model's stages. Every arrow is drawn by its evidence (the key above the picture); "
+               "the highlighted path's elements are edged dark blue and its arrows name their evidence level.")
     pathway_downloads(pw, paths, chosen)
     left, right = st.columns([3, 1])
     with left:
