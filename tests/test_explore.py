@@ -10,6 +10,7 @@ import pytest
 
 from graph.analysis import explore
 from graph.analysis.pathways import Pathways
+from graph.evidence import STRONG
 
 
 def _small() -> nx.DiGraph:
@@ -117,6 +118,7 @@ def test_every_arrow_is_styled_by_its_level_and_the_path_names_its_levels():
     selectors = [s["selector"] for s in explore.stylesheet()]
     assert max(selectors.index(f"edge.{lv}") for lv in LEVELS.values()) < selectors.index("edge.path")
     assert "line-color" not in style["edge.path"]  # the path keeps its arrows' level colours, over a halo
+    assert re.findall(r'data-level="(\w+)"', explore.legend_html(False, STRONG)) == ["stated", "shown"]
     legend = explore.legend_html()
     assert re.findall(r'data-level="(\w+)"', legend) == ["stated", "shown", "curated", "inferred", "path"]
     assert [w for w in ("stated in a document", "shown by a case study", "curated: added by a curator",

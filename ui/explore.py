@@ -52,7 +52,8 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
         focused = None
     els, _lay = explore.elements(g, focused=focused, depth=depth, highlight=highlight,
                                  highlight_links=highlight_links, reasons=reasons)
-    st.markdown(explore.legend_html(bool(highlight_links)), unsafe_allow_html=True)  # fixed words only
+    st.markdown(explore.legend_html(bool(highlight_links), [lv for lv in f.levels if f.keeps_link(lv, 1.0)]),
+                unsafe_allow_html=True)  # fixed words only
     picked = cytoscape(els, explore.stylesheet(), height=f"{HEIGHT_PX}px",
                        layout={"name": "preset", "fit": True, "padding": explore.PADDING},
                        selection_type="single", user_zooming_enabled=True, key=f"{key}_cy") or {}

@@ -215,11 +215,11 @@ def stylesheet(font_px: int = FONT_PX) -> list[dict]:
     return style
 
 
-def legend_html(with_path: bool = True) -> str:
+def legend_html(with_path: bool = True, levels: Iterable[str] = LEVELS) -> str:
     """The picture's key as HTML (fixed words only, never document text): a sample line per evidence
-    level, strongest first, as the arrows draw it; the chosen path's halo; what width means."""
+    level shown (``levels``), strongest first, as the arrows draw it; the chosen path's halo; what width means."""
     items = []
-    for level in LEVELS:
+    for level in (lv for lv in LEVELS if lv in set(levels)):
         colour, dash = EVIDENCE_STYLE[level]
         line = (f'<line x1="2" y1="8" x2="44" y2="8" stroke="{colour}" stroke-width="3"'
                 + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
