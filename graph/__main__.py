@@ -23,6 +23,7 @@ from graph.store import default_build, open_graph
 from graph.stores.base import StoreSpec
 
 ELEMENTS = LINKED_CLASSES
+STRONG_HELP = "only links stated in a document or shown by a case study (as the pages' checkbox)"
 
 
 class NotFound(Exception):
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="target", required=True, metavar="TEXT")
     p.add_argument("-k", type=int, default=5, help="number of paths (default 5)")
     p.add_argument("--max-depth", type=int, default=8)
+    p.add_argument("--strong-only", action="store_true", help=STRONG_HELP)
 
     for name, helptext in (
         ("forward", "every path from an element on to the impacts"),
@@ -76,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("text", metavar="TEXT")
         p.add_argument("--max-paths", type=int, default=20)
         p.add_argument("--max-depth", type=int, default=8)
+        p.add_argument("--strong-only", action="store_true", help=STRONG_HELP)
 
     p = sub.add_parser(
         "assumptions",
@@ -171,7 +174,8 @@ def _fmt_paths(pw, res) -> str:
         for link in p.links:
             why = link.rationale or link.evidence
             why = why if len(why) <= 200 else why[:200] + "…"
-            lines.append(f"   → {pw.kg.nodes[link.target].label}   [{link.basis} {link.weight:.2f}: {why}]")
+            level = pw.evidence()[(link.source, link.target)].level
+            lines.append(f"   → {pw.kg.nodes[link.target].label}   [{level}; {link.basis} {link.weight:.2f}: {why}]")
     if res.truncated:
         lines.append("(more paths exist: raise -k / --max-paths)")
     return "\n".join(lines)
@@ -199,20 +203,36 @@ def _chain_text(ch) -> str:
     return "\n".join(lines)
 
 
+def _paths_json(pw, res) -> dict:
+    """A PathResult as JSON, each path's links with their evidence level beside them (same order)."""
+    data = res.to_json()
+    ev = pw.evidence()
+    for p, pj in zip(res.paths, data["paths"], strict=True):
+        pj["evidence"] = [{k: ev[(lk.source, lk.target)].to_json()[k] for k in ("level", "badge", "why")}
+                          for lk in p.links]
+    return data
+
+
+def _strong_note(args, res) -> str:
+    return ("\n(only links stated in a document or shown by a case study were followed: --strong-only)"
+            if args.strong_only and not res.found else "")
+
+
 def cmd_paths(pw, args) -> int:
     a = _resolve(pw, args, args.source)
     b = _resolve(pw, args, args.target, prefer=pw.downstream_of(a.node.id))
-    res = pw.paths(a.node.id, b.node.id, args.k, args.max_depth)
-    data = {"from": a.to_json(), "to": b.to_json(), **res.to_json()}
-    _emit(args, data, f"from {_picked(a)}\nto   {_picked(b)}\n" + _fmt_paths(pw, res))
+    res = pw.paths(a.node.id, b.node.id, args.k, args.max_depth, strong_only=args.strong_only)
+    data = {"from": a.to_json(), "to": b.to_json(), **_paths_json(pw, res)}
+    _emit(args, data, f"from {_picked(a)}\nto   {_picked(b)}\n" + _fmt_paths(pw, res) + _strong_note(args, res))
     return EXIT_OK if res.found else EXIT_NOT_FOUND
 
 
 def cmd_direction(pw, args) -> int:
     r = _resolve(pw, args, args.text)
     fn = pw.forward if args.command == "forward" else pw.backward
-    res = fn(r.node.id, args.max_paths, args.max_depth)
-    _emit(args, {"resolved": r.to_json(), **res.to_json()}, f"{_picked(r)}\n" + _fmt_paths(pw, res))
+    res = fn(r.node.id, args.max_paths, args.max_depth, strong_only=args.strong_only)
+    _emit(args, {"resolved": r.to_json(), **_paths_json(pw, res)},
+          f"{_picked(r)}\n" + _fmt_paths(pw, res) + _strong_note(args, res))
     return EXIT_OK if res.found else EXIT_NOT_FOUND
 
 
@@ -290,7 +310,8 @@ def _fragility_text(pw, f) -> list[str]:
         lines.append(f"  {r.lost:>5}  {r.node['label']} [{r.node['type']}, {r.node.get('stage_label', '')}"
                      f"{', own' if r.own else ''}]{where}")
     for i, route in enumerate(f.routes, 1):
-        lines.append(f"route {i} (weight {route.path.weight:.3f}): " + " → ".join(label(n) for n in route.path.nodes))
+        steps = "".join(f" →[{e.level}] {label(e.target)}" for e in route.evidence)
+        lines.append(f"route {i} (weight {route.path.weight:.3f}): {label(route.path.nodes[0])}{steps}")
         if route.weakest is not None:
             lines.append("  weakest step: " + _step_text(pw, route.evidence[route.weakest]))
     return lines

@@ -52,6 +52,27 @@ def test_paths_json_shape(capsys, stored):
         assert all({"basis", "weight", "evidence"} <= set(link) for link in p["links"])
 
 
+def test_paths_name_each_links_evidence_and_strong_only_follows_stated_or_shown(capsys, stored):
+    args = ("paths", "--from", "Create a referral network", "--to", "impact/prosperity", "-k", "3", *at(stored))
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    levels = [line.split("[", 1)[1].split(";")[0] for line in out.splitlines() if line.startswith("   → ")]
+    assert levels == (["curated", "stated"] + ["inferred"] * 3 + ["stated"] + ["inferred"] * 4
+                      + ["shown"] + ["inferred"] * 4)
+    code, out, _ = run(capsys, *args, "--json")
+    data = json.loads(out)
+    assert [[e["level"] for e in p["evidence"]] for p in data["paths"]] == [levels[:5], levels[5:10], levels[10:]]
+    assert data["paths"][2]["evidence"][0] == {
+        "level": "shown", "badge": "shown by a case",
+        "why": "no document states it, but 1 case study illustrates both ends (Royds Community Association)"}
+    code, out, _ = run(capsys, *args, "--strong-only")
+    assert code == 1 and "no path from" in out and "--strong-only" in out
+    code, out, _ = run(capsys, "paths", "--from", "Create a referral network", "--to", "Wrap-around support",
+                       "--strong-only", "--json", *at(stored))
+    data = json.loads(out)
+    assert code == 0 and [[e["level"] for e in p["evidence"]] for p in data["paths"]] == [["shown"]]
+
+
 def test_free_phrase_says_which_node_was_picked(capsys, stored):
     code, out, _ = run(capsys, "forward", "referral network for local entrepreneurs", "--no-search",
                        "--max-paths", "3", *at(stored))
