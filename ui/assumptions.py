@@ -170,9 +170,11 @@ def render_fragility(pw, path_param: list[str]) -> None:
     st.subheader("If this assumption failed")
     top = f.most_cutting
     if top:
+        src = top[0].sources[0] if top[0].sources else {}
         st.markdown(
-            f"Most cutting upstream: **{md(top[0].node['label'])}**: {md(kg.nodes[picked].label)} would lose "
-            f"**{top[0].lost} of its {f.total} routes**"
+            f"Most cutting upstream: **{md(top[0].node['label'])}**"
+            + (f" ({md(src['document'])}, {md(src['section'])})" if src else "")
+            + f": {md(kg.nodes[picked].label)} would lose **{top[0].lost} of its {f.total} routes**"
             + (f" (tied with {len(top) - 1} more: assumptions attach to whole stages)" if len(top) > 1 else "") + "."
         )
     st.dataframe(_fragility_rows(f), width="stretch", hide_index=True)
