@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from graph.analysis import picture, report
-from graph.analysis.draw import DrawLink, DrawNode
+from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.analysis.pathways import Pathways
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -93,6 +93,20 @@ def test_every_arrow_is_drawn_by_its_evidence_and_the_chosen_path_is_badged(pwm)
                       "inferred by similarity", "the chosen path", "thicker = stronger"]
     assert [(ln.get("stroke"), ln.get("stroke-dasharray")) for ln in root.iter(f"{SVG_NS}line")
             if ln.get("class") == "legend"][:4] == [(green, None), (blue, "14 5 3 5"), (purple, "3 4"), (grey, "9 6")]
+
+
+def test_graphviz_drawing_styles_arrows_by_level_too():
+    nodes = [DrawNode("input/i", "I", 2.0), DrawNode("process/p", "P", 3.0), DrawNode("activity/a", "A", 4.0),
+             DrawNode("outcome/o", "O", 5.1), DrawNode("impact/t", "T", 6.1)]
+    links = [DrawLink("input/i", "process/p", "textual", 0.5, level="stated"),
+             DrawLink("process/p", "activity/a", "inferred", 0.5, level="shown"),
+             DrawLink("activity/a", "outcome/o", "curated", 0.5),  # no level given: its basis's
+             DrawLink("outcome/o", "impact/t", "inferred", 0.5, level="inferred")]
+    edges = [line for line in to_dot(nodes, links).splitlines() if " -> " in line and "invis" not in line]
+    assert [line.split("[")[1].split(" penwidth")[0] for line in edges] == [
+        'style=solid color="#1f6f3f"', 'style=dashed color="#1565c0"', 'style=dotted color="#7a3db8"',
+        'style=dashed color="#8a8a8a"']
+    assert 'tooltip="shown by a case study (inferred), strength 0.50"' in edges[1]
 
 
 def test_boxes_stay_inside_the_slide_and_do_not_overlap(pwm, drawn):

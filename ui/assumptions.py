@@ -69,7 +69,8 @@ def render_rests_on(pw, node_id: str) -> None:
     ids = {i for i in ids if i in kg.nodes}
     if ids:
         links = {
-            (lk.source, lk.target): DrawLink(lk.source, lk.target, lk.basis, lk.weight, lk.rationale)
+            (lk.source, lk.target): DrawLink(lk.source, lk.target, lk.basis, lk.weight, lk.rationale,
+                                             pw.fragility().evidence(lk.source, lk.target).level)
             for p in r.paths
             for lk in p.links
         }

@@ -9,6 +9,8 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from graph.evidence import MEANING, level_of_basis
+
 COLUMNS = [  # (order range, column title)
     ((0.0, 0.9), "Vision & purpose"),
     ((1.0, 1.9), "Conditions"),
@@ -21,11 +23,16 @@ COLUMNS = [  # (order range, column title)
     ((6.0, 6.15), "Impacts: individual"),
     ((6.15, 6.9), "Impacts: wider"),
 ]
-BASIS_STYLE = {
-    "textual": 'style=solid color="#1f6f3f"',
-    "curated": 'style=bold color="#7a3db8"',
-    "inferred": 'style=dashed color="#8a8a8a"',
+# Every arrow is styled by its evidence level, by colour *and* dash, so the levels part without colour:
+# stated solid green, shown dash-dot blue, curated dotted purple, inferred dashed grey. One table for the
+# slide, the explorable picture and the Graphviz drawings.
+EVIDENCE_STYLE = {  # level: (stroke, SVG dash pattern; "" = solid)
+    "stated": ("#1f6f3f", ""),
+    "shown": ("#1565c0", "14 5 3 5"),
+    "curated": ("#7a3db8", "3 4"),
+    "inferred": ("#8a8a8a", "9 6"),
 }
+DOT_STYLE = {"stated": "solid", "shown": "dashed", "curated": "dotted", "inferred": "dashed"}  # Graphviz's own
 STATUS_FILL = {
     "open": "#d6f5d6",
     "blocked": "#f8d0d0",
@@ -82,8 +89,9 @@ def to_dot(
     status: dict[str, str] | None = None,
     title: str = "",
 ) -> str:
-    """DOT text: one column per stage, edges styled by basis (solid textual, dashed inferred,
-    bold curated) and weight, the chosen path drawn thick and dark; ``status`` colours nodes."""
+    """DOT text: one column per stage, edges styled by evidence level (``EVIDENCE_STYLE``; Graphviz has
+    no dash-dot, so shown is dashed blue) and weight, the chosen path drawn thick and dark; ``status``
+    colours nodes."""
     nodes = list(nodes)
     links = list(links)
     hl = set(highlight)
@@ -124,11 +132,13 @@ def to_dot(
             out.append(f"  {prev} -> {_q(n.id)} [style=invis];")  # stacks the column under its title
             prev = _q(n.id)
     for link in links:
-        style = BASIS_STYLE.get(link.basis, "")
+        level = link.level if link.level in EVIDENCE_STYLE else level_of_basis(link.basis)
+        style = f'style={DOT_STYLE[level]} color="{EVIDENCE_STYLE[level][0]}"'
         width = 0.6 + 2.0 * max(0.0, min(1.0, link.weight))
         on_path = (link.source, link.target) in hl_links
         extra = f"penwidth={3.5 if on_path else width:.1f}" + (' color="#0b3d91" style=solid' if on_path else "")
-        tip = f"{link.basis}, strength {link.weight:.2f}" + (f": {link.reason}" if link.reason else "")
+        tip = (f"{MEANING[level]} ({link.basis}), strength {link.weight:.2f}"
+               + (f": {link.reason}" if link.reason else ""))
         out.append(f"{_q(link.source)} -> {_q(link.target)} [{style} {extra} tooltip={_q(tip)}];")
     out.append("}")
     return "\n".join(out)

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.analysis.draw import DrawLink, DrawNode
+from graph.analysis.draw import EVIDENCE_STYLE, DrawLink, DrawNode
 from graph.analysis.picture import (
     COLUMNS,
-    EVIDENCE_STYLE,
     PATH_HALO,
     PATH_STROKE,
     Layout,

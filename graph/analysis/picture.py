@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.analysis.draw import STATUS_FILL, DrawLink, DrawNode
+from graph.analysis.draw import EVIDENCE_STYLE, STATUS_FILL, DrawLink, DrawNode
 from graph.evidence import LEVELS, MEANING, level_of_basis
 
 SLIDE = (1920, 1080)
@@ -34,14 +34,6 @@ COLUMNS = (
     ("Outcomes: long term", 5.25, 6.0),
     ("Impacts", 6.0, 7.0),
 )
-# Every arrow is styled by its evidence level, by colour *and* dash, so the levels part without colour:
-# stated solid green, shown dash-dot blue, curated dotted purple, inferred dashed grey.
-EVIDENCE_STYLE = {  # level: (stroke, SVG dash pattern; "" = solid)
-    "stated": ("#1f6f3f", ""),
-    "shown": ("#1565c0", "14 5 3 5"),
-    "curated": ("#7a3db8", "3 4"),
-    "inferred": ("#8a8a8a", "9 6"),
-}
 PATH_STROKE = "#0b3d91"  # the chosen path's elements
 PATH_HALO = "#9fbdf0"  # drawn under the chosen path's arrows, which keep their evidence style
 BADGE_PX = 16  # at 1920 wide: 11.7 px at 1400
