@@ -1,5 +1,6 @@
-"""What the explorable picture shows: filters by basis, stage and strength, a Kumu-style focus, and the
-cytoscape.js elements, placed where the slide picture places them.
+"""What the explorable picture shows: filters by evidence level (and "only stated or shown"), stage and
+strength, a Kumu-style focus, the cytoscape.js elements placed where the slide picture places them (every
+arrow classed by its evidence level, the chosen path's arrows badged with theirs), and the key to them.
 
 Pure functions over the causal view, so the app, the tests and the benchmark see the same picture.
 Focus follows Kumu: the clicked element, everything one or two arrows away (either direction), and the

@@ -4,7 +4,8 @@ Graphviz lays out for a screen and shrinks to fit, which left labels at 6 px. A 
 size (1920 × 1080), so the layout is ours: one column per stage, nodes stacked in each column in the
 order that best follows their neighbours (two barycentre sweeps), labels wrapped to the column and
 set at a size that stays readable when the slide is shown 1400 px wide. The same positions drive
-the explorable picture in the app, so what is downloaded is what was on screen.
+the explorable picture in the app, so what is downloaded is what was on screen. Arrows are drawn by
+evidence level (``draw.EVIDENCE_STYLE``), the chosen path's haloed and badged with their levels.
 """
 
 from __future__ import annotations
