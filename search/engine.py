@@ -37,6 +37,7 @@ from search.fuse import (
 from search.index import RefreshReport, VectorIndex, ensure_index
 from search.intent import Intent
 from search.lexical import Lexical, SentenceLexical
+from search.named import NamedBlocks
 from search.result import Result, SearchResults, best_sentence
 from search.text import DEFAULT_VARIANT, Query, clauses, clean_query, node_text
 
@@ -64,6 +65,7 @@ class SearchEngine:
         self._prior = np.array([TYPE_PRIOR.get(kg.nodes[i].type, 0.0) for i in vindex.node_ids], "float32")
         self._neighbours = _neighbour_rows(kg, vindex.pos, vindex.node_ids)
         self._intent: Intent | None = None
+        self._named: NamedBlocks | None = None
         self._docs = {s.doc_id: s for n in kg.nodes.values() for s in n.sources}
         self._encode_cached = lru_cache(maxsize=256)(self._encode)
         self._sentence_lexical: SentenceLexical | None = None
@@ -213,6 +215,7 @@ class SearchEngine:
         dense = self._dense(qvec, depth, allowed) if used != "bm25" else []
         lex = self.lexical.search(q.tokens, depth, allowed) if used != "dense" else []
         extra = self._clause_rankings(q, depth, allowed) if used != "bm25" and m.clauses else []
+        extra += self._named_ranking(q, qvec, depth, allowed) if used != "bm25" and m.named else []
         ranked = self._fuse(used, dense, lex, extra)
         if m.prf and used != "bm25" and ranked:
             top = [r for r, _ in ranked[:PRF_DOCS]]
@@ -225,7 +228,7 @@ class SearchEngine:
         lex_rank = {r: (i + 1, s) for i, (r, s) in enumerate(lex)}
         return ranked, dense_rank, lex_rank, via
 
-    def _fuse(self, used: str, dense, lex, extra: list[list[int]]) -> list[tuple[int, float]]:
+    def _fuse(self, used: str, dense, lex, extra: list[tuple[str, list[int]]]) -> list[tuple[int, float]]:
         m = self.method
         if used == "hybrid" and m.fusion == "convex":
             return convex(dense, lex, m.alpha)
@@ -235,9 +238,9 @@ class SearchEngine:
             return dense
         runs = {"dense": [r for r, _ in dense], "bm25": [r for r, _ in lex] if used == "hybrid" else []}
         weights = dict(m.weights)
-        for i, rows in enumerate(extra):
-            runs[f"clause{i}"] = rows
-            weights[f"clause{i}"] = m.clauses
+        for i, (name, rows) in enumerate(extra):
+            runs[f"{name}{i}"] = rows
+            weights[f"{name}{i}"] = m.clauses if name == "clause" else m.named
         return rrf(runs, m.rrf_k, weights)
 
     def _clause_rankings(self, q: Query, depth: int, allowed: np.ndarray | None) -> list[list[int]]:
@@ -245,7 +248,20 @@ class SearchEngine:
         parts = clauses(q.text)
         if len(parts) < 2:
             return []
-        return [[r for r, _ in self._dense(self.encode_query(c), depth, allowed)] for c in parts]
+        return [("clause", [r for r, _ in self._dense(self.encode_query(c), depth, allowed)]) for c in parts]
+
+    def _named_ranking(self, q: Query, qvec: np.ndarray, depth: int, allowed: np.ndarray | None
+                       ) -> list[tuple[str, list[int]]]:
+        """The dense ranking of only the blocks the question names ("assumptions behind the short term
+        outcomes"), or none when it names no block."""
+        if self._named is None:
+            self._named = NamedBlocks([self.kg.nodes[i] for i in self.vindex.node_ids])
+        rows = self._named.rows(q.tokens)
+        if rows is None or not len(rows):
+            return []
+        if allowed is not None:
+            rows = np.intersect1d(rows, allowed)
+        return [("named", [r for r, _ in self._dense(qvec, depth, rows)])] if len(rows) else []
 
     def _rerank(self, qvec: np.ndarray, q: Query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """The top RERANK_DEPTH reordered by their best single sentence (max cosine over the node's views,

@@ -209,6 +209,8 @@ def candidates(base: Method) -> dict[str, Method]:
         out[f"clause rankings, weight {c}"] = replace(base, clauses=c)
     for c in (0.25, 0.5, 1.0):
         out[f"case/evidence/assumption credit to its element {c}"] = replace(base, credit=c)
+    for w in (0.5, 1.0, 2.0):
+        out[f"named blocks ranking, weight {w}"] = replace(base, named=w)
     for h in (0.0, 0.05, 0.1, 0.2, 0.3):
         out[f"hubness correction {h}"] = replace(base, hub=h)
     return out

@@ -31,6 +31,7 @@ class Method:
     prf: float = 0.0  # Rocchio: share of the top PRF_DOCS results' mean vector added to the query's (0: off)
     clauses: float = 0.0  # RRF weight of each clause's own dense ranking, for questions of several clauses
     credit: float = 0.0  # share of a case study's / evidence's / assumption's fused score its element gets
+    named: float = 0.0  # RRF weight of the ranking of the blocks a question names (search/named.py; 0: off)
     hub: float = 0.2  # weight of the hubness correction: minus a node's mean cosine to its HUB_K nearest nodes
 
 
