@@ -24,15 +24,15 @@ class Method:
     rrf_k: int = 1  # small k lets a clear first place count
     weights: dict = field(default_factory=lambda: {"dense": 2.0, "bm25": 1.0})  # rrf weights
     alpha: float = 0.7  # convex: weight of the dense score against the (max-normalised) BM25 score
-    intent: float = 0.05  # weight of the query-intent prior (search/intent.py)
+    intent: float = 0.25  # weight of the query-intent prior (search/intent.py)
     graph: float = 0.0  # share of the best direct neighbour's dense score added to a node's own
     depth: int = 50  # candidates taken from each ranking before fusion
     rerank: float = 0.0  # RRF weight of the sentence-level rerank of the top RERANK_DEPTH (0: off)
     prf: float = 0.0  # Rocchio: share of the top PRF_DOCS results' mean vector added to the query's (0: off)
     clauses: float = 0.0  # RRF weight of each clause's own dense ranking, for questions of several clauses
     credit: float = 0.0  # share of a case study's / evidence's / assumption's fused score its element gets
-    named: float = 0.0  # RRF weight of the ranking of the blocks a question names (search/named.py; 0: off)
-    hub: float = 0.2  # weight of the hubness correction: minus a node's mean cosine to its HUB_K nearest nodes
+    named: float = 1.0  # RRF weight of the ranking of the blocks a question names (search/named.py; 0: off)
+    hub: float = 0.3  # weight of the hubness correction: minus a node's mean cosine to its HUB_K nearest nodes
 
 
 def rrf(rankings: dict[str, list[int]], k: int = 5, weights: dict[str, float] | None = None
