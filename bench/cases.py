@@ -22,7 +22,7 @@ import yaml
 
 from graph.settings import ROOT
 from graph.store import KnowledgeGraph
-from graph.text.embed import get_embedder
+from graph.text.encoder import get_encoder
 from ingest.build import _read_all, make_graph
 from ingest.links import cases as caselinks
 from ingest.links.match import Elements
@@ -88,6 +88,7 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
             recall_at_3=round(len(hits) / min(3, len(want)), 3) if want else 1.0,
             organisations=_recall(list(e.get("organisations", [])), partial(_org_hit, found=rel["involves"])),
             places=_recall([str(p) for p in e.get("places", [])], partial(_org_hit, found=rel["locatedIn"])),
+            places_found=_precision([str(p) for p in e.get("places", [])], rel["locatedIn"]),
             figures=_recall([str(f) for f in e.get("figures", [])],
                             partial(_figure_hit, figures=[n.figure for n in rel["hasEvidence"]])),
         )
@@ -97,6 +98,9 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
         found = sum(r[k]["found"] for r in rows)
         total = sum(r[k]["of"] for r in rows)
         overall[f"{k}_recall"] = round(found / total, 3) if total else 1.0
+    found = sum(r["places_found"]["right"] for r in rows)
+    total = sum(r["places_found"]["of"] for r in rows)
+    overall["places_precision"] = round(found / total, 3) if total else 1.0
     overall["cases_found"] = sum(1 for r in rows if r["case_studies"] == 1)
     overall["cases"] = len(rows)
     return {"overall": overall, "per_case": rows}
@@ -105,6 +109,12 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
 def _recall(items: list[str], hit) -> dict:
     missed = [x for x in items if not hit(x)]
     return {"found": len(items) - len(missed), "of": len(items), "missed": missed}
+
+
+def _precision(expected: list[str], found: list) -> dict:
+    """Of the places found, how many the answers list (a place found but not listed is a wrong one)."""
+    wrong = [n.label for n in found if not any(_org_hit(x, [n]) for x in expected)]
+    return {"right": len(found) - len(wrong), "of": len(found), "wrong": wrong}
 
 
 def ranked_links(kg: KnowledgeGraph, texts: dict, el: Elements, **settings) -> dict[str, list[str]]:
@@ -118,7 +128,7 @@ def run(halves: list[str], sweep: bool) -> dict:
     result: dict = {"settings": {"threshold": caselinks.THRESHOLD, "top_k": caselinks.TOP_K,
                                  "floor": caselinks.FLOOR, "evidence_threshold": caselinks.EVIDENCE_THRESHOLD},
                     "halves": {}}
-    emb = get_embedder()
+    emb = get_encoder()
     for half in halves:
         print(f"building corpus + {half} …", file=sys.stderr)
         kg, texts, expected = load_half(half)
@@ -148,23 +158,27 @@ def render(res: dict) -> str:
              "Settings chosen on **dev** only "
              f"(threshold {s['threshold']}, cap {s['top_k']}, floor {s['floor']}, evidence threshold "
              f"{s['evidence_threshold']}); **test** is reported, never tuned on.", "",
-             "| half | cases found | precision@3 | recall@3 | organisations | places | figures |",
-             "|---|---|---|---|---|---|---|"]
+             "| half | cases found | precision@3 | recall@3 | organisations | places (recall) | places (precision) "
+             "| figures |",
+             "|---|---|---|---|---|---|---|---|"]
     for half, r in res["halves"].items():
         o = r["overall"]
         lines.append(f"| {half} | {o['cases_found']}/{o['cases']} | {o['precision_at_3']:.2f} | "
                      f"{o['recall_at_3']:.2f} | {o['organisations_recall']:.2f} | {o['places_recall']:.2f} | "
+                     f"{o['places_precision']:.2f} | "
                      f"{o['figures_recall']:.2f} |")
     for half, r in res["halves"].items():
         lines += ["", f"## {half}: per case", "",
-                  "| case | P@3 | R@3 | top 3 links | expected | orgs | places | figures |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| case | P@3 | R@3 | top 3 links | expected | orgs | places | places missed / wrong | figures |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for row in r["per_case"]:
             lines.append(
                 f"| {row['file']} | {row['precision_at_3']:.2f} | {row['recall_at_3']:.2f} | "
                 f"{', '.join(row['links'])} | {', '.join(row['expected_links'])} | "
                 f"{row['organisations']['found']}/{row['organisations']['of']} | "
-                f"{row['places']['found']}/{row['places']['of']} | {row['figures']['found']}/{row['figures']['of']} |")
+                f"{row['places']['found']}/{row['places']['of']} | "
+                f"{', '.join(row['places']['missed']) or '–'} / {', '.join(row['places_found']['wrong']) or '–'} | "
+                f"{row['figures']['found']}/{row['figures']['of']} |")
     if "sweep_dev" in res:
         lines += ["", "## Sweep on dev (threshold × cap)", "", "| threshold | cap | P@3 | R@3 |", "|---|---|---|---|"]
         for g in res["sweep_dev"]:
