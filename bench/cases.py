@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
 
 import yaml
 
+from bench import case_trials
 from graph.settings import ROOT
 from graph.store import KnowledgeGraph
 from graph.text.encoder import get_encoder
@@ -117,27 +119,50 @@ def _precision(expected: list[str], found: list) -> dict:
     return {"right": len(found) - len(wrong), "of": len(found), "wrong": wrong}
 
 
-def ranked_links(kg: KnowledgeGraph, texts: dict, el: Elements, **settings) -> dict[str, list[str]]:
+def ranked_links(kg: KnowledgeGraph, texts: dict, el: Elements,
+                 settings: caselinks.CaseSettings) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for c in caselinks.link_cases(el, texts, **settings):
+    for c in caselinks.link_cases(el, texts, settings):
         out.setdefault(c.case, []).append(c.element)
     return out
 
 
-def run(halves: list[str], sweep: bool) -> dict:
-    result: dict = {"settings": {"threshold": caselinks.THRESHOLD, "top_k": caselinks.TOP_K,
-                                 "floor": caselinks.FLOOR, "evidence_threshold": caselinks.EVIDENCE_THRESHOLD},
-                    "halves": {}}
+def run_trials(kg: KnowledgeGraph, texts: dict, el: Elements, expected: list[dict]) -> list[dict]:
+    """Every trial of bench/case_trials.py on this half, at cap 2 and 3 with no threshold."""
+    rows = []
+    for name, s in case_trials.TRIALS:
+        row = {"trial": name}
+        for k in (2, 3):
+            o = score(kg, expected, ranked_links(kg, texts, el, case_trials.open_settings(s, k)))["overall"]
+            row[f"cap{k}"] = [o["precision_at_3"], o["recall_at_3"]]
+        rows.append(row)
+    case_ids = [(_case_of(kg, e["file"]) or [None])[0] for e in expected]
+    known = [(c.id, [x["id"] for x in e.get("links", [])]) for c, e in zip(case_ids, expected, strict=True) if c]
+    for l2, ranked in case_trials.learned_loo(el, texts, [c for c, _ in known], [w for _, w in known]).items():
+        row = {"trial": f"learned: logistic mix of {len(case_trials.LEARNED_FEATURES)} scores, L2 {l2}, "
+                        "leave-one-case-out"}
+        for k in (2, 3):
+            o = score(kg, expected, {c: r[:k] for c, r in ranked.items()})["overall"]
+            row[f"cap{k}"] = [o["precision_at_3"], o["recall_at_3"]]
+        rows.append(row)
+    return rows
+
+
+def run(halves: list[str], sweep: bool, trials: bool = False) -> dict:
+    result: dict = {"settings": asdict(caselinks.SETTINGS), "halves": {}}
     emb = get_encoder()
     for half in halves:
         print(f"building corpus + {half} …", file=sys.stderr)
         kg, texts, expected = load_half(half)
         el = Elements(kg, emb)
+        if trials and half == "dev":
+            result["trials_dev"] = run_trials(kg, texts, el, expected)
         if sweep and half == "dev":
             grid = []
             for t in THRESHOLDS:
                 for k in CAPS:
-                    ranked = ranked_links(kg, texts, el, threshold=t, top_k=k, floor=t - 0.1, evidence_threshold=t)
+                    ranked = ranked_links(kg, texts, el, replace(caselinks.SETTINGS, threshold=t, top_k=k,
+                                                                  floor=t - 0.1, evidence_threshold=t))
                     s = score(kg, expected, ranked)
                     grid.append({"threshold": t, "top_k": k, **s["overall"]})
             result["sweep_dev"] = grid
@@ -179,6 +204,12 @@ def render(res: dict) -> str:
                 f"{row['places']['found']}/{row['places']['of']} | "
                 f"{', '.join(row['places']['missed']) or '–'} / {', '.join(row['places_found']['wrong']) or '–'} | "
                 f"{row['figures']['found']}/{row['figures']['of']} |")
+    if "trials_dev" in res:
+        lines += ["", "## Trials on dev (no threshold; each case shows its top 2 or 3)", "",
+                  "| trial | cap 2: P@3 | R@3 | cap 3: P@3 | R@3 |", "|---|---|---|---|---|"]
+        for t in res["trials_dev"]:
+            lines.append(f"| {t['trial']} | {t['cap2'][0]:.2f} | {t['cap2'][1]:.2f} | {t['cap3'][0]:.2f} | "
+                         f"{t['cap3'][1]:.2f} |")
     if "sweep_dev" in res:
         lines += ["", "## Sweep on dev (threshold × cap)", "", "| threshold | cap | P@3 | R@3 |", "|---|---|---|---|"]
         for g in res["sweep_dev"]:
@@ -192,13 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.cases", description=__doc__.split("\n")[0])
     ap.add_argument("--halves", default="dev,test", help="comma-separated: dev, test")
     ap.add_argument("--sweep", action="store_true", help="score threshold × cap on dev (for choosing)")
+    ap.add_argument("--trials", action="store_true", help="score every trial of bench/case_trials.py on dev")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--out", type=Path, default=RESULTS / "cases.json")
     a = ap.parse_args(argv)
     halves = [h for h in a.halves.split(",") if h]
     if any(h not in ("dev", "test") for h in halves):
         ap.error("halves are dev and test")
-    res = run(halves, a.sweep)
+    res = run(halves, a.sweep, a.trials)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(res, indent=2), encoding="utf-8")
     a.out.with_suffix(".md").write_text(render(res), encoding="utf-8")
