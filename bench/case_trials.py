@@ -33,6 +33,21 @@ TRIALS: list[tuple[str, caselinks.CaseSettings]] = [
     ("lexical: + 0.2 × BM25", replace(BASE, lexical_weight=0.2)),
     ("diversity across stages 0.03 (MMR)", replace(BASE, diversity=0.03)),
     ("diversity across stages 0.06 (MMR)", replace(BASE, diversity=0.06)),
+    ("the case's title in the whole case", replace(BASE, title_in_whole=True)),
+]
+# Round two: the round-one winner on the 11 dev cases (views + sentences + stage definition, mean) with each
+# other idea added to it
+WIN1 = replace(BASE, views=RICH[:5], pool="mean")
+TRIALS += [
+    ("round 2: winner + whole case × 1.0", replace(WIN1, case_weight=1.0)),
+    ("round 2: winner, no whole-case term", replace(WIN1, case_weight=0.0)),
+    ("round 2: winner, 2 best sentences", replace(WIN1, best_sentences=2)),
+    ("round 2: winner, 5 best sentences", replace(WIN1, best_sentences=5)),
+    ("round 2: winner + 0.05 × BM25", replace(WIN1, lexical_weight=0.05)),
+    ("round 2: winner + diversity 0.03", replace(WIN1, diversity=0.03)),
+    ("round 2: winner + hub mean", replace(WIN1, hub="mean")),
+    ("round 2: winner + title in the whole case", replace(WIN1, title_in_whole=True)),
+    ("round 2: winner + the element's assumptions, max", replace(WIN1, views=RICH, pool="max")),
 ]
 # The learned mix's features: the score under each of these settings, per (case, element)
 LEARNED_FEATURES = [BASE, replace(BASE, case_weight=0.0), replace(BASE, best_sentences=1, case_weight=0.0),

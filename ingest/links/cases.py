@@ -1,20 +1,20 @@
 """Case links: which model elements a case study illustrates, each with the one or two sentences that show it.
 
-Sentence by sentence: every sentence of the case is compared with every linkable element's texts
-(its label, its explainer text and each alternative label; the best of these counts). An element's
-score is the mean of its ``BEST_SENTENCES`` best sentences plus ``CASE_WEIGHT`` times the similarity of
-the whole case (the mean of its sentence vectors) to the element, so a case illustrates what several
-of its sentences, and the case as a whole, are about rather than what one sentence resembles.
+Sentence by sentence: every sentence of the case is compared with each linkable element's several texts
+(``CaseSettings.views``: its label, label and explainer, alternative labels, each explainer sentence,
+its stage's definition), pooled per sentence. An element's score is the mean of its best sentences
+plus a weight times the similarity of the whole case (the mean of its sentence vectors) to the element,
+so a case illustrates what several of its sentences, and the case as a whole, are about rather than
+what one sentence resembles.
 
 * **explicit** — a sentence writes an element's name (``Elements.mentioned``);
-* **semantic** — the element's score clears ``THRESHOLD``; at most ``TOP_K`` per case;
+* **semantic** — the element's score clears the threshold; at most ``top_k`` per case;
 * **evidence** — a sentence holding a figure (an ``Evidence`` of the case) is closest to an outcome
-  or impact and clears ``EVIDENCE_THRESHOLD``: "£1.90 of every £1 stays local" → income retained.
+  or impact and clears the evidence threshold: "£1.90 of every £1 stays local" → income retained.
 
-A case whose best match falls short of the threshold keeps that one if it clears ``FLOOR``.
-THRESHOLD, TOP_K and EVIDENCE_THRESHOLD were chosen on tests/eval/cases/dev only
-(``python -m bench.cases``); the test half is reported, never tuned on. Each link carries a
-plain-words reason.
+A case whose best match falls short of the threshold keeps that one if it clears the floor. Every
+setting was chosen on tests/eval/cases/dev only (``python -m bench.cases --trials --sweep``); the test
+half is reported, never tuned on. Each link carries a plain-words reason.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class CaseSettings:
     pool: str = "max"
     best_sentences: int = 3  # an element's score: the mean of its best case sentences …
     case_weight: float = 0.5  # … plus this times the whole case's similarity to it
+    title_in_whole: bool = False  # the case's title counts as one more sentence of the whole case
     # hub correction: "mean" subtracts, "z" divides out, each element's similarity to the seed passages'
     # sentences, so an element that resembles every sentence needs more to be chosen
     hub: str = "none"
@@ -58,7 +59,9 @@ class CaseSettings:
     diversity: float = 0.0  # taken off the other elements of a stage each time one of that stage is chosen
 
 
-SETTINGS = CaseSettings()  # chosen on tests/eval/cases/dev (bench/results/cases.md)
+# Chosen on tests/eval/cases/dev (11 cases), bench/results/cases.md: round one of the trials picked the richer
+# views averaged, round two the two best sentences; then threshold × cap
+SETTINGS = CaseSettings(views=("label", "text", "alt", "sentences", "stage"), pool="mean", best_sentences=2, top_k=3)
 THRESHOLD, TOP_K, FLOOR = SETTINGS.threshold, SETTINGS.top_k, SETTINGS.floor
 EVIDENCE_THRESHOLD = SETTINGS.evidence_threshold
 # A result figure: money, a share, or a count of things (not a date or a duration)
@@ -67,6 +70,9 @@ _RESULT = re.compile(r"£|%|\bper ?cent\b|\d[\d,.]*\s+(?:new\s+)?(?!financial\b|
 EXPLICIT_WEIGHT = 0.9
 EVIDENCE_CLASSES = ("Outcome", "Impact")
 BM25_K1, BM25_B = 1.2, 0.75
+# A figure's sentence is matched to an outcome on the element's own wordings, the closest of them: one sentence
+# against one claim, whatever the case-level scoring uses (its threshold was chosen on these)
+EVIDENCE_VIEWS = ("label", "text", "alt")
 
 
 @dataclass
@@ -92,6 +98,7 @@ class CaseScores:
     sims: np.ndarray  # elements × sentences (pooled over the element's views, hub-corrected when asked)
     score: np.ndarray  # elements
     best: np.ndarray  # elements × 2: the two sentences each element's link quotes
+    figure_sims: np.ndarray | None = None  # elements × sentences on EVIDENCE_VIEWS, the closest (for figures)
 
 
 def _sentences(case: NodeRecord, texts: dict[str, str]) -> list[tuple[str, Span]]:
@@ -189,6 +196,8 @@ def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SE
         return [CaseScores(c, sents, np.zeros((n, len(sents))), np.zeros(n), np.zeros((n, 0), dtype=int))
                 for c, sents in per_case]
     vecs = el.encode(flat)
+    fviews, frows = _element_views(el, EVIDENCE_VIEWS)
+    titles = el.encode([c.label for c, _ in per_case]) if settings.title_in_whole else None
     views, rows = _element_views(el, settings.views)
     whole_views = el.vectors
     shift, scale, whole_shift, whole_scale = np.zeros((n, 1)), np.ones((n, 1)), np.zeros(n), np.ones(n)
@@ -216,12 +225,13 @@ def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SE
         order = np.argsort(-sims, axis=1)
         best_k = min(settings.best_sentences, sims.shape[1])
         top = np.take_along_axis(sims, order[:, :best_k], axis=1).mean(axis=1)
-        whole = block.mean(axis=0)
+        whole = block.mean(axis=0) if titles is None else np.vstack([block, titles[k]]).mean(axis=0)
         whole = whole / (np.linalg.norm(whole) or 1.0)
         score = top + settings.case_weight * ((whole_views @ whole - whole_shift) / whole_scale)
         if lexical is not None:
             score = score + settings.lexical_weight * lexical[k]
-        out.append(CaseScores(case, sents, sims, score, order[:, :2]))
+        figure_sims = _per_element(fviews @ block.T, frows, n, "max")
+        out.append(CaseScores(case, sents, sims, score, order[:, :2], figure_sims))
     return out
 
 
@@ -278,7 +288,8 @@ def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SET
                     [sents[x][1] for x in sorted(idx)],
                     f"these sentences, and the case as a whole, say in other words what '{n.label}' says "
                     f"(score {cs.score[j]:.2f}, threshold {settings.threshold:.2f})")
-            _evidence_links(el, case, sents, cs.sims, figures.get(case.id, []), chosen, settings.evidence_threshold)
+            _evidence_links(el, case, sents, cs.figure_sims, figures.get(case.id, []), chosen,
+                            settings.evidence_threshold)
         out.extend(sorted(chosen.values(), key=lambda c: -c.weight))
     return out
 
