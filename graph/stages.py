@@ -19,6 +19,7 @@ class Concept:
     alt_labels: tuple[str, ...]
     order: float
     notation: str
+    definition: str = ""  # skos:definition: what the stage is, in a sentence
 
 
 def norm(text: str) -> str:
@@ -39,6 +40,7 @@ def _concepts(cls, prefix: str) -> tuple[Concept, ...]:
                 alt_labels=tuple(sorted(str(o) for o in g.objects(s, SKOS.altLabel))),
                 order=float(order) if order is not None else 0.0,
                 notation=str(g.value(s, SKOS.notation) or ""),
+                definition=str(g.value(s, SKOS.definition) or ""),
             )
         )
     return tuple(sorted(out, key=lambda c: (c.order, c.key)))

@@ -9,9 +9,11 @@ without any list of names in code.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from graph.text.sentences import sentences
-from ingest.gazetteer import is_place
+from graph.text.tokens import STOPWORDS
+from ingest.gazetteer import is_local_place, is_place
 from ingest.model import Extraction, Item, Span
 from ingest.structure import collapse
 
@@ -60,6 +62,12 @@ _IN_PLACE = re.compile(rf"(?<![\w-])(?:in|across|from|of|within|around|near|thro
 # strong cue: the text says what kind of place it is ("the rural village of Hinton St George")
 _PLACE_OF = re.compile(rf"\b(?:village|town|city|county|borough|parish|region|district|island|valley|area)\s+of\s+"
                        rf"(?:the\s+)?{_PLACE_RUN}")
+# "based in Ancoats, Manchester", "in Lozells, Sparkhill and Small Heath, Birmingham": names, then a known place
+_NAME3 = rf"{_CAPWORD}(?:\s+{_CAPWORD}){{0,2}}"
+_PLACE_SERIES = re.compile(rf"(?<![\w-])(?:in|across|around|within|throughout|at)\s+(?:the\s+)?"
+                           rf"(?P<list>{_NAME3}(?:,\s+{_NAME3})*(?:,?\s+and\s+{_NAME3})?),\s+(?P<area>{_NAME3})")
+_SERIES_SEP = re.compile(r",\s+|,?\s+and\s+")
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "professor", "prof", "cllr", "councillor"}
 _PLACE_COMMA = re.compile(rf"{_START}(?P<a>{_CAPWORD}(?:\s+{_CAPWORD}){{0,2}}),\s+(?P<b>{_CAPWORD}(?:\s+{_CAPWORD})?)")
 _PROGRAMME = [
     re.compile(
@@ -104,6 +112,7 @@ _EN_COMMON = frozenset(
     ["the", "and", "of", "to", "in", "a", "is", "that", "for", "it", "with", "as", "was", "on", "by", "are", "this",
      "be", "from", "at", "or", "an", "which", "have", "has", "not", "their", "its", "were", "they", "we", "our"])
 _WORD = re.compile(r"[a-z]+")
+_PROSE_WORD = re.compile(r"(?<![\w./@-])[a-z]+(?![\w/@-]|\.\w)")  # a word, not part of an address or a name
 ENGLISH_SHARE = 0.12  # English prose has a quarter or more of these words; other languages a few per cent
 CASE_MAX_CHARS = 20_000  # an unmarked document longer than this is a report, not one case study
 SUMMARY_CHARS = 320
@@ -171,6 +180,12 @@ class _Found:
         self.aliases: dict[str, str] = {}  # acronym -> full name key
         self._spans: dict[int, set[tuple[int, int]]] = {}  # id(item) -> its (start, end), for O(1) de-dup
         self._rels: dict[int, set[tuple[str, int]]] = {}  # id(context) -> (predicate, id(object))
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """Every word the document's body writes in lower case, outside web addresses (read once): "reading"
+        makes "Reading" a word, not a town; "co-operatives.uk" says nothing about "the UK"."""
+        return frozenset(_PROSE_WORD.findall(self.ex.doc.text, self.ex.doc.body_start))
 
     def add(
         self,
@@ -377,8 +392,9 @@ def _place_name(name: str) -> tuple[str, bool]:
     """The place in a capitalised run and whether the run is one: "Hebden Bridge Town Hall" is a building."""
     name = _clean_name(name)
     words = name.split()
-    if not words or words[-1].lower() in VENUE_SUFFIXES or words[-1].lower() in ORG_SUFFIXES:
-        return name, False
+    last = words[-1].lower() if words else ""
+    if not words or (last in VENUE_SUFFIXES or last in ORG_SUFFIXES) and (len(words) > 1 or not is_local_place(name)):
+        return name, False  # "the Hub" is a building; "the UK" is a place
     return name, True
 
 
@@ -424,7 +440,53 @@ def _places(found: _Found, region: str, base: int, section, item: Item, org_name
         known = ("Place", a.lower()) in found.items or is_place(a)
         if known and (is_place(b) or b.lower().endswith(GEO_SUFFIXES)):
                 add(b, m.start("b"), m.start("b") + len(b))
+    for m in _PLACE_SERIES.finditer(region):  # "in Lozells, Sparkhill and Small Heath, Birmingham"
+        if not is_place(_clean_name(m["area"])):
+            continue
+        pos = m.start("list")
+        for part in _SERIES_SEP.split(m["list"]):
+            s = region.index(part, pos)
+            pos = s + len(part)
+            name, ok = _place_name(part)
+            low = name.lower()
+            if ok and len(name) >= 3 and low not in NOT_PLACES and low not in org_names \
+                    and ("Organisation", low) not in found.items and low not in found.aliases:
+                add(name, s, s + len(name))
+    for m in _CAPRUN.finditer(region):  # a British or Irish place wherever it is written, not only after "in"
+        for off, part in _place_parts(m.group(0)):
+            name, ok = _place_name(part)
+            low = name.lower()
+            if not ok or low in NOT_PLACES or low in org_names or ("Organisation", low) in found.items \
+                    or low in found.aliases or not is_local_place(name):
+                continue
+            s = m.start() + off + part.find(name)
+            if _word_before(region, s).lower().strip(".") in _TITLES:
+                continue  # "Mr Preston": a person
+            if " " not in name and (low in found.lower_words or low in STOPWORDS):
+                continue  # "Reading" where the document also writes "reading"; "Over the same period"
+            add(name, s, s + len(name))
     return list({id(p): p for p in places}.values())
+
+
+def _place_parts(run: str) -> list[tuple[int, str]]:
+    """The places a capitalised run may name: the whole run, or else each side of its 'and'/'&'
+    ("Oxfordshire and Wiltshire"), without a leading function word ("Across the UK")."""
+    parts = [(0, run)]
+    if not is_place(_clean_name(run)):
+        parts, pos = [], 0
+        for m in re.finditer(r"\s+(?:and|&)\s+", run):
+            parts.append((pos, run[pos : m.start()]))
+            pos = m.end()
+        parts.append((pos, run[pos:]))
+    out = []
+    for off, part in parts:
+        lead = _LEAD.match(part)
+        if lead and lead.group(1).lower() in _LEAD_WORDS | _SENTENCE_STARTERS:
+            cut = lead.end() + len(part[lead.end():]) - len(_ARTICLE.sub("", part[lead.end():]))
+            off, part = off + cut, part[cut:]
+        if part:
+            out.append((off, part))
+    return out
 
 
 def _gaz() -> bool:

@@ -118,6 +118,17 @@ def test_places_are_checked_against_the_gazetteer():
     assert sorted(i.label for i in ex.items if i.cls == "Place") == ["Heptonstall", "Todmorden"]
 
 
+def test_places_are_found_wherever_they_are_written_but_not_in_names_titles_or_words():
+    """A British place, county or region counts without a locative word; "Mr Preston", "Hebden Bridge Town Hall",
+    "Over the same period" and "Reading" (the text also writes "reading") are no places."""
+    ex = _items("Mr Preston said the farm sits on the border between Oxfordshire and Wiltshire. It is the first of "
+                "its kind in the UK, and the North West's shops have grown. Over the same period the group, based "
+                "in Ancoats, Manchester, met at Hebden Bridge Town Hall. Reading groups met weekly, and reading is "
+                "popular.")
+    assert sorted(i.label for i in ex.items if i.cls == "Place") == [
+        "Ancoats", "Manchester", "North West", "Oxfordshire", "UK", "Wiltshire"]
+
+
 def test_a_case_study_heading_in_a_report_marks_one_case():
     text = ("# Annual report\n\nThe network supported many groups across the region this year, and this report "
             "sets out what it did.\n\n## Case study: Hollin Bank\n\nHollin Bank Community Co-operative in Hebden "

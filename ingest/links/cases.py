@@ -1,46 +1,78 @@
 """Case links: which model elements a case study illustrates, each with the one or two sentences that show it.
 
-Sentence by sentence: every sentence of the case is compared with every linkable element's texts
-(its label, its explainer text and each alternative label; the best of these counts). An element's
-score is the mean of its ``BEST_SENTENCES`` best sentences plus ``CASE_WEIGHT`` times the similarity of
-the whole case (the mean of its sentence vectors) to the element, so a case illustrates what several
-of its sentences, and the case as a whole, are about rather than what one sentence resembles.
+Sentence by sentence: every sentence of the case is compared with each linkable element's several texts
+(``CaseSettings.views``: its label, label and explainer, alternative labels, each explainer sentence,
+its stage's definition), pooled per sentence. An element's score is the mean of its best sentences
+plus a weight times the similarity of the whole case (the mean of its sentence vectors) to the element,
+so a case illustrates what several of its sentences, and the case as a whole, are about rather than
+what one sentence resembles.
 
 * **explicit** — a sentence writes an element's name (``Elements.mentioned``);
-* **semantic** — the element's score clears ``THRESHOLD``; at most ``TOP_K`` per case;
+* **semantic** — the element's score clears the threshold; at most ``top_k`` per case;
 * **evidence** — a sentence holding a figure (an ``Evidence`` of the case) is closest to an outcome
-  or impact and clears ``EVIDENCE_THRESHOLD``: "£1.90 of every £1 stays local" → income retained.
+  or impact and clears the evidence threshold: "£1.90 of every £1 stays local" → income retained.
 
-A case whose best match falls short of the threshold keeps that one if it clears ``FLOOR``.
-THRESHOLD, TOP_K and EVIDENCE_THRESHOLD were chosen on tests/eval/cases/dev only
-(``python -m bench.cases``); the test half is reported, never tuned on. Each link carries a
-plain-words reason.
+A case whose best match falls short of the threshold keeps that one if it clears the floor. Every
+setting was chosen on tests/eval/cases/dev only (``python -m bench.cases --trials --sweep``); the test
+half is reported, never tuned on. Each link carries a plain-words reason.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from graph.records import NodeRecord
+from graph.stages import stage
 from graph.text.sentences import sentences
+from graph.text.tokens import tokens
 from ingest.links.match import Elements, element_text
 from ingest.model import Span
 
-THRESHOLD = 0.45
-TOP_K = 2
-BEST_SENTENCES = 3
-CASE_WEIGHT = 0.5
-FLOOR = 0.35  # a case with no match over THRESHOLD still keeps its single best one above this
-EVIDENCE_THRESHOLD = THRESHOLD  # one threshold for both, chosen together on dev
+
+@dataclass(frozen=True)
+class CaseSettings:
+    """How case sentences are scored against elements, and which elements a case keeps. One object, so the
+    benchmark's trials (``python -m bench.cases --trials``) and the build run the same code."""
+
+    threshold: float = 0.45
+    top_k: int = 2
+    floor: float = 0.35  # a case with no match over the threshold still keeps its single best one above this
+    evidence_threshold: float = 0.45
+    # an element's vectors: "label", "text" (label: explainer), "alt" (its summary-table wordings), "sentences"
+    # (each sentence of its explainer), "stage" (its stage's skos:definition), "assumptions" (its stage's
+    # assumptions); "max" takes the closest of them per case sentence, "mean" their average
+    views: tuple[str, ...] = ("label", "text", "alt")
+    pool: str = "max"
+    best_sentences: int = 3  # an element's score: the mean of its best case sentences …
+    case_weight: float = 0.5  # … plus this times the whole case's similarity to it
+    title_in_whole: bool = False  # the case's title counts as one more sentence of the whole case
+    # hub correction: "mean" subtracts, "z" divides out, each element's similarity to the seed passages'
+    # sentences, so an element that resembles every sentence needs more to be chosen
+    hub: str = "none"
+    lexical_weight: float = 0.0  # BM25 over stemmed words (max-normalised per case), added to the score
+    diversity: float = 0.0  # taken off the other elements of a stage each time one of that stage is chosen
+
+
+# Chosen on tests/eval/cases/dev (11 cases), bench/results/cases.md: round one of the trials picked the richer
+# views averaged, round two the two best sentences; then threshold × cap
+SETTINGS = CaseSettings(views=("label", "text", "alt", "sentences", "stage"), pool="mean", best_sentences=2, top_k=3)
+THRESHOLD, TOP_K, FLOOR = SETTINGS.threshold, SETTINGS.top_k, SETTINGS.floor
+EVIDENCE_THRESHOLD = SETTINGS.evidence_threshold
 # A result figure: money, a share, or a count of things (not a date or a duration)
 _RESULT = re.compile(r"£|%|\bper ?cent\b|\d[\d,.]*\s+(?:new\s+)?(?!financial\b|years?\b|months?\b|weeks?\b|days?\b)"
                      r"[a-z][\w-]*s\b")
 EXPLICIT_WEIGHT = 0.9
 EVIDENCE_CLASSES = ("Outcome", "Impact")
+BM25_K1, BM25_B = 1.2, 0.75
+# A figure's sentence is matched to an outcome on the element's own wordings, the closest of them: one sentence
+# against one claim, whatever the case-level scoring uses (its threshold was chosen on these)
+EVIDENCE_VIEWS = ("label", "text", "alt")
 
 
 @dataclass
@@ -57,6 +89,18 @@ class CaseCandidate:
     evidence_id: str = ""  # the Evidence node behind an evidence link
 
 
+@dataclass
+class CaseScores:
+    """One case's sentences, each element's similarity to each of them, and each element's score."""
+
+    case: NodeRecord
+    sentences: list[tuple[str, Span]]
+    sims: np.ndarray  # elements × sentences (pooled over the element's views, hub-corrected when asked)
+    score: np.ndarray  # elements
+    best: np.ndarray  # elements × 2: the two sentences each element's link quotes
+    figure_sims: np.ndarray | None = None  # elements × sentences on EVIDENCE_VIEWS, the closest (for figures)
+
+
 def _sentences(case: NodeRecord, texts: dict[str, str]) -> list[tuple[str, Span]]:
     out = []
     for s in case.sources:
@@ -68,21 +112,126 @@ def _sentences(case: NodeRecord, texts: dict[str, str]) -> list[tuple[str, Span]
     return out
 
 
-def _element_views(el: Elements) -> tuple[np.ndarray, np.ndarray]:
-    """Vectors of every element's texts (label, label + text, each alt label) and the element row of each."""
+def _split(text: str) -> list[str]:
+    return [" ".join(text[a:b].split()) for a, b in sentences(text)]
+
+
+def _view_texts(el: Elements, n: NodeRecord, views: tuple[str, ...]) -> list[str]:
+    """The texts an element is compared by (see ``CaseSettings.views``)."""
+    out: list[str] = []
+    for v in views:
+        if v == "label":
+            out.append(n.label)
+        elif v == "text":
+            out.append(element_text(n))
+        elif v == "alt":
+            out.extend(n.alt_labels)
+        elif v == "sentences" and n.text and n.text != n.label:
+            out.extend(f"{n.label}: {x}" for x in _split(n.text))
+        elif v == "stage" and n.stage:
+            out.append(stage(n.stage).definition)
+        elif v == "assumptions":
+            ids = el.kg.edges("underpinnedBy").get(n.id, [])
+            out.extend(el.kg.nodes[a].text for a in ids if a in el.kg.nodes)
+    return [t for t in dict.fromkeys(out) if t.strip()]
+
+
+def _element_views(el: Elements, views: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors of every element's texts and the element row of each."""
     texts, rows = [], []
     for i, n in enumerate(el.records):
-        for t in dict.fromkeys([n.label, element_text(n), *n.alt_labels]):
-            if t.strip():
-                texts.append(t)
-                rows.append(i)
+        for t in _view_texts(el, n, views):
+            texts.append(t)
+            rows.append(i)
     return el.encode(texts), np.asarray(rows)
 
 
-def _per_element(sims_views: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
-    """views × sentences -> elements × sentences: the best of each element's texts."""
+def _per_element(sims_views: np.ndarray, rows: np.ndarray, n: int, pool: str = "max") -> np.ndarray:
+    """views × sentences -> elements × sentences: the best (or the mean) of each element's texts."""
+    if pool == "mean":
+        out = np.zeros((n, sims_views.shape[1]), dtype="float32")
+        np.add.at(out, rows, sims_views)
+        return out / np.maximum(np.bincount(rows, minlength=n), 1)[:, None]
     out = np.full((n, sims_views.shape[1]), -1.0, dtype="float32")
     np.maximum.at(out, rows, sims_views)
+    return out
+
+
+def _background(el: Elements, texts: dict[str, str]) -> list[str]:
+    """Every sentence of the seed corpus's passages and insights (the documents that hold no case study):
+    what an element's similarity to ordinary model prose looks like."""
+    case_docs = {s.doc_id for c in el.kg.of_type("CaseStudy") for s in c.sources}
+    out = []
+    for n in el.kg.of_type("Passage", "Insight"):
+        if n.sources and n.sources[0].doc_id not in case_docs:
+            out.extend(x for x in _split(n.text) if len(x) > 30)
+    return list(dict.fromkeys(out))
+
+
+def _bm25(el: Elements, views: tuple[str, ...], queries: list[list[str]]) -> np.ndarray:
+    """cases × elements: BM25 of each element's words (its views) for each case's words, max-normalised."""
+    docs = [tokens(" ".join(_view_texts(el, n, views))) for n in el.records]
+    avg = sum(len(d) for d in docs) / max(1, len(docs))
+    df = Counter(t for d in docs for t in set(d))
+    idf = {t: math.log(1 + (len(docs) - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+    tfs = [Counter(d) for d in docs]
+    out = np.zeros((len(queries), len(docs)), dtype="float32")
+    for i, q in enumerate(queries):
+        for j, (d, tf) in enumerate(zip(docs, tfs, strict=True)):
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * len(d) / (avg or 1))
+            out[i, j] = sum(idf[t] * tf[t] * (BM25_K1 + 1) / (tf[t] + norm) for t in set(q) if t in tf)
+        top = out[i].max()
+        if top > 0:
+            out[i] /= top
+    return out
+
+
+def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SETTINGS) -> list[CaseScores]:
+    """Every case study's sentences scored against every element (see ``CaseSettings``)."""
+    cases = el.kg.of_type("CaseStudy")
+    per_case = [(c, _sentences(c, texts)) for c in cases]
+    flat = [s for _, sents in per_case for s, _ in sents]
+    n = len(el.records)
+    if not flat or el.embedder is None or not n:
+        return [CaseScores(c, sents, np.zeros((n, len(sents))), np.zeros(n), np.zeros((n, 0), dtype=int))
+                for c, sents in per_case]
+    vecs = el.encode(flat)
+    fviews, frows = _element_views(el, EVIDENCE_VIEWS)
+    titles = el.encode([c.label for c, _ in per_case]) if settings.title_in_whole else None
+    views, rows = _element_views(el, settings.views)
+    whole_views = el.vectors
+    shift, scale, whole_shift, whole_scale = np.zeros((n, 1)), np.ones((n, 1)), np.zeros(n), np.ones(n)
+    if settings.hub != "none":
+        bg = _background(el, texts)
+        if bg:
+            bvec = el.encode(bg)
+            b = _per_element(views @ bvec.T, rows, n, settings.pool)
+            bw = whole_views @ bvec.T
+            shift, whole_shift = b.mean(axis=1, keepdims=True), bw.mean(axis=1)
+            if settings.hub == "z":  # in units of the average element's spread, so thresholds keep their scale
+                sd, wsd = b.std(axis=1, keepdims=True), bw.std(axis=1)
+                scale, whole_scale = sd / sd.mean(), wsd / wsd.mean()
+    lexical = None
+    if settings.lexical_weight:
+        lexical = _bm25(el, settings.views, [tokens(" ".join(s for s, _ in sents)) for _, sents in per_case])
+    out, i = [], 0
+    for k, (case, sents) in enumerate(per_case):
+        if not sents:
+            out.append(CaseScores(case, sents, np.zeros((n, 0)), np.zeros(n), np.zeros((n, 0), dtype=int)))
+            continue
+        block = vecs[i:i + len(sents)]
+        i += len(sents)
+        sims = (_per_element(views @ block.T, rows, n, settings.pool) - shift) / scale  # elements × sentences
+        order = np.argsort(-sims, axis=1)
+        best_k = min(settings.best_sentences, sims.shape[1])
+        top = np.take_along_axis(sims, order[:, :best_k], axis=1).mean(axis=1)
+        whole = block.mean(axis=0) if titles is None else np.vstack([block, titles[k]]).mean(axis=0)
+        whole = whole / (np.linalg.norm(whole) or 1.0)
+        score = top + settings.case_weight * ((whole_views @ whole - whole_shift) / whole_scale)
+        if lexical is not None:
+            score = score + settings.lexical_weight * lexical[k]
+        figure_sims = _per_element(fviews @ block.T, frows, n, "max")
+        out.append(CaseScores(case, sents, sims, score, order[:, :2], figure_sims))
     return out
 
 
@@ -90,8 +239,29 @@ def _quote(sents, idx: list[int]) -> str:
     return " ".join(sents[i][0] for i in sorted(idx))
 
 
-def link_cases(el: Elements, texts: dict[str, str], threshold: float = THRESHOLD, top_k: int = TOP_K,
-               floor: float = FLOOR, evidence_threshold: float = EVIDENCE_THRESHOLD,
+def _choose(score: np.ndarray, el: Elements, taken: set[str], settings: CaseSettings) -> list[int]:
+    """Elements in the order they are chosen: the best first; with ``diversity``, each choice lowers the rest
+    of its stage, so a case's links spread over the model when the scores are close."""
+    left = score.astype("float64").copy()
+    stages = np.asarray([n.stage for n in el.records])
+    chosen: list[int] = []
+    limit = settings.top_k - len(taken)
+    while len(chosen) < limit:
+        for j, n in enumerate(el.records):
+            if n.id in taken:
+                left[j] = -np.inf
+        j = int(np.argmax(left))
+        lim = settings.floor if not chosen and not taken else settings.threshold
+        if not np.isfinite(left[j]) or score[j] < lim:
+            break
+        chosen.append(j)
+        left[j] = -np.inf
+        if settings.diversity:
+            left[stages == stages[j]] -= settings.diversity
+    return chosen
+
+
+def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SETTINGS,
                figures: dict[str, list[NodeRecord]] | None = None) -> list[CaseCandidate]:
     """Every case study's links, strongest first per case (settings default to the chosen ones)."""
     out: list[CaseCandidate] = []
@@ -99,14 +269,10 @@ def link_cases(el: Elements, texts: dict[str, str], threshold: float = THRESHOLD
     if figures is None:
         ev_of = el.kg.edges("hasEvidence")
         figures = {c.id: [el.kg.nodes[e] for e in ev_of.get(c.id, []) if e in el.kg.nodes] for c in cases}
-    per_case = [(c, _sentences(c, texts)) for c in cases]
-    flat = [s for _, sents in per_case for s, _ in sents]
-    use_vectors = bool(flat) and el.embedder is not None and bool(el.records)
-    if use_vectors:
-        vecs = el.encode(flat)
-        views, rows = _element_views(el)
-    i = 0
-    for case, sents in per_case:
+    scored = score_cases(el, texts, settings)
+    use_vectors = el.embedder is not None and bool(el.records)
+    for cs in scored:
+        case, sents = cs.case, cs.sentences
         chosen: dict[str, CaseCandidate] = {}
         for text, span in sents:
             for m in el.mentioned(text, el.records):
@@ -114,32 +280,16 @@ def link_cases(el: Elements, texts: dict[str, str], threshold: float = THRESHOLD
                     case.id, m.id, "explicit", EXPLICIT_WEIGHT, text, span, [span],
                     f"the case names the element ('{m.label}') in this sentence"))
         if use_vectors and sents:
-            sims = _per_element(views @ vecs[i:i + len(sents)].T, rows, len(el.records))  # elements × sentences
-            block = vecs[i:i + len(sents)]
-            best_k = min(BEST_SENTENCES, sims.shape[1])
-            top2 = np.argsort(-sims, axis=1)[:, :best_k]
-            whole = block.mean(axis=0)
-            whole = whole / (np.linalg.norm(whole) or 1.0)
-            score = np.take_along_axis(sims, top2, axis=1).mean(axis=1) + CASE_WEIGHT * (el.vectors @ whole)
-            top2 = top2[:, :2]  # the link quotes its one or two best sentences
-            semantic = []
-            for j in np.argsort(-score, kind="stable"):
-                n = el.records[int(j)]
-                if n.id in chosen:
-                    continue
-                lim = floor if not semantic and not chosen else threshold
-                if score[j] < lim or len(semantic) + len(chosen) >= top_k:
-                    break
-                idx = [int(x) for x in top2[j]]
-                semantic.append(CaseCandidate(
-                    case.id, n.id, "semantic", round(float(score[j]), 4), _quote(sents, idx), sents[idx[0]][1],
+            for j in _choose(cs.score, el, set(chosen), settings):
+                n = el.records[j]
+                idx = [int(x) for x in cs.best[j]]
+                chosen[n.id] = CaseCandidate(
+                    case.id, n.id, "semantic", round(float(cs.score[j]), 4), _quote(sents, idx), sents[idx[0]][1],
                     [sents[x][1] for x in sorted(idx)],
                     f"these sentences, and the case as a whole, say in other words what '{n.label}' says "
-                    f"(meaning score {score[j]:.2f}, threshold {threshold:.2f})"))
-            for c in semantic:
-                chosen[c.element] = c
-            _evidence_links(el, case, sents, sims, figures.get(case.id, []), chosen, evidence_threshold)
-        i += len(sents)
+                    f"(score {cs.score[j]:.2f}, threshold {settings.threshold:.2f})")
+            _evidence_links(el, case, sents, cs.figure_sims, figures.get(case.id, []), chosen,
+                            settings.evidence_threshold)
         out.extend(sorted(chosen.values(), key=lambda c: -c.weight))
     return out
 
