@@ -217,7 +217,9 @@ class _Found:
         return item
 
     def relate(self, context: Item, pred: str, item: Item) -> None:
-        rels = self._rels.setdefault(id(context), {(p, id(o)) for p, o in context.relations})
+        rels = self._rels.get(id(context))
+        if rels is None:  # built once per context (setdefault would rebuild it at every call: quadratic)
+            rels = self._rels[id(context)] = {(p, id(o)) for p, o in context.relations}
         if (pred, id(item)) not in rels:
             rels.add((pred, id(item)))
             context.relations.append((pred, item))
