@@ -18,6 +18,7 @@ impact is checked for an upstream path to a condition or input; those without on
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -157,10 +158,11 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     curated = _apply_curated(linker, kg, links_path, warnings)
 
     step("links write", 3)
-    _write_links(g, linker.accepted.values(), stage_links, model_id, texts)
+    sections = SectionStarts(g)
+    _write_links(g, linker.accepted.values(), stage_links, model_id, texts, sections)
     step("links cases", 4)
     cases = link_cases(el, texts)
-    _write_case_links(g, cases, model_id, texts)
+    _write_case_links(g, cases, model_id, texts, sections)
 
     counts = Counter(c.basis for c in linker.accepted.values())
     unreachable = _unreachable(kg, linker.dag)
@@ -255,7 +257,8 @@ def _add_common(g: Graph, u: URIRef, c: Candidate) -> None:
     g.add((u, EP.evidence, Literal(c.evidence)))
 
 
-def _write_links(g: Graph, links, stage_links: list[Candidate], model_id: str, texts: dict[str, str]) -> None:
+def _write_links(g: Graph, links, stage_links: list[Candidate], model_id: str, texts: dict[str, str],
+                 sections: SectionStarts) -> None:
     stage_of = {}
     for s in stages():
         stage_of[URIRef(s.uri)] = s.key
@@ -263,10 +266,10 @@ def _write_links(g: Graph, links, stage_links: list[Candidate], model_id: str, t
     for c in stage_links:
         u = link_uri(c.source, c.target)
         stage_link_uris[(c.source[6:], c.target[6:])] = u
-        _write_one(g, u, c, model_id, texts)
+        _write_one(g, u, c, model_id, texts, sections)
     for c in links:
         u = link_uri(c.source, c.target)
-        _write_one(g, u, c, model_id, texts)
+        _write_one(g, u, c, model_id, texts, sections)
         if c.basis == "inferred":
             a = stage_of.get(g.value(ID[c.source], EP.stage))
             b = stage_of.get(g.value(ID[c.target], EP.stage))
@@ -274,7 +277,8 @@ def _write_links(g: Graph, links, stage_links: list[Candidate], model_id: str, t
                 g.add((u, PROV.wasInfluencedBy, stage_link_uris[(a, b)]))
 
 
-def _write_one(g: Graph, u: URIRef, c: Candidate, model_id: str, texts: dict[str, str]) -> None:
+def _write_one(g: Graph, u: URIRef, c: Candidate, model_id: str, texts: dict[str, str],
+               sections: SectionStarts) -> None:
     a, b = _node(c.source), _node(c.target)
     g.add((u, RDF.type, EP.CausalLink))
     g.add((u, EP.linkFrom, a))
@@ -283,7 +287,7 @@ def _write_one(g: Graph, u: URIRef, c: Candidate, model_id: str, texts: dict[str
     g.add((u, EP.rationale, Literal(c.rationale or _rationale(g, c))))
     g.add((a, EP.leadsTo, b))
     if c.span is not None:
-        g.add((u, EP.evidenceSource, _span(g, c.span, texts)))
+        g.add((u, EP.evidenceSource, _span(g, c.span, texts, sections)))
     if c.cue:
         g.add((u, RDFS.comment, Literal(f"cue: {c.cue}")))
     if c.basis == "inferred":
@@ -316,20 +320,35 @@ def _activity(g: Graph, name: str, model_id: str) -> URIRef:
     return act
 
 
-def _span(g: Graph, span, texts: dict[str, str]) -> URIRef:
-    """The evidence sentence as a SourceSpan, attached to the section that holds it."""
-    doc = rdf.doc_uri(span.doc_id)
-    best, best_start = None, -1
-    for sec in g.subjects(EP.partOf, doc):
-        if (sec, RDF.type, EP.Section) in g:
+class SectionStarts:
+    """Each document's section starts, sorted, read once from the graph: finding the section that holds a
+    sentence is a bisection, not a scan of everything ``ep:partOf`` the document (quadratic in its size)."""
+
+    def __init__(self, g: Graph):
+        self.starts: dict[URIRef, list[int]] = {}
+        for sec in g.subjects(RDF.type, EP.Section):
             start = int(g.value(sec, OA.start) or -1)
-            if best_start < start <= span.start:
-                best, best_start = sec, start
-    span = replace(span, section_start=best_start if best is not None else -1)
+            if start >= 0:
+                for doc in g.objects(sec, EP.partOf):
+                    self.starts.setdefault(doc, []).append(start)
+        for v in self.starts.values():
+            v.sort()
+
+    def holding(self, doc: URIRef, pos: int) -> int:
+        """The start of the last section of ``doc`` that begins at or before ``pos``; -1 when none does."""
+        starts = self.starts.get(doc, [])
+        i = bisect_right(starts, pos)
+        return starts[i - 1] if i else -1
+
+
+def _span(g: Graph, span, texts: dict[str, str], sections: SectionStarts) -> URIRef:
+    """The evidence sentence as a SourceSpan, attached to the section that holds it."""
+    span = replace(span, section_start=sections.holding(rdf.doc_uri(span.doc_id), span.start))
     return rdf.add_span(g, span, texts[span.doc_id])
 
 
-def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts: dict[str, str]) -> None:
+def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts: dict[str, str],
+                      sections: SectionStarts) -> None:
     for c in cases:
         u = case_link_uri(c.case, c.element)
         g.add((u, RDF.type, EP.CaseLink))
@@ -339,7 +358,7 @@ def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts
         g.add((u, EP.weight, Literal(Decimal(str(round(c.weight, 4))))))
         g.add((u, EP.evidence, Literal(c.evidence)))
         for sp in c.spans or ([c.span] if c.span is not None else []):
-            g.add((u, EP.evidenceSource, _span(g, sp, texts)))
+            g.add((u, EP.evidenceSource, _span(g, sp, texts, sections)))
         if c.reason:
             g.add((u, EP.reason, Literal(c.reason)))
         if c.figure:
