@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import socket
 import subprocess
@@ -53,7 +54,7 @@ class OxigraphServer:
     def start(self) -> OxigraphServer:
         args = [oxigraph_binary(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
         if self.timeout_s:
-            args += ["--timeout-s", str(self.timeout_s)]
+            args += ["--timeout-s", str(max(1, math.ceil(self.timeout_s)))]  # whole seconds: it refuses "3.0"
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

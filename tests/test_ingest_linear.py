@@ -1,0 +1,131 @@
+"""Ingest is linear in its input (issue 16): each superlinear step that was fixed, held by a count of its work.
+
+No clock: each test feeds a 200 KB adversarial document (the shapes of ``bench/ingest_scaling.py``) through the
+real stage and counts what the fixed code does per unit of input, where the old code's count grew with the input.
+The timings themselves live in the benchmark (``bench/results/ingest_scaling.md``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import URIRef
+
+from bench.ingest_scaling import make_text
+from ingest import rdf
+from ingest.entities import _merge_variants, _prefix_index, _proper_prefixes, _starting, find_entities
+from ingest.extract import extract
+from ingest.links import stage
+from ingest.merge import merge
+from ingest.model import Item, Span
+from ingest.readers import read_document
+
+SIZE = 200_000
+
+
+def _extraction(tmp_path: Path, shape: str):
+    f = tmp_path / f"{shape}.md"
+    f.write_text(make_text(shape, SIZE), encoding="utf-8")
+    doc = read_document(f)
+    return doc, extract(doc)
+
+
+class CountingList(list):
+    """A list that counts how often it is walked from the start."""
+
+    def __init__(self, *a):
+        super().__init__(*a)
+        self.walks = 0
+
+    def __iter__(self):
+        self.walks += 1
+        return super().__iter__()
+
+
+def test_a_passage_with_thousands_of_mentions_has_its_relations_walked_a_few_times(tmp_path):
+    """One long line is one passage naming thousands of things; relating each one used to rebuild the set of
+    the passage's relations from its whole list (a walk per mention: quadratic). Now the list is walked
+    a fixed number of times, however many mentions it holds."""
+    _doc, ex = _extraction(tmp_path, "one_line")
+    for it in ex.items:
+        it.relations = CountingList(it.relations)
+    find_entities(ex)
+    busiest = max((it for it in ex.items if isinstance(it.relations, CountingList)), key=lambda it: len(it.relations))
+    assert len(busiest.relations) > 500  # the shape really is adversarial: the old code walked it per mention
+    assert busiest.relations.walks <= 5, busiest.relations.walks
+
+
+def test_many_organisations_sharing_first_words_are_matched_through_a_bounded_index(tmp_path):
+    """Title Case runs give hundreds of organisations with the same first word; every short name was compared
+    with all of them. The prefix index answers each lookup from at most two candidates."""
+    _doc, ex = _extraction(tmp_path, "title_case")
+    find_entities(ex)
+    orgs = [it for it in ex.items if it.cls == "Organisation"]
+    firsts: dict[str, int] = {}
+    for o in orgs:
+        first = o.label.split()[0].lower()
+        firsts[first] = firsts.get(first, 0) + 1
+    assert len(orgs) > 500 and max(firsts.values()) > 40  # the old scan compared each short name with these
+    for lengths in (_proper_prefixes, lambda words: range(2, len(words) + 1)):
+        index = _prefix_index(orgs, lengths)
+        assert index and max(len(v) for v in index.values()) <= 2
+
+
+def _org(label: str) -> Item:
+    return Item("Organisation", label, label, [Span("d", 0, len(label), "", -1, "mention")])
+
+
+def test_a_short_name_merges_into_its_one_longer_name_and_an_ambiguous_one_stays():
+    """The index gives the scan's answer: a prefix of exactly one longer name (whose rest holds no 'and')."""
+
+    class Found:
+        def __init__(self, items):
+            self.items = {("Organisation", it.label.lower()): it for it in items}
+
+    class Ex:
+        items: list[Item] = []
+
+    names = ["Hollin Bank", "Hollin Bank Community Co-operative", "Calder Trust", "Calder Trust North",
+             "Calder Trust South", "Anchor", "Anchor and Partners Network", "Wealth Building"]
+    items = [_org(n) for n in names]
+    found = Found(items)
+    _merge_variants(found, Ex())
+    kept = sorted(it.label for _, it in found.items.items())
+    assert kept == ["Anchor", "Anchor and Partners Network", "Calder Trust", "Calder Trust North",
+                    "Calder Trust South", "Hollin Bank Community Co-operative", "Wealth Building"]
+    merged = found.items[("Organisation", "hollin bank community co-operative")]
+    assert merged.alt_labels == ["Hollin Bank"] and len(merged.spans) == 2
+    index = _prefix_index(items, _proper_prefixes)
+    assert [it.label for it in _starting(index, ["calder", "trust"])] == ["Calder Trust North", "Calder Trust South"]
+    assert _starting(index, ["anchor"]) == []  # its one longer name adds 'and': not a variant of it
+
+
+def test_evidence_sentences_find_their_section_without_walking_the_document(tmp_path, monkeypatch):
+    """Each evidence span's section was found by walking everything ``ep:partOf`` the document (every node
+    without a section, too): a walk per span. The section starts are read once; a span costs one lookup."""
+    doc, ex = _extraction(tmp_path, "prose")
+    find_entities(ex)
+    nodes, _ = merge([ex])
+    g = rdf.new_graph()
+    rdf.add_document(g, doc, ex.sections, URIRef("urn:test:run"))
+    rdf.add_nodes(g, nodes, {doc.doc_id: doc.text})
+    sections = stage.SectionStarts(g)
+    starts = sorted(s for s, *_ in ex.sections if s > 0)  # a section at 0 was never chosen (read as "no start")
+    assert sections.starts[rdf.doc_uri(doc.doc_id)] == starts and len(starts) > 20
+    spans = [sp for n in nodes if n.cls == "Evidence" for sp in n.spans][:200]
+    assert len(spans) == 200
+    calls = 0
+    triples = g.triples
+
+    def counted(*a, **k):
+        nonlocal calls
+        calls += 1
+        return triples(*a, **k)
+
+    monkeypatch.setattr(g, "triples", counted)
+    for sp in spans:
+        u = stage._span(g, sp, {doc.doc_id: doc.text}, sections)
+        held = max((s for s in starts if s <= sp.start), default=-1)
+        assert (u, URIRef("https://w3id.org/empowering-places/ontology#section"),
+                rdf.section_uri(doc.doc_id, held)) in g or held < 0
+    assert calls <= 3 * len(spans), calls  # one membership check per span (and the check above)
