@@ -4,12 +4,15 @@
 
 Shapes: ``prose`` (synthetic case studies and reports from bench.synth, as one document), and the
 adversarial ones of issue 16: ``one_line`` (that prose with no line breaks), ``title_case`` (runs of
-40 capitalised words in sentences that read as English), ``acronyms`` (the same acronyms over and over) and ``town_sentence`` (one
-sentence naming a town, repeated). Each (shape, size) runs in its own process, stage by stage as
-``ingest.build.make_graph`` runs them (read, extract, entities, merge, rdf, links), under a time
-limit: a case past it is reported as such and the larger sizes of that shape are skipped. Results
-go to ``bench/results/ingest_scaling.{json,md}``; "flat" means every size finished and the time per
-MB at the largest size is at most 2× that at the smallest (below 1: fixed costs dominate small files).
+40 capitalised words in sentences that read as English, so the entity rules run on them), ``acronyms``
+(the same acronyms over and over) and ``town_sentence`` (one sentence naming a town, repeated). Each
+(shape, size) runs in its own process, stage by stage as ``ingest.build.make_graph`` runs them (read,
+extract, entities, merge, rdf, links), under a time limit: a case past it is reported as such and the
+larger sizes of that shape are skipped. Each stage records wall and CPU seconds (CPU: this process, all
+its threads; on shared cores it is the steadier measure of work). The link stage also reports how many
+texts it embedded. Results go to ``bench/results/ingest_scaling.{json,md}``; "flat" means every size
+finished and the time per MB at the largest size is at most 2× that at the smallest (below 1: fixed
+costs dominate small files), judged on wall and on CPU time.
 """
 
 from __future__ import annotations
@@ -89,11 +92,28 @@ def _fill(pieces, size: int) -> str:
     return "".join(out)
 
 
+class _Counted:
+    """The encoder, counting what the link stage hands it (texts, characters, calls, seconds)."""
+
+    def __init__(self, enc):
+        self.enc, self.texts, self.chars, self.calls, self.seconds = enc, 0, 0, 0, 0.0
+
+    def encode(self, texts, *a, **k):
+        t = time.perf_counter()
+        out = self.enc.encode(texts, *a, **k)
+        self.seconds += time.perf_counter() - t
+        self.texts, self.chars, self.calls = self.texts + len(texts), self.chars + sum(map(len, texts)), self.calls + 1
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self.enc, name)
+
+
 def run_one(shape: str, mb: float) -> dict:
     """One case, stage by stage (in this process); the caller runs it in a child under a time limit."""
     from rdflib import URIRef
 
-    from graph.text.encoder import get_encoder
+    from graph.text import encoder
     from ingest import rdf
     from ingest.entities import find_entities
     from ingest.extract import extract
@@ -103,37 +123,46 @@ def run_one(shape: str, mb: float) -> dict:
 
     size = int(mb * MB)
     times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     t = time.perf_counter()
-    get_encoder().encode(["warm the model"])  # a fixed cost of every build, not of the document's size
+    enc = encoder.get_encoder()
+    enc.encode(["warm the model"])  # a fixed cost of every build, not of the document's size
     model_s = time.perf_counter() - t
+    counted = _Counted(enc)
+    encoder.get_encoder = lambda *a, **k: counted  # the link stage asks the factory: count what it embeds
+
+    def stage(name, fn):
+        t, c = time.perf_counter(), time.process_time()
+        out = fn()
+        times[name], cpu[name] = time.perf_counter() - t, time.process_time() - c
+        return out
+
     with tempfile.TemporaryDirectory() as tmp:
         f = Path(tmp) / f"{shape}.md"
         f.write_text(make_text(shape, size), encoding="utf-8")
-        t = time.perf_counter()
-        doc = read_document(f)
-        times["read"] = time.perf_counter() - t
-    t = time.perf_counter()
-    ex = extract(doc)
-    times["extract"] = time.perf_counter() - t
-    t = time.perf_counter()
-    find_entities(ex)
-    times["entities"] = time.perf_counter() - t
-    t = time.perf_counter()
-    nodes, _ = merge([ex])
-    times["merge"] = time.perf_counter() - t
-    t = time.perf_counter()
+        doc = stage("read", lambda: read_document(f))
+    ex = stage("extract", lambda: extract(doc))
+    stage("entities", lambda: find_entities(ex))
+    nodes, _ = stage("merge", lambda: merge([ex]))
     g = rdf.new_graph()
-    rdf.add_document(g, doc, ex.sections, URIRef("urn:bench:run"))
-    rdf.add_nodes(g, nodes, {doc.doc_id: doc.text})
-    times["rdf"] = time.perf_counter() - t
-    t = time.perf_counter()
-    add_links(g, {doc.doc_id: doc.text}, None, warnings={}, blocks={doc.doc_id: ex.blocks})
-    times["links"] = time.perf_counter() - t
-    total = sum(times.values())
+
+    def write():
+        rdf.add_document(g, doc, ex.sections, URIRef("urn:bench:run"))
+        rdf.add_nodes(g, nodes, {doc.doc_id: doc.text})
+
+    stage("rdf", write)
+    stage("links", lambda: add_links(g, {doc.doc_id: doc.text}, None, warnings={}, blocks={doc.doc_id: ex.blocks}))
+    total, total_cpu = sum(times.values()), sum(cpu.values())
+    per_mb = len(doc.text) / MB
     return {"shape": shape, "mb": mb, "chars": len(doc.text), "nodes": len(nodes), "triples": len(g),
-            "seconds": {k: round(v, 3) for k, v in times.items()}, "total_s": round(total, 3),
+            "seconds": {k: round(v, 3) for k, v in times.items()},
+            "cpu_seconds": {k: round(v, 3) for k, v in cpu.items()},
+            "total_s": round(total, 3), "total_cpu_s": round(total_cpu, 3),
+            "embedded": {"texts": counted.texts, "chars": counted.chars, "calls": counted.calls,
+                         "seconds": round(counted.seconds, 3),
+                         "texts_per_s": round(counted.texts / counted.seconds, 1) if counted.seconds else None},
             "model_load_s": round(model_s, 3),
-            "s_per_mb": round(total / (len(doc.text) / MB), 3)}
+            "s_per_mb": round(total / per_mb, 3), "cpu_s_per_mb": round(total_cpu / per_mb, 3)}
 
 
 def run_case(shape: str, mb: float, timeout: float) -> dict:
@@ -152,10 +181,15 @@ def run_case(shape: str, mb: float, timeout: float) -> dict:
 def summarise(rows: list[dict]) -> dict[str, dict]:
     out = {}
     for shape in dict.fromkeys(r["shape"] for r in rows):
-        per = [r["s_per_mb"] for r in sorted(rows, key=lambda r: r["mb"]) if r["shape"] == shape and r.get("s_per_mb")]
-        done = all(r.get("s_per_mb") for r in rows if r["shape"] == shape)
-        ratio = round(per[-1] / per[0], 2) if len(per) > 1 else None  # > 1: worse than linear; < 1: fixed costs
-        out[shape] = {"ratio": ratio, "flat": bool(done and ratio is not None and ratio <= 2.0)}
+        mine = [r for r in sorted(rows, key=lambda r: r["mb"]) if r["shape"] == shape]
+        done = all(r.get("s_per_mb") for r in mine)
+        res: dict = {}
+        for key, name in (("s_per_mb", "ratio"), ("cpu_s_per_mb", "cpu_ratio")):
+            per = [r[key] for r in mine if r.get(key)]
+            res[name] = round(per[-1] / per[0], 2) if len(per) > 1 else None  # > 1: worse than linear
+        res["flat"] = bool(done and res["ratio"] is not None and res["ratio"] <= 2.0)
+        res["cpu_flat"] = bool(done and res["cpu_ratio"] is not None and res["cpu_ratio"] <= 2.0)
+        out[shape] = res
     return out
 
 
@@ -166,24 +200,33 @@ def to_markdown(rows: list[dict], summary: dict, timeout: float) -> str:
         "",
         "`python -m bench.ingest_scaling` (each case in its own process, 2 shared cores; "
         f"a case past {timeout:.0f} s is stopped and the larger sizes of its shape skipped). The embedding",
-        "model is loaded before the clock starts (a fixed cost of every build, 10–30 s here, not of size).",
+        "model is loaded before the clock starts (a fixed cost of every build, not of size). Wall seconds per",
+        "stage, then CPU seconds of the process (all threads), the texts the link stage embedded and its rate.",
         "",
-        "| shape | MB | " + " | ".join(f"{s} s" for s in stages) + " | total s | s per MB | nodes |",
-        "|---|---:|" + "---:|" * (len(stages) + 3),
+        "| shape | MB | " + " | ".join(f"{s} s" for s in stages) + " | total s | s per MB | CPU s | CPU s per MB "
+        "| nodes | texts embedded | embed s | texts/s |",
+        "|---|---:|" + "---:|" * (len(stages) + 8),
     ]
     for r in rows:
         if r.get("s_per_mb") is None:
             failed = "failed: " + " ".join(r.get("error", []))
             why = f"stopped at {r['timeout_s']:.0f} s" if "timeout_s" in r else failed
             why = why if "skipped" not in r else "skipped (a smaller size was stopped)"
-            lines.append(f"| {r['shape']} | {r['mb']:g} | " + " | ".join("–" for _ in stages) + f" | {why} | – | – |")
+            lines.append(f"| {r['shape']} | {r['mb']:g} | " + " | ".join("–" for _ in stages) + f" | {why} |"
+                         + " – |" * 7)
             continue
-        sec = r["seconds"]
+        sec, emb = r["seconds"], r.get("embedded", {})
         lines.append(f"| {r['shape']} | {r['mb']:g} | " + " | ".join(f"{sec[s]:.2f}" for s in stages)
-                     + f" | {r['total_s']:.2f} | {r['s_per_mb']:.2f} | {r['nodes']} |")
-    lines += ["", "| shape | s per MB, largest size / smallest | flat within 2× |", "|---|---:|---|"]
+                     + f" | {r['total_s']:.2f} | {r['s_per_mb']:.2f} | {r.get('total_cpu_s', 0):.2f} "
+                     f"| {r.get('cpu_s_per_mb', 0):.2f} | {r['nodes']} | {emb.get('texts', '–')} "
+                     f"| {emb.get('seconds', '–')} | {emb.get('texts_per_s') or '–'} |")
+    lines += ["", "| shape | s per MB, largest size / smallest | flat within 2× | CPU s per MB, largest / smallest "
+              "| CPU flat within 2× |", "|---|---:|---|---:|---|"]
     for shape, s in summary.items():
-        lines.append(f"| {shape} | {s['ratio'] if s['ratio'] is not None else '–'} | {'yes' if s['flat'] else 'no'} |")
+        def show(x):
+            return x if x is not None else "–"
+        lines.append(f"| {shape} | {show(s['ratio'])} | {'yes' if s['flat'] else 'no'} | {show(s.get('cpu_ratio'))} "
+                     f"| {'yes' if s.get('cpu_flat') else 'no'} |")
     return "\n".join(lines) + "\n"
 
 
