@@ -325,11 +325,9 @@ def _short_forms(found: _Found, ex: Extraction, text: str) -> None:
     """ "Calder Grocery raised …" after "Calder Grocery Co-operative": a run of two or more capitalised words that
     begins a found organisation's name, and is no place, is a mention of that organisation (a second, linear pass)."""
     orgs = [it for (cls, _), it in found.items.items() if cls == "Organisation" and len(it.label.split()) >= 3]
-    heads: dict[str, list[Item]] = {}
-    for o in orgs:
-        heads.setdefault(" ".join(o.label.lower().split()[:2]), []).append(o)
-    if not heads:
+    if not orgs:
         return
+    heads = _prefix_index(orgs, lambda words: range(2, len(words) + 1))
     for item in list(ex.items):
         if item.cls in ("Organisation", "Place", "Programme", "Evidence", "CaseStudy", "Person"):
             continue
@@ -341,7 +339,7 @@ def _short_forms(found: _Found, ex: Extraction, text: str) -> None:
             if len(words) < 2 or ("Organisation", run.lower()) in found.items or is_place(run) \
                     or ("Place", run.lower()) in found.items:
                 continue
-            cands = [o for o in heads.get(" ".join(words[:2]), ()) if o.label.lower().split()[: len(words)] == words]
+            cands = _starting(heads, words)
             if len(cands) == 1:
                 o = cands[0]
                 if run not in o.alt_labels:
@@ -355,17 +353,12 @@ def _merge_variants(found: _Found, ex: Extraction) -> None:
     """One organisation per thing: "Hollin Bank" is "Hollin Bank Community Co-operative" when the document
     names both (the short name's words begin the long name and the rest are organisation words)."""
     orgs = [it for (cls, _), it in found.items.items() if cls == "Organisation"]
-    by_first: dict[str, list[Item]] = {}
-    for o in orgs:
-        by_first.setdefault(o.label.split()[0].lower(), []).append(o)
+    longer = _prefix_index(orgs, _proper_prefixes)
     into: dict[int, Item] = {}
     for o in orgs:
-        words = o.label.lower().split()
-        longer = [b for b in by_first.get(words[0], ()) if b is not o and len(b.label.split()) > len(words)
-                  and b.label.lower().split()[: len(words)] == words
-                  and not {"and", "&"} & set(b.label.lower().split()[len(words):])]
-        if len(longer) == 1 and not is_place(o.label):
-            into[id(o)] = longer[0]
+        names = _starting(longer, o.label.lower().split())
+        if len(names) == 1 and not is_place(o.label):
+            into[id(o)] = names[0]
     if not into:
         return
     for o in orgs:
@@ -388,6 +381,38 @@ def _merge_variants(found: _Found, ex: Extraction) -> None:
                 if (p, obj) not in [(q, x) for q, x in rels]:
                     rels.append((p, obj))
             it.relations[:] = rels
+
+
+def _prefix_index(items: list[Item], lengths) -> dict[tuple[int, int], list[Item]]:
+    """(k, running hash of a name's first k words) -> the first two items whose lower-cased name begins with
+    those words, for every k in ``lengths(words)``: one pass over each name's words, so many names sharing
+    their first words cost no more than any others (comparing every pair of them was quadratic)."""
+    index: dict[tuple[int, int], list[Item]] = {}
+    for it in items:
+        words = it.label.lower().split()
+        ks = lengths(words)
+        h = 0
+        for k, w in enumerate(words, 1):
+            h = hash((h, w))
+            if k in ks:
+                hits = index.setdefault((k, h), [])
+                if len(hits) < 2:  # two are enough to know a short name is ambiguous
+                    hits.append(it)
+    return index
+
+
+def _starting(index: dict[tuple[int, int], list[Item]], words: list[str]) -> list[Item]:
+    """The (at most two) indexed items whose name begins with ``words``, each checked word by word."""
+    h = 0
+    for w in words:
+        h = hash((h, w))
+    return [it for it in index.get((len(words), h), ()) if it.label.lower().split()[: len(words)] == words]
+
+
+def _proper_prefixes(words: list[str]) -> range:
+    """Prefix lengths a shorter name may take: proper ones that leave no 'and'/'&' in the rest of the name."""
+    joined = [k for k, w in enumerate(words) if w in ("and", "&")]
+    return range(joined[-1] + 1 if joined else 1, len(words))
 
 
 def _place_name(name: str) -> tuple[str, bool]:
