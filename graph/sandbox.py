@@ -256,8 +256,9 @@ class Worker:
         if status == "memory":
             self.kill()  # a process that ran out of memory is not trusted with the next query
             raise QueryRefused(f"the query needed more than the {self.memory_mb} MB memory cap and was stopped")
-        error = {"refused": QueryRefused, "missing": MissingBuild, "store": StoreError}.get(status, QueryRefused)
-        if status not in ("refused",):
+        error = {"refused": QueryRefused, "missing": MissingBuild, "store": StoreError,
+                 "timeout": QueryTimeout}.get(status, QueryRefused)
+        if status not in ("refused", "timeout"):
             self.kill()
         raise error(msg.get("message", "the query failed"))
 
@@ -398,6 +399,7 @@ def serve(config: dict) -> None:
     from rdflib.plugins.stores.memory import Memory
 
     from graph.stores.base import MissingBuild, StoreError
+    from graph.stores.http import ServerTimeout
 
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing but protocol lines on the pipe
@@ -434,6 +436,8 @@ def serve(config: dict) -> None:
         except MemoryError:
             send({"status": "memory"})
             return
+        except ServerTimeout as e:  # the server's own limit (oxigraph serve --timeout-s) came first
+            send({"status": "timeout", "message": f"{e}; narrow the query or add LIMIT"})
         except StoreError as e:
             send({"status": "store", "message": str(e)})
         except Exception as e:  # noqa: BLE001 - any evaluation error is the query's

@@ -175,6 +175,44 @@ def test_the_cli_times_out_with_exit_5(build_dir):
     assert p.returncode == 5 and "did not answer within 2 s" in p.stderr, (p.returncode, p.stderr)
 
 
+STREAM = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # 5,877² rows, streamed as they come
+
+
+@pytest.fixture(scope="module")
+def limited_server(tmp_path_factory):
+    """`oxigraph serve --timeout-s 1` holding the seed corpus: a server that bounds queries itself."""
+    from bench.servers import OxigraphServer
+    from ingest.build import build
+
+    srv = OxigraphServer(tmp_path_factory.mktemp("limited-server"), timeout_s=1).start()
+    out = tmp_path_factory.mktemp("limited-build") / "build"
+    store = f"sparql:{srv.url}"
+    build([ROOT / "corpus"], out=out, store=store)
+    yield store, out
+    srv.stop()
+
+
+def test_a_server_time_limit_is_a_timeout_not_a_cut_answer(limited_server):
+    """At its --timeout-s Oxigraph stops streaming and appends "The SPARQL operation has been cancelled" to
+    the JSON it had sent (HTTP 200): read as results that was a parse error, or worse. It is a timeout, the
+    worker is kept (the server stopped, not the worker), and the next query answers."""
+    store, out = limited_server
+    with pytest.raises(sparql.QueryTimeout, match="stopped the query at its own time limit"):
+        sparql.run(None, STREAM, timeout=300, store=store, build=out)
+    pid = SANDBOX.last_pid
+    assert sparql.run(None, "ASK { ?s ?p ?o }", timeout=30, store=store, build=out).boolean is True
+    assert SANDBOX.last_pid == pid
+
+
+def test_the_cli_exits_5_when_the_server_stops_the_query(limited_server):
+    store, out = limited_server
+    p = subprocess.run([sys.executable, "-m", "graph", "sparql", STREAM, "--timeout", "300", "--store", store,
+                        "--build", str(out)], capture_output=True, text=True, cwd=ROOT,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=300)
+    assert p.returncode == 5 and "stopped the query at its own time limit" in p.stderr, (p.returncode, p.stderr)
+    assert p.stdout == ""
+
+
 def test_a_memory_hog_is_stopped_by_the_cap(stored):
     """32 characters doubled 24 times: a 512 MB string, refused under a 128 MB cap; the next query runs."""
     if stored.backend == "sparql":

@@ -10,6 +10,14 @@ import urllib.request
 
 from graph.stores.base import StoreError
 
+# What ``oxigraph serve --timeout-s`` does at its limit: it stops the query and appends this line to the
+# results it had already streamed (HTTP 200, so the body is cut JSON), or sends it as the error body.
+CANCELLED = b"The SPARQL operation has been cancelled"
+
+
+class ServerTimeout(StoreError):
+    """The server stopped the query at its own time limit (a partial answer is never returned as one)."""
+
 
 class SparqlClient:
     """Query, update and Graph Store Protocol requests to one endpoint (``location``/``update_url``)."""
@@ -24,9 +32,12 @@ class SparqlClient:
             "Content-Type": content_type, **({"Accept": accept} if accept else {})})
         try:
             with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:  # noqa: S310 - configured URL
-                return resp.read()
+                body = resp.read()
         except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", "replace")[:300].strip()
+            raw = e.read()
+            if CANCELLED in raw:
+                raise ServerTimeout(f"the SPARQL endpoint {url} stopped the query at its own time limit") from e
+            detail = raw.decode("utf-8", "replace")[:300].strip()
             raise StoreError(f"the SPARQL endpoint {url} refused the request (HTTP {e.code}): {detail}") from e
         except TimeoutError as e:
             raise StoreError(f"the SPARQL endpoint {url} did not answer within {timeout or self.timeout:g} s") from e
@@ -36,6 +47,10 @@ class SparqlClient:
                 raise StoreError(f"the SPARQL endpoint {url} did not answer within "
                                  f"{timeout or self.timeout:g} s") from e
             raise StoreError(f"cannot reach the SPARQL endpoint {url} ({reason}); is the server running?") from e
+        if body.rstrip().endswith(CANCELLED):
+            raise ServerTimeout(f"the SPARQL endpoint {url} stopped the query at its own time limit "
+                                f"after {len(body):,} bytes of results; the partial answer is not used")
+        return body
 
     def query_raw(self, query: str, default_graph: str | None = None, timeout: float | None = None,
                   accept: str = "application/sparql-results+json") -> bytes:
