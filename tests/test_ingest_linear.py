@@ -129,3 +129,28 @@ def test_evidence_sentences_find_their_section_without_walking_the_document(tmp_
         assert (u, URIRef("https://w3id.org/empowering-places/ontology#section"),
                 rdf.section_uri(doc.doc_id, held)) in g or held < 0
     assert calls <= 3 * len(spans), calls  # one membership check per span (and the check above)
+
+
+def test_a_cue_sentence_is_checked_against_the_spans_near_it_only(tmp_path):
+    """The textual linker asked, for every sentence with a causal cue, which nodes hold it, by checking every
+    span of the document (quadratic). Spans are bucketed by position: the answer is the full scan's, from a
+    bucket that holds a small share of the document's spans."""
+    from graph.store import KnowledgeGraph
+    from ingest.links.match import Elements
+    from ingest.links.textual import TextualLinker, document_sentences
+
+    doc, ex = _extraction(tmp_path, "prose")
+    find_entities(ex)
+    nodes, _ = merge([ex])
+    g = rdf.new_graph()
+    rdf.add_document(g, doc, ex.sections, URIRef("urn:test:run"))
+    rdf.add_nodes(g, nodes, {doc.doc_id: doc.text})
+    kg = KnowledgeGraph(g)
+    linker = TextualLinker(Elements(kg), {doc.doc_id: doc.text}, {doc.doc_id: ex.blocks})
+    spans = [(s.start, s.end, n) for n in kg.nodes.values() for s in n.sources
+             if s.role in ("full", "summary") and s.start >= 0 and s.doc_id == doc.doc_id]
+    buckets = linker._containers[doc.doc_id]
+    assert len(spans) > 500 and max(len(b) for b in buckets.values()) < len(spans) / 10
+    for sent in document_sentences(doc.doc_id, doc.text, ex.blocks)[::7]:
+        scan = [n for s, e, n in spans if s <= sent.start and sent.end <= e]
+        assert {n.id for n in linker.containers(sent)} == {n.id for n in scan}

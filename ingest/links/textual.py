@@ -90,23 +90,31 @@ def document_sentences(doc_id: str, text: str, blocks: list[Block] | None = None
     return out
 
 
+CONTAINER_BUCKET = 4096  # characters per bucket of the span index (any size gives the same answer)
+
+
 class TextualLinker:
     def __init__(self, elements: Elements, texts: dict[str, str], blocks: dict[str, list[Block]] | None = None):
         self.el = elements
         self.texts = texts
         self.blocks = blocks or {}
-        self._containers: dict[str, list[tuple[int, int, NodeRecord]]] = {}
+        # doc id -> bucket (start // CONTAINER_BUCKET) -> the spans overlapping that stretch of text, in node
+        # order: a sentence is checked against the spans near it, not every span of its document (quadratic).
+        self._containers: dict[str, dict[int, list[tuple[int, int, NodeRecord]]]] = {}
         # Sentences that may state stage-level links, kept by find() so stage_statements() need not
         # parse every document again (all sentences would be too many to keep for a large corpus).
         self._stage_candidates: dict[str, list[Sentence]] | None = None
         for n in elements.kg.nodes.values():
             for s in n.sources:
                 if s.role in ("full", "summary") and s.start >= 0:
-                    self._containers.setdefault(s.doc_id, []).append((s.start, s.end, n))
+                    buckets = self._containers.setdefault(s.doc_id, {})
+                    for b in range(s.start // CONTAINER_BUCKET, max(s.start, s.end) // CONTAINER_BUCKET + 1):
+                        buckets.setdefault(b, []).append((s.start, s.end, n))
 
     def containers(self, sent: Sentence) -> list[NodeRecord]:
         """Nodes whose own words include the sentence: model elements first, then the rest."""
-        found = [n for s, e, n in self._containers.get(sent.doc_id, []) if s <= sent.start and sent.end <= e]
+        near = self._containers.get(sent.doc_id, {}).get(sent.start // CONTAINER_BUCKET, [])
+        found = [n for s, e, n in near if s <= sent.start and sent.end <= e]
         rank = {c: i for i, c in enumerate(LINKED_CLASSES + ("Assumption", "Foundation"))}
         return sorted({n.id: n for n in found}.values(), key=lambda n: rank.get(n.type, 99))
 
