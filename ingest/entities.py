@@ -38,8 +38,13 @@ _CONNECT = r"(?:of|for|to|and|the|de|&)"
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
 _START = r"(?<![\w’'&.-])"  # a name starts a word: the look-behind fails fast inside words
 _CAPRUN = re.compile(rf"{_START}{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*")
+# A name that must be followed by something ("(CLES)", "… Fund") is searched for from every capitalised word;
+# on a run of Title Case words that never reaches it, each start would scan the rest of the run: quadratic
+# in the run's length. Such names are at most NAME_WORDS words, so each start scans a bounded stretch.
+NAME_WORDS = 20
 _ACRONYM_DEF = re.compile(
-    rf"{_START}(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD})+)\s+\((?P<acr>[A-Z][A-Za-z]{{1,9}})\)"
+    rf"{_START}(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD}){{1,{NAME_WORDS}}})"
+    r"\s+\((?P<acr>[A-Z][A-Za-z]{1,9})\)"
 )
 _ORG_CUE = re.compile(
     rf"\b(?:funded by|delivered by|partnered with|in partnership with|report by|research by|published by|"
@@ -78,7 +83,8 @@ _PROGRAMME = [
         rf"(?:^|[.!?]\s+)(?P<name>{_CAPWORD}(?: {_CAPWORD})*) (?:was|is) an? (?:\w+ )?"
         r"(?:programme|program|initiative)\b"
     ),
-    re.compile(rf"\b(?P<name>{_CAPWORD}(?: {_CAPWORD})* (?:Programme|Program|Initiative|Scheme|Fund))\b"),
+    re.compile(rf"\b(?P<name>{_CAPWORD}(?: {_CAPWORD}){{0,{NAME_WORDS}}} "
+               r"(?:Programme|Program|Initiative|Scheme|Fund))\b"),
 ]
 _PERSON_ROLE = re.compile(
     r"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z’'-]+){1,2}),\s+(?:the\s+)?(?P<role>[A-Za-z][\w -]{1,40}?)"

@@ -154,3 +154,21 @@ def test_a_cue_sentence_is_checked_against_the_spans_near_it_only(tmp_path):
     for sent in document_sentences(doc.doc_id, doc.text, ex.blocks)[::7]:
         scan = [n for s, e, n in spans if s <= sent.start and sent.end <= e]
         assert {n.id for n in linker.containers(sent)} == {n.id for n in scan}
+
+
+def test_names_before_an_acronym_or_a_fund_are_bounded_so_a_long_title_case_run_is_linear():
+    """A name that must end at "(ACR)" or "… Fund" was tried from every capitalised word of a run, each try
+    scanning the rest of the run (4,000 words: 7.7 s; quadratic). Names are at most NAME_WORDS words, so a try
+    scans a bounded stretch; real names are far shorter and found whole."""
+    from ingest.entities import _ACRONYM_DEF, _PROGRAMME, NAME_WORDS
+
+    words = ["Community", "Business", "Support", "Local", "Network", "Wealth", "Building", "Anchor"]
+    run = " ".join(words[i % len(words)] for i in range(5000))
+    m = _ACRONYM_DEF.search(f"The {run} (CBS) worked with it.")
+    assert m and m["acr"] == "CBS" and len(m["name"].split()) == NAME_WORDS + 1
+    assert m["name"].endswith("Building Anchor")
+    m = _PROGRAMME[2].search(f"The {run} Fund paid for it.")
+    assert m and m["name"].endswith("Anchor Fund") and len(m["name"].split()) == NAME_WORDS + 2
+    real = "the Centre for Local Economic Strategies (CLES) and the Community Business Fund"
+    assert _ACRONYM_DEF.search(real)["name"] == "Centre for Local Economic Strategies"
+    assert _PROGRAMME[2].search(real)["name"] == "Community Business Fund"
