@@ -2,7 +2,8 @@
 
 Exit codes: 0 built or already up to date (per-file problems are listed as warnings);
 1 no build could be made, or the store could not be written (the previous build and the store's live graph
-are kept); 2 bad arguments (including an unknown --store); 4 --check found problems.
+are kept); 2 bad arguments (including an unknown --store); 4 --check found problems; 5 the store failed
+while --check read it. Store errors are mapped by ``graph.cli``, as in every CLI.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-from graph.cli import add_store_argument
-from graph.stores.base import BadStore, StoreSpec
+from graph import cli
+from graph.cli import EXIT_CHECK, EXIT_NOT_FOUND, EXIT_OK, add_store_argument
+from graph.stores.base import StoreSpec
 from ingest.build import DEFAULT_BUILD, DEFAULT_CORPUS, BuildError, build
 
 
@@ -37,9 +39,12 @@ def _progress_bar(enabled: bool):
     return progress
 
 
+PROG = "python -m ingest"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m ingest",
+        prog=PROG,
         description=("Build the Empowering Places knowledge graph (RDF) from corpus documents (.md .txt .html .pdf)."),
     )
     ap.add_argument("paths", nargs="*", type=Path, help=f"files or folders (default: {DEFAULT_CORPUS.name}/)")
@@ -50,11 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
     add_store_argument(ap)
     args = ap.parse_args(argv)
-    try:
-        store = StoreSpec.parse(args.store)
-    except BadStore as e:
-        ap.error(str(e))
+    store = cli.parse_store(PROG, args.store)
+    if isinstance(store, int):
+        return store
+    return cli.run(PROG, lambda: _ingest(args, store), args.json)
 
+
+def _ingest(args: argparse.Namespace, store: StoreSpec) -> int:
+    """Build (or find up to date), optionally check, and report; a build that cannot be made exits 1."""
     try:
         result = build(
             args.paths or None,
@@ -65,14 +73,22 @@ def main(argv: list[str] | None = None) -> int:
         )
     except BuildError as e:
         print(f"ingest failed: {e}\nThe previous build (if any) is unchanged.", file=sys.stderr)
-        return 1
-    m = result.manifest
+        return EXIT_NOT_FOUND
     report = None
     if args.check:
         from ingest.validate import check
 
         report = check(result.out, store)
-    if args.json:
+    _print(result, report, args.json)
+    if report is not None and not report.conforms:
+        return EXIT_CHECK
+    return EXIT_OK
+
+
+def _print(result, report, as_json: bool) -> None:
+    """The manifest as JSON, or a summary with warnings on stderr and the check's verdict."""
+    m = result.manifest
+    if as_json:
         print(
             json.dumps(
                 {
@@ -105,9 +121,6 @@ def main(argv: list[str] | None = None) -> int:
                 if report.conforms
                 else "check: FAILED\n  " + "\n  ".join(report.problems[:50])
             )
-    if report is not None and not report.conforms:
-        return 4
-    return 0
 
 
 if __name__ == "__main__":
