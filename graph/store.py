@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import Memory
 
-from graph import settings
+from graph import lookup, settings
 from graph.ns import EP, ID, NODE_CLASSES, OA, bind_prefixes, local_name, ontology
 from graph.records import LinkRecord, NodeRecord, Source
 from graph.stores.base import MissingBuild, StoreSpec, scan
@@ -252,14 +252,4 @@ class KnowledgeGraph:
 
     def find(self, text: str) -> NodeRecord | None:
         """A node by id, full IRI or exact label/alternative label (case-insensitive); None otherwise."""
-        t = text.strip()
-        if t in self.nodes:
-            return self.nodes[t]
-        lid = local_name(t)
-        if lid in self.nodes:
-            return self.nodes[lid]
-        low = t.lower()
-        for n in sorted(self.nodes.values(), key=lambda n: (n.type == "Passage", n.order < 0)):
-            if n.label.lower() == low or any(a.lower() == low for a in n.alt_labels):
-                return n
-        return None
+        return lookup.find(self.nodes, text)

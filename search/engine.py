@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from graph import lookup
 from graph import stages as st
-from graph.ns import NODE_CLASSES, local_name
+from graph.ns import NODE_CLASSES
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
@@ -319,19 +320,18 @@ class SearchEngine:
         return card
 
     def resolve(self, text: str) -> tuple[NodeRecord, str]:
-        """A node for an id, label or phrase, and how it was found: 'id', 'label' or 'search'.
+        """A node for an id, label or phrase, and how it was found (``graph.lookup.resolve``'s rules, with
+        this engine's search among RESOLVE_TYPES): 'id', 'label', 'near-label', 'phrase', 'search' or 'tokens'.
 
         Raises LookupError when nothing matches (an empty or wordless phrase)."""
-        t = (text or "").strip()
-        if t in self.kg.nodes or local_name(t) in self.kg.nodes:
-            return self.kg.nodes.get(t) or self.kg.nodes[local_name(t)], "id"
-        found = self.kg.find(t) if t else None
-        if found is not None:
-            return found, "label"
-        hits = self.search(t, k=1, types=list(RESOLVE_TYPES))
-        if not hits:
-            raise LookupError(f"nothing in the graph matches '{t[:80]}'")
-        return hits[0].node, "search"
+        r = lookup.resolve(self.kg.nodes, text, search=self._pick)
+        if r.node is None:
+            raise LookupError(r.message or f"nothing in the graph matches '{(text or '').strip()[:80]}'")
+        return r.node, r.how
+
+    def _pick(self, text: str) -> NodeRecord | None:
+        hits = self.search(text, k=1, types=list(RESOLVE_TYPES))
+        return hits[0].node if hits else None
 
 
 NEIGHBOUR_RELATIONS = ("leadsTo", "underpinnedBy", "hasFoundation", "illustrates", "hasEvidence")

@@ -29,6 +29,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
+from graph import lookup
 from graph.ns import EP, ID, OA, slug
 from graph.settings import ROOT
 from graph.stages import stages
@@ -204,20 +205,12 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _resolver(kg: KnowledgeGraph) -> Callable[[str], str | None]:
-    elements = kg.of_type(*LINKED_CLASSES)
-    ids = {n.id for n in elements}
-    names = {}
-    for n in elements:
-        for name in (n.label, *n.alt_labels):
-            names.setdefault(name.strip().lower(), n.id)
+    """An element's id for a links.yaml end: its id or exact label (``graph.lookup.find``, no guessing)."""
+    elements = {n.id: n for n in kg.of_type(*LINKED_CLASSES)}
 
     def resolve(text: str | None) -> str | None:
-        if not text:
-            return None
-        t = text.strip().removeprefix("id:")
-        if t.startswith(str(ID)):
-            t = t[len(str(ID)):]
-        return t if t in ids else names.get(t.lower())
+        n = lookup.find(elements, text) if text else None
+        return n.id if n is not None else None
     return resolve
 
 
