@@ -19,8 +19,8 @@ from graph import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("graph", "ingest", "search", "ui", "bench")
-TOP = ("graph.cli", "graph.ep", "graph.__main__", "ingest.__main__", "search.__main__", "search.index.__main__", "search.evaluate",
-       "ui", "app", "bench")
+TOP = ("graph.cli", "graph.ep", "graph.__main__", "ingest.__main__", "search.__main__", "search.index.__main__",
+       "search.evaluate", "ui", "app", "bench")
 LAYERS = {"core": 0, "ingest": 1, "search": 1, "analysis": 2, "top": 3}
 
 
