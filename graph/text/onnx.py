@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from graph import settings
+from graph.files import write_text_atomically
 from graph.text.model import ModelUnavailable, model_id, model_path
 
 INTRA_OP_THREADS = min(2, os.cpu_count() or 1)  # this machine kind has 2 cores; more threads only contend
@@ -66,9 +67,7 @@ def model_hash(path: Path) -> str:
     digest = _content_hash(path)
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo.with_name(f".{memo.name}.{os.getpid()}")
-        tmp.write_text(digest, encoding="ascii")
-        os.replace(tmp, memo)
+        write_text_atomically(memo, digest, "ascii")
     except OSError:
         pass  # a read-only cache only costs the re-hash
     return digest

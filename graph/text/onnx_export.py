@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from graph.files import replace_atomically
 from graph.text.model import model_path
 from graph.text.onnx import FP32_NAME, INT8_NAME, META_NAME, default_cache, export_dir
 
@@ -52,15 +53,6 @@ class ExportReport:
     seconds: float = 0.0
     reused: bool = False
     notes: list[str] = field(default_factory=list)
-
-
-def _atomic(target: Path, write) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def corpus_sentences(limit: int = 64, corpus: Path | None = None) -> list[str]:
@@ -131,7 +123,7 @@ def export(out: Path | None = None, quantize: bool = False, path: Path | None = 
     ref = SentenceTransformer(str(path), device="cpu", local_files_only=True).encode(
         texts, normalize_embeddings=True, convert_to_numpy=True)
     if not fp32.exists() or force:
-        _atomic(fp32, lambda tmp: _torch_export(path, tmp))
+        replace_atomically(fp32, lambda tmp: _torch_export(path, tmp))
     from graph.text.onnx import OnnxEncoder
 
     cos = _cosines(OnnxEncoder(path, onnx_file=fp32).encode(texts), ref)
@@ -158,7 +150,7 @@ def export(out: Path | None = None, quantize: bool = False, path: Path | None = 
         finally:
             cand.unlink(missing_ok=True)
     rep.seconds = round(time.perf_counter() - t0, 2)
-    _atomic(meta, lambda tmp: tmp.write_text(json.dumps(asdict(rep), indent=1), encoding="utf-8"))
+    replace_atomically(meta, lambda tmp: tmp.write_text(json.dumps(asdict(rep), indent=1), encoding="utf-8"))
     return rep
 
 

@@ -8,14 +8,13 @@ sha256 of the text embedded). ``meta.json`` is written last, so an interrupted w
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from graph.files import replace_atomically as _replace
 from search.index.base import FORMAT, IndexMeta, IndexProblem, VectorIndex
 
 INDEX_DIR = "index"
@@ -49,16 +48,6 @@ def read_index(build: Path) -> VectorIndex:
         raise IndexProblem(f"the index in {d} is inconsistent ({len(ids)} ids, {index.ntotal} vectors)")
     vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, meta.dim), "float32")
     return VectorIndex(ids, np.asarray(vectors, dtype="float32"), index, meta)
-
-
-def _replace(path: Path, write: Callable[[Path], None]) -> None:
-    """Write next to ``path`` and rename over it, so a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_index(build: Path, vi: VectorIndex, cache: dict[str, np.ndarray]) -> None:
