@@ -154,19 +154,22 @@ class Pathfinder:
 
     def forward(self, source: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
         """Every path (best first, up to the caps) from ``source`` on to the impacts."""
-        self._check(source)
-        query = {"kind": "forward", "from": source, "max_paths": max_paths, "max_depth": max_depth}
-        paths, truncated = self._best(self._aug, source, _SINK, max_paths, max_depth, strip=(_SINK,))
-        msg = "" if paths else f"no path leads from {self._name(source)} to an impact"
-        return PathResult(query, paths, truncated, msg)
+        return self._one_end("forward", source, max_paths, max_depth, "no path leads from {} to an impact")
 
     def backward(self, target: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
         """Every path (best first, up to the caps) from the conditions and inputs to ``target``."""
-        self._check(target)
-        query = {"kind": "backward", "to": target, "max_paths": max_paths, "max_depth": max_depth}
-        paths, truncated = self._best(self._aug, _SOURCE, target, max_paths, max_depth, strip=(_SOURCE,))
-        msg = "" if paths else f"{self._name(target)} rests on no condition or input (no path reaches it)"
-        return PathResult(query, paths, truncated, msg)
+        return self._one_end("backward", target, max_paths, max_depth,
+                             "{} rests on no condition or input (no path reaches it)")
+
+    def _one_end(self, kind: str, node: str, max_paths: int, max_depth: int, none: str) -> PathResult:
+        """Paths from ``node`` to the impacts (forward) or to ``node`` from the roots (backward); ``none``
+        says why there are none, ``{}`` standing for the node's name."""
+        self._check(node)
+        forward = kind == "forward"
+        query = {"kind": kind, "from" if forward else "to": node, "max_paths": max_paths, "max_depth": max_depth}
+        a, b, end = (node, _SINK, _SINK) if forward else (_SOURCE, node, _SOURCE)
+        paths, truncated = self._best(self._aug, a, b, max_paths, max_depth, strip=(end,))
+        return PathResult(query, paths, truncated, "" if paths else none.format(self._name(node)))
 
     def through(self, node: str, k: int = 3, max_depth: int = MAX_DEPTH) -> list[Path]:
         """Up to k best root → node → impact paths (for 'what rests on this')."""
