@@ -31,6 +31,25 @@ class NotFound(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
+    common = _common()
+    ap = argparse.ArgumentParser(
+        prog="python -m graph",
+        parents=[common],
+        description=(
+            "Causal pathways through the Empowering Places logic model: paths between elements, what leads "
+            "to the impacts, what an outcome rests on, the assumptions along the way, case studies, SPARQL "
+            "and exports. Exit codes: 0 ok, 1 not found / no path, 2 usage, 3 missing build, 5 store unreachable "
+            "or too slow."
+        ),
+    )
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _path_commands(sub, common)
+    _reader_commands(sub, common)
+    return ap
+
+
+def _common() -> argparse.ArgumentParser:
+    """The options every command takes (after the command as well as before it)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--build",
@@ -51,18 +70,11 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="resolve free phrases by word overlap only (no model load)",
     )
-    ap = argparse.ArgumentParser(
-        prog="python -m graph",
-        parents=[common],
-        description=(
-            "Causal pathways through the Empowering Places logic model: paths between elements, what leads "
-            "to the impacts, what an outcome rests on, the assumptions along the way, case studies, SPARQL "
-            "and exports. Exit codes: 0 ok, 1 not found / no path, 2 usage, 3 missing build, 5 store unreachable "
-            "or too slow."
-        ),
-    )
-    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    return common
 
+
+def _path_commands(sub, common: argparse.ArgumentParser) -> None:
+    """paths, forward, backward, assumptions, fragility: the commands that walk the causal links."""
     p = sub.add_parser("paths", parents=[common], help="k best paths between two elements")
     p.add_argument("--from", dest="source", required=True, metavar="TEXT")
     p.add_argument("--to", dest="target", required=True, metavar="TEXT")
@@ -109,6 +121,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", type=Path, metavar="FILE",
                    help="write the 'if this assumption failed' table with every assumption's sources")
 
+
+def _reader_commands(sub, common: argparse.ArgumentParser) -> None:
+    """cases, node, sparql, assess, export: the commands that read nodes, run queries and write files."""
+
     p = sub.add_parser("cases", parents=[common], help="case studies of an element, or elements of a case study")
     p.add_argument("text", metavar="TEXT")
 
@@ -133,7 +149,6 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="the graph as ttl, jsonld, graphml, gexf or csv")
     p.add_argument("--format", required=True, choices=("ttl", "jsonld", "graphml", "gexf", "csv"))
     p.add_argument("-o", "--output", type=Path, help="file (csv: a folder for nodes.csv and edges.csv)")
-    return ap
 
 
 def _emit(args, data: dict, text: str) -> None:
