@@ -19,6 +19,13 @@ EXAMPLES = [
 LIST_MAX = 5  # names per list on the card; the rest are one click away on the element's page
 SHOWN_MATCHES = ("Passage", "CaseStudy", "Evidence", "Insight")  # a best match worth showing with its element
 
+PANELS = (  # the card's four panels, two a row: heading, card field, what to say when it is empty
+    ("What it needs", "builds_on", "nothing before it in the graph"),
+    ("What it leads to", "leads_to", "nothing after it in the graph"),
+    ("Assumptions", "assumptions", "none stated"),
+    ("Case studies", "case_studies", "none linked or close"),
+)
+
 
 def _name(kg, e: dict) -> str:
     """A linked name with its link's evidence level (coloured as the pictures draw it) or basis as a small
@@ -66,20 +73,11 @@ def render_card(card: dict, kg) -> None:
             m = kg.nodes.get(matched["id"])
             show(f"**Best match** · {node_link(m) if m else md(matched.get('label', ''))}")
             st.markdown(quote_block(matched.get("text") or matched.get("label", ""), 280))
-        cols = st.columns(2)
-        with cols[0]:
-            st.markdown("**What it needs**")
-            show(_names(kg, card.get("builds_on") or [], "nothing before it in the graph"))
-        with cols[1]:
-            st.markdown("**What it leads to**")
-            show(_names(kg, card.get("leads_to") or [], "nothing after it in the graph"))
-        cols = st.columns(2)
-        with cols[0]:
-            st.markdown("**Assumptions**")
-            show(_names(kg, card.get("assumptions") or [], "none stated"))
-        with cols[1]:
-            st.markdown("**Case studies**")
-            show(_names(kg, card.get("case_studies") or [], "none linked or close"))
+        for row in (PANELS[:2], PANELS[2:]):
+            for col, (heading, field, empty) in zip(st.columns(2), row, strict=True):
+                with col:
+                    st.markdown(f"**{heading}**")
+                    show(_names(kg, card.get(field) or [], empty))
         with st.expander("Sources, quotes and how this card was chosen"):
             src = node.get("source") or {}
             st.markdown(quote_block(src.get("quote") or node.get("text", ""), 900))

@@ -8,7 +8,7 @@ from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.analysis.fragility import to_csv
 from graph.analysis.paths import UnknownNode
 from ui.common import evidence_badge as badge
-from ui.common import get_pathways, md, node_link, param, quote_block, set_params, show
+from ui.common import get_pathways, md, node_link, param, pick_node, quote_block, set_params, show
 from ui.pathways import element_options
 
 MODES = ("An element or a path", "What rests on an assumption", "How fragile is an outcome or impact")
@@ -106,15 +106,8 @@ def render_fragility(pw, path_param: list[str]) -> None:
     kg = pw.kg
     fa = pw.fragility()
     opts = fa.targets()
-    current = param("node")
-    picked = st.selectbox(
-        "Outcome or impact",
-        opts,
-        index=opts.index(current) if current in opts else None,
-        format_func=lambda i: f"{kg.nodes[i].stage_label} · {kg.nodes[i].type}: {kg.nodes[i].label}",
-        placeholder="Choose an outcome or impact…",
-        key="as_target",
-    )
+    picked = pick_node("Outcome or impact", opts, "as_target", "Choose an outcome or impact…",
+                       lambda i: f"{kg.nodes[i].stage_label} · {kg.nodes[i].type}: {kg.nodes[i].label}")
     strong = st.checkbox("Only pathways where every step is stated or shown", value=param("strong") == "1",
                          key="as_strong")
     set_params(node=picked or "", look="fragility", strong="1" if strong else "",
@@ -196,15 +189,8 @@ def render() -> None:
     set_params(look="", strong="")
     if tab == MODES[0]:
         opts = element_options(pw)
-        current = param("node")
-        picked = st.selectbox(
-            "Element",
-            opts,
-            index=opts.index(current) if current in opts else None,
-            format_func=lambda i: f"{kg.nodes[i].stage_label}: {kg.nodes[i].label}",
-            placeholder="Choose an element (or open a path from the Pathways page)…",
-            key="as_el",
-        )
+        picked = pick_node("Element", opts, "as_el", "Choose an element (or open a path from the Pathways page)…",
+                           lambda i: f"{kg.nodes[i].stage_label}: {kg.nodes[i].label}")
         if path_param and not picked:
             try:
                 path = pw.finder.make_path(path_param)
@@ -232,15 +218,8 @@ def render() -> None:
             (n.id for n in kg.of_type("Assumption", "Foundation")),
             key=lambda i: (kg.nodes[i].order, kg.nodes[i].type, kg.nodes[i].label),
         )
-        current = param("node")
-        picked = st.selectbox(
-            "Assumption or foundation",
-            opts,
-            index=opts.index(current) if current in opts else None,
-            format_func=lambda i: f"{kg.nodes[i].stage_label} · {kg.nodes[i].type}: {kg.nodes[i].label}",
-            placeholder="Choose an assumption…",
-            key="as_assumption",
-        )
+        picked = pick_node("Assumption or foundation", opts, "as_assumption", "Choose an assumption…",
+                           lambda i: f"{kg.nodes[i].stage_label} · {kg.nodes[i].type}: {kg.nodes[i].label}")
         set_params(node=picked or "", path="")
         if picked:
             render_rests_on(pw, picked)

@@ -165,6 +165,13 @@ def param(name: str, default: str = "") -> str:
     return v if isinstance(v, str) else default
 
 
+def pick_node(label: str, ids: list[str], key: str, placeholder: str, format_func, current: str | None = None):
+    """A node picker opened on the node in the URL (``?node=``, or ``current``) when it is one of ``ids``."""
+    current = param("node") if current is None else current
+    return st.selectbox(label, ids, index=ids.index(current) if current in ids else None, format_func=format_func,
+                        placeholder=placeholder, key=key)
+
+
 def open_clean(page: str) -> None:
     """A page opened from the sidebar starts clean: no URL parameters and no state left by another page."""
     st.query_params.clear()

@@ -6,7 +6,18 @@ import streamlit as st
 
 from graph.analysis.cases import cases_for_element
 from graph.ns import ELEMENT_CLASSES
-from ui.common import evidence_badge, get_kg, get_pathways, md, node_link, param, quote_block, set_params, show
+from ui.common import (
+    evidence_badge,
+    get_kg,
+    get_pathways,
+    md,
+    node_link,
+    param,
+    pick_node,
+    quote_block,
+    set_params,
+    show,
+)
 
 RELATION_TITLES = {
     ("leadsTo", "in"): "Builds on",
@@ -48,14 +59,8 @@ def render() -> None:
     if nid and nid not in kg.nodes:
         st.error(f"No node with id “{md(nid)}”. Pick one below.")
         nid = ""
-    picked = st.selectbox(
-        "Node",
-        ids,
-        index=ids.index(nid) if nid in ids else None,
-        format_func=lambda i: f"{kg.nodes[i].type}: {kg.nodes[i].label}",
-        placeholder="Choose a node…",
-        key="node_pick",
-    )
+    picked = pick_node("Node", ids, "node_pick", "Choose a node…", lambda i: f"{kg.nodes[i].type}: {kg.nodes[i].label}",
+                       current=nid)
     if nid and nid not in ids:  # a passage reached by a link
         picked = nid
     if not picked:
