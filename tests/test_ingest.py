@@ -30,40 +30,29 @@ def test_expected_model_counts(kg):
     assert count["Input"] == 4
     assert count["Process"] == 4
     assert count["Activity"] == 4
-    outcomes = Counter(n.horizon for n in by_type(kg, "Outcome"))
-    assert outcomes == {"short": 3, "medium": 3, "long": 2}
-    impacts = Counter(n.scope for n in by_type(kg, "Impact"))
-    assert impacts == {"individual": 4, "wider": 4}
 
 
-def test_assumptions_per_stage_each_its_own_node_linked_to_its_stage(kg):
-    per_stage = Counter(n.stage for n in by_type(kg, "Assumption"))
-    assert per_stage == {
-        "vision": 3,
-        "condition": 2,
-        "input": 2,
-        "process": 2,
-        "activity": 2,
-        "outcome": 2,
-        "impact": 3,
-    }
+@pytest.mark.parametrize("cls, attr, expected", [
+    ("Outcome", "horizon", {"short": 3, "medium": 3, "long": 2}),
+    ("Impact", "scope", {"individual": 4, "wider": 4}),
+    ("Assumption", "stage", {"vision": 3, "condition": 2, "input": 2, "process": 2, "activity": 2, "outcome": 2,
+                             "impact": 3}),
+    ("Foundation", "kind", {"Partner visions": 4, "External conditions": 3, "Local conditions": 3,
+                            "System support": 3, "Delivery support": 2, "Outcome catalysts": 3,
+                            "Impact catalysts": 1}),
+])
+def test_nodes_of_a_class_by_horizon_scope_stage_or_kind(kg, cls, attr, expected):
+    assert Counter(getattr(n, attr) for n in by_type(kg, cls)) == expected
+
+
+def test_assumptions_each_its_own_node_linked_to_its_stage(kg):
     for el in kg.of_type("Condition", "Input", "Process", "Activity", "Outcome", "Impact", "Vision", "Purpose"):
         under = [nid for d, nid in kg.neighbours(el.id).get("underpinnedBy", []) if d == "out"]
         assert under, f"{el.id} rests on no assumption"
         assert all(kg.nodes[a].stage == el.stage for a in under)
 
 
-def test_foundation_lines_by_kind(kg):
-    kinds = Counter(n.kind for n in by_type(kg, "Foundation"))
-    assert kinds == {
-        "Partner visions": 4,
-        "External conditions": 3,
-        "Local conditions": 3,
-        "System support": 3,
-        "Delivery support": 2,
-        "Outcome catalysts": 3,
-        "Impact catalysts": 1,
-    }
+def test_partner_vision_foundations_are_attributed_to_the_four_partners(kg):
     partner = {
         kg.nodes[o].label
         for f in by_type(kg, "Foundation")
