@@ -233,18 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         queries = json.loads(args.worker_queries.read_text(encoding="utf-8"))
         print(json.dumps(latency_worker(args.worker, args.worker_onnx, queries)))
         return 0
-    from graph.store import MissingBuild
+    from bench.report import run_and_write
 
-    try:
-        rep = run(args.build, args.queries, args.rounds, args.import_repeats)
-    except MissingBuild as e:
-        print(f"no build: {e} (run python -m ingest)", file=sys.stderr)
-        return 3
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "encoder.json").write_text(json.dumps(rep, indent=1), encoding="utf-8")
-    (args.out / "encoder.md").write_text(to_markdown(rep), encoding="utf-8")
-    print(json.dumps(rep, indent=1) if args.json else to_markdown(rep))
-    return 0
+    return run_and_write(args.out, "encoder", lambda: run(args.build, args.queries, args.rounds, args.import_repeats),
+                         to_markdown, args.json)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ Writes bench/results/peers.json and peers.md.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -229,23 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     args = ap.parse_args(argv)
-    from graph.store import MissingBuild
+    from bench.report import run_and_write
 
     try:
         import txtai  # noqa: F401
     except ImportError:
         print("txtai is not installed: pip install -e .[bench]", file=sys.stderr)
         return 4
-    try:
-        rep = run(args.build, args.repeats, args.with_torch)
-    except MissingBuild as e:
-        print(f"no build: {e} (run python -m ingest)", file=sys.stderr)
-        return 3
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "peers.json").write_text(json.dumps(rep, indent=1), encoding="utf-8")
-    (args.out / "peers.md").write_text(to_markdown(rep), encoding="utf-8")
-    print(json.dumps(rep, indent=1) if args.json else to_markdown(rep))
-    return 0
+    return run_and_write(args.out, "peers", lambda: run(args.build, args.repeats, args.with_torch), to_markdown,
+                         args.json)
 
 
 if __name__ == "__main__":
