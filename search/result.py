@@ -36,25 +36,11 @@ class Result:
     scores: dict[str, float] = field(default_factory=dict)  # cosine and/or BM25 score
     via: str = ""  # id of the case study, evidence or assumption tied to this element that lifted it
 
-    @property
-    def id(self) -> str:
-        return self.node.id
-
-    @property
-    def type(self) -> str:
-        return self.node.type
-
-    @property
-    def stage(self) -> str:
-        return self.node.stage
-
-    @property
-    def label(self) -> str:
-        return self.node.label
-
-    @property
-    def text(self) -> str:
-        return self.node.text
+    id = property(lambda self: self.node.id)  # the node's own fields, read through the result
+    type = property(lambda self: self.node.type)
+    stage = property(lambda self: self.node.stage)
+    label = property(lambda self: self.node.label)
+    text = property(lambda self: self.node.text)
 
     @property
     def source(self) -> dict | None:
