@@ -14,17 +14,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from bench import browser
+from bench.browser import CHROMIUM
+from bench.servers import start_streamlit, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-CHROMIUM = "/usr/bin/chromium"
 CY_FRAME = "iframe[title='st_cytoscape.st_cytoscape']"
 BEFORE = (  # the app before the explorable picture: Pathways drawn by Graphviz
     ("pathways (Graphviz)",
@@ -38,29 +39,12 @@ PAGES = (  # name, URL, what to wait for
 )
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(build: Path) -> tuple[subprocess.Popen, str]:
-    port = _port()
     env = {**os.environ, "EP_BUILD": str(build), "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
-                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.terminate()
-    raise SystemExit("the Streamlit server did not start in 120 s")
+    try:
+        return start_streamlit(["streamlit", "run", str(ROOT / "app.py")], env, ROOT, seconds=120)
+    except RuntimeError as e:
+        raise SystemExit(str(e)) from e
 
 
 def _wait_picture(pg, kind: str):
@@ -79,16 +63,10 @@ def _wait_picture(pg, kind: str):
 
 
 def run(build: Path, repeat: int, pages=PAGES, click: bool = True) -> dict:
-    from playwright.sync_api import sync_playwright
-
     proc, url = _start(build)
     out: dict = {}
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync"])
-            pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        with browser.page(1400, 1000, 30_000) as pg:
             for name, path, kind in pages:
                 times, draws = [], []
                 for i in range(repeat + 1):
@@ -104,10 +82,8 @@ def run(build: Path, repeat: int, pages=PAGES, click: bool = True) -> dict:
                              "draw_median_ms": round(statistics.median(draws), 1), "runs": repeat}
             if click:
                 out["click to focus (landing map)"] = _click_times(pg, url, build, repeat)
-            browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
     return out
 
 

@@ -15,53 +15,29 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from bench import browser
+from bench.browser import CHROMIUM, RUNNING
+from bench.servers import start_streamlit, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MARKER = "text=Invest here first"
 FLOOR = ("?page=data", "text=Download")  # the lightest page: what any page costs on this machine right now
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(root: Path, build: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
     env = {**os.environ, "EP_BUILD": str(build), "HF_HUB_OFFLINE": "1"}
     env.pop("EP_STORE", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit(f"the app in {root} did not start in 120 s")
+    try:
+        return start_streamlit(["streamlit", "run", str(root / "app.py")], env, root, seconds=120)
+    except RuntimeError as e:
+        raise SystemExit(str(e)) from e
 
 
 def finished(pg, timeout_s: float = 120, marker: str = MARKER) -> None:
@@ -70,7 +46,7 @@ def finished(pg, timeout_s: float = 120, marker: str = MARKER) -> None:
     quiet = 0
     deadline = time.time() + timeout_s
     while time.time() < deadline:
-        quiet = quiet + 1 if pg.locator("[data-testid='stStatusWidget']").count() == 0 else 0
+        quiet = quiet + 1 if pg.locator(RUNNING).count() == 0 else 0
         if quiet >= 2:
             return
         pg.wait_for_timeout(50)
@@ -78,13 +54,9 @@ def finished(pg, timeout_s: float = 120, marker: str = MARKER) -> None:
 
 
 def measure(root: Path, build: Path, repeat: int) -> dict:
-    from playwright.sync_api import sync_playwright
-
     proc, url = start_server(root, build)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        with browser.page(1400, 1000, 30_000) as pg:
             t0 = time.perf_counter()
             pg.goto(f"{url}/?page=place", wait_until="domcontentloaded")
             finished(pg)
@@ -107,10 +79,8 @@ def measure(root: Path, build: Path, repeat: int) -> dict:
                 )
                 finished(pg)
                 clicks.append((time.perf_counter() - t0) * 1000)
-            browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
     return {
         "root": str(root),
         "first_load_ms": round(first),

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -75,3 +77,42 @@ class OxigraphServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def start_streamlit(command: list[str], env: dict[str, str], cwd: Path, log=subprocess.DEVNULL,
+                    seconds: float = 90) -> tuple[subprocess.Popen, str]:
+    """``python -m <command…>`` as a Streamlit server on a free loopback port (headless, no usage stats),
+    once its health check answers: (process, URL). Raises RuntimeError (the server stopped) otherwise.
+
+    ``command`` is e.g. ``["ui.serve"]`` (as ``make run`` starts it) or ``["streamlit", "run", "app.py"]``."""
+    port = free_port()
+    args = [sys.executable, "-m", *command, "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    if not wait_for_streamlit(url, seconds):
+        stop(proc)
+        raise RuntimeError(f"the Streamlit server ({' '.join(command)} in {cwd}) did not start in {seconds:.0f} s")
+    return proc, url
+
+
+@contextmanager
+def streamlit(command: list[str], env: dict[str, str], cwd: Path, log: Path, seconds: float = 90) -> Iterator[str]:
+    """A Streamlit server (``start_streamlit``) for the length of a ``with``, its output in ``log``: its URL."""
+    with open(log, "w") as fh:
+        proc, url = start_streamlit(command, env, cwd, fh, seconds)
+        try:
+            yield url
+        finally:
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a server this process started, killing it if it has not gone within 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -9,19 +9,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from bench.servers import OxigraphServer, free_port, wait_for_streamlit
+from bench import browser
+from bench.browser import CHROMIUM, settle, unavailable  # noqa: F401 - test_hostile uses them
+from bench.servers import OxigraphServer, streamlit
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 LOG: dict[str, Path] = {}  # the module's server log, read by the last test
 
@@ -47,91 +45,21 @@ def shared_store(build_dir, tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(shared_store, tmp_path_factory):
     """A real Streamlit server on a free port, reading the shared SPARQL store."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (apt-get install chromium); browser test skipped")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip("the playwright Python package is not installed")
-    port = free_port()
+    if why := unavailable():
+        pytest.skip(f"{why}; browser test skipped")
     build, store = shared_store
-    env = {
-        **os.environ,
-        "EP_BUILD": str(build),
-        "EP_STORE": store,
-        "HF_HUB_OFFLINE": "1",
-        "EP_CORPUS": str(tmp_path_factory.mktemp("upload_corpus")),
-    }
+    env = {**os.environ, "EP_BUILD": str(build), "EP_STORE": store, "HF_HUB_OFFLINE": "1",
+           "EP_CORPUS": str(tmp_path_factory.mktemp("upload_corpus"))}
     LOG["path"] = tmp_path_factory.mktemp("log") / "streamlit.log"
-    log = open(LOG["path"], "w")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ui.serve",  # as `make run` starts it: the engine warms while the server starts
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    if not wait_for_streamlit(url):
-        proc.terminate()
-        pytest.fail("the Streamlit server did not start in 90 s")
-    yield url
-    log.close()
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with streamlit(["ui.serve"], env, ROOT, LOG["path"]) as url:  # as `make run` starts it: the engine warms first
+        yield url
 
 
 @pytest.fixture(scope="module")
 def page(server):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        pg = browser.new_page(viewport={"width": 1500, "height": 1100})
-        pg.set_default_timeout(90_000)
+    with browser.page(1500, 1100, 90_000) as pg:
         yield pg
-        browser.close()
-
-
-def settle(pg, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
-    pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    pg.wait_for_timeout(300)
-    deadline = time.time() + timeout / 1000
-    while time.time() < deadline:
-        if pg.locator("[data-testid='stStatusWidget']").count() == 0:
-            pg.wait_for_timeout(300)
-            if pg.locator("[data-testid='stStatusWidget']").count() == 0:
-                return
-        pg.wait_for_timeout(200)
 
 
 def shot(pg, name: str) -> None:

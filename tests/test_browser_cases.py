@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from bench.servers import free_port, wait_for_streamlit
+from bench import browser
+from bench.browser import unavailable
+from bench.servers import streamlit
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CASE = ROOT / "tests" / "data" / "upload-case-study.md"
 TITLE = "Calder Grocery Co-operative keeps a market town's food money at home in Todmorden"
 pytestmark = pytest.mark.browser
@@ -28,66 +26,29 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (apt-get install chromium); browser test skipped")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pytest.skip("the playwright Python package is not installed")
+    if why := unavailable():
+        pytest.skip(f"{why}; browser test skipped")
     from ingest.build import build
 
     base = tmp_path_factory.mktemp("upload-app")
     corpus, out = base / "corpus", base / "build"
     shutil.copytree(ROOT / "corpus", corpus)
     build([corpus], out=out)
-    port = free_port()
     env = {**os.environ, "EP_BUILD": str(out), "EP_CORPUS": str(corpus), "EP_STORE": "memory",
            "HF_HUB_OFFLINE": "1"}
-    log = open(base / "streamlit.log", "w")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_for_streamlit(url):
-        proc.terminate()
-        pytest.fail("the Streamlit server did not start in 90 s")
-    yield url, corpus
-    log.close()
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with streamlit(["streamlit", "run", str(ROOT / "app.py")], env, ROOT, base / "streamlit.log") as url:
+        yield url, corpus
 
 
 @pytest.fixture(scope="module")
 def page(app):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
-        pg = browser.new_page(viewport={"width": 1400, "height": 1100})
-        pg.set_default_timeout(180_000)
+    with browser.page(1400, 1100, 180_000) as pg:
         yield pg
-        browser.close()
 
 
-def settle(pg, timeout: float = 180_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
-    pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    pg.wait_for_timeout(300)
-    deadline = time.time() + timeout / 1000
-    while time.time() < deadline:
-        if pg.locator("[data-testid='stStatusWidget']").count() == 0:
-            pg.wait_for_timeout(300)
-            if pg.locator("[data-testid='stStatusWidget']").count() == 0:
-                return
-        pg.wait_for_timeout(200)
+def settle(pg) -> None:
+    browser.settle(pg, 180_000)
 
 
 def test_an_uploaded_case_study_is_listed_with_its_links_and_quotes(page, app):

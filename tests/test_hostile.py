@@ -288,12 +288,11 @@ def hostile_app(tmp_path_factory, build_dir):
     """A listener, a hostile corpus built (memory store, index warm) and a real Streamlit server on it."""
     import shutil
 
-    from bench.servers import free_port, wait_for_streamlit
-    from tests.test_browser import CHROMIUM
+    from bench.browser import unavailable
+    from bench.servers import streamlit
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (apt-get install chromium); browser test skipped")
-    pytest.importorskip("playwright.sync_api")
+    if why := unavailable():
+        pytest.skip(f"{why}; browser test skipped")
     from ingest.build import build
     from search.engine import SearchEngine
 
@@ -305,36 +304,21 @@ def hostile_app(tmp_path_factory, build_dir):
     if (build_dir / "index").exists():
         shutil.copytree(build_dir / "index", out / "index")  # vectors cached by text: only new nodes embedded
     SearchEngine.load(out)
-    port = free_port()
     env = {**os.environ, "EP_BUILD": str(out), "EP_STORE": "memory", "HF_HUB_OFFLINE": "1",
            "EP_CORPUS": str(tmp / "corpus")}
-    log = open(tmp / "streamlit.log", "w")  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
-                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    app = f"http://127.0.0.1:{port}"
-    if not wait_for_streamlit(app):
-        proc.terminate()
-        pytest.fail("the Streamlit server did not start in 90 s")
     try:
-        yield app, lst, out, payloads
+        with streamlit(["streamlit", "run", str(ROOT / "app.py")], env, ROOT, tmp / "streamlit.log") as app:
+            yield app, lst, out, payloads
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         lst.close()
 
 
 @pytest.mark.browser
 def test_hostile_documents_render_as_text_on_every_page(hostile_app):
-    from playwright.sync_api import sync_playwright
-
+    from bench import browser
+    from bench.browser import settle
     from graph.store import KnowledgeGraph
-    from tests.test_browser import ARTIFACTS, CHROMIUM, settle
+    from tests.test_browser import ARTIFACTS
 
     app, lst, build, payloads = hostile_app
     kg = KnowledgeGraph.load(build)
@@ -365,12 +349,7 @@ def test_hostile_documents_render_as_text_on_every_page(hostile_app):
         rendered.extend(f"{where}: {b}" for b in bad)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-quic", "--no-first-run"])
-        pg = browser.new_page(viewport={"width": 1400, "height": 1100})
-        pg.set_default_timeout(90_000)
+    with browser.page(1400, 1100, 90_000) as pg:
         pg.on("request", lambda r: None if r.url.startswith((app, "data:", "blob:", "about:")) else left.append(r.url))
         for u in urls:
             pg.goto(f"{app}/{u}", wait_until="domcontentloaded")
@@ -418,6 +397,5 @@ def test_hostile_documents_render_as_text_on_every_page(hostile_app):
                 settle(pg)
             check(pg, f"data: {tab}")
         pg.wait_for_timeout(1500)  # anything lazy has had its chance to fetch
-        browser.close()
     assert rendered == [], "\n".join(rendered)
     assert left == [] and lst.requests == [], (left, lst.requests)
