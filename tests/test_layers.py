@@ -132,3 +132,18 @@ def test_a_setting_is_read_when_asked_for(name, monkeypatch):
     value = "7" if s.kind in (int, float) else "x"
     monkeypatch.setenv(name, value)
     assert settings.get(name) == s.kind(value)
+
+
+LONGEST = 80  # lines a function of the library (graph/, ingest/, search/) may take
+
+
+def test_no_library_function_is_over_80_lines():
+    long = []
+    for pkg in ("graph", "ingest", "search"):
+        for path in sorted((ROOT / pkg).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = node.end_lineno - node.lineno + 1
+                    if lines > LONGEST:
+                        long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines} lines)")
+    assert long == []
