@@ -198,25 +198,23 @@ def candidates(base: Method) -> dict[str, Method]:
         for wd in (1.0, 2.0):
             out[f"rrf k {k}, dense weight {wd}"] = replace(base, fusion="rrf", rrf_k=k,
                                                            weights={"dense": wd, "bm25": 1.0})
-    for w in (0.0, 0.05, 0.1, 0.25, 0.4, 0.6, 1.0):
-        out[f"intent {w}"] = replace(base, intent=w)
-    for g in (0.0, 0.1, 0.2, 0.3, 0.5):
-        out[f"graph {g}"] = replace(base, graph=g)
-    for d in (20, 50, 100):
-        out[f"depth {d}"] = replace(base, depth=d)
-    for w in (0.5, 1.0, 2.0):
-        out[f"sentence rerank of top 30, weight {w}"] = replace(base, rerank=w)
-    for b in (0.2, 0.5, 1.0):
-        out[f"pseudo-relevance feedback (Rocchio) {b}"] = replace(base, prf=b)
-    for c in (0.25, 0.5, 1.0):
-        out[f"clause rankings, weight {c}"] = replace(base, clauses=c)
-    for c in (0.25, 0.5, 1.0):
-        out[f"case/evidence/assumption credit to its element {c}"] = replace(base, credit=c)
-    for w in (0.5, 1.0, 2.0):
-        out[f"named blocks ranking, weight {w}"] = replace(base, named=w)
-    for h in (0.0, 0.05, 0.1, 0.2, 0.3):
-        out[f"hubness correction {h}"] = replace(base, hub=h)
+    for name, setting, values in SWEEPS:
+        for v in values:
+            out[name.format(v)] = replace(base, **{setting: v})
     return out
+
+
+SWEEPS = (  # (row name, Method setting, values tried), one setting changed at a time
+    ("intent {}", "intent", (0.0, 0.05, 0.1, 0.25, 0.4, 0.6, 1.0)),
+    ("graph {}", "graph", (0.0, 0.1, 0.2, 0.3, 0.5)),
+    ("depth {}", "depth", (20, 50, 100)),
+    ("sentence rerank of top 30, weight {}", "rerank", (0.5, 1.0, 2.0)),
+    ("pseudo-relevance feedback (Rocchio) {}", "prf", (0.2, 0.5, 1.0)),
+    ("clause rankings, weight {}", "clauses", (0.25, 0.5, 1.0)),
+    ("case/evidence/assumption credit to its element {}", "credit", (0.25, 0.5, 1.0)),
+    ("named blocks ranking, weight {}", "named", (0.5, 1.0, 2.0)),
+    ("hubness correction {}", "hub", (0.0, 0.05, 0.1, 0.2, 0.3)),
+)
 
 
 # How the card picks its element (search/card.py): (tie share, kind lean, lean to a tied hit's kind).
