@@ -9,27 +9,36 @@ characteristic), which carry basis "extracted" and the case's own text as eviden
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from rdflib import Graph
 
+from graph.records import LinkRecord
 from graph.store import KnowledgeGraph
 
 
 @dataclass
 class CaseLink:
-    case: str
-    element: str
-    basis: str  # explicit | semantic | extracted
-    weight: float
-    evidence: str
-    evidence_source: str = ""
-    evidence_quote: str = ""
+    """A case link as the case pages and the evidence rule read it: the graph's ``LinkRecord`` (source = the
+    case, target = the element) and, beside it, the case's figures (its ep:hasEvidence). The figures belong to
+    the case, not to the link, so they sit next to the record instead of in it; the link's data is the record's."""
+
+    link: LinkRecord
     figures: list[dict] = field(default_factory=list)  # the case's ep:hasEvidence (e.g. £2.43 per £1)
-    reason: str = ""  # why the link was made, in plain words
+
+    case = property(lambda self: self.link.source, doc="the case study's id")
+    element = property(lambda self: self.link.target, doc="the element it illustrates")
+    basis = property(lambda self: self.link.basis, doc="explicit | semantic | evidence | extracted")
+    weight = property(lambda self: self.link.weight or 0.0)
+    evidence = property(lambda self: self.link.evidence)
+    evidence_source = property(lambda self: self.link.evidence_source)
+    evidence_quote = property(lambda self: self.link.evidence_quote)
+    reason = property(lambda self: self.link.reason, doc="why the link was made, in plain words")
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {"case": self.case, "element": self.element, "basis": self.basis, "weight": self.weight,
+                "evidence": self.evidence, "evidence_source": self.evidence_source,
+                "evidence_quote": self.evidence_quote, "figures": self.figures, "reason": self.reason}
 
 
 def case_figures(kg: KnowledgeGraph, case_id: str) -> list[dict]:
@@ -44,14 +53,13 @@ def case_figures(kg: KnowledgeGraph, case_id: str) -> list[dict]:
 def all_case_links(g: Graph, kg: KnowledgeGraph) -> list[CaseLink]:
     out: dict[tuple[str, str], CaseLink] = {}
     for cl in kg.case_links:
-        out[(cl.source, cl.target)] = CaseLink(cl.source, cl.target, cl.basis, cl.weight or 0.0, cl.evidence,
-                                               cl.evidence_source, cl.evidence_quote, reason=cl.reason)
+        out[(cl.source, cl.target)] = CaseLink(cl)
     illustrates = kg.edges("illustrates")
     for case in kg.of_type("CaseStudy"):
         for e in illustrates.get(case.id, []):
             if (case.id, e) not in out and e in kg.nodes:
-                out[(case.id, e)] = CaseLink(case.id, e, "extracted", 1.0, case.text,
-                                             reason="the case is the worked example of this list item")
+                out[(case.id, e)] = CaseLink(LinkRecord("", case.id, e, "extracted", 1.0, case.text,
+                                                        reason="the case is the worked example of this list item"))
     figures: dict[str, list[dict]] = {}
     for link in out.values():
         if link.case not in figures:

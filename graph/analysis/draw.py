@@ -54,6 +54,10 @@ class DrawNode:
 
 @dataclass(frozen=True)
 class DrawLink:
+    """A link as drawn: a ``LinkRecord``'s ends, basis and weight with what the drawing derives for it (its
+    evidence level from ``graph.evidence``, its tooltip). Not a record: it may come from a networkx edge or a
+    test's hand, carries no provenance, and holds the level, which no record stores."""
+
     source: str
     target: str
     basis: str

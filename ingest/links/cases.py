@@ -77,6 +77,10 @@ EVIDENCE_VIEWS = ("label", "text", "alt")
 
 @dataclass
 class CaseCandidate:
+    """A proposed case link (case → element) before it is written as an ep:CaseLink; like ``Candidate``, a
+    proposal, not a ``LinkRecord``: it holds the sentences' ``Span``s and the figure and Evidence node an
+    evidence link stands on, which the writer turns into triples."""
+
     case: str
     element: str
     basis: str  # explicit | semantic | evidence

@@ -187,7 +187,10 @@ class Candidate:
     """A proposed arrow before it is checked (stage order, cycles) and written as an ep:CausalLink.
 
     ``source``/``target`` are node ids ("process/x") or, for stage-level statements, stage keys
-    written "stage:input".
+    written "stage:input". Not a ``graph.records.LinkRecord``: a proposal carries what only ingest has
+    (the evidence sentence's ``Span`` in its document before it becomes a SourceSpan node, the cue
+    word, the links.yaml line, whether the text names both ends) and may still be refused; a
+    LinkRecord is a link as written, read back from the graph with its IRI.
     """
 
     source: str
