@@ -74,7 +74,7 @@ def test_every_arrow_is_drawn_by_its_evidence_and_the_chosen_path_is_badged(pwm)
         (cop, lso): ("stated", green, None, False),
         (START, wa): ("shown", blue, "14 5 3 5", True),
         (wa, lso): ("inferred", grey, "9 6", True),
-        (lso, bs): ("inferred", grey, "9 6", True),
+        (lso, bs): ("shown", blue, "14 5 3 5", True),
         (bs, gb): ("inferred", grey, "9 6", True),
         (gb, END): ("inferred", grey, "9 6", True),
     }
@@ -82,10 +82,14 @@ def test_every_arrow_is_drawn_by_its_evidence_and_the_chosen_path_is_badged(pwm)
     assert len(halos) == 5
     badges = [(g.get("data-level"), g.find(f"{SVG_NS}text").text, g.find(f"{SVG_NS}rect").get("stroke"))
               for g in root.iter(f"{SVG_NS}g") if g.get("class") == "badge"]
-    assert sorted(badges) == [("inferred", "inferred", grey)] * 4 + [("shown", "shown", blue)]
+    assert sorted(badges) == [("inferred", "inferred", grey)] * 3 + [("shown", "shown", blue)] * 2
     assert all(float(t.get("font-size")) * 1400 / 1920 >= 11 for g in root.iter(f"{SVG_NS}g")
                if g.get("class") == "badge" for t in g.iter(f"{SVG_NS}text"))
-    shown_tip = next(g.find(f"{SVG_NS}title").text for g in root.iter(f"{SVG_NS}g") if g.get("data-level") == "shown")
+    shown_tips = sorted(g.find(f"{SVG_NS}title").text for g in root.iter(f"{SVG_NS}g")
+                        if g.get("data-level") == "shown")
+    assert len(shown_tips) == 2 and shown_tips[1].startswith("Local support organisations become "
+                                                             "sustainable/connected → Businesses sustainable")
+    shown_tip = shown_tips[0]
     assert shown_tip.startswith("Create a referral network → Wrap-around support: shown by a case study (inferred), "
                                 "strength 0.67")
     legend = [t.text for t in root.iter(f"{SVG_NS}text")][-6:]
