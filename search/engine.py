@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -120,39 +120,19 @@ class SearchEngine:
         return sorted(self._docs)
 
     def _norm_types(self, types: Iterable[str] | None) -> set[str] | None:
-        if not types:
-            return None
         by_low = {c.lower(): c for c in NODE_CLASSES} | {"case study": "CaseStudy", "case-study": "CaseStudy"}
-        out = set()
-        for t in types:
-            c = by_low.get(str(t).strip().lower()) or by_low.get(str(t).strip().lower().rstrip("s"))
-            if c is None:
-                raise BadFilter(f"unknown type '{t}'; valid types: {', '.join(NODE_CLASSES)}")
-            out.add(c)
-        return out
+        return _normalise(types, "type", NODE_CLASSES,
+                          lambda t: by_low.get(t.lower()) or by_low.get(t.lower().rstrip("s")))
 
     def _norm_stages(self, stages: Iterable[str] | None) -> set[str] | None:
-        if not stages:
-            return None
-        out = set()
-        for s in stages:
-            c = next((c for c in st.stages() if c.key == str(s).strip().lower()), None) or st.match(str(s), st.stages())
-            if c is None:
-                raise BadFilter(f"unknown stage '{s}'; valid stages: {', '.join(self.valid_stages())}")
-            out.add(c.key)
-        return out
+        def key(s: str) -> str | None:
+            c = next((c for c in st.stages() if c.key == s.lower()), None) or st.match(s, st.stages())
+            return c.key if c else None
+        return _normalise(stages, "stage", self.valid_stages(), key)
 
     def _norm_docs(self, docs: Iterable[str] | None) -> set[str] | None:
-        if not docs:
-            return None
-        out = set()
-        for d in docs:
-            d = str(d).strip()
-            hit = next((i for i, s in self._docs.items() if d in (i, s.path, Path(s.path).name, s.document)), None)
-            if hit is None:
-                raise BadFilter(f"unknown document '{d}'; valid documents: {', '.join(self.valid_docs())}")
-            out.add(hit)
-        return out
+        return _normalise(docs, "document", self.valid_docs(), lambda d: next(
+            (i for i, s in self._docs.items() if d in (i, s.path, Path(s.path).name, s.document)), None))
 
     def allowed_rows(self, types=None, stages=None, docs=None) -> np.ndarray | None:
         """Index rows passing the filters (None: no filter). Raises BadFilter for unknown values."""
@@ -335,6 +315,21 @@ class SearchEngine:
 
 
 NEIGHBOUR_RELATIONS = ("leadsTo", "underpinnedBy", "hasFoundation", "illustrates", "hasEvidence")
+
+
+def _normalise(values: Iterable[str] | None, what: str, valid: Iterable[str],
+               lookup: Callable[[str], str | None]) -> set[str] | None:
+    """A filter's values as the keys ``lookup`` gives (None: no filter); an unknown value is a BadFilter
+    naming the valid ones, so a typo never silently filters everything out."""
+    if not values:
+        return None
+    out = set()
+    for v in values:
+        hit = lookup(str(v).strip())
+        if hit is None:
+            raise BadFilter(f"unknown {what} '{str(v).strip()}'; valid {what}s: {', '.join(valid)}")
+        out.add(hit)
+    return out
 
 
 def _neighbour_rows(kg: KnowledgeGraph, pos: dict[str, int], ids: list[str]) -> list[np.ndarray]:

@@ -30,6 +30,17 @@ def _extraction(tmp_path: Path, shape: str):
     return doc, extract(doc)
 
 
+def _graph(tmp_path: Path):
+    """The prose document through extraction, entities, merge and RDF: what the link stage reads."""
+    doc, ex = _extraction(tmp_path, "prose")
+    find_entities(ex)
+    nodes, _ = merge([ex])
+    g = rdf.new_graph()
+    rdf.add_document(g, doc, ex.sections, URIRef("urn:test:run"))
+    rdf.add_nodes(g, nodes, {doc.doc_id: doc.text})
+    return doc, ex, nodes, g
+
+
 class CountingList(list):
     """A list that counts how often it is walked from the start."""
 
@@ -103,12 +114,7 @@ def test_a_short_name_merges_into_its_one_longer_name_and_an_ambiguous_one_stays
 def test_evidence_sentences_find_their_section_without_walking_the_document(tmp_path, monkeypatch):
     """Each evidence span's section was found by walking everything ``ep:partOf`` the document (every node
     without a section, too): a walk per span. The section starts are read once; a span costs one lookup."""
-    doc, ex = _extraction(tmp_path, "prose")
-    find_entities(ex)
-    nodes, _ = merge([ex])
-    g = rdf.new_graph()
-    rdf.add_document(g, doc, ex.sections, URIRef("urn:test:run"))
-    rdf.add_nodes(g, nodes, {doc.doc_id: doc.text})
+    doc, ex, nodes, g = _graph(tmp_path)
     sections = stage.SectionStarts(g)
     starts = sorted(s for s, *_ in ex.sections if s > 0)  # a section at 0 was never chosen (read as "no start")
     assert sections.starts[rdf.doc_uri(doc.doc_id)] == starts and len(starts) > 20
@@ -139,12 +145,7 @@ def test_a_cue_sentence_is_checked_against_the_spans_near_it_only(tmp_path):
     from ingest.links.match import Elements
     from ingest.links.textual import TextualLinker, document_sentences
 
-    doc, ex = _extraction(tmp_path, "prose")
-    find_entities(ex)
-    nodes, _ = merge([ex])
-    g = rdf.new_graph()
-    rdf.add_document(g, doc, ex.sections, URIRef("urn:test:run"))
-    rdf.add_nodes(g, nodes, {doc.doc_id: doc.text})
+    doc, ex, nodes, g = _graph(tmp_path)
     kg = KnowledgeGraph(g)
     linker = TextualLinker(Elements(kg), {doc.doc_id: doc.text}, {doc.doc_id: ex.blocks})
     spans = [(s.start, s.end, n) for n in kg.nodes.values() for s in n.sources
