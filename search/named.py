@@ -52,9 +52,11 @@ def names() -> list[Name]:
     impact = st.stage("impact")
     # A stage by its preferred label only: its alternatives include "Purpose", which every question
     # about "social purpose business" writes without naming the vision stage.
-    for group, concepts in (("stage", st.stages()), ("horizon", st.horizons()), ("kind", st.foundation_kinds())):
+    for group, concepts in (("stage", st.stages()), ("horizon", st.horizons())):
         for c in concepts:
             out.append(Name(group, c.key, _phrases(c.label)))
+    for c in st.foundation_kinds():  # a foundation carries its kind's label ("Outcome catalysts"), not a key
+        out.append(Name("kind", c.label, _phrases(c.label)))
     for c in st.scopes():  # "Individual" alone is an everyday word; the block is "Individual impacts"
         out.append(Name("scope", c.key, _phrases(f"{c.label} {impact.label}")))
     return list({n: None for n in out if n.words})
@@ -98,14 +100,32 @@ def fits(node: NodeRecord, wanted: dict[str, set[str]]) -> bool:
 
 
 class NamedBlocks:
-    """The rows of the index that fit what a question names (None when it names nothing)."""
+    """The rows of the index that fit what a question names (None when it names nothing). The nodes'
+    kinds, stages, horizons, scopes and foundation kinds are held as arrays, so a question costs a few
+    vector comparisons however large the graph (the same rule as ``fits``)."""
 
     def __init__(self, nodes: Sequence[NodeRecord], vocabulary: list[Name] | None = None):
-        self.nodes = list(nodes)
         self.vocabulary = names() if vocabulary is None else vocabulary
+        nodes = list(nodes)
+        self.attrs = {g: np.array([getattr(n, a) for n in nodes], dtype=object)
+                      for g, a in (("type", "type"), ("stage", "stage"), ("horizon", "horizon"),
+                                   ("scope", "scope"), ("kind", "kind"))}
 
     def rows(self, query_tokens: Sequence[str]) -> np.ndarray | None:
         wanted = named(query_tokens, self.vocabulary)
         if not wanted:
             return None
-        return np.array([i for i, n in enumerate(self.nodes) if fits(n, wanted)], dtype="int64")
+        a = self.attrs
+        staged = a["stage"] != ""
+        if "type" in wanted:
+            of_type = np.isin(a["type"], list(wanted["type"]))
+            keep = of_type & ~staged  # a case study or evidence: its kind is all that is asked of it
+            rest = of_type & staged
+        else:
+            keep, rest = np.zeros(len(staged), bool), staged
+        if "stage" in wanted:
+            rest &= np.isin(a["stage"], list(wanted["stage"]))
+        for group in ("horizon", "scope", "kind"):
+            if group in wanted:
+                rest &= (a[group] == "") | np.isin(a[group], list(wanted[group]))
+        return np.flatnonzero(keep | rest).astype("int64")

@@ -12,7 +12,7 @@ from search.named import NamedBlocks, fits, named, names
     ("what evidence is there for individual impacts",
      {"type": {"Evidence"}, "stage": {"impact"}, "scope": {"individual"}}),
     ("which foundations are outcome catalysts",
-     {"type": {"Foundation"}, "stage": {"outcome"}, "kind": {"outcome-catalysts"}}),
+     {"type": {"Foundation"}, "stage": {"outcome"}, "kind": {"Outcome catalysts"}}),
     ("what case studies show inputs", {"type": {"CaseStudy"}, "stage": {"input"}}),
     # "purpose" alone is the programme's everyday word, not the vision stage; "individual" alone no scope
     ("how do social purpose businesses grow", {}),
@@ -37,3 +37,14 @@ def test_a_question_naming_nothing_has_no_named_rows(kg):
     rows = blocks.rows(tokens("case studies"))
     nodes = list(kg.nodes.values())
     assert sorted(nodes[i].id for i in rows) == sorted(n.id for n in nodes if n.type == "CaseStudy")
+
+
+@pytest.mark.parametrize("question", [
+    "assumptions behind the short-term outcomes", "which foundations are outcome catalysts",
+    "what evidence is there for individual impacts", "what case studies show inputs", "medium term outcomes",
+])
+def test_named_rows_are_the_nodes_that_fit(kg, question):
+    nodes = list(kg.nodes.values())
+    wanted = named(tokens(question), names())
+    rows = NamedBlocks(nodes).rows(tokens(question))
+    assert [nodes[i].id for i in rows] == [n.id for n in nodes if fits(n, wanted)] and len(rows)
