@@ -58,7 +58,7 @@ L2 = (0.01, 0.1, 1.0, 10.0)
 
 def open_settings(s: caselinks.CaseSettings, top_k: int) -> caselinks.CaseSettings:
     """The settings with no threshold: every case shows ``top_k`` links, so ranking alone is compared."""
-    return replace(s, top_k=top_k, threshold=-1e9, floor=-1e9, evidence_threshold=1e9)
+    return replace(s, top_k=top_k, threshold=-1e9, floor=-1e9, evidence_threshold=1e9, learned_threshold=-1e9)
 
 
 def _logistic(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 300) -> np.ndarray:

@@ -61,9 +61,13 @@ class BuildResult:
 
 
 def code_version() -> str:
-    """Changing the ingest code (link stage included), the shared text module or the ontology makes builds stale."""
+    """Changing the ingest code (link stage, its example sentences and the fitted case model included), the shared
+    text module or the ontology makes builds stale."""
     h = hashlib.sha256()
-    files = sorted((ROOT / "ingest").rglob("*.py")) + sorted((ROOT / "graph" / "text").glob("*.py")) + [ONTOLOGY_PATH]
+    files = (sorted((ROOT / "ingest").rglob("*.py")) + sorted((ROOT / "ingest").rglob("*.yaml"))
+             + [p for p in (ROOT / "ingest" / "links" / "case_model.json", ROOT / "ingest" / "links" / "case_model.npz")
+                if p.exists()]
+             + sorted((ROOT / "graph" / "text").glob("*.py")) + [ONTOLOGY_PATH])
     for f in files:
         h.update(f.relative_to(ROOT).as_posix().encode())
         h.update(f.read_bytes())

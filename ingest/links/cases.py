@@ -23,7 +23,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -31,6 +31,8 @@ from graph.records import NodeRecord
 from graph.stages import stage
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
+from ingest.links import case_model
+from ingest.links.examples import load_examples
 from ingest.links.match import Elements, element_text
 from ingest.model import Span
 
@@ -57,11 +59,27 @@ class CaseSettings:
     hub: str = "none"
     lexical_weight: float = 0.0  # BM25 over stemmed words (max-normalised per case), added to the score
     diversity: float = 0.0  # taken off the other elements of a stage each time one of that stage is chosen
+    # example sentences (ingest/links/examples.yaml): a case sentence's similarity to an element is this share
+    # its closeness to the element's examples (the mean of its ``example_top`` nearest) and the rest its
+    # closeness to the element's own texts; an element without examples keeps its own texts' score
+    example_weight: float = 0.0
+    example_top: int = 3
+    # take off, per case sentence, its mean closeness to every element's examples: a sentence like all of
+    # them says little about any one
+    example_center: bool = False
+    # the learned linker (case_model.py): its five signals mixed by fitted weights choose the semantic links,
+    # when a model made with this encoder for these elements is there; None: the fitted threshold
+    learned: bool = False
+    learned_threshold: float | None = None
 
 
 # Chosen on tests/eval/cases/dev (11 cases), bench/results/cases.md: round one of the trials picked the richer
 # views averaged, round two the two best sentences; then threshold × cap
-SETTINGS = CaseSettings(views=("label", "text", "alt", "sentences", "stage"), pool="mean", best_sentences=2, top_k=3)
+SETTINGS = CaseSettings(views=("label", "text", "alt", "sentences", "stage"), pool="mean", best_sentences=2, top_k=3,
+                        learned=True)
+# The example signal of the learned linker (case_model.py): the case's sentences against the element's example
+# sentences alone, the mean of the 3 nearest, less what a sentence shares with every element's examples
+EXAMPLE_SETTINGS = replace(SETTINGS, example_weight=1.0, example_top=3, example_center=True)
 THRESHOLD, TOP_K, FLOOR = SETTINGS.threshold, SETTINGS.top_k, SETTINGS.floor
 EVIDENCE_THRESHOLD = SETTINGS.evidence_threshold
 # A result figure: money, a share, or a count of things (not a date or a duration)
@@ -103,6 +121,7 @@ class CaseScores:
     score: np.ndarray  # elements
     best: np.ndarray  # elements × 2: the two sentences each element's link quotes
     figure_sims: np.ndarray | None = None  # elements × sentences on EVIDENCE_VIEWS, the closest (for figures)
+    examples: list[str] = field(default_factory=list)  # per element: its example closest to its best sentence
 
 
 def _sentences(case: NodeRecord, texts: dict[str, str]) -> list[tuple[str, Span]]:
@@ -161,6 +180,47 @@ def _per_element(sims_views: np.ndarray, rows: np.ndarray, n: int, pool: str = "
     return out
 
 
+@dataclass
+class _Examples:
+    """Every element's example sentences, encoded once: vectors, texts, and each element's rows."""
+
+    vectors: np.ndarray
+    texts: list[str]
+    groups: list[np.ndarray | None]  # per element (``Elements.records`` order); None: it has no examples
+
+    def sims(self, block: np.ndarray, fallback: np.ndarray, top: int) -> np.ndarray:
+        """elements × vectors of ``block``: the mean of each element's ``top`` nearest examples."""
+        s = self.vectors @ block.T
+        out = fallback.copy()
+        for j, idx in enumerate(self.groups):
+            if idx is not None:
+                m = min(top, len(idx))
+                out[j] = np.partition(s[idx], len(idx) - m, axis=0)[len(idx) - m:].mean(axis=0)
+        return out
+
+    def nearest(self, j: int, vec: np.ndarray) -> str:
+        idx = self.groups[j]
+        return "" if idx is None else self.texts[int(idx[int(np.argmax(self.vectors[idx] @ vec))])]
+
+
+def _examples(el: Elements) -> _Examples | None:
+    known = load_examples()
+    texts: list[str] = []
+    groups: list[np.ndarray | None] = []
+    for n in el.records:
+        items = known.get(n.id, ())
+        groups.append(np.arange(len(texts), len(texts) + len(items)) if items else None)
+        texts.extend(items)
+    if not texts:
+        return None
+    model = case_model.load()
+    if (model is not None and model.example_vectors is not None and el.embedder is not None
+            and model.encoder == getattr(el.embedder, "id", None)
+            and model.examples_digest == case_model.examples_digest(texts)):
+        return _Examples(model.example_vectors, texts, groups)  # the vectors the fit made of these very texts
+    return _Examples(el.encode(texts), texts, groups)
+
+
 def _background(el: Elements, texts: dict[str, str]) -> list[str]:
     """Every sentence of the seed corpus's passages and insights (the documents that hold no case study):
     what an element's similarity to ordinary model prose looks like."""
@@ -215,6 +275,8 @@ def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SE
             if settings.hub == "z":  # in units of the average element's spread, so thresholds keep their scale
                 sd, wsd = b.std(axis=1, keepdims=True), bw.std(axis=1)
                 scale, whole_scale = sd / sd.mean(), wsd / wsd.mean()
+    ex = _examples(el) if settings.example_weight else None
+    a = settings.example_weight if ex is not None else 0.0
     lexical = None
     if settings.lexical_weight:
         lexical = _bm25(el, settings.views, [tokens(" ".join(s for s, _ in sents)) for _, sents in per_case])
@@ -226,17 +288,81 @@ def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SE
         block = vecs[i:i + len(sents)]
         i += len(sents)
         sims = (_per_element(views @ block.T, rows, n, settings.pool) - shift) / scale  # elements × sentences
+        whole = block.mean(axis=0) if titles is None else np.vstack([block, titles[k]]).mean(axis=0)
+        whole = whole / (np.linalg.norm(whole) or 1.0)
+        whole_sim = (whole_views @ whole - whole_shift) / whole_scale
+        if ex is not None:
+            ex_sims = ex.sims(block, sims, settings.example_top)
+            if settings.example_center:
+                ex_sims = ex_sims - ex_sims.mean(axis=0, keepdims=True) + ex_sims.mean()
+            sims = (1 - a) * sims + a * ex_sims
+            whole_ex = ex.sims(whole[None, :], whole_sim[:, None], settings.example_top)[:, 0]
+            whole_sim = (1 - a) * whole_sim + a * whole_ex
         order = np.argsort(-sims, axis=1)
         best_k = min(settings.best_sentences, sims.shape[1])
         top = np.take_along_axis(sims, order[:, :best_k], axis=1).mean(axis=1)
-        whole = block.mean(axis=0) if titles is None else np.vstack([block, titles[k]]).mean(axis=0)
-        whole = whole / (np.linalg.norm(whole) or 1.0)
-        score = top + settings.case_weight * ((whole_views @ whole - whole_shift) / whole_scale)
+        score = top + settings.case_weight * whole_sim
         if lexical is not None:
             score = score + settings.lexical_weight * lexical[k]
         figure_sims = _per_element(fviews @ block.T, frows, n, "max")
-        out.append(CaseScores(case, sents, sims, score, order[:, :2], figure_sims))
+        near = [ex.nearest(j, block[order[j, 0]]) for j in range(n)] if ex is not None else []
+        out.append(CaseScores(case, sents, sims, score, order[:, :2], figure_sims, near))
     return out
+
+
+@dataclass
+class Learned:
+    """One case's learned scores: each element's probability, each sentence's classifier chance, and the
+    judged cases most like it (for the reason a link gives)."""
+
+    p: np.ndarray  # elements
+    rows: np.ndarray  # elements × case_model.FEATURES
+    sentence_p: np.ndarray  # sentences × elements
+    near: np.ndarray  # indices of model.cases, nearest first
+
+
+def _model_for(el: Elements, model: case_model.CaseModel | None = None) -> case_model.CaseModel | None:
+    """The fitted model (the shipped one unless given) when it was made with this encoder for exactly these
+    elements, else None: the definition score alone links the cases then."""
+    model = model if model is not None else case_model.load()
+    if model is None or el.embedder is None or model.encoder != getattr(el.embedder, "id", None):
+        return None
+    return model if model.elements == [n.id for n in el.records] else None
+
+
+def learned_scores(el: Elements, scored: list[CaseScores], model: case_model.CaseModel,
+                   texts: dict[str, str]) -> dict[str, Learned]:
+    """Every case's probabilities under the fitted model (``case_model``), by case id."""
+    examples = {c.case.id: c.score for c in score_cases(el, texts, EXAMPLE_SETTINGS)}
+    labels, rate = model.labels, case_model.base_rate(model.labels)
+    out: dict[str, Learned] = {}
+    for cs in scored:
+        if not cs.sentences:
+            continue
+        vecs = el.encode([t for t, _ in cs.sentences])
+        whole = vecs.mean(axis=0)
+        whole = whole / (np.linalg.norm(whole) or 1.0)
+        sp = case_model.classify(vecs, model.classifier_w, model.classifier_b)
+        sim, near = case_model.similar_cases(whole, model.case_vectors, labels, model.neighbours, model.temperature)
+        rows = case_model.feature_rows(cs.score, examples[cs.case.id], sp, sim, rate)
+        out[cs.case.id] = Learned(case_model.probability(rows, model.weights, model.mean, model.scale), rows, sp,
+                                  near)
+    return out
+
+
+def _learned_reason(n: NodeRecord, j: int, lc: Learned, model: case_model.CaseModel, threshold: float) -> str:
+    labels = model.labels
+    near = [int(i) for i in lc.near if labels[i, j]]
+    k = len(lc.near)
+    verb = "illustrates" if len(near) == 1 else "illustrate"
+    alike = (f"{len(near)} of the {k} judged case studies most like this one {verb} it "
+             f"(closest: '{model.cases[near[0]].title}')" if near else
+             f"none of the {k} judged case studies most like this one illustrates it")
+    share, even = float(lc.sentence_p[:, j].mean()), 1.0 / len(model.elements)
+    return (f"chance {lc.p[j]:.2f} (threshold {threshold:.2f}) that this case illustrates '{n.label}': its sentences "
+            f"say what the element says (similarity {lc.rows[j, 0]:.2f}); a classifier trained on the element's "
+            f"examples and on judged case studies gives it {share:.0%} of this case's sentences (an even share is "
+            f"{even:.0%}); {alike}; {int(labels[:, j].sum())} of {len(model.cases)} judged case studies illustrate it")
 
 
 def _quote(sents, idx: list[int]) -> str:
@@ -275,6 +401,8 @@ def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SET
         figures = {c.id: [el.kg.nodes[e] for e in ev_of.get(c.id, []) if e in el.kg.nodes] for c in cases}
     scored = score_cases(el, texts, settings)
     use_vectors = el.embedder is not None and bool(el.records)
+    model = _model_for(el) if settings.learned and use_vectors else None
+    learned = learned_scores(el, scored, model, texts) if model is not None else {}
     for cs in scored:
         case, sents = cs.case, cs.sentences
         chosen: dict[str, CaseCandidate] = {}
@@ -283,19 +411,41 @@ def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SET
                 chosen.setdefault(m.id, CaseCandidate(
                     case.id, m.id, "explicit", EXPLICIT_WEIGHT, text, span, [span],
                     f"the case names the element ('{m.label}') in this sentence"))
-        if use_vectors and sents:
+        if case.id in learned:
+            _choose_learned(el, cs, learned[case.id], model, chosen, settings)
+        if use_vectors and sents and case.id not in learned:
             for j in _choose(cs.score, el, set(chosen), settings):
                 n = el.records[j]
                 idx = [int(x) for x in cs.best[j]]
+                like = f", and read like its example '{cs.examples[j]}'" if cs.examples and cs.examples[j] else ""
                 chosen[n.id] = CaseCandidate(
                     case.id, n.id, "semantic", round(float(cs.score[j]), 4), _quote(sents, idx), sents[idx[0]][1],
                     [sents[x][1] for x in sorted(idx)],
-                    f"these sentences, and the case as a whole, say in other words what '{n.label}' says "
+                    f"these sentences, and the case as a whole, say in other words what '{n.label}' says{like} "
                     f"(score {cs.score[j]:.2f}, threshold {settings.threshold:.2f})")
+        if use_vectors and sents:
             _evidence_links(el, case, sents, cs.figure_sims, figures.get(case.id, []), chosen,
                             settings.evidence_threshold)
         out.extend(sorted(chosen.values(), key=lambda c: -c.weight))
     return out
+
+
+def _choose_learned(el: Elements, cs: CaseScores, lc: Learned, model: case_model.CaseModel,
+                    chosen: dict[str, CaseCandidate], settings: CaseSettings) -> None:
+    """The learned links: the most likely element always, then the next while they reach the threshold, up to
+    ``top_k`` with the explicit ones; each quotes the two sentences the classifier reads as showing it most."""
+    threshold = model.threshold if settings.learned_threshold is None else settings.learned_threshold
+    sents = cs.sentences
+    for j in np.argsort(-lc.p, kind="stable"):
+        n = el.records[int(j)]
+        if len(chosen) >= settings.top_k:
+            break
+        if n.id in chosen or (chosen and lc.p[j] < threshold):
+            continue
+        idx = [int(x) for x in np.argsort(-lc.sentence_p[:, j], kind="stable")[:2]]
+        chosen[n.id] = CaseCandidate(
+            cs.case.id, n.id, "semantic", round(float(lc.p[j]), 4), _quote(sents, idx), sents[idx[0]][1],
+            [sents[x][1] for x in sorted(idx)], _learned_reason(n, int(j), lc, model, threshold))
 
 
 def _holding(sents, starts: list[int], fig: NodeRecord) -> int | None:
