@@ -356,13 +356,17 @@ def _learned_reason(n: NodeRecord, j: int, lc: Learned, model: case_model.CaseMo
     k = len(lc.near)
     verb = "illustrates" if len(near) == 1 else "illustrate"
     alike = (f"{len(near)} of the {k} judged case studies most like this one {verb} it "
-             f"(closest: '{model.cases[near[0]].title}')" if near else
+             f"(closest: '{model.cases[near[0]].title}'{_at(model.cases[near[0]].source_url)})" if near else
              f"none of the {k} judged case studies most like this one illustrates it")
     share, even = float(lc.sentence_p[:, j].mean()), 1.0 / len(model.elements)
     return (f"chance {lc.p[j]:.2f} (threshold {threshold:.2f}) that this case illustrates '{n.label}': its sentences "
             f"say what the element says (similarity {lc.rows[j, 0]:.2f}); a classifier trained on the element's "
             f"examples and on judged case studies gives it {share:.0%} of this case's sentences (an even share is "
             f"{even:.0%}); {alike}; {int(labels[:, j].sum())} of {len(model.cases)} judged case studies illustrate it")
+
+
+def _at(url: str) -> str:
+    return f", {url}" if url else ""
 
 
 def _quote(sents, idx: list[int]) -> str:
