@@ -28,7 +28,7 @@ from ingest.links import cases as caselinks
 from ingest.links.examples import load_examples
 from ingest.links.match import Elements
 
-CHOOSE = ("dev", "test", "holdout")
+CHOOSE = ("dev", "test", "holdout", "train")
 NEIGHBOURS = (5, 8, 12)
 L2 = (0.3, 3.0, 30.0)
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.05, 0.61, 0.05))
