@@ -24,6 +24,10 @@ ORG_SUFFIXES = {
     "news", "loans", "homes", "housing", "spaces", "collaborative", "enterprises", "services", "llp", "plc",
     "co-op", "coop", "commission", "authority", "board", "bureau", "club", "works", "hub",
 }
+# type words that also end common phrases ("Social Enterprise", "Local Councils"): a name ending in one is an
+# organisation only when some other word of it is not one the document writes in lower case ("Scottish
+# Enterprise", "Tribune Magazine", "East and South Ayrshire Councils")
+WEAK_SUFFIXES = {"enterprise", "magazine", "councils"}
 VENUE_SUFFIXES = {"hall", "centre", "center", "park", "gardens", "garden", "square", "estate", "market", "library",
                   "station", "street", "road", "school", "church", "house", "pub", "shop", "office", "building"}
 GEO_SUFFIXES = ("shire", " peninsula", " valley", " vale", " isles", " island", " islands", " coast", " dales",
@@ -37,7 +41,8 @@ _SENTENCE_STARTERS = {"the", "a", "an", "this", "these", "it", "in", "our", "we"
 _CONNECT = r"(?:of|for|to|and|the|de|&)"
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
 _START = r"(?<![\w’'&.-])"  # a name starts a word: the look-behind fails fast inside words
-_CAPRUN = re.compile(rf"{_START}{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*")
+_NAME = rf"{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*"  # Title Case words, one joining word between two
+_CAPRUN = re.compile(rf"{_START}{_NAME}")
 # A name that must be followed by something ("(CLES)", "… Fund") is searched for from every capitalised word;
 # on a run of Title Case words that never reaches it, each start would scan the rest of the run: quadratic
 # in the run's length. Such names are at most NAME_WORDS words, so each start scans a bounded stretch.
@@ -47,10 +52,15 @@ _ACRONYM_DEF = re.compile(
     r"\s+\((?P<acr>[A-Z][A-Za-z]{1,9})\)"
 )
 _ORG_CUE = re.compile(
-    rf"\b(?:funded by|delivered by|partnered with|in partnership with|report by|research by|published by|"
-    rf"supported by|led by|run by|a loan from|loans? from|grants? from|backed by|with help from|helped by|"
-    rf"working with|worked with|alongside)\s+(?:the\s+)?(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)"
+    rf"\b(?:funded by|delivered by|partnered with|partnership with|partnership between|agreement with|"
+    rf"report by|research by|published by|supported by|led by|run by|a loan from|loans? from|grants? from|"
+    rf"backed by|with help from|helped by|working with|worked with|alongside|"
+    rf"(?:trades|trading|traded) (?:under the name|as))\s+(?:the\s+)?"
+    rf"(?P<name>{_NAME})"
+    # a list after the cue, closed by 'and': "a partnership between BNP Paribas, the City of Westminster and the …"
+    rf"(?P<more>(?:,\s+(?:the\s+)?{_NAME}){{0,{NAME_WORDS}}},?\s+and\s+(?:the\s+)?{_NAME})?"
 )
+_CUE_MORE = re.compile(rf"(?:,\s+|,?\s+and\s+)(?:the\s+)?(?P<name>{_NAME})")
 _ORG_SUBJECT = re.compile(
     rf"(?:^|[.!?]\s+)(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)\s+"
     r"(?:partnered with|conducted|has created|commissioned|published|funded)\b"
@@ -151,7 +161,7 @@ def _org_parts(run: str) -> list[tuple[int, str]]:
         pos = 0
         for m in _AND.finditer(part):
             left = part[pos : m.start()]
-            if left.split() and left.split()[-1].lower() in ORG_SUFFIXES and len(left.split()) >= 2:
+            if left.split() and left.split()[-1].lower() in ORG_SUFFIXES | WEAK_SUFFIXES and len(left.split()) >= 2:
                 out.append((off + pos, left))
                 pos = m.end()
         out.append((off + pos, part[pos:]))
@@ -171,6 +181,20 @@ def _split_possessive(run: str) -> list[tuple[int, str]]:
     return out
 
 
+def _publisher_names(publisher: str) -> list[str]:
+    """ "CLES (Centre for Local Economic Strategies)" -> both names; a name must hold a capital letter."""
+    m = re.fullmatch(r"\s*(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)\s*", publisher)
+    names = [m["a"], m["b"]] if m else [publisher.strip()]
+    return [_ARTICLE.sub("", n).strip() for n in names if len(n.strip()) >= 2 and re.search(r"[A-Z]", n)]
+
+
+def _common_phrase(found: _Found, words: list[str]) -> bool:
+    """Every word (joining words aside) is one the document also writes in lower case: a phrase, not a name.
+    A word in capitals is an acronym ("HELP Enterprise"), so never a phrase's."""
+    return all(w.lower() in found.lower_words and not w.isupper() for w in words
+               if w.lower() not in ("of", "for", "to", "and", "the"))
+
+
 def _word_before(text: str, pos: int) -> str:
     """The word just before ``pos`` (looks back a bounded distance, so a long text costs nothing extra)."""
     m = _LAST_WORD.search(text[max(0, pos - 60) : pos])
@@ -186,6 +210,15 @@ class _Found:
         self.aliases: dict[str, str] = {}  # acronym -> full name key
         self._spans: dict[int, set[tuple[int, int]]] = {}  # id(item) -> its (start, end), for O(1) de-dup
         self._rels: dict[int, set[tuple[str, int]]] = {}  # id(context) -> (predicate, id(object))
+
+    @cached_property
+    def publishers(self) -> list[re.Pattern]:
+        """The front matter's (or corpus.yaml's) publisher, and each name of "Locality (My Community)", as
+        patterns that find the name written whole in the text: not inside a longer name ("& Locality Rural …")."""
+        out = []
+        for name in _publisher_names(str(self.ex.doc.meta.get("publisher") or "")):
+            out.append(re.compile(rf"(?<![\w’'&.-]){re.escape(name)}(?![\w&-])(?!\s+(?:{_CONNECT}\s+)?[A-Z])"))
+        return out
 
     @cached_property
     def lower_words(self) -> frozenset[str]:
@@ -301,12 +334,24 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
         )
     for pat in (_ORG_CUE, _ORG_SUBJECT):
         for m in pat.finditer(region):
-            name = _clean_name(m["name"])
-            if is_place(name) or name.lower() in NOT_PLACES:
-                continue  # "supported by Leeds": a place, not an organisation
-            for off, part in _org_parts(m["name"]):
-                s = base + m.start("name") + off
-                orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
+            names = [(m.start("name"), m["name"])]
+            if m.groupdict().get("more"):
+                names += [(m.start("more") + n.start("name"), n["name"]) for n in _CUE_MORE.finditer(m["more"])]
+            for start, run in names:
+                name = _clean_name(run)
+                if is_place(name) or name.lower() in NOT_PLACES:
+                    continue  # "supported by Leeds": a place, not an organisation
+                for off, part in _org_parts(run):
+                    s = base + start + off
+                    orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
+    for pat in found.publishers:  # the document's publisher, wherever the text names it
+        for m in pat.finditer(region):
+            before = _word_before(region, m.start())
+            if before == "&" or before[:1].isupper() and before[-1:].isalnum() \
+                    and before.lower() not in _LEAD_WORDS | _SENTENCE_STARTERS:
+                continue  # "Hinton St George & Locality Rural …": inside a longer name
+            orgs.append(found.add("Organisation", m.group(0), base + m.start(), base + m.end(), section, item,
+                                  "mentions"))
     m = _ATTRIBUTION.search(region)
     if m:
         orgs.append(
@@ -320,7 +365,8 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
             words = part.split()
             last = words[-1].lower().strip(".,") if words else ""
             s = base + m.start() + off
-            typed = len(words) >= 2 and (last in ORG_SUFFIXES or words[0] == "NHS")
+            typed = len(words) >= 2 and (last in ORG_SUFFIXES or words[0] == "NHS"
+                                         or last in WEAK_SUFFIXES and not _common_phrase(found, words[:-1]))
             known = part.lower() in found.aliases or ("Organisation", part.lower()) in found.items
             if typed or known:
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
