@@ -65,6 +65,27 @@ _ORG_SUBJECT = re.compile(
     rf"(?:^|[.!?]\s+)(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)\s+"
     r"(?:partnered with|conducted|has created|commissioned|published|funded)\b"
 )
+# what the text says a name is: "the Sportsman, a pub in …", "Sobus, the community development agency for …",
+# "a new co-op, Choices4Doncaster.", "the charity Vital Regeneration", "Choices4Doncaster is a co-operative".
+# The type word must end its phrase ("a co-operative member" is a person), lower-case words may come before it.
+_LEGAL_FORMS = (r"charity|co-operative|cooperative|co-op|coop|social enterprise|credit union|community interest company"
+                r"|CIC|community benefit society|housing association|development trust|CDFI|non-profit|not-for-profit")
+_ORG_TYPES = (rf"{_LEGAL_FORMS}|enterprise|society|company|business|firm|network|trust|organisation|organization"
+              r"|association|foundation|partnership|consortium|lender|investor|incubator|provider|agency|publisher"
+              r"|magazine|newspaper|pub|shop|bakery|café|cafe|brewery|nursery|council")
+_TYPE_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|who|whose|in|for|run|owned|based|with|of|from|founded|set|serving"
+             r"|and|to|on|at|where|since|providing|offering|led|supporting|helping|working|operating|formed"
+             r"|established|registered|called|known)\b)")
+_DESCRIBED = r"(?:(?!(?:and|or|but|of|in|for|to|with)\s)[a-z][\w-]*\s+){0,4}?"  # "a community-owned …"
+_ORG_APPOSITIVE = re.compile(rf"{_START}(?P<name>{_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})"
+                             rf"{_TYPE_END}")
+_ORG_NAMED_AFTER = re.compile(
+    rf"\b(?:(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})|[Oo]ne of (?:the|our|its|their)\s+{_DESCRIBED}"
+    rf"(?i:{_ORG_TYPES})s),\s+(?:the\s+)?(?P<name>{_NAME})(?=\s*[,.;(])")
+_ORG_DESCRIPTOR = re.compile(rf"\b(?:the|a|an)\s+(?:(?:local|new|national|small|independent)\s+)?"
+                             rf"(?:{_LEGAL_FORMS})\s+(?P<name>{_NAME})")
+_ORG_COPULA = re.compile(rf"(?:^|[.!?]\s+)(?P<name>{_NAME})\s+(?:is|was|became|has become|is now)\s+(?:a|an)\s+"
+                         rf"{_DESCRIBED}(?i:{_ORG_TYPES}){_TYPE_END}")
 _ATTRIBUTION = re.compile(r"[”\"]\s*\((?P<name>[^()]{2,60})\)\s*$")
 _PLACE_LIST = re.compile(
     r"\b(?:hubs|places|areas|towns|cities|boroughs|regions|localities|neighbourhoods)\s+(?:in\s+|[–—:-]\s*)"
@@ -123,6 +144,7 @@ _FIGURE = re.compile(  # every figure starts a word: the look-behind fails fast 
 )
 _LEAD_WORDS = {"across", "in", "from", "for", "with", "by", "at", "on", "to", "of", "and", "but", "as", "after",
                "before", "since", "through", "under", "over", "when", "while", "where", "both", "its", "their"}
+_NOT_NAMES = _SENTENCE_STARTERS | _LEAD_WORDS | {"he", "she", "which", "that", "what", "its", "his", "her", "each"}
 _CASE_HEADING = re.compile(r"\bcase[- ]stud(?:y|ies)\b", re.I)
 _EN_COMMON = frozenset(
     ["the", "and", "of", "to", "in", "a", "is", "that", "for", "it", "with", "as", "was", "on", "by", "are", "this",
@@ -344,6 +366,21 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
                 for off, part in _org_parts(run):
                     s = base + start + off
                     orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
+    for pat, which in ((_ORG_APPOSITIVE, -1), (_ORG_NAMED_AFTER, 0), (_ORG_DESCRIPTOR, 0), (_ORG_COPULA, None)):
+        for m in pat.finditer(region):
+            parts = _org_parts(m["name"])
+            if which == -1:  # one thing is said to be "a pub": the name after the run's last 'and'
+                off, part = parts[-1]
+                cut = [x.end() for x in _AND.finditer(part)]
+                parts[-1] = (off + cut[-1], part[cut[-1]:]) if cut else parts[-1]
+            for off, part in parts if which is None else [parts[which]]:
+                part = _POSSESSIVE_END.sub("", part)
+                name = _clean_name(part)
+                if not name or name.lower() in _NOT_NAMES or is_place(name) or name.lower() in NOT_PLACES \
+                        or _word_before(region, m.start("name") + off).lower().strip(".") in _TITLES:
+                    continue
+                s = base + m.start("name") + off
+                orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
     for pat in found.publishers:  # the document's publisher, wherever the text names it
         for m in pat.finditer(region):
             before = _word_before(region, m.start())
