@@ -144,6 +144,9 @@ _FIGURE = re.compile(  # every figure starts a word: the look-behind fails fast 
 )
 _LEAD_WORDS = {"across", "in", "from", "for", "with", "by", "at", "on", "to", "of", "and", "but", "as", "after",
                "before", "since", "through", "under", "over", "when", "while", "where", "both", "its", "their"}
+# the owner of a named programme: "Power to Change’s Bright Ideas Programme"
+_PROGRAMME_OWNER = re.compile(rf"{_START}(?P<name>{_NAME})(?<=[’']s)\s+(?:{_CAPWORD}\s+){{0,6}}"
+                              r"(?:Programme|Program|Initiative|Scheme|Fund)\b")
 _NOT_NAMES = _SENTENCE_STARTERS | _LEAD_WORDS | {"he", "she", "which", "that", "what", "its", "his", "her", "each"}
 _CASE_HEADING = re.compile(r"\bcase[- ]stud(?:y|ies)\b", re.I)
 _EN_COMMON = frozenset(
@@ -366,7 +369,8 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
                 for off, part in _org_parts(run):
                     s = base + start + off
                     orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
-    for pat, which in ((_ORG_APPOSITIVE, -1), (_ORG_NAMED_AFTER, 0), (_ORG_DESCRIPTOR, 0), (_ORG_COPULA, None)):
+    for pat, which in ((_ORG_APPOSITIVE, -1), (_ORG_NAMED_AFTER, 0), (_ORG_DESCRIPTOR, 0), (_ORG_COPULA, None),
+                       (_PROGRAMME_OWNER, -1)):
         for m in pat.finditer(region):
             parts = _org_parts(m["name"])
             if which == -1:  # one thing is said to be "a pub": the name after the run's last 'and'
