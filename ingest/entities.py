@@ -75,7 +75,7 @@ _ORG_TYPES = (rf"{_LEGAL_FORMS}|enterprise|society|company|business|firm|network
               r"|magazine|newspaper|pub|shop|bakery|café|cafe|brewery|nursery|council")
 _TYPE_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|who|whose|in|for|run|owned|based|with|of|from|founded|set|serving"
              r"|and|to|on|at|where|since|providing|offering|led|supporting|helping|working|operating|formed"
-             r"|established|registered|called|known)\b)")
+             r"|established|registered|called|known|it|they|we|he|she|now|also)\b)")
 _DESCRIBED = r"(?:(?!(?:and|or|but|of|in|for|to|with)\s)[a-z][\w-]*\s+){0,4}?"  # "a community-owned …"
 _ORG_APPOSITIVE = re.compile(rf"{_START}(?P<name>{_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})"
                              rf"{_TYPE_END}")
@@ -144,6 +144,10 @@ _FIGURE = re.compile(  # every figure starts a word: the look-behind fails fast 
 )
 _LEAD_WORDS = {"across", "in", "from", "for", "with", "by", "at", "on", "to", "of", "and", "but", "as", "after",
                "before", "since", "through", "under", "over", "when", "while", "where", "both", "its", "their"}
+# what the text says is no organisation: "The Hive, a business support programme it leads …"
+_NOT_ORG_APPOSITIVE = re.compile(
+    rf"{_START}(?P<name>{_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:programme|program|scheme|initiative"
+    rf"|podcast|report|strategy|campaign|festival|event|website|blog){_TYPE_END}")
 # the owner of a named programme: "Power to Change’s Bright Ideas Programme"
 _PROGRAMME_OWNER = re.compile(rf"{_START}(?P<name>{_NAME})(?<=[’']s)\s+(?:{_CAPWORD}\s+){{0,6}}"
                               r"(?:Programme|Program|Initiative|Scheme|Fund)\b")
@@ -233,6 +237,7 @@ class _Found:
         self.ex = ex
         self.items: dict[tuple[str, str], Item] = {}
         self.aliases: dict[str, str] = {}  # acronym -> full name key
+        self.not_orgs: set[str] = set()  # names the text says are a programme, a report …
         self._spans: dict[int, set[tuple[int, int]]] = {}  # id(item) -> its (start, end), for O(1) de-dup
         self._rels: dict[int, set[tuple[str, int]]] = {}  # id(context) -> (predicate, id(object))
 
@@ -330,6 +335,7 @@ def find_entities(ex: Extraction) -> list[Item]:
         evidence = _evidence(ex, item, text, sp, section)
         per_item.append((item, evidence))
         new.extend(evidence)
+    _drop_not_orgs(found, ex)
     _short_forms(found, ex, text)
     _merge_variants(found, ex)
     new.extend(found.items.values())
@@ -341,10 +347,15 @@ def find_entities(ex: Extraction) -> list[Item]:
 
 def _organisations(found: _Found, region: str, base: int, section, item: Item) -> list[Item]:
     orgs: list[Item] = []
+    for m in _NOT_ORG_APPOSITIVE.finditer(region):
+        found.not_orgs.add(_clean_name(m["name"]).lower())
     for m in _ACRONYM_DEF.finditer(region):
         name = m["name"]
         cut = re.search(rf"\b(?:by|with|and|the)\s+(?:the\s+)?(?={_CAPWORD})", name)
         offset = cut.end() if cut and cut.end() < len(name) else 0
+        words = _clean_name(name[offset:]).split()
+        if not any(w.lower() in ORG_SUFFIXES for w in words) and _common_phrase(found, words):
+            continue  # "Community Wealth Building (CWB)" where the text also writes "community wealth building"
         orgs.append(
             found.add(
                 "Organisation",
@@ -400,8 +411,12 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
                 "Organisation", m["name"], base + m.start("name"), base + m.end("name"), section, item, "attributedTo"
             )
         )
+    roles = {r.start("role"): r.start("org") for r in _PERSON_ROLE.finditer(region)}
     for m in _CAPRUN.finditer(region):
         for off, part in _org_parts(m.group(0)):
+            if roles.get(m.start() + off, -1) > m.start() + off:  # "Ed Mayo, Secretary General of Co-operatives UK"
+                cut = roles[m.start() + off] - m.start() - off
+                off, part = off + cut, part[cut:]
             part = _POSSESSIVE_END.sub("", part)
             words = part.split()
             last = words[-1].lower().strip(".,") if words else ""
@@ -412,6 +427,15 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
             if typed or known:
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
     return list({id(o): o for o in orgs}.values())
+
+
+def _drop_not_orgs(found: _Found, ex: Extraction) -> None:
+    """An organisation the text itself calls a programme, a report … ("The Hive, a business support programme")
+    is none: it leaves the organisations and every relation to it."""
+    gone = {id(found.items.pop(("Organisation", n))) for n in found.not_orgs if ("Organisation", n) in found.items}
+    if gone:
+        for it in ex.items:
+            it.relations[:] = [(p, o) for p, o in it.relations if id(o) not in gone]
 
 
 def _short_forms(found: _Found, ex: Extraction, text: str) -> None:
