@@ -47,6 +47,8 @@ _CAPRUN = re.compile(rf"{_START}{_NAME}")
 # on a run of Title Case words that never reaches it, each start would scan the rest of the run: quadratic
 # in the run's length. Such names are at most NAME_WORDS words, so each start scans a bounded stretch.
 NAME_WORDS = 20
+# a name searched for from every capitalised word (followed by ", a pub", "’s … Programme"): bounded, as above
+_SHORT_NAME = rf"{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD}){{0,{NAME_WORDS}}}"
 _ACRONYM_DEF = re.compile(
     rf"{_START}(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD}){{1,{NAME_WORDS}}})"
     r"\s+\((?P<acr>[A-Z][A-Za-z]{1,9})\)"
@@ -77,7 +79,7 @@ _TYPE_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|who|whose|in|for|run|owned|b
              r"|and|to|on|at|where|since|providing|offering|led|supporting|helping|working|operating|formed"
              r"|established|registered|called|known|it|they|we|he|she|now|also)\b)")
 _DESCRIBED = r"(?:(?!(?:and|or|but|of|in|for|to|with)\s)[a-z][\w-]*\s+){0,4}?"  # "a community-owned …"
-_ORG_APPOSITIVE = re.compile(rf"{_START}(?P<name>{_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})"
+_ORG_APPOSITIVE = re.compile(rf"{_START}(?P<name>{_SHORT_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})"
                              rf"{_TYPE_END}")
 _ORG_NAMED_AFTER = re.compile(
     rf"\b(?:(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})|[Oo]ne of (?:the|our|its|their)\s+{_DESCRIBED}"
@@ -146,10 +148,10 @@ _LEAD_WORDS = {"across", "in", "from", "for", "with", "by", "at", "on", "to", "o
                "before", "since", "through", "under", "over", "when", "while", "where", "both", "its", "their"}
 # what the text says is no organisation: "The Hive, a business support programme it leads …"
 _NOT_ORG_APPOSITIVE = re.compile(
-    rf"{_START}(?P<name>{_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:programme|program|scheme|initiative"
+    rf"{_START}(?P<name>{_SHORT_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:programme|program|scheme|initiative"
     rf"|podcast|report|strategy|campaign|festival|event|website|blog){_TYPE_END}")
 # the owner of a named programme: "Power to Change’s Bright Ideas Programme"
-_PROGRAMME_OWNER = re.compile(rf"{_START}(?P<name>{_NAME})(?<=[’']s)\s+(?:{_CAPWORD}\s+){{0,6}}"
+_PROGRAMME_OWNER = re.compile(rf"{_START}(?P<name>{_SHORT_NAME})(?<=[’']s)\s+(?:{_CAPWORD}\s+){{0,6}}"
                               r"(?:Programme|Program|Initiative|Scheme|Fund)\b")
 _NOT_NAMES = _SENTENCE_STARTERS | _LEAD_WORDS | {"he", "she", "which", "that", "what", "its", "his", "her", "each"}
 _CASE_HEADING = re.compile(r"\bcase[- ]stud(?:y|ies)\b", re.I)
