@@ -382,30 +382,7 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
                 for off, part in _org_parts(run):
                     s = base + start + off
                     orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
-    for pat, which in ((_ORG_APPOSITIVE, -1), (_ORG_NAMED_AFTER, 0), (_ORG_DESCRIPTOR, 0), (_ORG_COPULA, None),
-                       (_PROGRAMME_OWNER, -1)):
-        for m in pat.finditer(region):
-            parts = _org_parts(m["name"])
-            if which == -1:  # one thing is said to be "a pub": the name after the run's last 'and'
-                off, part = parts[-1]
-                cut = [x.end() for x in _AND.finditer(part)]
-                parts[-1] = (off + cut[-1], part[cut[-1]:]) if cut else parts[-1]
-            for off, part in parts if which is None else [parts[which]]:
-                part = _POSSESSIVE_END.sub("", part)
-                name = _clean_name(part)
-                if not name or name.lower() in _NOT_NAMES or is_place(name) or name.lower() in NOT_PLACES \
-                        or _word_before(region, m.start("name") + off).lower().strip(".") in _TITLES:
-                    continue
-                s = base + m.start("name") + off
-                orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
-    for pat in found.publishers:  # the document's publisher, wherever the text names it
-        for m in pat.finditer(region):
-            before = _word_before(region, m.start())
-            if before == "&" or before[:1].isupper() and before[-1:].isalnum() \
-                    and before.lower() not in _LEAD_WORDS | _SENTENCE_STARTERS:
-                continue  # "Hinton St George & Locality Rural …": inside a longer name
-            orgs.append(found.add("Organisation", m.group(0), base + m.start(), base + m.end(), section, item,
-                                  "mentions"))
+    orgs += _described(found, region, base, section, item) + _publisher_mentions(found, region, base, section, item)
     m = _ATTRIBUTION.search(region)
     if m:
         orgs.append(
@@ -429,6 +406,43 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
             if typed or known:
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
     return list({id(o): o for o in orgs}.values())
+
+
+def _described(found: _Found, region: str, base: int, section, item: Item) -> list[Item]:
+    """Names the text says are an organisation: "the Sportsman, a pub", "a new co-op, Choices4Doncaster.",
+    "the charity Vital Regeneration", "X is a co-operative", "Power to Change’s Bright Ideas Programme"."""
+    orgs = []
+    for pat, which in ((_ORG_APPOSITIVE, -1), (_ORG_NAMED_AFTER, 0), (_ORG_DESCRIPTOR, 0), (_ORG_COPULA, None),
+                       (_PROGRAMME_OWNER, -1)):
+        for m in pat.finditer(region):
+            parts = _org_parts(m["name"])
+            if which == -1:  # one thing is said to be "a pub": the name after the run's last 'and'
+                off, part = parts[-1]
+                cut = [x.end() for x in _AND.finditer(part)]
+                parts[-1] = (off + cut[-1], part[cut[-1]:]) if cut else parts[-1]
+            for off, part in parts if which is None else [parts[which]]:
+                part = _POSSESSIVE_END.sub("", part)
+                name = _clean_name(part)
+                if not name or name.lower() in _NOT_NAMES or is_place(name) or name.lower() in NOT_PLACES \
+                        or _word_before(region, m.start("name") + off).lower().strip(".") in _TITLES:
+                    continue
+                s = base + m.start("name") + off
+                orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
+    return orgs
+
+
+def _publisher_mentions(found: _Found, region: str, base: int, section, item: Item) -> list[Item]:
+    """The document's publisher wherever the text names it whole."""
+    orgs = []
+    for pat in found.publishers:
+        for m in pat.finditer(region):
+            before = _word_before(region, m.start())
+            if before == "&" or before[:1].isupper() and before[-1:].isalnum() \
+                    and before.lower() not in _LEAD_WORDS | _SENTENCE_STARTERS:
+                continue  # "Hinton St George & Locality Rural …": inside a longer name
+            orgs.append(found.add("Organisation", m.group(0), base + m.start(), base + m.end(), section, item,
+                                  "mentions"))
+    return orgs
 
 
 def _drop_not_orgs(found: _Found, ex: Extraction) -> None:
