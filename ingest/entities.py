@@ -28,6 +28,8 @@ ORG_SUFFIXES = {
 # organisation only when some other word of it is not one the document writes in lower case ("Scottish
 # Enterprise", "Tribune Magazine", "East and South Ayrshire Councils")
 WEAK_SUFFIXES = {"enterprise", "magazine", "councils"}
+# ... nor when the name qualifies a word that says what it is: "the Youth Enterprise programme"
+_QUALIFIES = re.compile(r"\s+(?:programme|program|scheme|initiative|project|sector|campaign|strategy|model|movement)\b")
 VENUE_SUFFIXES = {"hall", "centre", "center", "park", "gardens", "garden", "square", "estate", "market", "library",
                   "station", "street", "road", "school", "church", "house", "pub", "shop", "office", "building"}
 GEO_SUFFIXES = ("shire", " peninsula", " valley", " vale", " isles", " island", " islands", " coast", " dales",
@@ -401,7 +403,8 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
             last = words[-1].lower().strip(".,") if words else ""
             s = base + m.start() + off
             typed = len(words) >= 2 and (last in ORG_SUFFIXES or words[0] == "NHS"
-                                         or last in WEAK_SUFFIXES and not _common_phrase(found, words[:-1]))
+                                         or last in WEAK_SUFFIXES and not _common_phrase(found, words[:-1])
+                                         and not _QUALIFIES.match(region, m.start() + off + len(part)))
             known = part.lower() in found.aliases or ("Organisation", part.lower()) in found.items
             if typed or known:
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))

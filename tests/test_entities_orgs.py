@@ -53,13 +53,14 @@ def test_cues_take_a_list_closed_by_and_and_trading_names_and_agreements(tmp_pat
 def test_weak_type_words_name_an_organisation_unless_the_rest_is_a_common_phrase(tmp_path):
     body = ("NHS Ayrshire and Arran, East and South Ayrshire Councils, Scottish Enterprise and The Ayrshire "
             "Community Trust (TACT) signed the charter. The project was written up in Tribune Magazine. "
-            "Social Enterprise is growing: a social enterprise trades for a social purpose.\n")
+            "Social Enterprise is growing: a social enterprise trades for a social purpose. Similar results came "
+            "from the Youth Enterprise programme.\n")
     assert _orgs(tmp_path, body) == {
         "NHS Ayrshire and Arran": ["NHS Ayrshire and Arran"],
         "East and South Ayrshire Councils": ["East and South Ayrshire Councils"],
         "Scottish Enterprise": ["Scottish Enterprise"],
         "Ayrshire Community Trust": ["Ayrshire Community Trust", "TACT", "The Ayrshire Community Trust"],
-        "Tribune Magazine": ["Tribune Magazine"]}  # not "Social Enterprise"
+        "Tribune Magazine": ["Tribune Magazine"]}  # not "Social Enterprise", not "Youth Enterprise"
 
 
 def test_what_the_text_says_a_name_is_makes_it_an_organisation(tmp_path):
