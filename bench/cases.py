@@ -5,7 +5,8 @@ the answers written down before the linker ran (tests/eval/cases/{dev,test}/expe
 
 Per case and overall: link precision@3 (expected links among the case's top three, over the links
 shown, at most three), recall@3 (expected links among the top three, over min(3, expected)),
-and recall of the expected organisations, places and figures. ``--sweep`` scores every
+recall of the expected organisations, places and figures, and precision of the organisations and places
+found (a case's nodes the answers do not list are wrong). ``--sweep`` scores every
 (threshold, cap) on the dev half and names the best; the chosen values live in
 ``ingest/links/cases.py`` and the test half is only ever reported. Writes bench/results/cases.md and .json.
 """
@@ -40,7 +41,7 @@ CAPS = (2, 3, 4)
 
 
 def _norm(s: str) -> str:
-    return " ".join(s.lower().replace("’", "'").removeprefix("the ").split())
+    return " ".join(s.lower().replace("’", "'").strip().removeprefix("the ").split())
 
 
 def _names(n) -> set[str]:
@@ -93,6 +94,7 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
             precision_at_3=round(len(hits) / len(top), 3) if top else 0.0,
             recall_at_3=round(len(hits) / min(3, len(want)), 3) if want else 1.0,
             organisations=_recall(list(e.get("organisations", [])), partial(_org_hit, found=rel["involves"])),
+            organisations_found=_precision(list(e.get("organisations", [])), rel["involves"]),
             places=_recall([str(p) for p in e.get("places", [])], partial(_org_hit, found=rel["locatedIn"])),
             places_found=_precision([str(p) for p in e.get("places", [])], rel["locatedIn"]),
             figures=_recall([str(f) for f in e.get("figures", [])],
@@ -104,9 +106,10 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
         found = sum(r[k]["found"] for r in rows)
         total = sum(r[k]["of"] for r in rows)
         overall[f"{k}_recall"] = round(found / total, 3) if total else 1.0
-    found = sum(r["places_found"]["right"] for r in rows)
-    total = sum(r["places_found"]["of"] for r in rows)
-    overall["places_precision"] = round(found / total, 3) if total else 1.0
+    for k in ("places", "organisations"):
+        found = sum(r[f"{k}_found"]["right"] for r in rows)
+        total = sum(r[f"{k}_found"]["of"] for r in rows)
+        overall[f"{k}_precision"] = round(found / total, 3) if total else 1.0
     overall["cases_found"] = sum(1 for r in rows if r["case_studies"] == 1)
     overall["cases"] = len(rows)
     return {"overall": overall, "per_case": rows}
@@ -118,7 +121,7 @@ def _recall(items: list[str], hit) -> dict:
 
 
 def _precision(expected: list[str], found: list) -> dict:
-    """Of the places found, how many the answers list (a place found but not listed is a wrong one)."""
+    """Of the places (organisations) found, how many the answers list (one found but not listed is wrong)."""
     wrong = [n.label for n in found if not any(_org_hit(x, [n]) for x in expected)]
     return {"right": len(found) - len(wrong), "of": len(found), "wrong": wrong}
 
@@ -206,14 +209,15 @@ def render(res: dict) -> str:
              f"bench/results/case_fit.md). **{REPORT}** was written after that choice and is only reported; "
              "on the halves it was fitted on the figures below are in-sample, not a measure.", "",
              "| half | fitted on | cases found | precision@3 | recall@3 | before: P@3 | before: R@3 | organisations "
-             "| places (recall) | places (precision) | figures |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "(recall) | organisations (precision) | places (recall) | places (precision) | figures |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for half, r in res["halves"].items():
         o = r["overall"]
         b = res.get("before", {}).get(half, {"precision_at_3": 0.0, "recall_at_3": 0.0})
         lines.append(f"| {half} | {'yes' if half in used else '**no**'} | {o['cases_found']}/{o['cases']} | "
                      f"{o['precision_at_3']:.2f} | {o['recall_at_3']:.2f} | {b['precision_at_3']:.2f} | "
-                     f"{b['recall_at_3']:.2f} | {o['organisations_recall']:.2f} | {o['places_recall']:.2f} | "
+                     f"{b['recall_at_3']:.2f} | {o['organisations_recall']:.2f} | {o['organisations_precision']:.2f} | "
+                     f"{o['places_recall']:.2f} | "
                      f"{o['places_precision']:.2f} | {o['figures_recall']:.2f} |")
     lines += ["", "Before: the linker as it was until the learned one, the definition signal alone (each case "
               "sentence against the element's own texts; settings chosen on dev by the trials below)."]
@@ -226,13 +230,16 @@ def render(res: dict) -> str:
                          f"{j['top10']} |")
     for half, r in res["halves"].items():
         lines += ["", f"## {half}: per case", "",
-                  "| case | P@3 | R@3 | top 3 links | expected | orgs | places | places missed / wrong | figures |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| case | P@3 | R@3 | top 3 links | expected | orgs | orgs missed / wrong | places "
+                  "| places missed / wrong | figures |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for row in r["per_case"]:
             lines.append(
                 f"| {row['file']} | {row['precision_at_3']:.2f} | {row['recall_at_3']:.2f} | "
                 f"{', '.join(row['links'])} | {', '.join(row['expected_links'])} | "
                 f"{row['organisations']['found']}/{row['organisations']['of']} | "
+                f"{', '.join(row['organisations']['missed']) or '–'} / "
+                f"{', '.join(row['organisations_found']['wrong']) or '–'} | "
                 f"{row['places']['found']}/{row['places']['of']} | "
                 f"{', '.join(row['places']['missed']) or '–'} / {', '.join(row['places_found']['wrong']) or '–'} | "
                 f"{row['figures']['found']}/{row['figures']['of']} |")

@@ -24,6 +24,12 @@ ORG_SUFFIXES = {
     "news", "loans", "homes", "housing", "spaces", "collaborative", "enterprises", "services", "llp", "plc",
     "co-op", "coop", "commission", "authority", "board", "bureau", "club", "works", "hub",
 }
+# type words that also end common phrases ("Social Enterprise", "Local Councils"): a name ending in one is an
+# organisation only when some other word of it is not one the document writes in lower case ("Scottish
+# Enterprise", "Tribune Magazine", "East and South Ayrshire Councils")
+WEAK_SUFFIXES = {"enterprise", "magazine", "councils"}
+# ... nor when the name qualifies a word that says what it is: "the Youth Enterprise programme"
+_QUALIFIES = re.compile(r"\s+(?:programme|program|scheme|initiative|project|sector|campaign|strategy|model|movement)\b")
 VENUE_SUFFIXES = {"hall", "centre", "center", "park", "gardens", "garden", "square", "estate", "market", "library",
                   "station", "street", "road", "school", "church", "house", "pub", "shop", "office", "building"}
 GEO_SUFFIXES = ("shire", " peninsula", " valley", " vale", " isles", " island", " islands", " coast", " dales",
@@ -37,24 +43,53 @@ _SENTENCE_STARTERS = {"the", "a", "an", "this", "these", "it", "in", "our", "we"
 _CONNECT = r"(?:of|for|to|and|the|de|&)"
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
 _START = r"(?<![\w’'&.-])"  # a name starts a word: the look-behind fails fast inside words
-_CAPRUN = re.compile(rf"{_START}{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*")
+_NAME = rf"{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*"  # Title Case words, one joining word between two
+_CAPRUN = re.compile(rf"{_START}{_NAME}")
 # A name that must be followed by something ("(CLES)", "… Fund") is searched for from every capitalised word;
 # on a run of Title Case words that never reaches it, each start would scan the rest of the run: quadratic
 # in the run's length. Such names are at most NAME_WORDS words, so each start scans a bounded stretch.
 NAME_WORDS = 20
+# a name searched for from every capitalised word (followed by ", a pub", "’s … Programme"): bounded, as above
+_SHORT_NAME = rf"{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD}){{0,{NAME_WORDS}}}"
 _ACRONYM_DEF = re.compile(
     rf"{_START}(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)*{_CAPWORD}){{1,{NAME_WORDS}}})"
     r"\s+\((?P<acr>[A-Z][A-Za-z]{1,9})\)"
 )
 _ORG_CUE = re.compile(
-    rf"\b(?:funded by|delivered by|partnered with|in partnership with|report by|research by|published by|"
-    rf"supported by|led by|run by|a loan from|loans? from|grants? from|backed by|with help from|helped by|"
-    rf"working with|worked with|alongside)\s+(?:the\s+)?(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)"
+    rf"\b(?:funded by|delivered by|partnered with|partnership with|partnership between|agreement with|"
+    rf"report by|research by|published by|supported by|led by|run by|a loan from|loans? from|grants? from|"
+    rf"backed by|with help from|helped by|working with|worked with|alongside|"
+    rf"(?:trades|trading|traded) (?:under the name|as))\s+(?:the\s+)?"
+    rf"(?P<name>{_NAME})"
+    # a list after the cue, closed by 'and': "a partnership between BNP Paribas, the City of Westminster and the …"
+    rf"(?P<more>(?:,\s+(?:the\s+)?{_NAME}){{0,{NAME_WORDS}}},?\s+and\s+(?:the\s+)?{_NAME})?"
 )
+_CUE_MORE = re.compile(rf"(?:,\s+|,?\s+and\s+)(?:the\s+)?(?P<name>{_NAME})")
 _ORG_SUBJECT = re.compile(
     rf"(?:^|[.!?]\s+)(?P<name>{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)\s+"
     r"(?:partnered with|conducted|has created|commissioned|published|funded)\b"
 )
+# what the text says a name is: "the Sportsman, a pub in …", "Sobus, the community development agency for …",
+# "a new co-op, Choices4Doncaster.", "the charity Vital Regeneration", "Choices4Doncaster is a co-operative".
+# The type word must end its phrase ("a co-operative member" is a person), lower-case words may come before it.
+_LEGAL_FORMS = (r"charity|co-operative|cooperative|co-op|coop|social enterprise|credit union|community interest company"
+                r"|CIC|community benefit society|housing association|development trust|CDFI|non-profit|not-for-profit")
+_ORG_TYPES = (rf"{_LEGAL_FORMS}|enterprise|society|company|business|firm|network|trust|organisation|organization"
+              r"|association|foundation|partnership|consortium|lender|investor|incubator|provider|agency|publisher"
+              r"|magazine|newspaper|pub|shop|bakery|café|cafe|brewery|nursery|council")
+_TYPE_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|who|whose|in|for|run|owned|based|with|of|from|founded|set|serving"
+             r"|and|to|on|at|where|since|providing|offering|led|supporting|helping|working|operating|formed"
+             r"|established|registered|called|known|it|they|we|he|she|now|also)\b)")
+_DESCRIBED = r"(?:(?!(?:and|or|but|of|in|for|to|with)\s)[a-z][\w-]*\s+){0,4}?"  # "a community-owned …"
+_ORG_APPOSITIVE = re.compile(rf"{_START}(?P<name>{_SHORT_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})"
+                             rf"{_TYPE_END}")
+_ORG_NAMED_AFTER = re.compile(
+    rf"\b(?:(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})|[Oo]ne of (?:the|our|its|their)\s+{_DESCRIBED}"
+    rf"(?i:{_ORG_TYPES})s),\s+(?:the\s+)?(?P<name>{_NAME})(?=\s*[,.;(])")
+_ORG_DESCRIPTOR = re.compile(rf"\b(?:the|a|an)\s+(?:(?:local|new|national|small|independent)\s+)?"
+                             rf"(?:{_LEGAL_FORMS})\s+(?P<name>{_NAME})")
+_ORG_COPULA = re.compile(rf"(?:^|[.!?]\s+)(?P<name>{_NAME})\s+(?:is|was|became|has become|is now)\s+(?:a|an)\s+"
+                         rf"{_DESCRIBED}(?i:{_ORG_TYPES}){_TYPE_END}")
 _ATTRIBUTION = re.compile(r"[”\"]\s*\((?P<name>[^()]{2,60})\)\s*$")
 _PLACE_LIST = re.compile(
     r"\b(?:hubs|places|areas|towns|cities|boroughs|regions|localities|neighbourhoods)\s+(?:in\s+|[–—:-]\s*)"
@@ -113,6 +148,14 @@ _FIGURE = re.compile(  # every figure starts a word: the look-behind fails fast 
 )
 _LEAD_WORDS = {"across", "in", "from", "for", "with", "by", "at", "on", "to", "of", "and", "but", "as", "after",
                "before", "since", "through", "under", "over", "when", "while", "where", "both", "its", "their"}
+# what the text says is no organisation: "The Hive, a business support programme it leads …"
+_NOT_ORG_APPOSITIVE = re.compile(
+    rf"{_START}(?P<name>{_SHORT_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:programme|program|scheme|initiative"
+    rf"|podcast|report|strategy|campaign|festival|event|website|blog){_TYPE_END}")
+# the owner of a named programme: "Power to Change’s Bright Ideas Programme"
+_PROGRAMME_OWNER = re.compile(rf"{_START}(?P<name>{_SHORT_NAME})(?<=[’']s)\s+(?:{_CAPWORD}\s+){{0,6}}"
+                              r"(?:Programme|Program|Initiative|Scheme|Fund)\b")
+_NOT_NAMES = _SENTENCE_STARTERS | _LEAD_WORDS | {"he", "she", "which", "that", "what", "its", "his", "her", "each"}
 _CASE_HEADING = re.compile(r"\bcase[- ]stud(?:y|ies)\b", re.I)
 _EN_COMMON = frozenset(
     ["the", "and", "of", "to", "in", "a", "is", "that", "for", "it", "with", "as", "was", "on", "by", "are", "this",
@@ -151,7 +194,7 @@ def _org_parts(run: str) -> list[tuple[int, str]]:
         pos = 0
         for m in _AND.finditer(part):
             left = part[pos : m.start()]
-            if left.split() and left.split()[-1].lower() in ORG_SUFFIXES and len(left.split()) >= 2:
+            if left.split() and left.split()[-1].lower() in ORG_SUFFIXES | WEAK_SUFFIXES and len(left.split()) >= 2:
                 out.append((off + pos, left))
                 pos = m.end()
         out.append((off + pos, part[pos:]))
@@ -171,6 +214,20 @@ def _split_possessive(run: str) -> list[tuple[int, str]]:
     return out
 
 
+def _publisher_names(publisher: str) -> list[str]:
+    """ "CLES (Centre for Local Economic Strategies)" -> both names; a name must hold a capital letter."""
+    m = re.fullmatch(r"\s*(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)\s*", publisher)
+    names = [m["a"], m["b"]] if m else [publisher.strip()]
+    return [_ARTICLE.sub("", n).strip() for n in names if len(n.strip()) >= 2 and re.search(r"[A-Z]", n)]
+
+
+def _common_phrase(found: _Found, words: list[str]) -> bool:
+    """Every word (joining words aside) is one the document also writes in lower case: a phrase, not a name.
+    A word in capitals is an acronym ("HELP Enterprise"), so never a phrase's."""
+    return all(w.lower() in found.lower_words and not w.isupper() for w in words
+               if w.lower() not in ("of", "for", "to", "and", "the"))
+
+
 def _word_before(text: str, pos: int) -> str:
     """The word just before ``pos`` (looks back a bounded distance, so a long text costs nothing extra)."""
     m = _LAST_WORD.search(text[max(0, pos - 60) : pos])
@@ -184,8 +241,18 @@ class _Found:
         self.ex = ex
         self.items: dict[tuple[str, str], Item] = {}
         self.aliases: dict[str, str] = {}  # acronym -> full name key
+        self.not_orgs: set[str] = set()  # names the text says are a programme, a report …
         self._spans: dict[int, set[tuple[int, int]]] = {}  # id(item) -> its (start, end), for O(1) de-dup
         self._rels: dict[int, set[tuple[str, int]]] = {}  # id(context) -> (predicate, id(object))
+
+    @cached_property
+    def publishers(self) -> list[re.Pattern]:
+        """The front matter's (or corpus.yaml's) publisher, and each name of "Locality (My Community)", as
+        patterns that find the name written whole in the text: not inside a longer name ("& Locality Rural …")."""
+        out = []
+        for name in _publisher_names(str(self.ex.doc.meta.get("publisher") or "")):
+            out.append(re.compile(rf"(?<![\w’'&.-]){re.escape(name)}(?![\w&-])(?!\s+(?:{_CONNECT}\s+)?[A-Z])"))
+        return out
 
     @cached_property
     def lower_words(self) -> frozenset[str]:
@@ -272,6 +339,7 @@ def find_entities(ex: Extraction) -> list[Item]:
         evidence = _evidence(ex, item, text, sp, section)
         per_item.append((item, evidence))
         new.extend(evidence)
+    _drop_not_orgs(found, ex)
     _short_forms(found, ex, text)
     _merge_variants(found, ex)
     new.extend(found.items.values())
@@ -283,10 +351,15 @@ def find_entities(ex: Extraction) -> list[Item]:
 
 def _organisations(found: _Found, region: str, base: int, section, item: Item) -> list[Item]:
     orgs: list[Item] = []
+    for m in _NOT_ORG_APPOSITIVE.finditer(region):
+        found.not_orgs.add(_clean_name(m["name"]).lower())
     for m in _ACRONYM_DEF.finditer(region):
         name = m["name"]
         cut = re.search(rf"\b(?:by|with|and|the)\s+(?:the\s+)?(?={_CAPWORD})", name)
         offset = cut.end() if cut and cut.end() < len(name) else 0
+        words = _clean_name(name[offset:]).split()
+        if not any(w.lower() in ORG_SUFFIXES for w in words) and _common_phrase(found, words):
+            continue  # "Community Wealth Building (CWB)" where the text also writes "community wealth building"
         orgs.append(
             found.add(
                 "Organisation",
@@ -301,12 +374,17 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
         )
     for pat in (_ORG_CUE, _ORG_SUBJECT):
         for m in pat.finditer(region):
-            name = _clean_name(m["name"])
-            if is_place(name) or name.lower() in NOT_PLACES:
-                continue  # "supported by Leeds": a place, not an organisation
-            for off, part in _org_parts(m["name"]):
-                s = base + m.start("name") + off
-                orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
+            names = [(m.start("name"), m["name"])]
+            if m.groupdict().get("more"):
+                names += [(m.start("more") + n.start("name"), n["name"]) for n in _CUE_MORE.finditer(m["more"])]
+            for start, run in names:
+                name = _clean_name(run)
+                if is_place(name) or name.lower() in NOT_PLACES:
+                    continue  # "supported by Leeds": a place, not an organisation
+                for off, part in _org_parts(run):
+                    s = base + start + off
+                    orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
+    orgs += _described(found, region, base, section, item) + _publisher_mentions(found, region, base, section, item)
     m = _ATTRIBUTION.search(region)
     if m:
         orgs.append(
@@ -314,17 +392,69 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
                 "Organisation", m["name"], base + m.start("name"), base + m.end("name"), section, item, "attributedTo"
             )
         )
+    roles = {r.start("role"): r.start("org") for r in _PERSON_ROLE.finditer(region)}
     for m in _CAPRUN.finditer(region):
         for off, part in _org_parts(m.group(0)):
+            if roles.get(m.start() + off, -1) > m.start() + off:  # "Ed Mayo, Secretary General of Co-operatives UK"
+                cut = roles[m.start() + off] - m.start() - off
+                off, part = off + cut, part[cut:]
             part = _POSSESSIVE_END.sub("", part)
             words = part.split()
             last = words[-1].lower().strip(".,") if words else ""
             s = base + m.start() + off
-            typed = len(words) >= 2 and (last in ORG_SUFFIXES or words[0] == "NHS")
+            typed = len(words) >= 2 and (last in ORG_SUFFIXES or words[0] == "NHS"
+                                         or last in WEAK_SUFFIXES and not _common_phrase(found, words[:-1])
+                                         and not _QUALIFIES.match(region, m.start() + off + len(part)))
             known = part.lower() in found.aliases or ("Organisation", part.lower()) in found.items
             if typed or known:
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
     return list({id(o): o for o in orgs}.values())
+
+
+def _described(found: _Found, region: str, base: int, section, item: Item) -> list[Item]:
+    """Names the text says are an organisation: "the Sportsman, a pub", "a new co-op, Choices4Doncaster.",
+    "the charity Vital Regeneration", "X is a co-operative", "Power to Change’s Bright Ideas Programme"."""
+    orgs = []
+    for pat, which in ((_ORG_APPOSITIVE, -1), (_ORG_NAMED_AFTER, 0), (_ORG_DESCRIPTOR, 0), (_ORG_COPULA, None),
+                       (_PROGRAMME_OWNER, -1)):
+        for m in pat.finditer(region):
+            parts = _org_parts(m["name"])
+            if which == -1:  # one thing is said to be "a pub": the name after the run's last 'and'
+                off, part = parts[-1]
+                cut = [x.end() for x in _AND.finditer(part)]
+                parts[-1] = (off + cut[-1], part[cut[-1]:]) if cut else parts[-1]
+            for off, part in parts if which is None else [parts[which]]:
+                part = _POSSESSIVE_END.sub("", part)
+                name = _clean_name(part)
+                if not name or name.lower() in _NOT_NAMES or is_place(name) or name.lower() in NOT_PLACES \
+                        or _word_before(region, m.start("name") + off).lower().strip(".") in _TITLES:
+                    continue
+                s = base + m.start("name") + off
+                orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
+    return orgs
+
+
+def _publisher_mentions(found: _Found, region: str, base: int, section, item: Item) -> list[Item]:
+    """The document's publisher wherever the text names it whole."""
+    orgs = []
+    for pat in found.publishers:
+        for m in pat.finditer(region):
+            before = _word_before(region, m.start())
+            if before == "&" or before[:1].isupper() and before[-1:].isalnum() \
+                    and before.lower() not in _LEAD_WORDS | _SENTENCE_STARTERS:
+                continue  # "Hinton St George & Locality Rural …": inside a longer name
+            orgs.append(found.add("Organisation", m.group(0), base + m.start(), base + m.end(), section, item,
+                                  "mentions"))
+    return orgs
+
+
+def _drop_not_orgs(found: _Found, ex: Extraction) -> None:
+    """An organisation the text itself calls a programme, a report … ("The Hive, a business support programme")
+    is none: it leaves the organisations and every relation to it."""
+    gone = {id(found.items.pop(("Organisation", n))) for n in found.not_orgs if ("Organisation", n) in found.items}
+    if gone:
+        for it in ex.items:
+            it.relations[:] = [(p, o) for p, o in it.relations if id(o) not in gone]
 
 
 def _short_forms(found: _Found, ex: Extraction, text: str) -> None:

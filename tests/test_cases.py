@@ -92,7 +92,8 @@ def test_hinton_case_has_its_organisations_places_people_and_figures(dkg):
     nb = dkg.neighbours(c.id)
     orgs = {dkg.nodes[o].label: dkg.nodes[o].alt_labels for d, o in nb["involves"] if d == "out"}
     assert orgs == {"Hinton St George & Locality Rural Community Services": ("HRCS",),
-                    "Co-operative & Community Finance": (), "Plunkett Foundation": ()}
+                    "Co-operative & Community Finance": (), "Plunkett Foundation": (),
+                    "Our Shop": ()}  # "it now trades under the name Our Shop"
     places = {dkg.nodes[o].label for d, o in nb["locatedIn"] if d == "out"}
     assert places == {"Hinton St George", "Somerset"}
     people = {dkg.nodes[o].label: dkg.nodes[o].alt_labels for d, o in nb["mentions"]

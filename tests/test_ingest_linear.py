@@ -173,3 +173,21 @@ def test_names_before_an_acronym_or_a_fund_are_bounded_so_a_long_title_case_run_
     real = "the Centre for Local Economic Strategies (CLES) and the Community Business Fund"
     assert _ACRONYM_DEF.search(real)["name"] == "Centre for Local Economic Strategies"
     assert _PROGRAMME[2].search(real)["name"] == "Community Business Fund"
+
+
+def test_names_before_a_description_or_a_programme_are_bounded_too():
+    """ "X, a charity", "X, a programme" and "X’s … Programme" are tried from every capitalised word as well: the
+    same bound keeps a long Title Case run linear, and real names are found whole."""
+    from ingest.entities import _NOT_ORG_APPOSITIVE, _ORG_APPOSITIVE, _PROGRAMME_OWNER, NAME_WORDS
+
+    words = ["Community", "Business", "Support", "Local", "Network", "Wealth", "Building", "Anchor"]
+    run = " ".join(words[i % len(words)] for i in range(5000))
+    for pat, text in ((_ORG_APPOSITIVE, f"The {run}, a charity in Leeds."),
+                      (_NOT_ORG_APPOSITIVE, f"The {run}, a programme for Leeds."),
+                      (_PROGRAMME_OWNER, f"The {run}’s Bright Ideas Programme.")):
+        m = pat.search(text)
+        assert m and len(m["name"].split()) == NAME_WORDS + 1 and "Building Anchor" in m["name"]
+    assert _ORG_APPOSITIVE.search("In Bristol, Harcourt Pre-school, a nursery that families value")["name"] \
+        == "Harcourt Pre-school"
+    assert _PROGRAMME_OWNER.search("a place on Power to Change’s Bright Ideas Programme")["name"] \
+        == "Power to Change’s"
