@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from graph import stages as st
-from graph.evidence import BADGE, graph_evidence
+from graph.evidence import BADGE, RANK, graph_evidence
 from graph.ns import ELEMENT_CLASSES
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
@@ -191,10 +191,13 @@ class Links:
     def __bool__(self) -> bool:
         return bool(self.out)
 
-    def walk(self, start: str, forward: bool, max_hops: int) -> list[tuple[str, int, tuple[str, str]]]:
-        """(node, hops, the edge that reached it) breadth first, each node once."""
+    def walk(self, start: str, forward: bool, max_hops: int) -> list[tuple[str, int, tuple[str, str], str]]:
+        """(node, hops, the edge that reached it, the weakest evidence level on the way there) breadth first,
+        each node once: a pathway is as strong as its weakest step, so a node three steps away is "shown"
+        only when every step that reaches it is."""
         adj = self.out if forward else self.into
         seen, frontier, found = {start}, [start], []
+        weakest: dict[str, str] = {}
         for hop in range(1, max_hops + 1):
             nxt = []
             for u in frontier:
@@ -202,7 +205,13 @@ class Links:
                     if v not in seen:
                         seen.add(v)
                         nxt.append(v)
-                        found.append((v, hop, (u, v) if forward else (v, u)))
+                        edge = (u, v) if forward else (v, u)
+                        level = self.info.get(edge, {}).get("level", "")
+                        before = weakest.get(u, "")
+                        if before and (not level or RANK.get(before, 0) < RANK.get(level, 0)):
+                            level = before
+                        weakest[v] = level
+                        found.append((v, hop, edge, level))
             frontier = nxt
         return found
 
@@ -238,7 +247,9 @@ def stage_of(kg: KnowledgeGraph, n: NodeRecord) -> str:
     return ""
 
 
-def _link_line(kg: KnowledgeGraph, links: Links, nid: str, hops: int, edge: tuple[str, str]) -> CardLine:
+def _link_line(kg: KnowledgeGraph, links: Links, nid: str, hops: int, edge: tuple[str, str], level: str
+               ) -> CardLine:
+    """A neighbour on the card: the last step's basis, weight and evidence, and the weakest level on the way."""
     meta = links.info.get(edge, {})
     return CardLine.of(
         kg.nodes[nid],
@@ -246,7 +257,7 @@ def _link_line(kg: KnowledgeGraph, links: Links, nid: str, hops: int, edge: tupl
         basis=meta.get("basis") or "leadsTo",
         weight=meta.get("weight"),
         evidence=meta.get("evidence", ""),
-        level=meta.get("level", ""),
+        level=level,
     )
 
 
@@ -366,16 +377,16 @@ def build_card(engine: Searcher, query: str) -> Card | None:
 
         up = strongest_first(
             [
-                (n, h, e)
-                for n, h, e in links.walk(el.id, forward=False, max_hops=2)
-                if kg.nodes[n].type in ELEMENT_CLASSES
+                found
+                for found in links.walk(el.id, forward=False, max_hops=2)
+                if kg.nodes[found[0]].type in ELEMENT_CLASSES
             ]
         )
-        card.builds_on = [_link_line(kg, links, n, h, e) for n, h, e in up[:MAX_LINES]]
+        card.builds_on = [_link_line(kg, links, *found) for found in up[:MAX_LINES]]
         down = strongest_first(links.walk(el.id, forward=True, max_hops=4))
-        outs = [(n, h, e) for n, h, e in down if kg.nodes[n].type in OUTCOME_TYPES]
-        chosen_down = outs or [(n, h, e) for n, h, e in down if h == 1]
-        card.leads_to = [_link_line(kg, links, n, h, e) for n, h, e in chosen_down[:MAX_LINES]]
+        outs = [found for found in down if kg.nodes[found[0]].type in OUTCOME_TYPES]
+        chosen_down = outs or [found for found in down if found[1] == 1]
+        card.leads_to = [_link_line(kg, links, *found) for found in chosen_down[:MAX_LINES]]
     else:
         card.builds_on = [CardLine.of(n, hops=1, basis="stage order") for n in _by_order(kg, el, True)][:MAX_LINES]
         card.leads_to = [CardLine.of(n, hops=1, basis="stage order") for n in _by_order(kg, el, False)][:MAX_LINES]

@@ -105,3 +105,19 @@ def test_answer_card_badges_what_it_needs_and_leads_to():
     first = next(line for line in needs.split("\n") if "Equitable access to resources" in line)
     assert first.endswith(":blue-badge[shown by a case]")
     assert ":gray-badge[inferred]" in body.split("**What it leads to**")[1]
+
+
+def test_a_node_several_steps_away_carries_the_weakest_level_on_the_way():
+    from search.card import Links
+
+    info = {("a", "b"): {"level": "shown"}, ("b", "c"): {"level": "inferred"}, ("c", "d"): {"level": "stated"},
+            ("a", "e"): {"level": "stated"}, ("e", "f"): {"level": "shown"}}
+    out = {"a": ["b", "e"], "b": ["c"], "c": ["d"], "e": ["f"]}
+    into = {v: [u for u in out if v in out[u]] for vs in out.values() for v in vs}
+    links = Links(out, into, info)
+    assert links.walk("a", forward=True, max_hops=3) == [
+        ("b", 1, ("a", "b"), "shown"), ("e", 1, ("a", "e"), "stated"),
+        ("c", 2, ("b", "c"), "inferred"), ("f", 2, ("e", "f"), "shown"),
+        ("d", 3, ("c", "d"), "inferred")]
+    assert links.walk("d", forward=False, max_hops=3) == [
+        ("c", 1, ("c", "d"), "stated"), ("b", 2, ("b", "c"), "inferred"), ("a", 3, ("a", "b"), "inferred")]
