@@ -101,7 +101,7 @@ class CaseCandidate:
 
     case: str
     element: str
-    basis: str  # explicit | semantic | evidence
+    basis: str  # explicit | semantic | evidence | curated (links.yaml, see stage._apply_curated_cases)
     weight: float
     evidence: str
     span: Span | None
@@ -109,6 +109,7 @@ class CaseCandidate:
     reason: str = ""
     figure: str = ""
     evidence_id: str = ""  # the Evidence node behind an evidence link
+    author: str = ""  # who decided a curated link
 
 
 @dataclass

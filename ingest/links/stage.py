@@ -9,6 +9,11 @@ Three bases, each written as a reified ep:CausalLink (basis, weight, evidence) p
   wins: it replaces a textual/inferred link on the same pair (and says which), and a removal takes the
   arrow out of the graph whatever its basis.
 
+Case links (ep:CaseLink, case study → element) are made by ``cases.link_cases``; an entry of links.yaml whose
+``from`` is a case study adds one (basis curated, replacing the machine's on that pair) or removes one, after
+the machine has linked, so what a person decided about their case is what the graph says. Stage order and
+cycles are rules of arrows between elements and do not apply to case links.
+
 Rules every arrow obeys: it never runs backwards in stage order (an arrow within one stage or horizon
 is kept only when stated — textual or curated), and the arrows form no cycle. A curated arrow that
 breaks either rule is refused with a message in the build's warnings. After linking, every outcome and
@@ -31,6 +36,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from graph import lookup
 from graph.ns import EP, ID, OA, slug
+from graph.records import NodeRecord
 from graph.settings import ROOT
 from graph.stages import stages
 from graph.store import KnowledgeGraph
@@ -156,13 +162,14 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
             linker.offer(c)
 
     step("links curated", 2)
-    curated = _apply_curated(linker, kg, links_path, warnings)
+    curation, curated_report = _load_curated(kg, links_path, warnings)
+    _apply_curated(linker, curation, curated_report, warnings)
 
     step("links write", 3)
     sections = SectionStarts(g)
     _write_links(g, linker.accepted.values(), stage_links, model_id, texts, sections)
     step("links cases", 4)
-    cases = link_cases(el, texts)
+    cases = _apply_curated_cases(g, link_cases(el, texts), curation, curated_report)
     _write_case_links(g, cases, model_id, texts, sections)
 
     counts = Counter(c.basis for c in linker.accepted.values())
@@ -173,7 +180,7 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
         "total": len(linker.accepted),
         "stage_links": len(stage_links),
         "case_links": dict(Counter(c.basis for c in cases)),
-        "curated": curated,
+        "curated": curated_report,
         "skipped": [s for s in linker.skipped if s["basis"] != "curated"],
         "reachable": {"outcomes_impacts": len(ends) - len(unreachable), "of": len(ends)},
         "unreachable": unreachable,
@@ -204,40 +211,90 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     return list(seen.values())
 
 
-def _resolver(kg: KnowledgeGraph) -> Callable[[str], str | None]:
-    """An element's id for a links.yaml end: its id or exact label (``graph.lookup.find``, no guessing)."""
-    elements = {n.id: n for n in kg.of_type(*LINKED_CLASSES)}
+def _resolver(kg: KnowledgeGraph) -> curated.Resolve:
+    """A links.yaml end: an element or a case study by its id or exact label/title (``graph.lookup.find``, no
+    guessing)."""
+    pool = {n.id: n for n in kg.of_type(*LINKED_CLASSES, curated.CASE)}
 
-    def resolve(text: str | None) -> str | None:
-        n = lookup.find(elements, text) if text else None
-        return n.id if n is not None else None
+    def resolve(text: str | None) -> NodeRecord | None:
+        return lookup.find(pool, text) if text else None
     return resolve
 
 
-def _apply_curated(linker: Linker, kg: KnowledgeGraph, path: Path | None, warnings) -> dict:
+NO_LINK = "none (no such link was made)"
+
+
+def _load_curated(kg: KnowledgeGraph, path: Path | None, warnings) -> tuple[curated.Curation, dict]:
+    """links.yaml read and checked (its bad entries in ``warnings`` under the file), and the report it starts.
+
+    Every entry the report lists has ``kind`` (causal | case) and ``line``: the link's source in links.yaml."""
     report: dict = {"file": None, "added": [], "removed": [], "refused": [], "errors": []}
     if not path or not Path(path).exists():
-        return report
+        return curated.Curation(), report
     key = _display(path)
     report["file"] = key
-    adds, removes, errors = curated.load(Path(path), _resolver(kg))
-    for e in errors:
+    curation = curated.load(Path(path), _resolver(kg))
+    for e in curation.errors:
         warnings.setdefault(key, []).append(e)
-    report["errors"] = errors
-    for r in removes:
-        basis = linker.remove(r.source, r.target)
-        report["removed"].append({"from": r.source, "to": r.target, "reason": r.reason, "author": r.author,
-                                  "line": r.line, "removed_basis": basis or "none (no such link was made)"})
-    for c in adds:
+    report["errors"] = curation.errors
+    return curation, report
+
+
+def _removed(kind: str, r: curated.Removal, basis: str | None) -> dict:
+    return {"kind": kind, "from": r.source, "to": r.target, "reason": r.reason, "author": r.author,
+            "line": r.line, "removed_basis": basis or NO_LINK}
+
+
+def _added(kind: str, c: Candidate) -> dict:
+    return {"kind": kind, "from": c.source, "to": c.target, "line": c.line, "reason": c.reason, "author": c.author}
+
+
+def _apply_curated(linker: Linker, curation: curated.Curation, report: dict, warnings) -> None:
+    """The causal entries: removals first, then additions, each checked by the linker's rules."""
+    key = report["file"]
+    for r in curation.removes:
+        report["removed"].append(_removed("causal", r, linker.remove(r.source, r.target)))
+    for c in curation.adds:
         problem = linker.offer(c)
         if problem:
             msg = f"line {c.line}: curated link {c.source} → {c.target} refused: {problem}"
             warnings.setdefault(key, []).append(msg)
-            report["refused"].append({"from": c.source, "to": c.target, "line": c.line, "why": problem})
+            report["refused"].append({"kind": "causal", "from": c.source, "to": c.target, "line": c.line,
+                                      "why": problem})
         else:
-            report["added"].append({"from": c.source, "to": c.target, "line": c.line, "reason": c.reason,
-                                    "author": c.author})
-    return report
+            report["added"].append(_added("causal", c))
+
+
+def _apply_curated_cases(g: Graph, cases: list[CaseCandidate], curation: curated.Curation,
+                         report: dict) -> list[CaseCandidate]:
+    """The machine's case links with the case entries of links.yaml applied: a removal drops the link on its pair
+    (a plain ``ep:illustrates`` ingest extracted too), an addition replaces it (and its reason says which).
+    The result is strongest first per case, as ``link_cases`` returns it."""
+    if not curation.case_adds and not curation.case_removes:
+        return cases
+    made = {(c.case, c.element): c for c in cases}
+    for r in curation.case_removes:
+        old = made.pop((r.source, r.target), None)
+        basis = old.basis if old is not None else None
+        pair = (ID[r.source], EP.illustrates, ID[r.target])
+        if pair in g:  # extracted by ingest (case → the list item it is the worked example of)
+            g.remove(pair)
+            basis = basis or "extracted"
+        report["removed"].append(_removed("case", r, basis))
+    for c in curation.case_adds:
+        key = (c.source, c.target)
+        old = made.get(key)
+        old_basis = old.basis if old is not None else (
+            "extracted" if (ID[c.source], EP.illustrates, ID[c.target]) in g else None)
+        why = rationale.curated(c.author, c.reason)
+        if old_basis not in (None, "curated"):
+            weight = f" (weight {old.weight:.2f})" if old is not None else ""
+            why = f"{why} [curated: replaces the {old_basis} link{weight}]"
+        made[key] = CaseCandidate(c.source, c.target, "curated", c.weight, c.evidence, None, reason=why,
+                                  author=c.author)
+        report["added"].append(_added("case", c))
+    order = {c.case: i for i, c in enumerate(cases)}
+    return sorted(made.values(), key=lambda c: (order.get(c.case, len(order)), c.case, -c.weight))
 
 
 def _node(x: str) -> URIRef:
@@ -287,11 +344,16 @@ def _write_one(g: Graph, u: URIRef, c: Candidate, model_id: str, texts: dict[str
         g.add((u, EP.model, Literal(model_id)))
         g.add((u, PROV.wasGeneratedBy, _activity(g, "semantic-linking", model_id)))
     if c.basis == "curated":
-        agent = ID[f"agent/{slug(c.author)}"]
-        g.add((agent, RDF.type, PROV.Agent))
-        g.add((agent, RDFS.label, Literal(c.author)))
-        g.add((u, PROV.wasAttributedTo, agent))
+        _attribute(g, u, c.author)
         g.add((u, EP.reason, Literal(c.reason)))
+
+
+def _attribute(g: Graph, u: URIRef, author: str) -> None:
+    """The curator who decided a link, as a prov:Agent the link is attributed to."""
+    agent = ID[f"agent/{slug(author)}"]
+    g.add((agent, RDF.type, PROV.Agent))
+    g.add((agent, RDFS.label, Literal(author)))
+    g.add((u, PROV.wasAttributedTo, agent))
 
 
 def _rationale(g: Graph, c: Candidate) -> str:
@@ -361,6 +423,8 @@ def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts
         if c.basis in ("semantic", "evidence"):
             g.add((u, EP.model, Literal(model_id)))
             g.add((u, PROV.wasGeneratedBy, _activity(g, "semantic-linking", model_id)))
+        if c.basis == "curated":
+            _attribute(g, u, c.author)
         g.add((ID[c.case], EP.illustrates, ID[c.element]))
 
 
