@@ -3,8 +3,9 @@
 Core, so every layer reads case links one way: the evidence rule (``graph.evidence``) asks which cases
 illustrate both ends of an arrow, the analysis layer (``graph.analysis.cases``) builds case pages on them.
 Reads the reified ep:CaseLink nodes (basis explicit | semantic | evidence, with the evidence sentences and
-the reason in plain words) and also plain ``ep:illustrates`` triples made by ingest itself (case → listed
-characteristic), which carry basis "extracted" and the case's own text as evidence.
+the reason in plain words, or curated: added in ``corpus/links.yaml`` with the curator's reason and name) and
+also plain ``ep:illustrates`` triples made by ingest itself (case → listed characteristic), which carry basis
+"extracted" and the case's own text as evidence.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class CaseLink:
 
     case = property(lambda self: self.link.source, doc="the case study's id")
     element = property(lambda self: self.link.target, doc="the element it illustrates")
-    basis = property(lambda self: self.link.basis, doc="explicit | semantic | evidence | extracted")
+    basis = property(lambda self: self.link.basis, doc="explicit | semantic | evidence | curated | extracted")
     weight = property(lambda self: self.link.weight or 0.0)
     evidence = property(lambda self: self.link.evidence)
     evidence_source = property(lambda self: self.link.evidence_source)

@@ -7,7 +7,9 @@ The rule, one level per link, the strongest that applies:
 - **shown**: a case study illustrates *both* ends of the link (two ``ep:illustrates`` / ``ep:CaseLink``
   records from the same case), so the case shows the cause and the effect happening together; the
   evidence is that case's two quotes and its figures. A stated link a case also shows stays "stated" and
-  lists the case too;
+  lists the case too Every case link counts here, whatever its basis: one a
+  person added in ``links.yaml`` (basis ``curated``, its quote the curator's evidence text) as much as the
+  linker's, and one a person removed is not in the graph, so it shows nothing;
 - **curated**: a person added the arrow in ``corpus/links.yaml`` with a signed reason. It sits *below*
   shown and *above* inferred: a reason a curator wrote is an argument a reader can check, more than a
   similarity score, but it is not the documents' or a case's own evidence;
@@ -121,6 +123,8 @@ def link_evidence(link: LinkLike, cases: Mapping[str, Iterable[CaseLinkLike]],
     to its title (to name the document a stated link comes from); ``names`` maps a case study id to its
     title, so "why" names cases as a reader knows them (the id when it has none).
     """
+    # every case link of both ends, curated ones included: a curator's correction of a case's links is what the
+    # case illustrates, so it decides what the case shows (see the module docstring)
     by_case_src = {c.case: c for c in cases.get(link.source, ())}
     showing = [CaseShowing(c.case, _short(by_case_src[c.case].evidence_quote or by_case_src[c.case].evidence),
                            _short(c.evidence_quote or c.evidence), list(c.figures or []))

@@ -1,7 +1,7 @@
 """Case studies ↔ model elements: what a case illustrates, and which cases back an element.
 
 Reads the reified ep:CaseLink nodes (basis explicit | semantic | evidence, with the evidence sentences and
-the reason in plain words) and also
+the reason in plain words, or curated in ``corpus/links.yaml``) and also
 plain ``ep:illustrates`` triples made by ingest itself (case → listed characteristic), which carry
 basis "extracted" and the case's own text as evidence.
 """
