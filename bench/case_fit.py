@@ -27,6 +27,7 @@ from ingest.links import case_model as cm
 from ingest.links import cases as caselinks
 from ingest.links.examples import load_examples
 from ingest.links.match import Elements
+from ingest.readers import read_document
 
 CHOOSE = ("dev", "test", "holdout", "train")
 NEIGHBOURS = (5, 8, 12)
@@ -81,8 +82,7 @@ def collect(halves: tuple[str, ...], enc) -> tuple[list[str], list[Judged]]:
 
 
 def _source_url(path: Path) -> str:
-    head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
-    return next((line.split(":", 1)[1].strip() for line in head.splitlines() if line.startswith("source_url:")), "")
+    return str(read_document(path).meta.get("source_url") or "")
 
 
 def labels_of(ids: list[str], cases: list[Judged]) -> np.ndarray:
@@ -131,18 +131,12 @@ def out_of_fold(ids, cases, enc, neighbours: tuple[int, ...]) -> dict[int, np.nd
     return out
 
 
-def chosen(p: np.ndarray, threshold: float, cap: int = 3) -> list[int]:
-    """The links a case keeps: its best always, then the next while they reach the threshold, at most ``cap``."""
-    order = np.argsort(-p, kind="stable")
-    return [int(j) for n, j in enumerate(order[:cap]) if n == 0 or p[j] >= threshold]
-
-
 def figures(probs: np.ndarray, y: np.ndarray, threshold: float) -> dict:
     """precision@3 and recall@3 as bench/cases.py counts them, and where the judged links rank."""
     prec = rec = 0.0
     ranks = []
     for p, t in zip(probs, y, strict=True):
-        keep = chosen(p, threshold)
+        keep = cm.keep(p, threshold, 3)
         hits = sum(t[j] for j in keep)
         prec += hits / len(keep)
         rec += hits / min(3, t.sum())

@@ -89,11 +89,14 @@ def test_a_case_nobody_judged_gets_learned_links_quoting_its_own_sentences(baker
     assert "input/resources" in [x.target for x in semantic]
 
 
-def test_chosen_keeps_the_best_always_then_what_reaches_the_threshold_at_most_three():
+def test_keep_takes_the_best_always_then_what_reaches_the_threshold_at_most_three():
     p = np.array([0.05, 0.40, 0.10, 0.30, 0.20])
-    assert case_fit.chosen(p, 0.5) == [1]
-    assert case_fit.chosen(p, 0.25) == [1, 3]
-    assert case_fit.chosen(p, 0.0) == [1, 3, 4]
+    assert cm.keep(p, 0.5, 3) == [1]
+    assert cm.keep(p, 0.25, 3) == [1, 3]
+    assert cm.keep(p, 0.0, 3) == [1, 3, 4]
+    # an explicit link already taken: it counts toward the cap, and the best is no longer kept regardless
+    assert cm.keep(p, 0.5, 3, taken=frozenset({3})) == []
+    assert cm.keep(p, 0.15, 3, taken=frozenset({1})) == [3, 4]
 
 
 def test_figures_count_precision_over_links_shown_and_recall_over_min_three():

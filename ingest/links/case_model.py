@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +62,7 @@ class CaseModel:
     example_vectors: np.ndarray | None = None
     examples_digest: str = ""
 
-    @property
+    @cached_property
     def labels(self) -> np.ndarray:
         """judged cases × elements: 1 where the judge linked the case to the element."""
         col = {e: j for j, e in enumerate(self.elements)}
@@ -109,6 +109,20 @@ def feature_rows(definition: np.ndarray, examples: np.ndarray, sentence_p: np.nd
                  rate: np.ndarray) -> np.ndarray:
     """elements × FEATURES for one case (the order of ``FEATURES``)."""
     return np.stack([definition, examples, sentence_p.mean(axis=0), similar, rate], axis=1)
+
+
+def keep(p: np.ndarray, threshold: float, cap: int, taken: frozenset[int] = frozenset()) -> list[int]:
+    """The elements a case keeps, most likely first: its best always (unless ``taken`` already holds links),
+    then the next while they reach the threshold, at most ``cap`` counting ``taken``. The build and the fit's
+    figures both choose with this, so the threshold chosen is the one the build applies."""
+    out: list[int] = []
+    for j in np.argsort(-p, kind="stable"):
+        j = int(j)
+        if len(out) + len(taken) >= cap or ((out or taken) and p[j] < threshold):
+            break
+        if j not in taken:
+            out.append(j)
+    return out
 
 
 def probability(rows: np.ndarray, weights: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:

@@ -441,16 +441,13 @@ def _choose_learned(el: Elements, cs: CaseScores, lc: Learned, model: case_model
     ``top_k`` with the explicit ones; each quotes the two sentences the classifier reads as showing it most."""
     threshold = model.threshold if settings.learned_threshold is None else settings.learned_threshold
     sents = cs.sentences
-    for j in np.argsort(-lc.p, kind="stable"):
-        n = el.records[int(j)]
-        if len(chosen) >= settings.top_k:
-            break
-        if n.id in chosen or (chosen and lc.p[j] < threshold):
-            continue
+    taken = frozenset(el.index[i] for i in chosen if i in el.index)
+    for j in case_model.keep(lc.p, threshold, settings.top_k, taken):
+        n = el.records[j]
         idx = [int(x) for x in np.argsort(-lc.sentence_p[:, j], kind="stable")[:2]]
         chosen[n.id] = CaseCandidate(
             cs.case.id, n.id, "semantic", round(float(lc.p[j]), 4), _quote(sents, idx), sents[idx[0]][1],
-            [sents[x][1] for x in sorted(idx)], _learned_reason(n, int(j), lc, model, threshold))
+            [sents[x][1] for x in sorted(idx)], _learned_reason(n, j, lc, model, threshold))
 
 
 def _holding(sents, starts: list[int], fig: NodeRecord) -> int | None:
