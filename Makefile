@@ -9,7 +9,7 @@ PORT   ?= 8501
 # Where the graph lives: memory (build/graph.ttl), oxigraph:DIR or sparql:URL (see README, "Stores").
 STORE  ?= memory
 
-.PHONY: run test build export check lint bench bench-place bench-scale eval browser clean
+.PHONY: run test build export check lint bench bench-place bench-scale eval browser clean train
 
 # What the app needs and nothing else. torch and sentence-transformers are in it for the one-off ONNX export
 # (and as the fallback encoder); the serving processes never import them.
@@ -49,6 +49,14 @@ browser:
 
 test: $(DEV) export browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+# Fine-tune the encoder on ingest/questions/ and the example sentences (seeded; about 10 minutes on 2 cores),
+# writing graph/text/tuned/, then refit the case linker for it (its model is tied to the encoder).
+train: $(DEV)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --out $(BUILD) --store $(STORE)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.encoder_fit --build $(BUILD)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m graph.text.onnx_export
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.case_fit
 
 check: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --check --out $(BUILD) --store $(STORE)

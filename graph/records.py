@@ -36,11 +36,13 @@ class NodeRecord:
     kind: str = ""  # foundation kind or insight kind
     figure: str = ""
     alt_labels: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()  # ep:askedAs: how users ask for this node, in their own words
     sources: tuple[Source, ...] = field(default=())
 
     def to_json(self) -> dict:
         d = asdict(self)
         d["alt_labels"] = list(self.alt_labels)
+        d["questions"] = list(self.questions)
         d["sources"] = [asdict(s) for s in self.sources]
         d["source"] = d["sources"][0] if d["sources"] else None
         return d

@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("EP_STORE_LOCK_WAIT", "600", "seconds an ingest waits for another ingest's write lock", float),
     Setting("EP_MODEL_PATH", "", "a local sentence-transformers model folder instead of the packaged "
             "all-MiniLM-L6-v2"),
+    Setting("EP_MODEL", "tuned", "which all-MiniLM-L6-v2: tuned (fine-tuned on users' questions, "
+            "graph/text/tuned/) or base (the packaged weights as published)"),
     Setting("EP_HNSW_ABOVE", "50000", "node count above which the vector index is HNSW instead of exact", int),
     Setting("EP_ENCODER", "auto", "sentence encoder: onnx (ONNX Runtime, no torch), torch (sentence-transformers, "
             "the reference) or auto (onnx when its checked export exists, else torch with a note)"),

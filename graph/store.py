@@ -80,6 +80,7 @@ _EP_basis = EP.basis
 _EP_evidence = EP.evidence
 _EP_evidenceSource = EP.evidenceSource
 _EP_figure = EP.figure
+_EP_askedAs = EP.askedAs
 _EP_foundationKind = EP.foundationKind
 _EP_hasSource = EP.hasSource
 _EP_horizon = EP.horizon
@@ -170,6 +171,7 @@ class KnowledgeGraph:
                     kind=kind,
                     figure=str(sc.one(_EP_figure, u, "")),
                     alt_labels=tuple(sorted(str(a) for a in sc.many(_SKOS_altLabel).get(u, []))),
+                    questions=tuple(sorted(str(a) for a in sc.many(_EP_askedAs).get(u, []))),
                     sources=tuple(sources),
                 )
 

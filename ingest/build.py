@@ -31,7 +31,7 @@ from graph.ns import EP, ID, ONTOLOGY_PATH
 from graph.settings import ROOT
 from graph.stores.base import Backend, StoreError, StoreSpec
 from graph.stores.factory import open_store
-from ingest import rdf
+from ingest import questions, rdf
 from ingest.entities import find_entities
 from ingest.extract import extract
 from ingest.links.stage import add_links
@@ -185,7 +185,8 @@ def make_graph(
     blocks = {ex.doc.doc_id: ex.blocks for ex in extractions}
     link_report = add_links(g, texts, links_path, warnings=warnings, progress=progress, blocks=blocks)
     timings["links_s"] = time.perf_counter() - t0
-    return g, {"timings": timings, "links": link_report}
+    asked = rdf.add_questions(g, questions.load())
+    return g, {"timings": timings, "links": link_report, "questions": asked}
 
 
 def counts(g: Graph) -> dict[str, dict[str, int]]:
@@ -253,6 +254,7 @@ def build(
             "triples": len(g),
             **counts(g),
             "links": info["links"],
+            "questions": info["questions"],
             "warnings": warnings,
             "timings": {
                 **{k: round(v, 3) for k, v in info["timings"].items()},

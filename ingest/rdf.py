@@ -184,3 +184,19 @@ def add_nodes(g: Graph, nodes: list[Node], texts: dict[str, str]) -> None:
 
 def new_graph() -> Graph:
     return bind_prefixes(Graph())
+
+
+def add_questions(g: Graph, questions) -> dict[str, int]:
+    """Each user question (``ingest.questions``) as ``ep:askedAs`` on its node, when the graph holds that node;
+    returns how many were attached, to how many nodes, and how many named a node this build does not hold."""
+    attached, nodes, missing = 0, set(), 0
+    typed = {s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    for q in questions:
+        u = ID[q.node]
+        if u not in typed:
+            missing += 1
+            continue
+        g.add((u, EP.askedAs, Literal(q.text)))
+        attached += 1
+        nodes.add(u)
+    return {"attached": attached, "nodes": len(nodes), "unmatched": missing}

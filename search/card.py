@@ -19,6 +19,7 @@ from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
+from search.asks import ASSUMPTION, CASE, EVIDENCE, HOWTO, asked
 
 
 class Searcher(Protocol):
@@ -111,8 +112,12 @@ class Card:
     matched: CardLine  # the search hit the card was reached from (the element itself, or e.g. an assumption)
     via: str  # how the element was chosen, in words
     stage: str
-    answer: str  # two sentences of the element's text that best answer the query, in text order
+    answer: str  # two sentences of the headline's text that best answer the query, in text order
     links_basis: str  # "causal links (ep:leadsTo)" or "stage order (no causal links in the graph)"
+    kind: str = "element"  # what the card answers with: element | assumption | evidence | case | foundation …
+    headline: CardLine | None = None  # the answer itself (the element, or the assumption, figure, case …)
+    why: str = ""  # why this kind of answer, in a few words
+    rests_on_it: list[CardLine] = field(default_factory=list)  # for an assumption: the elements resting on it
     builds_on: list[CardLine] = field(default_factory=list)
     leads_to: list[CardLine] = field(default_factory=list)
     assumptions: list[CardLine] = field(default_factory=list)
@@ -124,17 +129,27 @@ class Card:
     def to_json(self) -> dict:
         return asdict(self)
 
+    def __post_init__(self):
+        if self.headline is None:
+            self.headline = self.element
+
     def to_markdown(self) -> str:
-        el = self.element
+        el, head = self.element, self.headline or self.element
         out = [
-            f"## {el.label} ({el.type}, {self.stage})",
+            f"## {head.label} ({head.type}{', ' + self.stage if head.id == el.id and self.stage else ''})",
             "",
             self.answer,
             "",
-            f"Source: {el.cite()}",
+            f"Source: {head.cite()}",
+            f"Answered with {_a(self.kind)}: {self.why}" if self.why else "",
             f"Found via: {self.via}",
             "",
         ]
+        if head.id != el.id:
+            out += [f"### {'What rests on it' if self.rests_on_it else 'The model element it speaks to'}"]
+            out += [f"- **{ln.label}** ({ln.type}) — {ln.cite()}" for ln in (self.rests_on_it or [el])]
+            out += ["", f"## {el.label} ({el.type}, {self.stage})", ""]
+        out = [ln for i, ln in enumerate(out) if ln or i == 0 or out[i - 1]]
         sections = (
             (f"What it needs — basis: {self.links_basis}", self.builds_on),
             (f"What it leads to — basis: {self.links_basis}", self.leads_to),
@@ -353,12 +368,75 @@ def _type_lean(engine: Searcher, query: str, every_kind: bool = False) -> dict[s
     return {k: float(lean[i] - mean) for i, k in kinds}
 
 
-def build_card(engine: Searcher, query: str) -> Card | None:
-    kg = engine.kg
+WANTED = {ASSUMPTION: ("Assumption",), EVIDENCE: ("Evidence", "CaseStudy"), CASE: ("CaseStudy",)}
+KIND_OF = {"Assumption": "assumption", "Evidence": "evidence", "CaseStudy": "case", "Foundation": "foundation",
+           "Insight": "insight", "Vision": "vision", "Purpose": "purpose"}
+# A top hit of these kinds answers for itself when the question's form asks for no other kind (chosen on the
+# choosing sets: bench/results/eval.md, "How the card picks its answer").
+TOP_KINDS = ("Assumption", "Foundation", "Insight", "Vision", "Purpose")
+TYPE_WORDS = {"CaseStudy": "case study", "Evidence": "figure"}
+
+
+@dataclass
+class Choice:
+    headline: NodeRecord  # the answer
+    element: NodeRecord  # the model element it speaks to (the headline itself for an element)
+    matched: NodeRecord  # the search hit it was reached from
+    via: str
+    kind: str
+    why: str
+
+
+def _word(t: str) -> str:
+    return TYPE_WORDS.get(t, t.lower())
+
+
+def element_for(engine: Searcher, node: NodeRecord, hits) -> NodeRecord | None:
+    """The model element an assumption, foundation, figure or case study is tied to, the best-ranked first."""
+    tied = engine.links.ties.get(node.id, [])
+    if not tied:
+        return None
+    rank = {h.id: i for i, h in enumerate(hits)}
+    return engine.kg.nodes[min(tied, key=lambda e: (rank.get(e, len(rank)), e))]
+
+
+def choose_answer(engine: Searcher, query: str) -> Choice | None:
+    """The card's answer: of the kind the question asks for (``search.asks``) when it asks for one, the best
+    ranked node of that kind; else a top hit that is an assumption, foundation, insight, vision or purpose
+    answers for itself; else the model element ``choose_element`` picks."""
+    ask = asked(query)
+    hits = list(engine.search(query, k=CHOICE_DEPTH))
+    for t in WANTED.get(ask.kind, ()):
+        pick = next(((r, h.node) for r, h in enumerate(hits, 1) if h.type == t), None)
+        if pick is None:
+            typed = list(engine.search(query, k=1, types=[t]))
+            pick = (0, typed[0].node) if typed else None
+        if pick is None:
+            continue
+        r, node = pick
+        chosen = choose_element(engine, query)
+        el = element_for(engine, node, hits) or (chosen[0] if chosen else node)
+        where = f"ranked {r} overall" if r else f"searched among {_word(t)}s only"
+        return Choice(node, el, node, f"the best-matching {_word(t)} ({where})", KIND_OF.get(t, "element"),
+                      ask.why())
     chosen = choose_element(engine, query)
     if chosen is None:
         return None
     el, matched, via = chosen
+    top = hits[0].node if hits else None
+    if ask.kind != HOWTO and top is not None and top.type in TOP_KINDS:
+        return Choice(top, element_for(engine, top, hits) or el, top, "best match overall", KIND_OF[top.type],
+                      f"the best match is {_a(_word(top.type))} and the question asks for no other kind")
+    why = ask.why() if ask.kind == HOWTO else "the best-matching part of the model"
+    return Choice(el, el, matched, via, "element", why)
+
+
+def build_card(engine: Searcher, query: str) -> Card | None:
+    kg = engine.kg
+    choice = choose_answer(engine, query)
+    if choice is None:
+        return None
+    el, matched, via, head = choice.element, choice.matched, choice.via, choice.headline
     links: Links = engine.links
     stage_label = st.stage(el.stage).label if el.stage else ""
     card = Card(
@@ -367,9 +445,14 @@ def build_card(engine: Searcher, query: str) -> Card | None:
         matched=CardLine.of(matched),
         via=via,
         stage=stage_label,
-        answer=answer(el, query),
+        answer=answer(head, query),
         links_basis="causal links (ep:leadsTo)" if links else "stage order (no causal links in the graph)",
+        kind=choice.kind,
+        headline=CardLine.of(head),
+        why=choice.why,
     )
+    if head.type == "Assumption":
+        card.rests_on_it = [CardLine.of(kg.nodes[e]) for e in links.ties.get(head.id, [])]
     if links:
 
         def strongest_first(found):
@@ -396,6 +479,9 @@ def build_card(engine: Searcher, query: str) -> Card | None:
     cases = [kg.nodes[i] for d, i in nb.get("illustrates", []) if d == "in" and kg.nodes[i].type == "CaseStudy"]
     strength = {x.source: x for x in kg.case_links if x.target == el.id}
     cases.sort(key=lambda c: -(strength[c.id].weight or 0) if c.id in strength else 0)  # strongest first
+    own = _own_case(kg, head)
+    if own is not None:
+        cases = [own, *(c for c in cases if c.id != own.id)]
     if cases:
         card.case_studies = [
             CardLine.of(c, basis=f"{strength[c.id].basis} {strength[c.id].weight:.2f}" if c.id in strength
@@ -413,6 +499,15 @@ def build_card(engine: Searcher, query: str) -> Card | None:
     if not card.case_studies:
         card.notes.append(f"no case study is linked to this element or matches it above {CASE_THRESHOLD:.2f}")
     return card
+
+
+def _own_case(kg: KnowledgeGraph, head: NodeRecord) -> NodeRecord | None:
+    """The case study a figure comes from, or the case study the card answers with."""
+    if head.type == "CaseStudy":
+        return head
+    if head.type == "Evidence":
+        return next((kg.nodes[i] for d, i in kg.neighbours(head.id).get("hasEvidence", []) if d == "in"), None)
+    return None
 
 
 def answer(n: NodeRecord, query: str, count: int = 2) -> str:

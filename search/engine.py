@@ -40,7 +40,7 @@ from search.intent import Intent
 from search.lexical import Lexical, SentenceLexical
 from search.named import NamedBlocks
 from search.result import Result, SearchResults, best_sentence
-from search.text import DEFAULT_VARIANT, Query, clauses, clean_query, node_text
+from search.text import ASKED_VARIANTS, DEFAULT_VARIANT, Query, clauses, clean_query, node_text, node_views
 
 MODES = ("hybrid", "dense", "bm25")
 RESOLVE_TYPES = ("Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact",
@@ -185,8 +185,21 @@ class SearchEngine:
             if row in lex_rank:
                 ranks["bm25"], scores["bm25"] = lex_rank[row]
             out.append(Result(node, float(score), best_sentence(node, q.tokens), used, ranks, scores,
-                              self.vindex.ids[via[row]] if row in via else ""))
+                              self.vindex.ids[via[row]] if row in via else "",
+                              self._asked(row, q) if used != "bm25" else ""))
         return out
+
+    def _asked(self, row: int, q: Query) -> str:
+        """The users' question of node ``row`` nearest the query, when it is the node's best-matching view."""
+        node = self.kg.nodes[self.vindex.ids[row]]
+        if not node.questions or self.variant not in ASKED_VARIANTS:
+            return ""
+        rows = self.vindex.rows(row)
+        views = node_views(node, self.variant)
+        if len(views) != len(rows):
+            return ""
+        best = views[int(np.argmax(self.vindex.vectors[rows] @ self.encode_query(q.text)))]
+        return best if best in node.questions else ""
 
     def _rank(self, q: Query, used: str, depth: int, allowed: np.ndarray | None):
         """The fused ranking (row, score), each first-stage ranking's (rank, score) by row, and the rows

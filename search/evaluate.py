@@ -151,15 +151,23 @@ def _is_element(nid: str) -> bool:
 
 
 def card_accuracy(engine, queries: list[Judged]) -> dict:
-    """Of the queries whose judged ids name a model element, how often the card's element is a judged
-    element (by id, or by containing an accepted phrase)."""
+    """Card right: of the answerable queries, how often the card's answer (its headline: an element, an
+    assumption, a figure, a case study …) is judged relevant (by id, or by containing an accepted phrase);
+    overall and per persona. ``element@1`` keeps the older figure: over queries whose judged ids name a model
+    element, how often the card's element is one."""
     judge = _judge(engine)
-    judged = [q for q in queries if any(_is_element(r) for r in q.relevant)]
-    hits = 0
-    for q in judged:
+    right: dict[str, list[bool]] = {}
+    elements = []
+    for q in queries:
         card = engine.card(q.query)
-        hits += bool(card and card.element.id in judge.relevant(q))
-    return {"queries": len(judged), "element@1": round(hits / max(1, len(judged)), 4)}
+        rel = judge.relevant(q)
+        right.setdefault(q.persona, []).append(bool(card and card.headline.id in rel))
+        if any(_is_element(r) for r in q.relevant):
+            elements.append(bool(card and card.element.id in rel))
+    every = [x for v in right.values() for x in v]
+    return {"queries": len(every), "right": round(sum(every) / max(1, len(every)), 4),
+            "personas": {p: round(sum(v) / len(v), 4) for p, v in right.items() if v},
+            "element_queries": len(elements), "element@1": round(sum(elements) / max(1, len(elements)), 4)}
 
 
 MISS_DEPTH = 30  # how deep a miss is looked for, to tell "ranked too low" from "not found"
@@ -311,7 +319,10 @@ def to_markdown(rep: dict) -> str:
             lines.append(f"| {p} | {r['queries']} | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} "
                          f"| {r['ndcg@10']:.3f} |")
         c = s["card"]
-        lines += ["", f"Answer card shows a judged element for {c['element@1']:.3f} of the {c['queries']} "
+        lines += ["", f"Card right (its answer judged relevant): {c.get('right', 0):.3f} of {c['queries']} "
+                  f"answerable queries (" + ", ".join(f"{p} {v:.3f}" for p, v in c.get("personas", {}).items())
+                  + ").", "", f"Answer card shows a judged element for {c['element@1']:.3f} of the "
+                  f"{c['element_queries']} "
                   "queries whose judgment includes a model element.", ""]
         misses = [q for q in s["per_query"] if not 0 < q["hybrid"] <= 5]
         mk = s["misses"]
@@ -378,7 +389,7 @@ def _evaluate(args, engine) -> int:
             print(f"  {'mode':8} {'hit@1':>6} {'hit@5':>6} {'MRR':>6} {'nDCG':>6}")
             for mode, r in s["modes"].items():
                 print(f"  {mode:8} {r['hit@1']:6.3f} {r['hit@5']:6.3f} {r['mrr']:6.3f} {r['ndcg@10']:6.3f}")
-            print(f"  card element@1: {s['card']['element@1']:.3f} of {s['card']['queries']}")
+            print(f"  card right: {s['card']['right']:.3f} of {s['card']['queries']}")
         print(f"written: {args.out / 'eval.json'}, {args.out / 'eval.md'}")
     return 0
 

@@ -35,6 +35,7 @@ class Result:
     ranks: dict[str, int] = field(default_factory=dict)  # rank (1 = best) in each ranking that found it
     scores: dict[str, float] = field(default_factory=dict)  # cosine and/or BM25 score
     via: str = ""  # id of the case study, evidence or assumption tied to this element that lifted it
+    asked: str = ""  # the users' question (ep:askedAs) the query came closest to, when that was the best view
 
     id = property(lambda self: self.node.id)  # the node's own fields, read through the result
     type = property(lambda self: self.node.type)
@@ -50,7 +51,7 @@ class Result:
         d = self.node.to_json()
         d.update(score=round(self.score, 6), mode=self.mode, ranks=self.ranks,
                  scores={k: round(v, 6) for k, v in self.scores.items()}, snippet=asdict(self.snippet),
-                 via=self.via)
+                 via=self.via, asked=self.asked)
         return d
 
 

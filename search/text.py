@@ -103,8 +103,19 @@ VARIANTS = {
     "views": views_multi,
     "defined": lambda n: views_multi(n, text_defined),  # definitions embedded, BM25 text unchanged
     "defined+bm25": lambda n: views_multi(n, text_defined),  # … and in BM25's text too
+    "asked": lambda n: views_asked(n),  # "defined" plus the node's users' questions, in dense and BM25
+    "asked-dense": lambda n: views_asked(n),  # … in dense only (BM25 text as "defined")
 }
-DEFAULT_VARIANT = "defined"  # chosen on tuned + set3 (bench/results/eval.md)
+DEFAULT_VARIANT = "asked"  # chosen on tuned + set3 (bench/results/eval.md)
+ASKED_VARIANTS = ("asked", "asked-dense")
+
+
+def views_asked(n: NodeRecord) -> list[str]:
+    """The "defined" views, then each question users ask for the node (``ep:askedAs``) as a view of its own:
+    a user's words meet the closest of several dozen ways of asking, not only the model's wording."""
+    own = views_multi(n, text_defined)
+    seen = set(own)
+    return own + [q for q in n.questions if q.strip() and not (q in seen or seen.add(q))]
 
 # graph-aware variants: a model element also carries, as extra views, the texts of what the graph ties to
 # it (its assumptions, foundations, the case studies illustrating it), so a question in the words of one of
@@ -137,6 +148,8 @@ def node_views(n: NodeRecord, variant: str = DEFAULT_VARIANT, kg=None) -> list[s
 def node_text(n: NodeRecord, variant: str = DEFAULT_VARIANT) -> str:
     """The text BM25 indexes: type, stage, labels and the node's words (the 'context' composition), with
     the ontology's definitions when the variant embeds them too."""
+    if variant == "asked":
+        return " ".join([text_context(n), *n.questions])
     return text_defined(n) if variant == "defined+bm25" else text_context(n)
 
 

@@ -18,6 +18,11 @@ EXAMPLES = [
 ]
 LIST_MAX = 5  # names per list on the card; the rest are one click away on the element's page
 SHOWN_MATCHES = ("Passage", "CaseStudy", "Evidence", "Insight")  # a best match worth showing with its element
+KIND_WORDS = {"case": "case study", "evidence": "figure", "element": "part of the model"}
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 PANELS = (  # the card's four panels, two a row: heading, card field, what to say when it is empty
     ("What it needs", "builds_on", "nothing before it in the graph"),
@@ -64,12 +69,23 @@ def render_card(card: dict, kg) -> None:
     """The answer first: element and two sentences; what it needs and leads to; assumptions and cases;
     quotes and how each link was made fold away."""
     node = card["element"]
-    n = kg.nodes.get(node["id"])
+    head = card.get("headline") or node
+    h = kg.nodes.get(head["id"])
     with st.container(border=True):
-        show(f"### {node_link(n) if n else md(node['label'])}")
-        st.markdown(md(card.get("answer") or node.get("text", "")))
+        show(f"### {node_link(h) if h else md(head['label'])}")
+        st.markdown(md(card.get("answer") or head.get("text", "")))
+        if card.get("why"):
+            st.caption(f"Answered with {md(_a(KIND_WORDS.get(card.get('kind', ''), card.get('kind', ''))))}: "
+                       f"{md(card['why'])}.")
+        if head["id"] != node["id"]:
+            rests = card.get("rests_on_it") or []
+            heading = "What rests on it" if rests else "The part of the model it speaks to"
+            show(f"**{heading}**\n" + _names(kg, rests or [node], "none"))
+            if not rests:
+                st.markdown(md(f"{node.get('label', '')}: " + (node.get("text") or "")[:300]))
         matched = card.get("matched") or {}
-        if matched.get("id") and matched["id"] != node["id"] and matched.get("type") in SHOWN_MATCHES:
+        if (matched.get("id") and matched["id"] not in (node["id"], head["id"])
+                and matched.get("type") in SHOWN_MATCHES):
             m = kg.nodes.get(matched["id"])
             show(f"**Best match** · {node_link(m) if m else md(matched.get('label', ''))}")
             st.markdown(quote_block(matched.get("text") or matched.get("label", ""), 280))
@@ -79,8 +95,8 @@ def render_card(card: dict, kg) -> None:
                     st.markdown(f"**{heading}**")
                     show(_names(kg, card.get(field) or [], empty))
         with st.expander("Sources, quotes and how this card was chosen"):
-            src = node.get("source") or {}
-            st.markdown(quote_block(src.get("quote") or node.get("text", ""), 900))
+            src = head.get("source") or {}
+            st.markdown(quote_block(src.get("quote") or head.get("text", ""), 900))
             if src:
                 st.caption(f"— {md(where(src))} (characters {src.get('start')}–{src.get('end')})")
             st.caption(f"Chosen: {md(card.get('via', ''))}. Links: {md(card.get('links_basis', ''))}.")
@@ -129,6 +145,8 @@ def render() -> None:
         with st.container():
             show(f"{node_link(n)} · score {r.score:.3f}")
             st.markdown(quote_block(r.snippet.text or r.text, 400))
+            if r.asked:
+                st.caption(f"Matched the way people ask for it: “{md(r.asked)}”")
             if n and n.sources:
                 s = n.sources[0]
                 st.caption(f"— {md(where({'document': s.document, 'section': s.section}))}")

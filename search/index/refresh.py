@@ -17,7 +17,7 @@ import numpy as np
 from graph import settings
 from graph.store import KnowledgeGraph
 from graph.text.encoder import get_encoder
-from graph.text.model import model_id
+from graph.text.model import model_id, training_id
 from search.index import ann
 from search.index.base import IndexMeta, IndexProblem, VectorIndex
 from search.index.storage import fingerprint, index_dir, read_cache, read_index, write_index
@@ -51,9 +51,12 @@ class RefreshReport:
                 f"{self.reused} reused from cache, {self.removed} removed; {self.kind} index in {self.seconds:.1f}s")
 
 
-def _stale_reason(old: VectorIndex, model: str, variant: str, hashes: dict[str, str], kind: str) -> str:
+def _stale_reason(old: VectorIndex, model: str, variant: str, hashes: dict[str, str], kind: str,
+                  training: str = "") -> str:
     if old.meta.model != model:
         return f"built with another model ({old.meta.model}); re-embedding with {model}"
+    if old.meta.training != training:
+        return "the model was fine-tuned on other data; re-embedding"
     if old.meta.variant != variant:
         return f"text variant changed ({old.meta.variant} -> {variant})"
     if old.meta.hashes != hashes or old.node_ids != sorted(hashes):
@@ -80,6 +83,7 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
     """
     t0 = time.perf_counter()
     build = Path(build)
+    training = training_id() if model is None or model == model_id() else ""
     model = model or model_id()
     views = _views(kg, variant)
     hashes = {nid: _node_hash(v) for nid, v in views.items()}
@@ -89,7 +93,7 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
     fp = kg.fingerprint or fingerprint(build)
     try:
         old: VectorIndex | None = read_index(build)
-        reason = _stale_reason(old, model, variant, hashes, kind)
+        reason = _stale_reason(old, model, variant, hashes, kind, training)
     except IndexProblem as e:
         old, reason = None, str(e)
     report = RefreshReport(status="up-to-date", reason=reason or "unchanged", nodes=len(views), kind=kind,
@@ -111,7 +115,7 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
             cache[sha(t)] = np.asarray(vec, dtype="float32")
     new = set(todo)
     changed = {nid for nid, vs in views.items() if any(t in new for t in vs)}
-    vi = _assemble(views, cache, model, variant, fp, kind)
+    vi = _assemble(views, cache, model, variant, fp, kind, training)
     report.status = "built" if old is None else "rebuilt" if old.meta.model != model or force else "refreshed"
     report.reason = "forced" if force and not reason else reason
     report.embedded, report.reused = len(changed), len(views) - len(changed)
@@ -128,7 +132,7 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
 
 
 def _assemble(views: dict[str, list[str]], cache: dict[str, np.ndarray], model: str, variant: str, fp: str,
-              kind: str) -> VectorIndex:
+              kind: str, training: str = "") -> VectorIndex:
     row_ids = [nid for nid, vs in views.items() for _ in vs]
     dim = next(iter(cache.values())).shape[0] if cache else 384
     vectors = (np.stack([cache[sha(t)] for vs in views.values() for t in vs]) if row_ids
@@ -136,7 +140,7 @@ def _assemble(views: dict[str, list[str]], cache: dict[str, np.ndarray], model: 
     meta = IndexMeta(model=model, dim=int(vectors.shape[1]), variant=variant, fingerprint=fp, kind=kind,
                      count=len(row_ids), hashes={nid: _node_hash(vs) for nid, vs in views.items()},
                      built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                     hnsw=ann.hnsw_settings(kind))
+                     hnsw=ann.hnsw_settings(kind), training=training)
     return VectorIndex(row_ids, vectors, ann.make_faiss(vectors, 0 if kind == "hnsw" else len(vectors)), meta)
 
 

@@ -1,0 +1,81 @@
+"""Questions in users' own voices for the model's nodes: how a business adviser, a researcher and a council
+commissioner would ask for each one, in everyday words rather than the model's.
+
+Each ``<voice>.yaml`` maps a node id to its questions. They were written blind, by one writer per voice who
+saw only the node definitions (never a document, a test or an evaluation question; see the files' headers),
+and serve twice: ingest attaches them to their nodes as ``ep:askedAs`` (so search matches a user's words
+against them, in dense and BM25 alike, and shows which one matched), and ``python -m bench.encoder_fit``
+fine-tunes the encoder on them. A node id the build does not hold is skipped and counted, never an error: a
+corpus without the model's report simply has no such nodes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from graph import yamlio
+
+QUESTIONS_DIR = Path(__file__).parent
+VOICES = ("adviser", "researcher", "commissioner")
+
+
+class QuestionsError(ValueError):
+    """A questions file cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Question:
+    node: str
+    text: str
+    voice: str
+
+
+def parse(text: str, name: str, voice: str) -> list[Question]:
+    """The questions of one file; an entry that is not a list of non-empty strings is refused by name."""
+    try:
+        data = yamlio.load(text) or {}
+    except yamlio.ERRORS as e:
+        raise QuestionsError(f"{name}: is not valid YAML ({e})") from e
+    if not isinstance(data, dict):
+        raise QuestionsError(f"{name}: must map node ids to lists of questions")
+    out: list[Question] = []
+    for key, items in data.items():
+        if not isinstance(items, list) or not all(isinstance(s, str) and s.strip() for s in items):
+            raise QuestionsError(f"{name}: entry '{key}' must be a list of questions (strings)")
+        out += [Question(str(key), " ".join(s.split()), voice) for s in items]
+    return out
+
+
+@lru_cache(maxsize=4)
+def load(folder: Path = QUESTIONS_DIR) -> tuple[Question, ...]:
+    """Every voice's questions, in file order (none for a voice whose file is absent)."""
+    out: list[Question] = []
+    for voice in VOICES:
+        f = folder / f"{voice}.yaml"
+        if f.exists():
+            out += parse(yamlio.decode(f.read_bytes(), str(f)), str(f), voice)
+    return tuple(out)
+
+
+def by_node(questions: tuple[Question, ...] | list[Question]) -> dict[str, list[str]]:
+    """node id -> its distinct questions, in file order."""
+    out: dict[str, list[str]] = {}
+    for q in questions:
+        bucket = out.setdefault(q.node, [])
+        if q.text not in bucket:
+            bucket.append(q.text)
+    return out
+
+
+def data_hash(folder: Path = QUESTIONS_DIR) -> str:
+    """sha256 over the voices' files: what the index and the fine-tuned encoder record as their training data."""
+    h = hashlib.sha256()
+    for voice in VOICES:
+        f = folder / f"{voice}.yaml"
+        if f.exists():
+            h.update(voice.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
