@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 BUILD  ?= build
 PORT   ?= 8501
-# Where the graph lives: memory (build/graph.ttl), oxigraph:DIR or sparql:URL (see README, "Stores").
+# Where the graph lives: memory (build/graph.ttl), oxigraph:DIR or sparql:URL (see docs/stores.md).
 STORE  ?= memory
 
 .PHONY: run test build export check lint bench bench-place bench-scale eval browser clean
