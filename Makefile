@@ -18,12 +18,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# CPU build of torch first (from local disk on these machines), or pip pulls a multi-GB CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e .
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -e .
 	touch $(STAMP)
 
 # The dev tools on top: pytest, Playwright (driving Debian's chromium), ruff, the Oxigraph server.
 $(DEV): $(STAMP)
-	$(BIN)/pip install -q -e '.[dev]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -e '.[dev]'
 	touch $(DEV)
 
 # The model as ONNX, once, into the cache keyed by the model files' hash (reused while they are unchanged);
