@@ -163,7 +163,8 @@ def test_manifest_counts_and_hashes(build_dir):
     assert m["nodes"]["Process"] == 4 and m["edges"]["underpinnedBy"] > 0
     # the build says what each case study of seed 004 does not name (issue 14: a case keeps what it has)
     assert m["warnings"] == {"corpus/004_886a3e0936d83125.txt": [
-        "case study 'Network of diverse, responsible businesses and enterprises (' names no organisation, no place",
+        "case study 'Network of diverse, responsible businesses and enterprises (example)' names no organisation, "
+        "no place",
         "case study 'Boost Neighbourhood Finance' names no figure",
         "case study 'Positive and productive use of local assets (example)' names no organisation, no place",
         "case study 'Cleobury Country Ltd' names no place, no figure",
