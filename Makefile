@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 BUILD  ?= build
 PORT   ?= 8501
-# Where the graph lives: memory (build/graph.ttl), oxigraph:DIR or sparql:URL (see README, "Stores").
+# Where the graph lives: memory (build/graph.ttl), oxigraph:DIR or sparql:URL (see docs/stores.md).
 STORE  ?= memory
 
 .PHONY: run test build export check lint bench bench-place bench-scale eval browser clean train
@@ -18,12 +18,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# CPU build of torch first (from local disk on these machines), or pip pulls a multi-GB CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e .
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -e .
 	touch $(STAMP)
 
 # The dev tools on top: pytest, Playwright (driving Debian's chromium), ruff, the Oxigraph server.
 $(DEV): $(STAMP)
-	$(BIN)/pip install -q -e '.[dev]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -e '.[dev]'
 	touch $(DEV)
 
 # The model as ONNX, once, into the cache keyed by the model files' hash (reused while they are unchanged);

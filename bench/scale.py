@@ -442,7 +442,7 @@ def to_markdown(rows: list[dict], model: dict | None) -> str:
         out += ("\n† Store-side only: the graph is N renamed copies of the largest fully built corpus, bulk-loaded "
                 "through the backend's atomic publish (Oxigraph: bulk loader; SPARQL: Graph Store Protocol). "
                 "'ingest s' is that load; 'cold start' is opening the store; the app's in-memory data layer, "
-                "paths and search were not run at this size (see README, Scale).\n")
+                "paths and search were not run at this size (see docs/stores.md, Scale).\n")
         for r in rows:
             q = r.get("query") or {}
             if "lookup" in q:

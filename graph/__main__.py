@@ -14,10 +14,11 @@ import json
 import sys
 from pathlib import Path
 
+from cli.resolve import searcher
 from graph import cli
 from graph.analysis.pathways import Pathways
-from graph.analysis.resolve import HOW
 from graph.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_STORE, EXIT_USAGE
+from graph.lookup import HOW
 from graph.ns import LINKED_CLASSES
 from graph.store import default_build, open_graph
 from graph.stores.base import StoreSpec
@@ -159,7 +160,8 @@ def _emit(args, data: dict, text: str) -> None:
 
 
 def _resolve(pw, args, text: str, types=ELEMENTS, prefer=None):
-    r = pw.resolve(text, types=types, use_search=not getattr(args, "no_search", False), prefer=prefer)
+    search = None if getattr(args, "no_search", False) else searcher(pw.build, types)
+    r = pw.resolve(text, types=types, search=search, prefer=prefer)
     if r.node is None:
         raise NotFound(r.message or f"nothing matches '{text}'")
     return r

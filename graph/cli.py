@@ -1,6 +1,6 @@
 """What every CLI shares: the --store option, the exit codes, and store failures mapped to them.
 
-Exit codes (README, "Command line"): 0 done, 1 nothing found, 2 usage (bad option, query or filter),
+Exit codes (docs/ingest.md, "Command line"): 0 done, 1 nothing found, 2 usage (bad option, query or filter),
 3 no build (or no graph in the store), 4 a document failed its check, 5 the store could not be reached,
 timed out or refused (a SPARQL query over its time limit included).
 """

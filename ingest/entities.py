@@ -9,6 +9,7 @@ without any list of names in code.
 from __future__ import annotations
 
 import re
+import textwrap
 from functools import cached_property
 
 from graph.text.sentences import sentences
@@ -795,5 +796,6 @@ def _case(ex: Extraction, per_item, a: int, z: int, title: str, source: Item | N
     missing = [w for w, got in (("organisation", orgs), ("place", places),
                                 ("figure", [o for o in objs if o.cls == "Evidence"])) if not got]
     if missing:
-        ex.warnings.append(f"{ex.doc.path}: case study '{cs.label[:60]}' names no {', no '.join(missing)}")
+        name = textwrap.shorten(cs.label, 120, placeholder=" …")  # whole words: a cut name reads as another name
+        ex.warnings.append(f"{ex.doc.path}: case study '{name}' names no {', no '.join(missing)}")
     return cs

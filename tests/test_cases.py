@@ -16,7 +16,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
 from graph.analysis.cases import cases_for_element, elements_for_case
-from graph.analysis.resolve import resolve
+from graph.lookup import resolve
 from graph.ns import EP, ID, OA, local_name
 from graph.store import KnowledgeGraph
 from ingest.build import build
@@ -204,14 +204,14 @@ def test_cases_for_an_element_come_strongest_first(dkg):
 def test_a_pasted_title_resolves_to_its_own_case(dkg):
     for e in EXPECTED:
         title = _front(DEV / e["file"])["title"]
-        r = resolve(dkg, title, ("CaseStudy", "Outcome"), use_search=False)
+        r = resolve(dkg.nodes, title, ("CaseStudy", "Outcome"))
         assert (r.node.id, r.how) == (_cases_of(dkg, e["file"])[0].id, "label")
-        r = resolve(dkg, title.upper().replace("'", "’") + ".", ("CaseStudy",), use_search=False)
+        r = resolve(dkg.nodes, title.upper().replace("'", "’") + ".", ("CaseStudy",))
         assert (r.node.id, r.how) == (_cases_of(dkg, e["file"])[0].id, "near-label")
 
 
 def test_a_verbatim_phrase_resolves_to_the_one_node_holding_it(dkg):
-    r = resolve(dkg, "a survey in 2010 found   that 99% OF residents", ("CaseStudy",), use_search=False)
+    r = resolve(dkg.nodes, "a survey in 2010 found   that 99% OF residents", ("CaseStudy",))
     assert (r.node.id, r.how) == (_cases_of(dkg, "02-hinton-st-george-our-shop.md")[0].id, "phrase")
 
 

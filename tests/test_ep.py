@@ -1,7 +1,7 @@
 """The `ep` console script: the module CLIs under one name, with the same output and exit codes.
 
 Runs the installed script when this venv has it (``pip install -e .``, as ``make`` does), else its entry
-module (``python -m graph.ep``); PYTHONPATH points both at this checkout's code.
+module (``python -m cli.ep``); PYTHONPATH points both at this checkout's code.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).parent / "ep"
-EP = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "graph.ep"]
+EP = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "cli.ep"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
 
 

@@ -356,7 +356,7 @@ def corpus(build_dir):
 
 
 def test_prosperity_on_the_seed_model(corpus):
-    """Worked example of the README: every route to Prosperity, what they all rest on, what cuts most."""
+    """Worked example of docs/pathways.md: every route to Prosperity, what they all rest on, what cuts most."""
     _, fa = corpus
     f = fa.for_target(PROSPERITY)
     assert (f.total, f.strong_total, f.method, f.exact) == (314, 0, "counted", True)

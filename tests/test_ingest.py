@@ -163,7 +163,8 @@ def test_manifest_counts_and_hashes(build_dir):
     assert m["nodes"]["Process"] == 4 and m["edges"]["underpinnedBy"] > 0
     # the build says what each case study of seed 004 does not name (issue 14: a case keeps what it has)
     assert m["warnings"] == {"corpus/004_886a3e0936d83125.txt": [
-        "case study 'Network of diverse, responsible businesses and enterprises (' names no organisation, no place",
+        "case study 'Network of diverse, responsible businesses and enterprises (example)' names no organisation, "
+        "no place",
         "case study 'Boost Neighbourhood Finance' names no figure",
         "case study 'Positive and productive use of local assets (example)' names no organisation, no place",
         "case study 'Cleobury Country Ltd' names no place, no figure",
@@ -326,3 +327,23 @@ def test_assumptions_underpin_the_elements_of_their_own_document(tmp_path):
     founded = {(str(g.value(e, SKOS.prefLabel)), str(g.value(f, EP.text)))
                for e, f in g.subject_objects(EP.hasFoundation)}
     assert founded and all(e.split()[0] in f for e, f in founded)
+
+
+def test_warnings_are_printed_once_per_corpus_change_and_names_are_whole(tmp_path):
+    """A build prints its warnings once; an unchanged corpus says "nothing to do" and keeps them in the manifest."""
+    out = tmp_path / "build"
+    run = [sys.executable, "-m", "ingest", "--out", str(out)]
+    first = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert first.returncode == 0, first.stderr
+    kept = read_manifest(out)["warnings"]
+    printed = [ln for ln in first.stderr.splitlines() if ln.startswith("warning: ")]
+    assert printed == [f"warning: {path}: {msg}" for path, msgs in kept.items() for msg in msgs]
+    seed = "corpus/004_886a3e0936d83125.txt"
+    assert [m for m in kept[seed] if "Network of diverse" in m] == [
+        "case study 'Network of diverse, responsible businesses and enterprises (example)' names no organisation, "
+        "no place"]
+    again = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert again.returncode == 0 and again.stderr == ""
+    n = sum(len(m) for m in kept.values())
+    assert again.stdout.strip().endswith(f"nothing to do; its {n} warning(s) are in {out / 'manifest.json'}")
+    assert read_manifest(out)["warnings"] == kept

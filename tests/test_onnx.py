@@ -11,14 +11,43 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graph.text.onnx_export import corpus_sentences, export
+from graph.text import onnx_export
+from graph.text.onnx_export import ExportFailed, ExportReport, corpus_sentences, export
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    return export(tmp_path_factory.mktemp("onnx"), texts=corpus_sentences(16))
+def export_run(tmp_path_factory) -> subprocess.CompletedProcess:
+    """The export as ``make build`` runs it: the CLI, in its own process."""
+    out = tmp_path_factory.mktemp("onnx")
+    run = subprocess.run([sys.executable, "-m", "graph.text.onnx_export", "--out", str(out), "--json"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert run.returncode == 0, run.stderr
+    return run
+
+
+@pytest.fixture(scope="module")
+def exported(export_run) -> ExportReport:
+    return ExportReport(**json.loads(export_run.stdout))
+
+
+def test_a_good_export_prints_nothing_and_keeps_what_the_tracer_said(export_run, exported):
+    """Tracing warns on every run; with parity held those warnings go to export.json, not the terminal."""
+    assert export_run.stderr == ""
+    assert exported.fp32_min_cosine >= onnx_export.FP32_MIN_COSINE
+    assert any(w.startswith("TracerWarning: ") for w in exported.trace_warnings)
+    kept = json.loads((Path(exported.dir) / "export.json").read_text(encoding="utf-8"))
+    assert kept["trace_warnings"] == exported.trace_warnings
+
+
+def test_a_failed_parity_names_what_the_tracer_said(tmp_path, monkeypatch):
+    """The same warnings are shown when they may matter: parity below the bar (here a bar no export can reach)."""
+    monkeypatch.setattr(onnx_export, "FP32_MIN_COSINE", 1.5)
+    with pytest.raises(ExportFailed, match=r"(?s)< 1\.5\).*the exporter said: TracerWarning: "):
+        export(tmp_path, texts=corpus_sentences(8))
+    assert not (tmp_path / "model.onnx").exists() and not (tmp_path / "export.json").exists()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.analysis.paths import UnknownNode
-from graph.analysis.pathways import Pathways
+from graph.analysis.pathways import ELEMENT_TYPES, Pathways
 
 REFERRAL = "process/create-a-referral-network"
 INCOME = "outcome/income-is-retained-and-recycled-in-the-local"
@@ -67,12 +67,23 @@ def test_unknown_node(pw):
     with pytest.raises(UnknownNode):
         pw.paths("process/does-not-exist", "impact/prosperity")
     assert pw.resolve("process/does-not-exist").node is None
-    assert pw.resolve("xyzzy plugh", use_search=False).node is None
+    assert pw.resolve("xyzzy plugh").node is None
 
 
 def test_free_phrase_resolves_without_the_search_package(pw):
-    r = pw.resolve("referral network for local entrepreneurs", elements_only=True, use_search=False)
+    r = pw.resolve("referral network for local entrepreneurs", elements_only=True)
     assert r.node.id == REFERRAL and r.how == "tokens"
+
+
+def test_a_search_handed_in_picks_what_word_overlap_would_guess(build_dir):
+    """Pathways never imports search: the graph CLI hands it the search package's pick (``cli.resolve``)."""
+    from cli.resolve import searcher
+
+    pw = Pathways.load(build_dir)
+    text = "coaching for new entrepreneurs"
+    assert pw.resolve(text, elements_only=True).how == "tokens"
+    r = pw.resolve(text, elements_only=True, search=searcher(build_dir, ELEMENT_TYPES))
+    assert r.how == "search" and r.node.type in ELEMENT_TYPES
 
 
 def test_assumption_chain_carries_case_evidence(pw):

@@ -20,9 +20,9 @@ from rdflib import Graph
 from graph.analysis import cases, chains
 from graph.analysis.fragility import FragilityAnalysis
 from graph.analysis.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
-from graph.analysis.resolve import Resolution, resolve
 from graph.caselinks import CaseLink
 from graph.evidence import Evidence
+from graph.lookup import Resolution, Search, resolve
 from graph.ns import LINKED_CLASSES
 from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
@@ -55,10 +55,12 @@ class Pathways:
         return self.kg.nodes[node_id].to_json()
 
     def resolve(
-        self, text: str, elements_only: bool = False, types: tuple[str, ...] | None = None, use_search: bool = True,
-        prefer=None,
+        self, text: str, elements_only: bool = False, types: tuple[str, ...] | None = None,
+        search: Search | None = None, prefer=None,
     ) -> Resolution:
-        return resolve(self.kg, text, ELEMENT_TYPES if elements_only else types, self.build, use_search, prefer)
+        """The node ``text`` names (``graph.lookup.resolve``). ``search`` is the caller's: the graph CLI hands in
+        the search package's pick (``cli.resolve.searcher``); without one, word overlap is the last rule."""
+        return resolve(self.kg.nodes, text, ELEMENT_TYPES if elements_only else types, prefer, search)
 
     def downstream_of(self, node_id: str):
         """A tie-breaker for resolving a path's target: is the node reachable from ``node_id``?"""

@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class ExportReport:
     seconds: float = 0.0
     reused: bool = False
     notes: list[str] = field(default_factory=list)
+    trace_warnings: list[str] = field(default_factory=list)  # what the tracer said; printed only if parity fails
 
 
 def corpus_sentences(limit: int = 64, corpus: Path | None = None) -> list[str]:
@@ -65,7 +67,15 @@ def corpus_sentences(limit: int = 64, corpus: Path | None = None) -> list[str]:
     return out[::step][:limit]
 
 
-def _torch_export(path: Path, target: Path) -> None:
+def _torch_export(path: Path, target: Path) -> list[str]:
+    """Trace the model to ONNX at ``target``; return the warnings the tracer and exporter raised, unprinted.
+
+    Tracing BERT always warns: TracerWarnings ("might cause the trace to be incorrect") from transformers'
+    mask code, "the exported graph will produce incorrect results" if an index is negative, and the legacy
+    exporter's deprecation. They are about whether the traced graph computes what the model does, and the parity
+    check in ``export`` measures exactly that on real sentences; so they are kept (in ``export.json``) and shown
+    only when parity fails, instead of alarming every good run.
+    """
     import torch
     from transformers import AutoModel
 
@@ -83,12 +93,14 @@ def _torch_export(path: Path, target: Path) -> None:
     bert = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
     ids = torch.ones((2, 8), dtype=torch.int64)
     axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
         torch.onnx.export(Wrapper(bert), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(target),
                           input_names=["input_ids", "attention_mask", "token_type_ids"],
                           output_names=["last_hidden_state"], opset_version=OPSET, dynamo=False,
                           dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
                                         "last_hidden_state": axes})
+    return list(dict.fromkeys(f"{w.category.__name__}: {str(w.message).strip()}" for w in said))
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -119,19 +131,24 @@ def export(out: Path | None = None, quantize: bool = False, path: Path | None = 
             return old
     texts = texts or corpus_sentences()
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # "Loading weights" bars, twice, on a run with nothing to say
 
     ref = SentenceTransformer(str(path), device="cpu", local_files_only=True).encode(
         texts, normalize_embeddings=True, convert_to_numpy=True)
+    said: list[str] = []
     if not fp32.exists() or force:
-        replace_atomically(fp32, lambda tmp: _torch_export(path, tmp))
+        replace_atomically(fp32, lambda tmp: said.extend(_torch_export(path, tmp)))
     from graph.text.onnx import OnnxEncoder
 
     cos = _cosines(OnnxEncoder(path, onnx_file=fp32).encode(texts), ref)
     rep = ExportReport(model=str(path), dir=str(d), fp32=str(fp32), fp32_min_cosine=round(float(cos.min()), 6),
-                       parity_texts=len(texts))
+                       parity_texts=len(texts), trace_warnings=said)
     if cos.min() < FP32_MIN_COSINE:
         fp32.unlink(missing_ok=True)
-        raise ExportFailed(f"{fp32}: min cosine {cos.min():.4f} against sentence-transformers (< {FP32_MIN_COSINE})")
+        raise ExportFailed(f"{fp32}: min cosine {cos.min():.4f} against sentence-transformers (< {FP32_MIN_COSINE})"
+                           + "".join(f"\n  the exporter said: {w}" for w in said))
     if quantize:
         cand = d / f".{INT8_NAME}.{os.getpid()}.cand"
         try:
