@@ -141,7 +141,7 @@ def test_small_graph_filters(small):
     assert small.evidence_map(Filters(date_from="2021-06", date_to="2022")).kept == []
     for bad, words in ((Filters(place="Hull"), "places: Leeds, York"),
                        (Filters(org_type="charity"), "types: co-operative, trust"),
-                       (Filters(date_from="May 2021"), "date_from 'May 2021' is not a date")):
+                       (Filters(date_from="May 2021"), "'May 2021' is not a date")):
         with pytest.raises(BadFilter, match=words):
             small.evidence_map(bad)
 

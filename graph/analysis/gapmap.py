@@ -114,9 +114,9 @@ class Filters:
 
     def check(self, cases: list[CaseFacts]) -> None:
         """Raise BadFilter when a value is malformed or names no place or type a case study has."""
-        for name, value in (("date_from", self.date_from), ("date_to", self.date_to)):
+        for value in (self.date_from, self.date_to):
             if value and not _DATE.fullmatch(value):
-                raise BadFilter(f"{name} '{value}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+                raise BadFilter(f"'{value}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
         places = {p for c in cases for pair in c.places for p in pair}
         if self.place and self.place.casefold() not in {p.casefold() for p in places}:
             names = sorted({n for c in cases for _, n in c.places})
@@ -201,11 +201,7 @@ class EvidenceMap:
 
     def options(self) -> dict:
         """What each filter can take (from every case study, not only those kept)."""
-        places = sorted({pair for c in self.cases for pair in c.places}, key=lambda p: p[1])
-        dates = sorted(c.date for c in self.cases if c.date)
-        return {"places": [{"id": i, "label": n} for i, n in places],
-                "org_types": sorted({t for c in self.cases for t in c.org_types}),
-                "dates": [dates[0], dates[-1]] if dates else [], "undated": sum(not c.date for c in self.cases)}
+        return filter_options(self.cases)
 
     def to_json(self) -> dict:
         return {"rows": [a.to_json() for a in self.rows], "columns": [a.to_json() for a in self.columns],
@@ -246,6 +242,15 @@ def case_facts(kg: KnowledgeGraph) -> list[CaseFacts]:
         date = kg.g.value(ID[c.id], DCTERMS.date)
         out.append(CaseFacts(c.id, c.label, places, types, str(date) if date is not None else ""))
     return sorted(out, key=lambda c: (c.label, c.id))
+
+
+def filter_options(cases: list[CaseFacts]) -> dict:
+    """What each filter can take: the places, organisation types and date range of ``cases``."""
+    places = sorted({pair for c in cases for pair in c.places}, key=lambda p: p[1])
+    dates = sorted(c.date for c in cases if c.date)
+    return {"places": [{"id": i, "label": n} for i, n in places],
+            "org_types": sorted({t for c in cases for t in c.org_types}),
+            "dates": [dates[0], dates[-1]] if dates else [], "undated": sum(not c.date for c in cases)}
 
 
 def _axis(kg: KnowledgeGraph, types: tuple[str, ...]) -> list[Axis]:
