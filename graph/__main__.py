@@ -147,6 +147,8 @@ def _reader_commands(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--pathways", type=int, default=3, help="best routes listed per gap (default 3)")
     p.add_argument("--gaps", type=int, default=15, help="gaps listed in the text output (default 15; --json: all)")
     p.add_argument("--csv", type=Path, metavar="FILE", help="write every cell of the grid as CSV")
+    p.add_argument("--svg", type=Path, metavar="FILE", help="write the map as a 1920 x 1080 SVG slide")
+    p.add_argument("--png", type=Path, metavar="FILE", help="write the map as a 1920 x 1080 PNG slide")
 
     p = sub.add_parser("node", parents=[common], help="a node and its neighbours grouped by relation")
     p.add_argument("text", metavar="TEXT")
@@ -431,6 +433,15 @@ def cmd_gapmap(pw, args) -> int:
         return cli.fail("python -m graph", "bad filter", str(e), EXIT_USAGE, getattr(args, "json", False))
     if args.csv:
         args.csv.write_text(m.to_csv(), encoding="utf-8")
+    if args.svg or args.png:
+        from graph.analysis.gapmap_picture import to_svg
+        from graph.analysis.picture import to_png
+
+        svg = to_svg(m)
+        if args.svg:
+            args.svg.write_text(svg, encoding="utf-8")
+        if args.png:
+            args.png.write_bytes(to_png(svg))
     crossed = [g for g in m.gaps if g.routes]
     lines = [f"{len(m.kept)} of {len(m.cases)} case studies; {len(m.rows)} rows x {len(m.columns)} columns: "
              f"{len(m.cells)} cell(s) with a case study, {len(m.gaps)} gap(s), {len(crossed)} of them on a route"]

@@ -248,3 +248,59 @@ def test_cli_json_keys_text_and_exit_codes(capsys, build_dir, tmp_path):
     assert code == 3
     code = main(["gapmap", "--help"])
     assert code == 0 and "JSON keys: rows, columns, cells, gaps" in " ".join(capsys.readouterr().out.split())
+
+
+# ------------------------------------------------------------------ the slide
+
+SVG_NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def test_slide_svg_holds_the_whole_map_and_the_png_draws_it(small, tmp_path):
+    import io
+    import xml.etree.ElementTree as ET
+
+    from PIL import Image
+
+    from graph.analysis.draw import EVIDENCE_STYLE
+    from graph.analysis.gapmap_picture import to_svg
+    from graph.analysis.picture import to_png
+
+    m = small.evidence_map(Filters(org_type="trust"))
+    svg = to_svg(m)
+    root = ET.fromstring(svg)
+    assert (root.get("width"), root.get("height")) == ("1920", "1080")
+    assert root.find("s:text", SVG_NS).text == "Evidence and gap map: 1 of 3 case studies (organisations of type trust)"
+    cells = root.findall(".//s:g[@class='cell']", SVG_NS)
+    assert [(g.get("data-row"), g.get("data-col"), g.get("data-count"), g.get("data-level")) for g in cells] == [
+        (A, O, "1", "stated"), (A, T, "1", "shown")]
+    gaps = root.findall(".//s:rect[@class='gap']", SVG_NS)
+    assert sorted((g.get("data-row"), g.get("data-col"), int(g.get("data-routes"))) for g in gaps) == sorted(
+        (g.row, g.column, g.routes) for g in m.gaps)
+    assert len(gaps) == 6
+    assert [t.get("data-id") for t in root.findall(".//s:text[@class='row']", SVG_NS)] == [C, I, P, A]
+    assert [t.get("data-id") for t in root.findall(".//s:text[@class='col']", SVG_NS)] == [O, T]
+    png = Image.open(io.BytesIO(to_png(svg))).convert("RGB")
+    assert png.size == (1920, 1080)
+    for g in cells:  # each circle is drawn in its level's colour where the SVG puts it (off its count's digit)
+        c = g.find("s:circle", SVG_NS)
+        x, y, r = float(c.get("cx")), float(c.get("cy")), float(c.get("r"))
+        colour = tuple(int(EVIDENCE_STYLE[g.get("data-level")][0][i:i + 2], 16) for i in (1, 3, 5))
+        px = png.getpixel((round(x - r * 0.7), round(y)))
+        assert all(abs(a - b) < 30 for a, b in zip(px, colour, strict=True)), (g.get("data-level"), px)
+
+
+def test_cli_writes_the_slide_and_the_csv(capsys, build_dir, tmp_path):
+    from PIL import Image
+
+    code = main(["gapmap", "--build", str(build_dir), "--svg", str(tmp_path / "m.svg"), "--png",
+                 str(tmp_path / "m.png"), "--csv", str(tmp_path / "m.csv")])
+    assert code == 0
+    svg = (tmp_path / "m.svg").read_text(encoding="utf-8")
+    assert svg.count('<g class="cell"') == 7 and svg.count('class="gap"') == 249
+    assert Image.open(tmp_path / "m.png").size == (1920, 1080)
+    import csv
+
+    with open(tmp_path / "m.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["gap"] for r in rows].count("no") == 7 and [r["gap"] for r in rows].count("yes") == 249
+    assert sum(int(r["count"]) for r in rows) == 10  # the seven cells' case studies: 3 + 1 + 1 + 2 + 1 + 1 + 1

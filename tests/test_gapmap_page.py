@@ -39,6 +39,7 @@ def test_grid_is_the_librarys_map(seed):
     body = text_of(at).replace("\\", "")
     assert "7 of 7 case studies. 7 of 256 cells hold a case study; 249 are gaps, 239 of them on a route" in body
     assert [e.value for e in at.error] == []
+    assert [b.proto.label for b in at.get("download_button")] == ["Slide (SVG)", "Slide (PNG)", "Table (CSV)"]
 
 
 def test_a_cell_in_the_url_opens_its_case_studies_with_their_sentences(seed):

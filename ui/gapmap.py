@@ -9,21 +9,20 @@ label and quote from a document goes through ``html.escape`` (in the grid) or ``
 from __future__ import annotations
 
 import html
-import math
+import re
 from urllib.parse import urlencode
 
 import streamlit as st
 
+from graph.analysis import gapmap_picture
 from graph.analysis.draw import EVIDENCE_STYLE
 from graph.analysis.gapmap import BadFilter, EvidenceMap, Filters, case_facts, filter_options
+from graph.analysis.gapmap_picture import GAP_FILL, GROUPS, ROUTE_FILL, diameter, route_shade
+from graph.analysis.picture import to_png
 from graph.evidence import MEANING
 from ui.common import build_dir, build_stamp, get_pathways, md, node_link, param, quote_block, set_params, show
 
 PARAMS = ("place", "org", "since", "until", "row", "col")  # this page's own URL parameters
-GROUPS = {"Condition": "Conditions", "Input": "Inputs", "Process": "Processes", "Activity": "Activities",
-          "Outcome": "Outcomes", "Impact": "Impacts"}
-GAP_FILL = "#f4f5f7"
-ROUTE_RGB = (232, 140, 30)  # a gap that routes cross: the more routes, the deeper, as evidence most worth finding
 
 
 def _href(view: dict[str, str], row: str, col: str) -> str:
@@ -31,17 +30,13 @@ def _href(view: dict[str, str], row: str, col: str) -> str:
     return "?" + urlencode(q, safe="/")
 
 
-def diameter(count: int) -> int:
-    """A cell's circle, in px: its area grows with the number of case studies (capped at the cell)."""
-    return min(34, round(14 * count ** 0.5) + 4)
-
-
-def route_fill(routes: int, most: int) -> str:
-    """A gap's shade: none for no route, then deeper with the share of routes (log scale) up to the most."""
-    if routes <= 0 or most <= 0:
+def _fill(routes: int, most: int) -> str:
+    """A gap's CSS background: the slide's shade (``route_shade``) of its routes."""
+    shade = route_shade(routes, most)
+    if not shade:
         return GAP_FILL
-    alpha = 0.1 + 0.45 * math.log1p(routes) / math.log1p(most)
-    return f"rgba({ROUTE_RGB[0]},{ROUTE_RGB[1]},{ROUTE_RGB[2]},{alpha:.2f})"
+    r, g, b = (int(ROUTE_FILL[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{shade})"
 
 
 def _short(label: str, n: int = 60) -> str:
@@ -81,7 +76,7 @@ def grid_html(m: EvidenceMap, view: dict[str, str], chosen: tuple[str, str] | No
                 routes = gap.routes if gap else 0
                 tip = (f"{r.label} × {c.label}: no case study; {routes} route(s) cross it" if routes
                        else f"{r.label} × {c.label}: no case study, and no route passes through both")
-                fill = route_fill(routes, most)
+                fill = _fill(routes, most)
                 tds.append(f'<td class="gm-gap{sel}" data-row="{e(r.id)}" data-col="{e(c.id)}" data-count="0" '
                            f'data-routes="{routes}" style="background:{fill}"><a href="{href}" target="_self" '
                            f'title="{e(tip)}"><span class="gm-empty"></span></a></td>')
@@ -121,7 +116,7 @@ def key_html() -> str:
              "from row to column, and a case shows both",
              dot.format(d=diameter(1), c=EVIDENCE_STYLE["shown"][0]) + "shown: a case study illustrates both",
              dot.format(d=diameter(1), c="#888") + dot.format(d=diameter(3), c="#888") + "size: number of case studies",
-             "".join(f'<span class="sw" style="width:18px;height:18px;background:{route_fill(n, 1000)}"></span>'
+             "".join(f'<span class="sw" style="width:18px;height:18px;background:{_fill(n, 1000)}"></span>'
                      for n in (1, 30, 1000)) + "gap: the more routes cross it, the deeper",
              f'<span class="sw" style="width:18px;height:18px;background:{GAP_FILL}"></span>gap on no route']
     return '<div class="gm-key" data-testid="gapmap-key">' + "".join(f"<span>{i}</span>" for i in items) + "</div>"
@@ -189,6 +184,20 @@ def _cell_details(pw, m: EvidenceMap, row: str, col: str) -> None:
              + f" *(strength {p['weight']:.2f})*")
 
 
+def downloads(m: EvidenceMap) -> None:
+    """The map as a slide (SVG, PNG: 1920 x 1080) and as CSV, with the filters shown; the PNG made on click."""
+    svg = gapmap_picture.to_svg(m)
+    name = "evidence-map" + "".join(f"-{re.sub(r'[^a-z0-9]+', '-', v.lower()).strip('-')}"
+                                    for v in m.filters.to_json().values() if v)
+    c1, c2, c3, _ = st.columns([2, 2, 2, 6])
+    c1.download_button("Slide (SVG)", svg, file_name=f"{name}.svg", mime="image/svg+xml", key="gm_svg",
+                       help="1920 x 1080, as on screen, with the filters in its title")
+    c2.download_button("Slide (PNG)", lambda: to_png(svg), file_name=f"{name}.png", mime="image/png", key="gm_png",
+                       help="1920 x 1080")
+    c3.download_button("Table (CSV)", m.to_csv(), file_name=f"{name}.csv", mime="text/csv", key="gm_csv",
+                       help="every cell of the grid: its case studies, its level, or the routes crossing a gap")
+
+
 def gaps_table(pw, m: EvidenceMap) -> list[dict]:
     """The gaps, most routes first, as plain text (a dataframe shows text as it is)."""
     label = lambda i: pw.kg.nodes[i].label  # noqa: E731
@@ -229,6 +238,7 @@ def render() -> None:
         st.warning("No case study passes these filters: every cell is a gap.")
     st.markdown(STYLE + key_html(), unsafe_allow_html=True)  # fixed words only
     st.markdown(grid_html(m, view, chosen), unsafe_allow_html=True)  # every label html-escaped
+    downloads(m)
     if chosen:
         _cell_details(pw, m, *chosen)
     with st.expander(f"Gaps on a route, most routes first ({crossed})"):
