@@ -304,3 +304,14 @@ def test_cli_writes_the_slide_and_the_csv(capsys, build_dir, tmp_path):
         rows = list(csv.DictReader(fh))
     assert [r["gap"] for r in rows].count("no") == 7 and [r["gap"] for r in rows].count("yes") == 249
     assert sum(int(r["count"]) for r in rows) == 10  # the seven cells' case studies: 3 + 1 + 1 + 2 + 1 + 1 + 1
+
+
+def test_a_cycle_changes_no_route_count(small):
+    """An arrow back from O to A (A → O → A) adds no route from a root to T: the routes, now listed one by one
+    instead of counted, are those of the acyclic graph."""
+    cyclic = Pathways(Graph().parse(data=(GRAPH + _link(O, A, "inferred", 0.2)).replace("<ID", f"<{ID}"),
+                                    format="turtle"))
+    assert not nx.is_directed_acyclic_graph(cyclic.finder.g)
+    got = [(g.row, g.column, g.routes) for g in cyclic.evidence_map(pathways=0).gaps]
+    assert got == [(g.row, g.column, g.routes) for g in small.evidence_map(pathways=0).gaps] == [
+        (P, O, 4), (P, T, 4), (C, O, 2), (C, T, 2), (I, T, 2)]

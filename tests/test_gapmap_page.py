@@ -85,3 +85,11 @@ def test_document_text_in_the_grid_is_text():
         '"', '\\"') + '"', 1), format="turtle"))
     grid = grid_html(pw.evidence_map(), {}, None)
     assert "<img" not in grid and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; **Input I**" in grid
+
+
+def test_a_gap_with_an_arrow_says_no_case_shows_it(seed):
+    g = next(g for g in seed.evidence_map().gaps if g.level == "curated")
+    at = run(page="gapmap", row=g.row, col=g.column)
+    r, c = seed.kg.nodes[g.row].label, seed.kg.nodes[g.column].label
+    assert (f"The model draws the arrow {r} → {c} (added by a curator), but no case study shows it."
+            in [x.value.replace("\\", "") for x in at.caption])

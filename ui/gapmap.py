@@ -173,6 +173,9 @@ def _cell_details(pw, m: EvidenceMap, row: str, col: str) -> None:
         return
     st.markdown(f"**A gap:** no case study{' kept by the filters' if m.filters != Filters() else ''} illustrates "
                 "both.")
+    if gap.level:
+        st.caption(md(f"The model draws the arrow {r.label} → {c.label} ({MEANING[gap.level]}), but no case study "
+                      "shows it."))
     if not gap.routes:
         st.markdown(f"No route from a condition or input to an impact passes through both (at most "
                     f"{m.max_depth} links).")

@@ -9,7 +9,8 @@ rule ``graph.evidence`` applies to an arrow), or ``stated`` when a document stat
 
 The empty cells are the **gaps**. Each lists the routes (``graph.analysis.paths``: simple paths along the
 causal arrows from a condition or an input to an impact, at most ``max_depth`` links) that pass through its
-row and then its column: how many there are (counted, not listed, on the acyclic model), and the best few.
+row and then its column: how many there are (counted, not listed, on the acyclic model; listed, up to
+``fragility.MAX_ENUMERATED``, on a graph with a cycle), and the best few.
 A gap many routes cross is evidence most worth finding. A gap's level is that of its direct arrow on its
 basis alone (stated, curated or inferred; "" when there is none), so a filter never leaves a level that a
 filtered-out case gave.
@@ -28,10 +29,12 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 
 import networkx as nx
 from rdflib.namespace import DCTERMS
 
+from graph.analysis.fragility import MAX_ENUMERATED
 from graph.analysis.paths import MAX_DEPTH, ROOT_TYPES, Pathfinder
 from graph.caselinks import CaseLink, all_case_links
 from graph.evidence import CaseShowing, level_of_basis
@@ -299,13 +302,24 @@ class _Routes:
     def count(self, row: str, column: str) -> int:
         if row not in self.G or column not in self.G:
             return 0
-        if not self.acyclic:  # cycles: list them (capped by the best-path search) instead of counting
-            return len(self.best(row, column, 50))
+        if not self.acyclic:  # a cycle: walks are not routes, so the routes are listed (as fragility does)
+            return sum(1 for p in self._listed() if row in p and column in p and p.index(row) < p.index(column))
         if row not in self._from:
             self._from[row] = _by_length(self.G, self.order, {row}, self.L)
         mid, up, down, L = self._from[row][column], self.up[row], self.down[column], self.L
         return sum(up[a] * mid[b] * down[d] for b in range(1, L + 1) for a in range(L + 1 - b)
                    for d in range(L + 1 - a - b))
+
+    def _listed(self) -> list[tuple[str, ...]]:
+        """Every route, listed (only on a graph with a cycle), at most MAX_ENUMERATED: then a lower bound."""
+        if "_routes" not in self.__dict__:
+            aug = self.G.copy()
+            aug.add_edges_from(("__roots__", n) for n, d in self.G.nodes(data=True) if d.get("type") in ROOT_TYPES)
+            ends = [n for n, d in self.G.nodes(data=True) if d.get("type") in END_TYPES]
+            self._routes = list(islice((tuple(p[1:]) for p in nx.all_simple_paths(aug, "__roots__", ends,
+                                                                                 cutoff=self.L + 1) if len(p) > 2),
+                                       MAX_ENUMERATED))
+        return self._routes
 
     def best(self, row: str, column: str, k: int = MAX_PATHWAYS) -> list[dict]:
         f = self.finder
