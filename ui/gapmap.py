@@ -22,8 +22,6 @@ from graph.analysis.picture import to_png
 from graph.evidence import MEANING
 from ui.common import build_dir, build_stamp, get_pathways, md, node_link, param, quote_block, set_params, show
 
-PARAMS = ("place", "org", "since", "until", "row", "col")  # this page's own URL parameters
-
 
 def _href(view: dict[str, str], row: str, col: str) -> str:
     q = {"page": "gapmap", **{k: v for k, v in view.items() if v}, "row": row, "col": col}

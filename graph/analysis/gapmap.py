@@ -34,7 +34,7 @@ from itertools import islice
 import networkx as nx
 from rdflib.namespace import DCTERMS
 
-from graph.analysis.fragility import MAX_ENUMERATED
+from graph.analysis.fragility import MAX_ENUMERATED, RouteCounter
 from graph.analysis.paths import MAX_DEPTH, ROOT_TYPES, Pathfinder
 from graph.caselinks import CaseLink, all_case_links
 from graph.evidence import CaseShowing, level_of_basis
@@ -267,34 +267,21 @@ def _quote(link: CaseLink) -> str:
 
 # --------------------------------------------------------------------------- routes through a gap
 
-def _by_length(G: nx.DiGraph, order: list[str], starts: set[str], L: int, reverse: bool = False
-               ) -> dict[str, list[int]]:
-    """Node → [walks of exactly l links from ``starts`` (to them when ``reverse``), l = 0..L] on a DAG."""
-    out: dict[str, list[int]] = {}
-    for v in reversed(order) if reverse else order:
-        vec = [0] * (L + 1)
-        if v in starts:
-            vec[0] = 1
-        for u in G.successors(v) if reverse else G.predecessors(v):
-            for n in range(L):
-                vec[n + 1] += out[u][n]
-        out[v] = vec
-    return out
-
-
 class _Routes:
     """Counts and best few of the routes (root … row … column … impact) through two elements."""
 
     def __init__(self, finder: Pathfinder, max_depth: int):
         self.finder, self.L = finder, max_depth
-        G = finder.g
-        self.G = G
-        self.acyclic = nx.is_directed_acyclic_graph(G)
-        self.order = list(nx.topological_sort(G)) if self.acyclic else []
-        roots = {n for n, d in G.nodes(data=True) if d.get("type") in ROOT_TYPES}
-        ends = {n for n, d in G.nodes(data=True) if d.get("type") in END_TYPES}
-        self.up = _by_length(G, self.order, roots, max_depth) if self.acyclic else {}
-        self.down = _by_length(G, self.order, ends, max_depth, reverse=True) if self.acyclic else {}
+        self.G = G = finder.g
+        roots = [n for n, d in G.nodes(data=True) if d.get("type") in ROOT_TYPES]
+        self.counter = RouteCounter(G, roots, max_depth)  # fragility's walk counts, by length, on a DAG
+        self.acyclic = self.counter.acyclic
+        if self.acyclic:
+            self.up = self.counter.by_length()
+            self.down: dict[str, list[int]] = {v: [0] * (max_depth + 1) for v in G}
+            for t in (n for n, d in G.nodes(data=True) if d.get("type") in END_TYPES):
+                for v, vec in self.counter.by_length(reverse_from=t).items():
+                    self.down[v] = [a + b for a, b in zip(self.down[v], vec, strict=True)]
         self._from: dict[str, dict[str, list[int]]] = {}
         self._heads: dict[str, list[list[str]]] = {}
         self._tails: dict[str, list[list[str]]] = {}
@@ -305,7 +292,7 @@ class _Routes:
         if not self.acyclic:  # a cycle: walks are not routes, so the routes are listed (as fragility does)
             return sum(1 for p in self._listed() if row in p and column in p and p.index(row) < p.index(column))
         if row not in self._from:
-            self._from[row] = _by_length(self.G, self.order, {row}, self.L)
+            self._from[row] = RouteCounter(self.G, [row], self.L).by_length()
         mid, up, down, L = self._from[row][column], self.up[row], self.down[column], self.L
         return sum(up[a] * mid[b] * down[d] for b in range(1, L + 1) for a in range(L + 1 - b)
                    for d in range(L + 1 - a - b))
