@@ -10,7 +10,7 @@ import streamlit as st
 
 from graph.store import MissingBuild
 from graph.stores.base import StoreError
-from ui import ask, assumptions, cases, data, node, pathways, place
+from ui import ask, assumptions, cases, data, gapmap, node, pathways, place
 from ui.common import Timer, build_dir, md, open_clean, param
 
 PAGES = {
@@ -34,6 +34,12 @@ PAGES = {
         "Case studies",
         cases.render,
         "Case studies with their organisations, places and figures, and the parts of the model they illustrate.",
+    ),
+    "gapmap": (
+        "Evidence map",
+        gapmap.render,
+        "Which case studies show each condition, input, process or activity together with each outcome or impact, "
+        "and the gaps: where no case study does, with the routes that cross them.",
     ),
     "place": (
         "Our place",

@@ -1,4 +1,4 @@
-"""python -m graph COMMAND … — causal pathways, assumption chains, case studies, SPARQL and exports.
+"""python -m graph COMMAND … — causal pathways, assumption chains, case studies, the evidence map, SPARQL, exports.
 
 TEXT may be a node id (process/create-a-referral-network), a label, or a free phrase; a phrase is
 resolved to the best-matching node and the output says which node was picked.
@@ -128,6 +128,28 @@ def _reader_commands(sub, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("cases", parents=[common], help="case studies of an element, or elements of a case study")
     p.add_argument("text", metavar="TEXT")
+
+    p = sub.add_parser("gapmap", parents=[common], help=(
+        "the evidence and gap map: which case studies illustrate each condition, input, process or activity "
+        "together with each outcome or impact; the empty cells (gaps) with the routes that cross them"),
+        description=(
+            "Rows: conditions, inputs, processes, activities; columns: outcomes and impacts. A cell holds the "
+            "case studies that illustrate both, its level the strongest evidence (stated or shown); the empty "
+            "cells are the gaps, most routes (condition or input ... row ... column ... impact) first. "
+            "JSON keys: rows, columns, cells, gaps. Exit codes: 0 a map with at least one case study in a cell, "
+            "1 every cell empty, 2 a bad filter, 3 missing build."))
+    p.add_argument("--place", default="", metavar="PLACE", help="only case studies in this place (id or name)")
+    p.add_argument("--org-type", default="", metavar="TYPE",
+                   help="only case studies involving an organisation of this type (co-operative, trust, ...)")
+    p.add_argument("--from", dest="date_from", default="", metavar="DATE",
+                   help="only case studies whose document is dated on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", default="", metavar="DATE", help="... and on or before DATE")
+    p.add_argument("--max-depth", type=int, default=8, help="longest route counted, in links (default 8)")
+    p.add_argument("--pathways", type=int, default=3, help="best routes listed per gap (default 3)")
+    p.add_argument("--gaps", type=int, default=15, help="gaps listed in the text output (default 15; --json: all)")
+    p.add_argument("--csv", type=Path, metavar="FILE", help="write every cell of the grid as CSV")
+    p.add_argument("--svg", type=Path, metavar="FILE", help="write the map as a 1920 x 1080 SVG slide")
+    p.add_argument("--png", type=Path, metavar="FILE", help="write the map as a 1920 x 1080 PNG slide")
 
     p = sub.add_parser("node", parents=[common], help="a node and its neighbours grouped by relation")
     p.add_argument("text", metavar="TEXT")
@@ -403,6 +425,43 @@ def cmd_cases(pw, args) -> int:
     return EXIT_OK if results else EXIT_NOT_FOUND
 
 
+def cmd_gapmap(pw, args) -> int:
+    from graph.analysis.gapmap import BadFilter, Filters
+
+    filters = Filters(args.place, args.org_type, args.date_from, args.date_to)
+    try:
+        m = pw.evidence_map(filters, args.max_depth, args.pathways)
+    except BadFilter as e:
+        return cli.fail("python -m graph", "bad filter", str(e), EXIT_USAGE, getattr(args, "json", False))
+    if args.csv:
+        args.csv.write_text(m.to_csv(), encoding="utf-8")
+    if args.svg or args.png:
+        from graph.analysis.gapmap_picture import to_svg
+        from graph.analysis.picture import to_png
+
+        svg = to_svg(m)
+        if args.svg:
+            args.svg.write_text(svg, encoding="utf-8")
+        if args.png:
+            args.png.write_bytes(to_png(svg))
+    crossed = [g for g in m.gaps if g.routes]
+    lines = [f"{len(m.kept)} of {len(m.cases)} case studies; {len(m.rows)} rows x {len(m.columns)} columns: "
+             f"{len(m.cells)} cell(s) with a case study, {len(m.gaps)} gap(s), {len(crossed)} of them on a route"]
+    for c in m.cells:
+        lines.append(f"  {m.label(c.row)} x {m.label(c.column)}: {c.count} [{c.level}] "
+                     + "; ".join(t for _, t in c.cases))
+    lines.append(f"gaps crossed by most routes (of {len(crossed)}):")
+    for g in crossed[: args.gaps]:
+        lines.append(f"  {m.label(g.row)} x {m.label(g.column)}: {g.routes} route(s)"
+                     + (f" [direct arrow {g.level}]" if g.level else ""))
+        for p in g.pathways[:1]:
+            lines.append("    best: " + " -> ".join(pw.kg.nodes[n].label for n in p["nodes"]))
+    if len(crossed) > args.gaps:
+        lines.append(f"  ... {len(crossed) - args.gaps} more (--gaps N, or --json for all)")
+    _emit(args, m.to_json(), "\n".join(lines))
+    return EXIT_OK if m.cells else EXIT_NOT_FOUND
+
+
 def cmd_node(pw, args) -> int:
     r = _resolve(pw, args, args.text, None)
     node = pw.node(r.node.id)
@@ -528,7 +587,8 @@ def _dispatch(args, build: Path, store: StoreSpec) -> int:
 
 
 COMMANDS = {"paths": cmd_paths, "forward": cmd_direction, "backward": cmd_direction,
-            "assumptions": cmd_assumptions, "cases": cmd_cases, "fragility": cmd_fragility, "node": cmd_node}
+            "assumptions": cmd_assumptions, "cases": cmd_cases, "fragility": cmd_fragility, "node": cmd_node,
+            "gapmap": cmd_gapmap}
 
 
 if __name__ == "__main__":

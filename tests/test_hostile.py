@@ -331,6 +331,11 @@ def test_hostile_documents_render_as_text_on_every_page(hostile_app):
             "?page=pathways&from=process/create-a-referral-network",
             "?page=assumptions&node=assumption/input-beacon-assumption-b", "?page=data"]
     urls += [f"?page=node&node={i}" for i in hostile]
+    from graph.analysis.pathways import Pathways
+
+    gm = Pathways.load(build).evidence_map()  # the evidence map, and a cell a hostile case study fills
+    filled = next(c for c in gm.cells if any(i in hostile for i, _ in c.cases))  # its title and quotes open
+    urls += ["?page=gapmap", f"?page=gapmap&row={filled.row}&col={filled.column}"]
 
     def loaded(pg) -> None:
         """The whole script ran: the footer every page ends with is there, and nothing is running."""

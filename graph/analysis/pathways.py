@@ -7,6 +7,7 @@ pw.forward("process/create-a-referral-network"); pw.backward("impact/prosperity"
 pw.chain(path_or_element_id); pw.rests_on("assumption/…")
 pw.cases_of("outcome/income-is-retained-and-recycled-in-the-local"); pw.illustrated_by("casestudy/…")
 pw.fragility().for_target("impact/prosperity"); pw.fragility().if_failed("assumption/…")
+pw.evidence_map(gapmap.Filters(place="Bristol")).to_json()
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path as FsPath
 import networkx as nx
 from rdflib import Graph
 
-from graph.analysis import cases, chains
+from graph.analysis import cases, chains, gapmap
 from graph.analysis.fragility import FragilityAnalysis
 from graph.analysis.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
 from graph.caselinks import CaseLink
@@ -128,3 +129,8 @@ class Pathways:
 
     def illustrated_by(self, case_id: str) -> list[CaseLink]:
         return cases.elements_for_case(self.g, self.kg, case_id)
+
+    def evidence_map(self, filters: gapmap.Filters | None = None, max_depth: int = MAX_DEPTH,
+                     pathways: int = gapmap.MAX_PATHWAYS) -> gapmap.EvidenceMap:
+        """The evidence and gap map of the case studies ``filters`` keep (raises gapmap.BadFilter)."""
+        return gapmap.evidence_map(self.kg, self.finder, filters, max_depth, pathways)

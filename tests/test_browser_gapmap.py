@@ -1,0 +1,62 @@
+"""The Evidence map as a person uses it at 1400 px, in a real headless Chromium on a real Streamlit server.
+
+Opens the map, checks the grid is the library's (every cell with its count, every gap) and fits the page,
+clicks the cell Resources × 'Good business' and reads its two case studies with their sentences below the
+map, in the same tab, with the cell in the address bar; a copied link reopens it. Writes
+tests/artifacts/gapmap.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.analysis.pathways import Pathways
+from tests.test_browser import ARTIFACTS, page, server, settle, shared_store  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+GRID = "[data-testid='gapmap-grid']"
+RESOURCES, GB = "input/resources", "outcome/good-business"
+
+
+@pytest.fixture(scope="module")
+def expected(build_dir):
+    return Pathways.load(build_dir).evidence_map()
+
+
+def test_click_a_cell_and_see_its_case_studies(page, server, expected):  # noqa: F811
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=gapmap", wait_until="domcontentloaded")
+    settle(page)
+    grid = page.wait_for_selector(GRID, timeout=90_000)
+    drawn = page.eval_on_selector_all(f"{GRID} td.gm-cell", "els => els.map(e => [e.dataset.row, e.dataset.col, "
+                                      "Number(e.dataset.count), e.dataset.level, e.innerText.trim()])")
+    assert sorted(drawn) == sorted([c.row, c.column, c.count, c.level, str(c.count)] for c in expected.cells)
+    assert page.locator(f"{GRID} td.gm-gap").count() == len(expected.gaps) == 249
+    box, main = grid.bounding_box(), page.locator("[data-testid='stMain']").bounding_box()
+    assert box["x"] >= main["x"] and box["x"] + box["width"] <= main["x"] + main["width"], (box, main)
+
+    pages_before = len(page.context.pages)
+    cell = page.locator(f"{GRID} td[data-row='{RESOURCES}'][data-col='{GB}'] a")
+    cell.scroll_into_view_if_needed()
+    cell.click()
+    page.wait_for_selector("text=Resources × 'Good business'", timeout=90_000)
+    settle(page)
+    assert len(page.context.pages) == pages_before  # the same tab
+    assert f"row={RESOURCES}" in page.url and f"col={GB}" in page.url
+    body = page.inner_text("[data-testid='stMain']")
+    details = body.split("Resources × 'Good business'", 1)[1]
+    assert "2 case studies illustrate both (shown by a case study)." in details
+    for s, (_, title) in zip(expected.cell(RESOURCES, GB).showing, expected.cell(RESOURCES, GB).cases, strict=True):
+        assert title in details and s.source_quote in " ".join(details.split()), title  # its sentence, as text
+    assert details.index("Halifax Opportunities Trust") < details.index("Manor House Development Trust")
+    sel = page.locator(f"{GRID} td.gm-sel")
+    assert (sel.get_attribute("data-row"), sel.get_attribute("data-col")) == (RESOURCES, GB)
+    page.locator("text=Resources × 'Good business'").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "gapmap-cell.png"))
+    page.locator(GRID).scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "gapmap.png"))
+
+    page.goto(page.url, wait_until="domcontentloaded")  # a copied link reopens the same cell
+    page.wait_for_selector("text=Resources × 'Good business'", timeout=90_000)
+    settle(page)
+    assert "Manor House Development Trust" in page.inner_text("[data-testid='stMain']")

@@ -1,0 +1,95 @@
+"""The Evidence map page through Streamlit's AppTest on the session build: the grid is the library's map,
+a cell in the URL opens its case studies with their sentences, a gap its routes, filters live in the URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rdflib import Graph
+
+from graph.analysis.pathways import Pathways
+from graph.ns import ID
+from tests.test_app import app_env, run, text_of  # noqa: F401 - app_env: the app reads the session build
+from tests.test_gapmap import GRAPH
+from ui.gapmap import grid_html
+
+RESOURCES, GB = "input/resources", "outcome/good-business"
+CELL = re.compile(r'<td class="gm-cell[^"]*" data-row="([^"]+)" data-col="([^"]+)" data-count="(\d+)" '
+                  r'data-level="(\w+)">')
+GAP = re.compile(r'<td class="gm-gap[^"]*" data-row="([^"]+)" data-col="([^"]+)" data-count="0" '
+                 r'data-routes="(\d+)"')
+
+
+@pytest.fixture(scope="module")
+def seed(build_dir) -> Pathways:
+    return Pathways.load(build_dir)
+
+
+def _grid(at) -> str:
+    return next(m.value for m in at.markdown if 'data-testid="gapmap-grid"' in m.value)
+
+
+def test_grid_is_the_librarys_map(seed):
+    m = seed.evidence_map()
+    at = run(page="gapmap")
+    grid = _grid(at)
+    assert sorted(CELL.findall(grid)) == sorted((c.row, c.column, str(c.count), c.level) for c in m.cells)
+    assert sorted(GAP.findall(grid)) == sorted((g.row, g.column, str(g.routes)) for g in m.gaps)
+    body = text_of(at).replace("\\", "")
+    assert "7 of 7 case studies. 7 of 256 cells hold a case study; 249 are gaps, 239 of them on a route" in body
+    assert [e.value for e in at.error] == []
+    assert [b.proto.label for b in at.get("download_button")] == ["Slide (SVG)", "Slide (PNG)", "Table (CSV)"]
+
+
+def test_a_cell_in_the_url_opens_its_case_studies_with_their_sentences(seed):
+    at = run(page="gapmap", row=RESOURCES, col=GB)
+    body = text_of(at).replace("\\", "")
+    assert "Resources × 'Good business'" in body
+    assert "**2 case studies** illustrate both (shown by a case study)." in body
+    cell = seed.evidence_map().cell(RESOURCES, GB)
+    for s in cell.showing:  # each case a same-tab link, its sentence as text
+        assert f'{seed.kg.nodes[s.case].label}</a>' in body
+        assert s.source_quote.split()[3] in body
+    assert 'class="gm-cell gm-sel" data-row="input/resources" data-col="outcome/good-business"' in _grid(at)
+    assert (at.query_params["row"], at.query_params["col"]) == (RESOURCES, GB)
+
+
+def test_a_gap_in_the_url_lists_the_routes_that_cross_it(seed):
+    g = seed.evidence_map().gaps[0]
+    at = run(page="gapmap", row=g.row, col=g.column)
+    body = text_of(at).replace("\\", "")
+    assert "**A gap:** no case study illustrates both." in body
+    assert f"**{g.routes} route(s)** from a condition or input to an impact pass through both. The best 3:" in body
+    first = next(x for x in at.markdown if x.value.startswith("- ") and "strength" in x.value).value
+    assert re.findall(r'node=([^"]+)" target', first) == g.pathways[0]["nodes"]
+
+
+def test_filters_live_in_the_url_and_a_bad_value_is_dropped():
+    at = run(page="gapmap", place="place/london")  # Manor House Development Trust: Resources x two outcomes
+    body = text_of(at).replace("\\", "")
+    assert "1 of 7 case studies. 2 of 256 cells hold a case study" in body
+    assert at.selectbox(key="gm_place").value == "place/london"
+    at.selectbox(key="gm_org").set_value("association").run()  # Royds (Bradford) is no London case: none left
+    assert (at.query_params["org"], at.query_params["place"]) == ("association", "place/london")
+    assert "No case study passes these filters" in at.warning[0].value
+    at = run(page="gapmap", org="no-such-type", since="last May")
+    assert at.selectbox(key="gm_org").value == ""  # an unknown type is dropped
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "'last May' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"]
+
+
+def test_document_text_in_the_grid_is_text():
+    hostile = '<img src=x onerror="alert(1)"> **Input I**'
+    pw = Pathways(Graph().parse(data=GRAPH.replace("<ID", f"<{ID}").replace('"Input I"', '"' + hostile.replace(
+        '"', '\\"') + '"', 1), format="turtle"))
+    grid = grid_html(pw.evidence_map(), {}, None)
+    assert "<img" not in grid and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; **Input I**" in grid
+
+
+def test_a_gap_with_an_arrow_says_no_case_shows_it(seed):
+    g = next(g for g in seed.evidence_map().gaps if g.level == "curated")
+    at = run(page="gapmap", row=g.row, col=g.column)
+    r, c = seed.kg.nodes[g.row].label, seed.kg.nodes[g.column].label
+    assert (f"The model draws the arrow {r} → {c} (added by a curator), but no case study shows it."
+            in [x.value.replace("\\", "") for x in at.caption])

@@ -1,0 +1,246 @@
+"""Evidence map: which case studies show each early element with each result, and where the evidence is missing.
+
+The map, its filters and its gaps are ``graph.analysis.gapmap``'s (the CLI's ``python -m graph gapmap``). The
+grid is an HTML table whose every cell is a same-tab link carrying the view in the URL (filters, and the
+cell as ``row`` and ``col``), so a click opens the cell below the map and a copied link reopens it. Every
+label and quote from a document goes through ``html.escape`` (in the grid) or ``md`` (in Markdown).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from graph.analysis import gapmap_picture
+from graph.analysis.draw import EVIDENCE_STYLE
+from graph.analysis.gapmap import BadFilter, EvidenceMap, Filters, case_facts, filter_options
+from graph.analysis.gapmap_picture import GAP_FILL, GROUPS, ROUTE_FILL, diameter, route_shade
+from graph.analysis.picture import to_png
+from graph.evidence import MEANING
+from ui.common import build_dir, build_stamp, get_pathways, md, node_link, param, quote_block, set_params, show
+
+
+def _href(view: dict[str, str], row: str, col: str) -> str:
+    q = {"page": "gapmap", **{k: v for k, v in view.items() if v}, "row": row, "col": col}
+    return "?" + urlencode(q, safe="/")
+
+
+def _fill(routes: int, most: int) -> str:
+    """A gap's CSS background: the slide's shade (``route_shade``) of its routes."""
+    shade = route_shade(routes, most)
+    if not shade:
+        return GAP_FILL
+    r, g, b = (int(ROUTE_FILL[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{shade})"
+
+
+def _short(label: str, n: int = 60) -> str:
+    return label if len(label) <= n else label[: n - 1].rstrip() + "…"
+
+
+def grid_html(m: EvidenceMap, view: dict[str, str], chosen: tuple[str, str] | None) -> str:
+    """The map as one HTML table (no blank line, so Markdown leaves it whole). Every text escaped."""
+    e = html.escape
+    cols = m.columns
+    head_groups = "".join(
+        f'<th class="gm-group" colspan="{sum(c.type == t for c in cols)}">{GROUPS[t]}</th>'
+        for t in dict.fromkeys(c.type for c in cols))
+    heads = "".join(f'<th class="gm-col" title="{e(c.label)}"><div>{e(_short(c.label))}</div></th>' for c in cols)
+    out = ['<div class="gm-wrap"><table class="gm" data-testid="gapmap-grid">',
+           f'<tr><th></th>{head_groups}</tr><tr><th class="gm-corner">case studies illustrating both</th>{heads}</tr>']
+    last = ""
+    most = max((g.routes for g in m.gaps), default=0)
+    for r in m.rows:
+        if r.type != last:
+            out.append(f'<tr><th class="gm-rowgroup" colspan="{len(cols) + 1}">{GROUPS[r.type]}</th></tr>')
+            last = r.type
+        tds = []
+        for c in cols:
+            cell, gap = m.cell(r.id, c.id), m.gap(r.id, c.id)
+            sel = " gm-sel" if chosen == (r.id, c.id) else ""
+            href = e(_href(view, r.id, c.id))
+            if cell:
+                d, colour = diameter(cell.count), EVIDENCE_STYLE[cell.level][0]
+                tip = (f"{r.label} × {c.label}: {cell.count} case stud{'y' if cell.count == 1 else 'ies'} "
+                       f"({MEANING[cell.level]})")
+                tds.append(f'<td class="gm-cell{sel}" data-row="{e(r.id)}" data-col="{e(c.id)}" '
+                           f'data-count="{cell.count}" data-level="{cell.level}"><a href="{href}" target="_self" '
+                           f'title="{e(tip)}"><span class="gm-dot" style="width:{d}px;height:{d}px;'
+                           f'background:{colour}">{cell.count}</span></a></td>')
+            else:
+                routes = gap.routes if gap else 0
+                tip = (f"{r.label} × {c.label}: no case study; {routes} route(s) cross it" if routes
+                       else f"{r.label} × {c.label}: no case study, and no route passes through both")
+                fill = _fill(routes, most)
+                tds.append(f'<td class="gm-gap{sel}" data-row="{e(r.id)}" data-col="{e(c.id)}" data-count="0" '
+                           f'data-routes="{routes}" style="background:{fill}"><a href="{href}" target="_self" '
+                           f'title="{e(tip)}"><span class="gm-empty"></span></a></td>')
+        out.append(f'<tr><th class="gm-row" title="{e(r.label)}">{e(_short(r.label, 48))}</th>{"".join(tds)}</tr>')
+    out.append("</table></div>")
+    return "".join(out)
+
+
+STYLE = """<style>
+.gm-wrap{overflow-x:auto}
+table.gm{border-collapse:collapse;font-size:13px;table-layout:fixed}
+table.gm th,table.gm td{border:1px solid #e1e5eb;padding:0}
+table.gm th.gm-group{text-align:center;background:#eef2f8;font-size:13px;padding:2px}
+table.gm th.gm-col{height:150px;width:54px;vertical-align:bottom;font-weight:normal;background:#fafbfc}
+table.gm th.gm-col div{writing-mode:vertical-rl;transform:rotate(180deg);max-height:146px;margin:auto;
+  padding:3px 0;line-height:1.15;font-size:12px;white-space:normal;overflow:hidden}
+table.gm th.gm-corner{font-weight:normal;font-size:12px;color:#5b6675;text-align:left;vertical-align:bottom;
+  padding:4px}
+table.gm th.gm-rowgroup{text-align:left;background:#eef2f8;font-size:13px;padding:2px 6px}
+table.gm th.gm-row{width:250px;text-align:left;font-weight:normal;padding:2px 6px;font-size:13px}
+table.gm td{width:54px;height:36px;text-align:center;vertical-align:middle}
+table.gm td a{display:flex;width:100%;height:36px;align-items:center;justify-content:center;
+  text-decoration:none}
+table.gm .gm-dot{display:inline-flex;align-items:center;justify-content:center;border-radius:50%;
+  color:#fff;font-weight:bold;font-size:13px}
+table.gm .gm-empty{display:inline-block;width:6px;height:6px;border-radius:50%;background:#c9ced6}
+table.gm td.gm-sel{outline:3px solid #0b3d91;outline-offset:-3px}
+.gm-key{display:flex;gap:22px;align-items:center;font-size:13px;margin:4px 0 8px 0;flex-wrap:wrap}
+.gm-key span.sw{display:inline-block;vertical-align:middle;margin-right:6px}
+</style>"""
+
+
+def key_html() -> str:
+    """The key to the grid: fixed words only."""
+    dot = ('<span class="sw" style="width:{d}px;height:{d}px;border-radius:50%;background:{c}"></span>')
+    items = [dot.format(d=diameter(1), c=EVIDENCE_STYLE["stated"][0]) + "stated: a document states the arrow "
+             "from row to column, and a case shows both",
+             dot.format(d=diameter(1), c=EVIDENCE_STYLE["shown"][0]) + "shown: a case study illustrates both",
+             dot.format(d=diameter(1), c="#888") + dot.format(d=diameter(3), c="#888") + "size: number of case studies",
+             "".join(f'<span class="sw" style="width:18px;height:18px;background:{_fill(n, 1000)}"></span>'
+                     for n in (1, 30, 1000)) + "gap: the more routes cross it, the deeper",
+             f'<span class="sw" style="width:18px;height:18px;background:{GAP_FILL}"></span>gap on no route']
+    return '<div class="gm-key" data-testid="gapmap-key">' + "".join(f"<span>{i}</span>" for i in items) + "</div>"
+
+
+def _filters(opts: dict) -> Filters:
+    """The filter widgets, opened on the URL's values; a value the data lacks is dropped, not an error."""
+    places = [""] + [p["id"] for p in opts["places"]]
+    names = {p["id"]: p["label"] for p in opts["places"]}
+    types = [""] + opts["org_types"]
+    c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
+    place = c1.selectbox("Place", places, index=places.index(param("place")) if param("place") in places else 0,
+                         format_func=lambda p: names.get(p, "Any place"), key="gm_place")
+    org = c2.selectbox("Organisation type", types, index=types.index(param("org")) if param("org") in types else 0,
+                       format_func=lambda t: t or "Any type", key="gm_org",
+                       help="From the type word in the name of an organisation the case involves "
+                       "(… Co-operative, … Trust, … Ltd); 'not named' when its name has none.")
+    dates = opts["dates"]
+    hint = f"dated {dates[0]} to {dates[-1]}" if dates else "no case study has a date"
+    since = c3.text_input("Dated from", param("since"), key="gm_since", placeholder="YYYY or YYYY-MM-DD",
+                          help=f"The case study's document date ({hint}; {opts['undated']} undated, left out "
+                          "by a date filter).")
+    until = c4.text_input("Dated to", param("until"), key="gm_until", placeholder="YYYY or YYYY-MM-DD")
+    return Filters(place or "", org or "", since.strip(), until.strip())
+
+
+def _cell_details(pw, m: EvidenceMap, row: str, col: str) -> None:
+    kg = pw.kg
+    r, c = kg.nodes[row], kg.nodes[col]
+    cell, gap = m.cell(row, col), m.gap(row, col)
+    st.subheader(md(f"{r.label} × {c.label}"))
+    show(f"Row: {node_link(r)} · Column: {node_link(c)}")
+    if cell:
+        show(f"**{cell.count} case stud{'y' if cell.count == 1 else 'ies'}** illustrate{'s' if cell.count == 1 else ''}"
+             f" both ({md(MEANING[cell.level])}).")
+        if cell.link:
+            st.caption(md(f"The model draws the arrow {r.label} → {c.label} ({cell.link['basis']}, strength "
+                          f"{cell.link['weight']:.2f})."))
+        for s in cell.showing:
+            with st.container(border=True):
+                show(f"**{node_link(kg.nodes[s.case], with_type=False)}**")
+                if s.source_quote == s.target_quote:  # one sentence links the case to both
+                    show(f"Shows *{md(r.label)}* and *{md(c.label)}*:")
+                    st.markdown(quote_block(s.source_quote))
+                else:
+                    show(f"Shows *{md(r.label)}*:")
+                    st.markdown(quote_block(s.source_quote))
+                    show(f"Shows *{md(c.label)}*:")
+                    st.markdown(quote_block(s.target_quote))
+                if s.figures:
+                    st.caption("Figures: " + " · ".join(md(f["figure"] or f["label"]) for f in s.figures))
+        return
+    if gap is None:
+        return
+    st.markdown(f"**A gap:** no case study{' kept by the filters' if m.filters != Filters() else ''} illustrates "
+                "both.")
+    if gap.level:
+        st.caption(md(f"The model draws the arrow {r.label} → {c.label} ({MEANING[gap.level]}), but no case study "
+                      "shows it."))
+    if not gap.routes:
+        st.markdown(f"No route from a condition or input to an impact passes through both (at most "
+                    f"{m.max_depth} links).")
+        return
+    st.markdown(f"**{gap.routes} route(s)** from a condition or input to an impact pass through both. "
+                f"The best {len(gap.pathways)}:")
+    for p in gap.pathways:
+        show("- " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in p["nodes"])
+             + f" *(strength {p['weight']:.2f})*")
+
+
+def downloads(m: EvidenceMap) -> None:
+    """The map as a slide (SVG, PNG: 1920 x 1080) and as CSV, with the filters shown; the PNG made on click."""
+    svg = gapmap_picture.to_svg(m)
+    name = "evidence-map" + "".join(f"-{re.sub(r'[^a-z0-9]+', '-', v.lower()).strip('-')}"
+                                    for v in m.filters.to_json().values() if v)
+    c1, c2, c3, _ = st.columns([2, 2, 2, 6])
+    c1.download_button("Slide (SVG)", svg, file_name=f"{name}.svg", mime="image/svg+xml", key="gm_svg",
+                       help="1920 x 1080, as on screen, with the filters in its title")
+    c2.download_button("Slide (PNG)", lambda: to_png(svg), file_name=f"{name}.png", mime="image/png", key="gm_png",
+                       help="1920 x 1080")
+    c3.download_button("Table (CSV)", m.to_csv(), file_name=f"{name}.csv", mime="text/csv", key="gm_csv",
+                       help="every cell of the grid: its case studies, its level, or the routes crossing a gap")
+
+
+def gaps_table(pw, m: EvidenceMap) -> list[dict]:
+    """The gaps, most routes first, as plain text (a dataframe shows text as it is)."""
+    label = lambda i: pw.kg.nodes[i].label  # noqa: E731
+    return [{"row": label(g.row), "column": label(g.column), "routes crossing": g.routes,
+             "direct arrow": g.level or "none",
+             "best route": " → ".join(label(n) for n in g.pathways[0]["nodes"]) if g.pathways else ""}
+            for g in m.gaps if g.routes]
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map(build: str, stamp: str, filters: Filters) -> EvidenceMap | str:
+    """The map of one build and filters (kept per server: a cell click reloads the page), or why not."""
+    try:
+        return get_pathways().evidence_map(filters)
+    except BadFilter as e:
+        return str(e)
+
+
+def render() -> None:
+    pw = get_pathways()
+    filters = _filters(filter_options(case_facts(pw.kg)))  # the choices come from every case study
+    b = build_dir()
+    m = _map(str(b), build_stamp(b), filters)
+    if isinstance(m, str):
+        st.error(md(m))
+        filters = Filters()
+        m = _map(str(b), build_stamp(b), filters)
+    view = {"place": filters.place, "org": filters.org_type, "since": filters.date_from, "until": filters.date_to}
+    row, col = param("row"), param("col")
+    chosen = (row, col) if m.cell(row, col) or m.gap(row, col) else None
+    set_params(**view, row=chosen[0] if chosen else "", col=chosen[1] if chosen else "")
+    crossed = sum(1 for g in m.gaps if g.routes)
+    st.markdown(md(f"{len(m.kept)} of {len(m.cases)} case studies. {len(m.cells)} of {len(m.rows) * len(m.columns)} "
+                   f"cells hold a case study; {len(m.gaps)} are gaps, {crossed} of them on a route from a condition "
+                   "or input to an impact. Click a cell to open its case studies, or a gap to see the routes "
+                   "that cross it."))
+    if not m.kept:
+        st.warning("No case study passes these filters: every cell is a gap.")
+    st.markdown(STYLE + key_html(), unsafe_allow_html=True)  # fixed words only
+    st.markdown(grid_html(m, view, chosen), unsafe_allow_html=True)  # every label html-escaped
+    downloads(m)
+    if chosen:
+        _cell_details(pw, m, *chosen)
+    with st.expander(f"Gaps on a route, most routes first ({crossed})"):
+        st.dataframe(gaps_table(pw, m), width="stretch", hide_index=True)
