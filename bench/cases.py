@@ -87,6 +87,9 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
         if case is not None:
             for r in rel:
                 rel[r] = [kg.nodes[i] for i in kg.edges(r).get(case.id, []) if i in kg.nodes]
+        # every figure the case states: its evidence and its other figures (dates, distances …)
+        rel["figures"] = [kg.nodes[i] for i in kg.edges("mentions").get(case.id, []) if i in kg.nodes
+                          and kg.nodes[i].type == "Figure"] if case is not None else []
         want = [x["id"] for x in e.get("links", [])]
         top = links.get(case.id, [])[:3] if case is not None else []
         hits = [x for x in top if x in want]
@@ -99,7 +102,7 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
             places=_recall([str(p) for p in e.get("places", [])], partial(_org_hit, found=rel["locatedIn"])),
             places_found=_precision([str(p) for p in e.get("places", [])], rel["locatedIn"]),
             figures=_recall([str(f) for f in e.get("figures", [])],
-                            partial(_figure_hit, figures=[n.figure for n in rel["hasEvidence"]])),
+                            partial(_figure_hit, figures=[n.figure for n in rel["hasEvidence"] + rel["figures"]])),
         )
         rows.append(row)
     overall = {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in ("precision_at_3", "recall_at_3")}

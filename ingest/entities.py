@@ -13,6 +13,7 @@ from functools import cached_property
 
 from graph.text.sentences import sentences
 from graph.text.tokens import STOPWORDS
+from ingest.figures import figure_kind, is_evidence
 from ingest.gazetteer import is_local_place, is_place
 from ingest.model import Extraction, Item, Span
 from ingest.structure import collapse
@@ -165,6 +166,8 @@ _PROSE_WORD = re.compile(r"(?<![\w./@-])[a-z]+(?![\w/@-]|\.\w)")  # a word, not 
 ENGLISH_SHARE = 0.12  # English prose has a quarter or more of these words; other languages a few per cent
 CASE_MAX_CHARS = 20_000  # an unmarked document longer than this is a report, not one case study
 SUMMARY_CHARS = 320
+ENTITY_ITEMS = ("Organisation", "Place", "Programme", "Evidence", "Figure", "CaseStudy", "Person")  # found, not read
+FIGURE_CLASSES = ("Evidence", "Figure")
 
 
 _ARTICLE = re.compile(r"^(?:The|the|A|An)\s+")
@@ -319,7 +322,7 @@ def find_entities(ex: Extraction) -> list[Item]:
     new: list[Item] = []
     per_item: list[tuple[Item, list[Item]]] = []  # each source item with the evidence found in it
     for item in list(ex.items):
-        if item.cls in ("Organisation", "Place", "Programme", "Evidence", "CaseStudy", "Person"):
+        if item.cls in ENTITY_ITEMS:
             continue
         sp = item.spans[0]
         section = (sp.section, sp.section_start)
@@ -465,7 +468,7 @@ def _short_forms(found: _Found, ex: Extraction, text: str) -> None:
         return
     heads = _prefix_index(orgs, lambda words: range(2, len(words) + 1))
     for item in list(ex.items):
-        if item.cls in ("Organisation", "Place", "Programme", "Evidence", "CaseStudy", "Person"):
+        if item.cls in ENTITY_ITEMS:
             continue
         sp = item.spans[0]
         region = text[sp.start : sp.end]
@@ -670,16 +673,23 @@ def _people(found: _Found, region: str, base: int, section, item: Item) -> None:
 
 
 def _evidence(ex: Extraction, item: Item, text: str, sp: Span, section) -> list[Item]:
-    """One Evidence per figure, its text the whole sentence it stands in (the claim it supports)."""
+    """One node per figure, its text the whole sentence it stands in (the claim it supports): an Evidence when
+    the figure is a result (money, a share, a ratio, a count of people or things), else a Figure (a date, a
+    duration, a distance, a price, a count of meetings): kept, never evidence (``ingest.figures``)."""
     out = []
     for s, e in sentences(text, sp.start, sp.end):
         sentence = text[s:e]
         claim = ""
         for f in _FIGURE.finditer(sentence):
+            if f.start() and sentence[f.start() - 1] == "-":
+                continue  # "one-to-one support": part of a word, no figure
             figure = collapse(f.group(0)).rstrip(",.;")
             claim = claim or collapse(sentence)
-            ev = Item("Evidence", figure, claim, [Span(ex.doc.doc_id, s, e, section[0], section[1])], figure=figure)
-            item.relations.append(("hasEvidence", ev))
+            kind = figure_kind(sentence, f.start(), f.end())
+            cls = "Evidence" if is_evidence(kind) else "Figure"
+            ev = Item(cls, figure, claim, [Span(ex.doc.doc_id, s, e, section[0], section[1])], figure=figure,
+                      figure_kind=kind)
+            item.relations.append(("hasEvidence" if cls == "Evidence" else "mentions", ev))
             out.append(ev)
     return out
 
@@ -727,7 +737,7 @@ def case_studies(ex: Extraction, per_item: list[tuple[Item, list[Item]]]) -> lis
         return not any(inside(it, a, z) for a, z in covered)
 
     examples = [(it, ev) for it, ev in per_item if it.cls == "Insight" and outside_regions(it)
-                and any(o.cls in ("Organisation", "Place", "Evidence") for _, o in it.relations)]
+                and any(o.cls in ("Organisation", "Place", *FIGURE_CLASSES) for _, o in it.relations)]
     body = (ex.doc.body_start, len(text))
     whole = False
     if ex.doc.kind == "case-study" and len(examples) >= 2:
@@ -735,8 +745,9 @@ def case_studies(ex: Extraction, per_item: list[tuple[Item, list[Item]]]) -> lis
             regions.append((*_example_span(text, it), "", it))
     elif not regions:
         ents = [o for it, _ in per_item for _, o in it.relations]
-        n = {c: len({id(o) for o in ents if o.cls == c}) for c in ("Organisation", "Place", "Evidence")}
-        whole = ex.doc.kind == "case-study" or reads_as_case(ex, n["Organisation"], n["Place"], n["Evidence"])
+        n = {c: len({id(o) for o in ents if o.cls == c}) for c in ("Organisation", "Place", *FIGURE_CLASSES)}
+        figures = n["Evidence"] + n["Figure"]
+        whole = ex.doc.kind == "case-study" or reads_as_case(ex, n["Organisation"], n["Place"], figures)
         if whole:
             regions.append((*body, ex.doc.title, None))
     out = []
@@ -772,14 +783,14 @@ def _case(ex: Extraction, per_item, a: int, z: int, title: str, source: Item | N
     if source is not None:
         inside = [(source, next((ev for it, ev in per_item if it is source), []))]
     rel = {"Organisation": "involves", "Place": "locatedIn", "Person": "mentions", "Programme": "mentions",
-           "Evidence": "hasEvidence"}
+           "Evidence": "hasEvidence", "Figure": "mentions"}
     found: dict[int, tuple[str, Item]] = {}
     for it, ev in inside:
         for _p, o in it.relations:
             if o.cls in rel and id(o) not in found:
                 found[id(o)] = (rel[o.cls], o)
         for e in ev:
-            found.setdefault(id(e), ("hasEvidence", e))
+            found.setdefault(id(e), (rel[e.cls], e))
     objs = [o for _, o in found.values()]
     orgs = [o for o in objs if o.cls == "Organisation"]
     places = [o for o in objs if o.cls == "Place"]
@@ -793,7 +804,7 @@ def _case(ex: Extraction, per_item, a: int, z: int, title: str, source: Item | N
         cs.relations.append(("illustrates", source))
     cs.relations.extend(found.values())
     missing = [w for w, got in (("organisation", orgs), ("place", places),
-                                ("figure", [o for o in objs if o.cls == "Evidence"])) if not got]
+                                ("figure", [o for o in objs if o.cls in FIGURE_CLASSES])) if not got]
     if missing:
         ex.warnings.append(f"{ex.doc.path}: case study '{cs.label[:60]}' names no {', no '.join(missing)}")
     return cs
