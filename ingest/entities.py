@@ -13,6 +13,7 @@ from functools import cached_property
 
 from graph.text.sentences import sentences
 from graph.text.tokens import STOPWORDS
+from ingest import people
 from ingest.figures import figure_kind, is_evidence
 from ingest.gazetteer import is_local_place, is_place
 from ingest.model import Extraction, Item, Span
@@ -338,13 +339,13 @@ def find_entities(ex: Extraction) -> list[Item]:
                         a = m.start(g) + (cut + 3 if cut >= 0 else 0)
                         found.add("Programme", region[a : m.end(g)], base + a, base + m.end(g), section, item,
                                   "mentions")
-        _people(found, region, base, section, item)
         evidence = _evidence(ex, item, text, sp, section)
         per_item.append((item, evidence))
         new.extend(evidence)
     _drop_not_orgs(found, ex)
     _short_forms(found, ex, text)
     _merge_variants(found, ex)
+    _people(found, ex, text)
     new.extend(found.items.values())
     ex.items.extend(new)
     cases = case_studies(ex, per_item)
@@ -661,15 +662,87 @@ def _gaz() -> bool:
     return available()
 
 
-def _people(found: _Found, region: str, base: int, section, item: Item) -> None:
-    """ "Emma Way, Vice-Chairman of the HRCS": a person, with the role as written, kept as a Person."""
-    for m in _PERSON_ROLE.finditer(region):
-        if is_place(m["name"].split()[0]) or m["name"].split()[0].lower() in _SENTENCE_STARTERS:
+def _people(found: _Found, ex: Extraction, text: str) -> None:
+    """People (``ingest.people``), once every organisation of the document is known: each a Person with the
+    role as written (an alternative label, "Vice-Chairman of HRCS"), the words that say who they are as its
+    text, and ep:affiliatedWith the organisation the text gives them; "Ms Davies" later is the same person."""
+    for item in list(ex.items):
+        if item.cls in ENTITY_ITEMS:
             continue
-        p = found.add("Person", m["name"], base + m.start("name"), base + m.end("name"), section, item, "mentions")
-        role = collapse(f"{m['role']} of {m['org']}")
-        if role not in p.alt_labels:
-            p.alt_labels.append(role)
+        sp = item.spans[0]
+        section = (sp.section, sp.section_start)
+        region = text[sp.start : sp.end]
+        for m in people.mentions(region):
+            name = people.strip_title(m.name)
+            if not _a_person(found, name, m.strong):
+                continue
+            p = found.add("Person", name, sp.start + m.start, sp.start + m.end, section, item, "mentions")
+            org = _org_named(found, m, sp.start, section, item)
+            if m.role:
+                role = collapse(f"{m.role} of {_clean_name(m.org)}") if m.org else m.role
+                if role not in p.alt_labels:
+                    p.alt_labels.append(role)
+            if m.strong and p.text == p.label:
+                p.text = m.phrase
+            if org is not None:
+                found.relate(p, "affiliatedWith", org)
+        for m in people.SHORT.finditer(region):  # "Ms Davies": the one person of that surname
+            same = [it for (cls, _), it in found.items.items() if cls == "Person"
+                    and it.label.split()[-1] == m["last"]]
+            if len(same) == 1:
+                short = m.group(0)
+                found.add("Person", same[0].label, sp.start + m.start(), sp.start + m.end(), section, item,
+                          "mentions")
+                if short not in same[0].alt_labels:
+                    same[0].alt_labels.append(short)
+
+
+def _a_person(found: _Found, name: str, strong: bool) -> bool:
+    """A name that is no organisation, place, programme or phrase the text writes in lower case."""
+    words = name.split()
+    low = name.lower()
+    if len(words) < 2 or any(w.lower() in ORG_SUFFIXES | VENUE_SUFFIXES for w in words):
+        return False
+    if words[0].lower() in _NOT_NAMES | NOT_PLACES | _SENTENCE_STARTERS or is_place(name):
+        return False
+    if any((c, low) in found.items for c in ("Organisation", "Place", "Programme")) or low in found.aliases:
+        return False
+    return strong or not (is_place(words[0]) or words[0].lower() in found.lower_words)
+
+
+_OWNER_WORDS = {"board", "trustees", "directors", "governors", "team", "staff", "committee"}
+
+
+def _org_named(found: _Found, m, base: int, section, item: Item) -> Item | None:
+    """The organisation a person's words give: a found one by name or short name; a capitalised name the text
+    gives as theirs ("Hexham Bakery’s general manager"), made an organisation; "the library" or "the
+    co-operative" when exactly one organisation of the document has that word in its name."""
+    if not m.org:
+        return None
+    name = _clean_name(m.org)
+    low = name.lower()
+    key = found.aliases.get(low, low)
+    if ("Organisation", key) in found.items:
+        return found.items[("Organisation", key)]
+    orgs = [it for (cls, _), it in found.items.items() if cls == "Organisation"]
+    for o in orgs:
+        if low in (a.lower() for a in o.alt_labels):
+            return o
+    if name[:1].isupper():
+        if is_place(name) or low in NOT_PLACES or ("Place", low) in found.items:
+            return None
+        s = base + m.org_start + m.org.find(name)
+        return found.add("Organisation", name, s, s + len(name), section, item, "mentions")
+    nouns = [w for w in re.findall(r"[a-z][\w-]*", low.replace("’s", "").replace("'s", ""))
+             if w not in _OWNER_WORDS and w not in STOPWORDS]
+    if not nouns:
+        return None
+    hits = [o for o in orgs if nouns[0] in [w.lower() for w in re.findall(r"[\w-]+", o.label)]]
+    # "the library": the one named last before these words, as a reader takes it
+    here = base + m.org_start
+    before = [(max(s.start for s in o.spans if s.start < here), id(o), o) for o in hits
+              if any(s.start < here for s in o.spans)]
+    return max(before)[2] if before else None
 
 
 def _evidence(ex: Extraction, item: Item, text: str, sp: Span, section) -> list[Item]:

@@ -26,7 +26,8 @@ _TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|decades?|fortn
 _OF_SOMETHING = re.compile(r"^\s+of\s+(?!the\b|it\b|them\b|this\b)[a-z]", re.I)  # "25 days of specialist support"
 _MEETINGS = re.compile(r"\b(?:meetings?|sessions?|events?|workshops?|visits?|calls?)\b", re.I)
 _ENUMERATION = re.compile(r"\b(?:reasons?|ways?|steps?|examples?|things?|times?|aims?|strands?|stages?|parts?"
-                          r"|options?|questions?|goals?|priorities|points?|lessons?|themes?|principles?)\b", re.I)
+                          r"|options?|questions?|goals?|priorities|points?|lessons?|themes?|principles?|challenges?|insights?"
+                          r"|recommendations?|characteristics?|features?|findings?|ideas?|tips?|actions?)\b", re.I)
 _AS_EXAMPLES = re.compile(r"^\s+(?:are|were|is|was)\s+(?:given|named|described|shown|cited|chosen)\s+as\s+"
                           r"(?:an?\s+)?examples?\b", re.I)
 

@@ -25,6 +25,7 @@ RELATION = {
     "illustrates": EP.illustrates,
     "involves": EP.involves,
     "locatedIn": EP.locatedIn,
+    "affiliatedWith": EP.affiliatedWith,
 }
 
 
