@@ -34,12 +34,15 @@ class CaseLink:
     evidence = property(lambda self: self.link.evidence)
     evidence_source = property(lambda self: self.link.evidence_source)
     evidence_quote = property(lambda self: self.link.evidence_quote)
-    reason = property(lambda self: self.link.reason, doc="why the link was made, in plain words")
+    reason = property(lambda self: self.link.reason, doc="how the link was made, with its numbers")
+    rationale = property(lambda self: self.link.rationale or self.link.reason,
+                         doc="why the link was made, in one line of plain words")
 
     def to_json(self) -> dict:
         return {"case": self.case, "element": self.element, "basis": self.basis, "weight": self.weight,
                 "evidence": self.evidence, "evidence_source": self.evidence_source,
-                "evidence_quote": self.evidence_quote, "figures": self.figures, "reason": self.reason}
+                "evidence_quote": self.evidence_quote, "figures": self.figures, "reason": self.reason,
+                "rationale": self.rationale}
 
 
 def case_figures(kg: KnowledgeGraph, case_id: str) -> list[dict]:

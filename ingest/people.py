@@ -53,7 +53,7 @@ _TITLE_FIRST = re.compile(
 _SPEAKER = re.compile(
     rf"(?:\b{_SPEECH}\s+(?P<name>{NAME})|(?<![\w’'-])(?P<name2>{NAME})\s+{_SPEECH}\b)")
 _FROM = re.compile(rf"(?<![\w’'-])(?P<name>{NAME})\s+(?:from|of|at)\s+(?P<org>the\s+{_CAPWORD}(?:\s+(?:(?:of|for|and"
-                   rf"|&)\s+)?{_CAPWORD}){{0,6}}){_END}")
+                   rf"|&)\s+)?{_CAPWORD}){{0,6}})(?=\s*[,.;:)!?”\"]|\s+[a-z]|$)")
 SHORT = re.compile(rf"\b(?P<title>{TITLES})\.?\s+(?P<last>{_WORD})\b")
 
 

@@ -39,8 +39,10 @@ def render_case(kg, case_id: str) -> None:
                 el = kg.nodes.get(link.element)
                 if el is None:
                     continue
-                show(f"- {node_link(el)} — {md(link.basis)} {link.weight:.2f}: {md(link.reason)}")
+                show(f"- {node_link(el)} — {md(link.rationale)}")
                 st.markdown(quote_block(link.evidence, 400))
+                with st.expander("The numbers behind this link"):
+                    st.markdown(md(f"{link.basis}, weight {link.weight:.2f}: {link.reason}"))
         else:
             st.markdown("*Illustrates no model element yet.*")
 
