@@ -46,8 +46,8 @@ def test_a_news_piece_yields_its_people_with_role_text_position_and_organisation
         "Jane Milburn": (["Ms Milburn", "chair of co-operative’s board"],
                          "Jane Milburn, chair of the co-operative’s board", ["Jane Milburn", "Ms Milburn"],
                          ["Hexham Community Bakery"]),
-        "Tom Reed": (["general manager of Hexham Community Bakery"], "Hexham Community Bakery’s general manager Tom Reed", ["Tom Reed"],
-                     ["Hexham Community Bakery"]),
+        "Tom Reed": (["general manager of Hexham Community Bakery"],
+                     "Hexham Community Bakery’s general manager Tom Reed", ["Tom Reed"], ["Hexham Community Bakery"]),
         "Sarah Bell": ([], "Dr Sarah Bell from the Plunkett Foundation", ["Dr Sarah Bell"], ["Plunkett Foundation"])}
     case = next(i for i in ex.items if i.cls == "CaseStudy")
     assert {o.label for r, o in case.relations if o.cls == "Person"} == set(people)
