@@ -83,10 +83,13 @@ _TYPE_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|who|whose|in|for|run|owned|b
              r"|and|to|on|at|where|since|providing|offering|led|supporting|helping|working|operating|formed"
              r"|established|registered|called|known|it|they|we|he|she|now|also)\b)")
 _DESCRIBED = r"(?:(?!(?:and|or|but|of|in|for|to|with)\s)[a-z][\w-]*\s+){0,4}?"  # "a community-owned …"
+# what a venue or a business is called: named so, it is an organisation even where a place has the same name
+_VENUE_TYPE = re.compile(r"(?i)\b(?:pub|shop|bakery|café|cafe|brewery|nursery|inn|hotel|mill|store|cinema|library"
+                         r"|restaurant|farm)s?\b")
 _ORG_APPOSITIVE = re.compile(rf"{_START}(?P<name>{_SHORT_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})"
                              rf"{_TYPE_END}")
 _ORG_NAMED_AFTER = re.compile(
-    rf"\b(?:(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})|[Oo]ne of (?:the|our|its|their)\s+{_DESCRIBED}"
+    rf"\b(?:(?:[Aa]|[Aa]n|[Tt]he)\s+{_DESCRIBED}(?i:{_ORG_TYPES})|[Oo]ne of (?:the|our|its|their)\s+{_DESCRIBED}"
     rf"(?i:{_ORG_TYPES})s),\s+(?:the\s+)?(?P<name>{_NAME})(?=\s*[,.;(])")
 _ORG_DESCRIPTOR = re.compile(rf"\b(?:the|a|an)\s+(?:(?:local|new|national|small|independent)\s+)?"
                              rf"(?:{_LEGAL_FORMS})\s+(?P<name>{_NAME})")
@@ -343,6 +346,7 @@ def find_entities(ex: Extraction) -> list[Item]:
         per_item.append((item, evidence))
         new.extend(evidence)
     _drop_not_orgs(found, ex)
+    _drop_venue_places(found, ex)
     _short_forms(found, ex, text)
     _merge_variants(found, ex)
     _people(found, ex, text)
@@ -430,7 +434,9 @@ def _described(found: _Found, region: str, base: int, section, item: Item) -> li
             for off, part in parts if which is None else [parts[which]]:
                 part = _POSSESSIVE_END.sub("", part)
                 name = _clean_name(part)
-                if not name or name.lower() in _NOT_NAMES or is_place(name) or name.lower() in NOT_PLACES \
+                venue = _VENUE_TYPE.search(m.group(0)) is not None  # "a pub, the Six Bells": a pub, not a place
+                if not name or name.lower() in _NOT_NAMES or is_place(name) and not venue \
+                        or name.lower() in NOT_PLACES \
                         or _word_before(region, m.start("name") + off).lower().strip(".") in _TITLES:
                     continue
                 s = base + m.start("name") + off
@@ -456,6 +462,15 @@ def _drop_not_orgs(found: _Found, ex: Extraction) -> None:
     """An organisation the text itself calls a programme, a report … ("The Hive, a business support programme")
     is none: it leaves the organisations and every relation to it."""
     gone = {id(found.items.pop(("Organisation", n))) for n in found.not_orgs if ("Organisation", n) in found.items}
+    if gone:
+        for it in ex.items:
+            it.relations[:] = [(p, o) for p, o in it.relations if id(o) not in gone]
+
+
+def _drop_venue_places(found: _Found, ex: Extraction) -> None:
+    """A name the text calls a pub, a shop … is that organisation all through the document, never a place."""
+    gone = {id(found.items.pop(k)) for k in [k for k in found.items if k[0] == "Place"]
+            if ("Organisation", k[1]) in found.items or k[1] in found.aliases}
     if gone:
         for it in ex.items:
             it.relations[:] = [(p, o) for p, o in it.relations if id(o) not in gone]
@@ -720,6 +735,8 @@ def _org_named(found: _Found, m, base: int, section, item: Item) -> Item | None:
     if not m.org:
         return None
     name = _clean_name(m.org)
+    if name[:1].isupper():
+        name = re.sub(r"(?:\s+[a-z][\w-]*)+$", "", name)  # "the Six Bells society": the Six Bells
     low = name.lower()
     key = found.aliases.get(low, low)
     if ("Organisation", key) in found.items:
@@ -838,8 +855,19 @@ def _example_span(text: str, item: Item) -> tuple[int, int]:
     return (sp.start + m.end() if m else sp.start), sp.end
 
 
-def _summary(text: str, a: int, z: int) -> str:
-    """The case's first sentences, up to SUMMARY_CHARS: what a list of cases shows."""
+_HEADING_LINE = re.compile(r"\s*(?:#{1,6}[ \t]+[^\n]*|[^\n.!?]{1,200})\n\s*\n")
+
+
+def _summary(text: str, a: int, z: int, title: str = "") -> str:
+    """The case's first sentences, up to SUMMARY_CHARS: what a list of cases shows. A heading or title line at
+    the start (a Markdown "# …", or the title written again) is not part of it: never the title twice, never
+    Markdown."""
+    while True:
+        m = _HEADING_LINE.match(text, a, z)
+        line = m.group(0).strip().lstrip("#").strip() if m else ""
+        if not m or not (m.group(0).lstrip().startswith("#") or collapse(line) == collapse(title)):
+            break
+        a = m.end()
     out = ""
     for s, e in sentences(text, a, z):
         nxt = collapse(text[s:e])
@@ -873,7 +901,7 @@ def _case(ex: Extraction, per_item, a: int, z: int, title: str, source: Item | N
         named = orgs or places
         title = " · ".join(o.label for o in named[:2]) if named else f"{source.label} (example)"
     sp = source.spans[0] if source is not None else None
-    cs = Item("CaseStudy", collapse(title), _summary(text, a, z),
+    cs = Item("CaseStudy", collapse(title), _summary(text, a, z, collapse(title)),
               [Span(ex.doc.doc_id, a, z, sp.section if sp else "", sp.section_start if sp else -1)])
     if source is not None:
         cs.relations.append(("illustrates", source))

@@ -28,6 +28,7 @@ ROLE = (rf"(?i:(?:[a-z][\w-]*\s+){{0,3}}?{_ROLE_NOUN}(?:\s+of\s+(?:the\s+)?(?:tr
         rf"|governors))?(?:\s+and\s+(?:[a-z][\w-]*\s+){{0,2}}?{_ROLE_NOUN})?)")
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
 _ORG = (rf"(?:the\s+)?(?:{_CAPWORD}(?:\s+(?:(?:of|for|and|the|&)\s+)?{_CAPWORD}){{0,6}}"
+        r"(?:\s+(?:society|co-operative|co-op|board|committee|trust|group|team|charity|company))?"
         r"|[a-z][\w’'-]*(?:\s+(?!and\b|who\b|which\b)[a-z][\w-]*)?)")
 _END = r"(?=\s*[,.;:)!?”\"]|\s+(?:said|says|told|added|adds|explained|explains|who|and|is|was|has|had)\b|$)"
 _SPEECH = r"(?:said|says|added|adds|explained|explains|told|recalled|recalls|commented|comments|noted|notes)"
