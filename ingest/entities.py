@@ -755,8 +755,11 @@ def _org_named(found: _Found, m, base: int, section, item: Item) -> Item | None:
     if not nouns:
         return None
     hits = [o for o in orgs if nouns[0] in [w.lower() for w in re.findall(r"[\w-]+", o.label)]]
-    if not hits and re.fullmatch(rf"(?i:{_ORG_TYPES})", nouns[0]):
-        hits = orgs  # "the co-operative’s board" where no name says co-operative: the organisation named last
+    if not hits and re.fullmatch(rf"(?i:{_ORG_TYPES})", nouns[0]) and orgs:
+        # "the co-operative’s board", "who chairs the business" where no name says so: the case's own
+        # organisation: the one the title names, else the one the text names most often (the first of those)
+        title = found.ex.doc.title.lower()
+        return min(orgs, key=lambda o: (o.label.lower() not in title, -len(o.spans), min(s.start for s in o.spans)))
     # "the library": the one named last before these words, as a reader takes it
     here = base + m.org_start
     before = [(max(s.start for s in o.spans if s.start < here), id(o), o) for o in hits

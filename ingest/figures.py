@@ -4,8 +4,8 @@ A case study's numbers are of two sorts. Money raised or kept local, a share, a 
 count of people, members, jobs or businesses reached: results, and so evidence for an outcome or an impact. A
 date ("in 2023"), a duration ("just over eight weeks"), a distance ("twelve miles"), a price ("shares priced at
 £1"), a count of meetings or sessions, a count of the text's own points ("two reasons", "four groups are given as
-examples"): facts, kept, but never evidence. The rules read the figure and the words around it in its sentence,
-never a list of documents or phrases.
+examples"), one of something ("one dog takes"): facts, kept, but never evidence. The rules read the figure and
+the words around it in its sentence, never a list of documents or phrases.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 EVIDENCE_KINDS = ("money", "share", "ratio", "count", "amount")  # amount: "25 days of specialist support"
-OTHER_KINDS = ("date", "duration", "distance", "price", "meetings", "enumeration")
+OTHER_KINDS = ("date", "duration", "distance", "price", "meetings", "enumeration", "single")
 
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 _RATIO = re.compile(r"£.*\b(?:for every|per|to every|of every)\s+£")
@@ -22,12 +22,16 @@ _PRICE_AFTER = re.compile(r"^\s*(?:each|a share|per share|an hour|a ticket)\b", 
 _SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 _DISTANCE = re.compile(r"\b(?:miles?|km|kilometres?|kilometers?|metres?|meters?|yards?)\b", re.I)
 _DATE = re.compile(rf"\b(?:{_MONTHS})\b|(?:^|\s|[-–/])(?:19|20)\d\d(?:s|\b)|\bfinancial year\b", re.I)
-_TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|hours?|decades?|fortnights?)\b(?:\s+on\b)?", re.I)
+_TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|nights?|hours?|decades?|fortnights?)\b(?:\s+on\b)?", re.I)
+_FRACTION = re.compile(r"\b(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.I)
+# one of something is no measure ("one dog takes", "one loan was", "one employee-owned business")
+_ONE = re.compile(r"^(?:(?:just|only)\s+)?(?:one\b|1(?![\d,.])|a single\b)", re.I)
 _OF_SOMETHING = re.compile(r"^\s+of\s+(?!the\b|it\b|them\b|this\b)[a-z]", re.I)  # "25 days of specialist support"
 _MEETINGS = re.compile(r"\b(?:meetings?|sessions?|events?|workshops?|visits?|calls?)\b", re.I)
-_ENUMERATION = re.compile(r"\b(?:reasons?|ways?|steps?|examples?|things?|times?|aims?|strands?|stages?|parts?"
+_ENUMERATION = re.compile(r"(?<![\w-])(?:reasons?|ways?|steps?|examples?|things?|times?|aims?|strands?|stages?|parts?"
                           r"|options?|questions?|goals?|priorities|points?|lessons?|themes?|principles?|challenges?|insights?"
-                          r"|recommendations?|characteristics?|features?|findings?|ideas?|tips?|actions?)\b", re.I)
+                          r"|recommendations?|characteristics?|features?|findings?|tips?|actions?|phases?|levels?|objectives?"
+                          r"|categories|types?|kinds?|rounds?|tiers?|criteria|pillars?|clusters?)(?![\w-])", re.I)
 _AS_EXAMPLES = re.compile(r"^\s+(?:are|were|is|was)\s+(?:given|named|described|shown|cited|chosen)\s+as\s+"
                           r"(?:an?\s+)?examples?\b", re.I)
 
@@ -41,7 +45,7 @@ def figure_kind(sentence: str, start: int, end: int) -> str:
         if _PRICE_BEFORE.search(before) or _PRICE_AFTER.match(after):
             return "price"
         return "money"
-    if _SHARE.search(fig):
+    if _SHARE.search(fig) or _FRACTION.search(fig):
         return "share"
     if _DISTANCE.search(fig):
         return "distance"
@@ -53,6 +57,8 @@ def figure_kind(sentence: str, start: int, end: int) -> str:
         return "meetings"
     if _ENUMERATION.search(fig) or _AS_EXAMPLES.match(after):
         return "enumeration"
+    if _ONE.match(fig):
+        return "single"
     return "count"
 
 

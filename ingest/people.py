@@ -24,8 +24,9 @@ _ROLE_NOUN = (r"(?:vice[- ])?(?:chair(?:man|woman|person)?|president|director|se
               r"|worker|employee|editor|professor|researcher|consultant|governor|chef|mentor|shareholder"
               r"|entrepreneur|farmer|brewer|teacher|librarian)s?")
 # up to three words before the role noun ("general manager", "former cabinet member"), then "of trustees"
-ROLE = (rf"(?i:(?:[a-z][\w-]*\s+){{0,3}}?{_ROLE_NOUN}(?:\s+of\s+(?:the\s+)?(?:trustees|the board|board|directors"
-        rf"|governors))?(?:\s+and\s+(?:[a-z][\w-]*\s+){{0,2}}?{_ROLE_NOUN})?)")
+_NOT_MODIFIER = r"(?!who\b|which\b|its\b|their\b|his\b|her\b)"
+ROLE = (rf"(?i:(?:{_NOT_MODIFIER}[a-z][\w-]*\s+){{0,3}}?{_ROLE_NOUN}(?:\s+of\s+(?:the\s+)?(?:trustees|the board|board"
+        rf"|directors|governors))?(?:\s+and\s+(?:[a-z][\w-]*\s+){{0,2}}?{_ROLE_NOUN})?)")
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
 _ORG = (rf"(?:the\s+)?(?:{_CAPWORD}(?:\s+(?:(?:of|for|and|the|&)\s+)?{_CAPWORD}){{0,6}}"
         r"(?:\s+(?:society|co-operative|co-op|board|committee|trust|group|team|charity|company))?"
@@ -34,7 +35,7 @@ _END = r"(?=\s*[,.;:)!?”\"]|\s+(?:said|says|told|added|adds|explained|explains
 _SPEECH = r"(?:said|says|added|adds|explained|explains|told|recalled|recalls|commented|comments|noted|notes)"
 
 _APPOSITIVE = re.compile(
-    rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:(?:then|now|formerly|also|currently)\s+)?(?:(?:the|a|an|its|their)\s+)?"
+    rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:(?:then|now|formerly|also|currently)\s+)?(?:(?:the|a|an|its|their|his|her)\s+)?"
     rf"(?P<role>{ROLE})(?:\s+(?:of|at|for|from|with)\s+(?P<org>{_ORG}))?{_END}")
 _WHO = re.compile(
     rf"(?<![\w’'-])(?P<name>{NAME}),\s+who\s+(?:is|was|has been|had been|became|serves as|works as)\s+"
@@ -45,12 +46,13 @@ WHO_VERBS = {"chairs": "chair", "leads": "leader", "runs": "runs", "manages": "m
              "co-founded": "co-founder", "heads": "head", "directs": "director", "owns": "owner"}
 _WHO_VERB = re.compile(
     rf"(?<![\w’'-])(?P<name>{NAME}),\s+who\s+(?:now\s+|also\s+)?(?P<verb>{'|'.join(WHO_VERBS)})\s+"
-    rf"(?P<org>{_ORG}){_END}")
+    rf"(?:the\s+(?:trustees|board|directors|committee|team)\s+(?:of|at)\s+)?(?P<org>{_ORG}){_END}")
 _POSSESSIVE = re.compile(
     rf"(?<![\w’'-])(?P<org>{_CAPWORD}(?:\s+(?:(?:of|for|and|&)\s+)?{_CAPWORD}){{0,5}})[’']s\s+"
     rf"(?P<role>{ROLE}),?\s+(?P<name>{NAME}){_END}")
 _TITLE_FIRST = re.compile(
-    rf"(?:^|(?<=[\s(]))(?P<role>(?:[A-Z][a-z]+\s+)?(?i:{_ROLE_NOUN}))\s+(?P<name>(?!{TITLES}\b){NAME}){_END}")
+    rf"(?:^|(?<=[\s(]))(?P<role>(?:(?!Its\b|Their\b|His\b|Her\b|The\b|Our\b|A\b|An\b)[A-Z][a-z]+\s+)?"
+    rf"(?i:{_ROLE_NOUN}))\s+(?P<name>(?!{TITLES}\b){NAME}){_END}")
 _SPEAKER = re.compile(
     rf"(?:\b{_SPEECH}\s+(?P<name>{NAME})|(?<![\w’'-])(?P<name2>{NAME})\s+{_SPEECH}\b)")
 _FROM = re.compile(rf"(?<![\w’'-])(?P<name>{NAME})\s+(?:from|of|at)\s+(?P<org>the\s+{_CAPWORD}(?:\s+(?:(?:of|for|and"
