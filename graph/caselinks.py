@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
+from graph.ns import EP
 from graph.records import LinkRecord
 from graph.store import KnowledgeGraph
 
@@ -46,11 +47,17 @@ class CaseLink:
 
 
 def case_figures(kg: KnowledgeGraph, case_id: str) -> list[dict]:
+    """The case's evidence figures, each with its kind, the outcome or impact it is evidence for and why."""
     out = []
+    supports = kg.edges("evidenceFor")
     for ev in kg.edges("hasEvidence").get(case_id, []):
         n = kg.nodes.get(ev)
         if n is not None:
-            out.append({"id": n.id, "figure": n.figure, "label": n.label, "text": n.text})
+            el = next((kg.nodes[e] for e in supports.get(ev, []) if e in kg.nodes), None)
+            why = kg.g.value(kg.uri(ev), EP.rationale) if el is not None else None
+            out.append({"id": n.id, "figure": n.figure, "label": n.label, "text": n.text, "kind": n.kind,
+                        "evidence_for": el.id if el else "", "evidence_for_label": el.label if el else "",
+                        "why": str(why) if why is not None else ""})
     return out
 
 

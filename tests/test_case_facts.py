@@ -88,3 +88,38 @@ def test_every_case_evidence_figure_is_evidence_for_one_outcome_or_impact_with_w
             why = str(dkg.g.value(ID[ev], EP.rationale))
             assert why.startswith(f"{dkg.nodes[ev].figure}: its sentence") and dkg.nodes[targets[0]].label in why
     assert not [e for e in supported if dkg.nodes[e].type != "Evidence"]  # a date is never evidence for anything
+
+
+def test_a_case_page_shows_people_evidence_with_its_element_and_the_other_figures_apart(dkg):
+    from graph.analysis.cases import case_details
+
+    case = next(c for c in dkg.of_type("CaseStudy") if c.sources[0].doc_id == "02-hinton-st-george-our-shop")
+    d = case_details(dkg.g, dkg, case.id)
+    assert [(p["label"], p["text"], p["organisations"]) for p in d.people] == [
+        ("Emma Way", "Emma Way, Vice-Chairman of the HRCS", ["Hinton St George & Locality Rural Community Services"])]
+    assert sorted(f["figure"] for f in d.figures) == ["335 members", "96%", "99%", "£425,000"]
+    assert all(f["evidence_for"].startswith(("outcome/", "impact/")) and f["why"] for f in d.figures)
+    assert [(f["figure"], f["kind"]) for f in d.other_figures] == [
+        ("30 July 2011", "date"), ("in 2010", "date"), ("six mile", "distance")]
+    assert not d.summary.startswith(("#", case.label))
+
+
+def test_an_uploaded_markdown_piece_names_its_pub_as_an_organisation_and_its_summary_shows_no_heading(tmp_path):
+    """A Markdown upload without front matter: its '# …' heading is its title, never its summary's start; "Six
+    Bells" (also a village in Wales) is the pub the text says it is, not a place."""
+    from ingest.readers import read_document
+
+    f = tmp_path / "six-bells.md"
+    f.write_text("# Community pub reopens in Hexham with community shares\n\nA community-owned pub, the Six Bells, "
+                 "reopened in Hexham on Friday after 300 local people bought shares worth £250,000. The pub employs "
+                 "eight staff.\n\nJane Smith, chair of the Six Bells society, said it was a great day.\n",
+                 encoding="utf-8")
+    ex = extract(read_document(f))
+    find_entities(ex)
+    case = next(i for i in ex.items if i.cls == "CaseStudy")
+    assert case.label == "Community pub reopens in Hexham with community shares"
+    assert case.text.startswith("A community-owned pub, the Six Bells, reopened")
+    named = sorted((o.cls, o.label) for r, o in case.relations if o.cls in ("Organisation", "Place", "Person"))
+    assert named == [("Organisation", "Six Bells"), ("Person", "Jane Smith"), ("Place", "Hexham")]
+    jane = next(o for r, o in case.relations if o.cls == "Person")
+    assert [o.label for r, o in jane.relations if r == "affiliatedWith"] == ["Six Bells"]
