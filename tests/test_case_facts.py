@@ -123,3 +123,16 @@ def test_an_uploaded_markdown_piece_names_its_pub_as_an_organisation_and_its_sum
     assert named == [("Organisation", "Six Bells"), ("Person", "Jane Smith"), ("Place", "Hexham")]
     jane = next(o for r, o in case.relations if o.cls == "Person")
     assert [o.label for r, o in jane.relations if r == "affiliatedWith"] == ["Six Bells"]
+
+
+def test_a_case_link_reason_is_one_plain_line_built_from_the_sentence_and_the_element():
+    from ingest.links.cases import plain_reason
+
+    assert plain_reason("semantic", "Its coaching gave seven volunteers the confidence to run a business.",
+                        "Relational approaches") == ("the case says its coaching gave seven volunteers the confidence "
+                                                     "to run a business: an example of ‘Relational approaches’")
+    assert plain_reason("evidence", "The share offer raised £86,000; the bakery opened in 2023.", "Resources",
+                        "£86,000") == ("the case reports £86,000: the share offer raised £86,000 — evidence for "
+                                       "‘Resources’")
+    assert plain_reason("explicit", "It offers practical help to members.", "'Practical help'") == (
+        "the case names ‘Practical help’: it offers practical help to members")

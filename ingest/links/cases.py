@@ -34,7 +34,7 @@ from graph.text.tokens import tokens
 from ingest.links import case_model
 from ingest.links.examples import load_examples
 from ingest.links.match import Elements, element_text
-from ingest.links.rationale import strength_words
+from ingest.links.rationale import STOP, strength_words
 from ingest.model import Span
 
 
@@ -375,8 +375,7 @@ def _clause(sentence: str, figure: str = "", words: int = 28) -> str:
     ws = s.split()
     s = " ".join(ws[:words]) + (" …" if len(ws) > words else "")
     first = s.split(" ", 1)[0]
-    if first.lower() in {"the", "a", "an", "in", "it", "its", "this", "these", "they", "their", "by", "over", "since",
-                         "at", "on", "as", "after", "through", "with", "one", "all", "each", "for", "from", "to"}:
+    if first.lower() in STOP or first.lower() in {"today", "according", "participants", "over", "since", "one"}:
         s = first.lower() + s[len(first):]
     return s
 
