@@ -86,6 +86,16 @@ _DESCRIBED = r"(?:(?!(?:and|or|but|of|in|for|to|with)\s)[a-z][\w-]*\s+){0,4}?"  
 # what a venue or a business is called: named so, it is an organisation even where a place has the same name
 _VENUE_TYPE = re.compile(r"(?i)\b(?:pub|shop|bakery|café|cafe|brewery|nursery|inn|hotel|mill|store|cinema|library"
                          r"|restaurant|farm)s?\b")
+# a business named without a legal form, where the sentence says what it does: "Heron Mill supplies the flour",
+# "buys its flour from Heron Mill", "Tynedale Farm employs six people"
+_BUSINESS_WORDS = (r"Mill|Bakery|Farm|Brewery|Dairy|Shop|Stores?|Café|Cafe|Pub|Inn|Cinema|Garage|Kitchen|Press"
+                   r"|Studios?|Workshop|Nursery|Laundry|Market|Hotel|Arms|Tavern|Deli|Butchers?|Bookshop|Library")
+_DOES = (r"supplies|supplied|sells|sold|makes|made|employs|employed|runs|ran|provides|provided|offers|offered|bakes"
+         r"|baked|brews|brewed|grows|grew|produces|produced|trades|traded|opened|opens|serves|served|hires|hired")
+_ORG_DOES = re.compile(
+    rf"(?:{_START}(?P<name>(?:{_CAPWORD}\s+){{1,4}}(?:{_BUSINESS_WORDS}))\s+(?:also\s+|now\s+)?(?:{_DOES})\b"
+    rf"|\b(?:buys|bought|sources|sourced|orders|ordered|gets|got|comes|came)\b[^.;]{{0,40}}?\bfrom\s+(?:the\s+)?"
+    rf"(?P<name2>(?:{_CAPWORD}\s+){{1,4}}(?:{_BUSINESS_WORDS}))\b)")
 _ORG_APPOSITIVE = re.compile(rf"{_START}(?P<name>{_SHORT_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})"
                              rf"{_TYPE_END}")
 _ORG_NAMED_AFTER = re.compile(
@@ -424,9 +434,10 @@ def _described(found: _Found, region: str, base: int, section, item: Item) -> li
     "the charity Vital Regeneration", "X is a co-operative", "Power to Change’s Bright Ideas Programme"."""
     orgs = []
     for pat, which in ((_ORG_APPOSITIVE, -1), (_ORG_NAMED_AFTER, 0), (_ORG_DESCRIPTOR, 0), (_ORG_COPULA, None),
-                       (_PROGRAMME_OWNER, -1)):
+                       (_PROGRAMME_OWNER, -1), (_ORG_DOES, -1)):
         for m in pat.finditer(region):
-            parts = _org_parts(m["name"])
+            g = "name" if m.groupdict().get("name") else "name2"  # _ORG_DOES names it before or after the verb
+            parts = _org_parts(m[g])
             if which == -1:  # one thing is said to be "a pub": the name after the run's last 'and'
                 off, part = parts[-1]
                 cut = [x.end() for x in _AND.finditer(part)]
@@ -437,9 +448,9 @@ def _described(found: _Found, region: str, base: int, section, item: Item) -> li
                 venue = _VENUE_TYPE.search(m.group(0)) is not None  # "a pub, the Six Bells": a pub, not a place
                 if not name or name.lower() in _NOT_NAMES or is_place(name) and not venue \
                         or name.lower() in NOT_PLACES \
-                        or _word_before(region, m.start("name") + off).lower().strip(".") in _TITLES:
+                        or _word_before(region, m.start(g) + off).lower().strip(".") in _TITLES:
                     continue
-                s = base + m.start("name") + off
+                s = base + m.start(g) + off
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
     return orgs
 

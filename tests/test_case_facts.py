@@ -136,3 +136,12 @@ def test_a_case_link_reason_is_one_plain_line_built_from_the_sentence_and_the_el
                                        "‘Resources’")
     assert plain_reason("explicit", "It offers practical help to members.", "'Practical help'") == (
         "the case names ‘Practical help’: it offers practical help to members")
+
+
+def test_a_business_named_without_a_legal_form_is_an_organisation_when_the_sentence_says_what_it_does():
+    ex = _ex(NEWS)  # "buys its flour from Heron Mill": a mill, named as a supplier
+    assert sorted(i.label for i in ex.items if i.cls == "Organisation") == [
+        "Heron Mill", "Hexham Community Bakery", "Plunkett Foundation"]
+    ex = _ex("The Butchers Arms opened again in 2012 after villagers bought it. Tynedale Dairy supplies its milk "
+             "and the Old Forge Tearoom, open since 2001, is popular.")
+    assert sorted(i.label for i in ex.items if i.cls == "Organisation") == ["Butchers Arms", "Tynedale Dairy"]
