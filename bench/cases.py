@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import asdict, replace
 from functools import partial
@@ -86,6 +87,9 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
         if case is not None:
             for r in rel:
                 rel[r] = [kg.nodes[i] for i in kg.edges(r).get(case.id, []) if i in kg.nodes]
+        # every figure the case states: its evidence and its other figures (dates, distances …)
+        rel["figures"] = [kg.nodes[i] for i in kg.edges("mentions").get(case.id, []) if i in kg.nodes
+                          and kg.nodes[i].type == "Figure"] if case is not None else []
         want = [x["id"] for x in e.get("links", [])]
         top = links.get(case.id, [])[:3] if case is not None else []
         hits = [x for x in top if x in want]
@@ -98,7 +102,7 @@ def score(kg: KnowledgeGraph, expected: list[dict], links: dict[str, list[str]])
             places=_recall([str(p) for p in e.get("places", [])], partial(_org_hit, found=rel["locatedIn"])),
             places_found=_precision([str(p) for p in e.get("places", [])], rel["locatedIn"]),
             figures=_recall([str(f) for f in e.get("figures", [])],
-                            partial(_figure_hit, figures=[n.figure for n in rel["hasEvidence"]])),
+                            partial(_figure_hit, figures=[n.figure for n in rel["hasEvidence"] + rel["figures"]])),
         )
         rows.append(row)
     overall = {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in ("precision_at_3", "recall_at_3")}
@@ -124,6 +128,91 @@ def _precision(expected: list[str], found: list) -> dict:
     """Of the places (organisations) found, how many the answers list (one found but not listed is wrong)."""
     wrong = [n.label for n in found if not any(_org_hit(x, [n]) for x in expected)]
     return {"right": len(found) - len(wrong), "of": len(found), "wrong": wrong}
+
+
+# A figure that is a date, a year or a distance: never evidence (a check independent of the extractor's rules)
+_DATE_OR_DISTANCE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September"
+                               r"|October|November|December)\b|\b(?:miles?|km|kilometres?|metres?)\b", re.I)
+
+
+def _forms(expected: str) -> set[str]:
+    return {_norm(f) for f in str(expected).split("|")}
+
+
+def facts(kg: KnowledgeGraph, expected: list[dict]) -> dict:
+    """Each kind of fact a case study yields, scored against the answers written from the case text alone:
+    people (recall, precision, and the role and organisation of those found), evidence figures (precision,
+    recall, how many are linked ``evidenceFor`` an outcome or impact, how many are a date or a distance),
+    the summary (no title repeated, no Markdown). Only the cases whose answers list ``people`` count."""
+    judged = [e for e in expected if "people" in e]
+    affiliated = kg.edges("affiliatedWith")
+    supports = kg.edges("evidenceFor")
+    t = {k: 0 for k in ("people", "people_found", "people_right", "people_hit", "roles", "roles_hit", "orgs",
+                        "orgs_hit", "ev", "ev_found", "ev_right", "ev_hit", "ev_linked", "ev_date", "summaries",
+                        "summaries_clean")}
+    rows = []
+    for e in judged:
+        case = (_case_of(kg, e["file"]) or [None])[0]
+        if case is None:
+            continue
+        named = [kg.nodes[i] for i in kg.edges("mentions").get(case.id, []) if i in kg.nodes]
+        people = [n for n in named if n.type == "Person"]
+        evs = [kg.nodes[i] for i in kg.edges("hasEvidence").get(case.id, []) if i in kg.nodes]
+        row = {"file": e["file"], "people_missed": [], "people_wrong": [], "evidence_missed": [],
+               "evidence_wrong": []}
+        for want in e.get("people") or []:
+            t["people"] += 1
+            got = next((n for n in people if _forms(want["name"]) & _names(n)), None)
+            if got is None:
+                row["people_missed"].append(want["name"])
+                continue
+            t["people_hit"] += 1
+            if want.get("role"):
+                t["roles"] += 1
+                t["roles_hit"] += any(_norm(want["role"]) in _norm(a) for a in got.alt_labels)
+            if want.get("organisation"):
+                t["orgs"] += 1
+                orgs = [kg.nodes[o] for o in affiliated.get(got.id, []) if o in kg.nodes]
+                t["orgs_hit"] += any(_forms(want["organisation"]) & _names(o) for o in orgs)
+        wanted = [f for p in e.get("people") or [] for f in _forms(p["name"])]
+        for n in people:
+            t["people_found"] += 1
+            if _names(n) & set(wanted):
+                t["people_right"] += 1
+            else:
+                row["people_wrong"].append(n.label)
+        want_ev = [str(f) for f in e.get("evidence_figures", [])]
+        figs = [n.figure for n in evs]
+        for f in want_ev:
+            t["ev"] += 1
+            if _figure_hit(f, figs):
+                t["ev_hit"] += 1
+            else:
+                row["evidence_missed"].append(f)
+        for n in evs:
+            t["ev_found"] += 1
+            t["ev_linked"] += bool(supports.get(n.id))
+            t["ev_date"] += bool(_DATE_OR_DISTANCE.search(n.figure))
+            if any(_figure_hit(f, [n.figure]) for f in want_ev):
+                t["ev_right"] += 1
+            else:
+                row["evidence_wrong"].append(n.figure)
+        t["summaries"] += 1
+        clean = not case.text.lstrip().startswith(("#", case.label[:40])) and "# " not in case.text
+        t["summaries_clean"] += clean
+        rows.append(row)
+
+    def ratio(a: str, b: str) -> float:
+        return round(t[a] / t[b], 3) if t[b] else 1.0
+
+    overall = {"cases": len(rows), "people": t["people"], "people_recall": ratio("people_hit", "people"),
+               "people_precision": ratio("people_right", "people_found"), "people_found": t["people_found"],
+               "roles_recall": ratio("roles_hit", "roles"), "organisations_of_people_recall": ratio("orgs_hit", "orgs"),
+               "evidence_figures": t["ev"], "evidence_found": t["ev_found"],
+               "evidence_precision": ratio("ev_right", "ev_found"), "evidence_recall": ratio("ev_hit", "ev"),
+               "evidence_linked": ratio("ev_linked", "ev_found"), "dates_or_distances_as_evidence": t["ev_date"],
+               "summaries_clean": ratio("summaries_clean", "summaries")}
+    return {"overall": overall, "per_case": rows}
 
 
 def ranked_links(kg: KnowledgeGraph, texts: dict, el: Elements,
@@ -234,6 +323,8 @@ def run(halves: list[str], sweep: bool, trials: bool = False) -> dict:
         for link in sorted(kg.case_links, key=lambda x: -(x.weight or 0)):
             built.setdefault(link.source, []).append(link.target)
         result["halves"][half] = score(kg, expected, built)
+        if any("people" in e for e in expected):
+            result.setdefault("facts", {})[half] = facts(kg, expected)
     return result
 
 
@@ -296,6 +387,7 @@ def render(res: dict) -> str:
                 f"{row['places']['found']}/{row['places']['of']} | "
                 f"{', '.join(row['places']['missed']) or '–'} / {', '.join(row['places_found']['wrong']) or '–'} | "
                 f"{row['figures']['found']}/{row['figures']['of']} |")
+    lines += _render_facts(res)
     if "trials_dev" in res:
         lines += ["", "## The definition signal: trials on dev (no threshold; each case shows its top 2 or 3)", "",
                   "| trial | cap 2: P@3 | R@3 | cap 3: P@3 | R@3 |", "|---|---|---|---|---|"]
@@ -310,6 +402,41 @@ def render(res: dict) -> str:
         lines.append(f"\nBest on dev (P@3 + R@3; ties to the higher threshold, then the smaller cap): "
                      f"threshold {b['threshold']}, cap {b['top_k']}.")
     return "\n".join(lines) + "\n"
+
+
+FACTS_BEFORE = RESULTS / "case_facts_before.json"  # the facts scored on dev before issue 26's extraction work
+FACT_ROWS = (("people: recall", "people_recall"), ("people: precision", "people_precision"),
+             ("people: role found (of those found)", "roles_recall"),
+             ("people: organisation linked (of those found)", "organisations_of_people_recall"),
+             ("evidence figures: precision", "evidence_precision"), ("evidence figures: recall", "evidence_recall"),
+             ("evidence figures linked evidenceFor an outcome or impact", "evidence_linked"),
+             ("dates or distances as evidence (count)", "dates_or_distances_as_evidence"),
+             ("summaries without the title or Markdown", "summaries_clean"))
+
+
+def _render_facts(res: dict) -> list[str]:
+    """Each kind of fact per judged half, before (``FACTS_BEFORE``) and now."""
+    if not res.get("facts"):
+        return []
+    before = json.loads(FACTS_BEFORE.read_text(encoding="utf-8"))["overall"] if FACTS_BEFORE.exists() else {}
+    lines = []
+    for half, f in res["facts"].items():
+        o = f["overall"]
+        lines += ["", f"## {half}: the facts of each case study", "",
+                  f"Scored against the people and evidence figures written from the case texts alone "
+                  f"({o['people']} people, {o['evidence_figures']} evidence figures in {o['cases']} cases; "
+                  "tests/eval/cases/dev/expected.yaml). Before: the extraction as it was before issue 26 "
+                  f"({FACTS_BEFORE.name}).", "", "| fact | before | now |", "|---|---|---|"]
+        for name, k in FACT_ROWS:
+            b = before.get(k, "–") if half == "dev" else "–"
+            lines.append(f"| {name} | {b} | {o[k]} |")
+        lines += ["", "| case | people missed | people wrong | evidence missed | not evidence but kept as evidence |",
+                  "|---|---|---|---|---|"]
+        for r in f["per_case"]:
+            lines.append(f"| {r['file']} | {', '.join(r['people_missed']) or '–'} | "
+                         f"{', '.join(r['people_wrong']) or '–'} | {', '.join(r['evidence_missed']) or '–'} | "
+                         f"{', '.join(r['evidence_wrong']) or '–'} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -412,12 +412,13 @@ def cmd_cases(pw, args) -> int:
             "evidence": c.evidence,
             "evidence_source": c.evidence_source,
             "reason": c.reason,
+            "rationale": c.rationale,
             "figures": c.figures,
         }
         for c in links
     ]
     text = [_picked(r)] + [
-        f"  {x['label']} [{x['type']}] ({x['basis']} {x['weight']:.2f}): {x['evidence'][:140]}" for x in results
+        f"  {x['label']} [{x['type']}]: {x['rationale'][:200]}" for x in results
     ]
     if not results:
         text.append("  no case studies" if r.node.type != "CaseStudy" else "  illustrates nothing yet")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
+from graph.ns import EP
 from graph.records import LinkRecord
 from graph.store import KnowledgeGraph
 
@@ -34,20 +35,29 @@ class CaseLink:
     evidence = property(lambda self: self.link.evidence)
     evidence_source = property(lambda self: self.link.evidence_source)
     evidence_quote = property(lambda self: self.link.evidence_quote)
-    reason = property(lambda self: self.link.reason, doc="why the link was made, in plain words")
+    reason = property(lambda self: self.link.reason, doc="how the link was made, with its numbers")
+    rationale = property(lambda self: self.link.rationale or self.link.reason,
+                         doc="why the link was made, in one line of plain words")
 
     def to_json(self) -> dict:
         return {"case": self.case, "element": self.element, "basis": self.basis, "weight": self.weight,
                 "evidence": self.evidence, "evidence_source": self.evidence_source,
-                "evidence_quote": self.evidence_quote, "figures": self.figures, "reason": self.reason}
+                "evidence_quote": self.evidence_quote, "figures": self.figures, "reason": self.reason,
+                "rationale": self.rationale}
 
 
 def case_figures(kg: KnowledgeGraph, case_id: str) -> list[dict]:
+    """The case's evidence figures, each with its kind, the outcome or impact it is evidence for and why."""
     out = []
+    supports = kg.edges("evidenceFor")
     for ev in kg.edges("hasEvidence").get(case_id, []):
         n = kg.nodes.get(ev)
         if n is not None:
-            out.append({"id": n.id, "figure": n.figure, "label": n.label, "text": n.text})
+            el = next((kg.nodes[e] for e in supports.get(ev, []) if e in kg.nodes), None)
+            why = kg.g.value(kg.uri(ev), EP.rationale) if el is not None else None
+            out.append({"id": n.id, "figure": n.figure, "label": n.label, "text": n.text, "kind": n.kind,
+                        "evidence_for": el.id if el else "", "evidence_for_label": el.label if el else "",
+                        "why": str(why) if why is not None else ""})
     return out
 
 

@@ -46,6 +46,7 @@ NODE_CLASSES = ELEMENT_CLASSES + (
     "Programme",
     "Person",
     "Evidence",
+    "Figure",
     "Insight",
     "Passage",
 )

@@ -81,6 +81,7 @@ _EP_evidence = EP.evidence
 _EP_evidenceSource = EP.evidenceSource
 _EP_figure = EP.figure
 _EP_askedAs = EP.askedAs
+_EP_figureKind = EP.figureKind
 _EP_foundationKind = EP.foundationKind
 _EP_hasSource = EP.hasSource
 _EP_horizon = EP.horizon
@@ -152,7 +153,7 @@ class KnowledgeGraph:
                 kind = (
                     str(sc.one(_SKOS_prefLabel, kind_uri) or onto.value(URIRef(kind_uri), _SKOS_prefLabel) or "")
                     if kind_uri
-                    else str(sc.one(_EP_insightKind, u, ""))
+                    else str(sc.one(_EP_insightKind, u, "") or sc.one(_EP_figureKind, u, ""))
                 )
                 sources = [self._source(sp, sc) for sp in sc.many(_EP_hasSource).get(u, [])]
                 sources.sort(key=lambda s: (s.role != "full", s.role == "mention", s.path, s.start))

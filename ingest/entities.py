@@ -14,6 +14,8 @@ from functools import cached_property
 
 from graph.text.sentences import sentences
 from graph.text.tokens import STOPWORDS
+from ingest import people
+from ingest.figures import figure_kind, is_evidence
 from ingest.gazetteer import is_local_place, is_place
 from ingest.model import Extraction, Item, Span
 from ingest.structure import collapse
@@ -82,10 +84,23 @@ _TYPE_END = (r"(?=\s*(?:[,.;:)]|$)|\s+(?:that|which|who|whose|in|for|run|owned|b
              r"|and|to|on|at|where|since|providing|offering|led|supporting|helping|working|operating|formed"
              r"|established|registered|called|known|it|they|we|he|she|now|also)\b)")
 _DESCRIBED = r"(?:(?!(?:and|or|but|of|in|for|to|with)\s)[a-z][\w-]*\s+){0,4}?"  # "a community-owned …"
+# what a venue or a business is called: named so, it is an organisation even where a place has the same name
+_VENUE_TYPE = re.compile(r"(?i)\b(?:pub|shop|bakery|café|cafe|brewery|nursery|inn|hotel|mill|store|cinema|library"
+                         r"|restaurant|farm)s?\b")
+# a business named without a legal form, where the sentence says what it does: "Heron Mill supplies the flour",
+# "buys its flour from Heron Mill", "Tynedale Farm employs six people"
+_BUSINESS_WORDS = (r"Mill|Bakery|Farm|Brewery|Dairy|Shop|Stores?|Café|Cafe|Pub|Inn|Cinema|Garage|Kitchen|Press"
+                   r"|Studios?|Workshop|Nursery|Laundry|Market|Hotel|Arms|Tavern|Deli|Butchers?|Bookshop|Library")
+_DOES = (r"supplies|supplied|sells|sold|makes|made|employs|employed|runs|ran|provides|provided|offers|offered|bakes"
+         r"|baked|brews|brewed|grows|grew|produces|produced|trades|traded|opened|opens|serves|served|hires|hired")
+_ORG_DOES = re.compile(
+    rf"(?:{_START}(?P<name>(?:{_CAPWORD}\s+){{1,4}}(?:{_BUSINESS_WORDS}))\s+(?:also\s+|now\s+)?(?:{_DOES})\b"
+    rf"|\b(?:buys|bought|sources|sourced|orders|ordered|gets|got|comes|came)\b[^.;]{{0,40}}?\bfrom\s+(?:the\s+)?"
+    rf"(?P<name2>(?:{_CAPWORD}\s+){{1,4}}(?:{_BUSINESS_WORDS}))\b)")
 _ORG_APPOSITIVE = re.compile(rf"{_START}(?P<name>{_SHORT_NAME}),\s+(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})"
                              rf"{_TYPE_END}")
 _ORG_NAMED_AFTER = re.compile(
-    rf"\b(?:(?:a|an|the)\s+{_DESCRIBED}(?i:{_ORG_TYPES})|[Oo]ne of (?:the|our|its|their)\s+{_DESCRIBED}"
+    rf"\b(?:(?:[Aa]|[Aa]n|[Tt]he)\s+{_DESCRIBED}(?i:{_ORG_TYPES})|[Oo]ne of (?:the|our|its|their)\s+{_DESCRIBED}"
     rf"(?i:{_ORG_TYPES})s),\s+(?:the\s+)?(?P<name>{_NAME})(?=\s*[,.;(])")
 _ORG_DESCRIPTOR = re.compile(rf"\b(?:the|a|an)\s+(?:(?:local|new|national|small|independent)\s+)?"
                              rf"(?:{_LEGAL_FORMS})\s+(?P<name>{_NAME})")
@@ -166,6 +181,8 @@ _PROSE_WORD = re.compile(r"(?<![\w./@-])[a-z]+(?![\w/@-]|\.\w)")  # a word, not 
 ENGLISH_SHARE = 0.12  # English prose has a quarter or more of these words; other languages a few per cent
 CASE_MAX_CHARS = 20_000  # an unmarked document longer than this is a report, not one case study
 SUMMARY_CHARS = 320
+ENTITY_ITEMS = ("Organisation", "Place", "Programme", "Evidence", "Figure", "CaseStudy", "Person")  # found, not read
+FIGURE_CLASSES = ("Evidence", "Figure")
 
 
 _ARTICLE = re.compile(r"^(?:The|the|A|An)\s+")
@@ -320,7 +337,7 @@ def find_entities(ex: Extraction) -> list[Item]:
     new: list[Item] = []
     per_item: list[tuple[Item, list[Item]]] = []  # each source item with the evidence found in it
     for item in list(ex.items):
-        if item.cls in ("Organisation", "Place", "Programme", "Evidence", "CaseStudy", "Person"):
+        if item.cls in ENTITY_ITEMS:
             continue
         sp = item.spans[0]
         section = (sp.section, sp.section_start)
@@ -336,13 +353,14 @@ def find_entities(ex: Extraction) -> list[Item]:
                         a = m.start(g) + (cut + 3 if cut >= 0 else 0)
                         found.add("Programme", region[a : m.end(g)], base + a, base + m.end(g), section, item,
                                   "mentions")
-        _people(found, region, base, section, item)
         evidence = _evidence(ex, item, text, sp, section)
         per_item.append((item, evidence))
         new.extend(evidence)
     _drop_not_orgs(found, ex)
+    _drop_venue_places(found, ex)
     _short_forms(found, ex, text)
     _merge_variants(found, ex)
+    _people(found, ex, text)
     new.extend(found.items.values())
     ex.items.extend(new)
     cases = case_studies(ex, per_item)
@@ -417,9 +435,10 @@ def _described(found: _Found, region: str, base: int, section, item: Item) -> li
     "the charity Vital Regeneration", "X is a co-operative", "Power to Change’s Bright Ideas Programme"."""
     orgs = []
     for pat, which in ((_ORG_APPOSITIVE, -1), (_ORG_NAMED_AFTER, 0), (_ORG_DESCRIPTOR, 0), (_ORG_COPULA, None),
-                       (_PROGRAMME_OWNER, -1)):
+                       (_PROGRAMME_OWNER, -1), (_ORG_DOES, -1)):
         for m in pat.finditer(region):
-            parts = _org_parts(m["name"])
+            g = "name" if m.groupdict().get("name") else "name2"  # _ORG_DOES names it before or after the verb
+            parts = _org_parts(m[g])
             if which == -1:  # one thing is said to be "a pub": the name after the run's last 'and'
                 off, part = parts[-1]
                 cut = [x.end() for x in _AND.finditer(part)]
@@ -427,10 +446,12 @@ def _described(found: _Found, region: str, base: int, section, item: Item) -> li
             for off, part in parts if which is None else [parts[which]]:
                 part = _POSSESSIVE_END.sub("", part)
                 name = _clean_name(part)
-                if not name or name.lower() in _NOT_NAMES or is_place(name) or name.lower() in NOT_PLACES \
-                        or _word_before(region, m.start("name") + off).lower().strip(".") in _TITLES:
+                venue = _VENUE_TYPE.search(m.group(0)) is not None  # "a pub, the Six Bells": a pub, not a place
+                if not name or name.lower() in _NOT_NAMES or is_place(name) and not venue \
+                        or name.lower() in NOT_PLACES \
+                        or _word_before(region, m.start(g) + off).lower().strip(".") in _TITLES:
                     continue
-                s = base + m.start("name") + off
+                s = base + m.start(g) + off
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
     return orgs
 
@@ -458,6 +479,15 @@ def _drop_not_orgs(found: _Found, ex: Extraction) -> None:
             it.relations[:] = [(p, o) for p, o in it.relations if id(o) not in gone]
 
 
+def _drop_venue_places(found: _Found, ex: Extraction) -> None:
+    """A name the text calls a pub, a shop … is that organisation all through the document, never a place."""
+    gone = {id(found.items.pop(k)) for k in [k for k in found.items if k[0] == "Place"]
+            if ("Organisation", k[1]) in found.items or k[1] in found.aliases}
+    if gone:
+        for it in ex.items:
+            it.relations[:] = [(p, o) for p, o in it.relations if id(o) not in gone]
+
+
 def _short_forms(found: _Found, ex: Extraction, text: str) -> None:
     """ "Calder Grocery raised …" after "Calder Grocery Co-operative": a run of two or more capitalised words that
     begins a found organisation's name, and is no place, is a mention of that organisation (a second, linear pass)."""
@@ -466,7 +496,7 @@ def _short_forms(found: _Found, ex: Extraction, text: str) -> None:
         return
     heads = _prefix_index(orgs, lambda words: range(2, len(words) + 1))
     for item in list(ex.items):
-        if item.cls in ("Organisation", "Place", "Programme", "Evidence", "CaseStudy", "Person"):
+        if item.cls in ENTITY_ITEMS:
             continue
         sp = item.spans[0]
         region = text[sp.start : sp.end]
@@ -659,28 +689,114 @@ def _gaz() -> bool:
     return available()
 
 
-def _people(found: _Found, region: str, base: int, section, item: Item) -> None:
-    """ "Emma Way, Vice-Chairman of the HRCS": a person, with the role as written, kept as a Person."""
-    for m in _PERSON_ROLE.finditer(region):
-        if is_place(m["name"].split()[0]) or m["name"].split()[0].lower() in _SENTENCE_STARTERS:
+def _people(found: _Found, ex: Extraction, text: str) -> None:
+    """People (``ingest.people``), once every organisation of the document is known: each a Person with the
+    role as written (an alternative label, "Vice-Chairman of HRCS"), the words that say who they are as its
+    text, and ep:affiliatedWith the organisation the text gives them; "Ms Davies" later is the same person."""
+    for item in list(ex.items):
+        if item.cls in ENTITY_ITEMS:
             continue
-        p = found.add("Person", m["name"], base + m.start("name"), base + m.end("name"), section, item, "mentions")
-        role = collapse(f"{m['role']} of {m['org']}")
-        if role not in p.alt_labels:
-            p.alt_labels.append(role)
+        sp = item.spans[0]
+        section = (sp.section, sp.section_start)
+        region = text[sp.start : sp.end]
+        for m in people.mentions(region):
+            name = people.strip_title(m.name)
+            if not _a_person(found, name, m.strong):
+                continue
+            p = found.add("Person", name, sp.start + m.start, sp.start + m.end, section, item, "mentions")
+            org = _org_named(found, m, sp.start, section, item)
+            if m.role:
+                role = collapse(f"{m.role} of {_clean_name(m.org)}") if m.org else m.role
+                if role not in p.alt_labels:
+                    p.alt_labels.append(role)
+            if m.strong and p.text == p.label:
+                p.text = m.phrase
+            if org is not None:
+                found.relate(p, "affiliatedWith", org)
+        for m in people.SHORT.finditer(region):  # "Ms Davies": the one person of that surname
+            same = [it for (cls, _), it in found.items.items() if cls == "Person"
+                    and it.label.split()[-1] == m["last"]]
+            if len(same) == 1:
+                short = m.group(0)
+                found.add("Person", same[0].label, sp.start + m.start(), sp.start + m.end(), section, item,
+                          "mentions")
+                if short not in same[0].alt_labels:
+                    same[0].alt_labels.append(short)
+
+
+def _a_person(found: _Found, name: str, strong: bool) -> bool:
+    """A name that is no organisation, place, programme or phrase the text writes in lower case."""
+    words = name.split()
+    low = name.lower()
+    if len(words) < 2 or any(w.lower() in ORG_SUFFIXES | VENUE_SUFFIXES for w in words):
+        return False
+    if words[0].lower() in _NOT_NAMES | NOT_PLACES | _SENTENCE_STARTERS or is_place(name):
+        return False
+    if any((c, low) in found.items for c in ("Organisation", "Place", "Programme")) or low in found.aliases:
+        return False
+    return strong or not (is_place(words[0]) or words[0].lower() in found.lower_words)
+
+
+_OWNER_WORDS = {"board", "trustees", "directors", "governors", "team", "staff", "committee"}
+
+
+def _org_named(found: _Found, m, base: int, section, item: Item) -> Item | None:
+    """The organisation a person's words give: a found one by name or short name; a capitalised name the text
+    gives as theirs ("Hexham Bakery’s general manager"), made an organisation; "the library" or "the
+    co-operative" when exactly one organisation of the document has that word in its name."""
+    if not m.org:
+        return None
+    name = _clean_name(m.org)
+    if name[:1].isupper():
+        name = re.sub(r"(?:\s+[a-z][\w-]*)+$", "", name)  # "the Six Bells society": the Six Bells
+    low = name.lower()
+    key = found.aliases.get(low, low)
+    if ("Organisation", key) in found.items:
+        return found.items[("Organisation", key)]
+    orgs = [it for (cls, _), it in found.items.items() if cls == "Organisation"]
+    for o in orgs:
+        if low in (a.lower() for a in o.alt_labels):
+            return o
+    if name[:1].isupper():
+        if is_place(name) or low in NOT_PLACES or ("Place", low) in found.items:
+            return None
+        s = base + m.org_start + m.org.find(name)
+        return found.add("Organisation", name, s, s + len(name), section, item, "mentions")
+    nouns = [w for w in re.findall(r"[a-z][\w-]*", low.replace("’s", "").replace("'s", ""))
+             if w not in _OWNER_WORDS and w not in STOPWORDS]
+    if not nouns:
+        return None
+    hits = [o for o in orgs if nouns[0] in [w.lower() for w in re.findall(r"[\w-]+", o.label)]]
+    if not hits and re.fullmatch(rf"(?i:{_ORG_TYPES})", nouns[0]) and orgs:
+        # "the co-operative’s board", "who chairs the business" where no name says so: the case's own
+        # organisation: the one the title names, else the one the text names most often (the first of those)
+        title = found.ex.doc.title.lower()
+        return min(orgs, key=lambda o: (o.label.lower() not in title, -len(o.spans), min(s.start for s in o.spans)))
+    # "the library": the one named last before these words, as a reader takes it
+    here = base + m.org_start
+    before = [(max(s.start for s in o.spans if s.start < here), id(o), o) for o in hits
+              if any(s.start < here for s in o.spans)]
+    return max(before)[2] if before else None
 
 
 def _evidence(ex: Extraction, item: Item, text: str, sp: Span, section) -> list[Item]:
-    """One Evidence per figure, its text the whole sentence it stands in (the claim it supports)."""
+    """One node per figure, its text the whole sentence it stands in (the claim it supports): an Evidence when
+    the figure is a result (money, a share, a ratio, a count of people or things), else a Figure (a date, a
+    duration, a distance, a price, a count of meetings): kept, never evidence (``ingest.figures``)."""
     out = []
     for s, e in sentences(text, sp.start, sp.end):
         sentence = text[s:e]
         claim = ""
         for f in _FIGURE.finditer(sentence):
+            if f.start() and sentence[f.start() - 1] == "-":
+                continue  # "one-to-one support": part of a word, no figure
             figure = collapse(f.group(0)).rstrip(",.;")
             claim = claim or collapse(sentence)
-            ev = Item("Evidence", figure, claim, [Span(ex.doc.doc_id, s, e, section[0], section[1])], figure=figure)
-            item.relations.append(("hasEvidence", ev))
+            kind = figure_kind(sentence, f.start(), f.end())
+            cls = "Evidence" if is_evidence(kind) else "Figure"
+            ev = Item(cls, figure, claim, [Span(ex.doc.doc_id, s, e, section[0], section[1])], figure=figure,
+                      figure_kind=kind)
+            item.relations.append(("hasEvidence" if cls == "Evidence" else "mentions", ev))
             out.append(ev)
     return out
 
@@ -728,7 +844,7 @@ def case_studies(ex: Extraction, per_item: list[tuple[Item, list[Item]]]) -> lis
         return not any(inside(it, a, z) for a, z in covered)
 
     examples = [(it, ev) for it, ev in per_item if it.cls == "Insight" and outside_regions(it)
-                and any(o.cls in ("Organisation", "Place", "Evidence") for _, o in it.relations)]
+                and any(o.cls in ("Organisation", "Place", *FIGURE_CLASSES) for _, o in it.relations)]
     body = (ex.doc.body_start, len(text))
     whole = False
     if ex.doc.kind == "case-study" and len(examples) >= 2:
@@ -736,8 +852,9 @@ def case_studies(ex: Extraction, per_item: list[tuple[Item, list[Item]]]) -> lis
             regions.append((*_example_span(text, it), "", it))
     elif not regions:
         ents = [o for it, _ in per_item for _, o in it.relations]
-        n = {c: len({id(o) for o in ents if o.cls == c}) for c in ("Organisation", "Place", "Evidence")}
-        whole = ex.doc.kind == "case-study" or reads_as_case(ex, n["Organisation"], n["Place"], n["Evidence"])
+        n = {c: len({id(o) for o in ents if o.cls == c}) for c in ("Organisation", "Place", *FIGURE_CLASSES)}
+        figures = n["Evidence"] + n["Figure"]
+        whole = ex.doc.kind == "case-study" or reads_as_case(ex, n["Organisation"], n["Place"], figures)
         if whole:
             regions.append((*body, ex.doc.title, None))
     out = []
@@ -753,8 +870,19 @@ def _example_span(text: str, item: Item) -> tuple[int, int]:
     return (sp.start + m.end() if m else sp.start), sp.end
 
 
-def _summary(text: str, a: int, z: int) -> str:
-    """The case's first sentences, up to SUMMARY_CHARS: what a list of cases shows."""
+_HEADING_LINE = re.compile(r"\s*(?:#{1,6}[ \t]+[^\n]*|[^\n.!?]{1,200})\n\s*\n")
+
+
+def _summary(text: str, a: int, z: int, title: str = "") -> str:
+    """The case's first sentences, up to SUMMARY_CHARS: what a list of cases shows. A heading or title line at
+    the start (a Markdown "# …", or the title written again) is not part of it: never the title twice, never
+    Markdown."""
+    while True:
+        m = _HEADING_LINE.match(text, a, z)
+        line = m.group(0).strip().lstrip("#").strip() if m else ""
+        if not m or not (m.group(0).lstrip().startswith("#") or collapse(line) == collapse(title)):
+            break
+        a = m.end()
     out = ""
     for s, e in sentences(text, a, z):
         nxt = collapse(text[s:e])
@@ -773,14 +901,14 @@ def _case(ex: Extraction, per_item, a: int, z: int, title: str, source: Item | N
     if source is not None:
         inside = [(source, next((ev for it, ev in per_item if it is source), []))]
     rel = {"Organisation": "involves", "Place": "locatedIn", "Person": "mentions", "Programme": "mentions",
-           "Evidence": "hasEvidence"}
+           "Evidence": "hasEvidence", "Figure": "mentions"}
     found: dict[int, tuple[str, Item]] = {}
     for it, ev in inside:
         for _p, o in it.relations:
             if o.cls in rel and id(o) not in found:
                 found[id(o)] = (rel[o.cls], o)
         for e in ev:
-            found.setdefault(id(e), ("hasEvidence", e))
+            found.setdefault(id(e), (rel[e.cls], e))
     objs = [o for _, o in found.values()]
     orgs = [o for o in objs if o.cls == "Organisation"]
     places = [o for o in objs if o.cls == "Place"]
@@ -788,13 +916,13 @@ def _case(ex: Extraction, per_item, a: int, z: int, title: str, source: Item | N
         named = orgs or places
         title = " · ".join(o.label for o in named[:2]) if named else f"{source.label} (example)"
     sp = source.spans[0] if source is not None else None
-    cs = Item("CaseStudy", collapse(title), _summary(text, a, z),
+    cs = Item("CaseStudy", collapse(title), _summary(text, a, z, collapse(title)),
               [Span(ex.doc.doc_id, a, z, sp.section if sp else "", sp.section_start if sp else -1)])
     if source is not None:
         cs.relations.append(("illustrates", source))
     cs.relations.extend(found.values())
     missing = [w for w, got in (("organisation", orgs), ("place", places),
-                                ("figure", [o for o in objs if o.cls == "Evidence"])) if not got]
+                                ("figure", [o for o in objs if o.cls in FIGURE_CLASSES])) if not got]
     if missing:
         name = textwrap.shorten(cs.label, 120, placeholder=" …")  # whole words: a cut name reads as another name
         ex.warnings.append(f"{ex.doc.path}: case study '{name}' names no {', no '.join(missing)}")

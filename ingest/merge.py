@@ -26,6 +26,7 @@ SAME_TEXT = 0.7  # token overlap above which two lines are the same assumption, 
 SUMMARY_MATCH = 0.5  # share of a summary's words found in an element for the summary to describe it
 MODEL_CLASSES = set(ELEMENT_CLASSES)
 ENTITY_CLASSES = ("Organisation", "Place", "Programme", "Person")  # one node per name (and alternative name)
+FIGURE_CLASSES = ("Evidence", "Figure")  # one node per figure and sentence
 
 
 def tokens(text: str) -> set[str]:
@@ -59,6 +60,7 @@ class Node:
     foundation_kind: str = ""
     insight_kind: str = ""
     figure: str = ""
+    figure_kind: str = ""
     alt_labels: list[str] = field(default_factory=list)
     relations: list[tuple[str, str]] = field(default_factory=list)  # (predicate, node id)
 
@@ -69,7 +71,7 @@ def _same(a: Item, b: Item) -> bool:
     if a.cls in ENTITY_CLASSES:
         names_a = {norm(a.label), *map(norm, a.alt_labels)}
         return bool(names_a & {norm(b.label), *map(norm, b.alt_labels)})
-    if a.cls == "Evidence":
+    if a.cls in FIGURE_CLASSES:
         return norm(a.text) == norm(b.text) and norm(a.figure) == norm(b.figure)
     if a.cls in MODEL_CLASSES and norm(a.label) == norm(b.label):
         return True
@@ -239,7 +241,7 @@ class _Grouper:
 
     @staticmethod
     def _by_overlap(it: Item) -> bool:
-        return it.cls not in ENTITY_CLASSES and it.cls not in ("Evidence", "Passage")
+        return it.cls not in ENTITY_CLASSES and it.cls not in (*FIGURE_CLASSES, "Passage")
 
     @staticmethod
     def _bucket(it: Item) -> tuple:
@@ -250,7 +252,7 @@ class _Grouper:
         b = self._bucket(it)
         if it.cls in ENTITY_CLASSES:
             return [(b, "name", n) for n in {norm(it.label), *map(norm, it.alt_labels)}]
-        if it.cls == "Evidence":
+        if it.cls in FIGURE_CLASSES:
             return [(b, "text", norm(it.text), norm(it.figure))]
         if it.cls == "Passage":
             return [(b, "text", norm(it.text))]
@@ -358,6 +360,7 @@ def _node(group: list[Item]) -> Node:
         foundation_kind=main.foundation_kind,
         insight_kind=main.insight_kind,
         figure=main.figure,
+        figure_kind=main.figure_kind,
         alt_labels=alt,
     )
 
@@ -373,8 +376,8 @@ def _assign_ids(nodes: list[Node]) -> None:
             base = f"{n.cls.lower()}/{n.stage}-{slug(n.label, 7)}"
         elif n.cls == "Insight":
             base = f"insight/{slug(n.insight_kind.split()[-1], 1)}-{slug(n.label, 7)}"
-        elif n.cls == "Evidence":
-            base = f"evidence/{slug(n.figure, 8)}"
+        elif n.cls in FIGURE_CLASSES:
+            base = f"{n.cls.lower()}/{slug(n.figure, 8)}"
         else:
             base = f"{n.cls.lower()}/{slug(n.label, 8)}"
         nid, k = base, next_k.get(base, 2)

@@ -55,7 +55,8 @@ class Item:
     insight_kind: str = ""  # "practical insights", "characteristics", …
     alt_labels: list[str] = field(default_factory=list)
     attributed_to: str = ""  # organisation named in a trailing "(…)" attribution
-    figure: str = ""  # for Evidence
+    figure: str = ""  # for Evidence and Figure
+    figure_kind: str = ""  # money | share | ratio | count | amount (evidence); date | duration | distance | … (not)
     key: str = ""  # identity within its class, set when merging
     extra_numbered: bool = False  # list items: numbered ("1.") rather than bulleted
     relations: list[tuple[str, Item]] = field(default_factory=list)  # (predicate, object) found in text

@@ -25,6 +25,7 @@ RELATION = {
     "illustrates": EP.illustrates,
     "involves": EP.involves,
     "locatedIn": EP.locatedIn,
+    "affiliatedWith": EP.affiliatedWith,
 }
 
 
@@ -158,6 +159,8 @@ def add_nodes(g: Graph, nodes: list[Node], texts: dict[str, str]) -> None:
             g.add((u, EP.insightKind, Literal(n.insight_kind)))
         if n.figure:
             g.add((u, EP.figure, Literal(n.figure)))
+        if n.figure_kind:
+            g.add((u, EP.figureKind, Literal(n.figure_kind)))
         for sp in n.spans:
             g.add((u, EP.hasSource, add_span(g, sp, texts[sp.doc_id])))
             g.add((u, PROV.wasDerivedFrom, doc_uri(sp.doc_id)))

@@ -100,7 +100,10 @@ def test_hinton_case_has_its_organisations_places_people_and_figures(dkg):
               if d == "out" and dkg.nodes[o].type == "Person"}
     assert people == {"Emma Way": ("Vice-Chairman of HRCS",)}
     figures = sorted(dkg.nodes[o].figure for d, o in nb["hasEvidence"] if d == "out")
-    assert figures == sorted(["335 members", "30 July 2011", "six mile", "in 2010", "99%", "96%", "£425,000"])
+    assert figures == sorted(["335 members", "99%", "96%", "£425,000"])  # results only: evidence
+    others = sorted((dkg.nodes[o].figure, dkg.nodes[o].kind) for d, o in nb["mentions"]
+                    if d == "out" and dkg.nodes[o].type == "Figure")
+    assert others == [("30 July 2011", "date"), ("in 2010", "date"), ("six mile", "distance")]  # kept, not evidence
     ev = next(dkg.nodes[o] for d, o in nb["hasEvidence"] if dkg.nodes[o].figure == "£425,000")
     assert ev.text.startswith("By the time of the article an impressive £425,000 had been raised")
 
@@ -172,6 +175,10 @@ def test_case_links_carry_basis_score_sentences_with_offsets_and_a_reason(dkg, d
     for link in links:
         assert link.basis in ("explicit", "semantic", "evidence")
         assert link.weight > 0 and len(link.reason) > 20
+        # one line a person reads: what the case says, then the element; no statistics in it
+        assert link.rationale.startswith(("the case says ", "the case reports ", "the case names "))
+        assert f"‘{dkg.nodes[link.target].label.strip(chr(39))}’" in link.rationale
+        assert "threshold" not in link.rationale and "chance" not in link.rationale
         assert " ".join(link.evidence_quote.split()) in link.evidence  # the quote is (the first of) its sentences
         span = ID[link.evidence_source]
         start = int(dkg.g.value(URIRef(f"{span}/position"), OA.start))
@@ -187,7 +194,10 @@ def test_a_money_kept_local_figure_is_evidence_for_income_retained(dkg):
     links = {x.element: x for x in elements_for_case(dkg.g, dkg, halifax.id)}
     link = links["outcome/income-is-retained-and-recycled-in-the-local"]
     assert link.basis == "evidence" and "£2.43" in link.evidence
-    assert link.reason.startswith("the figure '£2.43")
+    assert link.reason.startswith("the figure '£2.43")  # the numbers, one click away
+    assert link.rationale == ("the case reports £2.43 for the local economy for every £1: found that the organisation "
+                              "generated £2.43 for the local economy for every £1 of income — evidence for ‘Income is "
+                              "retained and recycled in the local economy’")
     supported = {local_name(o) for s, o in dkg.g.subject_objects(EP.evidenceFor) if "2-43" in str(s)}
     assert supported == {"outcome/income-is-retained-and-recycled-in-the-local"}
 

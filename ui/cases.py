@@ -26,12 +26,19 @@ def render_case(kg, case_id: str) -> None:
         where = " · ".join(md(x) for x in (d.publisher, d.date, d.document) if x)
         st.caption(where + (f" · [source]({d.source})" if d.source.startswith(("http://", "https://")) else ""))
         rows = []
-        for title, items in (("Organisations", d.organisations), ("Places", d.places), ("People", d.people),
+        for title, items in (("Organisations", d.organisations), ("Places", d.places),
                              ("Programmes", d.programmes)):
             if items:
                 rows.append(f"**{title}:** {_names(items)}")
+        if d.people:
+            rows.append("**People:** " + " · ".join(md(p.get("text") or p["label"]) for p in d.people))
         if d.figures:
-            rows.append("**Figures:** " + " · ".join(md(f["figure"] or f["label"]) for f in d.figures))
+            rows.append("**Evidence:** " + " · ".join(
+                md(f["figure"] or f["label"]) + (f" → {md(f['evidence_for_label'])}" if f.get("evidence_for_label")
+                                                 else "") for f in d.figures))
+        if d.other_figures:
+            rows.append("**Other figures (not evidence):** " + " · ".join(
+                f"{md(f['figure'])} ({md(f['kind'])})" for f in d.other_figures))
         st.markdown("  \n".join(rows) or "*No organisation, place or figure found.*")
         if d.links:
             st.markdown("**Illustrates**")
@@ -39,8 +46,10 @@ def render_case(kg, case_id: str) -> None:
                 el = kg.nodes.get(link.element)
                 if el is None:
                     continue
-                show(f"- {node_link(el)} — {md(link.basis)} {link.weight:.2f}: {md(link.reason)}")
+                show(f"- {node_link(el)} — {md(link.rationale)}")
                 st.markdown(quote_block(link.evidence, 400))
+                with st.expander("The numbers behind this link"):
+                    st.markdown(md(f"{link.basis}, weight {link.weight:.2f}: {link.reason}"))
         else:
             st.markdown("*Illustrates no model element yet.*")
 
@@ -72,8 +81,7 @@ def render() -> None:
             if linked:
                 st.markdown("**Case studies that illustrate it** (strongest first)")
                 for link in linked:
-                    show(f"- {node_link(kg.nodes[link.case], with_type=False)} — {md(link.basis)} "
-                                f"{link.weight:.2f}: “{md(link.evidence[:240])}”")
+                    show(f"- {node_link(kg.nodes[link.case], with_type=False)} — {md(link.rationale)}")
         st.markdown("**Case studies closest to your words**")
         hits = eng.search(q, k=5, types=["CaseStudy"])
         if not hits:

@@ -99,9 +99,10 @@ def render() -> None:
         if not linked:
             st.write("No case study is linked to this element yet.")
         for link in linked:  # strongest first
-            show(f"- {node_link(kg.nodes[link.case], with_type=False)} — {md(link.basis)} {link.weight:.2f}: "
-                        f"{md(link.reason)}")
+            show(f"- {node_link(kg.nodes[link.case], with_type=False)} — {md(link.rationale)}")
             st.markdown(quote_block(link.evidence, 400))
+            with st.expander("The numbers behind this link"):
+                st.markdown(md(f"{link.basis}, weight {link.weight:.2f}: {link.reason}"))
 
     st.markdown("#### Neighbours")
     nb = kg.neighbours(picked)

@@ -8,7 +8,7 @@ basis "extracted" and the case's own text as evidence.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from rdflib import Graph
 
@@ -44,6 +44,7 @@ class CaseDetails:
     programmes: list[dict]
     figures: list[dict]
     links: list[CaseLink]
+    other_figures: list[dict] = field(default_factory=list)  # dates, durations, distances …: kept, not evidence
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -64,12 +65,20 @@ def case_details(g: Graph, kg: KnowledgeGraph, case_id: str) -> CaseDetails:
         v = g.value(u, p)
         return str(v) if v is not None else ""
 
+    affiliated = kg.edges("affiliatedWith")
+
     def named(rel: str, cls: str | None = None) -> list[dict]:
         out = []
         for i in kg.edges(rel).get(case_id, []):
             n = kg.nodes.get(i)
             if n is not None and (cls is None or n.type == cls):
-                out.append({"id": n.id, "label": n.label, "alt_labels": list(n.alt_labels)})
+                row = {"id": n.id, "label": n.label, "alt_labels": list(n.alt_labels)}
+                if n.type == "Person":  # who they are, as the text says it, and their organisation
+                    row["text"] = n.text
+                    row["organisations"] = [kg.nodes[o].label for o in affiliated.get(n.id, []) if o in kg.nodes]
+                if n.type == "Figure":
+                    row.update(figure=n.figure, kind=n.kind, text=n.text)
+                out.append(row)
         return sorted(out, key=lambda x: x["label"])
 
     src = c.sources[0] if c.sources else None
@@ -79,4 +88,5 @@ def case_details(g: Graph, kg: KnowledgeGraph, case_id: str) -> CaseDetails:
         organisations=named("involves", "Organisation"), places=named("locatedIn", "Place"),
         people=named("mentions", "Person"), programmes=named("mentions", "Programme"),
         figures=case_figures(kg, case_id), links=elements_for_case(g, kg, case_id),
+        other_figures=named("mentions", "Figure"),
     )

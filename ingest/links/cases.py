@@ -34,6 +34,7 @@ from graph.text.tokens import tokens
 from ingest.links import case_model
 from ingest.links.examples import load_examples
 from ingest.links.match import Elements, element_text
+from ingest.links.rationale import STOP, strength_words
 from ingest.model import Span
 
 
@@ -110,6 +111,19 @@ class CaseCandidate:
     figure: str = ""
     evidence_id: str = ""  # the Evidence node behind an evidence link
     author: str = ""  # who decided a curated link
+    rationale: str = ""  # the reason in one line of plain words (ep:rationale); ``reason`` keeps the numbers
+
+
+@dataclass(frozen=True)
+class FigureSupport:
+    """An evidence figure and the outcome or impact its sentence speaks to (ep:evidenceFor), for every figure of
+    a case, whether or not it also makes a case link: the element whose own wording is closest in meaning to
+    the figure's sentence, and why, in plain words (ep:rationale on the Evidence node)."""
+
+    evidence_id: str
+    element: str
+    similarity: float
+    rationale: str
 
 
 @dataclass
@@ -351,6 +365,33 @@ def learned_scores(el: Elements, scored: list[CaseScores], model: case_model.Cas
     return out
 
 
+def _clause(sentence: str, figure: str = "", words: int = 28) -> str:
+    """The words of a sentence a one-line reason quotes: the clause holding the figure (or the sentence's first
+    clause), without its closing stop, cut to about ``words`` words."""
+    s = " ".join(sentence.split()).rstrip(" .")
+    parts = [p for p in re.split(r";\s+|:\s+|,\s+(?:and|but|while|which)\s+", s) if p.strip()]
+    if figure:
+        s = next((p for p in parts if figure in p), s)
+    ws = s.split()
+    s = " ".join(ws[:words]) + (" …" if len(ws) > words else "")
+    first = s.split(" ", 1)[0]
+    if first.lower() in STOP or first.lower() in {"today", "according", "participants", "over", "since", "one"}:
+        s = first.lower() + s[len(first):]
+    return s
+
+
+def plain_reason(basis: str, sentence: str, label: str, figure: str = "") -> str:
+    """One line a person reads: what the case says, then what that makes it ("the case says its coaching gave
+    seven volunteers the confidence to run a business: an example of ‘Relational approaches’")."""
+    said = _clause(sentence, figure)
+    label = label.strip("'‘’\" ")
+    if basis == "explicit":
+        return f"the case names ‘{label}’: {said}"
+    if basis == "evidence":
+        return f"the case reports {figure}: {said} — evidence for ‘{label}’"
+    return f"the case says {said}: an example of ‘{label}’"
+
+
 def _learned_reason(n: NodeRecord, j: int, lc: Learned, model: case_model.CaseModel, threshold: float) -> str:
     labels = model.labels
     near = [int(i) for i in lc.near if labels[i, j]]
@@ -397,8 +438,10 @@ def _choose(score: np.ndarray, el: Elements, taken: set[str], settings: CaseSett
 
 
 def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SETTINGS,
-               figures: dict[str, list[NodeRecord]] | None = None) -> list[CaseCandidate]:
-    """Every case study's links, strongest first per case (settings default to the chosen ones)."""
+               figures: dict[str, list[NodeRecord]] | None = None,
+               supports: list[FigureSupport] | None = None) -> list[CaseCandidate]:
+    """Every case study's links, strongest first per case (settings default to the chosen ones). Given a list
+    as ``supports``, every evidence figure's outcome or impact is added to it (``FigureSupport``)."""
     out: list[CaseCandidate] = []
     cases = el.kg.of_type("CaseStudy")
     if figures is None:
@@ -415,7 +458,8 @@ def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SET
             for m in el.mentioned(text, el.records):
                 chosen.setdefault(m.id, CaseCandidate(
                     case.id, m.id, "explicit", EXPLICIT_WEIGHT, text, span, [span],
-                    f"the case names the element ('{m.label}') in this sentence"))
+                    f"the case names the element ('{m.label}') in this sentence",
+                    rationale=plain_reason("explicit", text, m.label)))
         if case.id in learned:
             _choose_learned(el, cs, learned[case.id], model, chosen, settings)
         if use_vectors and sents and case.id not in learned:
@@ -427,10 +471,11 @@ def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SET
                     case.id, n.id, "semantic", round(float(cs.score[j]), 4), _quote(sents, idx), sents[idx[0]][1],
                     [sents[x][1] for x in sorted(idx)],
                     f"these sentences, and the case as a whole, say in other words what '{n.label}' says{like} "
-                    f"(score {cs.score[j]:.2f}, threshold {settings.threshold:.2f})")
+                    f"(score {cs.score[j]:.2f}, threshold {settings.threshold:.2f})",
+                    rationale=plain_reason("semantic", sents[idx[0]][0], n.label))
         if use_vectors and sents:
             _evidence_links(el, case, sents, cs.figure_sims, figures.get(case.id, []), chosen,
-                            settings.evidence_threshold)
+                            settings.evidence_threshold, supports)
         out.extend(sorted(chosen.values(), key=lambda c: -c.weight))
     return out
 
@@ -447,7 +492,8 @@ def _choose_learned(el: Elements, cs: CaseScores, lc: Learned, model: case_model
         idx = [int(x) for x in np.argsort(-lc.sentence_p[:, j], kind="stable")[:2]]
         chosen[n.id] = CaseCandidate(
             cs.case.id, n.id, "semantic", round(float(lc.p[j]), 4), _quote(sents, idx), sents[idx[0]][1],
-            [sents[x][1] for x in sorted(idx)], _learned_reason(n, j, lc, model, threshold))
+            [sents[x][1] for x in sorted(idx)], _learned_reason(n, j, lc, model, threshold),
+            rationale=plain_reason("semantic", sents[idx[0]][0], n.label))
 
 
 def _holding(sents, starts: list[int], fig: NodeRecord) -> int | None:
@@ -463,15 +509,15 @@ def _holding(sents, starts: list[int], fig: NodeRecord) -> int | None:
 
 
 def _evidence_links(el: Elements, case: NodeRecord, sents, sims: np.ndarray, figs: list[NodeRecord],
-                    chosen: dict[str, CaseCandidate], threshold: float) -> None:
-    """A figure's sentence closest to an outcome or impact: the case's evidence for it."""
+                    chosen: dict[str, CaseCandidate], threshold: float,
+                    supports: list[FigureSupport] | None = None) -> None:
+    """A figure's sentence closest to an outcome or impact: the case's evidence for it (a case link when the
+    similarity clears ``threshold``; in ``supports`` whatever it is)."""
     pool = [k for k, n in enumerate(el.records) if n.type in EVIDENCE_CLASSES]
     if not pool:
         return
     starts = [sp.start for _, sp in sents]  # sentences are in text order
     for fig in figs:
-        if not _RESULT.search(fig.figure):
-            continue  # a date or a duration is no evidence of an outcome
         # the case sentence holding the figure's sentence (a list item's case starts after the item's name)
         k = _holding(sents, starts, fig)
         if k is None:
@@ -480,8 +526,11 @@ def _evidence_links(el: Elements, case: NodeRecord, sents, sims: np.ndarray, fig
         j = pool[int(col.argmax())]
         best = float(col.max())
         n = el.records[j]
-        if best < threshold:
-            continue
+        if supports is not None and fig.type == "Evidence":
+            supports.append(FigureSupport(fig.id, n.id, round(best, 4), _support_reason(fig, sents[k][0], n, col, pool,
+                                                                                          el)))
+        if best < threshold or not _RESULT.search(fig.figure):
+            continue  # a case link needs a result figure (money, a share, a count of things) and a close match
         old = chosen.get(n.id)
         if old is not None and old.basis != "semantic":
             continue
@@ -491,4 +540,16 @@ def _evidence_links(el: Elements, case: NodeRecord, sents, sims: np.ndarray, fig
             case.id, n.id, "evidence", round(max(best, old.weight if old else 0.0), 4), sents[k][0], sents[k][1],
             [sents[k][1]],
             f"the figure '{fig.figure}' is evidence for '{n.label}': its sentence is about what that "
-            f"{n.type.lower()} describes (meaning similarity {best:.2f})", fig.figure, fig.id)
+            f"{n.type.lower()} describes (meaning similarity {best:.2f})", fig.figure, fig.id,
+            rationale=plain_reason("evidence", sents[k][0], n.label, fig.figure))
+
+
+def _support_reason(fig: NodeRecord, sentence: str, n: NodeRecord, col: np.ndarray, pool: list[int],
+                    el: Elements) -> str:
+    """Why a figure is evidence for this outcome or impact, in plain words, with the runner-up for contrast."""
+    order = np.argsort(-col)
+    second = el.records[pool[int(order[1])]] if len(order) > 1 else None
+    than = (f", more than to ‘{second.label}’ ({float(col[order[1]]):.2f})" if second is not None else "")
+    return (f"{fig.figure}: its sentence (“{_clause(sentence, fig.figure)}”) reads closest to the "
+            f"{n.type.lower()} ‘{n.label}’ of all outcomes and impacts (similarity {float(col.max()):.2f}, "
+            f"{strength_words(float(col.max()))}{than})")

@@ -42,7 +42,7 @@ from graph.stages import stages
 from graph.store import KnowledgeGraph
 from ingest import rdf
 from ingest.links import curated, rationale
-from ingest.links.cases import CaseCandidate, link_cases
+from ingest.links.cases import CaseCandidate, FigureSupport, link_cases
 from ingest.links.inferred import THRESHOLD, TOP_M, infer
 from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements, tier
 from ingest.links.textual import TextualLinker
@@ -169,8 +169,10 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     sections = SectionStarts(g)
     _write_links(g, linker.accepted.values(), stage_links, model_id, texts, sections)
     step("links cases", 4)
-    cases = _apply_curated_cases(g, link_cases(el, texts), curation, curated_report)
+    supports: list[FigureSupport] = []
+    cases = _apply_curated_cases(g, link_cases(el, texts, supports=supports), curation, curated_report)
     _write_case_links(g, cases, model_id, texts, sections)
+    _write_supports(g, supports)
 
     counts = Counter(c.basis for c in linker.accepted.values())
     unreachable = _unreachable(kg, linker.dag)
@@ -416,6 +418,8 @@ def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts
             g.add((u, EP.evidenceSource, _span(g, sp, texts, sections)))
         if c.reason:
             g.add((u, EP.reason, Literal(c.reason)))
+        if c.rationale:  # the one line a person reads; ep:reason keeps the numbers (a curator's is plain already)
+            g.add((u, EP.rationale, Literal(c.rationale)))
         if c.figure:
             g.add((u, EP.figure, Literal(c.figure)))
         if c.evidence_id:
@@ -426,6 +430,14 @@ def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts
         if c.basis == "curated":
             _attribute(g, u, c.author)
         g.add((ID[c.case], EP.illustrates, ID[c.element]))
+
+
+def _write_supports(g: Graph, supports: list[FigureSupport]) -> None:
+    """Every evidence figure ep:evidenceFor the outcome or impact its sentence speaks to, with why (ep:rationale
+    on the Evidence node); the figure's sentence is its ep:text and its source."""
+    for s in {s.evidence_id: s for s in reversed(supports)}.values():  # one per figure: its first case's
+        g.add((ID[s.evidence_id], EP.evidenceFor, ID[s.element]))
+        g.add((ID[s.evidence_id], EP.rationale, Literal(s.rationale)))
 
 
 def _unreachable(kg: KnowledgeGraph, dag: nx.DiGraph) -> list[str]:

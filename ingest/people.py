@@ -1,0 +1,102 @@
+"""People a text names, with the role and the organisation it gives them.
+
+The rules read how news pieces and case studies introduce a person: "Emma Way, Vice-Chairman of the HRCS",
+"Elin Davies, who has been appointed as a director", "Hexham Bakery’s general manager Tom Reed", "Chief
+Executive Stephen Deakin", a quoted speaker ("…,” said Jane Smith, chair of the board), "Emily Jewell from the
+Upper Norwood Library Trust", and a later "Ms Davies". A person needs a role word, a title, a speech verb or an
+organisation beside the name: two capitalised words alone are as often a place or a programme. Pure text rules;
+``ingest.entities`` checks each name against the organisations and places it found and links the person to the
+organisation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cllr|Councillor|Professor|Prof|Sir|Dame|Lord|Lady|Rev|Revd)"
+_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Z]?[a-z]+)?"  # "Emma", "McDonald", "O’Neill", "Smith-Jones"
+NAME = rf"(?:{TITLES}\.?\s+)?{_WORD}(?:\s+{_WORD}){{1,2}}"  # two or three words, with an optional title
+_ROLE_NOUN = (r"(?:vice[- ])?(?:chair(?:man|woman|person)?|president|director|secretary(?:[- ]general)?|treasurer"
+              r"|trustee|founder|co-founder|manager|chief executive(?: officer)?|ceo|head(?: baker| teacher| chef)?"
+              r"|leader|lead|co-?ordinator|officer|member|councillor|owner|partner|advis[eo]r|volunteer|baker"
+              r"|landlord|landlady|licensee|mayor|minister|mp|spokes(?:person|man|woman)|organiser|organizer"
+              r"|worker|employee|editor|professor|researcher|consultant|governor|chef|mentor|shareholder"
+              r"|entrepreneur|farmer|brewer|teacher|librarian)s?")
+# up to three words before the role noun ("general manager", "former cabinet member"), then "of trustees"
+_NOT_MODIFIER = r"(?!who\b|which\b|its\b|their\b|his\b|her\b)"
+ROLE = (rf"(?i:(?:{_NOT_MODIFIER}[a-z][\w-]*\s+){{0,3}}?{_ROLE_NOUN}(?:\s+of\s+(?:the\s+)?(?:trustees|the board|board"
+        rf"|directors|governors))?(?:\s+and\s+(?:[a-z][\w-]*\s+){{0,2}}?{_ROLE_NOUN})?)")
+_CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
+_ORG = (rf"(?:the\s+)?(?:{_CAPWORD}(?:\s+(?:(?:of|for|and|the|&)\s+)?{_CAPWORD}){{0,6}}"
+        r"(?:\s+(?:society|co-operative|co-op|board|committee|trust|group|team|charity|company))?"
+        r"|[a-z][\w’'-]*(?:\s+(?!and\b|who\b|which\b)[a-z][\w-]*)?)")
+_END = r"(?=\s*[,.;:)!?”\"]|\s+(?:said|says|told|added|adds|explained|explains|who|and|is|was|has|had)\b|$)"
+_SPEECH = r"(?:said|says|added|adds|explained|explains|told|recalled|recalls|commented|comments|noted|notes)"
+
+_APPOSITIVE = re.compile(
+    rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:(?:then|now|formerly|also|currently)\s+)?(?:(?:the|a|an|its|their|his|her)\s+)?"
+    rf"(?P<role>{ROLE})(?:\s+(?:of|at|for|from|with)\s+(?P<org>{_ORG}))?{_END}")
+_WHO = re.compile(
+    rf"(?<![\w’'-])(?P<name>{NAME}),\s+who\s+(?:is|was|has been|had been|became|serves as|works as)\s+"
+    rf"(?:(?:appointed|elected|named|made)\s+(?:as\s+)?)?(?:(?:the|a|an|its|their)\s+)?(?P<role>{ROLE})"
+    rf"(?:\s+(?:of|at|for)\s+(?P<org>{_ORG}))?{_END}")
+# "Jane Smith, who chairs the board": the verb says the role
+WHO_VERBS = {"chairs": "chair", "leads": "leader", "runs": "runs", "manages": "manager", "founded": "founder",
+             "co-founded": "co-founder", "heads": "head", "directs": "director", "owns": "owner"}
+_WHO_VERB = re.compile(
+    rf"(?<![\w’'-])(?P<name>{NAME}),\s+who\s+(?:now\s+|also\s+)?(?P<verb>{'|'.join(WHO_VERBS)})\s+"
+    rf"(?:the\s+(?:trustees|board|directors|committee|team)\s+(?:of|at)\s+)?(?P<org>{_ORG}){_END}")
+_POSSESSIVE = re.compile(
+    rf"(?<![\w’'-])(?P<org>{_CAPWORD}(?:\s+(?:(?:of|for|and|&)\s+)?{_CAPWORD}){{0,5}})[’']s\s+"
+    rf"(?P<role>{ROLE}),?\s+(?P<name>{NAME}){_END}")
+_TITLE_FIRST = re.compile(
+    rf"(?:^|(?<=[\s(]))(?P<role>(?:(?!Its\b|Their\b|His\b|Her\b|The\b|Our\b|A\b|An\b)[A-Z][a-z]+\s+)?"
+    rf"(?i:{_ROLE_NOUN}))\s+(?P<name>(?!{TITLES}\b){NAME}){_END}")
+_SPEAKER = re.compile(
+    rf"(?:\b{_SPEECH}\s+(?P<name>{NAME})|(?<![\w’'-])(?P<name2>{NAME})\s+{_SPEECH}\b)")
+_FROM = re.compile(rf"(?<![\w’'-])(?P<name>{NAME})\s+(?:from|of|at)\s+(?P<org>the\s+{_CAPWORD}(?:\s+(?:(?:of|for|and"
+                   rf"|&)\s+)?{_CAPWORD}){{0,6}})(?=\s*[,.;:)!?”\"]|\s+[a-z]|$)")
+SHORT = re.compile(rf"\b(?P<title>{TITLES})\.?\s+(?P<last>{_WORD})\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person as one sentence gives them: the name's offsets, the role and organisation as written, and how
+    the rule knew (``cue``: appositive, who, possessive, title, speaker, from)."""
+
+    name: str
+    start: int
+    end: int
+    role: str
+    org: str
+    org_start: int  # where the organisation's words stand (-1: none)
+    phrase: str  # the words that say who the person is ("Emma Way, Vice-Chairman of the HRCS")
+    cue: str
+    strong: bool  # a role or an organisation beside the name (a speech verb alone is weak)
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every person mention the rules find in ``text``, in text order, one per name position."""
+    out: dict[int, Mention] = {}
+    taken: list[tuple[int, int]] = []
+    for cue, pat in (("appositive", _APPOSITIVE), ("who", _WHO), ("who", _WHO_VERB), ("possessive", _POSSESSIVE),
+                     ("title", _TITLE_FIRST), ("from", _FROM), ("speaker", _SPEAKER)):
+        for m in pat.finditer(text):
+            g = "name" if m.group("name") else "name2"
+            name = m.group(g)
+            verb = m.groupdict().get("verb")
+            role = WHO_VERBS[verb] if verb else " ".join((m.groupdict().get("role") or "").split())
+            org = " ".join((m.groupdict().get("org") or "").split())
+            s = m.start(g)
+            if any(a < m.end(g) and s < b for a, b in taken):
+                continue  # "Chief Executive Stephen Deakin told": one person, found once
+            taken.append((s, m.end(g)))
+            org_start = m.start("org") if m.groupdict().get("org") else -1
+            out[s] = Mention(name, s, m.end(g), role, org, org_start, " ".join(m.group(0).split()).rstrip(" ,"), cue,
+                             cue != "speaker")
+    return sorted(out.values(), key=lambda x: x.start)
+
+
+def strip_title(name: str) -> str:
+    return re.sub(rf"^{TITLES}\.?\s+", "", name)
