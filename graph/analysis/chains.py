@@ -24,6 +24,26 @@ from graph.ns import EP, ID, local_name
 from graph.records import LinkRecord
 from graph.store import KnowledgeGraph
 
+BASIS_WORDS = {  # how an assumption is attached to an element, as a reader sees it
+    "stated": "named in its words",
+    "similar": "matched by meaning",
+    "curated": "curated in links.yaml",
+    "stage": "attached to its whole stage: no element named or matched",
+}
+
+
+def attached_how(a: dict) -> str:
+    """One line on why an assumption sits under an element: its basis in words, then the reason."""
+    basis, reason = a.get("basis", ""), a.get("reason", "")
+    if basis == "stage" or not basis:
+        return BASIS_WORDS.get(basis, "")
+    return f"{BASIS_WORDS.get(basis, basis)}: {reason}" if reason else BASIS_WORDS.get(basis, basis)
+
+
+def with_article(word: str) -> str:
+    """'an inferred', 'a textual': the indefinite article a word takes (by its first letter's sound)."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
 
 def node_json(kg: KnowledgeGraph, nid: str) -> dict:
     n = kg.nodes[nid]

@@ -493,7 +493,8 @@ def _source_json(s) -> dict:
 
 
 CSV_FIELDS = ("rank", "id", "type", "stage", "label", "routes_lost", "routes_total", "routes_left",
-              "on_every_route", "target_rests_on_it", "elements", "document", "section", "start", "end", "quote")
+              "on_every_route", "target_rests_on_it", "elements", "attached", "document", "section", "start", "end",
+              "quote")
 
 
 def csv_rows(f: Fragility) -> list[dict]:
@@ -504,7 +505,8 @@ def csv_rows(f: Fragility) -> list[dict]:
                 "stage": r.node.get("stage_label") or r.node.get("stage", ""), "label": r.node.get("label", ""),
                 "routes_lost": r.lost, "routes_total": r.total, "routes_left": r.total - r.lost,
                 "on_every_route": "yes" if r.everywhere else "no", "target_rests_on_it": "yes" if r.own else "no",
-                "elements": "; ".join(r.elements)}
+                "elements": "; ".join(r.elements),
+                "attached": "; ".join(f"{a['element']} ({a['basis']})" for a in r.attached if a["basis"])}
         for s in r.sources or [{}]:
             out.append({**base, **{k: s.get(k, "") for k in ("document", "section", "start", "end", "quote")}})
     return out
