@@ -76,17 +76,18 @@ def threshold_grid(kg, thresholds=(0.40, 0.45, 0.50, 0.55, 0.60), margins=(0.03,
     similar or curated one counts as right; a similar one links.yaml removes as wrong): what the machine alone
     proposes, how much of it the review kept, how much of the review it finds."""
     from graph.text.encoder import get_encoder
-    from ingest.links.assumptions import candidates, similar, stated
+    from ingest.links.assumptions import Pool, similar, stated
     from ingest.links.match import Elements
 
     el = Elements(kg, get_encoder())
     right = {(x.source, x.target) for x in kg.attachments if x.basis != "stage"}
+    pool_of = Pool(kg)
     out = []
     for t in thresholds:
         for m in margins:
             made = set()
             for a in kg.of_type("Assumption"):
-                pool = candidates(kg, a)
+                pool = pool_of.candidates(a)
                 made |= {x.key for x in stated(a, pool) + similar(el, a, pool, t, m)}
             kept = len(made & right)
             out.append({"threshold": t, "margin": m, "proposed": len(made), "kept_by_review": kept,

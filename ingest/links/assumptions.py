@@ -81,17 +81,31 @@ def _docs(n: NodeRecord) -> set[str]:
     return {s.doc_id for s in n.sources if s.role != "mention"}
 
 
-def candidates(kg: KnowledgeGraph, a: NodeRecord) -> list[NodeRecord]:
-    """The elements an assumption may speak about: its window, from a document it is written in."""
-    docs = _docs(a)
-    return sorted((n for n in kg.of_type(*ELEMENT_CLASSES) if in_window(a, n) and _docs(n) & docs),
-                  key=lambda n: (n.order, n.id))
+class Pool:
+    """The model's elements by document, indexed once: an assumption's candidates are found among the elements of
+    its own documents, so the work grows with the corpus, not its square."""
 
+    def __init__(self, kg: KnowledgeGraph):
+        self.by_doc: dict[str, list[NodeRecord]] = {}
+        for n in sorted(kg.of_type(*ELEMENT_CLASSES), key=lambda n: (n.order, n.id)):
+            for d in _docs(n):
+                self.by_doc.setdefault(d, []).append(n)
 
-def stage_elements(kg: KnowledgeGraph, a: NodeRecord) -> list[NodeRecord]:
-    docs = _docs(a)
-    return sorted((n for n in kg.of_type(*ELEMENT_CLASSES) if n.stage == a.stage and _docs(n) & docs),
-                  key=lambda n: (n.order, n.id))
+    def _near(self, a: NodeRecord, keep) -> list[NodeRecord]:
+        seen: dict[str, NodeRecord] = {}
+        for d in sorted(_docs(a)):
+            for n in self.by_doc.get(d, ()):
+                if n.id not in seen and keep(n):
+                    seen[n.id] = n
+        return sorted(seen.values(), key=lambda n: (n.order, n.id))
+
+    def candidates(self, a: NodeRecord) -> list[NodeRecord]:
+        """The elements an assumption may speak about: its window, from a document it is written in."""
+        return self._near(a, lambda n: in_window(a, n))
+
+    def stage(self, a: NodeRecord) -> list[NodeRecord]:
+        """The fallback: every element of its stage, from a document it is written in."""
+        return self._near(a, lambda n: n.stage == a.stage)
 
 
 def _name_at(text: str, key: str) -> tuple[int, int] | None:
@@ -170,8 +184,10 @@ def attach(kg: KnowledgeGraph, el: Elements, curation: Curation | None = None) -
         adds.setdefault(c.source, []).append(c)
     out: list[Attachment] = []
     removed: list[dict] = []
+    elements = Pool(kg)
+    order = {n.id: (n.order, n.id) for n in kg.of_type(*ELEMENT_CLASSES)}
     for a in sorted(kg.of_type("Assumption"), key=lambda n: (n.order, n.id)):
-        pool = candidates(kg, a)
+        pool = elements.candidates(a)
         made: dict[tuple[str, str], Attachment] = {}
         for x in stated(a, pool) + similar(el, a, pool):
             made.setdefault(x.key, x)  # a stated attachment wins over a similar one on the same element
@@ -189,8 +205,7 @@ def attach(kg: KnowledgeGraph, el: Elements, curation: Curation | None = None) -
                 a.id, c.target, "curated", c.weight, why, c.evidence if at >= 0 else "", at,
                 at + len(c.evidence) if at >= 0 else -1, author=c.author, line=c.line)
         if not made:
-            made = {(a.id, n.id): Attachment(a.id, n.id, "stage", 0.0, FALLBACK_REASON) for n in stage_elements(kg, a)}
-        order = {n.id: (n.order, n.id) for n in kg.of_type(*ELEMENT_CLASSES)}
+            made = {(a.id, n.id): Attachment(a.id, n.id, "stage", 0.0, FALLBACK_REASON) for n in elements.stage(a)}
         out.extend(sorted(made.values(), key=lambda x: (BASES.index(x.basis), order.get(x.element, (0, "")))))
     stale = [r for key, r in removes.items() if key not in {(d["from"], d["to"]) for d in removed}]
     removed += [{"kind": "assumption", "from": r.source, "to": r.target, "reason": r.reason, "author": r.author,
