@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cli.resolve import searcher
 from graph import cli
+from graph.analysis.chains import attached_how, with_article
 from graph.analysis.pathways import Pathways
 from graph.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_STORE, EXIT_USAGE
 from graph.lookup import HOW
@@ -227,14 +228,15 @@ def _chain_text(ch) -> str:
         where = e["horizon"] or e["scope"]
         lines.append(f"● {e['label']} [{e['type']}{' ' + where if where else ''}]")
         if s.link_in:
-            lines.append(f"    via {s.link_in.basis} link ({s.link_in.weight:.2f})"
+            lines.append(f"    via {with_article(s.link_in.basis)} link ({s.link_in.weight:.2f})"
                          + (f": {s.link_in.rationale}" if s.link_in.rationale else ""))
         for a in s.stated_by:
             lines.append(f"    the link itself is stated by: {a['label']}")
+        lines += [f"    assumes: {a['text']}" + (f"  [{attached_how(a)}]" if a.get("basis") else "")
+                  for a in s.assumptions]
         if s.same_stage_as_previous:
-            lines.append("    (same stage as above: same assumptions and foundations)")
+            lines.append("    (same stage as above: same foundations)")
         else:
-            lines += [f"    assumes: {a['text']}" for a in s.assumptions]
             lines += [f"    foundation: {f['text']}" for f in s.foundations]
         for c in s.cases:
             figs = "; ".join(f["figure"] or f["label"] for f in c.figures)
@@ -300,7 +302,8 @@ def cmd_assumptions(pw, args) -> int:
     if r.node.type in ("Assumption", "Foundation"):
         ro = pw.rests_on(r.node.id)
         text = [_picked(r), f"underpins {len(ro.elements)} element(s):"]
-        text += [f"  {e['label']} [{e['type']}]" for e in ro.elements]
+        text += [f"  {e['label']} [{e['type']}]" + (f": {attached_how(e)}" if e.get("basis") else "")
+                 for e in ro.elements]
         text.append(
             f"{len(ro.downstream)} element(s) downstream; if it fails, these lose every path "
             f"from a condition or input: " + (", ".join(x["label"] for x in ro.breaks) or "none")
@@ -386,6 +389,8 @@ def cmd_fragility(pw, args) -> int:
         lines += [f"  {t['label']} [{t['type']}]: loses {t['lost']} of {t['total']}"
                   + (" (no route left)" if t["cut_off"] else "") for t in cut.per_target if t["lost"]]
         lines += [f"  source: {s['document']}, {s['section']}: {s['quote']}" for s in cut.sources]
+        lines += [f"  attached to {pw.kg.nodes[a['element']].label}: {a['basis']}: {a['reason']}"
+                  for a in cut.attached if a["basis"]]
         _emit(args, {"resolved": r.to_json(), "if_failed": cut.to_json()}, "\n".join(lines))
         return EXIT_OK
     f = fa.for_target(r.node.id, args.max_depth, args.strong_only, routes=args.routes)

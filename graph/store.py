@@ -123,11 +123,14 @@ class KnowledgeGraph:
         self.nodes: dict[str, NodeRecord] = {}
         self.links: list[LinkRecord] = []  # causal links, element → element (and stage → stage)
         self.case_links: list[LinkRecord] = []  # case study → element
+        # assumption → element it speaks about (ep:AssumptionAttachment; basis stated | similar | curated | stage)
+        self.attachments: list[LinkRecord] = []
         self._edges: dict[str, dict[str, list[str]]] = {}
         scan = Scan(g)
         self._load(scan)
         self.links = self._links(scan, EP.CausalLink, EP.linkFrom, EP.linkTo)
         self.case_links = self._links(scan, EP.CaseLink, EP.case, EP.element)
+        self.attachments = self._links(scan, EP.AssumptionAttachment, EP.attachmentOf, EP.attachedTo)
 
     @classmethod
     def load(cls, build: Path | str | None = None, store: str | StoreSpec | None = None) -> KnowledgeGraph:

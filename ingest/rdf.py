@@ -175,12 +175,11 @@ def add_nodes(g: Graph, nodes: list[Node], texts: dict[str, str]) -> None:
             g.add((u, EP.partOf, doc_uri(first.doc_id)))
         for pred, target in n.relations:
             g.add((u, RELATION[pred], ID[target]))
-    # Each element rests on the assumptions and foundations written under its stage in the same document:
-    # a place's own logic model speaks for its own elements, and the links grow with the corpus, not its square.
+    # Each element rests on the foundations written under its stage in the same document: a place's own logic
+    # model speaks for its own elements, and the links grow with the corpus, not its square. Assumptions are
+    # attached to the elements their words speak about by the link stage (ingest.links.assumptions).
     for bucket in by_stage.values():
         for el in bucket["element"]:
-            for a in bucket["Assumption"]:
-                g.add((el, EP.underpinnedBy, a))
             for f in bucket["Foundation"]:
                 g.add((el, EP.hasFoundation, f))
 

@@ -109,11 +109,44 @@ def test_pathways_between_two_elements_and_url_state():
 def test_assumptions_chain_for_an_element_and_what_rests_on_an_assumption():
     at = run(page="assumptions", node="process/create-a-referral-network")
     body = text_of(at).replace("\\", "")
-    assert "Assumes" in body and "Commissioning with a collective mindset" in body
+    # the process's own assumption (the one about every process), with why it is attached there
+    assert "Assumes" in body and "Paying attention to, and adequately resourcing" in body
+    assert "curated in links.yaml: Added by assumption review" in body
     rests = "assumption/process-commissioning-with-a-collective-mindset-rather-than"
     at = run(page="assumptions", node=rests)
     body = text_of(at).replace("\\", "")
-    assert "Rests directly on it" in body and "Create a referral network" in body
+    assert "**2 element(s) rest on it directly" in body
+    assert "Rests directly on it" in body and "Capacity support" in body and "Regular reflection" in body
+    assert "matched by meaning: the assumption speaks of" in body
+    fallback = "assumption/outcome-innovation-does-not-have-to-mean-completely"
+    body = text_of(run(page="assumptions", node=fallback)).replace("\\", "")
+    assert "Rests directly on it** (attached to its whole stage: no element named or matched)" in body
+
+
+def test_chain_view_shows_each_steps_own_assumptions_under_it():
+    """Two outcomes in a row (the same stage): the second lists its own assumptions under it, not a note that it
+    rests on the previous step's; and the link into a step is 'reached by an inferred link'."""
+    route = ["input/resources", "process/create-a-referral-network",
+             "outcome/community-of-practice-around-social-purpose-business-support",
+             "outcome/local-support-organisations-become-sustainable-connected",
+             "outcome/businesses-sustainable-provide-opportunities-for-local-people", "outcome/good-business",
+             "impact/prosperity"]
+    at = run(page="assumptions", path=",".join(route))
+    blocks = [m.value.replace("\\", "") for m in at.markdown]
+    heads = [i for i, b in enumerate(blocks) if b.startswith("**Step ")]
+    assert len(heads) == 7
+    steps = [" ".join(blocks[a:b]) for a, b in zip(heads, heads[1:] + [len(blocks)], strict=True)]
+    scaling, innovation = "Scaling across as well as up", "Innovation does not have to mean completely new"
+    assert "Local support organisations become sustainable/connected" in steps[3]
+    assert scaling in steps[3] and innovation in steps[3]  # its own, under it
+    assert scaling not in steps[2] and scaling not in steps[4]  # and not two steps up or down
+    assert "Social innovation benefits all SME’s" in steps[5] and "Social innovation" not in steps[4]
+    assert "*attached to its whole stage: no element named or matched*" in steps[3]
+    assert "**Assumes**\n\n*none*" in steps[6]  # no assumption speaks of Prosperity itself: said so
+    captions = [c.value for c in at.caption]
+    assert not any("Same stage as the previous step" in c for c in captions)
+    assert any(c.startswith("reached by an inferred link") for c in captions)
+    assert not any("by a inferred" in c for c in captions)
 
 
 def test_case_studies_page_lists_every_case_with_its_links():
@@ -271,12 +304,14 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
                                                "If this assumption failed"]
     assert [(m.label, m.value) for m in at.metric] == [("Routes from a condition or input", "314"),
                                                        ("Every step stated or shown", "0"),
-                                                       ("Assumptions under every route", "14")]
+                                                       ("Assumptions under every route", "10")]
     body = text_of(at).replace("\\", "")
     assert "Every route passes through" in body and "'Good business'" in body
-    assert "Upstream: if any of these failed, no route would be left (10)" in body
-    assert "Its own assumptions and foundations (4)" in body
-    assert "would lose **314 of its 314 routes** (tied with 9 more: assumptions attach to whole stages)" in body
+    # assumptions sit under the elements their words speak about (tests/test_assumption_attachments.py): of the
+    # 10 under every route, 9 are upstream and 1 (the impact stage's foundation) is Prosperity's own
+    assert "Upstream: if any of these failed, no route would be left (9)" in body
+    assert "Its own assumptions and foundations (1)" in body
+    assert "would lose **314 of its 314 routes** (tied with 8 more)." in body
     # the best route's weakest step: its least similar inferred one, Resources → Create a referral network
     # (its last two steps, into and out of 'Good business', are shown by cases)
     assert ":gray-badge[inferred]" in body and "inferred by similarity only, weight 0.56" in body
@@ -284,8 +319,10 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
     assert list(steps["from"])[0] == "Resources" and list(steps["to"])[-1] == "Prosperity"
     assert list(steps["evidence"]) == ["inferred", "curated", "stated in text", "inferred", "shown by a case",
                                        "shown by a case"]
-    assert list(table["routes lost"]) == [314] * 14 + [294] * 4 + [166] * 5 + [148] * 5
-    assert list(table["on every route"]).count("yes") == 14
+    assert list(table["routes lost"]) == ([314] * 10 + [294] * 2 + [267] + [166] * 3 + [148] * 3
+                                          + [136, 120, 106, 105, 92, 74, 46, 35])
+    assert list(table["on every route"]).count("yes") == 10
+    assert table["attached to (on these routes)"].iloc[-1] == "Relational approaches (named in its words)"
     assert all(table["source"])  # every assumption names where its words come from
     csv_button = at.get("download_button")[0]
     assert csv_button.proto.label.startswith("Download this table")

@@ -107,7 +107,10 @@ def test_assumptions_cases_and_node(capsys, stored, kg):
     code, out, _ = run(capsys, "assumptions", "Commissioning with a collective mindset, rather than a competitive one",
                        "--no-search", "--json", *at(stored))
     rests = json.loads(out)["rests_on"]
-    assert code == 0 and {e["type"] for e in rests["elements"]} == {"Process"}
+    # it speaks of commissioning: the inputs Capacity support (curated) and Regular reflection (matched)
+    assert code == 0 and [(e["id"], e["basis"]) for e in rests["elements"]] == [
+        ("input/capacity-support", "curated"), ("input/regular-reflection", "similar")]
+    assert all(e["reason"] for e in rests["elements"])
     code, out, _ = run(capsys, "cases", income, "--json", *at(stored))
     results = json.loads(out)["results"]
     assert code == 0 and any("Halifax" in r["label"] for r in results)
@@ -174,12 +177,18 @@ def test_fragility_of_an_impact_json_and_csv(capsys, stored, tmp_path):
     assert [n["id"] for n in f["on_every_route"]] == ["outcome/good-business"]
     stages = [r["node"]["stage"] for r in f["if_failed"]]
     lost = [r["lost"] for r in f["if_failed"]]
-    assert stages == ["process"] * 5 + ["outcome"] * 5 + ["impact"] * 4 + ["activity"] * 4 + ["input"] * 5 + [
-        "condition"] * 5
-    assert lost == [314] * 14 + [294] * 4 + [166] * 5 + [148] * 5
-    assert f["everywhere"] == [r["node"]["id"] for r in f["if_failed"][:14]]
-    assert f["most_cutting"] == f["everywhere"][:10]
-    assert [r["own"] for r in f["if_failed"][:14]] == [False] * 10 + [True] * 4
+    # foundations per stage, assumptions under the elements their words speak about (the same rows as
+    # tests/test_fragility.py::test_prosperity_on_the_seed_model)
+    assert stages == (["process"] * 4 + ["outcome"] * 5 + ["impact"] + ["activity"] * 2 + ["impact"] + ["input"] * 3
+                      + ["condition"] * 3 + ["impact", "input", "input", "activity", "condition", "process",
+                                             "condition", "activity"])
+    assert lost == [314] * 10 + [294] * 2 + [267] + [166] * 3 + [148] * 3 + [136, 120, 106, 105, 92, 74, 46, 35]
+    assert f["everywhere"] == [r["node"]["id"] for r in f["if_failed"][:10]]
+    assert f["most_cutting"] == f["everywhere"][:9]
+    assert [r["own"] for r in f["if_failed"][:10]] == [False] * 9 + [True]
+    assert f["if_failed"][-1]["attached"] == [{"element": "activity/relational-approaches", "basis": "stated",
+                                               "reason": "the assumption names Relational approaches: "
+                                                         "“Relational approaches”"}]
     assert all(r["sources"] and r["sources"][0]["quote"] for r in f["if_failed"])
     assert len(f["routes"]) == 2
     # both routes end … → 'Good business' → Prosperity, shown by cases; the weakest is each one's first,
@@ -195,17 +204,21 @@ def test_fragility_of_an_impact_json_and_csv(capsys, stored, tmp_path):
 
 
 def test_fragility_of_an_assumption_and_of_every_target(capsys, stored):
-    code, out, _ = run(capsys, "fragility", "assumption/process-commissioning-with-a-collective-mindset-rather-than",
+    code, out, _ = run(capsys, "fragility", "assumption/process-paying-attention-to-and-adequately-resourcing-the",
                        "--json", *at(stored))
     assert code == 0
     cut = json.loads(out)["if_failed"]
-    # every route passes through a process, so a process-stage assumption cuts all of them
-    assert (cut["lost"], cut["total"]) == (3234, 3234)
+    # every route passes through a process, so the assumption about every process cuts all of them
+    assert (cut["lost"], cut["total"], cut["basis"]) == (3234, 3234, "curated+similar")
     assert len(cut["cut_off"]) == 16 and cut["cut_off"][0] == "outcome/good-business"
     assert [(t["id"].split("/")[1], t["lost"], t["total"]) for t in cut["per_target"]][:3] == [
         ("good-business", 314, 314), ("agency-and-empowerment-through-having-a-credible-voice", 314, 314),
         ("life-opportunities-are-improved-for-everyone", 314, 314)]
     assert len(cut["per_target"]) == 16
+    code, out, _ = run(capsys, "fragility", "assumption/process-commissioning-with-a-collective-mindset-rather-than",
+                       "--json", *at(stored))
+    cut = json.loads(out)["if_failed"]  # the other process assumption speaks of commissioning: two inputs
+    assert (cut["lost"], cut["total"], cut["cut_off"]) == (762, 3234, [])
     code, out, _ = run(capsys, "fragility", "--json", *at(stored))
     data = json.loads(out)
     assert code == 0 and len(data["targets"]) == 16 and len(data["ranking"]) == 35

@@ -98,9 +98,10 @@ def test_assumption_chain_carries_case_evidence(pw):
 
 
 def test_what_rests_on_an_assumption(pw):
-    a = next(n.id for n in pw.kg.of_type("Assumption") if n.stage == "process")
+    a = "assumption/process-paying-attention-to-and-adequately-resourcing-the"  # speaks of every process
     ro = pw.rests_on(a)
     assert {e["id"] for e in ro.elements} == {n.id for n in pw.kg.of_type("Process")}
+    assert {e["basis"] for e in ro.elements} == {"curated", "similar"} and all(e["reason"] for e in ro.elements)
     assert any(d["type"] == "Impact" for d in ro.downstream)
     assert ro.paths and all(any(n in {e["id"] for e in ro.elements} for n in p.nodes) for p in ro.paths)
     assert isinstance(ro.breaks, list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import struct
 import xml.etree.ElementTree as ET
@@ -153,6 +154,14 @@ def test_report_holds_picture_steps_reasons_and_sources(pwm, drawn):
     for lk in path.links:
         assert report.link_reason(lk).replace("'", "&#x27;").replace('"', "&quot;")[:60] in html_text
     assert pwm.kg.nodes[START].sources[0].document in html_text
+    # every step's own assumptions, a step in the same stage as the one before included, each with why
+    chain = pwm.chain(path)
+    assert any(s.same_stage_as_previous and s.assumptions for s in chain.steps)
+    for step in chain.steps:
+        for a in step.assumptions:
+            line = f"<b>{html.escape(step.element['label'])}</b> assumes: {html.escape(pwm.kg.nodes[a['id']].text)}"
+            assert line in html_text, (step.element["id"], a["id"])
+    assert "(named in its words: the assumption names" in html_text or "(matched by meaning:" in html_text
     pdf = report.report_pdf(html_text)
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert pdf[:5] == b"%PDF-" and "Referral network to Prosperity" in text and "The steps" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.analysis.chains import BASIS_WORDS, attached_how, with_article
 from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.analysis.fragility import to_csv
 from graph.analysis.paths import UnknownNode
@@ -21,6 +22,17 @@ def _links(items: list[dict], kg) -> str:
     )
 
 
+def _attached_links(items: list[dict], kg) -> str:
+    """Assumptions (or elements) each with why it is attached: named, matched, curated or the stage fallback."""
+    lines = []
+    for i in items:
+        if i.get("id") not in kg.nodes:
+            continue
+        how = attached_how(i)
+        lines.append(f"- {node_link(kg.nodes.get(i['id']), with_type=False)}" + (f"  \n  *{md(how)}*" if how else ""))
+    return "\n".join(lines) or "*none*"
+
+
 def render_chain(pw, chain) -> None:
     kg = pw.kg
     for i, step in enumerate(chain.steps):
@@ -33,16 +45,16 @@ def render_chain(pw, chain) -> None:
                     st.markdown(badge(pw.fragility().evidence(lk.source, lk.target).level))
                 st.caption(
                     md(
-                        f"reached by a {lk.basis} link (weight {lk.weight:.2f}): "
+                        f"reached by {with_article(lk.basis)} link (weight {lk.weight:.2f}): "
                         f"{(lk.evidence_quote or lk.evidence)[:300]}"
                     )
                 )
-            if step.same_stage_as_previous:
-                st.caption("Same stage as the previous step: it rests on the same assumptions and foundations.")
-                continue
             c1, c2, c3 = st.columns(3)
-            show("**Assumes**\n\n" + _links(step.assumptions, kg), c1)
-            show("**Foundations**\n\n" + _links(step.foundations, kg), c2)
+            show("**Assumes**\n\n" + _attached_links(step.assumptions, kg), c1)
+            if step.same_stage_as_previous:
+                show("**Foundations**\n\n*the same as the previous step's (written for the whole stage)*", c2)
+            else:
+                show("**Foundations**\n\n" + _links(step.foundations, kg), c2)
             lines = []
             for c in step.cases:
                 case = kg.nodes.get(c.case)
@@ -63,7 +75,10 @@ def render_rests_on(pw, node_id: str) -> None:
     st.markdown(quote_block(kg.nodes[node_id].text))
     st.markdown(f"**{len(r.elements)} element(s) rest on it directly; {len(r.downstream)} more depend on them.**")
     c1, c2 = st.columns(2)
-    show("**Rests directly on it**\n\n" + _links(r.elements, kg), c1)
+    if r.elements and all(e.get("basis") == "stage" for e in r.elements):
+        show("**Rests directly on it** (" + BASIS_WORDS["stage"] + ")\n\n" + _links(r.elements, kg), c1)
+    else:
+        show("**Rests directly on it**\n\n" + _attached_links(r.elements, kg), c1)
     show("**Would lose every path from a condition or input if it failed**\n\n" + _links(r.breaks, kg), c2)
     ids = {e["id"] for e in r.elements} | {e["id"] for e in r.downstream} | {n for p in r.paths for n in p.nodes}
     ids = {i for i in ids if i in kg.nodes}
@@ -93,9 +108,16 @@ def _route_label(kg, route) -> str:
     return " → ".join(kg.nodes[n].label for n in route.path.nodes)
 
 
-def _fragility_rows(f) -> list[dict]:
+def _attached_to(kg, r) -> str:
+    """'Relational approaches (named in its words); …' for a fragility row: where the assumption sits, and why."""
+    return "; ".join(f"{kg.nodes[a['element']].label} ({BASIS_WORDS.get(a['basis'], 'its stage')})"
+                     for a in r.attached if a["element"] in kg.nodes)
+
+
+def _fragility_rows(f, kg) -> list[dict]:
     return [{"assumption or foundation": r.node.get("label", ""), "type": r.node.get("type", ""),
-             "stage": r.node.get("stage_label", ""), "routes lost": r.lost, "of": r.total,
+             "stage": r.node.get("stage_label", ""), "attached to (on these routes)": _attached_to(kg, r),
+             "routes lost": r.lost, "of": r.total,
              "routes left": r.total - r.lost, "on every route": "yes" if r.everywhere else "",
              "the target's own": "yes" if r.own else "",
              "source": "; ".join(f"{s['document']}, {s['section']}" for s in r.sources)} for r in f.rows]
@@ -125,7 +147,8 @@ def render_fragility(pw, path_param: list[str]) -> None:
         f"A route is a chain of arrows from a condition or input to {md(kg.nodes[picked].label)} of at most "
         f"{f.max_depth} links ({'counted exactly' if f.exact else 'a lower bound'}). A route rests on every "
         "assumption and foundation of every element it passes through, this one included, and on an assumption "
-        "whose own sentence states one of its links."
+        "whose own sentence states one of its links. An assumption sits under the elements its words speak about "
+        "(named, matched by meaning, or curated); only one that none of them fits sits under its whole stage."
     )
     if not f.total:
         st.warning("No route reaches it" + (" with every step stated or shown." if strong else "."))
@@ -169,9 +192,9 @@ def render_fragility(pw, path_param: list[str]) -> None:
             f"Most cutting upstream: **{md(top[0].node['label'])}**"
             + (f" ({md(src['document'])}, {md(src['section'])})" if src else "")
             + f": {md(kg.nodes[picked].label)} would lose **{top[0].lost} of its {f.total} routes**"
-            + (f" (tied with {len(top) - 1} more: assumptions attach to whole stages)" if len(top) > 1 else "") + "."
+            + (f" (tied with {len(top) - 1} more)" if len(top) > 1 else "") + "."
         )
-    st.dataframe(_fragility_rows(f), width="stretch", hide_index=True)
+    st.dataframe(_fragility_rows(f, kg), width="stretch", hide_index=True)
     st.download_button("Download this table with every assumption's sources (CSV)", to_csv(f),
                        file_name=f"fragility-{picked.replace('/', '-')}.csv", mime="text/csv", key="as_csv")
 

@@ -1,10 +1,11 @@
 """Assumption chains: what each step of a pathway takes for granted, and what rests on an assumption.
 
-Walking a path left to right, each element rests on the assumptions and foundations written under
-its stage (ep:underpinnedBy, ep:hasFoundation) and is backed by the case studies that illustrate it
-(with their figures, e.g. £2.43 per £1 behind "Income is retained and recycled in the local
-economy"). Read the other way, an assumption underpins elements, and everything downstream of them
-depends on it: ``rests_on`` lists those elements, example paths through them, and — the point for a
+Walking a path left to right, each element rests on the assumptions whose words speak about it
+(ep:AssumptionAttachment, projected as ep:underpinnedBy: stated, similar, curated, or its whole stage as
+a marked fallback), on the foundations written under its stage (ep:hasFoundation), and is backed by
+the case studies that illustrate it (with their figures, e.g. £2.43 per £1 behind "Income is retained
+and recycled in the local economy"). Read the other way, an assumption underpins elements, and everything
+downstream of them depends on it: ``rests_on`` lists those elements, example paths through them, and — the point for a
 researcher — which outcomes and impacts would lose every path from a condition or input if the
 assumption failed and its elements fell away.
 """
@@ -23,6 +24,26 @@ from graph.ns import EP, ID, local_name
 from graph.records import LinkRecord
 from graph.store import KnowledgeGraph
 
+BASIS_WORDS = {  # how an assumption is attached to an element, as a reader sees it
+    "stated": "named in its words",
+    "similar": "matched by meaning",
+    "curated": "curated in links.yaml",
+    "stage": "attached to its whole stage: no element named or matched",
+}
+
+
+def attached_how(a: dict) -> str:
+    """One line on why an assumption sits under an element: its basis in words, then the reason."""
+    basis, reason = a.get("basis", ""), a.get("reason", "")
+    if basis == "stage" or not basis:
+        return BASIS_WORDS.get(basis, "")
+    return f"{BASIS_WORDS.get(basis, basis)}: {reason}" if reason else BASIS_WORDS.get(basis, basis)
+
+
+def with_article(word: str) -> str:
+    """'an inferred', 'a textual': the indefinite article a word takes (by its first letter's sound)."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
 
 def node_json(kg: KnowledgeGraph, nid: str) -> dict:
     n = kg.nodes[nid]
@@ -37,7 +58,7 @@ class Step:
     assumptions: list[dict]
     foundations: list[dict]
     cases: list[CaseLink]
-    same_stage_as_previous: bool = False  # then its assumptions and foundations are the previous step's
+    same_stage_as_previous: bool = False  # then its foundations (written per stage) are the previous step's
     stated_by: list[dict] = field(default_factory=list)  # assumptions whose own sentence states link_in
 
     def to_json(self) -> dict:
@@ -63,7 +84,7 @@ class RestsOn:
     """What depends on an assumption (or foundation)."""
 
     node: dict
-    elements: list[dict]  # the elements it directly underpins
+    elements: list[dict]  # the elements it directly underpins, each with the basis and reason of its attachment
     downstream: list[dict]  # everything those elements lead to
     breaks: list[dict]  # outcomes/impacts left with no path from a condition or input without them
     paths: list[Path]  # example condition/input → … → impact paths through the elements
@@ -78,6 +99,25 @@ class RestsOn:
 def _objects(g: Graph, kg: KnowledgeGraph, nid: str, pred) -> list[dict]:
     ids = sorted(local_name(o) for o in g.objects(ID[nid], pred))
     return [node_json(kg, i) for i in ids if i in kg.nodes]
+
+
+def attachment_of(kg: KnowledgeGraph) -> dict[tuple[str, str], LinkRecord]:
+    """(assumption, element) → its ep:AssumptionAttachment record (basis, reason, matched words)."""
+    return {(x.source, x.target): x for x in kg.attachments}
+
+
+def why_attached(kg: KnowledgeGraph, assumption: str, element: str,
+                 index: dict[tuple[str, str], LinkRecord] | None = None) -> dict:
+    """The basis and reason of one attachment; a bare ep:underpinnedBy (a hand-written graph) has neither."""
+    x = (index if index is not None else attachment_of(kg)).get((assumption, element))
+    return {"basis": x.basis, "reason": x.reason, "matched": x.evidence} if x else {"basis": "", "reason": "",
+                                                                                     "matched": ""}
+
+
+def _assumptions(g: Graph, kg: KnowledgeGraph, nid: str, index: dict) -> list[dict]:
+    """An element's own assumptions, each with why it is attached, stated/similar/curated before the fallback."""
+    rows = [{**a, **why_attached(kg, a["id"], nid, index)} for a in _objects(g, kg, nid, EP.underpinnedBy)]
+    return sorted(rows, key=lambda a: (a["basis"] == "stage", a["order"], a["id"]))
 
 
 def states(assumption_text: str, basis: str, evidence: str) -> bool:
@@ -96,10 +136,11 @@ def _stated_by(kg: KnowledgeGraph, link: LinkRecord | None) -> list[dict]:
 def chain_for_path(g: Graph, kg: KnowledgeGraph, path: Path) -> Chain:
     steps = []
     prev_stage = None
+    index = attachment_of(kg)
     for i, nid in enumerate(path.nodes):
         link_in = path.links[i - 1] if i else None
         stage = kg.nodes[nid].stage
-        steps.append(Step(node_json(kg, nid), link_in, _objects(g, kg, nid, EP.underpinnedBy),
+        steps.append(Step(node_json(kg, nid), link_in, _assumptions(g, kg, nid, index),
                           _objects(g, kg, nid, EP.hasFoundation), cases_for_element(g, kg, nid),
                           stage == prev_stage, _stated_by(kg, link_in)))
         prev_stage = stage
@@ -108,7 +149,7 @@ def chain_for_path(g: Graph, kg: KnowledgeGraph, path: Path) -> Chain:
 
 def chain_for_element(g: Graph, kg: KnowledgeGraph, element_id: str) -> Chain:
     """One step: the element's own assumptions, foundations and supporting cases."""
-    return Chain(None, [Step(node_json(kg, element_id), None, _objects(g, kg, element_id, EP.underpinnedBy),
+    return Chain(None, [Step(node_json(kg, element_id), None, _assumptions(g, kg, element_id, attachment_of(kg)),
                              _objects(g, kg, element_id, EP.hasFoundation),
                              cases_for_element(g, kg, element_id))])
 
@@ -136,7 +177,9 @@ def rests_on(g: Graph, kg: KnowledgeGraph, finder: Pathfinder, node_id: str, max
     links = [finder.link(a, b) for a, b, d in G.edges(data=True)
              if states(n.text, d.get("basis", ""), d.get("evidence", ""))]
     order = lambda x: (kg.nodes[x].order, x)  # noqa: E731
-    return RestsOn(node_json(kg, node_id), [node_json(kg, e) for e in elements],
+    index = attachment_of(kg)
+    return RestsOn(node_json(kg, node_id), [{**node_json(kg, e), **why_attached(kg, node_id, e, index)}
+                                            for e in elements],
                    [node_json(kg, x) for x in sorted(downstream, key=order)],
                    [node_json(kg, x) for x in sorted(breaks, key=order)], paths, links)
 

@@ -5,8 +5,10 @@ input and ends at the target, with 1 to ``max_depth`` links (default ``graph.pat
 same path set as ``python -m graph backward``, but all of it, not the best 50.
 
 **Attachment rule** (how an assumption reaches a route). The model writes assumptions and foundations
-per stage; ingest attaches them to elements with ``ep:underpinnedBy`` / ``ep:hasFoundation`` (every
-element of a stage gets that stage's block). A route *rests on* every assumption and foundation attached
+per stage; ingest attaches each assumption to the elements its words speak about (``ep:AssumptionAttachment``,
+projected as ``ep:underpinnedBy``: stated, similar or curated, and only an assumption nothing attaches to
+every element of its stage, marked "stage"; see ``ingest.links.assumptions``) and each foundation to every
+element of its stage (``ep:hasFoundation``). A route *rests on* every assumption and foundation attached
 to every element it passes through, its first element (the condition or input) and its last (the
 target) included. A link rests on the assumptions of its two ends, and also on an assumption whose own
 sentence is the link's textual evidence (the document states the link *as* that assumption). Vision and
@@ -200,6 +202,7 @@ class FailureRow:
     elements: list[str]  # elements attached to it that lie on the target's routes
     links: list[Edge]  # links on those routes stated as this assumption
     sources: list[dict]  # where its words come from: document, section, start, end, quote
+    attached: list[dict] = field(default_factory=list)  # per element: {element, basis, reason}
 
     @property
     def everywhere(self) -> bool:
@@ -208,7 +211,7 @@ class FailureRow:
     def to_json(self) -> dict:
         return {"node": self.node, "lost": self.lost, "total": self.total, "left": self.total - self.lost,
                 "everywhere": self.everywhere, "own": self.own, "elements": self.elements,
-                "links": [list(e) for e in self.links], "sources": self.sources}
+                "attached": self.attached, "links": [list(e) for e in self.links], "sources": self.sources}
 
 
 @dataclass
@@ -275,6 +278,17 @@ class Cut:
     total: int
     per_target: list[dict]  # {id, label, type, lost, total, cut_off}, most lost first
     sources: list[dict]
+    attached: list[dict] = field(default_factory=list)  # per element: {element, basis, reason}
+
+    @property
+    def answer(self) -> tuple:
+        """What its failure does, as a comparable value: routes lost per outcome and impact."""
+        return tuple(sorted((t["id"], t["lost"]) for t in self.per_target))
+
+    @property
+    def basis(self) -> str:
+        """How it is attached, in one word: 'stage' when it fell back to its whole stage, else the bases used."""
+        return "+".join(dict.fromkeys(a["basis"] for a in self.attached if a["basis"])) or "none"
 
     @property
     def cut_off(self) -> list[str]:
@@ -284,7 +298,7 @@ class Cut:
     def to_json(self) -> dict:
         return {"node": self.node, "elements": self.elements, "links": [list(e) for e in self.links],
                 "lost": self.lost, "total": self.total, "cut_off": self.cut_off, "per_target": self.per_target,
-                "sources": self.sources}
+                "sources": self.sources, "attached": self.attached, "basis": self.basis}
 
 
 # --------------------------------------------------------------------------- analysis
@@ -301,7 +315,7 @@ class FragilityAnalysis:
 
     def __init__(self, G: nx.DiGraph | Pathfinder, attached: Mapping[str, Attachment], info: Mapping[str, dict],
                  cases: Mapping[str, list] | None = None, documents: Mapping[str, str] | None = None,
-                 case_names: Mapping[str, str] | None = None):
+                 case_names: Mapping[str, str] | None = None, why: Mapping[Edge, dict] | None = None):
         self.finder = G if isinstance(G, Pathfinder) else Pathfinder(G)
         self.G = self.finder.g
         self.attached = dict(attached)
@@ -309,6 +323,7 @@ class FragilityAnalysis:
         self.cases = cases or {}
         self.documents = documents or {}
         self.case_names = case_names or {}
+        self.why = why or {}  # (assumption, element) → {basis, reason}: why it is attached there
         self._counters: dict[tuple[int, bool], RouteCounter] = {}
         self._strong_finder: Pathfinder | None = None
         self._evidence: dict[Edge, Evidence] = {}
@@ -328,8 +343,9 @@ class FragilityAnalysis:
             info[nid] = {**node_json(kg, nid), "stage_label": n.stage_label,
                          "sources": [_source_json(s) for s in n.sources if s.role != "mention"]}
         documents = {s.doc_id: s.document for n in kg.nodes.values() for s in n.sources}
+        why = {(x.source, x.target): {"basis": x.basis, "reason": x.reason} for x in kg.attachments}
         return cls(pw.finder, att, info, cases_by_element(all_case_links(pw.g, kg)), documents,
-                   {c.id: c.label for c in kg.of_type("CaseStudy")})
+                   {c.id: c.label for c in kg.of_type("CaseStudy")}, why)
 
     # ------------------------------------------------------------ evidence
 
@@ -402,7 +418,7 @@ class FragilityAnalysis:
                 self._node(aid), lost, total, target in att.elements,
                 sorted(att.elements & on_routes, key=self._row_order),
                 sorted(e for e in att.links if e[0] in on_routes and e[1] in on_routes),
-                self.info.get(aid, {}).get("sources", [])))
+                self.info.get(aid, {}).get("sources", []), self._attached(aid, att.elements & on_routes)))
         rows.sort(key=lambda r: (-r.lost, r.own, self._row_order(r.node["id"])))
         every = sorted((n for n, k in through.items() if k == total and n != target), key=self._row_order)
         strong_total = self.counter(max_depth, True).routes([target])[target] if not strong_only else total
@@ -436,7 +452,21 @@ class FragilityAnalysis:
         per.sort(key=lambda x: (-x["lost"], self._row_order(x["id"])))
         return Cut(self._node(node_id), sorted(att.elements, key=self._row_order), sorted(att.links),
                    sum(x["lost"] for x in per), sum(x["total"] for x in per), per,
-                   self.info.get(node_id, {}).get("sources", []))
+                   self.info.get(node_id, {}).get("sources", []), self._attached(node_id, att.elements))
+
+    def _attached(self, node_id: str, elements: Iterable[str]) -> list[dict]:
+        """Each element with why the assumption is attached there (empty basis: a foundation or a bare triple)."""
+        return [{"element": e, **self.why.get((node_id, e), {"basis": "", "reason": ""})}
+                for e in sorted(elements, key=self._row_order)]
+
+    def answers(self, types: tuple[str, ...] = ("Assumption",), max_depth: int = MAX_DEPTH) -> list[list[Cut]]:
+        """The assumptions grouped by what their failure does (routes lost per outcome and impact), the groups
+        most cutting first: how many different answers the fragility view gives."""
+        groups: dict[tuple, list[Cut]] = {}
+        for cut in self.ranking(max_depth):
+            if cut.node.get("type") in types:
+                groups.setdefault(cut.answer, []).append(cut)
+        return list(groups.values())
 
     def _left(self, c: RouteCounter, att: Attachment) -> dict[str, int]:
         """Routes left to every node when ``att`` fails; one count per distinct set of elements and links
@@ -463,7 +493,8 @@ def _source_json(s) -> dict:
 
 
 CSV_FIELDS = ("rank", "id", "type", "stage", "label", "routes_lost", "routes_total", "routes_left",
-              "on_every_route", "target_rests_on_it", "elements", "document", "section", "start", "end", "quote")
+              "on_every_route", "target_rests_on_it", "elements", "attached", "document", "section", "start", "end",
+              "quote")
 
 
 def csv_rows(f: Fragility) -> list[dict]:
@@ -474,7 +505,8 @@ def csv_rows(f: Fragility) -> list[dict]:
                 "stage": r.node.get("stage_label") or r.node.get("stage", ""), "label": r.node.get("label", ""),
                 "routes_lost": r.lost, "routes_total": r.total, "routes_left": r.total - r.lost,
                 "on_every_route": "yes" if r.everywhere else "no", "target_rests_on_it": "yes" if r.own else "no",
-                "elements": "; ".join(r.elements)}
+                "elements": "; ".join(r.elements),
+                "attached": "; ".join(f"{a['element']} ({a['basis']})" for a in r.attached if a["basis"])}
         for s in r.sources or [{}]:
             out.append({**base, **{k: s.get(k, "") for k in ("document", "section", "start", "end", "quote")}})
     return out

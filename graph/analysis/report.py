@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from graph.analysis.chains import Chain
+from graph.analysis.chains import Chain, attached_how
 from graph.analysis.draw import DrawLink, DrawNode
 from graph.analysis.paths import Path
 from graph.analysis.picture import layout, legend_words, to_svg
@@ -94,11 +94,11 @@ def report_html(kg: KnowledgeGraph, path: Path, chain: Chain | None, svg: str, t
                      f"<td>{link_cell}</td></tr>")
     assumptions = []
     if chain is not None:
-        for step in chain.steps:
-            if step.same_stage_as_previous:
-                continue
+        for step in chain.steps:  # each step's own assumptions, with why each sits under it
             for a in step.assumptions:
-                assumptions.append(f"<li><b>{e(step.element['label'])}</b> assumes: {e(kg.nodes[a['id']].text)}</li>")
+                how = attached_how(a)
+                assumptions.append(f"<li><b>{e(step.element['label'])}</b> assumes: {e(kg.nodes[a['id']].text)}"
+                                   + (f" <span class=reason>({e(how)})</span>" if how else "") + "</li>")
     sources = []
     for nid in path.nodes:
         n = kg.nodes[nid]

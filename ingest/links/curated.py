@@ -1,8 +1,9 @@
 """Curated links: ``corpus/links.yaml``, where a person adds or removes a link, with a reason.
 
-Two kinds of entry, told apart by what ``from`` names: an element (a causal arrow, element → element) or a
+Three kinds of entry, told apart by what ``from`` names: an element (a causal arrow, element → element), a
 case study (a case link, case → the element it illustrates), so a member organisation can correct the links
-the case linker suggested for its own case. Errors name the line and the field, so a curator can fix the
+the case linker suggested for its own case, or an assumption (an attachment, assumption → the element its
+words speak about; see ``ingest.links.assumptions``). Errors name the line and the field, so a curator can fix the
 file without reading code; a bad entry is skipped and the rest of the file (and the build) goes on.
 """
 
@@ -21,6 +22,7 @@ FIELDS = {"from", "to", "action", "reason", "author", "weight", "evidence"}
 ACTIONS = ("add", "remove")
 DEFAULT_WEIGHT = 1.0
 CASE = "CaseStudy"  # an entry whose ``from`` is of this type is a case link
+ASSUMPTION = "Assumption"  # … and one whose ``from`` is of this type attaches an assumption to an element
 
 Resolve = Callable[[str], NodeRecord | None]  # an id or exact label/title -> the node (``graph.lookup.find``)
 
@@ -42,6 +44,8 @@ class Curation:
     removes: list[Removal] = field(default_factory=list)
     case_adds: list[Candidate] = field(default_factory=list)  # case study → element (source is the case)
     case_removes: list[Removal] = field(default_factory=list)
+    assumption_adds: list[Candidate] = field(default_factory=list)  # assumption → element (source: the assumption)
+    assumption_removes: list[Removal] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -87,15 +91,15 @@ def load(path: Path, resolve: Resolve) -> Curation:
             continue
         get = {k: v for k, (v, _) in fields.items()}
         src, dst = resolve(get["from"]), resolve(get["to"])
-        is_case = src.type == CASE
+        kind = {CASE: "case", ASSUMPTION: "assumption"}.get(src.type, "causal")
         action = (get.get("action") or "add").lower()
         if action == "remove":
-            (out.case_removes if is_case else out.removes).append(
+            {"case": out.case_removes, "assumption": out.assumption_removes}.get(kind, out.removes).append(
                 Removal(src.id, dst.id, get["reason"], get["author"], line))
         else:
             w = float(get["weight"]) if get.get("weight") not in (None, "") else DEFAULT_WEIGHT
             evidence = get.get("evidence") or get["reason"]
-            (out.case_adds if is_case else out.adds).append(
+            {"case": out.case_adds, "assumption": out.assumption_adds}.get(kind, out.adds).append(
                 Candidate(src.id, dst.id, "curated", w, evidence, reason=get["reason"], author=get["author"],
                           line=line))
     return out
@@ -112,12 +116,16 @@ def _check(fields: dict[str, tuple[str | None, int]], line: int, resolve: Resolv
     (src_text, _), (dst_text, dst_at) = fields["from"], fields["to"]
     src = resolve(src_text)
     if src is None:
-        return f"line {fields['from'][1]}: field 'from': no model element or case study '{src_text}' (use an id " \
-               "such as 'process/create-a-referral-network' or 'casestudy/…', or an exact label or title)"
+        return f"line {fields['from'][1]}: field 'from': no model element, case study or assumption '{src_text}' " \
+               "(use an id such as 'process/create-a-referral-network', 'casestudy/…' or 'assumption/…', or an " \
+               "exact label or title)"
     dst = resolve(dst_text)
     if dst is None:
         return f"line {dst_at}: field 'to': no model element '{dst_text}' (use an id such as " \
                "'process/create-a-referral-network' or an element's exact label)"
+    if dst.type == ASSUMPTION:
+        return f"line {dst_at}: field 'to': '{dst_text}' is an assumption, not a model element (put the assumption " \
+               "under 'from' and the element it speaks about under 'to')"
     if dst.type == CASE:
         what = "a case link starts at a case study and ends at the model element it illustrates" \
             if src.type == CASE else "put the case study under 'from' and the element it illustrates under 'to'"

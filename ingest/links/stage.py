@@ -9,6 +9,10 @@ Three bases, each written as a reified ep:CausalLink (basis, weight, evidence) p
   wins: it replaces a textual/inferred link on the same pair (and says which), and a removal takes the
   arrow out of the graph whatever its basis.
 
+Assumption attachments (ep:AssumptionAttachment, assumption → the element its words speak about; basis stated,
+similar, curated or, as a marked fallback, stage) are made by ``assumptions.attach`` and projected as
+``element ep:underpinnedBy assumption``.
+
 Case links (ep:CaseLink, case study → element) are made by ``cases.link_cases``; an entry of links.yaml whose
 ``from`` is a case study adds one (basis curated, replacing the machine's on that pair) or removes one, after
 the machine has linked, so what a person decided about their case is what the graph says. Stage order and
@@ -35,17 +39,18 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from graph import lookup
-from graph.ns import EP, ID, OA, slug
+from graph.ns import ELEMENT_CLASSES, EP, ID, OA, slug
 from graph.records import NodeRecord
 from graph.settings import ROOT
 from graph.stages import stages
 from graph.store import KnowledgeGraph
 from ingest import rdf
-from ingest.links import curated, rationale
+from ingest.links import assumptions, curated, rationale
 from ingest.links.cases import CaseCandidate, FigureSupport, link_cases
 from ingest.links.inferred import THRESHOLD, TOP_M, infer
 from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements, tier
 from ingest.links.textual import TextualLinker
+from ingest.model import Span
 from ingest.structure import Block
 
 Progress = Callable[[str, int, int], None]
@@ -144,7 +149,7 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
 
     ``blocks`` (doc id -> the extraction's blocks) spare the textual linker from parsing every text again."""
     warnings = warnings if warnings is not None else {}
-    step = (lambda label, i: progress(label, i, 5)) if progress else (lambda label, i: None)
+    step = (lambda label, i: progress(label, i, 6)) if progress else (lambda label, i: None)
     kg = KnowledgeGraph(g)
     embedder, model_id = _embedder(warnings)
     el = Elements(kg, embedder)
@@ -173,6 +178,12 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     cases = _apply_curated_cases(g, link_cases(el, texts, supports=supports), curation, curated_report)
     _write_case_links(g, cases, model_id, texts, sections)
     _write_supports(g, supports)
+    step("links assumptions", 5)
+    attached, attach_report = assumptions.attach(kg, el, curation)
+    _write_attachments(g, attached, kg, model_id, texts, sections)
+    curated_report["removed"] += attach_report.pop("removed")
+    curated_report["added"] += [{"kind": "assumption", "from": x.assumption, "to": x.element, "line": x.line,
+                                 "reason": x.reason, "author": x.author} for x in attached if x.basis == "curated"]
 
     counts = Counter(c.basis for c in linker.accepted.values())
     unreachable = _unreachable(kg, linker.dag)
@@ -186,6 +197,7 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
         "skipped": [s for s in linker.skipped if s["basis"] != "curated"],
         "reachable": {"outcomes_impacts": len(ends) - len(unreachable), "of": len(ends)},
         "unreachable": unreachable,
+        "assumptions": attach_report,
         "model": model_id,
         "settings": {"inferred_top_m": TOP_M, "inferred_threshold": THRESHOLD},
     }
@@ -214,9 +226,9 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _resolver(kg: KnowledgeGraph) -> curated.Resolve:
-    """A links.yaml end: an element or a case study by its id or exact label/title (``graph.lookup.find``, no
-    guessing)."""
-    pool = {n.id: n for n in kg.of_type(*LINKED_CLASSES, curated.CASE)}
+    """A links.yaml end: an element, a case study or an assumption by its id or exact label/title
+    (``graph.lookup.find``, no guessing)."""
+    pool = {n.id: n for n in kg.of_type(*ELEMENT_CLASSES, curated.CASE, curated.ASSUMPTION)}
 
     def resolve(text: str | None) -> NodeRecord | None:
         return lookup.find(pool, text) if text else None
@@ -438,6 +450,51 @@ def _write_supports(g: Graph, supports: list[FigureSupport]) -> None:
     for s in {s.evidence_id: s for s in reversed(supports)}.values():  # one per figure: its first case's
         g.add((ID[s.evidence_id], EP.evidenceFor, ID[s.element]))
         g.add((ID[s.evidence_id], EP.rationale, Literal(s.rationale)))
+
+
+def attachment_uri(assumption: str, element: str) -> URIRef:
+    return ID[f"attachment/{assumption.replace('/', '-')}--{element.replace('/', '-')}"]
+
+
+def _write_attachments(g: Graph, attached: list[assumptions.Attachment], kg: KnowledgeGraph, model_id: str,
+                       texts: dict[str, str], sections: SectionStarts) -> None:
+    """Each attachment reified with its basis, reason and matched words (a SourceSpan where the assumption's
+    words stand in its document), and projected as ``element ep:underpinnedBy assumption``."""
+    for x in attached:
+        u = attachment_uri(x.assumption, x.element)
+        g.add((u, RDF.type, EP.AssumptionAttachment))
+        g.add((u, EP.attachmentOf, ID[x.assumption]))
+        g.add((u, EP.attachedTo, ID[x.element]))
+        g.add((u, EP.basis, Literal(x.basis)))
+        g.add((u, EP.weight, Literal(Decimal(str(round(x.weight, 4))))))
+        g.add((u, EP.reason, Literal(x.reason)))
+        if x.matched:
+            g.add((u, EP.evidence, Literal(x.matched)))
+            g.add((u, EP.matchStart, Literal(x.start)))
+            g.add((u, EP.matchEnd, Literal(x.end)))
+            span = _in_document(kg.nodes[x.assumption], x, texts)
+            if span is not None:
+                g.add((u, EP.evidenceSource, _span(g, span, texts, sections)))
+        if x.element_quote:
+            g.add((u, EP.elementQuote, Literal(x.element_quote)))
+        if x.basis == "similar":
+            g.add((u, EP.model, Literal(model_id)))
+            g.add((u, PROV.wasGeneratedBy, _activity(g, "semantic-linking", model_id)))
+        if x.basis == "curated":
+            _attribute(g, u, x.author)
+        g.add((ID[x.element], EP.underpinnedBy, ID[x.assumption]))
+
+
+def _in_document(a: NodeRecord, x: assumptions.Attachment, texts: dict[str, str]) -> Span | None:
+    """Where the matched words stand in the assumption's document, when its text there holds them."""
+    for s in a.sources:
+        body = texts.get(s.doc_id, "")[s.start : s.end]
+        if s.role == "mention" or not body:
+            continue
+        at = body.find(x.matched) if a.text != body else x.start
+        if at >= 0:
+            return Span(s.doc_id, s.start + at, s.start + at + len(x.matched), role="attachment")
+    return None
 
 
 def _unreachable(kg: KnowledgeGraph, dag: nx.DiGraph) -> list[str]:
