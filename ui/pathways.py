@@ -11,11 +11,13 @@ import streamlit as st
 from graph.analysis.paths import Path, PathResult, UnknownNode
 from graph.analysis.report import link_reason, score_text
 from graph.ns import LINKED_CLASSES
-from ui.common import evidence_badge, get_pathways, md, node_link, param, set_params, show
+from ui.common import evidence_badge, get_pathways, md, node_link, show
 from ui.downloads import pathway_downloads
 from ui.explore import explorer
+from ui.route import int_param, moved, param, seed, set_params
 
 ELEMENT_TYPES = LINKED_CLASSES
+K_DEFAULT, K_MAX = 5, 50  # paths asked for: the default a link leaves out, and the most the box allows
 MODES = {
     "between": "From one element to another",
     "forward": "Everything forward from an element",
@@ -62,20 +64,23 @@ def render() -> None:
     opts = element_options(pw)
     label = {i: f"{pw.kg.nodes[i].stage_label}: {pw.kg.nodes[i].label}" for i in opts}
     mode_param = param("mode", "forward" if param("from") and not param("to") else "between")
+    seed("pw_mode", mode_param if mode_param in MODES else "between")
     mode = st.radio(
         "Show",
         list(MODES),
-        index=list(MODES).index(mode_param) if mode_param in MODES else 0,
         format_func=MODES.get,
         horizontal=True,
         key="pw_mode",
     )
     c1, c2, c3 = st.columns([4, 4, 1])
     start = param("from")
+    for name, value in (("from", start), ("to", param("to"))):
+        if value and value not in label:
+            st.warning(md(f"The link's {name} “{value}” is not an element of the model; choose one below."))
+    seed("pw_from", start if start in label else None)
     a = c1.selectbox(
         "Start" if mode != "backward" else "Outcome or impact",
         opts,
-        index=opts.index(start) if start in opts else None,
         format_func=label.get,
         placeholder="Choose an element…",
         key="pw_from",
@@ -83,19 +88,26 @@ def render() -> None:
     b = None
     if mode == "between":
         end = param("to")
+        seed("pw_to", end if end in label else None)
         b = c2.selectbox(
             "End",
             opts,
-            index=opts.index(end) if end in opts else None,
             format_func=label.get,
             placeholder="Choose an element…",
             key="pw_to",
         )
-    k = c3.number_input("Paths", 1, 50, int(param("k", "5") or 5), key="pw_k")
-    strong = st.checkbox("Only pathways where every step is stated or shown", value=param("strong") == "1",
+    k_link, k_wrong = int_param("k", K_DEFAULT, 1, K_MAX)
+    if k_wrong and ("pw_k" not in st.session_state or moved()):
+        st.warning(md(f"The link's number of paths (k): {k_wrong}; showing {k_link}."))
+    seed("pw_k", k_link)
+    k = c3.number_input("Paths", 1, K_MAX, key="pw_k")
+    seed("pw_strong", param("strong") == "1")
+    strong = st.checkbox("Only pathways where every step is stated or shown",
                          key="pw_strong", help="Keeps only arrows a document states or a case study shows "
                          "(both ends illustrated by one case), in the paths, the picture and the table.")
-    set_params(mode=mode, strong="1" if strong else "", **{"from": a or "", "to": b or "", "k": str(k)})
+    implied = "forward" if a and not b else "between"  # what a link without mode= opens: left out of it
+    set_params(mode=mode if mode != implied else "", strong="1" if strong else "",
+               **{"from": a or "", "to": b or "", "k": str(k) if k != K_DEFAULT else ""})
     if not a or (mode == "between" and not b):
         st.info(
             "Pick a start" + (" and an end" if mode == "between" else "") + ". For example: "
@@ -129,15 +141,20 @@ def render() -> None:
         f"{i + 1}. " + " → ".join(pw.kg.nodes[n].label[:28] for n in p.nodes) + f"  (strength {p.weight:.2f})"
         for i, p in enumerate(paths)
     ]
-    chosen = int(param("path", "0") or 0)
+    chosen, wrong = int_param("path", 0, 0, len(paths) - 1)
+    if wrong and ("pw_path" not in st.session_state or moved()):
+        st.warning(md(f"The link's path: {wrong} (the {len(paths)} paths found count from 0); "
+                      f"showing path {chosen + 1}."))
+    if st.session_state.get("pw_path") not in range(len(paths)):
+        st.session_state.pop("pw_path", None)  # another start or end: the old choice is not one of these paths
+    seed("pw_path", chosen)
     chosen = st.selectbox(
         "Highlighted path",
         range(len(paths)),
-        index=min(chosen, len(paths) - 1),
         format_func=lambda i: names[i],
         key="pw_path",
     )
-    set_params(path=str(chosen))
+    set_params(path=str(chosen) if chosen else "")
     if result.truncated:
         st.caption(f"Showing the best {len(paths)} paths; more exist (raise 'Paths' to see them).")
     path = paths[chosen]

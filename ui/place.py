@@ -21,7 +21,8 @@ from graph.analysis.assess import (
     profile_from_bytes,
 )
 from graph.settings import ROOT
-from ui.common import get_pathways, md, node_link, node_url, param, set_params, show
+from ui.common import get_pathways, md, node_link, node_url, show
+from ui.route import moved, param, set_params
 
 EXAMPLE = ROOT / "corpus" / "profiles" / "example-fictional-town.yaml"
 FILL = {"in place": "#b8ecb8", "at risk": "#ffd9a0", "unknown": "#fff1c2", "blocked": "#f8d0d0"}
@@ -69,14 +70,18 @@ def _kept_widget(make, key: str, default: str, *args, **kwargs):
     return make(*args, key=key, on_change=_keep, args=(key,), **kwargs)
 
 
-def _load_into_state(profile: Profile, kg) -> None:
+def _load_into_state(profile: Profile, kg, keep_notes: bool = False) -> None:
+    """Show a profile in the widgets. ``keep_notes``: a link carries statuses only, so going Back or Forward
+    through this page's views keeps the notes and evidence written on it."""
     st.session_state["place_name"] = profile.place
     kept = _kept()
+    notes = {k: v for k, v in kept.items() if k.startswith(("pln_", "ple_"))} if keep_notes else {}
     kept.clear()
     for i in gating_items(kg):
         st.session_state[f"pl_{i}"] = profile.status(i)
         e = profile.items.get(i, Entry("unknown"))
         kept[f"pln_{i}"], kept[f"ple_{i}"] = e.note, e.evidence
+    kept.update(notes)
     for a in kg.of_type("Assumption"):
         kept[f"pla_{a.id}"] = profile.assumptions.get(a.id, Entry("unknown")).status
     for k, v in kept.items():  # fields drawn in this run show the loaded values too
@@ -274,15 +279,17 @@ a group (all in place is enough); the columns carry the state. See docs/assessme
 
 def render() -> None:
     kg = get_pathways().kg
-    if "place_from_url" not in st.session_state:  # a copied link: restore its view once, before the widgets
+    # a copied link, or Back and Forward: restore the URL's view, before the widgets
+    if "place_from_url" not in st.session_state or moved():
+        first = "place_from_url" not in st.session_state
         st.session_state["place_from_url"] = True
         try:
             linked = profile_from_url(kg)
         except ProfileError as err:
             st.error(md(str(err)))
         else:
-            if linked is not None:
-                _load_into_state(linked, kg)
+            if linked is not None or not first:
+                _load_into_state(linked or Profile(""), kg, keep_notes=not first)
     _defaults(kg)
     tab_assess, tab_compare = st.tabs(["Assess our place", "Compare profiles"])
     with tab_assess:
