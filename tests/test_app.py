@@ -122,8 +122,12 @@ def test_case_studies_page_lists_every_case_with_its_links():
     for org in ("Halifax Opportunities Trust", "Royds Community Association", "Boost Neighbourhood Finance"):
         assert org in body
     assert "£2" in body and "Bradford" in body
+    assert not at.get("text_input")  # the second tab is drawn only when it is open
+    at = run(page="cases", tab="find")  # as a copied link opens it
     at.text_input(key="case_q").set_value("keeping money circulating in the local area").run()
     assert "Case studies closest to your words" in text_of(at)
+    assert at.query_params["case_q"] == "keeping money circulating in the local area"
+    assert "tab" not in at.query_params  # search words imply the second tab
 
 
 def test_node_page_shows_text_sources_and_neighbours():
