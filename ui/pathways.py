@@ -9,7 +9,8 @@ from urllib.parse import quote
 import streamlit as st
 
 from graph.analysis.paths import Path, PathResult, UnknownNode
-from graph.analysis.report import link_reason, score_text
+from graph.analysis.report import path_steps, score_text, step_reason
+from graph.evidence import Evidence, weakest
 from graph.ns import LINKED_CLASSES
 from ui.common import evidence_badge, get_pathways, md, node_link, show
 from ui.downloads import pathway_downloads
@@ -30,22 +31,23 @@ def element_options(pw) -> list[str]:
     return [n.id for n in sorted(els, key=lambda n: (n.order, n.label))]
 
 
-def path_table(pw, path: Path) -> list[dict]:
-    evidence = pw.evidence()
+def path_table(pw, path: Path, steps: list[Evidence]) -> list[dict]:
+    """One row per element; each link's badge, strength and reason from its evidence (``steps``, as
+    ``path_steps`` gives them), the weakest step by the one rule (``graph.evidence.weakest``) marked."""
+    weak = weakest(steps) if len(steps) > 1 else None  # one step is trivially the weakest: no mark
     rows = []
     for i, nid in enumerate(path.nodes):
         n = pw.kg.nodes[nid]
-        lk = path.links[i - 1] if i else None
-        ev = evidence[(lk.source, lk.target)] if lk else None
+        lk, ev = (path.links[i - 1], steps[i - 1]) if i else (None, None)
+        mark = " **weakest**" if i and i - 1 == weak else ""
         rows.append(
             {
                 "step": i + 1,
                 "stage": md(n.stage_label + (f" ({n.horizon or n.scope})" if n.horizon or n.scope else "")),
                 "element": md(n.label),  # st.table renders Markdown in cells
                 "type": n.type,
-                "link in: evidence, strength": f"{evidence_badge(ev.level)} {lk.weight:.2f}" if lk else "",
-                # a case study showing both ends is evidence the link's own reason does not give
-                "why": md(link_reason(lk) + (f" Shown: {ev.why}." if ev.level == "shown" else "")) if lk else "",
+                "link in: evidence, strength": f"{evidence_badge(ev.level)} {lk.weight:.2f}{mark}" if lk else "",
+                "why": md(step_reason(lk, ev)) if lk else "",
             }
         )
     return rows
@@ -71,8 +73,10 @@ def render() -> None:
         format_func=MODES.get,
         horizontal=True,
         key="pw_mode",
+        label_visibility="collapsed",
     )
-    c1, c2, c3 = st.columns([4, 4, 1])
+    # two rows of choices and the path above the picture, so the path and its picture are the first screen's
+    c1, c2, c3, c4 = st.columns([4, 4, 1, 3], vertical_alignment="bottom")
     start = param("from")
     for name, value in (("from", start), ("to", param("to"))):
         if value and value not in label:
@@ -102,9 +106,10 @@ def render() -> None:
     seed("pw_k", k_link)
     k = c3.number_input("Paths", 1, K_MAX, key="pw_k")
     seed("pw_strong", param("strong") == "1")
-    strong = st.checkbox("Only pathways where every step is stated or shown",
-                         key="pw_strong", help="Keeps only arrows a document states or a case study shows "
-                         "(both ends illustrated by one case), in the paths, the picture and the table.")
+    strong = c4.checkbox("Only stated or shown steps", key="pw_strong",
+                         help="Only pathways where every step is stated or shown: keeps only arrows a document "
+                         "states or a case study shows (both ends illustrated by one case), in the paths, the "
+                         "picture and the table.")
     implied = "forward" if a and not b else "between"  # what a link without mode= opens: left out of it
     set_params(mode=mode if mode != implied else "", strong="1" if strong else "",
                **{"from": a or "", "to": b or "", "k": str(k) if k != K_DEFAULT else ""})
@@ -155,25 +160,20 @@ def render() -> None:
         key="pw_path",
     )
     set_params(path=str(chosen) if chosen else "")
-    if result.truncated:
-        st.caption(f"Showing the best {len(paths)} paths; more exist (raise 'Paths' to see them).")
     path = paths[chosen]
-    st.markdown(md(score_text(path)))
-    route = pw.fragility().route(path)
-    if route.weakest is not None:
-        w = route.evidence[route.weakest]
-        show(f"Weakest step by evidence: **{md(pw.kg.nodes[w.source].label)} → {md(pw.kg.nodes[w.target].label)}** "
-             f"{evidence_badge(w.level)} strength {w.weight:.2f} (a pathway is as strong as its weakest step: "
-             "the lowest evidence level, then the lowest strength).")
+    steps = path_steps(path, pw.evidence())  # every sentence, badge and row below reads these, and one rule
     explorer(pw, "pw", highlight=path.nodes, highlight_links=[(lk.source, lk.target) for lk in path.links],
              strong_only=strong)
     st.caption("Columns are the model's stages. Every arrow is drawn by its evidence (the key above the picture); "
-               "the highlighted path's elements are edged dark blue and its arrows name their evidence level.")
+               "the highlighted path's elements are edged dark blue and its arrows name their evidence level."
+               + (f" Showing the best {len(paths)} paths; more exist (raise 'Paths' to see them)."
+                  if result.truncated else ""))
+    st.markdown(md(score_text(pw.kg, path, steps)))
     pathway_downloads(pw, paths, chosen)
     left, right = st.columns([3, 1])
     with left:
         st.markdown("**The highlighted path, step by step, with the reason for each link**")
-        st.table(path_table(pw, path))
+        st.table(path_table(pw, path, steps))
     with right:
         st.markdown("**Open a step**")
         show("\n".join(f"- {node_link(pw.kg.nodes[n])}" for n in path.nodes))
