@@ -8,11 +8,13 @@ write the run's *view* (``param``, ``set_params``); ``commit`` writes it once at
 run that changes the view makes exactly one entry, and a run that changes nothing makes none. Pages leave
 a value at its default out of the view, so opening a link does not add an entry of its own.
 
-Back and Forward: the browser restores the URL and Streamlit reruns the script with it, but the
-session's widgets still hold the later view's values. ``begin`` sees a URL that differs from the one the
-session last wrote and drops the session's widget state, so every widget reads its value from the URL
-again: the page shows exactly the view that entry was. (Streamlit replaces instead of pushing the entry
-for what that run writes, so Forward still works.) See docs/app.md.
+Back and Forward: the browser restores the URL and Streamlit reruns the script with it (marking the
+run as history navigation, and replacing rather than pushing the entry for what that run writes), but
+the session's widgets, and the browser's copies of them, still hold the later view's values. On such a
+run every widget that shows part of the view is given its value from the URL through session state
+(``seed``): that is what makes the browser redraw it, so the page shows exactly the view the entry was.
+Widgets that are not part of the view (the picture's filters, notes on Our place) keep their values.
+See docs/app.md.
 """
 
 from __future__ import annotations
