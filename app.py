@@ -10,8 +10,8 @@ import streamlit as st
 
 from graph.store import MissingBuild
 from graph.stores.base import StoreError
-from ui import ask, assumptions, cases, data, gapmap, node, pathways, place
-from ui.common import Timer, build_dir, md, open_clean, param
+from ui import ask, assumptions, cases, data, gapmap, node, pathways, place, route
+from ui.common import Timer, build_dir, md
 
 PAGES = {
     "ask": (
@@ -55,24 +55,26 @@ PAGES = {
 def main() -> None:
     st.set_page_config(page_title="Empowering Places knowledge graph", layout="wide")
     timer = Timer()
-    current = param("page", "ask")
+    route.begin()  # Back/Forward: the view comes from the URL again (ui/route.py)
+    current = route.param("page", "ask")
     if current not in PAGES:
         current = "ask"
     with st.sidebar:
         st.markdown("### Empowering Places\nplace-based social purpose business support")
+        route.seed("nav", current)
         picked = st.radio(
             "Page",
             list(PAGES),
-            index=list(PAGES).index(current),
             format_func=lambda k: PAGES[k][0],
             key="nav",
             label_visibility="collapsed",
         )
         st.caption(
-            "Every node links to its page (same tab); the address bar keeps the view, so a copied link reproduces it."
+            "Every node links to its page (same tab); the address bar keeps the view, so a copied link reproduces "
+            "it, and Back and Forward step through the views."
         )
     if picked != current:  # opened from the sidebar: the page starts clean, nothing of the last one leaks in
-        open_clean(picked)
+        route.open_page(picked)
         current = picked
     title, render, blurb = PAGES[current]
     st.title(title)
@@ -82,15 +84,14 @@ def main() -> None:
     except MissingBuild as e:
         st.error(md(str(e)))
         st.info(f"Build directory: {md(str(build_dir()))}. `make run` builds it automatically.")
-        return
     except StoreError as e:
         st.error(f"The graph store cannot be read: {md(str(e))}")
         st.info(
             "The app reads the store named by EP_STORE; start the server or point EP_STORE elsewhere, "
             "then reload the page."
         )
-        return
-    st.caption(f"Answered in {timer.ms():.0f} ms")
-
+    else:
+        st.caption(f"Answered in {timer.ms():.0f} ms")
+    route.commit()  # the run's view, written once: one history entry per step
 
 main()

@@ -170,8 +170,14 @@ def graph_evidence(kg, links: Iterable[LinkLike] | None = None) -> dict[tuple[st
     return {(lk.source, lk.target): link_evidence(lk, cases, documents, names) for lk in links}
 
 
+WEAKEST_RULE = "the lowest evidence level (stated > shown > curated > inferred), then the lowest strength"
+
+
 def weakest(evidence: list[Evidence]) -> int | None:
-    """Index of a path's weakest step: the lowest level, then the lowest weight, then the first."""
+    """Index of a path's weakest step: the lowest level, then the lowest weight, then the first.
+
+    The one rule for "weakest" (``WEAKEST_RULE`` says it in words): the strength sentence, the table's mark,
+    the report and the fragility view all name the step this returns, so a page never names two."""
     if not evidence:
         return None
     return min(range(len(evidence)), key=lambda i: (evidence[i].rank, evidence[i].weight, i))

@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from graph.analysis.assess import Entry, Profile, ProfileError, assess, compare, load_profile, parse_profile
+from graph.analysis.assess import (
+    Entry,
+    Profile,
+    ProfileError,
+    assess,
+    causes,
+    compare,
+    gating_items,
+    load_profile,
+    parse_profile,
+)
 from graph.analysis.pathways import Pathways
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -394,5 +404,42 @@ def test_printable_report_escapes_text(kg):
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "&lt;b&gt;n" in html
     assert "Invest here first" in html and "Blocked, at risk, and by what" in html
     # the picture itself: every column of the model, each element a same-tab link to its page
-    assert html.count('target="_self"') == 32 and "_blank" not in html
+    picture = html.split("Blocked, at risk, and by what")[0]
+    assert picture.count('target="_self"') == 32 and "_blank" not in html
     assert "Short-term outcomes" in html and "Wider impacts" in html
+
+
+def test_causes_say_each_reason_once_on_the_example(kg):
+    """The fictional example: two missing conditions block all seven columns (one row, not seven), and the 19 items
+    that would hold them back next are each named once, at the first column they hold back, by status."""
+    r = assess(kg, load_profile(EXAMPLE, kg))
+    c = causes(r)
+    assert [(b.span(), b.state, b.items) for b in c.blocking] == [
+        ("Processes to Wider impacts (7 columns)", "blocked",
+         ["condition/inclusive-design-of-support", "condition/long-term-commitment"])]
+    assert [(h.column, {s: len(ids) for s, ids in h.by_status.items()}) for h in c.next] == [
+        ("Processes", {"missing": 3, "partly": 2, "unknown": 8}), ("Activities", {"unknown": 2}),
+        ("Medium-term outcomes", {"partly": 1, "unknown": 2}), ("Individual impacts", {"unknown": 1})]
+    assert c.next[0].by_status["missing"] == ["input/capacity-support", "input/regular-reflection", "input/resources"]
+    assert c.next[0].by_status["partly"] == [
+        "input/local-intelligence", "foundation/input-commissioners-and-funders-understand-and-want-to"]
+    said = [i for h in c.next for ids in h.by_status.values() for i in ids]
+    assert len(said) == len(set(said)) == 19  # each once; the per-column lists named 13 to 19 in each of 7 rows
+    assert set(said) == {i for ids in r.also.values() for i in ids}  # and none lost
+
+
+def test_causes_group_runs_of_columns_by_what_decides_them(kg):
+    """Conditions and inputs in place but Local intelligence partly, the communication foundation unknown and the
+    anchor-institutions foundation (it rests under medium-term outcomes) missing: two runs of columns, each with
+    its own reason; an item said as a reason is not said again as a next one."""
+    items = {i: Entry("in place") for i in gating_items(kg)}
+    items["input/local-intelligence"] = Entry("partly")
+    items["foundation/outcome-local-anchor-institutions-exhibit-a-good-level"] = Entry("missing")
+    items["foundation/process-frequent-purposeful-communication-among-support-agencies-to"] = Entry("unknown")
+    c = causes(assess(kg, Profile("Testville", items)))
+    assert [(b.span(), b.state, b.items) for b in c.blocking] == [
+        ("Processes to Short-term outcomes (3 columns)", "unknown",
+         ["foundation/process-frequent-purposeful-communication-among-support-agencies-to"]),
+        ("Medium-term outcomes to Wider impacts (4 columns)", "blocked",
+         ["foundation/outcome-local-anchor-institutions-exhibit-a-good-level"])]
+    assert [(h.column, h.by_status) for h in c.next] == [("Processes", {"partly": ["input/local-intelligence"]})]

@@ -49,15 +49,16 @@ def test_pathways_table_badges_every_step_and_names_the_weakest(pwm):
     assert [e.replace("\\", "") for e in table["element"]] == [pwm.kg.nodes[n].label for n in path.nodes]
     shown, inferred = ":blue-badge[shown by a case]", ":gray-badge[inferred]"
     badges = [inferred, inferred, inferred, shown, shown]
-    assert list(table[EVIDENCE_COLUMN]) == [""] + [f"{b} {lk.weight:.2f}" for b, lk in zip(badges, path.links,
-                                                                                          strict=True)]
-    why = table["why"].iloc[4].replace("\\", "")  # row 0: the start; 4: Businesses sustainable → 'Good business'
-    assert why.endswith("Shown: no document states it, but 1 case study illustrates both ends (Manor House "
-                        "Development Trust).")
-    body = text_of(at).replace("\\", "")
     # the weakest: the lowest level (inferred), then the lowest strength of the three inferred steps (0.65)
-    assert ("Weakest step by evidence: **Wrap-around support → Local support organisations become "
-            "sustainable/connected** :gray-badge[inferred] strength 0.65") in body
+    marks = ["", " **weakest**", "", "", ""]
+    assert list(table[EVIDENCE_COLUMN]) == [""] + [f"{b} {lk.weight:.2f}{m}" for b, lk, m in zip(
+        badges, path.links, marks, strict=True)]
+    why = table["why"].iloc[4].replace("\\", "")  # row 0: the start; 4: Businesses sustainable → 'Good business'
+    assert why.startswith("No document states it, but 1 case study illustrates both ends (Manor House "
+                          "Development Trust).")
+    body = text_of(at).replace("\\", "")
+    assert ("here step 2, Wrap-around support → Local support organisations become sustainable/connected: "
+            "inferred by similarity, strength 0.65") in body
     assert at.multiselect(key="pw_levels").value == ["stated", "shown", "curated", "inferred"]
 
 

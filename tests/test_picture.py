@@ -146,13 +146,15 @@ def test_png_is_slide_sized(drawn):
 def test_report_holds_picture_steps_reasons_and_sources(pwm, drawn):
     paths, svg = drawn
     path = paths[0]
-    html_text = report.report_html(pwm.kg, path, pwm.chain(path), svg, title="Referral network to Prosperity")
+    html_text = report.report_html(pwm.kg, path, pwm.chain(path), svg, title="Referral network to Prosperity",
+                                   evidence=pwm.evidence())
     assert html_text.count("<svg") == 1 and 'viewBox="0 0 1920 1080"' in html_text
-    assert report.score_text(path).replace("'", "&#x27;") in html_text
+    steps = report.path_steps(path, pwm.evidence())
+    assert html.escape(report.score_text(pwm.kg, path, steps)) in html_text
     for nid in path.nodes:
         assert pwm.kg.nodes[nid].label.replace("'", "&#x27;") in html_text
-    for lk in path.links:
-        assert report.link_reason(lk).replace("'", "&#x27;").replace('"', "&quot;")[:60] in html_text
+    for lk, ev in zip(path.links, steps, strict=True):
+        assert html.escape(report.step_reason(lk, ev))[:60] in html_text
     assert pwm.kg.nodes[START].sources[0].document in html_text
     # every step's own assumptions, a step in the same stage as the one before included, each with why
     chain = pwm.chain(path)
@@ -170,6 +172,6 @@ def test_report_holds_picture_steps_reasons_and_sources(pwm, drawn):
 
 def test_score_text_says_what_it_multiplies(pwm):
     path = pwm.paths(START, END, k=1).paths[0]
-    text = report.score_text(path)
+    text = report.score_text(pwm.kg, path, report.path_steps(path, pwm.evidence()))
     assert text.startswith(f"Strength {path.weight:.2f} = " + " × ".join(f"{lk.weight:.2f}" for lk in path.links))
     assert "product" in text and "weakest" in text

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from search.card import CardLine, basis_words, where
-from ui.common import evidence_badge, get_engine, get_pathways, md, node_link, param, quote_block, set_params, show
+from ui.common import evidence_badge, get_engine, get_pathways, md, node_link, quote_block, show
 from ui.explore import explorer
+from ui.route import param, seed, set_params
 
 EXAMPLES = [
     "how do I build a referral network",
@@ -118,8 +119,7 @@ def render() -> None:
     for i, ex in enumerate(EXAMPLES):
         if ex_cols[i % 3].button(ex, key=f"example_{i}", width="stretch"):
             st.session_state["q"] = ex
-    if "q" not in st.session_state:
-        st.session_state["q"] = param("q")
+    seed("q", param("q"))
     q = st.text_input("Your question", key="q", placeholder="e.g. how do I build a referral network")
     with st.expander("Filters"):
         types = st.multiselect("Node types", sorted({n.type for n in kg.nodes.values()}), key="f_types")

@@ -9,8 +9,9 @@ from graph.analysis.draw import DrawLink, DrawNode, to_dot
 from graph.analysis.fragility import to_csv
 from graph.analysis.paths import UnknownNode
 from ui.common import evidence_badge as badge
-from ui.common import get_pathways, md, node_link, param, pick_node, quote_block, set_params, show
+from ui.common import get_pathways, md, node_link, pick_node, quote_block, show
 from ui.pathways import element_options
+from ui.route import param, seed, set_params
 
 MODES = ("An element or a path", "What rests on an assumption", "How fragile is an outcome or impact")
 
@@ -130,8 +131,8 @@ def render_fragility(pw, path_param: list[str]) -> None:
     opts = fa.targets()
     picked = pick_node("Outcome or impact", opts, "as_target", "Choose an outcome or impact…",
                        lambda i: f"{kg.nodes[i].stage_label} · {kg.nodes[i].type}: {kg.nodes[i].label}")
-    strong = st.checkbox("Only pathways where every step is stated or shown", value=param("strong") == "1",
-                         key="as_strong")
+    seed("as_strong", param("strong") == "1")
+    strong = st.checkbox("Only pathways where every step is stated or shown", key="as_strong")
     set_params(node=picked or "", look="fragility", strong="1" if strong else "",
                path=",".join(path_param) if picked and path_param and path_param[-1] == picked else "")
     if not picked:
@@ -172,6 +173,9 @@ def render_fragility(pw, path_param: list[str]) -> None:
             routes = [chosen] + [r for r in routes if r.path.nodes != chosen.path.nodes]
         except (UnknownNode, KeyError) as e:
             st.error(f"That path is not in the graph: {md(str(e))}")
+    if st.session_state.get("as_route") not in range(len(routes)):
+        st.session_state.pop("as_route", None)
+    seed("as_route", 0)  # the route the URL names (path=) first, again after Back or Forward
     i = st.selectbox("Pathway", range(len(routes)), format_func=lambda k: _route_label(kg, routes[k]),
                      key="as_route") if routes else None
     if i is not None:
@@ -205,7 +209,8 @@ def render() -> None:
     path_param = [p for p in param("path").split(",") if p]
     node = kg.nodes.get(param("node"), None)
     index = 2 if param("look") == "fragility" else 1 if node and node.type in ("Assumption", "Foundation") else 0
-    tab = st.radio("Look at", MODES, horizontal=True, index=index, key="as_mode")
+    seed("as_mode", MODES[index])
+    tab = st.radio("Look at", MODES, horizontal=True, key="as_mode")
     if tab == MODES[2]:
         render_fragility(pw, path_param)
         return

@@ -7,7 +7,8 @@ import streamlit as st
 
 from graph.analysis.cases import case_details, cases_for_element
 from graph.ns import ELEMENT_CLASSES
-from ui.common import get_engine, get_kg, md, node_link, param, quote_block, set_params, show
+from ui.common import get_engine, get_kg, md, node_link, quote_block, show
+from ui.route import param, seed, set_params
 
 ELEMENT_TYPES = ELEMENT_CLASSES
 
@@ -54,27 +55,50 @@ def render_case(kg, case_id: str) -> None:
             st.markdown("*Illustrates no model element yet.*")
 
 
+TABS = {"all": "All case studies", "find": "Case studies for an element or question"}  # URL tab= : label
+
+
+def _implied_tab() -> str:
+    """The tab a link without tab= opens: the search when it carries search words (links made before tab=)."""
+    return "find" if param("case_q") else "all"
+
+
+def _keep_tab(tab: str) -> None:
+    """The open tab is part of the view, so a copied link opens it; left out where the link implies it. The
+    search words stay in the view while the other tab is open."""
+    set_params(tab="" if tab == _implied_tab() else tab)
+
+
 def render() -> None:
     kg = get_kg()
-    tab_all, tab_find = st.tabs(["All case studies", "Case studies for an element or question"])
-    with tab_all:
-        cases = sorted(kg.of_type("CaseStudy"), key=lambda n: n.label)
-        st.caption(f"{len(cases)} case studies from {len({c.sources[0].doc_id for c in cases})} document(s).")
-        for c in cases:
-            render_case(kg, c.id)
-
+    seed("cases_tab", TABS.get(param("tab") or _implied_tab(), TABS["all"]))
+    tab_all, tab_find = st.tabs(list(TABS.values()), key="cases_tab", on_change="rerun")
+    find = bool(tab_find.open)
+    _keep_tab("find" if find else "all")
+    if not find:
+        with tab_all:
+            cases = sorted(kg.of_type("CaseStudy"), key=lambda n: n.label)
+            st.caption(f"{len(cases)} case studies from {len({c.sources[0].doc_id for c in cases})} document(s).")
+            for c in cases:
+                render_case(kg, c.id)
+        return
     with tab_find:
+        seed("case_q", param("case_q"))
         q = st.text_input(
             "An element, or any question",
-            value=param("case_q"),
             key="case_q",
             placeholder="e.g. keeping money in the local economy",
         )
-        set_params(case_q=q)
+        set_params(case_q=q.strip())
+        _keep_tab("find")
         if not q.strip():
             return
         eng = get_engine()
-        node, how = eng.resolve(q)
+        try:
+            node, how = eng.resolve(q)
+        except LookupError as e:  # no element shares a word or meaning with the words: say so, still search
+            node, how = None, ""
+            st.info(md(f"No element of the model matches: {e}."))
         if node is not None and node.type in ELEMENT_TYPES:
             show(f"Element: {node_link(node)} *(matched by {md(how)})*")
             linked = cases_for_element(kg.g, kg, node.id)

@@ -15,6 +15,7 @@ from graph.records import NodeRecord
 from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
 from graph.stores.factory import open_store
+from ui.route import param, seed
 
 _AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|xmpp)(?=[:.])")  # GFM autolink starts
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^@'\"])")
@@ -160,34 +161,11 @@ def quote_block(text: str, max_chars: int = 600) -> str:
     return "> " + md(t).replace("\n", "\n> ")
 
 
-def param(name: str, default: str = "") -> str:
-    v = st.query_params.get(name, default)
-    return v if isinstance(v, str) else default
-
-
 def pick_node(label: str, ids: list[str], key: str, placeholder: str, format_func, current: str | None = None):
     """A node picker opened on the node in the URL (``?node=``, or ``current``) when it is one of ``ids``."""
     current = param("node") if current is None else current
-    return st.selectbox(label, ids, index=ids.index(current) if current in ids else None, format_func=format_func,
-                        placeholder=placeholder, key=key)
-
-
-def open_clean(page: str) -> None:
-    """A page opened from the sidebar starts clean: no URL parameters and no state left by another page."""
-    st.query_params.clear()
-    st.query_params["page"] = page
-    for k in [k for k in st.session_state if k != "nav"]:
-        del st.session_state[k]
-
-
-def set_params(**kwargs: str) -> None:
-    """Keep the view in the URL so a link reproduces it; empty values are removed."""
-    for k, v in kwargs.items():
-        if v:
-            if st.query_params.get(k) != v:
-                st.query_params[k] = v
-        elif k in st.query_params:
-            del st.query_params[k]
+    seed(key, current if current in ids else None)
+    return st.selectbox(label, ids, format_func=format_func, placeholder=placeholder, key=key)
 
 
 class Timer:

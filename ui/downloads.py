@@ -33,7 +33,7 @@ def pathway_downloads(pw, paths: list[Path], chosen: int, key: str = "pw") -> No
                             help="1920 × 1080, every arrow styled by its evidence level, its reason as its tooltip")
     cols[1].download_button("Slide (PNG)", lambda: picture.to_png(svg), file_name=f"{name}.png", mime="image/png",
                             key=f"{key}_png", help="1920 × 1080")
-    html_report = report.report_html(pw.kg, path, chain, svg, title=title, levels=levels)
+    html_report = report.report_html(pw.kg, path, chain, svg, title=title, evidence=pw.evidence())
     cols[2].download_button("Report (HTML)", html_report, file_name=f"{name}.html", mime="text/html",
                             key=f"{key}_html", help="picture, steps, reasons, assumptions and sources; prints well")
     cols[3].download_button("Report (PDF)", lambda: report.report_pdf(html_report), file_name=f"{name}.pdf",

@@ -25,7 +25,8 @@ HEIGHT_PX = explore.SIZE[1]
 
 
 def _filters(key: str, strong_only: bool) -> tuple[explore.Filters, int]:
-    c1, c2, c3, c4 = st.columns([3, 5, 2, 2])
+    """The picture's filters, folded away (one line, not three) so the picture starts on the first screen."""
+    c1, c2, c3, c4 = st.expander("Filter the picture: evidence, stages, strength, focus").columns([3, 5, 2, 2])
     options = [lv for lv in LEVELS if lv in STRONG or not strong_only]
     levels = c1.multiselect("Links", options, default=options, key=f"{key}_levels{'_strong' if strong_only else ''}",
                             help="Each arrow's evidence: stated in a document > shown by "

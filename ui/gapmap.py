@@ -20,7 +20,8 @@ from graph.analysis.gapmap import BadFilter, EvidenceMap, Filters, case_facts, f
 from graph.analysis.gapmap_picture import GAP_FILL, GROUPS, ROUTE_FILL, diameter, route_shade
 from graph.analysis.picture import to_png
 from graph.evidence import MEANING
-from ui.common import build_dir, build_stamp, get_pathways, md, node_link, param, quote_block, set_params, show
+from ui.common import build_dir, build_stamp, get_pathways, md, node_link, quote_block, show
+from ui.route import param, set_params
 
 
 def _href(view: dict[str, str], row: str, col: str) -> str:

@@ -6,18 +6,8 @@ import streamlit as st
 
 from graph.analysis.cases import cases_for_element
 from graph.ns import ELEMENT_CLASSES
-from ui.common import (
-    evidence_badge,
-    get_kg,
-    get_pathways,
-    md,
-    node_link,
-    param,
-    pick_node,
-    quote_block,
-    set_params,
-    show,
-)
+from ui.common import evidence_badge, get_kg, get_pathways, md, node_link, pick_node, quote_block, show
+from ui.route import param, set_params
 
 RELATION_TITLES = {
     ("leadsTo", "in"): "Builds on",

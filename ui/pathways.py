@@ -9,13 +9,16 @@ from urllib.parse import quote
 import streamlit as st
 
 from graph.analysis.paths import Path, PathResult, UnknownNode
-from graph.analysis.report import link_reason, score_text
+from graph.analysis.report import path_steps, score_text, step_reason
+from graph.evidence import Evidence, weakest
 from graph.ns import LINKED_CLASSES
-from ui.common import evidence_badge, get_pathways, md, node_link, param, set_params, show
+from ui.common import evidence_badge, get_pathways, md, node_link, show
 from ui.downloads import pathway_downloads
 from ui.explore import explorer
+from ui.route import int_param, moved, param, seed, set_params
 
 ELEMENT_TYPES = LINKED_CLASSES
+K_DEFAULT, K_MAX = 5, 50  # paths asked for: the default a link leaves out, and the most the box allows
 MODES = {
     "between": "From one element to another",
     "forward": "Everything forward from an element",
@@ -28,22 +31,23 @@ def element_options(pw) -> list[str]:
     return [n.id for n in sorted(els, key=lambda n: (n.order, n.label))]
 
 
-def path_table(pw, path: Path) -> list[dict]:
-    evidence = pw.evidence()
+def path_table(pw, path: Path, steps: list[Evidence]) -> list[dict]:
+    """One row per element; each link's badge, strength and reason from its evidence (``steps``, as
+    ``path_steps`` gives them), the weakest step by the one rule (``graph.evidence.weakest``) marked."""
+    weak = weakest(steps) if len(steps) > 1 else None  # one step is trivially the weakest: no mark
     rows = []
     for i, nid in enumerate(path.nodes):
         n = pw.kg.nodes[nid]
-        lk = path.links[i - 1] if i else None
-        ev = evidence[(lk.source, lk.target)] if lk else None
+        lk, ev = (path.links[i - 1], steps[i - 1]) if i else (None, None)
+        mark = " **weakest**" if i and i - 1 == weak else ""
         rows.append(
             {
                 "step": i + 1,
                 "stage": md(n.stage_label + (f" ({n.horizon or n.scope})" if n.horizon or n.scope else "")),
                 "element": md(n.label),  # st.table renders Markdown in cells
                 "type": n.type,
-                "link in: evidence, strength": f"{evidence_badge(ev.level)} {lk.weight:.2f}" if lk else "",
-                # a case study showing both ends is evidence the link's own reason does not give
-                "why": md(link_reason(lk) + (f" Shown: {ev.why}." if ev.level == "shown" else "")) if lk else "",
+                "link in: evidence, strength": f"{evidence_badge(ev.level)} {lk.weight:.2f}{mark}" if lk else "",
+                "why": md(step_reason(lk, ev)) if lk else "",
             }
         )
     return rows
@@ -62,20 +66,25 @@ def render() -> None:
     opts = element_options(pw)
     label = {i: f"{pw.kg.nodes[i].stage_label}: {pw.kg.nodes[i].label}" for i in opts}
     mode_param = param("mode", "forward" if param("from") and not param("to") else "between")
+    seed("pw_mode", mode_param if mode_param in MODES else "between")
     mode = st.radio(
         "Show",
         list(MODES),
-        index=list(MODES).index(mode_param) if mode_param in MODES else 0,
         format_func=MODES.get,
         horizontal=True,
         key="pw_mode",
+        label_visibility="collapsed",
     )
-    c1, c2, c3 = st.columns([4, 4, 1])
+    # two rows of choices and the path above the picture, so the path and its picture are the first screen's
+    c1, c2, c3, c4 = st.columns([4, 4, 1, 3], vertical_alignment="bottom")
     start = param("from")
+    for name, value in (("from", start), ("to", param("to"))):
+        if value and value not in label:
+            st.warning(md(f"The link's {name} “{value}” is not an element of the model; choose one below."))
+    seed("pw_from", start if start in label else None)
     a = c1.selectbox(
         "Start" if mode != "backward" else "Outcome or impact",
         opts,
-        index=opts.index(start) if start in opts else None,
         format_func=label.get,
         placeholder="Choose an element…",
         key="pw_from",
@@ -83,19 +92,27 @@ def render() -> None:
     b = None
     if mode == "between":
         end = param("to")
+        seed("pw_to", end if end in label else None)
         b = c2.selectbox(
             "End",
             opts,
-            index=opts.index(end) if end in opts else None,
             format_func=label.get,
             placeholder="Choose an element…",
             key="pw_to",
         )
-    k = c3.number_input("Paths", 1, 50, int(param("k", "5") or 5), key="pw_k")
-    strong = st.checkbox("Only pathways where every step is stated or shown", value=param("strong") == "1",
-                         key="pw_strong", help="Keeps only arrows a document states or a case study shows "
-                         "(both ends illustrated by one case), in the paths, the picture and the table.")
-    set_params(mode=mode, strong="1" if strong else "", **{"from": a or "", "to": b or "", "k": str(k)})
+    k_link, k_wrong = int_param("k", K_DEFAULT, 1, K_MAX)
+    if k_wrong and ("pw_k" not in st.session_state or moved()):
+        st.warning(md(f"The link's number of paths (k): {k_wrong}; showing {k_link}."))
+    seed("pw_k", k_link)
+    k = c3.number_input("Paths", 1, K_MAX, key="pw_k")
+    seed("pw_strong", param("strong") == "1")
+    strong = c4.checkbox("Only stated or shown steps", key="pw_strong",
+                         help="Only pathways where every step is stated or shown: keeps only arrows a document "
+                         "states or a case study shows (both ends illustrated by one case), in the paths, the "
+                         "picture and the table.")
+    implied = "forward" if a and not b else "between"  # what a link without mode= opens: left out of it
+    set_params(mode=mode if mode != implied else "", strong="1" if strong else "",
+               **{"from": a or "", "to": b or "", "k": str(k) if k != K_DEFAULT else ""})
     if not a or (mode == "between" and not b):
         st.info(
             "Pick a start" + (" and an end" if mode == "between" else "") + ". For example: "
@@ -129,34 +146,34 @@ def render() -> None:
         f"{i + 1}. " + " → ".join(pw.kg.nodes[n].label[:28] for n in p.nodes) + f"  (strength {p.weight:.2f})"
         for i, p in enumerate(paths)
     ]
-    chosen = int(param("path", "0") or 0)
+    chosen, wrong = int_param("path", 0, 0, len(paths) - 1)
+    if wrong and ("pw_path" not in st.session_state or moved()):
+        st.warning(md(f"The link's path: {wrong} (the {len(paths)} paths found count from 0); "
+                      f"showing path {chosen + 1}."))
+    if st.session_state.get("pw_path") not in range(len(paths)):
+        st.session_state.pop("pw_path", None)  # another start or end: the old choice is not one of these paths
+    seed("pw_path", chosen)
     chosen = st.selectbox(
         "Highlighted path",
         range(len(paths)),
-        index=min(chosen, len(paths) - 1),
         format_func=lambda i: names[i],
         key="pw_path",
     )
-    set_params(path=str(chosen))
-    if result.truncated:
-        st.caption(f"Showing the best {len(paths)} paths; more exist (raise 'Paths' to see them).")
+    set_params(path=str(chosen) if chosen else "")
     path = paths[chosen]
-    st.markdown(md(score_text(path)))
-    route = pw.fragility().route(path)
-    if route.weakest is not None:
-        w = route.evidence[route.weakest]
-        show(f"Weakest step by evidence: **{md(pw.kg.nodes[w.source].label)} → {md(pw.kg.nodes[w.target].label)}** "
-             f"{evidence_badge(w.level)} strength {w.weight:.2f} (a pathway is as strong as its weakest step: "
-             "the lowest evidence level, then the lowest strength).")
+    steps = path_steps(path, pw.evidence())  # every sentence, badge and row below reads these, and one rule
     explorer(pw, "pw", highlight=path.nodes, highlight_links=[(lk.source, lk.target) for lk in path.links],
              strong_only=strong)
     st.caption("Columns are the model's stages. Every arrow is drawn by its evidence (the key above the picture); "
-               "the highlighted path's elements are edged dark blue and its arrows name their evidence level.")
+               "the highlighted path's elements are edged dark blue and its arrows name their evidence level."
+               + (f" Showing the best {len(paths)} paths; more exist (raise 'Paths' to see them)."
+                  if result.truncated else ""))
+    st.markdown(md(score_text(pw.kg, path, steps)))
     pathway_downloads(pw, paths, chosen)
     left, right = st.columns([3, 1])
     with left:
         st.markdown("**The highlighted path, step by step, with the reason for each link**")
-        st.table(path_table(pw, path))
+        st.table(path_table(pw, path, steps))
     with right:
         st.markdown("**Open a step**")
         show("\n".join(f"- {node_link(pw.kg.nodes[n])}" for n in path.nodes))

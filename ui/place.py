@@ -14,6 +14,7 @@ from graph.analysis.assess import (
     Profile,
     ProfileError,
     assess,
+    causes,
     compare,
     gating_items,
     load_profile,
@@ -21,7 +22,8 @@ from graph.analysis.assess import (
     profile_from_bytes,
 )
 from graph.settings import ROOT
-from ui.common import get_pathways, md, node_link, node_url, param, set_params, show
+from ui.common import get_pathways, md, node_link, node_url, show
+from ui.route import moved, param, set_params
 
 EXAMPLE = ROOT / "corpus" / "profiles" / "example-fictional-town.yaml"
 FILL = {"in place": "#b8ecb8", "at risk": "#ffd9a0", "unknown": "#fff1c2", "blocked": "#f8d0d0"}
@@ -69,14 +71,18 @@ def _kept_widget(make, key: str, default: str, *args, **kwargs):
     return make(*args, key=key, on_change=_keep, args=(key,), **kwargs)
 
 
-def _load_into_state(profile: Profile, kg) -> None:
+def _load_into_state(profile: Profile, kg, keep_notes: bool = False) -> None:
+    """Show a profile in the widgets. ``keep_notes``: a link carries statuses only, so going Back or Forward
+    through this page's views keeps the notes and evidence written on it."""
     st.session_state["place_name"] = profile.place
     kept = _kept()
+    notes = {k: v for k, v in kept.items() if k.startswith(("pln_", "ple_"))} if keep_notes else {}
     kept.clear()
     for i in gating_items(kg):
         st.session_state[f"pl_{i}"] = profile.status(i)
         e = profile.items.get(i, Entry("unknown"))
         kept[f"pln_{i}"], kept[f"ple_{i}"] = e.note, e.evidence
+    kept.update(notes)
     for a in kg.of_type("Assumption"):
         kept[f"pla_{a.id}"] = profile.assumptions.get(a.id, Entry("unknown")).status
     for k, v in kept.items():  # fields drawn in this run show the loaded values too
@@ -165,6 +171,11 @@ def checklist(kg) -> None:
             )
 
 
+# Words are never split inside ("Communicatio / n"): a column is as wide as its longest word, and the table
+# scrolls sideways rather than break one (13 px words in 9 columns fit 940 px at 1400 px, and A4 landscape).
+WHOLE_WORDS = "word-break:normal;overflow-wrap:normal;hyphens:manual"
+
+
 def _cell(kg, n: str, state: str) -> str:
     e = html.escape
     return (
@@ -172,6 +183,12 @@ def _cell(kg, n: str, state: str) -> str:
         f'<a href="{e(node_url(n))}" target="_self" style="color:#111;text-decoration:none">'
         f"{e(kg.nodes[n].label)}</a></div>"
     )
+
+
+def _link(kg, n: str, status: str = "") -> str:
+    e = html.escape
+    label = f'<a href="{e(node_url(n))}" target="_self">{e(kg.nodes[n].label)}</a>'
+    return label + (f" <em>({e(status)})</em>" if status else "")
 
 
 def model_html(kg, result: Assessment) -> str:
@@ -186,32 +203,44 @@ def model_html(kg, result: Assessment) -> str:
     for title, ids, state in cols:
         head = f"<b>{e(title)}</b><br><span>{e(state or 'as marked')}</span>"
         body = "".join(_cell(kg, n, result.state[n]) for n in ids)
-        cells.append(f'<td style="vertical-align:top;padding:4px;width:{100 // len(cols)}%">{head}{body}</td>')
+        cells.append(f'<td style="vertical-align:top;padding:4px;{WHOLE_WORDS}">{head}{body}</td>')
     return (
-        '<table style="border-collapse:collapse;font-size:13px;width:100%;table-layout:fixed"><tr>'
+        '<div style="overflow-x:auto"><table style="border-collapse:collapse;font-size:13px;width:100%"><tr>'
         + "".join(cells)
-        + "</tr></table>"
+        + "</tr></table></div>"
     )
 
 
-def why_rows(kg, result: Assessment) -> list[dict]:
-    """One row per column: its state, what decides it, what would hold it back next (by name and status)."""
+def causes_html(kg, result: Assessment) -> str:
+    """Blocked, at risk, and by what, each cause once (``graph.analysis.assess.causes``): what decides each run of
+    columns, then what would hold them back next, by the column it first holds back and by status, one item a
+    line. The same HTML in the app and the printed report; all text escaped, links open in the same tab."""
+    e = html.escape
+    c = causes(result)
+    th = f'style="text-align:left;vertical-align:bottom;padding:4px 8px;border-bottom:1px solid #ccd;{WHOLE_WORDS}"'
+    td = f'style="vertical-align:top;padding:4px 8px;border-bottom:1px solid #eef;{WHOLE_WORDS}"'
 
-    def names(ids: list[str]) -> str:
-        return "; ".join(f"{x['label']} ({x['status']})" for x in result.named(ids, kg))
+    def items(ids: list[str], status: bool) -> str:
+        lines = "".join(f"<li>{_link(kg, i, result.statuses.get(i, 'unknown') if status else '')}</li>"
+                        for i in ids)
+        return f'<ul style="margin:0;padding-left:1.1em">{lines}</ul>' if ids else ""
 
-    rows = []
-    for c in result.columns:
-        n = c.elements[0]
-        rows.append(
-            {
-                "column": c.label,
-                "state": result.state[n],
-                "decided by": names(result.because.get(n, [])),
-                "then held back by": names(result.also.get(n, [])),
-            }
-        )
-    return rows
+    table = '<table style="border-collapse:collapse;font-size:14px;width:100%">'
+    first = "".join(f"<tr><td {td}>{e(b.span())}</td><td {td}><b>{e(b.state)}</b></td>"
+                    f"<td {td}>{items(b.items, True)}</td></tr>" for b in c.blocking)
+    out = (f"{table}<tr><th {th}>columns</th><th {th}>state</th><th {th}>decided by</th></tr>{first}</table>"
+           if first else "<p>Nothing is blocked or at risk.</p>")
+    if c.next:
+        heads = [s for s in ("missing", "partly", "unknown") if any(s in h.by_status for h in c.next)]
+        rows = "".join(f"<tr><td {td}>{e(h.column)}</td>"
+                       + "".join(f"<td {td}>{items(h.by_status.get(s, []), False)}</td>" for s in heads) + "</tr>"
+                       for h in c.next)
+        out += ("<p style='margin:.8em 0 .3em'><b>Then, once that is in place, what would hold them back "
+                "next</b> (each item once, at the first column it holds back: every column after it rests on it "
+                "too)</p>"
+                f"{table}<tr><th {th}>from</th>" + "".join(f"<th {th}>{e(s)}</th>" for s in heads)
+                + f"</tr>{rows}</table>")
+    return out
 
 
 def invest_rows(result: Assessment, limit: int = 10) -> list[dict]:
@@ -257,13 +286,15 @@ def report_html(profile: Profile, result: Assessment, kg) -> str:
     dated = f"<p>Assessed: {e(profile.date)}</p>" if profile.date else ""
     together = together_line(kg, result)
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{e(profile.place)}: self-assessment</title>
-<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}td,th{{border:1px solid #ccc;padding:3px 6px}}
+<style>@page{{size:A4 landscape;margin:12mm}}
+body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}td,th{{border:1px solid #ccc;padding:3px 6px}}
+@media print{{body{{margin:0;max-width:none;font-size:10pt}}tr,li{{page-break-inside:avoid}}}}
 table{{border-collapse:collapse}}</style></head><body>
 <h1>{e(profile.place)}: Empowering Places self-assessment</h1>{fictional}{dated}
 <p>Outcomes and impacts: <b>{s["in place"]}</b> in place, <b>{s["at risk"]}</b> at risk, <b>{s["unknown"]}</b>
 unknown, <b>{s["blocked"]}</b> blocked.</p>
 <h2>The model, column by column</h2>{model_html(kg, result)}
-<h2>Blocked, at risk, and by what</h2>{_table_html(why_rows(kg, result))}
+<h2>Blocked, at risk, and by what</h2>{causes_html(kg, result)}
 <h2>Invest here first</h2>{_table_html(invest_rows(result))}<p>{e(together)}</p>
 <h2>Assumptions at risk</h2><ul>{risks or "<li>none</li>"}</ul>
 <h2>What the place said</h2>{_table_html(entries)}<p>Items not listed are unknown.</p>
@@ -274,15 +305,17 @@ a group (all in place is enough); the columns carry the state. See docs/assessme
 
 def render() -> None:
     kg = get_pathways().kg
-    if "place_from_url" not in st.session_state:  # a copied link: restore its view once, before the widgets
+    # a copied link, or Back and Forward: restore the URL's view, before the widgets
+    if "place_from_url" not in st.session_state or moved():
+        first = "place_from_url" not in st.session_state
         st.session_state["place_from_url"] = True
         try:
             linked = profile_from_url(kg)
         except ProfileError as err:
             st.error(md(str(err)))
         else:
-            if linked is not None:
-                _load_into_state(linked, kg)
+            if linked is not None or not first:
+                _load_into_state(linked or Profile(""), kg, keep_notes=not first)
     _defaults(kg)
     tab_assess, tab_compare = st.tabs(["Assess our place", "Compare profiles"])
     with tab_assess:
@@ -312,7 +345,7 @@ def render() -> None:
             "(docs/assessment.md): conditions and foundations are necessary, the inputs contribute as a group."
         )
         st.markdown("**Blocked, at risk, and by what**")
-        st.table([{k: md(str(v)) for k, v in r.items()} for r in why_rows(kg, result)])
+        show(causes_html(kg, result))
         left, right = st.columns(2)
         with left:
             st.markdown("**Invest here first**")

@@ -373,6 +373,67 @@ class Assessment:
         }
 
 
+NEXT_ORDER = ("missing", "partly", "unknown")  # what would hold back next, the most to do first
+
+
+@dataclass
+class Blocking:
+    """Consecutive columns in one state for one reason: what decides them, said once for all of them."""
+
+    columns: list[str]  # column labels, left to right
+    state: str
+    items: list[str]  # the items that decide it (ids)
+
+    def span(self) -> str:
+        """'Processes', or 'Processes to Wider impacts (7 columns)'."""
+        if len(self.columns) == 1:
+            return self.columns[0]
+        return f"{self.columns[0]} to {self.columns[-1]} ({len(self.columns)} columns)"
+
+
+@dataclass
+class HoldsNext:
+    """The items that would hold the model back next, from the first column they rest under (and every one after
+    it: a column rests on everything the columns before it rest on), grouped by status."""
+
+    column: str
+    by_status: dict[str, list[str]]  # missing / partly / unknown -> ids
+
+
+@dataclass
+class Causes:
+    """Why the columns are not in place, each cause said once: what decides each run of columns, then what would
+    hold them back next once that is in place. ``Assessment.because`` and ``also`` list, per element, every item
+    again in every column after it (a cell of 15 to 19 names each); this is the same reasoning, read once."""
+
+    blocking: list[Blocking]
+    next: list[HoldsNext]
+
+
+def causes(result: Assessment) -> Causes:
+    """Group ``result.because`` over consecutive columns and give each item of ``result.also`` once, at the first
+    column it holds back; an item that decides a state somewhere is said there, not again as a next cause."""
+    blocking: list[Blocking] = []
+    joins = False  # the column before this one had a reason: a run can go on
+    for c in result.columns:
+        n = c.elements[0]
+        decide = result.because.get(n, [])
+        if joins and blocking[-1].state == result.state[n] and blocking[-1].items == decide:
+            blocking[-1].columns.append(c.label)
+        elif decide:
+            blocking.append(Blocking([c.label], result.state[n], list(decide)))
+        joins = bool(decide)
+    said = {i for b in blocking for i in b.items}
+    nxt: list[HoldsNext] = []
+    for c in result.columns:
+        new = [i for i in result.also.get(c.elements[0], []) if i not in said]
+        said.update(new)
+        groups = {s: [i for i in new if result.statuses.get(i, "unknown") == s] for s in NEXT_ORDER}
+        if new:
+            nxt.append(HoldsNext(c.label, {s: ids for s, ids in groups.items() if ids}))
+    return Causes(blocking, nxt)
+
+
 def _results(kg: KnowledgeGraph, state: dict[str, str]) -> list[str]:
     return [n for n in state if kg.nodes[n].type in RESULTS]
 

@@ -77,8 +77,15 @@ def _q(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# The app fits the drawing to the page's width, and Streamlit sets all its text at 0.6rem (9.6 px in the drawing's
+# units, whatever the DOT says): so boxes are laid out for 9.6 pt text (they fit it) and 11 characters a line,
+# which keeps the drawing narrow enough to be scaled *up*: text at about 12 px at 1400 px (22 gave 7 px).
+LABEL_CHARS = 11
+FONT_PT = 9.6
+
+
 def _wrap(label: str, width: int = 22, lines: int = 3) -> str:
-    parts = textwrap.wrap(label, width) or [label]
+    parts = textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [label]  # whole words
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] = parts[-1][: width - 1] + "…"
@@ -106,8 +113,10 @@ def to_dot(
         cols.setdefault(column_of(n.order), []).append(n)
     out = [
         "digraph pathway {",
-        "rankdir=LR; newrank=true; nodesep=0.15; ranksep=0.45; splines=true;",
-        'node [shape=box style="rounded,filled" fillcolor="#f4f6fa" color="#9aa5b8" fontname="Helvetica" fontsize=10];',
+        "rankdir=LR; newrank=true; nodesep=0.12; ranksep=0.22; splines=true;",
+        f'node [shape=box style="rounded,filled" margin="0.06,0.04" fillcolor="#f4f6fa" color="#9aa5b8" '
+        'fontname="Helvetica" '
+        f'fontsize={FONT_PT}];',
         "edge [arrowsize=0.6];",
     ]
     if title:
@@ -116,7 +125,8 @@ def to_dot(
     present = sorted(cols)
     for ci in present:
         out.append(
-            f'"col{ci}" [shape=plaintext style="" fontsize=11 fontname="Helvetica-Bold" label={_q(COLUMNS[ci][1])}];'
+            f'"col{ci}" [shape=plaintext style="" fontsize={FONT_PT} fontname="Helvetica-Bold" '
+            f'label="{_wrap(COLUMNS[ci][1], LABEL_CHARS, 2)}"];'
         )
     for a, b in zip(present, present[1:], strict=False):
         out.append(f'"col{a}" -> "col{b}" [style=invis];')
@@ -125,7 +135,7 @@ def to_dot(
         out.append(f'{{ rank=same; "col{ci}"; ' + " ".join(_q(n.id) + ";" for n in members) + " }")
         prev = f'"col{ci}"'
         for n in members:
-            attrs = [f'label="{_wrap(n.label)}"', f"tooltip={_q(n.label)}"]
+            attrs = [f'label="{_wrap(n.label, LABEL_CHARS, 5)}"', f"tooltip={_q(n.label)}"]
             if n.id in status:
                 attrs.append(f'fillcolor="{STATUS_FILL.get(status[n.id], "#f4f6fa")}"')
             if n.id in hl:

@@ -17,12 +17,11 @@ from graph.analysis.chains import Chain, attached_how
 from graph.analysis.draw import DrawLink, DrawNode
 from graph.analysis.paths import Path
 from graph.analysis.picture import layout, legend_words, to_svg
-from graph.evidence import MEANING
+from graph.evidence import MEANING, WEAKEST_RULE, Evidence, link_evidence, weakest
 from graph.records import LinkRecord as Link
 from graph.store import KnowledgeGraph
 
 ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
-BASIS_WORDS = {"textual": "stated in a document", "inferred": "inferred by similarity", "curated": "added by a curator"}
 
 
 def link_reason(link: Link) -> str:
@@ -30,17 +29,41 @@ def link_reason(link: Link) -> str:
     return getattr(link, "rationale", "") or link.reason or link.evidence
 
 
-def score_text(path: Path) -> str:
-    """What a path's strength is: the product of its link strengths, and what a low one means."""
+def path_steps(path: Path, evidence: Mapping[tuple[str, str], Evidence] | None = None) -> list[Evidence]:
+    """The evidence of each step of a path (``Pathways.evidence()``, which reads the case studies); a link it
+    lacks is judged on its basis alone (stated, curated or inferred)."""
+    evidence = evidence or {}
+    return [evidence.get((lk.source, lk.target)) or link_evidence(lk, {}) for lk in path.links]
+
+
+def step_reason(link: Link, ev: Evidence) -> str:
+    """Why a step's arrow is there, led by its evidence level's own reason (what the badge says), then how the
+    arrow was drawn where that adds something: a shown link names its case study and keeps its wording."""
+    why = ev.why[:1].upper() + ev.why[1:]
+    if ev.level in ("stated", "curated"):
+        return why + "."
+    return f"{why}. {link_reason(link)}"
+
+
+def weakest_text(kg: KnowledgeGraph, steps: list[Evidence]) -> str:
+    """The weakest step by the one rule (``graph.evidence.weakest``), in words: which arrow, its level, strength."""
+    i = weakest(steps)
+    if i is None:
+        return ""
+    w = steps[i]
+    return (f"step {i + 1}, {kg.nodes[w.source].label} → {kg.nodes[w.target].label}: {MEANING[w.level]}, "
+            f"strength {w.weight:.2f}")
+
+
+def score_text(kg: KnowledgeGraph, path: Path, steps: list[Evidence]) -> str:
+    """What a path's strength is (the product of its link strengths) and its weakest step, by the one rule."""
     if not path.links:
         return "A single element: no links to weigh."
     factors = " × ".join(f"{lk.weight:.2f}" for lk in path.links)
-    weakest = min(path.links, key=lambda lk: lk.weight)
     return (f"Strength {path.weight:.2f} = {factors}, the product of its {len(path.links)} link strengths "
-            f"(1.00 would mean every link is certain). Each extra link multiplies in, so longer paths score "
-            f"lower; a low strength means at least one link is weak: here the weakest is "
-            f"{weakest.weight:.2f} ({BASIS_WORDS.get(weakest.basis, weakest.basis)}), so read its reason "
-            f"before relying on the path.")
+            f"(1.00 would mean every link is certain; each extra link multiplies in, so longer paths score lower). "
+            f"A pathway is as strong as its weakest step, {WEAKEST_RULE}: here {weakest_text(kg, steps)}. "
+            "Read its reason before relying on the path.")
 
 
 def picture_svg(kg: KnowledgeGraph, links: list[Link] | list[DrawLink], paths: list[Path], chosen: int = 0,
@@ -77,19 +100,21 @@ def _where(kg: KnowledgeGraph, nid: str) -> str:
 
 
 def report_html(kg: KnowledgeGraph, path: Path, chain: Chain | None, svg: str, title: str = "",
-                generated: datetime | None = None, levels: Mapping[tuple[str, str], str] | None = None) -> str:
-    """The printable report of one pathway; every text escaped, the picture inline; each step's link
-    named by its evidence level when ``levels`` is given."""
+                generated: datetime | None = None, evidence: Mapping[tuple[str, str], Evidence] | None = None) -> str:
+    """The printable report of one pathway; every text escaped, the picture inline; each step's link named by
+    its evidence level and reason as the app names them (``evidence``: ``Pathways.evidence()``, with the case
+    studies; without it a link is judged on its basis alone), the weakest marked by the one rule."""
     e = html.escape
     title = title or " → ".join(kg.nodes[n].label for n in (path.nodes[0], path.nodes[-1]))
     when = (generated or datetime.now(UTC)).strftime("%d %B %Y, %H:%M UTC")
+    evs = path_steps(path, evidence)
+    weak = weakest(evs) if len(evs) > 1 else None  # one step is trivially the weakest: no mark
     steps = []
     for i, nid in enumerate(path.nodes):
-        lk = path.links[i - 1] if i else None
-        level = (levels or {}).get((lk.source, lk.target), "") if lk else ""
-        words = legend_words(level) if level in MEANING else BASIS_WORDS.get(lk.basis, lk.basis) if lk else ""
-        link_cell = (f"{e(words)}, strength {lk.weight:.2f}<br>"
-                     f"<span class=reason>{e(link_reason(lk))}</span>") if lk else "start"
+        lk, ev = (path.links[i - 1], evs[i - 1]) if i else (None, None)
+        mark = " <b>(the weakest step)</b>" if i and i - 1 == weak else ""
+        link_cell = (f"{e(legend_words(ev.level))}, strength {lk.weight:.2f}{mark}<br>"
+                     f"<span class=reason>{e(step_reason(lk, ev))}</span>") if lk and ev else "start"
         steps.append(f"<tr><td>{i + 1}</td><td>{e(_where(kg, nid))}</td><td><b>{e(kg.nodes[nid].label)}</b></td>"
                      f"<td>{link_cell}</td></tr>")
     assumptions = []
@@ -128,7 +153,7 @@ table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid 
 </style></head><body>
 <h1>{e(title)}</h1>
 <p class=meta>Empowering Places logic model · pathway report · generated {e(when)}</p>
-<p>{e(score_text(path))}</p>
+<p>{e(score_text(kg, path, evs))}</p>
 {svg_inline}
 <h2>The steps</h2>
 <table><tr><th>#</th><th>stage</th><th>element</th><th>link into this step, and why</th></tr>{"".join(steps)}</table>

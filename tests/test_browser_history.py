@@ -1,0 +1,180 @@
+"""Back and Forward as a person uses them, in a real headless Chromium over a real Streamlit server.
+
+One browser-history entry per step (a question asked, a page opened, a start, an end, a chosen path), and Back
+and Forward bring back each view as it was: its question, its chosen path. Every pushState and replaceState the
+page makes is recorded (an init script wraps them), so the test counts the entries, not only the address bar.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+
+from bench import browser
+from bench.browser import unavailable
+from bench.servers import streamlit
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.browser
+QUESTION = "how do I build a referral network"
+START, END = "input/local-intelligence", "impact/prosperity"
+RECORD = """window.__history = [];
+for (const f of ['pushState', 'replaceState']) {
+  const real = history[f].bind(history);
+  history[f] = (s, t, u) => { window.__history.push([f, String(u)]); return real(s, t, u); };
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(build_dir, tmp_path_factory):
+    if why := unavailable():
+        pytest.skip(f"{why}; browser test skipped")
+    env = {**os.environ, "EP_BUILD": str(build_dir), "EP_STORE": "memory", "HF_HUB_OFFLINE": "1"}
+    with streamlit(["ui.serve"], env, ROOT, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture()
+def page(server):
+    with browser.page(1400, 1000, 120_000) as pg:
+        pg.add_init_script(RECORD)
+        yield pg
+
+
+def settle(pg) -> None:
+    browser.settle(pg, 120_000)
+
+
+def pushed(pg) -> list[str]:
+    return [u for f, u in pg.evaluate("window.__history") if f == "pushState"]
+
+
+def main_text(pg) -> str:
+    return pg.inner_text("[data-testid='stMain']")
+
+
+def choose(pg, label: str, option: str) -> None:
+    """Pick an option of a Streamlit select box by typing it, as a person with a keyboard would."""
+    pg.locator("[data-testid='stSelectbox']").filter(has=pg.get_by_text(label, exact=True)).click()
+    pg.keyboard.type(option)
+    pg.get_by_role("option").filter(has_text=option).first.click()
+
+
+def shown(pg, label: str) -> str:
+    """What a select box shows as chosen."""
+    return pg.get_by_role("combobox", name=label).input_value()
+
+
+def sidebar(pg, name: str) -> None:
+    pg.locator("[data-testid='stSidebar']").get_by_text(name, exact=True).click()
+
+
+def expect_url(pg, server: str, query: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(pg).to_have_url(f"{server}/?{query}", timeout=120_000)
+    settle(pg)
+
+
+def ask_view(pg) -> None:
+    """The Ask page with the question in its box and its answer card."""
+    pg.wait_for_selector("[data-testid='stMain'] h3 a:has-text('Create a referral network')", timeout=120_000)
+    assert pg.get_by_label("Your question").input_value() == QUESTION
+
+
+def pathway_view(pg, path_no: int) -> None:
+    """The Pathways page between Local intelligence and Prosperity with path ``path_no`` chosen and drawn."""
+    pg.wait_for_selector("text=Highlighted path", timeout=120_000)
+    settle(pg)
+    assert "Local intelligence" in shown(pg, "Start") and "Prosperity" in shown(pg, "End")
+    assert shown(pg, "Highlighted path").strip().startswith(f"{path_no}. Local intelligence")
+    table = pg.inner_text("[data-testid='stTable']")
+    assert "Local intelligence" in table and "Prosperity" in table
+
+
+def test_back_and_forward_step_through_ask_pathways_and_case_studies(page, server):
+    pg = page
+    pg.goto(f"{server}/?page=ask", wait_until="domcontentloaded")
+    settle(pg)
+    box = pg.get_by_label("Your question")
+    box.fill(QUESTION)
+    box.press("Enter")
+    expect_url(pg, server, f"page=ask&q={quote_plus(QUESTION)}")
+    ask_view(pg)
+
+    sidebar(pg, "Pathways")
+    expect_url(pg, server, "page=pathways")
+    choose(pg, "Start", "Inputs: Local intelligence")
+    expect_url(pg, server, "page=pathways&mode=between&from=input%2Flocal-intelligence")
+    choose(pg, "End", "Impacts: Prosperity")
+    expect_url(pg, server, "page=pathways&from=input%2Flocal-intelligence&to=impact%2Fprosperity")
+    choose(pg, "Highlighted path", "3. ")
+    chosen = "page=pathways&from=input%2Flocal-intelligence&to=impact%2Fprosperity&path=2"
+    expect_url(pg, server, chosen)
+    pathway_view(pg, 3)
+    before = main_text(pg)
+
+    sidebar(pg, "Case studies")
+    expect_url(pg, server, "page=cases")
+    pg.wait_for_selector("text=Halifax Opportunities Trust", timeout=120_000)
+    steps = [f"/?page=ask&q={quote_plus(QUESTION)}", "/?page=pathways",
+             "/?page=pathways&mode=between&from=input%2Flocal-intelligence",
+             "/?page=pathways&from=input%2Flocal-intelligence&to=impact%2Fprosperity", f"/?{chosen}", "/?page=cases"]
+    assert pushed(pg) == steps  # one entry per step, nothing else
+
+    pg.go_back()  # Case studies -> the chosen path, exactly as it was
+    expect_url(pg, server, chosen)
+    pathway_view(pg, 3)
+    assert main_text(pg).split("Highlighted path")[1][:400] == before.split("Highlighted path")[1][:400]
+    pg.go_back()  # -> the same two ends before a path was chosen: the first path
+    expect_url(pg, server, "page=pathways&from=input%2Flocal-intelligence&to=impact%2Fprosperity")
+    pathway_view(pg, 1)
+    for _ in range(3):  # the start alone, the page opened clean, then the question
+        pg.go_back()
+        settle(pg)
+    expect_url(pg, server, f"page=ask&q={quote_plus(QUESTION)}")
+    ask_view(pg)
+    assert "Pathways" not in pg.inner_text("[data-testid='stMain'] h1")
+
+    for _ in range(4):
+        pg.go_forward()
+        settle(pg)
+    expect_url(pg, server, chosen)
+    pathway_view(pg, 3)
+    pg.go_forward()
+    expect_url(pg, server, "page=cases")
+    pg.wait_for_selector("text=Halifax Opportunities Trust", timeout=120_000)
+    assert pushed(pg) == steps  # going back and forth added no entry
+    assert pg.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_copied_case_studies_link_opens_its_tab_with_its_words(page, server):
+    """The search tab is part of the view: a link with search words opens on it, the words in the box and the
+    matches below; a link to the first tab (tab=all) opens that one, the words kept for the second."""
+    pg = page
+    words = "keeping money in the local economy"
+    pg.goto(f"{server}/?page=cases&case_q={quote_plus(words)}", wait_until="domcontentloaded")
+    settle(pg)
+    pg.wait_for_selector("text=Case studies closest to your words", timeout=120_000)
+    selected = pg.locator("[role='tab'][aria-selected='true']")
+    assert selected.inner_text() == "Case studies for an element or question"
+    assert pg.get_by_label("An element, or any question").input_value() == words
+    pg.get_by_role("tab", name="All case studies").click()
+    expect_url(pg, server, f"page=cases&case_q={quote_plus(words)}&tab=all")
+    pg.wait_for_selector("text=Halifax Opportunities Trust", timeout=120_000)
+    copied = pg.url
+    pg.goto("about:blank")
+    pg.goto(copied, wait_until="domcontentloaded")
+    settle(pg)
+    pg.wait_for_selector("text=Halifax Opportunities Trust", timeout=120_000)
+    assert pg.locator("[role='tab'][aria-selected='true']").inner_text() == "All case studies"
+    pg.get_by_role("tab", name="Case studies for an element or question").click()
+    settle(pg)
+    pg.wait_for_selector("text=Case studies closest to your words", timeout=120_000)
+    assert pg.get_by_label("An element, or any question").input_value() == words
+    pg.go_back()  # Back returns to the first tab, as the link had it
+    expect_url(pg, server, f"page=cases&case_q={quote_plus(words)}&tab=all")
+    assert pg.locator("[role='tab'][aria-selected='true']").inner_text() == "All case studies"

@@ -1,0 +1,99 @@
+"""What a person sees first at 1400 × 1000 in a real headless Chromium: the pathway and its picture on the first
+screen, and the Assumptions diagram's text at a readable size. Screenshots land in tests/artifacts/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser_history import page, server, settle  # noqa: F401 - fixtures
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+pytestmark = pytest.mark.browser
+CY_FRAME = "iframe[title='st_cytoscape.st_cytoscape']"
+COMMISSIONING = "assumption/process-commissioning-with-a-collective-mindset-rather-than"
+TOP = "e => { const r = e.getBoundingClientRect(); return {top: r.top + scrollY, bottom: r.bottom + scrollY}; }"
+FONTS = """() => { const svg = document.querySelector("[data-testid='stGraphVizChart'] svg");
+  const scale = svg.getScreenCTM().a;  // the page fits the drawing to its width
+  return [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale); }"""
+
+
+def test_the_path_and_its_picture_are_on_the_first_screen(page, server):  # noqa: F811
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=pathways&from=input/local-intelligence&to=impact/prosperity&path=3",
+              wait_until="domcontentloaded")
+    settle(page)
+    frame = page.wait_for_selector(CY_FRAME, timeout=120_000)
+    frame.content_frame().wait_for_selector("canvas", timeout=120_000)
+    settle(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "pathways-first-screen.png"))
+    chosen = page.get_by_role("combobox", name="Highlighted path")
+    assert chosen.input_value().startswith("4. Local intelligence")
+    assert chosen.evaluate(TOP)["bottom"] < 500
+    picture = frame.evaluate(TOP)
+    assert picture["top"] < 600, picture  # was ~850 px: below the fold
+    assert page.evaluate("scrollY") == 0
+
+
+def test_the_assumptions_diagram_text_is_readable_at_1400px(page, server):  # noqa: F811
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=assumptions&node={COMMISSIONING}", wait_until="domcontentloaded")
+    settle(page)
+    page.wait_for_selector("[data-testid='stGraphVizChart'] svg text", timeout=120_000)
+    settle(page)
+    sizes = page.evaluate(FONTS)
+    assert len(sizes) > 20 and min(sizes) >= 11, (len(sizes), min(sizes))  # was ~7 px
+    chart = page.locator("[data-testid='stGraphVizChart']")
+    chart.scroll_into_view_if_needed()
+    chart.screenshot(path=str(ARTIFACTS / "assumptions-diagram.png"))
+    words = page.evaluate("() => [...document.querySelectorAll(\"[data-testid='stGraphVizChart'] svg text\")]"
+                          ".map(t => t.textContent)")
+    assert "Communication" in words  # a word never split over two lines ("Communicatio" / "n")
+
+
+BROKEN_WORDS = """sel => {  // a word drawn on two lines (a line may end after a hyphen)
+  const broken = [];
+  for (const root of document.querySelectorAll(sel)) {
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      for (const m of t.textContent.matchAll(/[^\\s-]+-?/g)) {
+        const r = document.createRange(); r.setStart(t, m.index); r.setEnd(t, m.index + m[0].length);
+        const lines = new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      } } }
+  return broken; }"""
+
+
+def test_our_place_says_each_cause_once_in_whole_words_on_screen_and_on_a4(page, server):  # noqa: F811
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=place", wait_until="domcontentloaded")
+    settle(page)
+    page.get_by_role("button", name="Start from the fictional example").click()
+    settle(page)
+    page.wait_for_selector("text=Then, once that is in place", timeout=120_000)
+    settle(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("text=Blocked, at risk, and by what").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "place-causes-1400.png"))
+    tables = "[data-testid='stMain'] table"
+    assert page.evaluate(BROKEN_WORDS, tables) == []  # was "Communicatio / n" in the model's columns
+    main = page.inner_text("[data-testid='stMain']")
+    assert main.count("Processes to Wider impacts (7 columns)") == 1
+    causes = main.split("Blocked, at risk, and by what")[1].split("Invest here first")[0]
+    for item in ("Inclusive design of support", "Resources", "Local intelligence", "Time to invest in the inputs"):
+        assert causes.count(item) == 1, item  # each cause once (the per-column table named them 7 times)
+
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Download printable report (HTML)").click()
+    report = ARTIFACTS / "place-report.html"
+    got.value.save_as(str(report))
+    page.goto(report.as_uri())
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 1047, "height": 740})  # A4 landscape less its 12 mm margins, at 96 dpi
+    assert page.evaluate(BROKEN_WORDS, "table") == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1047  # nothing runs off the page
+    page.screenshot(path=str(ARTIFACTS / "place-report-a4.png"), full_page=True)
+    page.pdf(path=str(ARTIFACTS / "place-report.pdf"), prefer_css_page_size=True)
+    page.emulate_media(media="screen")
