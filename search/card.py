@@ -373,7 +373,7 @@ KIND_OF = {"Assumption": "assumption", "Evidence": "evidence", "CaseStudy": "cas
            "Insight": "insight", "Vision": "vision", "Purpose": "purpose"}
 # A top hit of these kinds answers for itself when the question's form asks for no other kind (chosen on the
 # choosing sets: bench/results/eval.md, "How the card picks its answer").
-TOP_KINDS = ("Assumption", "Foundation", "Insight", "Vision", "Purpose")
+TOP_KINDS = ("Assumption", "Foundation", "Insight", "Vision", "Purpose", "CaseStudy", "Evidence")
 TYPE_WORDS = {"CaseStudy": "case study", "Evidence": "figure"}
 
 
@@ -402,8 +402,9 @@ def element_for(engine: Searcher, node: NodeRecord, hits) -> NodeRecord | None:
 
 def choose_answer(engine: Searcher, query: str) -> Choice | None:
     """The card's answer: of the kind the question asks for (``search.asks``) when it asks for one, the best
-    ranked node of that kind; else a top hit that is an assumption, foundation, insight, vision or purpose
-    answers for itself; else the model element ``choose_element`` picks."""
+    ranked node of that kind; else a top hit that is an assumption, foundation, insight, vision, purpose,
+    case study or figure answers for itself (unless the question asks how to do something); else the model
+    element ``choose_element`` picks."""
     ask = asked(query)
     hits = list(engine.search(query, k=CHOICE_DEPTH))
     for t in WANTED.get(ask.kind, ()):

@@ -22,7 +22,7 @@ class Method:
 
     fusion: str = "rrf"  # rrf | convex
     rrf_k: int = 1  # small k lets a clear first place count
-    weights: dict = field(default_factory=lambda: {"dense": 2.0, "bm25": 1.0})  # rrf weights
+    weights: dict = field(default_factory=lambda: {"dense": 1.0, "bm25": 1.0})  # rrf weights (docs/search.md)
     alpha: float = 0.7  # convex: weight of the dense score against the (max-normalised) BM25 score
     intent: float = 0.25  # weight of the query-intent prior (search/intent.py)
     graph: float = 0.0  # share of the best direct neighbour's dense score added to a node's own

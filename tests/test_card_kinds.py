@@ -1,0 +1,64 @@
+"""The answer card answers in kind (search/asks.py, search/card.py), on the real seed graph and model, and
+search shows which of its users' questions a node matched by."""
+
+from __future__ import annotations
+
+from search.text import node_text
+
+
+def _resting_on(kg, assumption_id: str) -> set[str]:
+    return {el for el, subs in kg.edges("underpinnedBy").items() if assumption_id in subs}
+
+
+def test_a_question_about_what_is_assumed_gets_an_assumption_and_what_rests_on_it(engine):
+    card = engine.card("what is assumed about coaching being worth the money")
+    assert (card.kind, card.headline.type) == ("assumption", "Assumption")
+    assert {x.id for x in card.rests_on_it} == _resting_on(engine.kg, card.headline.id) != set()
+    assert card.why == "the question asks what is assumed (“assumed”)"
+    assert card.answer and card.answer in engine.kg.nodes[card.headline.id].text
+    md = card.to_markdown()
+    assert md.startswith(f"## {card.headline.label} (Assumption)") and "What rests on it" in md
+
+
+def test_a_question_for_figures_gets_a_figure_with_its_own_case_study_first(engine):
+    card = engine.card("how many jobs did community anchors create")
+    assert (card.kind, card.headline.type) == ("evidence", "Evidence")
+    owner = [i for d, i in engine.kg.neighbours(card.headline.id)["hasEvidence"] if d == "in"]
+    assert card.case_studies[0].id == owner[0] and card.case_studies[0].basis == "its own case study"
+    assert card.why == "the question asks for figures (“how many”)"
+
+
+def test_a_question_for_an_example_gets_a_case_study(engine):
+    card = engine.card("is there an example of a community organisation doing this")
+    assert (card.kind, card.headline.type) == ("case", "CaseStudy")
+    assert card.case_studies[0].id == card.headline.id
+    assert card.element.id in engine.links.ties[card.headline.id]  # the element it illustrates
+
+
+def test_a_how_to_question_gets_the_element_and_says_why(engine):
+    card = engine.card("how do I build a referral network")
+    assert (card.kind, card.headline.id, card.element.id) == ("element", "process/create-a-referral-network",
+                                                              "process/create-a-referral-network")
+    assert card.why == "the question asks how to do something (“how do I”)"
+
+
+def test_a_node_found_by_one_of_its_users_questions_says_which(engine):
+    node = next(n for n in engine.kg.nodes.values() if n.questions)
+    asked = node.questions[0]
+    hit = next(r for r in engine.search(asked, k=10) if r.id == node.id)
+    assert hit.asked == asked and hit.to_json()["asked"] == asked
+    plain = next(r for r in engine.search(node.label, k=10, mode="bm25"))
+    assert plain.asked == ""  # keyword-only results name no question
+
+
+def test_users_questions_are_in_the_graph_and_in_both_indexes(engine):
+    kg = engine.kg
+    asked = [n for n in kg.nodes.values() if n.questions]
+    kinds = {n.type for n in asked}
+    assert {"Condition", "Input", "Process", "Activity", "Outcome", "Impact", "Assumption", "Foundation",
+            "Insight", "Vision", "Purpose"} <= kinds
+    assert min(len(n.questions) for n in asked) >= 20
+    assert not any(n.questions for n in kg.nodes.values() if n.type in ("Passage", "CaseStudy", "Evidence"))
+    n = asked[0]
+    assert all(q in node_text(n, "asked") for q in n.questions)
+    assert len(engine.vindex.rows(engine.vindex.pos[n.id])) >= len(n.questions)
