@@ -5,7 +5,11 @@ thread in the app never fires and an abandoned query keeps burning CPU. A child 
 outright (SIGKILL) at the time limit, and ``RLIMIT_AS`` caps what one query may allocate.
 
 Why the algebra: a text filter is fooled by ``\\u0053ERVICE`` (rdflib expands escapes after the
-filter) and by comments holding quotes. Here the query is parsed and translated by rdflib, and the
+filter) and by comments holding quotes. And the text checked is the text run: rdflib checks, but Oxigraph
+(``oxigraph:`` and ``sparql:`` stores) runs the query, and the two read some spellings differently (a
+carriage return ends a ``#`` comment for Oxigraph only; ``\\u0022`` ends a string for rdflib only), so
+the query is first made into one text both read alike (``normalise``) and that text is checked and sent.
+Here the query is parsed and translated by rdflib, and the
 tree itself is walked: only SELECT, ASK, CONSTRUCT and DESCRIBE forms pass, with no SERVICE anywhere
 (sub-selects, EXISTS, OPTIONAL, UNION, MINUS, GRAPH) and no FROM / FROM NAMED (rdflib would fetch
 them). Updates and LOAD are not queries at all: they never parse, and the refusal names them.
@@ -96,8 +100,39 @@ def _bare(query: str) -> str:
     return q
 
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")  # SPARQL 1.1, section 19.2
+_RDFLIB_ESCAPE = re.compile(r"\\u[0-9a-f]{4}", re.I)  # what rdflib would expand (again) before parsing
+_SERVICE = re.compile(r"(?<![?$\w:.])SERVICE\b", re.I)
+
+
+def normalise(query: str) -> str:
+    """The query as one text every SPARQL reader parses alike: escapes expanded once, line ends as LF.
+
+    rdflib expands ``\\uXXXX`` everywhere before parsing, Oxigraph only inside strings and IRIs; rdflib ends a
+    comment at LF only, Oxigraph at CR too. After this there is no escape and no CR left to read two ways; an
+    escape that spells another escape (``\\u005Cu0022``) would be read twice by rdflib and is refused.
+    """
+    def expand(m: re.Match) -> str:
+        cp = int(m.group(1) or m.group(2), 16)
+        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF or cp == 0:
+            raise QueryRefused(f"not valid SPARQL: {m.group(0)} is not a character")
+        return chr(cp)
+
+    text = _ESCAPE.sub(expand, query)
+    if m := _RDFLIB_ESCAPE.search(text):
+        raise QueryRefused(f"an escape that spells another escape ({m.group(0)} after expanding) is refused: "
+                           "it would be read differently by the checker and the store")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def check(query: str):
     """The prepared query, or QueryRefused naming what was refused (checked on the parsed algebra)."""
+    return checked(query)[0]
+
+
+def checked(query: str):
+    """(prepared query, the text to run): the normalised text, checked on rdflib's parsed algebra and, as a
+    second opinion, on its words outside strings, IRIs and comments; QueryRefused naming what was refused."""
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
@@ -105,6 +140,7 @@ def check(query: str):
 
     if len(query) > MAX_QUERY_CHARS:
         raise QueryRefused(f"the query is {len(query):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    query = normalise(query)
     try:
         parsed = parseQuery(query)
     except RecursionError:
@@ -133,9 +169,9 @@ def check(query: str):
     if prepared.algebra.get("datasetClause"):
         raise QueryRefused("FROM / FROM NAMED is refused: queries run on the local graph only (no network)")
     names = set(_names(prepared.algebra))
-    if "ServiceGraphPattern" in names:
+    if "ServiceGraphPattern" in names or _SERVICE.search(_bare(query)):
         raise QueryRefused("SERVICE is refused: queries run on the local graph only (no network)")
-    return prepared
+    return prepared, query
 
 
 # ---------------------------------------------------------------------------------------------- sources
@@ -428,8 +464,8 @@ def serve(config: dict) -> None:
     for line in sys.stdin:
         try:
             req = json.loads(line)
-            prepared = check(req["query"])
-            res = g.query(prepared if isinstance(g.store, Memory) else req["query"])
+            prepared, text = checked(req["query"])  # the stores run the very text that was checked
+            res = g.query(prepared if isinstance(g.store, Memory) else text)
             send({"status": "ok", "result": collect(res, int(req.get("max_rows", MAX_ROWS))).to_json()})
         except QueryRefused as e:
             send({"status": "refused", "message": str(e)})
