@@ -9,6 +9,8 @@ refusal only passes when it received nothing.
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from graph import sparql
@@ -88,3 +90,89 @@ def test_escapes_are_read_once_and_as_the_standard_says(stored):
     assert res.rows == [{"x": "AB"}]
     with pytest.raises(sparql.QueryRefused, match="escape"):
         sparql.run(None, 'SELECT ?x WHERE { BIND("\\u005Cu0022" AS ?x) }', store=stored.store, build=stored.build)
+
+
+# ---------------------------------------------------------------------------------------------- item 2
+
+EXHAUST = "SELECT ?o ?c WHERE { ?s ?p ?o . ?a ?b ?c } ORDER BY ?o ?c LIMIT 1"  # grew a server 200 MB/s
+CROSS = {
+    "one group": EXHAUST,
+    "two groups": "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } { ?a ?b ?c } }",
+    "OPTIONAL": "SELECT * WHERE { ?s ?p ?o OPTIONAL { ?a ?b ?c } } ORDER BY ?c",
+    "sub-select": "SELECT * WHERE { ?s ?p ?o { SELECT ?a WHERE { ?a ?b ?c } } } ORDER BY ?a LIMIT 1",
+    "in EXISTS": "ASK { ?x ?y ?z FILTER EXISTS { ?s ?p ?o . ?a ?b ?c } }",
+    "three ways, apart from a fixed triple": ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+                                              "<urn:x> <urn:y> <urn:z> }"),
+}
+
+
+def _rss_mb(pid: int) -> float:
+    from pathlib import Path
+
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@pytest.mark.parametrize("shape", list(CROSS))
+def test_a_cross_product_is_refused_before_anything_is_sent(stored, shape):
+    with pytest.raises(sparql.QueryRefused, match="a cross product is refused: .* share no variable"):
+        sparql.run(None, CROSS[shape], timeout=10, store=stored.store, build=stored.build)
+
+
+def test_connected_patterns_still_answer(stored):
+    """Patterns joined by a variable are not a cross product; a fixed triple beside them is no cross product."""
+    q = ("SELECT (COUNT(*) AS ?n) WHERE { ?l a <https://w3id.org/empowering-places/ontology#CausalLink> . "
+         "?l ?p ?o . <urn:x> <urn:y> <urn:z> }")
+    assert sparql.run(None, q, store=stored.store, build=stored.build).rows == [{"n": "0"}]
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?l a <https://w3id.org/empowering-places/ontology#CausalLink> . ?l ?p ?o }"
+    assert int(sparql.run(None, q, store=stored.store, build=stored.build).rows[0]["n"]) > 300
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """An `oxigraph serve` of its own holding the seed corpus: a runaway query would not slow other tests."""
+    from bench.servers import OxigraphServer
+    from ingest.build import build
+    from tests.conftest import CORPUS
+
+    srv = OxigraphServer(tmp_path_factory.mktemp("own-server")).start()
+    out = tmp_path_factory.mktemp("own-build") / "build"
+    build([CORPUS], out=out, store=f"sparql:{srv.url}")
+    yield srv, f"sparql:{srv.url}", out
+    srv.stop()
+
+
+def test_the_exhausting_query_never_reaches_a_shared_server(own_server):
+    """The issue's query, on a real server: refused, and 3 s later the server has not grown and answers at once."""
+    import time
+
+    srv, store, out = own_server
+    assert sparql.run(None, "ASK { ?s ?p ?o }", store=store, build=out).boolean is True  # the worker is warm
+    before = _rss_mb(srv.proc.pid)
+    with contextlib.suppress(sparql.QueryRefused, sparql.QueryTimeout):  # refused now; sent and timed out before
+        sparql.run(None, EXHAUST, timeout=2, store=store, build=out)
+    time.sleep(3)
+    grown = _rss_mb(srv.proc.pid) - before
+    t0 = time.monotonic()
+    assert sparql.run(None, "ASK { ?s ?p ?o }", store=store, build=out).boolean is True
+    assert grown < 100, f"the server grew {grown:.0f} MB on one refused query"
+    assert time.monotonic() - t0 < 5, "the server was still busy with the query"
+
+
+def test_a_select_without_limit_is_capped_at_the_rows_shown(own_server):
+    """A join of millions of rows with no LIMIT: the server is asked for max_rows + 1, so it answers at once and
+    the answer says it was cut."""
+    import time
+
+    from graph.sandbox import capped
+
+    srv, store, out = own_server
+    q = "SELECT * WHERE { ?a ?b ?x . ?c ?d ?x . ?e ?f ?x }"
+    assert capped(q, 5).endswith("\nLIMIT 6")
+    assert capped(q + " LIMIT 3", 5) == q + " LIMIT 3"
+    t0 = time.monotonic()
+    res = sparql.run(None, q, timeout=30, max_rows=5, store=store, build=out)
+    assert len(res.rows) == 5 and res.truncated
+    assert time.monotonic() - t0 < 10
