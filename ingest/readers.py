@@ -183,6 +183,9 @@ def _front_matter(text: str) -> tuple[object, int, list[str]]:
     try:
         return yamlio.load(m.group(1)) or {}, m.end(), []
     except yamlio.ERRORS as e:
+        mark, problem = getattr(e, "problem_mark", None), getattr(e, "problem", None)
+        if mark and problem:  # the front matter starts on the file's second line
+            return {}, m.end(), [f"front matter is not valid YAML at line {mark.line + 2} ({problem}); ignored"]
         return {}, m.end(), [f"front matter is not valid YAML ({' '.join(str(e).split())}); ignored"]
 
 
