@@ -160,6 +160,16 @@ def _open(node) -> bool:
                for n in _nodes(node))
 
 
+def _few_rows(node) -> bool:
+    """Whether a pattern gives at most a few rows whatever the graph: a sub-select with a LIMIT, or an
+    aggregate with no GROUP BY (one row), such as a total attached to every row of the other side."""
+    while node.name in ("ToMultiSet", "Project", "Extend", "Distinct", "Reduced", "OrderBy", "Filter"):
+        node = node.p
+    if node.name == "Slice":
+        return node.length is not None and node.length <= MAX_ROWS
+    return node.name == "AggregateJoin" and node.p.name == "Group" and node.p.get("expr") is None
+
+
 def _triples_text(triples) -> str:
     return " . ".join(" ".join(t.n3() for t in tr) for tr in triples[:3]) + (" …" if len(triples) > 3 else "")
 
@@ -184,7 +194,8 @@ def cross_product(algebra) -> str:
                 groups = [g for g in groups if not any(g is h for h in touching)] + [merged]
             if len(groups) > 1:
                 return f"{{ {_triples_text(groups[0][1])} }} and {{ {_triples_text(groups[1][1])} }}"
-        elif n.name in ("Join", "LeftJoin") and _open(n.p1) and _open(n.p2) and not (_visible(n.p1) & _visible(n.p2)):
+        elif (n.name in ("Join", "LeftJoin") and _open(n.p1) and _open(n.p2) and not (_visible(n.p1) & _visible(n.p2))
+              and not (_few_rows(n.p1) or _few_rows(n.p2))):
             return "two groups of patterns" + (" (one OPTIONAL)" if n.name == "LeftJoin" else "")
     return ""
 

@@ -128,6 +128,11 @@ def test_connected_patterns_still_answer(stored):
     assert sparql.run(None, q, store=stored.store, build=stored.build).rows == [{"n": "0"}]
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?l a <https://w3id.org/empowering-places/ontology#CausalLink> . ?l ?p ?o }"
     assert int(sparql.run(None, q, store=stored.store, build=stored.build).rows[0]["n"]) > 300
+    # a sub-select of one row (a total) or a few (LIMIT) beside a pattern multiplies nothing much: it runs
+    q = ("SELECT ?l ?total ?any WHERE { ?l a <https://w3id.org/empowering-places/ontology#CausalLink> . "
+         "{ SELECT (COUNT(*) AS ?total) WHERE { ?x ?y ?z } } { SELECT ?any WHERE { ?any ?b ?c } LIMIT 2 } }")
+    rows = sparql.run(None, q, store=stored.store, build=stored.build).rows
+    assert len(rows) > 120 and len({r["total"] for r in rows}) == 1 and len({r["any"] for r in rows}) <= 2
 
 
 @pytest.fixture(scope="module")
