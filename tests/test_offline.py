@@ -77,3 +77,42 @@ def test_the_served_apps_search_stays_quiet_for_20_seconds(tmp_path, build_dir):
     assert p.stdout.strip() == "3"
     assert left_the_machine(tmp_path / "strace.log") == []
     assert written_by_ort(home) == []
+
+
+@pytest.mark.browser
+def test_the_served_app_stays_quiet_while_it_answers(tmp_path, build_dir):
+    """The real served app (Streamlit, fresh HOME), strace attached to all its threads: Chromium asks a question,
+    so the server loads ONNX Runtime and answers; then it lives on 20 s. Nothing leaves 127.0.0.1."""
+    import time
+
+    from bench import browser
+    from bench.browser import settle, unavailable
+    from bench.servers import start_streamlit, stop
+
+    if why := unavailable():
+        pytest.skip(f"{why}; browser test skipped")
+    if not STRACE:
+        pytest.skip("strace is not installed: the served app's connections cannot be read")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**fresh_env(home), "EP_BUILD": str(build_dir), "EP_STORE": "memory"}
+    log = tmp_path / "strace.log"
+    with open(tmp_path / "streamlit.log", "w") as out:
+        proc, url = start_streamlit(["streamlit", "run", str(ROOT / "app.py")], env, ROOT, out)
+    tracer = subprocess.Popen([STRACE, "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(log),
+                               "-p", str(proc.pid)], stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1)  # attached to every thread before the question comes
+        with browser.page() as pg:
+            pg.goto(f"{url}/?page=ask&q=referral+network+for+local+entrepreneurs", wait_until="domcontentloaded")
+            settle(pg)
+            pg.wait_for_selector("text=/Answered in \\d+ ms/", timeout=90_000)
+            time.sleep(20)  # the telemetry upload came about 10 s after loading
+        maps = Path(f"/proc/{proc.pid}/maps").read_text()
+    finally:
+        tracer.terminate()
+        tracer.wait(10)
+        stop(proc)
+    assert "libonnxruntime" in maps, "the served app answered without loading ONNX Runtime: this proved nothing"
+    assert left_the_machine(log) == []
+    assert written_by_ort(home) == []
