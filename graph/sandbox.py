@@ -5,7 +5,11 @@ thread in the app never fires and an abandoned query keeps burning CPU. A child 
 outright (SIGKILL) at the time limit, and ``RLIMIT_AS`` caps what one query may allocate.
 
 Why the algebra: a text filter is fooled by ``\\u0053ERVICE`` (rdflib expands escapes after the
-filter) and by comments holding quotes. Here the query is parsed and translated by rdflib, and the
+filter) and by comments holding quotes. And the text checked is the text run: rdflib checks, but Oxigraph
+(``oxigraph:`` and ``sparql:`` stores) runs the query, and the two read some spellings differently (a
+carriage return ends a ``#`` comment for Oxigraph only; ``\\u0022`` ends a string for rdflib only), so
+the query is first made into one text both read alike (``normalise``) and that text is checked and sent.
+Here the query is parsed and translated by rdflib, and the
 tree itself is walked: only SELECT, ASK, CONSTRUCT and DESCRIBE forms pass, with no SERVICE anywhere
 (sub-selects, EXISTS, OPTIONAL, UNION, MINUS, GRAPH) and no FROM / FROM NAMED (rdflib would fetch
 them). Updates and LOAD are not queries at all: they never parse, and the refusal names them.
@@ -96,8 +100,126 @@ def _bare(query: str) -> str:
     return q
 
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")  # SPARQL 1.1, section 19.2
+_RDFLIB_ESCAPE = re.compile(r"\\u[0-9a-f]{4}", re.I)  # what rdflib would expand (again) before parsing
+_SERVICE = re.compile(r"(?<![?$\w:.])SERVICE\b", re.I)
+
+
+def normalise(query: str) -> str:
+    """The query as one text every SPARQL reader parses alike: escapes expanded once, line ends as LF.
+
+    rdflib expands ``\\uXXXX`` everywhere before parsing, Oxigraph only inside strings and IRIs; rdflib ends a
+    comment at LF only, Oxigraph at CR too. After this there is no escape and no CR left to read two ways; an
+    escape that spells another escape (``\\u005Cu0022``) would be read twice by rdflib and is refused.
+    """
+    def expand(m: re.Match) -> str:
+        cp = int(m.group(1) or m.group(2), 16)
+        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF or cp == 0:
+            raise QueryRefused(f"not valid SPARQL: {m.group(0)} is not a character")
+        return chr(cp)
+
+    text = _ESCAPE.sub(expand, query)
+    if m := _RDFLIB_ESCAPE.search(text):
+        raise QueryRefused(f"an escape that spells another escape ({m.group(0)} after expanding) is refused: "
+                           "it would be read differently by the checker and the store")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _nodes(node, depth: int = 0):
+    """Every CompValue in the algebra (patterns and expressions alike)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if depth > 400:
+        raise QueryRefused("the query is nested too deeply to check")
+    if isinstance(node, CompValue):
+        yield node
+        for v in node.values():
+            yield from _nodes(v, depth + 1)
+    elif isinstance(node, list | tuple | set):
+        for v in node:
+            yield from _nodes(v, depth + 1)
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _nodes(v, depth + 1)
+
+
+def _visible(node) -> set:
+    """The variables a pattern binds for what joins it: a sub-select shows only what it projects."""
+    if node.name == "ToMultiSet":
+        return _visible(node.p)
+    if node.name == "Project":
+        return set(node.PV)
+    return set(node.get("_vars") or ())
+
+
+def _open(node) -> bool:
+    """Whether a pattern matches triples with a variable in them (its rows grow with the graph)."""
+    from rdflib.term import Variable
+
+    return any(n.name in ("BGP", "TriplesBlock") and any(isinstance(t, Variable) for tr in n.triples for t in tr)
+               for n in _nodes(node))
+
+
+def _few_rows(node) -> bool:
+    """Whether a pattern gives at most a few rows whatever the graph: a sub-select with a LIMIT, or an
+    aggregate with no GROUP BY (one row), such as a total attached to every row of the other side."""
+    while node.name in ("ToMultiSet", "Project", "Extend", "Distinct", "Reduced", "OrderBy", "Filter"):
+        node = node.p
+    if node.name == "Slice":
+        return node.length is not None and node.length <= MAX_ROWS
+    return node.name == "AggregateJoin" and node.p.name == "Group" and node.p.get("expr") is None
+
+
+def _triples_text(triples) -> str:
+    return " . ".join(" ".join(t.n3() for t in tr) for tr in triples[:3]) + (" …" if len(triples) > 3 else "")
+
+
+def cross_product(algebra) -> str:
+    """A description of the first unbounded cross product in the query ('' when there is none).
+
+    Two groups of triple patterns that share no variable multiply: every row of one is paired with every row
+    of the other, and a server sorts or counts all of them before anything is answered (5,877² rows on the
+    seed corpus; a shared ``oxigraph serve`` grew 200 MB/s on one). Refused before anything is sent."""
+    from rdflib.term import Variable
+
+    for n in _nodes(algebra):
+        if n.name in ("BGP", "TriplesBlock"):  # a TriplesBlock: EXISTS patterns, translated only when run
+            groups: list[tuple[set, list]] = []  # (variables, triples) of each connected group
+            for tr in n.triples:
+                vs = {t for t in tr if isinstance(t, Variable)}
+                if not vs:
+                    continue  # a fixed triple matches once or never
+                touching = [g for g in groups if g[0] & vs]
+                merged = (vs.union(*(g[0] for g in touching)), [tr] + [t for g in touching for t in g[1]])
+                groups = [g for g in groups if not any(g is h for h in touching)] + [merged]
+            if len(groups) > 1:
+                return f"{{ {_triples_text(groups[0][1])} }} and {{ {_triples_text(groups[1][1])} }}"
+        elif (n.name in ("Join", "LeftJoin") and _open(n.p1) and _open(n.p2) and not (_visible(n.p1) & _visible(n.p2))
+              and not (_few_rows(n.p1) or _few_rows(n.p2))):
+            return "two groups of patterns" + (" (one OPTIONAL)" if n.name == "LeftJoin" else "")
+    return ""
+
+
 def check(query: str):
     """The prepared query, or QueryRefused naming what was refused (checked on the parsed algebra)."""
+    return checked(query)[0]
+
+
+def capped(query: str, max_rows: int) -> str:
+    """The checked text of a SELECT with ``LIMIT max_rows + 1`` added when it has no LIMIT of its own, so a
+    server streams no more rows than are shown (one more tells that the answer was cut)."""
+    prepared, text = checked(query)
+    top = prepared.algebra
+    if top.name != "SelectQuery" or (top.p.name == "Slice" and top.p.length is not None):
+        return text
+    if re.search(r"(?<![?$\w:])VALUES\b", _bare(text), re.I) and "values" in {n.name for n in _nodes(top)}:
+        return text  # a trailing VALUES block must stay last: no LIMIT can follow it
+    return checked(f"{text}\nLIMIT {max_rows + 1}")[1]
+
+
+def checked(query: str):
+    """(prepared query, the text to run): the normalised text, checked on rdflib's parsed algebra and, as a
+    second opinion, on its words outside strings, IRIs and comments; QueryRefused naming what was refused."""
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
@@ -105,6 +227,7 @@ def check(query: str):
 
     if len(query) > MAX_QUERY_CHARS:
         raise QueryRefused(f"the query is {len(query):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    query = normalise(query)
     try:
         parsed = parseQuery(query)
     except RecursionError:
@@ -133,9 +256,12 @@ def check(query: str):
     if prepared.algebra.get("datasetClause"):
         raise QueryRefused("FROM / FROM NAMED is refused: queries run on the local graph only (no network)")
     names = set(_names(prepared.algebra))
-    if "ServiceGraphPattern" in names:
+    if "ServiceGraphPattern" in names or _SERVICE.search(_bare(query)):
         raise QueryRefused("SERVICE is refused: queries run on the local graph only (no network)")
-    return prepared
+    if where := cross_product(prepared.algebra):
+        raise QueryRefused(f"a cross product is refused: {where} share no variable, so every row of one would "
+                           "be paired with every row of the other; join them by a shared variable")
+    return prepared, query
 
 
 # ---------------------------------------------------------------------------------------------- sources
@@ -428,8 +554,10 @@ def serve(config: dict) -> None:
     for line in sys.stdin:
         try:
             req = json.loads(line)
-            prepared = check(req["query"])
-            res = g.query(prepared if isinstance(g.store, Memory) else req["query"])
+            if isinstance(g.store, Memory):
+                res = g.query(check(req["query"]))
+            else:  # the store runs the very text that was checked, capped at the rows that will be shown
+                res = g.query(capped(req["query"], int(req.get("max_rows", MAX_ROWS))))
             send({"status": "ok", "result": collect(res, int(req.get("max_rows", MAX_ROWS))).to_json()})
         except QueryRefused as e:
             send({"status": "refused", "message": str(e)})

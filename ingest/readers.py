@@ -183,17 +183,32 @@ def _front_matter(text: str) -> tuple[object, int, list[str]]:
     try:
         return yamlio.load(m.group(1)) or {}, m.end(), []
     except yamlio.ERRORS as e:
+        mark, problem = getattr(e, "problem_mark", None), getattr(e, "problem", None)
+        if mark and problem:  # the front matter starts on the file's second line
+            return {}, m.end(), [f"front matter is not valid YAML at line {mark.line + 2} ({problem}); ignored"]
         return {}, m.end(), [f"front matter is not valid YAML ({' '.join(str(e).split())}); ignored"]
 
 
 def _pdf_text(raw: bytes, name: str) -> str:
+    """The text of every page; any failure of the reader is an InputError naming the file, never a traceback.
+
+    pypdf raises more than its PdfReadError on hostile files: LimitReachedError for a stream that inflates past
+    its limits (a compressed-stream bomb), DependencyError for AES encryption without a crypto library, and
+    whatever a broken object graph provokes; one bad PDF must only cost that file."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(raw))
         pages = [(p.extract_text() or "") for p in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+    except (DependencyError, FileNotDecryptedError) as e:
+        raise InputError(name, "is an encrypted PDF that cannot be opened here (password-protected or AES); "
+                               "save an unencrypted copy and add that") from e
+    except LimitReachedError as e:
+        raise InputError(name, f"is a PDF that expands past the reader's safety limits ({e}); not read") from e
+    except RecursionError as e:
+        raise InputError(name, "is a PDF nested too deeply to read") from e
+    except Exception as e:  # noqa: BLE001 - any other reader failure is this file's, reported as such
         raise InputError(name, f"is not a readable PDF ({e.__class__.__name__}: {e})") from e
     text = "\n\n".join(pages)
     if not text.strip():

@@ -165,8 +165,11 @@ class _RemoteStore(SPARQLStore):
         self.backend = backend
 
     def _query(self, query: str, default_graph: str | None = None, **_) -> Result:
+        """Results as JSON, graphs (CONSTRUCT, DESCRIBE) as N-Triples: a server refuses JSON for a graph."""
         self._queries += 1
-        return Result.parse(io.BytesIO(self.backend.query_raw(query, default_graph)), format="json")
+        body = self.backend.query_raw(query, default_graph,
+                                      accept="application/sparql-results+json, application/n-triples;q=0.9")
+        return Result.parse(io.BytesIO(body), format="json" if body.lstrip().startswith(b"{") else "nt")
 
     def scan(self, p: URIRef, o, graph_name) -> Iterator[tuple[str, str]]:
         """One SELECT for the whole predicate, its JSON read directly (no rdflib terms)."""

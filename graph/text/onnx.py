@@ -124,8 +124,10 @@ class OnnxEncoder:
             raise OnnxUnavailable(f"no ONNX export at {self.onnx_file}: {hint}")
         if checked and not (self.onnx_file.parent / META_NAME).exists():
             raise OnnxUnavailable(f"the ONNX export in {self.onnx_file.parent} has no parity record: {hint}")
-        import onnxruntime as ort
+        import onnxruntime as ort  # telemetry is off before it loads: graph/__init__.py
         from tokenizers import Tokenizer
+
+        ort.disable_telemetry_events()  # the documented switch too, though alone it stops neither files nor uploads
 
         self.max_tokens = max_tokens(self.path)
         self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))

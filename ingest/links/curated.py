@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from graph import yamlio
 from graph.records import NodeRecord
 from ingest.links.match import Candidate
 
@@ -56,7 +57,7 @@ def _scalar(node: yaml.Node) -> str | None:
 def load(path: Path, resolve: Resolve) -> Curation:
     """The file's entries, each checked; ``resolve`` turns an id or exact label/title into a node."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        root = yamlio.compose(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 0
