@@ -119,7 +119,7 @@ def render(res: dict) -> str:
              f"Build `{res['build']}` ({res['nodes']} nodes). Each row: an in-memory index of every node's views "
              "with that encoder, searched and carded through `SearchEngine` (hybrid: dense + BM25, intent prior, "
              "card rules). Sets: **tuned** and **set3** are the choosing sets; **blind** (written blind, earlier) "
-             "and **fresh** (written from real pages and judged by a second judge after the method was frozen) "
+             "and **fresh** (written from real pages, judged by a second judge, unread until the method was frozen) "
              "are reported only. Card right: the card's answer is judged relevant.", "",
              "| encoder / texts | set | hit@1 | hit@5 | MRR | card right | card right per persona "
              "| query embed p50 ms |",

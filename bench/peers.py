@@ -96,8 +96,16 @@ def chunk_hits(chunk: Chunk, relevant: tuple[str, ...], kg) -> bool:
 
 def metrics(ranks: list[int]) -> dict:
     n = max(1, len(ranks))
-    return {"hit@5": round(sum(0 < r <= 5 for r in ranks) / n, 4), "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
-            "queries": len(ranks)}
+    return {"hit@1": round(sum(r == 1 for r in ranks) / n, 4), "hit@5": round(sum(0 < r <= 5 for r in ranks) / n, 4),
+            "mrr": round(sum(1 / r for r in ranks if r) / n, 4), "queries": len(ranks)}
+
+
+def by_persona(scored: list[tuple[str, int]]) -> dict:
+    """Every query's metrics, then each persona's."""
+    out = {"all": metrics([r for _, r in scored])}
+    for p in sorted({p for p, _ in scored if p}):
+        out[p] = metrics([r for q, r in scored if q == p])
+    return out
 
 
 def latency(times: list[float]) -> dict:
@@ -118,13 +126,14 @@ def run(build: Path | None, repeats: int, with_torch: bool = False) -> dict:
     from graph.text.encoder import get_encoder
     from graph.text.model import model_path
     from search.engine import SearchEngine
-    from search.evaluate import first_rank, load_queries
+    from search.evaluate import Judge, first_rank, load_queries
 
     load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
     engine = SearchEngine.load(Path(build) if build else default_build())
     ours_load = time.perf_counter() - t0
     kg = engine.kg
+    judge = Judge(kg)
     encoder = get_encoder().name
     ref_engine = None
     if with_torch:  # the same index (same model id: the export's parity was checked), queries through torch
@@ -143,7 +152,8 @@ def run(build: Path | None, repeats: int, with_torch: bool = False) -> dict:
         if ref_engine:
             ref_engine.search(q.query, k=K)
     times: dict[str, list[float]] = {"ours search": [], "txtai hybrid search": [], "ours search+card": []}
-    ranks: dict[str, dict[str, list[int]]] = {s: {"ours": [], "txtai": []} for s in sets}
+    ranks: dict[str, dict[str, list[tuple[str, int]]]] = {s: {"ours": [], "txtai": []} for s in sets}
+    cards: dict[str, list[tuple[str, bool]]] = {s: [] for s in sets}
     if ref_engine:
         times["ours (torch) search"] = []
         for r in ranks.values():
@@ -161,19 +171,21 @@ def run(build: Path | None, repeats: int, with_torch: bool = False) -> dict:
                 engine._encode_cached.cache_clear()
                 t = time.perf_counter()
                 engine.search(q.query, k=K)
-                engine.card(q.query)
+                card = engine.card(q.query)
                 times["ours search+card"].append(time.perf_counter() - t)
+                rel = judge.relevant(q)
                 if ref_engine:
                     ref_engine._encode_cached.cache_clear()
                     t = time.perf_counter()
                     ours_ref = ref_engine.search(q.query, k=K)
                     times["ours (torch) search"].append(time.perf_counter() - t)
                     if rep == 0 and q.relevant:
-                        ranks[name]["ours (torch)"].append(first_rank([r.id for r in ours_ref], q.relevant))
+                        ranks[name]["ours (torch)"].append((q.persona, first_rank([r.id for r in ours_ref], rel)))
                 if rep == 0 and q.relevant:  # judged unanswerable (no relevant node): timed, not scored
-                    ranks[name]["ours"].append(first_rank([r.id for r in ours], q.relevant))
-                    hits = [chunk_hits(by_id[r["id"]], q.relevant, kg) for r in theirs]
-                    ranks[name]["txtai"].append(next((i for i, h in enumerate(hits, 1) if h), 0))
+                    ranks[name]["ours"].append((q.persona, first_rank([r.id for r in ours], rel)))
+                    cards[name].append((q.persona, bool(card and card.headline.id in rel)))
+                    hits = [chunk_hits(by_id[r["id"]], tuple(rel), kg) for r in theirs]
+                    ranks[name]["txtai"].append((q.persona, next((i for i, h in enumerate(hits, 1) if h), 0)))
     lat = {k: latency(v) for k, v in times.items()}
     base = lat["txtai hybrid search"]["p50_ms"]
     return {
@@ -184,7 +196,10 @@ def run(build: Path | None, repeats: int, with_torch: bool = False) -> dict:
         "load_s": {"ours": round(ours_load, 2), "txtai": round(txtai_load, 2)},
         "latency": lat,
         "ratio_txtai_p50_over": {k: round(base / v["p50_ms"], 2) for k, v in lat.items() if k != "txtai hybrid search"},
-        "relevance": {s: {k: metrics(v) for k, v in r.items()} for s, r in ranks.items()},
+        "relevance": {s: {k: by_persona(v) for k, v in r.items()} for s, r in ranks.items()},
+        "card_right": {s: {p: round(sum(ok for q, ok in c if p in ("all", q)) / max(1, sum(p in ("all", q)
+                                                                                         for q, _ in c)), 4)
+                           for p in ("all", *sorted({q for q, _ in c if q}))} for s, c in cards.items()},
         "relevance_rule": RULE, "encoder": encoder, "with_torch": with_torch,
         "txtai_config": {"path": "<model folder>", "hybrid": True, "content": True,
                          "chunks": "blank-line paragraphs of each document"},
@@ -203,16 +218,21 @@ def to_markdown(r: dict) -> str:
     for k, v in r["latency"].items():
         ratio = r["ratio_txtai_p50_over"].get(k)
         lines.append(f"| {k} | {v['p50_ms']} | {v['p95_ms']} | {v['runs']} | {f'{ratio}x' if ratio else '1x'} |")
-    lines += ["", "| query set | system | hit@5 | MRR (top 10) | queries |", "|---|---|---|---|---|"]
+    lines += ["", "| query set | system | who | hit@1 | hit@5 | MRR (top 10) | card right | queries |",
+              "|---|---|---|---|---|---|---|---|"]
     for s, sysm in r["relevance"].items():
-        for k, m in sysm.items():
-            lines.append(f"| {s} | {k} | {m['hit@5']} | {m['mrr']} | {m['queries']} |")
+        for k, per in sysm.items():
+            for who, m in per.items():
+                card = r.get("card_right", {}).get(s, {}).get(who) if k == "ours" else None
+                lines.append(f"| {s} | {k} | {who} | {m['hit@1']} | {m['hit@5']} | {m['mrr']} | "
+                             f"{'' if card is None else card} | {m['queries']} |")
     if r.get("with_torch"):
         lines += ["", "`ours (torch) search`: the same engine and index with query vectors from sentence-transformers "
                   "(the reference encoder), in the same process."]
     lines += ["", "txtai runs on torch in this process, so torch's thread pool shares the 2 cores with ONNX "
               "Runtime's; bench/results/speed.md times ours alone."]
-    lines += ["", f"Relevance rule for txtai: {r['relevance_rule']}. Ours: the judged node ids themselves. "
+    lines += ["", f"Relevance rule for txtai: {r['relevance_rule']}. Ours: the judged node ids, and any node "
+              "containing an accepted phrase (search/evaluate.py's Judge); card right: the card's answer is one. "
               "Queries judged unanswerable (no relevant node) are timed but not scored.", ""]
     return "\n".join(lines)
 
