@@ -4,7 +4,8 @@ A build directory holds ``manifest.json``, ``texts/`` (the text every offset ref
 memory store, ``graph.ttl`` and ``graph.jsonld``; other stores (graph.stores) hold the graph themselves.
 ``build`` is a link to a sibling ``.build.<token>`` folder: a new build is written beside it and the
 link replaced by one rename, so a failed or interrupted run never replaces a good build and a reader
-never finds none. Leftovers of killed runs are removed by the next run.
+never finds none. A replaced build is kept for a grace period (GRACE_S) for readers that resolved the link
+just before the swap; it and the leftovers of killed runs are removed by a later run.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from ingest.readers import LINKS_NAME, MANIFEST_NAME, InputError, corpus_files, 
 
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_BUILD = ROOT / "build"
+GRACE_S = 600.0  # a replaced build is kept this long: a reader mid-load (graph, texts, index) keeps its files
 CARRY_OVER = ("index",)  # folders of later stages kept across rebuilds (e.g. cached vectors)
 Progress = Callable[[str, int, int], None]
 
@@ -296,31 +298,41 @@ def remove_build(out: Path) -> None:
     elif out.exists():
         shutil.rmtree(out)
     if out.parent.exists():
-        clean_leftovers(out)
+        clean_leftovers(out, grace_s=0)
 
 
-def clean_leftovers(out: Path) -> list[str]:
-    """Remove what killed runs left beside ``out`` (``.build.*`` folders and links), keeping the live one."""
-    live = out.resolve() if out.is_symlink() else None
+def clean_leftovers(out: Path, grace_s: float = GRACE_S) -> list[str]:
+    """Remove what killed runs left beside ``out`` (``.build.*`` folders and links) and the builds replaced more
+    than ``grace_s`` ago, keeping the live one: a reader that resolved the link a moment before a swap still
+    finds the whole build it resolved, however many swaps follow within the grace period."""
+    live = {out.resolve()} if out.is_symlink() else set()
     removed = []
+    now = time.time()
     for p in out.parent.glob(f"{glob.escape(_prefix(out))}*"):
         if p.is_symlink():
             p.unlink()
-        elif p.is_dir() and p.resolve() != live:
+        elif p.is_dir() and p.resolve() not in live and now - p.lstat().st_mtime >= grace_s:
             shutil.rmtree(p, ignore_errors=True)
         else:
-            continue  # the lock file, and the live build
+            continue  # the lock file, the live build and those replaced within the grace period
         removed.append(p.name)
     return removed
+
+
+def _retire(build: Path) -> None:
+    """Stamp the moment a build stopped being live: its grace period counts from here (its folder's mtime)."""
+    with contextlib.suppress(OSError):
+        os.utime(build)
 
 
 def _write_atomically(out: Path, g: Graph | None, docs: list[Doc], manifest: dict) -> None:
     """The build is written to ``.build.<token>`` and ``out`` is a link to it, replaced by one rename.
 
     Readers open ``out/...`` and always find a whole build, the old or the new: there is no moment
-    without one. The build replaced stays until the next run cleans it, since a reader may have
-    resolved the link to it a moment before the swap. ``g`` is None when a store other than memory
-    holds the graph. The folder gets the usual permissions (umask), not mkdtemp's 0700.
+    without one. The build replaced stays for GRACE_S seconds after the swap (not merely until the next
+    run), since a reader may have resolved the link to it a moment before and still be reading it.
+    ``g`` is None when a store other than memory holds the graph.
+    The folder gets the usual permissions (umask), not mkdtemp's 0700.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
@@ -338,10 +350,14 @@ def _write_atomically(out: Path, g: Graph | None, docs: list[Doc], manifest: dic
         for name in CARRY_OVER:
             if (out / name).exists():
                 shutil.copytree(out / name, tmp / name)
+        replaced = out.resolve() if out.is_symlink() else None
         if out.exists() and not out.is_symlink():  # a build from before the link: moved aside once
-            out.rename(out.parent / f"{_prefix(out)}{secrets.token_hex(6)}")
+            replaced = out.parent / f"{_prefix(out)}{secrets.token_hex(6)}"
+            out.rename(replaced)
         os.symlink(tmp.name, link)  # relative: the build folder can be moved with its parent
         os.replace(link, out)
+        if replaced is not None:
+            _retire(replaced)
     except BaseException:
         link.unlink(missing_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
