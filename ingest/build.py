@@ -305,10 +305,12 @@ def clean_leftovers(out: Path, grace_s: float = GRACE_S) -> list[str]:
     """Remove what killed runs left beside ``out`` (``.build.*`` folders and links) and the builds replaced more
     than ``grace_s`` ago, keeping the live one: a reader that resolved the link a moment before a swap still
     finds the whole build it resolved, however many swaps follow within the grace period."""
-    live = {out.resolve()} if out.is_symlink() else set()
+    live = _live_builds(out.parent)
     removed = []
     now = time.time()
     for p in out.parent.glob(f"{glob.escape(_prefix(out))}*"):
+        if "." in p.name[len(_prefix(out)):]:
+            continue  # another output's: `build.staging` writes `.build.staging.<token>`, never `build`'s to clean
         if p.is_symlink():
             p.unlink()
         elif p.is_dir() and p.resolve() not in live and now - p.lstat().st_mtime >= grace_s:
@@ -317,6 +319,16 @@ def clean_leftovers(out: Path, grace_s: float = GRACE_S) -> list[str]:
             continue  # the lock file, the live build and those replaced within the grace period
         removed.append(p.name)
     return removed
+
+
+def _live_builds(folder: Path) -> set[Path]:
+    """Every build a link in ``folder`` serves: whichever output it belongs to, none of them is a leftover."""
+    live = set()
+    with contextlib.suppress(OSError):
+        for e in os.scandir(folder):
+            if e.is_symlink() and not e.name.startswith("."):
+                live.add(Path(e.path).resolve())
+    return live
 
 
 def _retire(build: Path) -> None:

@@ -6,6 +6,7 @@ exact moment between two reads a race could hit; work is counted, never timed.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -100,3 +101,82 @@ def test_an_oxigraph_load_reads_one_version_when_a_publish_falls_between_the_rea
     kg = KnowledgeGraph.load(tmp_path / "build", f"oxigraph:{tmp_path / 'ox'}")
     assert backend.stamp(tmp_path) == "B"  # the publish happened
     assert (_which(kg.g), kg.fingerprint, kg.manifest) == ("A", "A", {"fingerprint": "A"})
+
+
+# ---- item 8: data loss ------------------------------------------------------------------------------
+
+
+def _age(folder: Path) -> None:
+    past = time.time() - GRACE_S - 1
+    os.utime(folder, (past, past))
+
+
+def test_a_build_never_cleans_away_another_outputs_builds(tmp_path):
+    """`--out build.staging` then `--out build`: `.build.staging.<token>` is staging's, live or replaced."""
+    staging, out = tmp_path / "build.staging", tmp_path / "build"
+    _write_atomically(staging, None, _docs(1), {"n": "staging 1"})
+    replaced = staging.resolve()
+    _write_atomically(staging, None, _docs(1), {"n": "staging 2"})
+    for p in tmp_path.iterdir():
+        if p.is_dir() and not p.is_symlink():
+            _age(p)  # long past the grace period: only ownership keeps them
+    _write_atomically(out, None, _docs(1), {"n": "build"})
+    assert read_manifest(staging) == {"n": "staging 2"} and read_manifest(out) == {"n": "build"}
+    assert replaced.exists()  # staging's own replaced build is staging's to clean
+    assert clean_leftovers(out) == [] and clean_leftovers(staging) == [replaced.name]
+    assert read_manifest(staging) == {"n": "staging 2"} and read_manifest(out) == {"n": "build"}
+
+
+def test_uploads_of_one_name_at_the_same_moment_are_all_kept(tmp_path):
+    import threading
+
+    from graph.files import save_unique
+
+    writers, rounds = 4, 100
+    for r in range(rounds):
+        folder = tmp_path / f"r{r}"
+        folder.mkdir()
+        gate = threading.Barrier(writers)
+        datas = [f"report {r} from writer {w}\n".encode() for w in range(writers)]
+
+        def upload(data: bytes, folder: Path = folder, gate: threading.Barrier = gate) -> None:
+            gate.wait()
+            save_unique(folder, "report.md", data)
+
+        threads = [threading.Thread(target=upload, args=(d,)) for d in datas]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        kept = sorted(p.name for p in folder.iterdir())
+        assert kept == ["report-2.md", "report-3.md", "report-4.md", "report.md"], (r, kept)  # no temporary left
+        assert sorted(p.read_bytes() for p in folder.iterdir()) == sorted(datas), r
+    assert save_unique(tmp_path / "r0", "report.md", b"report 0 from writer 2\n")[1] is False  # the same bytes
+
+
+def test_a_bad_batch_line_gets_its_own_error_and_the_rest_are_answered(build_dir, tmp_path, capsys):
+    from search.__main__ import main
+
+    f = tmp_path / "q.jsonl"
+    bad = [b'{"query": "coaching", "k": 1e400}', b"[" * 100_000, b'{"query": "caf\xe9"}', b'{"query": 5}',
+           b"[1, 2]", b'{"query": "coaching", "k": -5}', b'{"query": "coaching", "k": 2.5}',
+           b'{"query": "coaching", "type": {"a": 1}}', b"NaN", b'{"query": "coaching", "k": NaN}']
+    good = [b'{"query": "coaching", "k": 1}', b'{"query": "community garden", "k": 2}']
+    f.write_bytes(b"\n".join([good[0], *bad, good[1]]) + b"\n")
+    code = main(["--batch", str(f), "--build", str(build_dir)])
+    lines = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
+    assert code == 2 and len(lines) == len(bad) + 2
+    assert len(lines[0]) == 1 and len(lines[-1]) == 2 and lines[-1][0]["id"]  # answered before and after
+    errors = [ln["error"] for ln in lines[1:-1]]
+    assert errors == [
+        "line 2: 'k' must be a whole number from 1 to 1000, not Infinity",
+        "line 3: is JSON nested too deeply to read",
+        "line 4: is not UTF-8 text (invalid byte at offset 14)",
+        "line 5: 'query' must be text",
+        "line 6: must be a JSON object or string, not list",
+        "line 7: 'k' must be a whole number from 1 to 1000, not -5",
+        "line 8: 'k' must be a whole number from 1 to 1000, not 2.5",
+        "line 9: 'type' must be text or a list of text",
+        "line 10: must be a JSON object or string, not float",
+        "line 11: 'k' must be a whole number from 1 to 1000, not NaN",
+    ]

@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from graph import settings
+from graph.files import save_unique
 from ingest.build import BuildError, build, read_manifest
 from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes
 from ui.common import build_dir, build_stamp, get_kg, md, store_spec
@@ -93,21 +94,17 @@ def check_upload(name: str, data: bytes) -> str | None:
     return None
 
 
-def free_name(corpus: Path, name: str, data: bytes) -> tuple[str | None, str]:
-    """Where an upload goes without replacing anything: its own name, else ``name-2``, ``name-3`` …
+def save_upload(corpus: Path, name: str, data: bytes) -> tuple[str | None, str]:
+    """Save an upload without replacing anything, even when two arrive at once (graph.files.save_unique).
 
     Returns (file name or None when the same bytes are already there, what to tell the user).
     """
-    target = corpus / name
-    stem, suffix = os.path.splitext(name)
-    n = 1
-    while target.exists() or target.is_symlink():
-        if target.is_file() and target.read_bytes() == data:
-            return None, f"{name}: the same file is already in the corpus as {target.name}; not added again"
-        n += 1
-        target = corpus / f"{stem}-{n}{suffix}"
-    note = f"{name}: a different file of that name is in the corpus; kept both, this one as {target.name}"
-    return target.name, "" if n == 1 else note
+    target, saved = save_unique(corpus, name, data)
+    if not saved:
+        return None, f"{name}: the same file is already in the corpus as {target.name}; not added again"
+    if target.name == name:
+        return target.name, ""
+    return target.name, f"{name}: a different file of that name is in the corpus; kept both, this one as {target.name}"
 
 
 def render() -> None:
@@ -224,11 +221,10 @@ def add_and_rebuild(files, kind: str) -> None:
         if problem:
             early.append(("error", md(problem)))
             continue
-        target, note = free_name(corpus, name, data)
+        target, note = save_upload(corpus, name, data)
         if note:
             early.append(("info" if target else "warning", md(note)))
         if target:
-            (corpus / target).write_bytes(data)
             saved.append(target)
     if not saved:
         for level, note in early:
