@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -247,6 +248,7 @@ class _TextExtractor(HTMLParser):
         self.parts: list[str] = []
         self.skip = 0
         self.stack: list[tuple[str, bool]] = []  # open tags and whether each started a skipped region
+        self.open: Counter[str] = Counter()  # open tags by name: an end tag is matched without a walk of the stack
         self.content = 0  # open <article>/<main> elements
         self.link = 0
         self.block_start = 0  # index in parts where the current block began
@@ -276,6 +278,7 @@ class _TextExtractor(HTMLParser):
             return
         starts_skip = tag in self.SKIP or (not self.skip and self._furniture(tag, attrs))
         self.stack.append((tag, starts_skip))
+        self.open[tag] += 1
         if starts_skip:
             self.skip += 1
             return
@@ -298,10 +301,11 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag):
-        if tag in self.VOID or not any(t == tag for t, _ in self.stack):
+        if tag in self.VOID or not self.open[tag]:  # a stray end tag: was a walk of every open tag (quadratic)
             return
         while self.stack:  # close up to the matching tag (HTML in the wild leaves tags open)
             t, started = self.stack.pop()
+            self.open[t] -= 1
             if started:
                 self.skip = max(0, self.skip - 1)
             elif not self.skip:
