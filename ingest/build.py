@@ -38,7 +38,15 @@ from ingest.extract import extract
 from ingest.links.stage import add_links
 from ingest.merge import merge
 from ingest.model import Doc, Extraction
-from ingest.readers import LINKS_NAME, MANIFEST_NAME, InputError, corpus_files, load_metadata, read_document
+from ingest.readers import (
+    LINKS_NAME,
+    MANIFEST_NAME,
+    InputError,
+    corpus_files,
+    load_metadata,
+    printable,
+    read_document,
+)
 
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_BUILD = ROOT / "build"
@@ -94,8 +102,12 @@ def read_manifest(out: Path) -> dict:
 @contextlib.contextmanager
 def build_lock(out: Path, wait: bool = True) -> Iterator[None]:
     """One ingest at a time per build directory; a second waits (or is refused with wait=False)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out.parent / f".{out.name}.lock", "w") as fh:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(out.parent / f".{out.name}.lock", "w")  # noqa: SIM115 - closed by the with below
+    except OSError as e:
+        raise BuildError(f"cannot write the build folder {_display(out.parent)}: {_reason(e)}") from e
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as e:
@@ -103,8 +115,14 @@ def build_lock(out: Path, wait: bool = True) -> Iterator[None]:
         yield
 
 
+def _reason(e: OSError) -> str:
+    """An OS error in words, without the path (the message names the folder itself)."""
+    return e.strerror or str(e)
+
+
 def _display(f: Path) -> str:
-    return os.path.relpath(f, ROOT) if f.is_absolute() and f.is_relative_to(ROOT) else str(f)
+    """How a file is named in warnings and the manifest: relative to the repository, and on one visible line."""
+    return printable(os.path.relpath(f, ROOT) if f.is_absolute() and f.is_relative_to(ROOT) else str(f))
 
 
 def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
@@ -117,13 +135,20 @@ def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
         files = corpus_files(paths)
     except InputError as e:
         raise BuildError(str(e)) from e
+    roots = [p for p in paths if p.is_dir()]
     for f in files:
         folder = f.parent
         if folder not in meta_cache:
-            meta_cache[folder], problems = load_metadata(folder)
+            if _links_out(folder / MANIFEST_NAME, roots):
+                meta_cache[folder], problems = {}, [OUTSIDE]
+            else:
+                meta_cache[folder], problems = load_metadata(folder)
             if problems:
                 warnings.setdefault(_display(folder / MANIFEST_NAME), []).extend(problems)
         display = _display(f)
+        if _links_out(f, roots):
+            warnings.setdefault(display, []).append(OUTSIDE)
+            continue
         try:
             doc = read_document(f, meta_cache[folder].get(f.name), display)
         except InputError as e:
@@ -141,6 +166,18 @@ def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
         seen_id.add(doc.doc_id)
         docs.append(doc)
     return docs, warnings
+
+
+OUTSIDE = "is a link to a file outside the corpus folder; not read (copy the file into the folder to include it)"
+
+
+def _links_out(f: Path, roots: list[Path]) -> bool:
+    """Is ``f``, found in one of the corpus folders ``roots``, a link to a file outside that folder (/etc/passwd)?
+    A folder is the corpus' own; what it links to elsewhere on the server is not."""
+    if not f.is_symlink():
+        return False
+    root = next((r for r in roots if f.is_relative_to(r)), None)
+    return root is not None and not f.resolve().is_relative_to(root.resolve())
 
 
 def make_graph(
@@ -269,7 +306,10 @@ def build(
                 raise BuildError(f"{e}; the store's live graph is unchanged") from e
             manifest["timings"]["publish_s"] = round(time.perf_counter() - t0, 3)
             manifest["timings"]["total_s"] = round(time.perf_counter() - t_start, 3)
-        _write_atomically(out, g if in_memory else None, docs, manifest)
+        try:
+            _write_atomically(out, g if in_memory else None, docs, manifest)
+        except OSError as e:  # a full disk, a read-only folder: said in one line, the previous build kept
+            raise BuildError(f"could not write the build to {_display(out)}: {_reason(e)}") from e
         return BuildResult(out, "built", manifest)
 
 

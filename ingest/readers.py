@@ -23,6 +23,19 @@ LINKS_NAME = "links.yaml"
 __all__ = ["MANIFEST_NAME", "InputError", "corpus_files", "doc_from_bytes", "load_metadata", "read_document"]
 
 
+# Characters that change how a line reads without being seen: controls (a newline in a file name would start a
+# line of its own, a forged "warning:"), line and paragraph separators, and the bidirectional overrides.
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, line separator and direction override written as an escape (``\\n``,
+    ``\\u202e``): a name shown in a message or a warning line is one line, and reads as it is."""
+    return _UNSEEN.sub(lambda m: _ESCAPES.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                                                          else f"\\u{ord(m[0]):04x}"), text)
+
+
 class InputError(Exception):
     """A file that cannot be ingested; the message names the file and the reason."""
 

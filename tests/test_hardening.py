@@ -6,12 +6,17 @@ exact moment between two reads a race could hit; work is counted, never timed.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import io
 import json
 import os
+import re
 import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
@@ -180,3 +185,150 @@ def test_a_bad_batch_line_gets_its_own_error_and_the_rest_are_answered(build_dir
         "line 10: must be a JSON object or string, not float",
         "line 11: 'k' must be a whole number from 1 to 1000, not NaN",
     ]
+
+
+# ---- item 10: the smaller ones ----------------------------------------------------------------------
+
+CAREFUL_MD = ("---\ntitle: \"Wig\u200ban\u202e pilot\"\nkind: case-study\n---\n"
+              "# Referral \u2066pilot\u2069 in Wigan\n\n" + PROSE)
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    """One real ingest (the CLI, as a user runs it) of a corpus with a link out of it, a file name that tries to
+    forge a warning line, and labels with direction overrides and zero-width characters."""
+    from ingest.__main__ import main
+
+    base = tmp_path_factory.mktemp("hostile")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "careful.md").write_text(CAREFUL_MD, encoding="utf-8")
+    (base / "secret.md").write_text("# Secret\n\nSECRET-MARKER lives outside the corpus.\n", encoding="utf-8")
+    (corpus / "linked.md").symlink_to(base / "secret.md")
+    (base / "meta.yaml").write_text("documents:\n  careful.md:\n    title: Taken from outside\n", encoding="utf-8")
+    (corpus / "corpus.yaml").symlink_to(base / "meta.yaml")
+    (corpus / "empty\nwarning: fake.md: checked.md").write_text("", encoding="utf-8")
+    out = base / "build"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main([str(corpus), "--out", str(out), "--quiet"])
+    return {"code": code, "out": out, "stderr": err.getvalue(), "corpus": corpus}
+
+
+def test_a_link_in_the_corpus_to_a_file_outside_it_is_not_read(hostile_build):
+    m = read_manifest(hostile_build["out"])
+    assert hostile_build["code"] == 0 and sorted(Path(p).name for p in m["documents"]) == ["careful.md"]
+    assert "SECRET-MARKER" not in (hostile_build["out"] / "graph.ttl").read_text(encoding="utf-8")
+    linked = [k for k in m["warnings"] if k.endswith("linked.md") or k.endswith("corpus.yaml")]
+    assert sorted(Path(k).name for k in linked) == ["corpus.yaml", "linked.md"]
+    assert all(m["warnings"][k] == ["is a link to a file outside the corpus folder; not read (copy the file into "
+                                    "the folder to include it)"] for k in linked)
+    assert m["documents"][next(iter(m["documents"]))]["title"] != "Taken from outside"
+
+
+def test_a_file_name_with_a_newline_cannot_forge_a_warning_line(hostile_build):
+    lines = hostile_build["stderr"].splitlines()
+    assert not [ln for ln in lines if ln.startswith("warning: fake.md")], lines
+    forged = [ln for ln in lines if "fake.md" in ln]
+    assert len(forged) == 1 and "empty\\nwarning: fake.md: checked.md: " in forged[0], forged
+    assert all(ln.startswith("warning: ") for ln in lines), lines  # every warning is on a line of its own
+
+
+def test_labels_keep_no_direction_overrides_or_zero_width_characters(hostile_build):
+    from rdflib.namespace import RDFS, SKOS
+
+    g = rdfio.read(hostile_build["out"] / "graph.ttl")
+    labels = [str(o) for p in (DCTERMS.title, RDFS.label, SKOS.prefLabel, SKOS.altLabel) for o in g.objects(None, p)]
+    hidden = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+    assert labels and not [x for x in labels if hidden.search(x)], [x for x in labels if hidden.search(x)]
+    assert "Wigan pilot" in labels and "Referral pilot in Wigan" in labels
+
+
+def test_a_full_disk_or_an_unwritable_output_is_one_clear_line(tmp_path):
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from ingest.build import BuildError, build
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "careful.md").write_text(CAREFUL_MD, encoding="utf-8")
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"^cannot write the build folder .*a-file: (File exists|Not a directory)$"):
+        build([corpus], out=tmp_path / "a-file" / "build")
+
+    def small_disk() -> None:  # writes past 4 KB fail as on a full disk (EFBIG instead of ENOSPC)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    out = tmp_path / "build"
+    r = subprocess.run([sys.executable, "-m", "ingest", str(corpus), "--out", str(out), "--quiet"],
+                       capture_output=True, text=True, preexec_fn=small_disk, cwd=Path(__file__).parent.parent,
+                       timeout=300)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith(f"ingest failed: could not write the build to {out}: File too large"), r.stderr
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".build.")] == [".build.lock"]
+
+
+def test_profile_fields_of_the_wrong_type_are_named(build_dir):
+    from graph.analysis.assess import ProfileError, parse_profile
+
+    kg = KnowledgeGraph.load(build_dir)
+    key = "condition/collective-local-vision"
+    cases = {
+        "fictional": ({"place": "X", "fictional": "no"},
+                      "profile: field 'fictional' must be true or false, got str 'no'"),
+        "date": ({"place": "X", "date": [2026]},
+                 "profile: field 'date' must be a date (YYYY-MM-DD) or text, got a list"),
+        "status": ({"place": "X", "items": {key: {"status": ["missing"]}}},
+                   f"profile: items.{key}.status: must be one of: in place, partly, missing, unknown; got a list"),
+        "note": ({"place": "X", "items": {key: {"status": "missing", "note": {"a": 1}}}},
+                 f"profile: items.{key}.note: must be text, got a mapping"),
+        "evidence": ({"place": "X", "items": {key: {"status": "partly", "evidence": True}}},
+                     f"profile: items.{key}.evidence: must be text, got true/false"),
+    }
+    for field, (data, message) in cases.items():
+        with pytest.raises(ProfileError) as e:
+            parse_profile(data, kg)
+        assert str(e.value) == message, field
+    ok = parse_profile({"place": "X", "fictional": True, "date": datetime.date(2026, 11, 1),
+                        "items": {key: {"status": "partly", "note": 3}}}, kg)
+    assert (ok.fictional, ok.date, ok.items[key].note) == (True, "2026-11-01", "3")
+
+
+SPARQL_SCRIPT = """
+import gc, json, os
+from rdflib import Graph, Literal, URIRef
+from graph import sparql
+from graph.sandbox import SANDBOX
+pids, rows = [], []
+for i in range(3):
+    g = Graph()
+    g.add((URIRef(f"urn:x:{i}"), URIRef("urn:p"), Literal(i)))
+    rows.append(sparql.run(g, "SELECT ?o WHERE { ?s ?p ?o }").rows)
+    pids.append(SANDBOX.last_pid)
+    del g
+    gc.collect()
+idle = [w.pid for ws in SANDBOX._idle.values() for w in ws if w.alive()]
+print(json.dumps({"rows": rows, "pids": pids, "idle": idle, "files": os.listdir(os.environ["TMPDIR"])}))
+"""
+
+
+def test_sparql_on_handed_in_graphs_leaves_no_files_and_no_idle_workers(tmp_path):
+    import subprocess
+    import sys
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    root = Path(__file__).parent.parent
+    r = subprocess.run([sys.executable, "-c", SPARQL_SCRIPT], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(root)}, cwd=root)
+    assert r.returncode == 0, r.stderr
+    seen = json.loads(r.stdout)
+    assert seen["rows"] == [[{"o": "0"}], [{"o": "1"}], [{"o": "2"}]] and len(set(seen["pids"])) == 3
+    assert seen["idle"] == [] and seen["files"] == []  # each graph's dump and worker went with the graph
+    assert os.listdir(tmp) == []
+    for pid in seen["pids"]:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()

@@ -79,6 +79,20 @@ def corpus_dir() -> Path:
     return settings.path("EP_CORPUS")
 
 
+_ABSOLUTE = re.compile(r"(?<![\w:/.~-])(?:/[^\s/'\"`]+)+/([^\s/'\"`]+)")
+
+
+def shown(text: str) -> str:
+    """A message for the page without the server's absolute paths: the corpus and build folders by their
+    names, any other path by its last part (a visitor needs the file's name, not where the server keeps it)."""
+    for folder in (corpus_dir(), build_dir()):
+        forms = {str(folder.resolve()), str(folder), str(folder.parent.resolve()), str(folder.parent)}
+        for form in sorted(forms, key=len, reverse=True):  # the folder itself before its parent
+            if len(form) > 1:
+                text = text.replace(form + "/", "").replace(form, folder.name if form.endswith(folder.name) else "")
+    return _ABSOLUTE.sub(r"\1", text)
+
+
 def safe_name(name: str) -> str:
     stem, suffix = os.path.splitext(os.path.basename(name))
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
@@ -160,7 +174,7 @@ def render() -> None:
     with tab_status:
         m = kg.manifest or read_manifest(b)
         if not m:
-            st.warning(f"No build in {md(str(b))}.")
+            st.warning(f"No build in {md(shown(str(b)))}.")
         else:
             st.write(f"Store **{md(kg.store)}** · last build **{md(m.get('built_at'))}** · "
                      f"{md(m.get('triples'))} triples · code {md(m.get('code_version'))}")
@@ -185,7 +199,7 @@ def render() -> None:
                 st.markdown("**Warnings per file**")
                 for path, msgs in warnings.items():
                     for msg in msgs:
-                        st.warning(f"{md(path)}: {md(msg)}")
+                        st.warning(md(shown(f"{path}: {msg}")))
             else:
                 st.success("Every file ingested without warnings.")
 
@@ -194,7 +208,7 @@ def render() -> None:
             {"success": st.success, "error": st.error, "info": st.info}.get(level, st.warning)(note)
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
-            f"{md(str(corpus_dir()))} and rebuild. If the new build fails, the previous one stays."
+            f"the corpus folder ({md(corpus_dir().name)}) and rebuild. If the new build fails, the previous one stays."
         )
         files = st.file_uploader(
             "Documents", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True, key="upload"
@@ -219,7 +233,7 @@ def add_and_rebuild(files, kind: str) -> None:
         if not problem and hashlib.sha256(data).hexdigest() in known:
             problem = f"{name}: the same content is already in the corpus as {known[hashlib.sha256(data).hexdigest()]}"
         if problem:
-            early.append(("error", md(problem)))
+            early.append(("error", md(shown(problem))))
             continue
         target, note = save_upload(corpus, name, data)
         if note:
@@ -240,21 +254,23 @@ def add_and_rebuild(files, kind: str) -> None:
     except BuildError as e:
         bar.empty()
         _withdraw(corpus, saved)
-        st.error(f"The build failed; the previous build is still in use and the upload was not kept. {md(str(e))}")
+        st.error("The build failed; the previous build is still in use and the upload was not kept. "
+                 + md(shown(str(e))))
         return
     ingested = {Path(p).name for p in result.manifest.get("documents", {})}
     refused = [n for n in saved if n not in ingested]
     refused_notes = []  # kept for after the rerun below, like the other notes
     for n in refused:
         why = "; ".join(next((m for p, m in result.warnings.items() if Path(p).name == n), ["it was not ingested"]))
-        refused_notes.append(("error", md(f"{n}: {why}; removed from the corpus")))
+        refused_notes.append(("error", md(shown(f"{n}: {why}; removed from the corpus"))))
     if refused:
         _withdraw(corpus, refused)
         saved = [n for n in saved if n not in refused]
         try:  # the live build must not list files that are no longer there
             result = build([corpus], out=build_dir(), progress=progress, store=store_spec())
         except BuildError as e:
-            st.error(f"The rebuild without the refused files failed; the previous build is still in use. {md(str(e))}")
+            st.error("The rebuild without the refused files failed; the previous build is still in use. "
+                     + md(shown(str(e))))
     bar.progress(1.0, text="Indexing…")
     from ui.common import get_engine
 
@@ -267,7 +283,7 @@ def add_and_rebuild(files, kind: str) -> None:
     )
     for path, msgs in result.warnings.items():
         if Path(path).name in saved:
-            notes += [("warning", f"{md(path)}: {md(msg)}") for msg in msgs]
+            notes += [("warning", md(shown(f"{path}: {msg}"))) for msg in msgs]
     st.session_state["upload_notes"] = notes
     st.rerun()  # every tab (the corpus status too) and every page now read the new build
 
