@@ -79,7 +79,7 @@ def ensure_index(build: Path, kg: KnowledgeGraph, embed: Callable[[list[str]], n
     ``embed`` is called only when some text has no stored vector, so an up-to-date check never loads the model.
     """
     t0 = time.perf_counter()
-    build = kg.build if kg.build is not None else Path(build)  # beside the graph it indexes, even after a swap
+    build = Path(build)
     model = model or model_id()
     views = _views(kg, variant)
     hashes = {nid: _node_hash(v) for nid, v in views.items()}
