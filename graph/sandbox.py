@@ -22,6 +22,7 @@ so even a query that is slow to parse is under the hard kill.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -305,14 +306,27 @@ def source_for(g) -> Source:
     fd, path = tempfile.mkstemp(prefix="ep-sparql-", suffix=".nt")
     os.close(fd)
     rdfio.write(g, Path(path), "nt")
-    _DUMPS[id(g)] = (weakref.ref(g, lambda _: _forget(id(g), path)), path)
+    key = id(g)  # not g itself in the callback: a closure over g would keep it (and its dump) alive for ever
+    _DUMPS[key] = (weakref.ref(g, lambda _: _forget(key, path)), path)
     return Source(dump=path)
 
 
 def _forget(key: int, path: str) -> None:
+    """The graph behind a dump is gone: its file and any worker holding it go too."""
     _DUMPS.pop(key, None)
+    SANDBOX.drop(("dump", path))
     with contextlib.suppress(OSError):
         os.unlink(path)
+
+
+@atexit.register
+def _clean_up() -> None:
+    """At exit: no worker left idle, no dumped graph left in the temporary folder (the graphs may outlive us)."""
+    SANDBOX.close()
+    for _, path in list(_DUMPS.values()):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    _DUMPS.clear()
 
 
 # ---------------------------------------------------------------------------------------------- parent side
@@ -411,12 +425,14 @@ class Sandbox:
         self._idle: dict[tuple, list[Worker]] = {}
         self._lock = threading.Lock()
         self._slots = threading.Semaphore(max_workers)
+        self._gone: list[tuple] = []  # sources whose graph is gone (see drop)
         self.last_pid: int | None = None
 
     def _take(self, source: Source) -> Worker:
         key = source.key()
-        with self._lock:
-            for old_key in [k for k in self._idle if k != key and k[:2] == key[:2]]:  # a new build went live
+        with self._lock:  # a new build went live, or another graph was handed in: the old workers are not kept
+            self._purge()
+            for old_key in [k for k in self._idle if k != key and (k[:2] == key[:2] or k[0] == key[0] == "dump")]:
                 for w in self._idle.pop(old_key):
                     w.kill()
             idle = self._idle.get(key, [])
@@ -434,8 +450,9 @@ class Sandbox:
 
     def _give_back(self, w: Worker) -> None:
         with self._lock:
+            gone = self._purge()
             idle = self._idle.setdefault(w.key, [])
-            if w.alive() and not idle:
+            if w.alive() and not idle and w.key not in gone:
                 idle.append(w)
                 return
         w.kill()
@@ -460,6 +477,25 @@ class Sandbox:
                 raise
             self._give_back(w)
             return result
+
+    def drop(self, key: tuple) -> None:
+        """Stop the idle workers of one source (a graph that is gone), now or when the pool is next used: this
+        runs from a garbage-collection callback, which may fire while this very thread holds the lock."""
+        self._gone.append(key)
+        if self._lock.acquire(blocking=False):  # free now (not this thread mid-_take): stop them at once
+            try:
+                self._purge()
+            finally:
+                self._lock.release()
+
+    def _purge(self) -> set[tuple]:
+        """Under the lock: the idle workers of dropped sources are stopped; returns those sources."""
+        gone = set()
+        while self._gone:
+            gone.add(key := self._gone.pop())
+            for w in self._idle.pop(key, []):
+                w.kill()
+        return gone
 
     def close(self) -> None:
         with self._lock:

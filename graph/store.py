@@ -17,7 +17,7 @@ from rdflib.plugins.stores.memory import Memory
 from graph import lookup, settings
 from graph.ns import EP, ID, NODE_CLASSES, OA, bind_prefixes, local_name, ontology
 from graph.records import LinkRecord, NodeRecord, Source
-from graph.stores.base import MissingBuild, StoreSpec, scan
+from graph.stores.base import MissingBuild, StoreSpec, resolve_build, scan
 from graph.stores.factory import open_store
 
 __all__ = ["MissingBuild", "KnowledgeGraph", "open_graph", "default_build"]
@@ -115,8 +115,10 @@ def _key(uri) -> str:
 class KnowledgeGraph:
     """Read-only records over an rdflib Graph: nodes with their sources, links, and typed neighbours."""
 
-    def __init__(self, g: Graph, fingerprint: str = "", store: str = "memory", manifest: dict | None = None):
+    def __init__(self, g: Graph, fingerprint: str = "", store: str = "memory", manifest: dict | None = None,
+                 build: Path | None = None):
         self.g = g
+        self.build = build  # the one build folder the graph, manifest (and the index, texts) are read from
         self.fingerprint = fingerprint
         self.store = store
         self.manifest = manifest or {}
@@ -134,10 +136,10 @@ class KnowledgeGraph:
 
     @classmethod
     def load(cls, build: Path | str | None = None, store: str | StoreSpec | None = None) -> KnowledgeGraph:
-        build = Path(build) if build else default_build()
+        root = resolve_build(build if build else default_build())  # resolved once: a swap mixes nothing
         backend = open_store(store)
-        g = backend.graph(build)
-        return cls(g, backend.stamp(build), str(backend.spec), backend.manifest(build))
+        g, fingerprint, manifest = backend.load(root)
+        return cls(g, fingerprint, str(backend.spec), manifest, build=root)
 
     def _load(self, sc: Scan) -> None:
         onto = ontology()

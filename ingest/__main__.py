@@ -17,6 +17,7 @@ from graph import cli
 from graph.cli import EXIT_CHECK, EXIT_NOT_FOUND, EXIT_OK, add_store_argument
 from graph.stores.base import StoreSpec
 from ingest.build import DEFAULT_BUILD, DEFAULT_CORPUS, BuildError, build
+from ingest.readers import printable
 
 
 def _progress_bar(enabled: bool):
@@ -119,7 +120,7 @@ def _print(result, report, as_json: bool) -> None:
             for cls, k in m["nodes"].items():
                 print(f"  {cls:14} {k}")
         for path, msg in warnings:
-            print(f"warning: {path}: {msg}", file=sys.stderr)
+            print(f"warning: {printable(path)}: {printable(msg)}", file=sys.stderr)  # one line each
         if report is not None:
             print(
                 "check: OK (SHACL shapes hold, every quote matches its offsets)"

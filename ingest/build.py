@@ -4,7 +4,8 @@ A build directory holds ``manifest.json``, ``texts/`` (the text every offset ref
 memory store, ``graph.ttl`` and ``graph.jsonld``; other stores (graph.stores) hold the graph themselves.
 ``build`` is a link to a sibling ``.build.<token>`` folder: a new build is written beside it and the
 link replaced by one rename, so a failed or interrupted run never replaces a good build and a reader
-never finds none. Leftovers of killed runs are removed by the next run.
+never finds none. A replaced build is kept for a grace period (GRACE_S) for readers that resolved the link
+just before the swap; it and the leftovers of killed runs are removed by a later run.
 """
 
 from __future__ import annotations
@@ -37,10 +38,19 @@ from ingest.extract import extract
 from ingest.links.stage import add_links
 from ingest.merge import merge
 from ingest.model import Doc, Extraction
-from ingest.readers import LINKS_NAME, MANIFEST_NAME, InputError, corpus_files, load_metadata, read_document
+from ingest.readers import (
+    LINKS_NAME,
+    MANIFEST_NAME,
+    InputError,
+    corpus_files,
+    load_metadata,
+    printable,
+    read_document,
+)
 
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_BUILD = ROOT / "build"
+GRACE_S = 600.0  # a replaced build is kept this long: a reader mid-load (graph, texts, index) keeps its files
 CARRY_OVER = ("index",)  # folders of later stages kept across rebuilds (e.g. cached vectors)
 Progress = Callable[[str, int, int], None]
 
@@ -92,8 +102,12 @@ def read_manifest(out: Path) -> dict:
 @contextlib.contextmanager
 def build_lock(out: Path, wait: bool = True) -> Iterator[None]:
     """One ingest at a time per build directory; a second waits (or is refused with wait=False)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out.parent / f".{out.name}.lock", "w") as fh:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(out.parent / f".{out.name}.lock", "w")  # noqa: SIM115 - closed by the with below
+    except OSError as e:
+        raise BuildError(f"cannot write the build folder {_display(out.parent)}: {_reason(e)}") from e
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as e:
@@ -101,8 +115,14 @@ def build_lock(out: Path, wait: bool = True) -> Iterator[None]:
         yield
 
 
+def _reason(e: OSError) -> str:
+    """An OS error in words, without the path (the message names the folder itself)."""
+    return e.strerror or str(e)
+
+
 def _display(f: Path) -> str:
-    return os.path.relpath(f, ROOT) if f.is_absolute() and f.is_relative_to(ROOT) else str(f)
+    """How a file is named in warnings and the manifest: relative to the repository, and on one visible line."""
+    return printable(os.path.relpath(f, ROOT) if f.is_absolute() and f.is_relative_to(ROOT) else str(f))
 
 
 def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
@@ -115,13 +135,20 @@ def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
         files = corpus_files(paths)
     except InputError as e:
         raise BuildError(str(e)) from e
+    roots = [p for p in paths if p.is_dir()]
     for f in files:
         folder = f.parent
         if folder not in meta_cache:
-            meta_cache[folder], problems = load_metadata(folder)
+            if _links_out(folder / MANIFEST_NAME, roots):
+                meta_cache[folder], problems = {}, [OUTSIDE]
+            else:
+                meta_cache[folder], problems = load_metadata(folder)
             if problems:
                 warnings.setdefault(_display(folder / MANIFEST_NAME), []).extend(problems)
         display = _display(f)
+        if _links_out(f, roots):
+            warnings.setdefault(display, []).append(OUTSIDE)
+            continue
         try:
             doc = read_document(f, meta_cache[folder].get(f.name), display)
         except InputError as e:
@@ -139,6 +166,18 @@ def _read_all(paths: list[Path]) -> tuple[list[Doc], dict[str, list[str]]]:
         seen_id.add(doc.doc_id)
         docs.append(doc)
     return docs, warnings
+
+
+OUTSIDE = "is a link to a file outside the corpus folder; not read (copy the file into the folder to include it)"
+
+
+def _links_out(f: Path, roots: list[Path]) -> bool:
+    """Is ``f``, found in one of the corpus folders ``roots``, a link to a file outside that folder (/etc/passwd)?
+    A folder is the corpus' own; what it links to elsewhere on the server is not."""
+    if not f.is_symlink():
+        return False
+    root = next((r for r in roots if f.is_relative_to(r)), None)
+    return root is not None and not f.resolve().is_relative_to(root.resolve())
 
 
 def make_graph(
@@ -269,7 +308,10 @@ def build(
                 raise BuildError(f"{e}; the store's live graph is unchanged") from e
             manifest["timings"]["publish_s"] = round(time.perf_counter() - t0, 3)
             manifest["timings"]["total_s"] = round(time.perf_counter() - t_start, 3)
-        _write_atomically(out, g if in_memory else None, docs, manifest)
+        try:
+            _write_atomically(out, g if in_memory else None, docs, manifest)
+        except OSError as e:  # a full disk, a read-only folder: said in one line, the previous build kept
+            raise BuildError(f"could not write the build to {_display(out)}: {_reason(e)}") from e
         return BuildResult(out, "built", manifest)
 
 
@@ -298,31 +340,53 @@ def remove_build(out: Path) -> None:
     elif out.exists():
         shutil.rmtree(out)
     if out.parent.exists():
-        clean_leftovers(out)
+        clean_leftovers(out, grace_s=0)
 
 
-def clean_leftovers(out: Path) -> list[str]:
-    """Remove what killed runs left beside ``out`` (``.build.*`` folders and links), keeping the live one."""
-    live = out.resolve() if out.is_symlink() else None
+def clean_leftovers(out: Path, grace_s: float = GRACE_S) -> list[str]:
+    """Remove what killed runs left beside ``out`` (``.build.*`` folders and links) and the builds replaced more
+    than ``grace_s`` ago, keeping the live one: a reader that resolved the link a moment before a swap still
+    finds the whole build it resolved, however many swaps follow within the grace period."""
+    live = _live_builds(out.parent)
     removed = []
+    now = time.time()
     for p in out.parent.glob(f"{glob.escape(_prefix(out))}*"):
+        if "." in p.name[len(_prefix(out)):]:
+            continue  # another output's: `build.staging` writes `.build.staging.<token>`, never `build`'s to clean
         if p.is_symlink():
             p.unlink()
-        elif p.is_dir() and p.resolve() != live:
+        elif p.is_dir() and p.resolve() not in live and now - p.lstat().st_mtime >= grace_s:
             shutil.rmtree(p, ignore_errors=True)
         else:
-            continue  # the lock file, and the live build
+            continue  # the lock file, the live build and those replaced within the grace period
         removed.append(p.name)
     return removed
+
+
+def _live_builds(folder: Path) -> set[Path]:
+    """Every build a link in ``folder`` serves: whichever output it belongs to, none of them is a leftover."""
+    live = set()
+    with contextlib.suppress(OSError):
+        for e in os.scandir(folder):
+            if e.is_symlink() and not e.name.startswith("."):
+                live.add(Path(e.path).resolve())
+    return live
+
+
+def _retire(build: Path) -> None:
+    """Stamp the moment a build stopped being live: its grace period counts from here (its folder's mtime)."""
+    with contextlib.suppress(OSError):
+        os.utime(build)
 
 
 def _write_atomically(out: Path, g: Graph | None, docs: list[Doc], manifest: dict) -> None:
     """The build is written to ``.build.<token>`` and ``out`` is a link to it, replaced by one rename.
 
     Readers open ``out/...`` and always find a whole build, the old or the new: there is no moment
-    without one. The build replaced stays until the next run cleans it, since a reader may have
-    resolved the link to it a moment before the swap. ``g`` is None when a store other than memory
-    holds the graph. The folder gets the usual permissions (umask), not mkdtemp's 0700.
+    without one. The build replaced stays for GRACE_S seconds after the swap (not merely until the next
+    run), since a reader may have resolved the link to it a moment before and still be reading it.
+    ``g`` is None when a store other than memory holds the graph.
+    The folder gets the usual permissions (umask), not mkdtemp's 0700.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
@@ -340,10 +404,14 @@ def _write_atomically(out: Path, g: Graph | None, docs: list[Doc], manifest: dic
         for name in CARRY_OVER:
             if (out / name).exists():
                 shutil.copytree(out / name, tmp / name)
+        replaced = out.resolve() if out.is_symlink() else None
         if out.exists() and not out.is_symlink():  # a build from before the link: moved aside once
-            out.rename(out.parent / f"{_prefix(out)}{secrets.token_hex(6)}")
+            replaced = out.parent / f"{_prefix(out)}{secrets.token_hex(6)}"
+            out.rename(replaced)
         os.symlink(tmp.name, link)  # relative: the build folder can be moved with its parent
         os.replace(link, out)
+        if replaced is not None:
+            _retire(replaced)
     except BaseException:
         link.unlink(missing_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -16,6 +17,9 @@ from ingest.merge import Node
 from ingest.metadata import parse_date
 from ingest.model import Doc, Span
 
+# In a label these only mislead: direction overrides and isolates reorder what is shown ("evil\u202egnp.exe"),
+# zero-width characters make two labels that read the same differ. Quotes keep them (they are the exact text).
+_HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\u180e\ufeff]")
 QUOTE_CONTEXT = 32  # characters of prefix/suffix kept in a TextQuoteSelector
 DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}  # by the length of parse_date's ISO text
 RELATION = {
@@ -27,6 +31,11 @@ RELATION = {
     "locatedIn": EP.locatedIn,
     "affiliatedWith": EP.affiliatedWith,
 }
+
+
+def label(text: object) -> Literal:
+    """A label, title or name as a literal, without the bidirectional and zero-width characters in it."""
+    return Literal(_HIDDEN.sub("", str(text)).strip())
 
 
 @contextmanager
@@ -66,7 +75,7 @@ def span_uri(sp: Span) -> URIRef:
 def add_document(g: Graph, doc: Doc, sections: list[tuple[int, int, str, int]], run: URIRef) -> None:
     d = doc_uri(doc.doc_id)
     g.add((d, RDF.type, EP.Document))
-    g.add((d, DCTERMS.title, Literal(doc.title)))
+    g.add((d, DCTERMS.title, label(doc.title)))
     g.add((d, DCTERMS.identifier, Literal(doc.path)))
     g.add((d, DCTERMS["format"], Literal(doc.fmt)))
     g.add((d, EP.documentKind, Literal(doc.kind)))
@@ -74,18 +83,18 @@ def add_document(g: Graph, doc: Doc, sections: list[tuple[int, int, str, int]], 
     g.add((d, PROV.wasGeneratedBy, run))
     authors = doc.meta.get("authors") or []
     for author in [authors] if isinstance(authors, str) else authors:  # a string is one author, not letters
-        g.add((d, DCTERMS.creator, Literal(str(author))))
+        g.add((d, DCTERMS.creator, label(author)))
     for key, prop in (("publisher", DCTERMS.publisher), ("source", DCTERMS.source), ("source_url", DCTERMS.source),
                       ("url", DCTERMS.source), ("part_of", DCTERMS.isPartOf)):
         if doc.meta.get(key):
-            g.add((d, prop, Literal(str(doc.meta[key]))))
+            g.add((d, prop, label(doc.meta[key]) if key == "publisher" else Literal(str(doc.meta[key]))))
     date = parse_date(doc.meta.get("date"))
     if date:  # only a real date is typed as one; readers have already warned about the rest
         g.add((d, DCTERMS.date, Literal(date, datatype=DATE_TYPES[len(date)])))
     for start, _end, heading, level in sections:
         s = section_uri(doc.doc_id, start)
         g.add((s, RDF.type, EP.Section))
-        g.add((s, RDFS.label, Literal(heading)))
+        g.add((s, RDFS.label, label(heading)))
         g.add((s, EP.partOf, d))
         g.add((s, EP.level, Literal(level)))
         g.add((s, OA.start, Literal(start)))
@@ -118,13 +127,13 @@ def _concept_uri(key: str, concepts, prefix: str) -> URIRef | None:
     return URIRef(c.uri) if c else None
 
 
-def foundation_kind_uri(g: Graph, label: str) -> URIRef:
-    c = st.match(label, st.foundation_kinds())
+def foundation_kind_uri(g: Graph, name: str) -> URIRef:
+    c = st.match(name, st.foundation_kinds())
     if c:
         return URIRef(c.uri)
-    u = EP[f"foundation-{slug(label)}"]  # a kind the ontology does not list yet: declared here
+    u = EP[f"foundation-{slug(name)}"]  # a kind the ontology does not list yet: declared here
     g.add((u, RDF.type, EP.FoundationKind))
-    g.add((u, SKOS.prefLabel, Literal(label)))
+    g.add((u, SKOS.prefLabel, label(name)))
     g.add((u, SKOS.inScheme, EP.LogicModel))
     return u
 
@@ -135,10 +144,10 @@ def add_nodes(g: Graph, nodes: list[Node], texts: dict[str, str]) -> None:
     for n in nodes:
         u = ID[n.id]
         g.add((u, RDF.type, EP[n.cls]))
-        g.add((u, SKOS.prefLabel, Literal(n.label)))
+        g.add((u, SKOS.prefLabel, label(n.label)))
         g.add((u, EP.text, Literal(n.text)))
         for alt in n.alt_labels:
-            g.add((u, SKOS.altLabel, Literal(alt)))
+            g.add((u, SKOS.altLabel, label(alt)))
         if n.notation:
             g.add((u, SKOS.notation, Literal(n.notation)))
         if n.stage:

@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,6 +21,19 @@ SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".ht
 MAX_BYTES = 20 * 1024 * 1024
 LINKS_NAME = "links.yaml"
 __all__ = ["MANIFEST_NAME", "InputError", "corpus_files", "doc_from_bytes", "load_metadata", "read_document"]
+
+
+# Characters that change how a line reads without being seen: controls (a newline in a file name would start a
+# line of its own, a forged "warning:"), line and paragraph separators, and the bidirectional overrides.
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, line separator and direction override written as an escape (``\\n``,
+    ``\\u202e``): a name shown in a message or a warning line is one line, and reads as it is."""
+    return _UNSEEN.sub(lambda m: _ESCAPES.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                                                          else f"\\u{ord(m[0]):04x}"), text)
 
 
 class InputError(Exception):
@@ -262,6 +276,7 @@ class _TextExtractor(HTMLParser):
         self.parts: list[str] = []
         self.skip = 0
         self.stack: list[tuple[str, bool]] = []  # open tags and whether each started a skipped region
+        self.open: Counter[str] = Counter()  # open tags by name: an end tag is matched without a walk of the stack
         self.content = 0  # open <article>/<main> elements
         self.link = 0
         self.block_start = 0  # index in parts where the current block began
@@ -291,6 +306,7 @@ class _TextExtractor(HTMLParser):
             return
         starts_skip = tag in self.SKIP or (not self.skip and self._furniture(tag, attrs))
         self.stack.append((tag, starts_skip))
+        self.open[tag] += 1
         if starts_skip:
             self.skip += 1
             return
@@ -313,10 +329,11 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag):
-        if tag in self.VOID or not any(t == tag for t, _ in self.stack):
+        if tag in self.VOID or not self.open[tag]:  # a stray end tag: was a walk of every open tag (quadratic)
             return
         while self.stack:  # close up to the matching tag (HTML in the wild leaves tags open)
             t, started = self.stack.pop()
+            self.open[t] -= 1
             if started:
                 self.skip = max(0, self.skip - 1)
             elif not self.skip:

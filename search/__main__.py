@@ -52,25 +52,59 @@ def _print_results(results, as_json: bool) -> None:
             print(f"    — {src['document']}" + (f", § {src['section']}" if src.get("section") else ""))
 
 
-def _batch(engine, path: Path) -> int:
+MAX_K = 1000  # results one batch line may ask for
 
-    lines = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
+
+def _batch_spec(line: bytes) -> dict:
+    """One batch line read and checked, or ValueError naming what is wrong with it (never anything else)."""
+    try:
+        spec = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ValueError(f"is not UTF-8 text (invalid byte at offset {e.start})") from None
+    except RecursionError:
+        raise ValueError("is JSON nested too deeply to read") from None
+    except ValueError as e:
+        raise ValueError(f"is not JSON ({e})") from None
+    if isinstance(spec, str):
+        spec = {"query": spec}
+    if not isinstance(spec, dict):
+        raise ValueError(f"must be a JSON object or string, not {type(spec).__name__}")
+    if not isinstance(spec.get("query", ""), str):
+        raise ValueError("'query' must be text")
+    k = spec.get("k", 10)
+    if isinstance(k, bool) or not isinstance(k, int | float) or k != k or k in (float("inf"), float("-inf")) \
+            or k != int(k) or not 1 <= k <= MAX_K:
+        raise ValueError(f"'k' must be a whole number from 1 to {MAX_K}, not {json.dumps(k)[:40]}")
+    spec["k"] = int(k)
+    for field in ("type", "stage", "doc"):
+        v = spec.get(field)
+        if isinstance(v, str):
+            spec[field] = [v]
+        elif v is not None and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+            raise ValueError(f"'{field}' must be text or a list of text")
+    if not isinstance(spec.get("mode", "hybrid"), str):
+        raise ValueError("'mode' must be text")
+    return spec
+
+
+def _batch(engine, path: Path) -> int:
+    """One JSON line out per line in: a bad line gets its own error line and the rest are still answered."""
+    lines = sys.stdin.buffer if str(path) == "-" else path.open("rb")
     worst = 0
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            spec = json.loads(line)
-            if isinstance(spec, str):
-                spec = {"query": spec}
-            as_list = lambda v: [v] if isinstance(v, str) else v  # noqa: E731
-            res = engine.search(str(spec.get("query", "")), k=int(spec.get("k", 10)), types=as_list(spec.get("type")),
-                                stages=as_list(spec.get("stage")), docs=as_list(spec.get("doc")),
-                                mode=spec.get("mode", "hybrid"))
+            spec = _batch_spec(line)
+            res = engine.search(spec.get("query", ""), k=spec["k"], types=spec.get("type"),
+                                stages=spec.get("stage"), docs=spec.get("doc"), mode=spec.get("mode", "hybrid"))
             print(json.dumps(res.to_json(), ensure_ascii=False), flush=True)
-        except (ValueError, AttributeError, TypeError, BadFilter) as e:
+        except (ValueError, BadFilter) as e:
             print(json.dumps({"error": f"line {n}: {e}"}, ensure_ascii=False), flush=True)
             worst = 2
+        except Exception as e:  # noqa: BLE001 - one line's failure must not end the batch: named, and on to the next
+            print(json.dumps({"error": f"line {n}: could not be answered ({e.__class__.__name__})"}), flush=True)
+            worst = max(worst, 2)
     return worst
 
 

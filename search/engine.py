@@ -81,8 +81,8 @@ class SearchEngine:
         stale, corrupt or made with another model. Raises graph.store.MissingBuild without a graph, and
         graph.stores.base.StoreError when the store cannot be read. The index lives in ``build``/index,
         keyed by the store's build fingerprint, so each server keeps its own copy of a shared graph's index."""
-        build = Path(build) if build else default_build()
-        kg = KnowledgeGraph.load(build, store)
+        kg = KnowledgeGraph.load(Path(build) if build else default_build(), store)
+        build = kg.build  # the folder the graph was read from: its index, not the next build's
         encoder = get_encoder()
         vindex, report = ensure_index(build, kg, embed=encoder.encode, variant=variant,
                                       hnsw_above=hnsw_above, model=encoder.id)

@@ -216,6 +216,24 @@ def test_upload_checks_type_and_rebuilds(app_env):
     assert "empty" in check_upload("blank.txt", b"  ")
 
 
+def test_upload_messages_name_files_without_the_servers_paths(app_env):
+    """A warning about an upload, and the page around it, name the file and the corpus folder, never where the
+    server keeps them (issue 27, item 10)."""
+    at = run(page="data")
+    at.file_uploader(key="upload").set_value([
+        ("no-organisation.md", b"---\nkind: case-study\n---\n# A small case\n\nIn Wigan, community connectors "
+         b"referred forty new businesses to coaching over the year.\n", "text/markdown"),
+    ]).run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception
+    said = [w.value for kind in (at.success, at.info, at.warning, at.error) for w in kind]
+    said = [s.replace("\\", "") for s in said + [m.value for m in at.markdown] + [c.value for c in at.caption]]
+    assert {s for s in said if "no-organisation.md: " in s} == {  # in the upload's notes and the status tab
+        "no-organisation.md: case study 'A small case' names no organisation"}, said
+    servers = [str(app_env["corpus"].parent), str(app_env["build"].parent), str(ROOT)]
+    assert not [s for s in said if any(p in s for p in servers)], said
+
+
 def test_our_place_checklist_reasons_ranking_and_downloads():
     at = run(page="place")
     at.button(key="place_example").click().run()

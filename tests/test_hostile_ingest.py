@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from rdflib.namespace import XSD as _XSD
 
 from graph.ns import EP
 from ingest import rdf
-from ingest.build import _read_all, _write_atomically, build, clean_leftovers, read_manifest
+from ingest.build import GRACE_S, _read_all, _write_atomically, build, clean_leftovers, read_manifest
 from ingest.model import Doc
 from ingest.readers import InputError, corpus_files, doc_from_bytes, read_document
 
@@ -302,8 +303,16 @@ def test_the_build_is_swapped_in_one_step_and_a_reader_never_finds_none(tmp_path
     seen, missed = map(int, reader.communicate(timeout=30)[0].split())
     assert seen > 1000 and missed == 0, (n, seen, missed)
     assert out.is_symlink() and read_manifest(out) == {"n": n}
-    kept = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".build."))
-    assert len(kept) == 2 and os.readlink(out) in kept  # the live build and the one it replaced, no more
+    kept = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".build.") and p.is_dir())
+    assert len(kept) == n + 1 and os.readlink(out) in kept  # every build replaced within the grace period
+    clean_leftovers(out, grace_s=0)  # past it, only the live build is left
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir() and not p.is_symlink()] == [os.readlink(out)]
+
+
+def _age(folder: Path) -> None:
+    """Date a folder from before the grace period a replaced build is kept for."""
+    past = time.time() - GRACE_S - 1
+    os.utime(folder, (past, past))
 
 
 def test_leftovers_are_cleaned_and_the_build_has_the_usual_permissions(tmp_path):
@@ -314,6 +323,7 @@ def test_leftovers_are_cleaned_and_the_build_has_the_usual_permissions(tmp_path)
     (out / "index" / "vectors.npy").write_bytes(b"cached")
     for name in (".build.k1ll3d", ".build.old"):  # what killed runs of the old and the new code leave
         (tmp_path / name / "texts").mkdir(parents=True)
+        _age(tmp_path / name)
     (tmp_path / ".build.link-dead").symlink_to(".build.k1ll3d")
     (tmp_path / ".build.lock").write_text("", encoding="utf-8")
     (tmp_path / "unrelated").mkdir()
@@ -327,7 +337,12 @@ def test_leftovers_are_cleaned_and_the_build_has_the_usual_permissions(tmp_path)
     os.umask(umask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o777 & ~umask
     (tmp_path / ".build.again").mkdir()
+    _age(tmp_path / ".build.again")
     moved_aside = (set(left) - {".build.lock", "build", "unrelated", target.name}).pop()
+    assert clean_leftovers(out) == [".build.again"]  # the build replaced a moment ago stays for its grace period
+    _age(tmp_path / moved_aside)
+    (tmp_path / ".build.again").mkdir()
+    _age(tmp_path / ".build.again")
     assert sorted(clean_leftovers(out)) == sorted([".build.again", moved_aside]) and out.resolve() == target
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".build.lock", "build", "unrelated", target.name])
 

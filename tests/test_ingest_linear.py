@@ -191,3 +191,41 @@ def test_names_before_a_description_or_a_programme_are_bounded_too():
         == "Harcourt Pre-school"
     assert _PROGRAMME_OWNER.search("a place on Power to Change’s Bright Ideas Programme")["name"] \
         == "Power to Change’s"
+
+
+# ---- issue 27, item 6: two readers that were quadratic -----------------------------------------------
+
+
+def test_hard_wrapped_prose_is_joined_with_work_linear_in_its_length(monkeypatch):
+    """A paragraph hard-wrapped over 8,000 lines (84 s before): each line used to re-copy and re-collapse the whole
+    paragraph so far. Now every character goes through ``collapse`` a fixed number of times, and the paragraph
+    is still one block whose raw text is the exact slice."""
+    from ingest import structure
+
+    line = "the connectors referred new businesses to coaching and kept on meeting them"
+    text = "\n".join([line] * 8000)
+    seen = [0]
+    real = structure.collapse
+
+    def counting(s: str) -> str:
+        seen[0] += len(s)
+        return real(s)
+
+    monkeypatch.setattr(structure, "collapse", counting)
+    blocks = structure.parse_blocks(text)
+    assert len(blocks) == 1 and blocks[0].raw == text and blocks[0].text == " ".join([line] * 8000)
+    assert seen[0] <= 3 * len(text), seen[0] / len(text)  # the old join: ~4,000 times the text
+
+
+def test_stray_end_tags_after_unclosed_ones_do_not_walk_the_open_tags():
+    """10,000 unclosed tags then 10,000 end tags that close nothing (90 KB took 6 s, a 225 KB upload 77 s): each
+    stray end tag walked every open tag to look for its match. Now the open tags are counted by name."""
+    from ingest.readers import _TextExtractor, doc_from_bytes
+
+    html = "<html><body><p>" + "<span>word " * 10_000 + "</em> " * 10_000 + "</p></body></html>"
+    parser = _TextExtractor()
+    parser.stack = CountingList()
+    parser.feed(html)
+    parser.close()
+    assert len(parser.stack) == 0 and parser.stack.walks == 0, parser.stack.walks  # the old code: 10,000 walks
+    assert doc_from_bytes(html.encode(), "unclosed.html").text.split() == ["word"] * 10_000

@@ -275,3 +275,33 @@ def test_oxigraph_store_refuses_a_second_writer_while_one_holds_it(tmp_path, mon
     with backend._lock(), pytest.raises(BuildError, match="another ingest is writing the Oxigraph store"):
         build([CORPUS], out=tmp_path / "b", store=spec)
     assert not (tmp_path / "ox" / "CURRENT").exists()
+
+
+def test_a_sparql_load_reads_one_pointer_when_a_publish_falls_between_the_reads(server, tmp_path, monkeypatch):
+    """Graph, fingerprint and manifest of the same build (issue 27, item 9), though another build goes live the
+    moment after the graph is opened."""
+    from rdflib import Graph, Literal, URIRef
+
+    from graph.stores import sparql as sps
+
+    def tiny(name: str) -> Graph:
+        g = Graph()
+        g.add((URIRef("urn:test:which"), URIRef("urn:test:build"), Literal(name)))
+        return g
+
+    store = f"sparql:{server.url}"
+    backend = SparqlBackend(StoreSpec.parse(store))
+    backend.publish(tiny("A"), {"fingerprint": "A"})
+    real = sps._RemoteStore
+
+    class PublishAfterOpen(real):
+        def __init__(self, b):
+            super().__init__(b)
+            monkeypatch.setattr(sps, "_RemoteStore", real)
+            backend.publish(tiny("B"), {"fingerprint": "B"})
+
+    monkeypatch.setattr(sps, "_RemoteStore", PublishAfterOpen)
+    kg = KnowledgeGraph.load(tmp_path / "build", store)
+    assert backend.stamp(tmp_path) == "B"  # the publish happened
+    which = [str(o) for o in kg.g.objects(URIRef("urn:test:which"), URIRef("urn:test:build"))]
+    assert (which, kg.fingerprint, kg.manifest) == (["A"], "A", {"fingerprint": "A"})

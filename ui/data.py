@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from graph import settings
+from graph.files import save_unique
 from ingest.build import BuildError, build, read_manifest
 from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes
 from ui.common import build_dir, build_stamp, get_kg, md, store_spec
@@ -78,6 +79,20 @@ def corpus_dir() -> Path:
     return settings.path("EP_CORPUS")
 
 
+_ABSOLUTE = re.compile(r"(?<![\w:/.~-])(?:/[^\s/'\"`]+)+/([^\s/'\"`]+)")
+
+
+def shown(text: str) -> str:
+    """A message for the page without the server's absolute paths: the corpus and build folders by their
+    names, any other path by its last part (a visitor needs the file's name, not where the server keeps it)."""
+    for folder in (corpus_dir(), build_dir()):
+        forms = {str(folder.resolve()), str(folder), str(folder.parent.resolve()), str(folder.parent)}
+        for form in sorted(forms, key=len, reverse=True):  # the folder itself before its parent
+            if len(form) > 1:
+                text = text.replace(form + "/", "").replace(form, folder.name if form.endswith(folder.name) else "")
+    return _ABSOLUTE.sub(r"\1", text)
+
+
 def safe_name(name: str) -> str:
     stem, suffix = os.path.splitext(os.path.basename(name))
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
@@ -93,21 +108,17 @@ def check_upload(name: str, data: bytes) -> str | None:
     return None
 
 
-def free_name(corpus: Path, name: str, data: bytes) -> tuple[str | None, str]:
-    """Where an upload goes without replacing anything: its own name, else ``name-2``, ``name-3`` …
+def save_upload(corpus: Path, name: str, data: bytes) -> tuple[str | None, str]:
+    """Save an upload without replacing anything, even when two arrive at once (graph.files.save_unique).
 
     Returns (file name or None when the same bytes are already there, what to tell the user).
     """
-    target = corpus / name
-    stem, suffix = os.path.splitext(name)
-    n = 1
-    while target.exists() or target.is_symlink():
-        if target.is_file() and target.read_bytes() == data:
-            return None, f"{name}: the same file is already in the corpus as {target.name}; not added again"
-        n += 1
-        target = corpus / f"{stem}-{n}{suffix}"
-    note = f"{name}: a different file of that name is in the corpus; kept both, this one as {target.name}"
-    return target.name, "" if n == 1 else note
+    target, saved = save_unique(corpus, name, data)
+    if not saved:
+        return None, f"{name}: the same file is already in the corpus as {target.name}; not added again"
+    if target.name == name:
+        return target.name, ""
+    return target.name, f"{name}: a different file of that name is in the corpus; kept both, this one as {target.name}"
 
 
 def render() -> None:
@@ -163,7 +174,7 @@ def render() -> None:
     with tab_status:
         m = kg.manifest or read_manifest(b)
         if not m:
-            st.warning(f"No build in {md(str(b))}.")
+            st.warning(f"No build in {md(shown(str(b)))}.")
         else:
             st.write(f"Store **{md(kg.store)}** · last build **{md(m.get('built_at'))}** · "
                      f"{md(m.get('triples'))} triples · code {md(m.get('code_version'))}")
@@ -188,7 +199,7 @@ def render() -> None:
                 st.markdown("**Warnings per file**")
                 for path, msgs in warnings.items():
                     for msg in msgs:
-                        st.warning(f"{md(path)}: {md(msg)}")
+                        st.warning(md(shown(f"{path}: {msg}")))
             else:
                 st.success("Every file ingested without warnings.")
 
@@ -197,7 +208,7 @@ def render() -> None:
             {"success": st.success, "error": st.error, "info": st.info}.get(level, st.warning)(note)
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
-            f"{md(str(corpus_dir()))} and rebuild. If the new build fails, the previous one stays."
+            f"the corpus folder ({md(corpus_dir().name)}) and rebuild. If the new build fails, the previous one stays."
         )
         files = st.file_uploader(
             "Documents", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True, key="upload"
@@ -222,13 +233,12 @@ def add_and_rebuild(files, kind: str) -> None:
         if not problem and hashlib.sha256(data).hexdigest() in known:
             problem = f"{name}: the same content is already in the corpus as {known[hashlib.sha256(data).hexdigest()]}"
         if problem:
-            early.append(("error", md(problem)))
+            early.append(("error", md(shown(problem))))
             continue
-        target, note = free_name(corpus, name, data)
+        target, note = save_upload(corpus, name, data)
         if note:
             early.append(("info" if target else "warning", md(note)))
         if target:
-            (corpus / target).write_bytes(data)
             saved.append(target)
     if not saved:
         for level, note in early:
@@ -244,21 +254,23 @@ def add_and_rebuild(files, kind: str) -> None:
     except BuildError as e:
         bar.empty()
         _withdraw(corpus, saved)
-        st.error(f"The build failed; the previous build is still in use and the upload was not kept. {md(str(e))}")
+        st.error("The build failed; the previous build is still in use and the upload was not kept. "
+                 + md(shown(str(e))))
         return
     ingested = {Path(p).name for p in result.manifest.get("documents", {})}
     refused = [n for n in saved if n not in ingested]
     refused_notes = []  # kept for after the rerun below, like the other notes
     for n in refused:
         why = "; ".join(next((m for p, m in result.warnings.items() if Path(p).name == n), ["it was not ingested"]))
-        refused_notes.append(("error", md(f"{n}: {why}; removed from the corpus")))
+        refused_notes.append(("error", md(shown(f"{n}: {why}; removed from the corpus"))))
     if refused:
         _withdraw(corpus, refused)
         saved = [n for n in saved if n not in refused]
         try:  # the live build must not list files that are no longer there
             result = build([corpus], out=build_dir(), progress=progress, store=store_spec())
         except BuildError as e:
-            st.error(f"The rebuild without the refused files failed; the previous build is still in use. {md(str(e))}")
+            st.error("The rebuild without the refused files failed; the previous build is still in use. "
+                     + md(shown(str(e))))
     bar.progress(1.0, text="Indexing…")
     from ui.common import get_engine
 
@@ -271,7 +283,7 @@ def add_and_rebuild(files, kind: str) -> None:
     )
     for path, msgs in result.warnings.items():
         if Path(path).name in saved:
-            notes += [("warning", f"{md(path)}: {md(msg)}") for msg in msgs]
+            notes += [("warning", md(shown(f"{path}: {msg}"))) for msg in msgs]
     st.session_state["upload_notes"] = notes
     st.rerun()  # every tab (the corpus status too) and every page now read the new build
 

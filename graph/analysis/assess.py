@@ -25,6 +25,7 @@ The rules, read from the model's own text, are in docs/assessment.md; in short:
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 from dataclasses import asdict, dataclass, field
@@ -130,10 +131,27 @@ def _entry(value, allowed: tuple[str, ...], where: str) -> Entry:
     extra = sorted(str(k) for k in value if k not in ENTRY_FIELDS)
     if extra:
         raise ProfileError(f"{where}: unknown field(s) {', '.join(extra)}; allowed: {', '.join(ENTRY_FIELDS)}")
-    status = str(value.get("status", "")).strip().lower()
+    raw_status = value.get("status", "")
+    if not isinstance(raw_status, str):
+        raise ProfileError(f"{where}.status: must be one of: {', '.join(allowed)}; got {_kind(raw_status)}")
+    status = raw_status.strip().lower()
     if status not in allowed:
-        raise ProfileError(f"{where}.status: '{value.get('status')}' is not one of: {', '.join(allowed)}")
-    return Entry(status, str(value.get("note") or ""), str(value.get("evidence") or ""))
+        raise ProfileError(f"{where}.status: '{raw_status}' is not one of: {', '.join(allowed)}")
+    return Entry(status, _text(value.get("note"), f"{where}.note"), _text(value.get("evidence"), f"{where}.evidence"))
+
+
+def _kind(value) -> str:
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else \
+        "true/false" if isinstance(value, bool) else type(value).__name__
+
+
+def _text(value, where: str) -> str:
+    """A free-text field: text (a number reads as written); a list, mapping or true/false is a mistake to name."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ProfileError(f"{where}: must be text, got {_kind(value)}")
+    return str(value)
 
 
 def _section(
@@ -162,11 +180,16 @@ def parse_profile(data, kg: KnowledgeGraph, source: str = "profile") -> Profile:
     place = data.get("place")
     if not isinstance(place, str) or not place.strip():
         raise ProfileError(f"{source}: field 'place' is required (the place's name)")
+    fictional = data.get("fictional", False)
+    if not isinstance(fictional, bool):
+        raise ProfileError(f"{source}: field 'fictional' must be true or false, got {_kind(fictional)} "
+                           f"'{str(fictional)[:40]}'")
+    date = data.get("date")
+    if date is not None and not isinstance(date, str | datetime.date):
+        raise ProfileError(f"{source}: field 'date' must be a date (YYYY-MM-DD) or text, got {_kind(date)}")
     items = _section(data, "items", ASSESSED, STATUSES, kg, source)
     assumptions = _section(data, "assumptions", ("Assumption",), ASSUMPTION_STATUSES, kg, source)
-    return Profile(
-        place.strip(), items, assumptions, bool(data.get("fictional", False)), str(data.get("date") or ""), source
-    )
+    return Profile(place.strip(), items, assumptions, fictional, str(date or ""), source)
 
 
 def load_profile(path: Path | str, kg: KnowledgeGraph) -> Profile:

@@ -124,6 +124,11 @@ class Backend:
         """The live build's manifest (counts, warnings, timings), wherever the build ran."""
         raise NotImplementedError
 
+    def load(self, build: Path) -> tuple[Graph, str, dict]:
+        """Graph, fingerprint and manifest of one live build, read together: a swap between the three reads
+        must never pair one build's graph with another's manifest. Backends read their pointer once."""
+        return self.graph(build), self.stamp(build), self.manifest(build)
+
     def publish(self, g: Graph, manifest: dict, progress: Progress | None = None) -> None:
         """Make ``g`` the live graph, atomically; StoreError (previous graph intact) when that fails."""
         raise NotImplementedError
@@ -133,6 +138,13 @@ class Backend:
 
     def __str__(self) -> str:
         return str(self.spec)
+
+
+def resolve_build(build: Path | str) -> Path:
+    """The build folder ``build`` names at this moment (ingest swaps a link to a new one): graph, manifest,
+    texts and index are then read from that one folder, never half from the build a swap replaced."""
+    build = Path(build)
+    return build.resolve() if build.is_symlink() and build.exists() else build
 
 
 def read_json(path: Path) -> dict:

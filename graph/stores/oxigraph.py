@@ -60,7 +60,13 @@ class OxigraphBackend(Backend):
         return read_json(self.root / "CURRENT")
 
     def graph(self, build: Path) -> Graph:
-        cur = self._current()
+        return self._graph(self._current())
+
+    def load(self, build: Path) -> tuple[Graph, str, dict]:
+        cur = self._current()  # read once: graph, fingerprint and manifest of the same version
+        return self._graph(cur), str(cur.get("fingerprint", "")), dict(cur.get("manifest") or {})
+
+    def _graph(self, cur: dict) -> Graph:
         version = cur.get("version")
         if not version or not (self.root / version).is_dir():
             raise MissingBuild(f"no graph in the Oxigraph store {self.root}: run "

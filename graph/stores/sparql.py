@@ -60,7 +60,13 @@ class SparqlBackend(Backend, SparqlClient, LeaseHolder):
         return rows[0] if rows else {}
 
     def graph(self, build: Path) -> Graph:
-        cur = self._pointer()
+        return self._graph(self._pointer())
+
+    def load(self, build: Path) -> tuple[Graph, str, dict]:
+        cur = self._pointer()  # one query: graph, fingerprint and manifest of the same build
+        return self._graph(cur), cur.get("fp", ""), _manifest(cur)
+
+    def _graph(self, cur: dict) -> Graph:
         if not cur.get("g"):
             raise MissingBuild(f"no graph in the SPARQL store {self.spec.location}: run "
                                f"`python -m ingest --store sparql:{self.spec.location}` first")
@@ -70,10 +76,7 @@ class SparqlBackend(Backend, SparqlClient, LeaseHolder):
         return self._pointer().get("fp", "")
 
     def manifest(self, build: Path) -> dict:
-        try:
-            return json.loads(self._pointer().get("manifest") or "{}")
-        except ValueError:
-            return {}
+        return _manifest(self._pointer())
 
     def current_graph(self) -> str:
         return self._pointer().get("g", "")
@@ -155,6 +158,13 @@ class SparqlBackend(Backend, SparqlClient, LeaseHolder):
         if not g:
             return 0
         return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")[0]["n"])
+
+
+def _manifest(pointer: dict) -> dict:
+    try:
+        return json.loads(pointer.get("manifest") or "{}")
+    except ValueError:
+        return {}
 
 
 class _RemoteStore(SPARQLStore):

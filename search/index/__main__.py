@@ -25,13 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     store = cli.parse_store("python -m search.index", args.store)
     if isinstance(store, int):
         return store
-    return cli.run("python -m search.index", lambda: _refresh(build, KnowledgeGraph.load(build, store), args.force,
-                                                              args.json))
+    return cli.run("python -m search.index", lambda: _refresh(KnowledgeGraph.load(build, store), args.force, args.json))
 
 
-def _refresh(build: Path, kg: KnowledgeGraph, force: bool, as_json: bool) -> int:
-    try:
-        _, report = ensure_index(build, kg, force=force)
+def _refresh(kg: KnowledgeGraph, force: bool, as_json: bool) -> int:
+    try:  # beside the build the graph was read from (kg.build, the link resolved once), even if a swap follows
+        _, report = ensure_index(kg.build, kg, force=force)
     except Exception as e:  # noqa: BLE001 - e.g. the model cannot load: one clear line, no traceback
         print(f"search.index: could not build the index ({e.__class__.__name__}: {e})", file=sys.stderr)
         return 1
