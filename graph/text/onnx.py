@@ -146,7 +146,7 @@ class OnnxEncoder:
         self.dim = int(self.session.get_outputs()[0].shape[-1])
         self.name = "onnx-int8" if int8 or ".int8." in self.onnx_file.name else "onnx"
         quantized = self.name == "onnx-int8"
-        self.id = model_id() + (":onnx-int8" if quantized else "")
+        self.id = model_id(self.path) + (":onnx-int8" if quantized else "")
 
     def _run(self, encs) -> np.ndarray:
         n, width = len(encs), max(len(e.ids) for e in encs)

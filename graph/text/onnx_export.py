@@ -189,14 +189,21 @@ def main(argv: list[str] | None = None) -> int:
     if not path.exists():
         print(f"no model at {path}", file=sys.stderr)
         return 3
-    try:
-        rep = export(args.out, quantize=args.quantize, path=path, force=args.force)
-    except ExportFailed as e:
-        print(f"export failed: {e}", file=sys.stderr)
-        return 1
+    from graph.text.model import published_path
+
+    # the serving model, and the published weights the links between the model's own nodes use (ingest)
+    paths = [path] + ([published_path()] if published_path() and args.out is None else [])
+    reports = []
+    for p in paths:
+        try:
+            reports.append(export(args.out, quantize=args.quantize, path=p, force=args.force))
+        except ExportFailed as e:
+            print(f"export failed: {e}", file=sys.stderr)
+            return 1
     if args.json:
-        print(json.dumps(asdict(rep), indent=1))
-    else:
+        print(json.dumps(asdict(reports[0]) | {"also": [asdict(r) for r in reports[1:]]}, indent=1))
+        return 0
+    for rep in reports:
         print(f"{'reused' if rep.reused else 'exported'} {rep.fp32} (min cosine {rep.fp32_min_cosine} on "
               f"{rep.parity_texts} sentences)" + (f"; int8 {rep.int8}" if rep.int8_kept else ""))
         for n in rep.notes:

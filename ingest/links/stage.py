@@ -151,8 +151,15 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     warnings = warnings if warnings is not None else {}
     step = (lambda label, i: progress(label, i, 6)) if progress else (lambda label, i: None)
     kg = KnowledgeGraph(g)
-    embedder, model_id = _embedder(warnings)
+    # Links between the model's own nodes (stated clauses matched to elements, inferred arrows, assumption
+    # attachments) compare the model's texts with each other: they use the published weights, on which their
+    # thresholds were chosen against judged links. The fine-tuned encoder is trained to pull a user's words to
+    # one node and push every other node away, which is right for case studies (their sentences are users'
+    # words) and wrong for how alike two of the model's own texts are.
+    embedder, model_id = _embedder(warnings, published=True)
     el = Elements(kg, embedder)
+    case_embedder, case_model_id = _embedder(warnings)
+    el_cases = el if case_model_id == model_id else Elements(kg, case_embedder)
     linker = Linker(kg)
 
     step("links textual", 0)
@@ -175,8 +182,8 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     _write_links(g, linker.accepted.values(), stage_links, model_id, texts, sections)
     step("links cases", 4)
     supports: list[FigureSupport] = []
-    cases = _apply_curated_cases(g, link_cases(el, texts, supports=supports), curation, curated_report)
-    _write_case_links(g, cases, model_id, texts, sections)
+    cases = _apply_curated_cases(g, link_cases(el_cases, texts, supports=supports), curation, curated_report)
+    _write_case_links(g, cases, case_model_id, texts, sections)
     _write_supports(g, supports)
     step("links assumptions", 5)
     attached, attach_report = assumptions.attach(kg, el, curation)
@@ -199,19 +206,22 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
         "unreachable": unreachable,
         "assumptions": attach_report,
         "model": model_id,
+        "case_model": case_model_id,
         "settings": {"inferred_top_m": TOP_M, "inferred_threshold": THRESHOLD},
     }
 
 
-def _embedder(warnings: dict[str, list[str]]):
+def _embedder(warnings: dict[str, list[str]], published: bool = False):
+    """The serving encoder, or (``published``) the same model with its published weights."""
     try:
         from graph.text.encoder import get_encoder
-        from graph.text.model import ModelUnavailable
+        from graph.text.model import ModelUnavailable, published_path
     except ImportError as e:
         warnings.setdefault(WARN_KEY, []).append(f"no embedding model ({e}); only textual and curated links")
         return None, ""
     try:
-        emb = get_encoder()
+        path = published_path() if published else None
+        emb = get_encoder(str(path) if path else None)
         return emb, emb.id
     except ModelUnavailable as e:
         warnings.setdefault(WARN_KEY, []).append(f"{e}; only textual and curated links were made")
