@@ -327,7 +327,7 @@ def _node(x: str) -> URIRef:
 
 def _add_common(g: Graph, u: URIRef, c: Candidate) -> None:
     g.add((u, EP.basis, Literal(c.basis)))
-    g.add((u, EP.weight, Literal(Decimal(str(round(c.weight, 4))))))
+    g.add((u, EP.weight, Literal(Decimal(str(round(float(c.weight), 4))))))
     g.add((u, EP.evidence, Literal(c.evidence)))
 
 
@@ -434,7 +434,7 @@ def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts
         g.add((u, EP.case, ID[c.case]))
         g.add((u, EP.element, ID[c.element]))
         g.add((u, EP.basis, Literal(c.basis)))
-        g.add((u, EP.weight, Literal(Decimal(str(round(c.weight, 4))))))
+        g.add((u, EP.weight, Literal(Decimal(str(round(float(c.weight), 4))))))
         g.add((u, EP.evidence, Literal(c.evidence)))
         for sp in c.spans or ([c.span] if c.span is not None else []):
             g.add((u, EP.evidenceSource, _span(g, sp, texts, sections)))
@@ -476,7 +476,7 @@ def _write_attachments(g: Graph, attached: list[assumptions.Attachment], kg: Kno
         g.add((u, EP.attachmentOf, ID[x.assumption]))
         g.add((u, EP.attachedTo, ID[x.element]))
         g.add((u, EP.basis, Literal(x.basis)))
-        g.add((u, EP.weight, Literal(Decimal(str(round(x.weight, 4))))))
+        g.add((u, EP.weight, Literal(Decimal(str(round(float(x.weight), 4))))))
         g.add((u, EP.reason, Literal(x.reason)))
         if x.matched:
             g.add((u, EP.evidence, Literal(x.matched)))
