@@ -85,7 +85,8 @@ class CardLine:
 
 BASIS_WORDS = {"textual": "stated in the text", "curated": "curated", "inferred": "similar in meaning",
                "semantic": "similar in meaning", "stage order": "next stage", "leadsTo": "linked",
-               "illustrates": "linked case", "explicit": "named in the case"}
+               "illustrates": "linked case", "explicit": "named in the case",
+               "its own case study": "its own case study"}
 
 
 def basis_words(basis: str) -> str:
@@ -485,7 +486,8 @@ def build_card(engine: Searcher, query: str) -> Card | None:
         cases = [own, *(c for c in cases if c.id != own.id)]
     if cases:
         card.case_studies = [
-            CardLine.of(c, basis=f"{strength[c.id].basis} {strength[c.id].weight:.2f}" if c.id in strength
+            CardLine.of(c, basis="its own case study" if c is own
+                        else f"{strength[c.id].basis} {strength[c.id].weight:.2f}" if c.id in strength
                         else "illustrates") for c in cases]
     else:
         card.case_studies = [
@@ -507,7 +509,8 @@ def _own_case(kg: KnowledgeGraph, head: NodeRecord) -> NodeRecord | None:
     if head.type == "CaseStudy":
         return head
     if head.type == "Evidence":
-        return next((kg.nodes[i] for d, i in kg.neighbours(head.id).get("hasEvidence", []) if d == "in"), None)
+        return next((kg.nodes[i] for d, i in sorted(kg.neighbours(head.id).get("hasEvidence", []))
+                     if d == "in" and kg.nodes[i].type == "CaseStudy"), None)
     return None
 
 

@@ -23,8 +23,10 @@ def test_a_question_about_what_is_assumed_gets_an_assumption_and_what_rests_on_i
 def test_a_question_for_figures_gets_a_figure_with_its_own_case_study_first(engine):
     card = engine.card("how many jobs did community anchors create")
     assert (card.kind, card.headline.type) == ("evidence", "Evidence")
-    owner = [i for d, i in engine.kg.neighbours(card.headline.id)["hasEvidence"] if d == "in"]
+    owner = sorted(i for d, i in engine.kg.neighbours(card.headline.id)["hasEvidence"]
+                   if d == "in" and engine.kg.nodes[i].type == "CaseStudy")
     assert card.case_studies[0].id == owner[0] and card.case_studies[0].basis == "its own case study"
+    assert all(c.type == "CaseStudy" for c in card.case_studies)
     assert card.why == "the question asks for figures (“how many”)"
 
 

@@ -258,8 +258,9 @@ def test_index_cli_says_up_to_date(stored, engine, capsys):
 
 
 def test_card_from_a_figure_shows_the_element_its_case_illustrates(engine):
-    card = engine.card("what return does local spending give")
+    card = engine.card("what figures show the return local spending gives")
     assert card is not None and card.matched.type == "Evidence" and card.matched.label.startswith("£2.43")
+    assert card.kind == "evidence" and card.headline.id == card.matched.id
     illustrated = {str(r[0]) for r in engine.kg.g.query(
         f"SELECT ?el WHERE {{ ?case <{EP.hasEvidence}> <{ID[card.matched.id]}> ; <{EP.illustrates}> ?el }}")}
     assert str(ID[card.element.id]) in illustrated
