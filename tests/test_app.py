@@ -333,13 +333,13 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
     assert "Upstream: if any of these failed, no route would be left (9)" in body
     assert "Its own assumptions and foundations (1)" in body
     assert "would lose **314 of its 314 routes** (tied with 8 more)." in body
-    # the best route's weakest step: its least similar inferred one, Resources → Create a referral network
-    # (its last two steps, into and out of 'Good business', are shown by cases)
-    assert ":gray-badge[inferred]" in body and "inferred by similarity only, weight 0.56" in body
+    # the best route's weakest step: its least similar inferred one, 'Good business' → Prosperity (0.36); its
+    # first, Resources → Create a referral network, is shown by a case (Cleobury Country Ltd)
+    assert ":gray-badge[inferred]" in body and "inferred by similarity only, weight 0.36" in body
     steps, table = at.dataframe[0].value, at.dataframe[1].value
     assert list(steps["from"])[0] == "Resources" and list(steps["to"])[-1] == "Prosperity"
-    assert list(steps["evidence"]) == ["inferred", "curated", "stated in text", "inferred", "shown by a case",
-                                       "shown by a case"]
+    assert list(steps["evidence"]) == ["shown by a case", "curated", "stated in text", "inferred", "inferred",
+                                       "inferred"]
     assert list(table["routes lost"]) == ([314] * 10 + [294] * 2 + [267] + [166] * 3 + [148] * 3
                                           + [136, 120, 106, 105, 92, 74, 46, 35])
     assert list(table["on every route"]).count("yes") == 10
@@ -347,18 +347,26 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
     assert all(table["source"])  # every assumption names where its words come from
     csv_button = at.get("download_button")[0]
     assert csv_button.proto.label.startswith("Download this table")
-    # a chosen pathway (from the URL, as the Pathways page links it) is the one whose weakest step is shown
+    # a chosen pathway (from the URL, as the Pathways page links it; not among the best routes) is the one
+    # whose weakest step is shown
     pride = "impact/pride-in-place-purpose-and-community-levelling-up"
-    route = ("input/resources,process/create-a-referral-network,"
-             "outcome/community-of-practice-around-social-purpose-business-support,"
+    route = ("input/regular-reflection,process/equitable-access-to-resources,activity/practical-help,"
              "outcome/local-support-organisations-become-sustainable-connected,"
-             f"outcome/businesses-sustainable-provide-opportunities-for-local-people,outcome/good-business,{pride}")
+             f"outcome/income-is-retained-and-recycled-in-the-local,outcome/good-business,{pride}")
     at = run(page="assumptions", look="fragility", node=pride, path=route)
     assert at.selectbox(key="as_route").value == 0
-    # the seed case Manor House Development Trust illustrates both ends of the fifth step (businesses
-    # sustainable -> 'Good business'); no case illustrates both 'Good business' and Pride in place
-    assert list(at.dataframe[0].value["evidence"]) == ["inferred", "curated", "stated in text", "inferred",
-                                                       "shown by a case", "inferred"]
+    # stated in the logic model (Regular reflection → Equitable access); Boost Neighbourhood Finance and Royds
+    # Community Association illustrate both Equitable access and Practical help, Halifax Opportunities Trust both
+    # income recycled and 'Good business'; no case illustrates both 'Good business' and Pride in place, whose
+    # inferred step (0.35) is the weakest though the shown one before it is weaker by strength (0.32)
+    steps = at.dataframe[0].value
+    assert list(steps["from"])[0] == "Regular reflection"
+    assert list(steps["evidence"]) == ["stated in text", "shown by a case", "inferred", "inferred",
+                                       "shown by a case", "inferred"]
+    assert list(steps["weight"]) == [0.83, 0.47, 0.56, 0.35, 0.32, 0.35]
+    body = text_of(at).replace("\\", "")
+    weakest = next(line for line in body.split("\n") if line.endswith(":gray-badge[inferred] weight 0.35"))
+    assert weakest.startswith("**<a href=\"?page=node&amp;node=outcome/good-business\"") and pride in weakest
     at.checkbox(key="as_strong").check().run()
     assert [(m.label, m.value) for m in at.metric][:2] == [("Routes from a condition or input", "0"),
                                                            ("Every step stated or shown", "0")]

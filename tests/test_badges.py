@@ -2,12 +2,13 @@
 the Pathways table and its "only stated or shown" filter, the Node page, the answer card; and every view
 reads one rule (``graph.evidence``), so a link never has two levels. On the real build, through AppTest.
 
-The pathway used throughout is the third best from Create a referral network to Prosperity: its first
-three steps are inferred; its last two are only inferred by wording too, but a case study illustrates
-both ends of each (Manor House Development Trust: Businesses sustainable and 'Good business'; Cleobury
-Country Ltd: 'Good business' and Prosperity), so they are "shown". The one "shown" arrow into an
-activity, Equitable access to resources → Variety of support (Boost Neighbourhood Finance illustrates
-both ends), stands for a route that is strong at every step.
+The table's pathway is the best from Resources to 'Good business': one step of each level. Its first step,
+Resources → Create a referral network, was drawn by wording only, but a case study illustrates both ends
+(Cleobury Country Ltd, "a hub for a wide range of local knowledge and information [that] runs services for
+local businesses and citizens"), so it is "shown"; then a curated step, a stated one and two inferred. The
+"shown" arrow into an activity, Equitable access to resources → Variety of support (Boost Neighbourhood
+Finance's "advice and support services" illustrates both ends), stands for a route that is strong at every
+step; from Create a referral network to Prosperity no route is.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from graph.evidence import graph_evidence
 from tests.test_app import app_env, run, text_of  # noqa: F401 - app_env: the app reads the session build
 
 START, END = "process/create-a-referral-network", "impact/prosperity"
-BS, GB = "outcome/businesses-sustainable-provide-opportunities-for-local-people", "outcome/good-business"
+RESOURCES, GB = "input/resources", "outcome/good-business"
 EQUITABLE, VARIETY = "process/equitable-access-to-resources", "activity/variety-of-support"
+PRACTICAL, INCOME = "activity/practical-help", "outcome/income-is-retained-and-recycled-in-the-local"
 EVIDENCE_COLUMN = "link in: evidence, strength"
 
 
@@ -34,38 +36,44 @@ def test_the_card_and_the_pictures_read_one_level_per_link(pwm):
     card_levels = {edge: ev.level for edge, ev in graph_evidence(pwm.kg).items()}
     view_levels = {edge: ev.level for edge, ev in pwm.evidence().items()}
     assert view_levels and all(card_levels[edge] == level for edge, level in view_levels.items())
-    # each a pair of elements one seed case study illustrates both of
+    # each a pair of elements a seed case study illustrates both of: Cleobury Country Ltd (Resources, a referral
+    # network), Halifax Opportunities Trust ("community organisations which recycle the investment to create
+    # jobs": income recycled, 'Good business'), Boost Neighbourhood Finance (advice and support services: fair
+    # access, practical help, variety of support) and Royds Community Association (fair access, practical help)
     assert sorted(edge for edge, level in view_levels.items() if level == "shown") == [
-        (BS, GB), (GB, "impact/prosperity"), (GB, "impact/successful-communities"),
-        ("outcome/income-is-retained-and-recycled-in-the-local", GB), (EQUITABLE, VARIETY)]
-    assert pwm.evidence()[(BS, GB)].why == ("no document states it, but 1 case study illustrates both ends "
-                                            "(Manor House Development Trust)")
+        (RESOURCES, START), (INCOME, GB), (EQUITABLE, PRACTICAL), (EQUITABLE, VARIETY)]
+    assert pwm.evidence()[(EQUITABLE, PRACTICAL)].why == (
+        "no document states it, but 2 case studies illustrate both ends (Boost Neighbourhood Finance, Royds "
+        "Community Association)")
+    assert pwm.evidence()[(INCOME, GB)].why == ("no document states it, but 1 case study illustrates both ends "
+                                                "(Halifax Opportunities Trust · Jubilee Children’s Centre)")
 
 
 def test_pathways_table_badges_every_step_and_names_the_weakest(pwm):
-    path = pwm.paths(START, END, k=3).paths[2]
-    at = run(page="pathways", mode="between", **{"from": START, "to": END}, k="3", path="2")
+    path = pwm.paths(RESOURCES, GB, k=3).paths[0]
+    at = run(page="pathways", mode="between", **{"from": RESOURCES, "to": GB}, k="3", path="0")
     table = at.table[0].value
     assert [e.replace("\\", "") for e in table["element"]] == [pwm.kg.nodes[n].label for n in path.nodes]
+    assert [f"{lk.weight:.2f}" for lk in path.links] == ["0.56", "0.90", "0.90", "0.66", "0.57"]
     shown, inferred = ":blue-badge[shown by a case]", ":gray-badge[inferred]"
-    badges = [inferred, inferred, inferred, shown, shown]
-    # the weakest: the lowest level (inferred), then the lowest strength of the three inferred steps (0.65)
-    marks = ["", " **weakest**", "", "", ""]
+    badges = [shown, ":violet-badge[curated]", ":green-badge[stated in text]", inferred, inferred]
+    # the weakest: the lowest level (inferred), then the lowest strength of the two inferred steps (0.57), not
+    # the lowest strength of the path (the shown step, 0.56)
+    marks = ["", "", "", "", " **weakest**"]
     assert list(table[EVIDENCE_COLUMN]) == [""] + [f"{b} {lk.weight:.2f}{m}" for b, lk, m in zip(
         badges, path.links, marks, strict=True)]
-    why = table["why"].iloc[4].replace("\\", "")  # row 0: the start; 4: Businesses sustainable → 'Good business'
-    assert why.startswith("No document states it, but 1 case study illustrates both ends (Manor House "
-                          "Development Trust).")
+    why = table["why"].iloc[1].replace("\\", "")  # row 0: the start; 1: Resources → Create a referral network
+    assert why.startswith("No document states it, but 1 case study illustrates both ends (Cleobury Country Ltd).")
     body = text_of(at).replace("\\", "")
-    assert ("here step 2, Wrap-around support → Local support organisations become sustainable/connected: "
-            "inferred by similarity, strength 0.65") in body
+    assert ("here step 5, Businesses sustainable, provide opportunities for local people → 'Good business': "
+            "inferred by similarity, strength 0.57") in body
     assert at.multiselect(key="pw_levels").value == ["stated", "shown", "curated", "inferred"]
 
 
 def test_only_stated_or_shown_applies_to_the_paths_table_and_picture(pwm):
     strong_links = pwm.fragility().strong_graph().number_of_edges()
     elements = explore.visible(pwm.finder.g, explore.Filters()).number_of_nodes()
-    assert strong_links == sum(ev.strong for ev in pwm.evidence().values()) == 12  # 7 stated, 5 shown
+    assert strong_links == sum(ev.strong for ev in pwm.evidence().values()) == 11  # 7 stated, 4 shown
     # the one route from Equitable access to resources to Variety of support is its shown arrow
     at = run(page="pathways", mode="between", **{"from": EQUITABLE, "to": VARIETY}, strong="1")
     assert at.checkbox(key="pw_strong").value is True
@@ -99,12 +107,16 @@ def test_node_page_badges_each_causal_neighbour(pwm):
 
 
 def test_answer_card_badges_what_it_needs_and_leads_to():
-    at = run(page="ask", q="fair access to resources for local businesses")  # its card: Variety of support
+    at = run(page="ask", q="practical help for new businesses")  # its card: Practical help
     body = text_of(at).replace("\\", "")
+    assert "node=activity/practical-help" in body.split("**What it needs**")[0].rsplit("### ", 1)[1]
     needs = body.split("**What it needs**")[1].split("**What it leads to**")[0]
-    assert "Equitable access to resources" in needs and ":blue-badge[shown by a case]" in needs
-    first = next(line for line in needs.split("\n") if "Equitable access to resources" in line)
-    assert first.endswith(":blue-badge[shown by a case]")
+    # the steps into Practical help, one of each level but curated, each badged as its link's evidence
+    expected = {"Education": ":green-badge[stated in text]", "Equitable access to resources": ":blue-badge[shown "
+                "by a case]", "Create a referral network": ":gray-badge[inferred]"}
+    for label, badge in expected.items():
+        line = next(line for line in needs.split("\n") if f">{label}</a>" in line)
+        assert line.endswith(badge), line
     assert ":gray-badge[inferred]" in body.split("**What it leads to**")[1]
 
 

@@ -1,7 +1,7 @@
 """Evidence strength on the Pathways picture as a person sees it at 1400 px, in a real headless Chromium.
 
-Opens the third pathway from Create a referral network to Prosperity (its first three arrows inferred,
-its last two shown by a case study), checks the key above the picture lists the four levels, reads
+Opens the third pathway from Resources to 'Good business' (its first arrow shown by a case study, the other
+four inferred), checks the key above the picture lists the four levels, reads
 what cytoscape.js actually draws (each arrow's level style, each path arrow's badge, inside the canvas
 and at a readable size), finds the "shown" badge's blue in the pixels, clicks that arrow and reads its
 evidence, and writes tests/artifacts/pathways-evidence.png.
@@ -19,9 +19,10 @@ from tests.test_browser import ARTIFACTS, page, server, settle, shared_store  # 
 
 pytestmark = pytest.mark.browser
 CY_FRAME = "iframe[title='st_cytoscape.st_cytoscape']"
-START, END = "process/create-a-referral-network", "impact/prosperity"
-# a shown arrow on that pathway: Manor House Development Trust illustrates both its ends
-BS, GB = "outcome/businesses-sustainable-provide-opportunities-for-local-people", "outcome/good-business"
+START, END = "input/resources", "outcome/good-business"
+# the shown arrow on that pathway: Cleobury Country Ltd ("a hub for a wide range of local knowledge and
+# information [that] runs services for local businesses and citizens") illustrates both its ends
+REFERRAL = "process/create-a-referral-network"
 # a route strong at every step: its one arrow is shown (Boost Neighbourhood Finance illustrates both ends)
 EQUITABLE, VARIETY = "process/equitable-access-to-resources", "activity/variety-of-support"
 URL = f"/?page=pathways&mode=between&from={START}&to={END}&k=3&path=2"
@@ -39,7 +40,7 @@ DRAWN = """() => {
     shown: (() => { const e = cy.$id('SHOWN_EDGE'); const s = e.renderedSourceEndpoint(),
                     t = e.renderedTargetEndpoint(); return {sx: s.x, sy: s.y, tx: t.x, ty: t.y}; })(),
   };
-}""".replace("SHOWN_EDGE", f"{BS}->{GB}")
+}""".replace("SHOWN_EDGE", f"{START}->{REFERRAL}")
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,8 @@ def test_pathways_picture_shows_the_key_and_a_badge_on_every_path_arrow(page, se
     badges = {b["id"].removeprefix("badge:"): b for b in drawn["badges"]}
     assert {k: b["label"] for k, b in badges.items()} == {
         f"{lk.source}->{lk.target}": levels[(lk.source, lk.target)] for lk in path.links}
-    assert badges[f"{BS}->{GB}"]["label"] == "shown"
+    assert badges[f"{START}->{REFERRAL}"]["label"] == "shown"
+    assert sorted(b["label"] for b in badges.values()) == ["inferred"] * 4 + ["shown"]
     for b in badges.values():
         box = b["box"]
         assert b["visible"] and b["opacity"] == 1
@@ -97,7 +99,7 @@ def test_pathways_picture_shows_the_key_and_a_badge_on_every_path_arrow(page, se
 
     # the pixels: the "shown" badge's blue edge is on screen where cytoscape says the badge is
     fb = frame_el.bounding_box()
-    box = badges[f"{BS}->{GB}"]["box"]
+    box = badges[f"{START}->{REFERRAL}"]["box"]
     png = page.screenshot(clip={"x": fb["x"] + box["x1"] - 2, "y": fb["y"] + box["y1"] - 2,
                                 "width": box["x2"] - box["x1"] + 4, "height": box["y2"] - box["y1"] + 4})
     img = Image.open(io.BytesIO(png)).convert("RGB")
@@ -110,13 +112,12 @@ def test_pathways_picture_shows_the_key_and_a_badge_on_every_path_arrow(page, se
     # clicking the arrow (a quarter of the way along, clear of its badge) says what its evidence is
     s = drawn["shown"]
     page.mouse.click(fb["x"] + s["sx"] + (s["tx"] - s["sx"]) * 0.25, fb["y"] + s["sy"] + (s["ty"] - s["sy"]) * 0.25)
-    page.wait_for_selector("text=Manor House Development Trust", timeout=60_000)
+    page.wait_for_selector("text=Cleobury Country Ltd", timeout=60_000)
     settle(page)
     info = page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
     assert info.startswith("shown by a case")
-    assert ("Businesses sustainable, provide opportunities for local people → 'Good business': shown by a case "
-            "study, strength 0.57") in info
-    assert "1 case study illustrates both ends (Manor House Development Trust)" in info
+    assert "Resources → Create a referral network: shown by a case study, strength 0.56" in info
+    assert "1 case study illustrates both ends (Cleobury Country Ltd)" in info
 
 
 def test_only_stated_or_shown_leaves_only_those_arrows_in_the_picture(page, server, expected):  # noqa: F811

@@ -399,12 +399,15 @@ def test_prosperity_on_the_seed_model(corpus):
     relational = next(r for r in f.rows if r.node["id"].startswith("assumption/activity-relational"))
     assert relational.elements == ["activity/relational-approaches"]
     assert [(a["element"], a["basis"]) for a in relational.attached] == [("activity/relational-approaches", "stated")]
-    # the best route: Resources → Create a referral network (inferred, 0.56) → … → Businesses sustainable →
-    # 'Good business' → Prosperity (both shown by a case); its weakest is its least similar inferred step
+    # the best route: Resources → Create a referral network (shown: Cleobury Country Ltd, "a hub for a wide range
+    # of local knowledge and information [that] runs services for local businesses and citizens", illustrates
+    # both) → … → Businesses sustainable → 'Good business' → Prosperity (no case illustrates both ends of
+    # either: inferred); its weakest is its least similar inferred step, 'Good business' → Prosperity (0.36)
     best = f.routes[0]
     w = best.evidence[best.weakest]
-    assert (w.source, w.target, w.level) == ("input/resources", "process/create-a-referral-network", "inferred")
-    assert [e.level for e in best.evidence] == ["inferred", "curated", "stated", "inferred", "shown", "shown"]
+    assert (w.source, w.target, w.level) == ("outcome/good-business", PROSPERITY, "inferred")
+    assert [e.level for e in best.evidence] == ["shown", "curated", "stated", "inferred", "inferred", "inferred"]
+    assert [c.case for c in best.evidence[0].cases] == ["casestudy/cleobury-country-ltd"]
 
 
 def test_every_impact_names_what_all_its_routes_share_and_what_cuts_most_with_sources(corpus):
