@@ -82,9 +82,10 @@ def test_a_case_nobody_judged_gets_learned_links_quoting_its_own_sentences(baker
     links = sorted((x for x in bakery.case_links if x.source == case.id), key=lambda x: -(x.weight or 0))
     semantic = [x for x in links if x.basis == "semantic"]
     assert 1 <= len(semantic) <= 3
+    threshold = f"threshold {cm.load().threshold:.2f}"  # the shipped model's own (0.10 since its refit)
     for x in semantic:
         assert x.evidence_quote in " ".join(CASE.split())  # its own sentence, whitespace as ingest keeps it
-        assert x.reason.startswith("chance ") and "judged case studies" in x.reason and "threshold 0.15" in x.reason
+        assert x.reason.startswith("chance ") and "judged case studies" in x.reason and threshold in x.reason
     # a community share offer and a parish grant paying for the premises and ovens is the model's "Resources"
     assert "input/resources" in [x.target for x in semantic]
 

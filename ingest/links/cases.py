@@ -265,8 +265,14 @@ def _bm25(el: Elements, views: tuple[str, ...], queries: list[list[str]]) -> np.
     return out
 
 
-def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SETTINGS) -> list[CaseScores]:
-    """Every case study's sentences scored against every element (see ``CaseSettings``)."""
+def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SETTINGS,
+                figure_el: Elements | None = None) -> list[CaseScores]:
+    """Every case study's sentences scored against every element (see ``CaseSettings``). ``figure_el``: the
+    encoder a figure's sentence is compared with the outcomes and impacts on (``figure_sims``), the one
+    ``evidence_threshold`` was chosen on; default ``el``."""
+    fel = figure_el if figure_el is not None and figure_el.embedder is not None else el
+    if len(fel.records) != len(el.records):
+        raise ValueError("figure_el must hold the same elements as el")
     cases = el.kg.of_type("CaseStudy")
     per_case = [(c, _sentences(c, texts)) for c in cases]
     flat = [s for _, sents in per_case for s, _ in sents]
@@ -275,7 +281,8 @@ def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SE
         return [CaseScores(c, sents, np.zeros((n, len(sents))), np.zeros(n), np.zeros((n, 0), dtype=int))
                 for c, sents in per_case]
     vecs = el.encode(flat)
-    fviews, frows = _element_views(el, EVIDENCE_VIEWS)
+    fvecs = vecs if fel is el else fel.encode(flat)
+    fviews, frows = _element_views(fel, EVIDENCE_VIEWS)
     titles = el.encode([c.label for c, _ in per_case]) if settings.title_in_whole else None
     views, rows = _element_views(el, settings.views)
     whole_views = el.vectors
@@ -300,7 +307,7 @@ def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SE
         if not sents:
             out.append(CaseScores(case, sents, np.zeros((n, 0)), np.zeros(n), np.zeros((n, 0), dtype=int)))
             continue
-        block = vecs[i:i + len(sents)]
+        block, fblock = vecs[i:i + len(sents)], fvecs[i:i + len(sents)]
         i += len(sents)
         sims = (_per_element(views @ block.T, rows, n, settings.pool) - shift) / scale  # elements × sentences
         whole = block.mean(axis=0) if titles is None else np.vstack([block, titles[k]]).mean(axis=0)
@@ -319,7 +326,7 @@ def score_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SE
         score = top + settings.case_weight * whole_sim
         if lexical is not None:
             score = score + settings.lexical_weight * lexical[k]
-        figure_sims = _per_element(fviews @ block.T, frows, n, "max")
+        figure_sims = _per_element(fviews @ fblock.T, frows, n, "max")
         near = [ex.nearest(j, block[order[j, 0]]) for j in range(n)] if ex is not None else []
         out.append(CaseScores(case, sents, sims, score, order[:, :2], figure_sims, near))
     return out
@@ -439,15 +446,17 @@ def _choose(score: np.ndarray, el: Elements, taken: set[str], settings: CaseSett
 
 def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SETTINGS,
                figures: dict[str, list[NodeRecord]] | None = None,
-               supports: list[FigureSupport] | None = None) -> list[CaseCandidate]:
+               supports: list[FigureSupport] | None = None,
+               figure_el: Elements | None = None) -> list[CaseCandidate]:
     """Every case study's links, strongest first per case (settings default to the chosen ones). Given a list
-    as ``supports``, every evidence figure's outcome or impact is added to it (``FigureSupport``)."""
+    as ``supports``, every evidence figure's outcome or impact is added to it (``FigureSupport``).
+    ``figure_el``: the encoder figures are matched to outcomes on (``score_cases``); default ``el``."""
     out: list[CaseCandidate] = []
     cases = el.kg.of_type("CaseStudy")
     if figures is None:
         ev_of = el.kg.edges("hasEvidence")
         figures = {c.id: [el.kg.nodes[e] for e in ev_of.get(c.id, []) if e in el.kg.nodes] for c in cases}
-    scored = score_cases(el, texts, settings)
+    scored = score_cases(el, texts, settings, figure_el)
     use_vectors = el.embedder is not None and bool(el.records)
     model = _model_for(el) if settings.learned and use_vectors else None
     learned = learned_scores(el, scored, model, texts) if model is not None else {}
