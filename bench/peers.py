@@ -121,7 +121,7 @@ def load_txtai(model: Path, chunks: list[Chunk]):
     return emb
 
 
-def run(build: Path | None, repeats: int, with_torch: bool = False) -> dict:
+def run(build: Path | None, repeats: int, with_torch: bool = False, only: tuple[str, ...] = ()) -> dict:
     from graph.store import default_build
     from graph.text.encoder import get_encoder
     from graph.text.model import model_path
@@ -143,7 +143,7 @@ def run(build: Path | None, repeats: int, with_torch: bool = False) -> dict:
     t0 = time.perf_counter()
     emb = load_txtai(model_path(), chunks)
     txtai_load = time.perf_counter() - t0
-    sets = {f.stem: load_queries(f) for f in sorted(EVAL.glob("*.jsonl"))}
+    sets = {f.stem: load_queries(f) for f in sorted(EVAL.glob("*.jsonl")) if not only or f.stem in only}
     every = [q for qs in sets.values() for q in qs]
     for q in every:  # warm-up pass for both (first-call kernel and allocation costs)
         engine.search(q.query, k=K)
@@ -245,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3, help="timed passes over the query sets")
     ap.add_argument("--with-torch", action="store_true", help=(
         "also time ours with query vectors from sentence-transformers, the reference encoder"))
+    ap.add_argument("--sets", default="", help="comma-separated file stems of tests/eval/*.jsonl (default: all)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     args = ap.parse_args(argv)
@@ -255,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("txtai is not installed: pip install -e .[bench]", file=sys.stderr)
         return 4
-    return run_and_write(args.out, "peers", lambda: run(args.build, args.repeats, args.with_torch), to_markdown,
+    return run_and_write(args.out, "peers", lambda: run(args.build, args.repeats, args.with_torch,
+                                                         tuple(s for s in args.sets.split(",") if s)), to_markdown,
                          args.json)
 
 
