@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"export failed: {e}", file=sys.stderr)
             return 1
     if args.json:
-        print(json.dumps(asdict(reports[0]) | {"also": [asdict(r) for r in reports[1:]]}, indent=1))
+        print(json.dumps(asdict(reports[0]), indent=1))  # the serving model's export
         return 0
     for rep in reports:
         print(f"{'reused' if rep.reused else 'exported'} {rep.fp32} (min cosine {rep.fp32_min_cosine} on "

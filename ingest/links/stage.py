@@ -36,7 +36,7 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from graph import lookup
 from graph.ns import ELEMENT_CLASSES, EP, ID, OA, slug
@@ -331,7 +331,7 @@ def _node(x: str) -> URIRef:
 
 def _add_common(g: Graph, u: URIRef, c: Candidate) -> None:
     g.add((u, EP.basis, Literal(c.basis)))
-    g.add((u, EP.weight, Literal(Decimal(str(round(float(c.weight), 4))))))
+    g.add((u, EP.weight, _decimal(c.weight)))
     g.add((u, EP.evidence, Literal(c.evidence)))
 
 
@@ -438,7 +438,7 @@ def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts
         g.add((u, EP.case, ID[c.case]))
         g.add((u, EP.element, ID[c.element]))
         g.add((u, EP.basis, Literal(c.basis)))
-        g.add((u, EP.weight, Literal(Decimal(str(round(float(c.weight), 4))))))
+        g.add((u, EP.weight, _decimal(c.weight)))
         g.add((u, EP.evidence, Literal(c.evidence)))
         for sp in c.spans or ([c.span] if c.span is not None else []):
             g.add((u, EP.evidenceSource, _span(g, sp, texts, sections)))
@@ -466,6 +466,11 @@ def _write_supports(g: Graph, supports: list[FigureSupport]) -> None:
         g.add((ID[s.evidence_id], EP.rationale, Literal(s.rationale)))
 
 
+def _decimal(w: float) -> Literal:
+    """A weight as xsd:decimal in its canonical form ("1", "0.5"), the form every store hands back."""
+    return Literal(format(Decimal(str(round(float(w), 4))).normalize(), "f"), datatype=XSD.decimal)
+
+
 def attachment_uri(assumption: str, element: str) -> URIRef:
     return ID[f"attachment/{assumption.replace('/', '-')}--{element.replace('/', '-')}"]
 
@@ -480,7 +485,7 @@ def _write_attachments(g: Graph, attached: list[assumptions.Attachment], kg: Kno
         g.add((u, EP.attachmentOf, ID[x.assumption]))
         g.add((u, EP.attachedTo, ID[x.element]))
         g.add((u, EP.basis, Literal(x.basis)))
-        g.add((u, EP.weight, Literal(Decimal(str(round(float(x.weight), 4))))))
+        g.add((u, EP.weight, _decimal(x.weight)))
         g.add((u, EP.reason, Literal(x.reason)))
         if x.matched:
             g.add((u, EP.evidence, Literal(x.matched)))
