@@ -92,6 +92,10 @@ BASIS_WORDS = {"textual": "stated in the text", "curated": "curated", "inferred"
 def basis_words(basis: str) -> str:
     if basis.startswith("semantic match"):
         return "similar in meaning"
+    m = re.fullmatch(r"(semantic|explicit|evidence|curated) [0-9.]+", basis)
+    if m:  # a case link's basis and weight: the words only (its reason and numbers are on the case's page)
+        return {"semantic": "similar in meaning", "explicit": "named in the case", "evidence": "by its figures",
+                "curated": "curated"}[m.group(1)]
     if basis.startswith("evidence of "):
         return "figure from " + basis.removeprefix("evidence of ")
     return BASIS_WORDS.get(basis, basis)
