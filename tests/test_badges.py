@@ -5,7 +5,9 @@ reads one rule (``graph.evidence``), so a link never has two levels. On the real
 The table's pathway is the best from Resources to 'Good business': one step of each level. Its first step,
 Resources → Create a referral network, was drawn by wording only, but a case study illustrates both ends
 (Cleobury Country Ltd, "a hub for a wide range of local knowledge and information [that] runs services for
-local businesses and citizens"), so it is "shown"; then a curated step, a stated one and two inferred. The
+local businesses and citizens"), so it is "shown"; then a curated step, a stated one, an inferred one, and
+Businesses sustainable → 'Good business', shown by the network of anchor organisations' worked example ("1400
+jobs and £120m GVA to the local economy"). The
 "shown" arrow into an activity, Equitable access to resources → Variety of support (Boost Neighbourhood
 Finance's "advice and support services" illustrates both ends), stands for a route that is strong at every
 step; from Create a referral network to Prosperity no route is.
@@ -24,6 +26,7 @@ START, END = "process/create-a-referral-network", "impact/prosperity"
 RESOURCES, GB = "input/resources", "outcome/good-business"
 EQUITABLE, VARIETY = "process/equitable-access-to-resources", "activity/variety-of-support"
 PRACTICAL, INCOME = "activity/practical-help", "outcome/income-is-retained-and-recycled-in-the-local"
+BUSINESSES = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
 EVIDENCE_COLUMN = "link in: evidence, strength"
 
 
@@ -38,15 +41,20 @@ def test_the_card_and_the_pictures_read_one_level_per_link(pwm):
     assert view_levels and all(card_levels[edge] == level for edge, level in view_levels.items())
     # each a pair of elements a seed case study illustrates both of: Cleobury Country Ltd (Resources, a referral
     # network), Halifax Opportunities Trust ("community organisations which recycle the investment to create
-    # jobs": income recycled, 'Good business'), Boost Neighbourhood Finance (advice and support services: fair
-    # access, practical help, variety of support) and Royds Community Association (fair access, practical help)
+    # jobs": income recycled, 'Good business'), the network of anchor organisations' worked example ("1400 jobs
+    # and £120m GVA to the local economy": businesses sustainable, 'Good business'), Boost Neighbourhood Finance
+    # (advice and support services: fair access, practical help, variety of support) and Royds Community
+    # Association (fair access, practical help)
     assert sorted(edge for edge, level in view_levels.items() if level == "shown") == [
-        (RESOURCES, START), (INCOME, GB), (EQUITABLE, PRACTICAL), (EQUITABLE, VARIETY)]
+        (RESOURCES, START), (BUSINESSES, GB), (INCOME, GB), (EQUITABLE, PRACTICAL), (EQUITABLE, VARIETY)]
     assert pwm.evidence()[(EQUITABLE, PRACTICAL)].why == (
         "no document states it, but 2 case studies illustrate both ends (Boost Neighbourhood Finance, Royds "
         "Community Association)")
     assert pwm.evidence()[(INCOME, GB)].why == ("no document states it, but 1 case study illustrates both ends "
                                                 "(Halifax Opportunities Trust · Jubilee Children’s Centre)")
+    assert pwm.evidence()[(BUSINESSES, GB)].why == (
+        "no document states it, but 1 case study illustrates both ends (Network of diverse, responsible "
+        "businesses and enterprises (example))")
 
 
 def test_pathways_table_badges_every_step_and_names_the_weakest(pwm):
@@ -56,24 +64,24 @@ def test_pathways_table_badges_every_step_and_names_the_weakest(pwm):
     assert [e.replace("\\", "") for e in table["element"]] == [pwm.kg.nodes[n].label for n in path.nodes]
     assert [f"{lk.weight:.2f}" for lk in path.links] == ["0.56", "0.90", "0.90", "0.66", "0.57"]
     shown, inferred = ":blue-badge[shown by a case]", ":gray-badge[inferred]"
-    badges = [shown, ":violet-badge[curated]", ":green-badge[stated in text]", inferred, inferred]
-    # the weakest: the lowest level (inferred), then the lowest strength of the two inferred steps (0.57), not
-    # the lowest strength of the path (the shown step, 0.56)
-    marks = ["", "", "", "", " **weakest**"]
+    badges = [shown, ":violet-badge[curated]", ":green-badge[stated in text]", inferred, shown]
+    # the weakest: the lowest level first (the one inferred step, 0.66), not the lowest strength of the path
+    # (the two shown steps, 0.56 and 0.57)
+    marks = ["", "", "", " **weakest**", ""]
     assert list(table[EVIDENCE_COLUMN]) == [""] + [f"{b} {lk.weight:.2f}{m}" for b, lk, m in zip(
         badges, path.links, marks, strict=True)]
     why = table["why"].iloc[1].replace("\\", "")  # row 0: the start; 1: Resources → Create a referral network
     assert why.startswith("No document states it, but 1 case study illustrates both ends (Cleobury Country Ltd).")
     body = text_of(at).replace("\\", "")
-    assert ("here step 5, Businesses sustainable, provide opportunities for local people → 'Good business': "
-            "inferred by similarity, strength 0.57") in body
+    assert ("here step 4, Local support organisations become sustainable/connected → Businesses sustainable, "
+            "provide opportunities for local people: inferred by similarity, strength 0.66") in body
     assert at.multiselect(key="pw_levels").value == ["stated", "shown", "curated", "inferred"]
 
 
 def test_only_stated_or_shown_applies_to_the_paths_table_and_picture(pwm):
     strong_links = pwm.fragility().strong_graph().number_of_edges()
     elements = explore.visible(pwm.finder.g, explore.Filters()).number_of_nodes()
-    assert strong_links == sum(ev.strong for ev in pwm.evidence().values()) == 11  # 7 stated, 4 shown
+    assert strong_links == sum(ev.strong for ev in pwm.evidence().values()) == 12  # 7 stated, 5 shown
     # the one route from Equitable access to resources to Variety of support is its shown arrow
     at = run(page="pathways", mode="between", **{"from": EQUITABLE, "to": VARIETY}, strong="1")
     assert at.checkbox(key="pw_strong").value is True

@@ -1,7 +1,7 @@
 """Evidence strength on the Pathways picture as a person sees it at 1400 px, in a real headless Chromium.
 
-Opens the third pathway from Resources to 'Good business' (its first arrow shown by a case study, the other
-four inferred), checks the key above the picture lists the four levels, reads
+Opens the third pathway from Resources to 'Good business' (its first and last arrows shown by case studies, the
+three between inferred), checks the key above the picture lists the four levels, reads
 what cytoscape.js actually draws (each arrow's level style, each path arrow's badge, inside the canvas
 and at a readable size), finds the "shown" badge's blue in the pixels, clicks that arrow and reads its
 evidence, and writes tests/artifacts/pathways-evidence.png.
@@ -23,6 +23,9 @@ START, END = "input/resources", "outcome/good-business"
 # the shown arrow on that pathway: Cleobury Country Ltd ("a hub for a wide range of local knowledge and
 # information [that] runs services for local businesses and citizens") illustrates both its ends
 REFERRAL = "process/create-a-referral-network"
+# and its last: the network of anchor organisations' worked example ("1400 jobs and £120m GVA to the local
+# economy") illustrates both Businesses sustainable and 'Good business'
+BUSINESSES = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
 # a route strong at every step: its one arrow is shown (Boost Neighbourhood Finance illustrates both ends)
 EQUITABLE, VARIETY = "process/equitable-access-to-resources", "activity/variety-of-support"
 URL = f"/?page=pathways&mode=between&from={START}&to={END}&k=3&path=2"
@@ -89,8 +92,8 @@ def test_pathways_picture_shows_the_key_and_a_badge_on_every_path_arrow(page, se
     badges = {b["id"].removeprefix("badge:"): b for b in drawn["badges"]}
     assert {k: b["label"] for k, b in badges.items()} == {
         f"{lk.source}->{lk.target}": levels[(lk.source, lk.target)] for lk in path.links}
-    assert badges[f"{START}->{REFERRAL}"]["label"] == "shown"
-    assert sorted(b["label"] for b in badges.values()) == ["inferred"] * 4 + ["shown"]
+    assert badges[f"{START}->{REFERRAL}"]["label"] == badges[f"{BUSINESSES}->{END}"]["label"] == "shown"
+    assert sorted(b["label"] for b in badges.values()) == ["inferred"] * 3 + ["shown"] * 2
     for b in badges.values():
         box = b["box"]
         assert b["visible"] and b["opacity"] == 1

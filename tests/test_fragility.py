@@ -401,13 +401,17 @@ def test_prosperity_on_the_seed_model(corpus):
     assert [(a["element"], a["basis"]) for a in relational.attached] == [("activity/relational-approaches", "stated")]
     # the best route: Resources → Create a referral network (shown: Cleobury Country Ltd, "a hub for a wide range
     # of local knowledge and information [that] runs services for local businesses and citizens", illustrates
-    # both) → … → Businesses sustainable → 'Good business' → Prosperity (no case illustrates both ends of
-    # either: inferred); its weakest is its least similar inferred step, 'Good business' → Prosperity (0.36)
+    # both) → … → Businesses sustainable → 'Good business' (shown: the network of anchor organisations' worked
+    # example, "1400 jobs and £120m GVA to the local economy", is evidence for the one and an example of the
+    # other) → Prosperity (no case illustrates both ends: inferred); its weakest is its least similar inferred
+    # step, 'Good business' → Prosperity (0.36)
     best = f.routes[0]
     w = best.evidence[best.weakest]
     assert (w.source, w.target, w.level) == ("outcome/good-business", PROSPERITY, "inferred")
-    assert [e.level for e in best.evidence] == ["shown", "curated", "stated", "inferred", "inferred", "inferred"]
+    assert [e.level for e in best.evidence] == ["shown", "curated", "stated", "inferred", "shown", "inferred"]
     assert [c.case for c in best.evidence[0].cases] == ["casestudy/cleobury-country-ltd"]
+    assert [c.case for c in best.evidence[4].cases] == [
+        "casestudy/network-of-diverse-responsible-businesses-and-enterprises-example"]
 
 
 def test_every_impact_names_what_all_its_routes_share_and_what_cuts_most_with_sources(corpus):

@@ -58,10 +58,13 @@ def test_paths_name_each_links_evidence_and_strong_only_follows_stated_or_shown(
     assert code == 0
     levels = [line.split("[", 1)[1].split(";")[0] for line in out.splitlines() if line.startswith("   → ")]
     # all three start Resources → Create a referral network, drawn by wording but shown by a case that
-    # illustrates both its ends (Cleobury Country Ltd, a hub of local knowledge running services for businesses)
-    assert levels == (["shown", "curated", "stated", "inferred", "inferred"]
-                      + ["shown", "stated", "inferred", "inferred", "inferred"]
-                      + ["shown", "inferred", "inferred", "inferred", "inferred"])
+    # illustrates both its ends (Cleobury Country Ltd, a hub of local knowledge running services for businesses),
+    # and end Businesses sustainable → 'Good business', shown by the network of anchor organisations' worked
+    # example ("1400 jobs and £120m GVA": evidence for Businesses sustainable, an example of 'Good business');
+    # no route between them is strong all the way
+    assert levels == (["shown", "curated", "stated", "inferred", "shown"]
+                      + ["shown", "stated", "inferred", "inferred", "shown"]
+                      + ["shown", "inferred", "inferred", "inferred", "shown"])
     code, out, _ = run(capsys, *args, "--json")
     data = json.loads(out)
     assert [[e["level"] for e in p["evidence"]] for p in data["paths"]] == [levels[:5], levels[5:10], levels[10:]]

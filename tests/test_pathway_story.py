@@ -90,12 +90,16 @@ def test_the_page_tells_one_story(pwm, paths):
     badges = list(table[EVIDENCE_COLUMN])
     assert badges == ["", ":green-badge[stated in text] 0.83", ":blue-badge[shown by a case] 0.47",
                       ":gray-badge[inferred] 0.56 **weakest**", ":green-badge[stated in text] 0.90",
-                      ":gray-badge[inferred] 0.66", ":gray-badge[inferred] 0.57"]
+                      ":gray-badge[inferred] 0.66", ":blue-badge[shown by a case] 0.57"]
     why = [w.replace("\\", "") for w in table["why"]]
     assert why[1].startswith("Stated in Inputs: “Enable constructive dialogue")
     assert why[2].startswith("No document states it, but 2 case studies illustrate both ends (Boost Neighbourhood "
                              "Finance, Royds Community Association).")
     assert why[3].startswith("Inferred by similarity only, weight 0.56")
+    # the last step, Businesses sustainable → 'Good business', is shown by the network of anchor organisations'
+    # worked example ("1400 jobs and £120m GVA to the local economy" illustrates both ends)
+    assert why[6].startswith("No document states it, but 1 case study illustrates both ends (Network of diverse, "
+                             "responsible businesses and enterprises (example)).")
 
 
 def test_the_report_names_the_cases_behind_a_shown_link_and_the_same_weakest_step(pwm, paths):

@@ -51,10 +51,12 @@ def test_slide_svg_holds_every_element_with_readable_labels(pwm, drawn):
 
 def test_every_arrow_is_drawn_by_its_evidence_and_the_chosen_path_is_badged(pwm):
     """Whole result on a small picture from the real build: the best and the third pathway from Resources to
-    'Good business', their elements only, the third chosen. Between them they hold all four levels: one arrow a
-    case study shows (its basis is only inferred, but Cleobury Country Ltd, "a hub for a wide range of local
+    'Good business', their elements only, the third chosen. Between them they hold all four levels: two arrows
+    case studies show (their basis is only inferred, but Cleobury Country Ltd, "a hub for a wide range of local
     knowledge and information [that] runs services for local businesses and citizens", illustrates both ends of
-    Resources → Create a referral network), a curated one, a stated one and inferred ones."""
+    Resources → Create a referral network, and the network of anchor organisations' worked example, "1400 jobs
+    and £120m GVA to the local economy", both ends of Businesses sustainable → 'Good business'), a curated one,
+    a stated one and inferred ones."""
     res, gb = "input/resources", "outcome/good-business"
     paths = pwm.paths(res, gb, k=3).paths
     levels = {edge: ev.level for edge, ev in pwm.evidence().items()}
@@ -78,19 +80,22 @@ def test_every_arrow_is_drawn_by_its_evidence_and_the_chosen_path_is_badged(pwm)
         (START, wa): ("inferred", grey, "9 6", True),
         (wa, lso): ("inferred", grey, "9 6", True),
         (lso, bs): ("inferred", grey, "9 6", True),
-        (bs, gb): ("inferred", grey, "9 6", True),
+        (bs, gb): ("shown", blue, "14 5 3 5", True),
     }
     halos = [p for p in root.iter(f"{SVG_NS}path") if p.get("class") == "halo"]
     assert len(halos) == 5
     badges = [(g.get("data-level"), g.find(f"{SVG_NS}text").text, g.find(f"{SVG_NS}rect").get("stroke"))
               for g in root.iter(f"{SVG_NS}g") if g.get("class") == "badge"]
-    assert sorted(badges) == [("inferred", "inferred", grey)] * 4 + [("shown", "shown", blue)]
+    assert sorted(badges) == [("inferred", "inferred", grey)] * 3 + [("shown", "shown", blue)] * 2
     assert all(float(t.get("font-size")) * 1400 / 1920 >= 11 for g in root.iter(f"{SVG_NS}g")
                if g.get("class") == "badge" for t in g.iter(f"{SVG_NS}text"))
     shown_tips = sorted(g.find(f"{SVG_NS}title").text for g in root.iter(f"{SVG_NS}g")
                         if g.get("data-level") == "shown")
-    assert len(shown_tips) == 1 and shown_tips[0].startswith("Resources → Create a referral network: shown by a "
-                                                             "case study (inferred), strength 0.56")
+    assert len(shown_tips) == 2
+    assert shown_tips[0].startswith("Businesses sustainable, provide opportunities for local people → 'Good "
+                                    "business': shown by a case study (inferred), strength 0.57")
+    assert shown_tips[1].startswith("Resources → Create a referral network: shown by a case study (inferred), "
+                                    "strength 0.56")
     legend = [t.text for t in root.iter(f"{SVG_NS}text")][-6:]
     assert legend == ["stated in a document", "shown by a case study", "curated: added by a curator",
                       "inferred by similarity", "the chosen path", "thicker = stronger"]
