@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph import yamlio
+from ingest.links.examples import ExamplesError, parse_examples
 
 QUESTIONS_DIR = Path(__file__).parent
 VOICES = ("adviser", "researcher", "commissioner")
@@ -34,19 +35,13 @@ class Question:
 
 
 def parse(text: str, name: str, voice: str) -> list[Question]:
-    """The questions of one file; an entry that is not a list of non-empty strings is refused by name."""
+    """The questions of one file (the same shape as the linker's example sentences: node id -> list of
+    strings); an entry that is not a list of non-empty strings is refused by name."""
     try:
-        data = yamlio.load(text) or {}
-    except yamlio.ERRORS as e:
-        raise QuestionsError(f"{name}: is not valid YAML ({e})") from e
-    if not isinstance(data, dict):
-        raise QuestionsError(f"{name}: must map node ids to lists of questions")
-    out: list[Question] = []
-    for key, items in data.items():
-        if not isinstance(items, list) or not all(isinstance(s, str) and s.strip() for s in items):
-            raise QuestionsError(f"{name}: entry '{key}' must be a list of questions (strings)")
-        out += [Question(str(key), " ".join(s.split()), voice) for s in items]
-    return out
+        data = parse_examples(text, name)
+    except ExamplesError as e:
+        raise QuestionsError(str(e).replace("sentences", "questions")) from e
+    return [Question(node, q, voice) for node, items in data.items() for q in items]
 
 
 @lru_cache(maxsize=4)
