@@ -30,17 +30,18 @@ class Ask:
 
 
 _W = r"(?<![\w-])"
+_E = r"(?![\w-])"  # the word ends here: "premises" is no premise, "figured" no figure
 # Checked in this order: a question asking for an example of an assumption still asks for an example.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (CASE, re.compile(_W + r"(examples?|case stud(?:y|ies)|for instance|show me (?:a|an|some) |"
+    (CASE, re.compile(_W + r"(examples?" + _E + r"|case stud(?:y|ies)|for instance|show me (?:a|an|some) |"
                       r"who (?:has|have) (?:done|tried|managed)|anyone (?:who )?(?:has |have )?(?:done|tried)|"
                       r"where (?:has|have) (?:this|it|that) (?:been )?(?:worked|done|happened|tried)|"
                       r"real[- ](?:life|world)|in practice somewhere)", re.I)),
-    (EVIDENCE, re.compile(_W + r"(how (?:much|many)|figures?|statistics?|numbers? (?:of|on)|per £|"
+    (EVIDENCE, re.compile(_W + r"(how (?:much|many)|figures?" + _E + r"|statistics?" + _E + r"|numbers? (?:of|on)|per £|"
                           r"return(?:ed)? (?:on|for) (?:every|each|the)|£\s?\d|\d+\s?(?:jobs|%|per ?cent)|"
                           r"social return|what (?:difference|value) (?:did|does|has)|quantif\w*|"
                           r"(?:hard )?data (?:on|about|showing))", re.I)),
-    (ASSUMPTION, re.compile(_W + r"(assum\w*|presuppos\w*|premise|taken for granted|take for granted|"
+    (ASSUMPTION, re.compile(_W + r"(assum\w*|presuppos\w*|premise" + _E + r"|taken for granted|take for granted|"
                             r"what (?:has|needs|must) (?:to )?(?:be )?(?:true|hold)|"
                             r"(?:rests?|relies?|depends?|hinges?) on (?:the )?(?:idea|belief|view)|"
                             r"underlying (?:belief|idea)s?|belie(?:f|fs|ve) (?:that|behind))", re.I)),

@@ -40,3 +40,7 @@ def test_the_reason_quotes_the_words_and_a_plain_query_has_none():
 def test_words_inside_other_words_do_not_count():
     # "counterexample" is no request for an example; "refigured" no request for figures
     assert asked("a counterexample to the theory").kind == "" and asked("we refigured the plan").kind == ""
+    # a word that only begins like a form word: premises are buildings, "figured" is no request for figures
+    assert asked("finding premises and equipment for a start-up").kind == ""
+    assert asked("we figured out the rota ourselves").kind == ""
+    assert asked("examples of this").kind == CASE and asked("the premise behind coaching").kind == ASSUMPTION
