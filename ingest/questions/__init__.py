@@ -44,14 +44,23 @@ def parse(text: str, name: str, voice: str) -> list[Question]:
     return [Question(node, q, voice) for node, items in data.items() for q in items]
 
 
-@lru_cache(maxsize=4)
-def load(folder: Path = QUESTIONS_DIR) -> tuple[Question, ...]:
-    """Every voice's questions, in file order (none for a voice whose file is absent)."""
-    out: list[Question] = []
+def files(*folders: Path) -> list[tuple[str, Path]]:
+    """(voice, file) for each voice's files, voice by voice: ``<voice>.yaml`` and then ``<voice>-<n>.yaml`` (a
+    later writer of that voice) of each folder in turn."""
+    out = []
     for voice in VOICES:
-        f = folder / f"{voice}.yaml"
-        if f.exists():
-            out += parse(yamlio.decode(f.read_bytes(), str(f)), str(f), voice)
+        for folder in folders or (QUESTIONS_DIR,):
+            later = sorted(folder.glob(f"{voice}-*.yaml"), key=lambda f: (len(f.name), f.name))
+            out += [(voice, f) for f in [folder / f"{voice}.yaml", *later] if f.is_file()]
+    return out
+
+
+@lru_cache(maxsize=4)
+def load(*folders: Path) -> tuple[Question, ...]:
+    """Every voice's questions in ``folders`` (default: this package's), in file order."""
+    out: list[Question] = []
+    for voice, f in files(*folders):
+        out += parse(yamlio.decode(f.read_bytes(), str(f)), str(f), voice)
     return tuple(out)
 
 
@@ -65,12 +74,10 @@ def by_node(questions: tuple[Question, ...] | list[Question]) -> dict[str, list[
     return out
 
 
-def data_hash(folder: Path = QUESTIONS_DIR) -> str:
-    """sha256 over the voices' files: what the index and the fine-tuned encoder record as their training data."""
+def data_hash(*folders: Path) -> str:
+    """sha256 over the voices' files: what the fine-tuned encoder and the index record as their training data."""
     h = hashlib.sha256()
-    for voice in VOICES:
-        f = folder / f"{voice}.yaml"
-        if f.exists():
-            h.update(voice.encode())
-            h.update(f.read_bytes())
+    for _voice, f in files(*folders):
+        h.update(f.stem.encode())  # the voice for a first writer's file, as before later writers existed
+        h.update(f.read_bytes())
     return h.hexdigest()
