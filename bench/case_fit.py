@@ -25,8 +25,8 @@ from bench.cases import EVAL, RESULTS, _case_of, load_half
 from graph.text.encoder import get_encoder
 from ingest.links import case_model as cm
 from ingest.links import cases as caselinks
-from ingest.links.examples import load_examples
-from ingest.links.match import Elements
+from ingest.links.examples import load_case_examples
+from ingest.links.match import CASE_CLASSES, LINKED_CLASSES, Elements
 from ingest.readers import read_document
 
 CHOOSE = ("dev", "test", "holdout", "train")
@@ -53,14 +53,15 @@ class Judged:
     examples: np.ndarray  # elements
 
 
-def collect(halves: tuple[str, ...], enc) -> tuple[list[str], list[Judged]]:
-    """Every judged case of ``halves``, built beside the corpus, with its definition and example scores."""
+def collect(halves: tuple[str, ...], enc, classes: tuple[str, ...] = CASE_CLASSES) -> tuple[list[str], list[Judged]]:
+    """Every judged case of ``halves``, built beside the corpus, with its definition and example scores over the
+    nodes of ``classes`` (every kind a case may illustrate, or the six stages' elements alone to compare)."""
     ids: list[str] | None = None
     out: list[Judged] = []
     for half in halves:
         print(f"building corpus + {half} …", file=sys.stderr)
         kg, texts, expected = load_half(half)
-        el = Elements(kg, enc)
+        el = Elements(kg, enc, classes=classes)
         half_ids = [n.id for n in el.records]
         if ids is not None and half_ids != ids:
             raise SystemExit(f"{half}: the model's elements differ from the first half's")
@@ -113,7 +114,7 @@ def train_classifier(ids: list[str], ex_vecs: np.ndarray, ex_rows: np.ndarray, c
 
 def out_of_fold(ids, cases, enc, neighbours: tuple[int, ...]) -> dict[int, np.ndarray]:
     """For each neighbour count: cases × elements × FEATURES, each case's row made without that case."""
-    examples = load_examples()
+    examples = load_case_examples()
     texts = [(j, t) for j, e in enumerate(ids) for t in examples.get(e, ())]
     ex_vecs = enc.encode([t for _, t in texts])
     ex_rows = np.asarray([j for j, _ in texts])
@@ -131,12 +132,13 @@ def out_of_fold(ids, cases, enc, neighbours: tuple[int, ...]) -> dict[int, np.nd
     return out
 
 
-def figures(probs: np.ndarray, y: np.ndarray, threshold: float) -> dict:
-    """precision@3 and recall@3 as bench/cases.py counts them, and where the judged links rank."""
+def figures(probs: np.ndarray, y: np.ndarray, threshold: float, other: np.ndarray | None = None) -> dict:
+    """precision@3 and recall@3 as bench/cases.py counts them, and where the judged links rank. The ``other``
+    nodes (vision, purpose, assumptions, foundations) never take an element's place, as in the build."""
     prec = rec = 0.0
     ranks = []
     for p, t in zip(probs, y, strict=True):
-        keep = cm.keep(p, threshold, 3)
+        keep = cm.keep(p if other is None else np.where(other, -np.inf, p), threshold, 3)
         hits = sum(t[j] for j in keep)
         prec += hits / len(keep)
         rec += hits / min(3, t.sum())
@@ -170,44 +172,46 @@ def f1(f: dict) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def best_threshold(probs: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
+def best_threshold(probs: np.ndarray, y: np.ndarray, other: np.ndarray | None = None) -> tuple[float, dict]:
     """The threshold with the best F1 of precision@3 and recall@3; ties go to the higher one (surer links)."""
-    rows = [(t, figures(probs, y, t)) for t in THRESHOLDS]
+    rows = [(t, figures(probs, y, t, other)) for t in THRESHOLDS]
     return max(rows, key=lambda r: (f1(r[1]), r[0]))
 
 
-def run(halves: tuple[str, ...]) -> tuple[cm.CaseModel, dict]:
+def run(halves: tuple[str, ...], classes: tuple[str, ...] = CASE_CLASSES) -> tuple[cm.CaseModel, dict]:
     enc = get_encoder()
-    ids, cases = collect(halves, enc)
+    ids, cases = collect(halves, enc, classes)
     y = labels_of(ids, cases)
     oof = out_of_fold(ids, cases, enc, NEIGHBOURS)
+    other = np.asarray([i.split("/", 1)[0] in ("vision", "purpose", "assumption", "foundation") for i in ids])
     every = list(range(len(cm.FEATURES)))
     trials = []
     for j, name in enumerate(cm.FEATURES):  # each signal alone: its own ranking, no mixing
-        trials.append({"trial": f"{name} alone", **figures(oof[NEIGHBOURS[0]][..., j], y, -np.inf)})
+        trials.append({"trial": f"{name} alone", **figures(oof[NEIGHBOURS[0]][..., j], y, -np.inf, other)})
     grid = []
     for k in NEIGHBOURS:
         for l2 in L2:
             probs = loo_mix(oof[k], y, l2, every)
-            t, f = best_threshold(probs, y)
+            t, f = best_threshold(probs, y, other)
             grid.append({"neighbours": k, "l2": l2, "threshold": t, **f,
                          "per_half": {h: figures(probs[[i for i, c in enumerate(cases) if c.half == h]],
-                                                 y[[i for i, c in enumerate(cases) if c.half == h]], t)
+                                                 y[[i for i, c in enumerate(cases) if c.half == h]], t, other)
                                       for h in halves}})
     best = max(grid, key=lambda r: (f1(r), r["l2"], -r["neighbours"]))
     best_probs = loo_mix(oof[best["neighbours"]], y, best["l2"], every)
-    curve = [{"threshold": t, **figures(best_probs, y, t)} for t in THRESHOLDS]
+    curve = [{"threshold": t, **figures(best_probs, y, t, other)} for t in THRESHOLDS]
     for j, name in enumerate(cm.FEATURES):  # the chosen mix less one signal: what each adds
         use = [u for u in every if u != j]
         probs = loo_mix(oof[best["neighbours"]], y, best["l2"], use)
-        trials.append({"trial": f"mix without {name}", **best_threshold(probs, y)[1]})
+        trials.append({"trial": f"mix without {name}", **best_threshold(probs, y, other)[1]})
     k, l2 = best["neighbours"], best["l2"]
     w_mix, mu, sd = fit_mix(oof[k], y, l2)
-    examples = load_examples()
+    examples = load_case_examples()
     texts = [(j, t) for j, e in enumerate(ids) for t in examples.get(e, ())]
     ex_vecs = enc.encode([t for _, t in texts])
     w, b = train_classifier(ids, ex_vecs, np.asarray([j for j, _ in texts]), cases, enc, skip=None)
-    fitted = {"halves": list(halves), "cases": len(cases), "judged_links": int(y.sum()),
+    fitted = {"halves": list(halves), "cases": len(cases), "judged_links": int(y.sum()), "nodes": len(ids),
+              "classes": list(classes),
               "examples": len(texts), "chosen": {kk: best[kk] for kk in ("neighbours", "l2", "threshold")},
               "leave_one_case_out": {kk: best[kk] for kk in ("precision_at_3", "recall_at_3", "median_rank",
                                                              "in_top_3", "judged")}}
@@ -234,7 +238,8 @@ def render(res: dict) -> str:
              f"Chosen (best F1 of P@3 and R@3): {c['neighbours']} neighbours, L2 {c['l2']}, threshold "
              f"{c['threshold']} → precision@3 "
              f"{lo['precision_at_3']:.2f}, recall@3 {lo['recall_at_3']:.2f}, judged links' median rank "
-             f"{lo['median_rank']:g} of 32, {lo['in_top_3']}/{lo['judged']} in the top 3.", "",
+             f"{lo['median_rank']:g} of {f.get('nodes', 32)} ({', '.join(f.get('classes', []))}), "
+             f"{lo['in_top_3']}/{lo['judged']} in the top 3.", "",
              "Weights (standardised features): " + ", ".join(f"{k} {v:+.2f}" for k, v in res["weights"].items()),
              "", "| trial | P@3 | R@3 | median rank | in top 3 |", "|---|---|---|---|---|"]
     for t in res["trials"]:
@@ -257,11 +262,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--halves", default=",".join(CHOOSE), help="comma-separated judged halves to fit on")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--no-write", action="store_true", help="report only; leave the shipped model as it is")
+    ap.add_argument("--elements-only", action="store_true",
+                    help="the six stages' elements alone (no vision, purpose, assumptions, foundations), to compare")
     a = ap.parse_args(argv)
     halves = tuple(h for h in a.halves.split(",") if h)
     if "fresh" in halves:
         ap.error("the fresh half is for reporting only")
-    model, res = run(halves)
+    model, res = run(halves, LINKED_CLASSES if a.elements_only else CASE_CLASSES)
     if not a.no_write:
         cm.save(model)
         RESULTS.mkdir(parents=True, exist_ok=True)

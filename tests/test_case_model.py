@@ -18,8 +18,8 @@ from graph.text.encoder import get_encoder
 from ingest.build import build
 from ingest.links import case_model as cm
 from ingest.links import cases as caselinks
-from ingest.links.examples import ExamplesError, load_examples, parse_examples
-from ingest.links.match import Elements
+from ingest.links.examples import ExamplesError, load_case_examples, load_examples, parse_examples
+from ingest.links.match import CASE_CLASSES, Elements
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "eval" / "cases"
@@ -49,11 +49,11 @@ def bakery(tmp_path_factory) -> KnowledgeGraph:
 def test_the_shipped_model_fits_this_encoder_these_elements_and_these_examples(build_dir):
     model = cm.load()
     assert model is not None, "ingest/links/case_model.json is missing: run python -m bench.case_fit"
-    el = Elements(KnowledgeGraph.load(build_dir), get_encoder())
+    el = Elements(KnowledgeGraph.load(build_dir), get_encoder(), classes=CASE_CLASSES)
     assert model.encoder == el.embedder.id
     assert model.elements == [n.id for n in el.records], "the model's elements changed: re-run bench.case_fit"
     assert caselinks._model_for(el) is model
-    texts = [t for n in el.records for t in load_examples().get(n.id, ())]
+    texts = [t for n in el.records for t in load_case_examples().get(n.id, ())]
     assert model.examples_digest == cm.examples_digest(texts), "examples.yaml changed: re-run bench.case_fit"
     assert model.example_vectors.shape == (len(texts), model.case_vectors.shape[1])
 
@@ -70,8 +70,10 @@ def test_the_model_was_fitted_on_judged_halves_only_never_the_report_half():
 
 
 def test_another_encoder_or_other_elements_fall_back_to_the_definition_score(build_dir):
-    el = Elements(KnowledgeGraph.load(build_dir), get_encoder())
+    el = Elements(KnowledgeGraph.load(build_dir), get_encoder(), classes=CASE_CLASSES)
     model = cm.load()
+    assert caselinks._model_for(el, model) is model
+    assert caselinks._model_for(Elements(el.kg, el.embedder), model) is None  # the six stages alone
     assert caselinks._model_for(el, replace(model, encoder="another/model")) is None
     assert caselinks._model_for(el, replace(model, elements=model.elements[:-1])) is None
     assert caselinks._model_for(Elements(el.kg, None), model) is None
@@ -84,7 +86,8 @@ def test_a_case_nobody_judged_gets_learned_links_quoting_its_own_sentences(baker
     assert 1 <= len(semantic) <= 3
     for x in semantic:
         assert x.evidence_quote in " ".join(CASE.split())  # its own sentence, whitespace as ingest keeps it
-        assert x.reason.startswith("chance ") and "judged case studies" in x.reason and "threshold 0.15" in x.reason
+        assert x.reason.startswith("chance ") and "judged case studies" in x.reason
+        assert f"threshold {cm.load().threshold:.2f}" in x.reason
     # a community share offer and a parish grant paying for the premises and ovens is the model's "Resources"
     assert "input/resources" in [x.target for x in semantic]
 
@@ -140,3 +143,24 @@ def test_the_shipped_examples_were_written_for_every_element(build_dir):
     examples = load_examples()
     assert set(examples) == {n.id for n in el.records}
     assert min(len(v) for v in examples.values()) == 30
+
+
+def test_every_kind_a_case_may_illustrate_has_examples_and_the_model_ranks_them_all(build_dir):
+    """Vision, purpose, the 16 assumptions and the 19 foundations have blind examples too (examples-kinds.yaml),
+    and the shipped model's nodes are exactly the case linker's: every kind, in the linker's order."""
+    kg = KnowledgeGraph.load(build_dir)
+    nodes = Elements(kg, None, classes=CASE_CLASSES).records
+    examples = load_case_examples()
+    assert set(examples) == {n.id for n in nodes}
+    assert {n.type for n in nodes} == set(CASE_CLASSES)
+    kinds = [n for n in nodes if n.type in ("Vision", "Purpose", "Assumption", "Foundation")]
+    assert (len(kinds), sum(len(examples[n.id]) for n in kinds)) == (37, 594)
+    assert cm.load().elements == [n.id for n in nodes]
+
+
+def test_examples_in_two_files_for_one_node_are_refused_naming_both(tmp_path):
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("vision/vision:\n  - Everyone with an idea got help.\n", encoding="utf-8")
+    b.write_text("vision/vision:\n  - Help at every stage.\n", encoding="utf-8")
+    with pytest.raises(ExamplesError, match=f"{b}: entry 'vision/vision' is also in {a}"):
+        load_case_examples((a, b))

@@ -125,6 +125,17 @@ def keep(p: np.ndarray, threshold: float, cap: int, taken: frozenset[int] = froz
     return out
 
 
+def words_only(rows: np.ndarray) -> np.ndarray:
+    """``rows`` with the prior signals (similar cases, base rate) set to their mean over the nodes: how the mix
+    ranks the nodes on the case's words alone. A node no judge was asked about (an assumption, a foundation,
+    the vision, the purpose) has no prior of its own, so this is the only fair ranking of it beside the elements."""
+    out = rows.copy()
+    for f in ("similar_cases", "base_rate"):
+        k = FEATURES.index(f)
+        out[:, k] = rows[:, k].mean()
+    return out
+
+
 def probability(rows: np.ndarray, weights: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
     z = ((rows - mean) / scale) @ weights[:-1] + weights[-1]
     return 1.0 / (1.0 + np.exp(-z))

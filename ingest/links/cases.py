@@ -32,7 +32,7 @@ from graph.stages import stage
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
 from ingest.links import case_model
-from ingest.links.examples import load_examples
+from ingest.links.examples import load_case_examples
 from ingest.links.match import Elements, element_text
 from ingest.links.rationale import STOP, strength_words
 from ingest.model import Span
@@ -87,6 +87,12 @@ EVIDENCE_THRESHOLD = SETTINGS.evidence_threshold
 _RESULT = re.compile(r"£|%|\bper ?cent\b|\d[\d,.]*\s+(?:new\s+)?(?!financial\b|years?\b|months?\b|weeks?\b|days?\b)"
                      r"[a-z][\w-]*s\b")
 EXPLICIT_WEIGHT = 0.9
+ATTACHED = ("Assumption", "Foundation")  # what a case link to reads as evidence for (not an example of)
+# The nodes no causal arrow joins: a case may illustrate them too, but no judge has linked one yet, so they
+# never take one of a case's element places; beyond those, a case shows at most KIND_CAP of them: its best, when
+# on the case's words alone (``Learned.words``) it ranks among the case's top_k of every node
+OTHER_KINDS = ("Vision", "Purpose", *ATTACHED)
+KIND_CAP = 1
 EVIDENCE_CLASSES = ("Outcome", "Impact")
 BM25_K1, BM25_B = 1.2, 0.75
 # A figure's sentence is matched to an outcome on the element's own wordings, the closest of them: one sentence
@@ -166,7 +172,7 @@ def _view_texts(el: Elements, n: NodeRecord, views: tuple[str, ...]) -> list[str
             out.extend(n.alt_labels)
         elif v == "sentences" and n.text and n.text != n.label:
             out.extend(f"{n.label}: {x}" for x in _split(n.text))
-        elif v == "stage" and n.stage:
+        elif v == "stage" and n.stage and n.type not in ATTACHED:  # a stage says what its elements are
             out.append(stage(n.stage).definition)
         elif v == "assumptions":
             ids = el.kg.edges("underpinnedBy").get(n.id, [])
@@ -219,7 +225,7 @@ class _Examples:
 
 
 def _examples(el: Elements) -> _Examples | None:
-    known = load_examples()
+    known = load_case_examples()
     texts: list[str] = []
     groups: list[np.ndarray | None] = []
     for n in el.records:
@@ -332,8 +338,14 @@ class Learned:
 
     p: np.ndarray  # elements
     rows: np.ndarray  # elements × case_model.FEATURES
+    words: np.ndarray  # elements: the mix on the case's words alone, no prior (``case_model.words_only``)
     sentence_p: np.ndarray  # sentences × elements
     near: np.ndarray  # indices of model.cases, nearest first
+
+
+def other_kinds(el: Elements) -> np.ndarray:
+    """Per node of ``el``: True for a vision, purpose, assumption or foundation (``OTHER_KINDS``)."""
+    return np.asarray([n.type in OTHER_KINDS for n in el.records], dtype=bool)
 
 
 def _model_for(el: Elements, model: case_model.CaseModel | None = None) -> case_model.CaseModel | None:
@@ -360,8 +372,9 @@ def learned_scores(el: Elements, scored: list[CaseScores], model: case_model.Cas
         sp = case_model.classify(vecs, model.classifier_w, model.classifier_b)
         sim, near = case_model.similar_cases(whole, model.case_vectors, labels, model.neighbours, model.temperature)
         rows = case_model.feature_rows(cs.score, examples[cs.case.id], sp, sim, rate)
-        out[cs.case.id] = Learned(case_model.probability(rows, model.weights, model.mean, model.scale), rows, sp,
-                                  near)
+        words = case_model.probability(case_model.words_only(rows), model.weights, model.mean, model.scale)
+        out[cs.case.id] = Learned(case_model.probability(rows, model.weights, model.mean, model.scale), rows,
+                                  words, sp, near)
     return out
 
 
@@ -380,20 +393,37 @@ def _clause(sentence: str, figure: str = "", words: int = 28) -> str:
     return s
 
 
-def plain_reason(basis: str, sentence: str, label: str, figure: str = "") -> str:
+def plain_reason(basis: str, sentence: str, label: str, figure: str = "", kind: str = "") -> str:
     """One line a person reads: what the case says, then what that makes it ("the case says its coaching gave
-    seven volunteers the confidence to run a business: an example of ‘Relational approaches’")."""
+    seven volunteers the confidence to run a business: an example of ‘Relational approaches’"). A case that
+    illustrates an assumption is evidence for it; one that illustrates a foundation, the vision or the purpose
+    shows it at work."""
     said = _clause(sentence, figure)
     label = label.strip("'‘’\" ")
     if basis == "explicit":
         return f"the case names ‘{label}’: {said}"
     if basis == "evidence":
         return f"the case reports {figure}: {said} — evidence for ‘{label}’"
+    if kind == "Assumption":
+        return f"the case says {said}: evidence for the assumption ‘{label}’"
+    if kind == "Foundation":
+        return f"the case says {said}: the foundation ‘{label}’ at work"
+    if kind in ("Vision", "Purpose"):
+        return f"the case says {said}: the model's {kind.lower()} at work"
     return f"the case says {said}: an example of ‘{label}’"
 
 
-def _learned_reason(n: NodeRecord, j: int, lc: Learned, model: case_model.CaseModel, threshold: float) -> str:
+def _learned_reason(n: NodeRecord, j: int, lc: Learned, model: case_model.CaseModel, threshold: float,
+                    neutral: bool = False) -> str:
     labels = model.labels
+    if neutral:
+        share, even = float(lc.sentence_p[:, j].mean()), 1.0 / len(model.elements)
+        rank = int((lc.words > lc.words[j]).sum()) + 1
+        return (f"on this case's words alone, the {n.type.lower()} '{n.label}' ranks {rank} of "
+                f"{len(model.elements)} (chance {lc.words[j]:.2f}; no judged case study links to a "
+                f"{n.type.lower()} yet, so no prior counts): its sentences say what it says (similarity "
+                f"{lc.rows[j, 0]:.2f}); a classifier trained on its examples and on judged case studies gives it "
+                f"{share:.0%} of this case's sentences (an even share is {even:.0%})")
     near = [int(i) for i in lc.near if labels[i, j]]
     k = len(lc.near)
     verb = "illustrates" if len(near) == 1 else "illustrate"
@@ -418,7 +448,7 @@ def _quote(sents, idx: list[int]) -> str:
 def _choose(score: np.ndarray, el: Elements, taken: set[str], settings: CaseSettings) -> list[int]:
     """Elements in the order they are chosen: the best first; with ``diversity``, each choice lowers the rest
     of its stage, so a case's links spread over the model when the scores are close."""
-    left = score.astype("float64").copy()
+    left = np.where(other_kinds(el), -np.inf, score.astype("float64"))  # the six stages' elements only
     stages = np.asarray([n.stage for n in el.records])
     chosen: list[int] = []
     limit = settings.top_k - len(taken)
@@ -472,7 +502,7 @@ def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SET
                     [sents[x][1] for x in sorted(idx)],
                     f"these sentences, and the case as a whole, say in other words what '{n.label}' says{like} "
                     f"(score {cs.score[j]:.2f}, threshold {settings.threshold:.2f})",
-                    rationale=plain_reason("semantic", sents[idx[0]][0], n.label))
+                    rationale=plain_reason("semantic", sents[idx[0]][0], n.label, kind=n.type))
         if use_vectors and sents:
             _evidence_links(el, case, sents, cs.figure_sims, figures.get(case.id, []), chosen,
                             settings.evidence_threshold, supports)
@@ -486,14 +516,20 @@ def _choose_learned(el: Elements, cs: CaseScores, lc: Learned, model: case_model
     ``top_k`` with the explicit ones; each quotes the two sentences the classifier reads as showing it most."""
     threshold = model.threshold if settings.learned_threshold is None else settings.learned_threshold
     sents = cs.sentences
-    taken = frozenset(el.index[i] for i in chosen if i in el.index)
-    for j in case_model.keep(lc.p, threshold, settings.top_k, taken):
+    other = other_kinds(el)
+    taken = frozenset(el.index[i] for i in chosen if i in el.index and not other[el.index[i]])
+    elements = [int(j) for j in case_model.keep(np.where(other, -np.inf, lc.p), threshold, settings.top_k, taken)]
+    top = set(np.argsort(-lc.words, kind="stable")[:settings.top_k].tolist())
+    kinds = [int(j) for j in np.argsort(-np.where(other, lc.words, -np.inf), kind="stable")[:KIND_CAP]
+             if other[j] and j in top and el.records[j].id not in chosen]
+    for j in elements + kinds:
         n = el.records[j]
         idx = [int(x) for x in np.argsort(-lc.sentence_p[:, j], kind="stable")[:2]]
         chosen[n.id] = CaseCandidate(
-            cs.case.id, n.id, "semantic", round(float(lc.p[j]), 4), _quote(sents, idx), sents[idx[0]][1],
-            [sents[x][1] for x in sorted(idx)], _learned_reason(n, j, lc, model, threshold),
-            rationale=plain_reason("semantic", sents[idx[0]][0], n.label))
+            cs.case.id, n.id, "semantic", round(float(lc.words[j] if other[j] else lc.p[j]), 4),
+            _quote(sents, idx), sents[idx[0]][1],
+            [sents[x][1] for x in sorted(idx)], _learned_reason(n, j, lc, model, threshold, bool(other[j])),
+            rationale=plain_reason("semantic", sents[idx[0]][0], n.label, kind=n.type))
 
 
 def _holding(sents, starts: list[int], fig: NodeRecord) -> int | None:

@@ -48,7 +48,7 @@ from ingest import rdf
 from ingest.links import assumptions, curated, rationale
 from ingest.links.cases import CaseCandidate, FigureSupport, link_cases
 from ingest.links.inferred import THRESHOLD, TOP_M, infer
-from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements, tier
+from ingest.links.match import CASE_CLASSES, END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements, tier
 from ingest.links.textual import TextualLinker
 from ingest.model import Span
 from ingest.structure import Block
@@ -175,7 +175,8 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     _write_links(g, linker.accepted.values(), stage_links, model_id, texts, sections)
     step("links cases", 4)
     supports: list[FigureSupport] = []
-    cases = _apply_curated_cases(g, link_cases(el, texts, supports=supports), curation, curated_report)
+    case_el = Elements(kg, embedder, classes=CASE_CLASSES)  # a case may illustrate any kind of node
+    cases = _apply_curated_cases(g, link_cases(case_el, texts, supports=supports), curation, curated_report)
     _write_case_links(g, cases, model_id, texts, sections)
     _write_supports(g, supports)
     step("links assumptions", 5)
