@@ -6,7 +6,9 @@ the answers written down before the linker ran (tests/eval/cases/{dev,test}/expe
 Per case and overall: link precision@3 (expected links among the case's top three, over the links
 shown, at most three), recall@3 (expected links among the top three, over min(3, expected)),
 recall of the expected organisations, places and figures, and precision of the organisations and places
-found (a case's nodes the answers do not list are wrong). ``--sweep`` scores every
+found (a case's nodes the answers do not list are wrong). Per half judged twice: the same top three against
+the first judge and the second (tests/eval/cases/second-judge.yaml), the judges' agreement (the ceiling) and ours
+over it, overall and per kind of node (element stages, assumption, foundation, purpose/vision). ``--sweep`` scores every
 (threshold, cap) on the dev half and names the best; the chosen values live in
 ``ingest/links/cases.py`` and the test half is only ever reported. Writes bench/results/cases.md and .json.
 """
