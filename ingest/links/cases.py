@@ -33,7 +33,7 @@ from graph.text.sentences import sentences
 from graph.text.tokens import tokens
 from ingest.links import case_model
 from ingest.links.examples import load_case_examples
-from ingest.links.match import Elements, element_text
+from ingest.links.match import LINKED_CLASSES, Elements, element_text
 from ingest.links.rationale import STOP, strength_words
 from ingest.model import Span
 
@@ -477,8 +477,12 @@ def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SET
     if figures is None:
         ev_of = el.kg.edges("hasEvidence")
         figures = {c.id: [el.kg.nodes[e] for e in ev_of.get(c.id, []) if e in el.kg.nodes] for c in cases}
-    scored = score_cases(el, texts, settings)
     use_vectors = el.embedder is not None and bool(el.records)
+    if settings.learned and use_vectors and el.classes != LINKED_CLASSES and _model_for(el) is None:
+        six = Elements(el.kg, el.embedder)  # a model fitted on the six stages alone (case_fit --elements-only)
+        if _model_for(six) is not None:
+            return link_cases(six, texts, settings, figures, supports)
+    scored = score_cases(el, texts, settings)
     model = _model_for(el) if settings.learned and use_vectors else None
     learned = learned_scores(el, scored, model, texts) if model is not None else {}
     for cs in scored:
