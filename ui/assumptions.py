@@ -70,10 +70,26 @@ def render_chain(pw, chain) -> None:
                 )
 
 
+def evidence_words(n: int) -> str:
+    """'evidence from 2 case studies' (empty when none is)."""
+    return f"evidence from {n} case stud{'y' if n == 1 else 'ies'}" if n else ""
+
+
+def render_case_evidence(pw, node_id: str) -> None:
+    """The case studies linked to an assumption or foundation: evidence for it, each with its sentence."""
+    kg = pw.kg
+    cases = pw.fragility().case_evidence(node_id)
+    lines = [f"- {node_link(kg.nodes.get(c['case']), with_type=False)}: {md(c['rationale'])}" for c in cases
+             if c["case"] in kg.nodes]
+    show(f"**{evidence_words(len(lines)).capitalize() or 'No evidence from case studies'}**"
+         + ("\n\n" + "\n".join(lines) if lines else ""))
+
+
 def render_rests_on(pw, node_id: str) -> None:
     kg = pw.kg
     r = pw.rests_on(node_id)
     st.markdown(quote_block(kg.nodes[node_id].text))
+    render_case_evidence(pw, node_id)
     st.markdown(f"**{len(r.elements)} element(s) rest on it directly; {len(r.downstream)} more depend on them.**")
     c1, c2 = st.columns(2)
     if r.elements and all(e.get("basis") == "stage" for e in r.elements):
@@ -121,6 +137,7 @@ def _fragility_rows(f, kg) -> list[dict]:
              "routes lost": r.lost, "of": r.total,
              "routes left": r.total - r.lost, "on every route": "yes" if r.everywhere else "",
              "the target's own": "yes" if r.own else "",
+             "evidence from case studies": evidence_words(len(r.cases)),
              "source": "; ".join(f"{s['document']}, {s['section']}" for s in r.sources)} for r in f.rows]
 
 

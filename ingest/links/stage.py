@@ -48,7 +48,7 @@ from ingest import rdf
 from ingest.links import assumptions, curated, rationale
 from ingest.links.cases import CaseCandidate, FigureSupport, link_cases
 from ingest.links.inferred import THRESHOLD, TOP_M, infer
-from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements, tier
+from ingest.links.match import CASE_CLASSES, END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements, tier
 from ingest.links.textual import TextualLinker
 from ingest.model import Span
 from ingest.structure import Block
@@ -184,9 +184,12 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     supports: list[FigureSupport] = []
     # A figure's sentence is matched to an outcome or impact on the published weights, as the model's own
     # texts are: evidence_threshold was chosen on them (on the fine-tuned encoder the seed's "£2.43 for the
-    # local economy for every £1" read 0.43 to "Income is retained…", under the threshold, 0.47 on these)
-    cases = _apply_curated_cases(g, link_cases(el_cases, texts, supports=supports, figure_el=el), curation,
-                                 curated_report)
+    # local economy for every £1" read 0.43 to "Income is retained…", under the threshold, 0.47 on these).
+    # A case may also illustrate the vision, the purpose, an assumption or a foundation (``kinds``): one of them
+    # beside the element links, which stay the elements' own model's.
+    kinds = Elements(kg, el_cases.embedder, classes=CASE_CLASSES)
+    cases = _apply_curated_cases(g, link_cases(el_cases, texts, supports=supports, figure_el=el, kinds=kinds),
+                                 curation, curated_report)
     _write_case_links(g, cases, case_model_id, texts, sections)
     _write_supports(g, supports)
     step("links assumptions", 5)
