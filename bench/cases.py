@@ -8,7 +8,9 @@ shown, at most three), recall@3 (expected links among the top three, over min(3,
 recall of the expected organisations, places and figures, and precision of the organisations and places
 found (a case's nodes the answers do not list are wrong). Per half judged twice: the same top three against
 the first judge and the second (tests/eval/cases/second-judge.yaml), the judges' agreement (the ceiling) and ours
-over it, overall and per kind of node (element stages, assumption, foundation, purpose/vision). ``--sweep`` scores every
+over it, overall and per kind of node (element stages, assumption, foundation, purpose/vision); the links to the
+other kinds against a third judge who was offered only those (tests/eval/cases/third-judge-kinds.yaml, fresh
+half), on its clear links and on clear with arguable. ``--sweep`` scores every
 (threshold, cap) on the dev half and names the best; the chosen values live in
 ``ingest/links/cases.py`` and the test half is only ever reported. Writes bench/results/cases.md and .json.
 """
@@ -321,6 +323,53 @@ def agreement(half: str, per_case: list[dict]) -> dict:
     return out
 
 
+THIRD = EVAL / "third-judge-kinds.yaml"  # the fresh cases' links to the other kinds, judged after the rule was set
+OTHER = "every other kind"
+STRENGTHS = (("clear", ("clear",)), ("clear+arguable", ("clear", "arguable")))
+
+
+def _third_judge(half: str) -> dict[str, list[tuple[str, str]]]:
+    """A third judge's links from one half's cases to assumptions, foundations, the vision and the purpose, by
+    file: (node id, 'clear' or 'arguable'). Written from the case texts and the node texts only."""
+    if not THIRD.exists():
+        return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for e in yaml.safe_load(THIRD.read_text(encoding="utf-8")) or []:
+        h, _, name = e["file"].partition("/")
+        if h == half:
+            out[name] = [(x["id"], x.get("strength", "clear")) for x in e.get("links", [])]
+    return out
+
+
+def kinds_vs_third(half: str, per_case: list[dict]) -> dict:
+    """The other-kind links a case shows (at most one, beside its element links) against the third judge, per kind
+    and for every other kind together, on 'clear' links only and on 'clear' with 'arguable': precision (those
+    shown that the judge holds, over those shown) and recall@3 (hits over min(3, the judge's links of that kind),
+    pooled over the cases). Report only: the rule was set before the judge wrote."""
+    judge = _third_judge(half)
+    rows = [r for r in per_case if r["file"] in judge]
+    if not rows:
+        return {}
+    kinds = [k for k, _ in KINDS if k != STAGES]
+    out: dict = {"cases": len(rows), "judged": {}, "strengths": {}}
+    for name, keep in STRENGTHS:
+        per: dict = {}
+        for kind in (*kinds, OTHER):
+            def of(x: str, kind: str = kind) -> bool:
+                return kind_of(x) == kind if kind != OTHER else kind_of(x) in kinds
+            shown = hits = wanted = 0
+            for r in rows:
+                want = [x for x, st in judge[r["file"]] if st in keep and of(x)]
+                mine = [x for x in r["other_links"] if of(x)][:3]
+                shown, hits, wanted = shown + len(mine), hits + sum(x in want for x in mine), wanted + min(3, len(want))
+            per[kind] = {"shown": shown, "judged": wanted, "hits": hits,
+                         "precision": round(hits / shown, 3) if shown else None,
+                         "recall_at_3": round(hits / wanted, 3) if wanted else None}
+        out["strengths"][name] = per
+    out["judged"] = dict(Counter(st for r in rows for _, st in judge[r["file"]]))
+    return out
+
+
 def second_judge(halves: list[str]) -> dict:
     """Per half: a second, independent judge's top three (its 'clear' links first) scored against the first
     judge's answers as the linker is: how far two careful readers agree (tests/eval/cases/second-judge.yaml)."""
@@ -403,6 +452,9 @@ def run(halves: list[str], sweep: bool, trials: bool = False) -> dict:
         agree = agreement(half, result["halves"][half]["per_case"])
         if agree:
             result.setdefault("agreement", {})[half] = agree
+        third = kinds_vs_third(half, result["halves"][half]["per_case"])
+        if third:
+            result.setdefault("third_judge", {})[half] = third
         result.setdefault("shown_by_kind", {})[half] = dict(Counter(
             kind_of(x) for r in result["halves"][half]["per_case"] for x in r["links"] + r["other_links"]))
         if any("people" in e for e in expected):
@@ -532,6 +584,22 @@ def _render_agreement(res: dict) -> list[str]:
                          f"{_f(v1['precision_at_3'])} | {_f(v1['recall_at_3'])} | {_f(v2['precision_at_3'])} | "
                          f"{_f(v2['recall_at_3'])} | {_f(j['precision_at_3'])} | {_f(j['recall_at_3'])} | "
                          f"{_f(r['precision_at_3_ratio'])} | {_f(r['recall_at_3_ratio'])} |")
+    for half, t in res.get("third_judge", {}).items():
+        lines += ["", f"## {half}: links to the other kinds against a third judge", "",
+                  f"A third judge linked each of {t['cases']} cases to the assumptions, foundations, the vision and "
+                  f"the purpose it illustrates, from the case texts and the node texts alone "
+                  f"({THIRD.relative_to(ROOT)}; {', '.join(f'{v} {k}' for k, v in sorted(t['judged'].items()))}), "
+                  "after the rule that shows them (at most one a case, when it ranks in the case's top three of all "
+                  "69 nodes on its words alone) was set; nothing was changed after. Precision: the other-kind links "
+                  "shown that the judge holds, over those shown; recall@3: over min(3, the judge's links of that "
+                  "kind) per case, pooled. '–': nothing to divide by.", "",
+                  "| kind | links shown | judge's links (clear) | P | R@3 | judge's links (clear+arguable) | P | R@3 |",
+                  "|---|---|---|---|---|---|---|---|"]
+        clear, both = t["strengths"]["clear"], t["strengths"]["clear+arguable"]
+        for kind, c in clear.items():
+            b = both[kind]
+            lines.append(f"| {kind} | {c['shown']} | {c['judged']} | {_f(c['precision'])} | {_f(c['recall_at_3'])} "
+                         f"| {b['judged']} | {_f(b['precision'])} | {_f(b['recall_at_3'])} |")
     if res.get("shown_by_kind"):
         lines += ["", "Links shown (each case's top three) by kind of node: " + "; ".join(
             f"{h}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())) for h, c in res["shown_by_kind"].items())
