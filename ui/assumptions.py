@@ -6,7 +6,7 @@ import streamlit as st
 
 from graph.analysis.chains import BASIS_WORDS, attached_how, with_article
 from graph.analysis.draw import DrawLink, DrawNode, to_dot
-from graph.analysis.fragility import to_csv
+from graph.analysis.fragility import evidence_words, to_csv
 from graph.analysis.paths import UnknownNode
 from ui.common import evidence_badge as badge
 from ui.common import get_pathways, md, node_link, pick_node, quote_block, show
@@ -68,11 +68,6 @@ def render_chain(pw, chain) -> None:
                 st.caption(
                     "The link into this step restates: " + "; ".join(md(s.get("label", "")) for s in step.stated_by)
                 )
-
-
-def evidence_words(n: int) -> str:
-    """'evidence from 2 case studies' (empty when none is)."""
-    return f"evidence from {n} case stud{'y' if n == 1 else 'ies'}" if n else ""
 
 
 def render_case_evidence(pw, node_id: str) -> None:

@@ -509,6 +509,11 @@ def _source_json(s) -> dict:
             "quote": s.quote}
 
 
+def evidence_words(n: int) -> str:
+    """'evidence from 2 case studies' (empty when none is): how the pages and the CLI count a node's cases."""
+    return f"evidence from {n} case stud{'y' if n == 1 else 'ies'}" if n else ""
+
+
 CSV_FIELDS = ("rank", "id", "type", "stage", "label", "routes_lost", "routes_total", "routes_left",
               "on_every_route", "target_rests_on_it", "elements", "attached", "evidence_cases", "document", "section",
               "start", "end", "quote")
