@@ -1,13 +1,16 @@
 """Fit the learned case linker (ingest/links/case_model.py) on judged case studies, choosing every setting
 leave-one-case-out, and write the model and the figures it was chosen on.
 
-    python -m bench.case_fit [--halves dev,test,holdout] [--json] [--no-write]
+    python -m bench.case_fit [--kinds] [--halves dev,test,holdout] [--json] [--no-write]
 
 Each judged case is scored by signals made without it (a classifier trained on the blind example sentences and
 the other cases' quoted sentences, the other cases' links as neighbours and base rate), so the mix's weights,
 the neighbour count and the threshold are chosen on predictions for cases the signals had not seen. The
 ``fresh`` half is never read here: ``python -m bench.cases --halves fresh`` reports on it. Writes
-ingest/links/case_model.{json,npz} and bench/results/case_fit.{md,json}.
+ingest/links/case_model.{json,npz} and bench/results/case_fit.{md,json}; with ``--kinds``, the same fitted over
+every kind of node a case may illustrate (the build reads it only to rank the vision, the purpose, the
+assumptions and the foundations beside the elements), ingest/links/case_model_kinds.{json,npz} and
+bench/results/case_fit_kinds.{md,json}.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from bench.cases import EVAL, RESULTS, _case_of, load_half
 from graph.text.encoder import get_encoder
 from ingest.links import case_model as cm
 from ingest.links import cases as caselinks
-from ingest.links.examples import load_examples
-from ingest.links.match import Elements
+from ingest.links.examples import load_case_examples
+from ingest.links.match import CASE_CLASSES, LINKED_CLASSES, Elements
 from ingest.readers import read_document
 
 CHOOSE = ("dev", "test", "holdout", "train")
@@ -53,14 +56,16 @@ class Judged:
     examples: np.ndarray  # elements
 
 
-def collect(halves: tuple[str, ...], enc) -> tuple[list[str], list[Judged]]:
-    """Every judged case of ``halves``, built beside the corpus, with its definition and example scores."""
+def collect(halves: tuple[str, ...], enc, classes: tuple[str, ...] = LINKED_CLASSES
+            ) -> tuple[list[str], list[Judged]]:
+    """Every judged case of ``halves``, built beside the corpus, with its definition and example scores over the
+    nodes of ``classes`` (the six stages' elements, or every kind a case may illustrate)."""
     ids: list[str] | None = None
     out: list[Judged] = []
     for half in halves:
         print(f"building corpus + {half} …", file=sys.stderr)
         kg, texts, expected = load_half(half)
-        el = Elements(kg, enc)
+        el = Elements(kg, enc, classes=classes)
         half_ids = [n.id for n in el.records]
         if ids is not None and half_ids != ids:
             raise SystemExit(f"{half}: the model's elements differ from the first half's")
@@ -113,7 +118,7 @@ def train_classifier(ids: list[str], ex_vecs: np.ndarray, ex_rows: np.ndarray, c
 
 def out_of_fold(ids, cases, enc, neighbours: tuple[int, ...]) -> dict[int, np.ndarray]:
     """For each neighbour count: cases × elements × FEATURES, each case's row made without that case."""
-    examples = load_examples()
+    examples = load_case_examples()
     texts = [(j, t) for j, e in enumerate(ids) for t in examples.get(e, ())]
     ex_vecs = enc.encode([t for _, t in texts])
     ex_rows = np.asarray([j for j, _ in texts])
@@ -131,12 +136,13 @@ def out_of_fold(ids, cases, enc, neighbours: tuple[int, ...]) -> dict[int, np.nd
     return out
 
 
-def figures(probs: np.ndarray, y: np.ndarray, threshold: float) -> dict:
-    """precision@3 and recall@3 as bench/cases.py counts them, and where the judged links rank."""
+def figures(probs: np.ndarray, y: np.ndarray, threshold: float, other: np.ndarray | None = None) -> dict:
+    """precision@3 and recall@3 as bench/cases.py counts them, and where the judged links rank. The ``other``
+    nodes (vision, purpose, assumptions, foundations) never take an element's place, as in the build."""
     prec = rec = 0.0
     ranks = []
     for p, t in zip(probs, y, strict=True):
-        keep = cm.keep(p, threshold, 3)
+        keep = cm.keep(p if other is None else np.where(other, -np.inf, p), threshold, 3)
         hits = sum(t[j] for j in keep)
         prec += hits / len(keep)
         rec += hits / min(3, t.sum())
@@ -170,44 +176,46 @@ def f1(f: dict) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def best_threshold(probs: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
+def best_threshold(probs: np.ndarray, y: np.ndarray, other: np.ndarray | None = None) -> tuple[float, dict]:
     """The threshold with the best F1 of precision@3 and recall@3; ties go to the higher one (surer links)."""
-    rows = [(t, figures(probs, y, t)) for t in THRESHOLDS]
+    rows = [(t, figures(probs, y, t, other)) for t in THRESHOLDS]
     return max(rows, key=lambda r: (f1(r[1]), r[0]))
 
 
-def run(halves: tuple[str, ...]) -> tuple[cm.CaseModel, dict]:
+def run(halves: tuple[str, ...], classes: tuple[str, ...] = LINKED_CLASSES) -> tuple[cm.CaseModel, dict]:
     enc = get_encoder()
-    ids, cases = collect(halves, enc)
+    ids, cases = collect(halves, enc, classes)
     y = labels_of(ids, cases)
     oof = out_of_fold(ids, cases, enc, NEIGHBOURS)
+    other = np.asarray([i.split("/", 1)[0] in ("vision", "purpose", "assumption", "foundation") for i in ids])
     every = list(range(len(cm.FEATURES)))
     trials = []
     for j, name in enumerate(cm.FEATURES):  # each signal alone: its own ranking, no mixing
-        trials.append({"trial": f"{name} alone", **figures(oof[NEIGHBOURS[0]][..., j], y, -np.inf)})
+        trials.append({"trial": f"{name} alone", **figures(oof[NEIGHBOURS[0]][..., j], y, -np.inf, other)})
     grid = []
     for k in NEIGHBOURS:
         for l2 in L2:
             probs = loo_mix(oof[k], y, l2, every)
-            t, f = best_threshold(probs, y)
+            t, f = best_threshold(probs, y, other)
             grid.append({"neighbours": k, "l2": l2, "threshold": t, **f,
                          "per_half": {h: figures(probs[[i for i, c in enumerate(cases) if c.half == h]],
-                                                 y[[i for i, c in enumerate(cases) if c.half == h]], t)
+                                                 y[[i for i, c in enumerate(cases) if c.half == h]], t, other)
                                       for h in halves}})
     best = max(grid, key=lambda r: (f1(r), r["l2"], -r["neighbours"]))
     best_probs = loo_mix(oof[best["neighbours"]], y, best["l2"], every)
-    curve = [{"threshold": t, **figures(best_probs, y, t)} for t in THRESHOLDS]
+    curve = [{"threshold": t, **figures(best_probs, y, t, other)} for t in THRESHOLDS]
     for j, name in enumerate(cm.FEATURES):  # the chosen mix less one signal: what each adds
         use = [u for u in every if u != j]
         probs = loo_mix(oof[best["neighbours"]], y, best["l2"], use)
-        trials.append({"trial": f"mix without {name}", **best_threshold(probs, y)[1]})
+        trials.append({"trial": f"mix without {name}", **best_threshold(probs, y, other)[1]})
     k, l2 = best["neighbours"], best["l2"]
     w_mix, mu, sd = fit_mix(oof[k], y, l2)
-    examples = load_examples()
+    examples = load_case_examples()
     texts = [(j, t) for j, e in enumerate(ids) for t in examples.get(e, ())]
     ex_vecs = enc.encode([t for _, t in texts])
     w, b = train_classifier(ids, ex_vecs, np.asarray([j for j, _ in texts]), cases, enc, skip=None)
-    fitted = {"halves": list(halves), "cases": len(cases), "judged_links": int(y.sum()),
+    fitted = {"halves": list(halves), "cases": len(cases), "judged_links": int(y.sum()), "nodes": len(ids),
+              "classes": list(classes),
               "examples": len(texts), "chosen": {kk: best[kk] for kk in ("neighbours", "l2", "threshold")},
               "leave_one_case_out": {kk: best[kk] for kk in ("precision_at_3", "recall_at_3", "median_rank",
                                                              "in_top_3", "judged")}}
@@ -226,15 +234,17 @@ def render(res: dict) -> str:
     f = res["fitted"]
     c = f["chosen"]
     lo = f["leave_one_case_out"]
+    kinds = " --kinds" if f.get("nodes", 32) > 32 else ""
     lines = ["# The learned case linker: how it was fitted", "",
-             f"`python -m bench.case_fit` — {f['cases']} judged case studies ({', '.join(f['halves'])}), "
+             f"`python -m bench.case_fit{kinds}` — {f['cases']} judged case studies ({', '.join(f['halves'])}), "
              f"{f['judged_links']} judged links, {f['examples']} blind example sentences. Every figure here is "
              "leave-one-case-out: each case scored by signals and a mix made without it. The fresh half is "
              "reported in bench/results/cases.md, never read here.", "",
              f"Chosen (best F1 of P@3 and R@3): {c['neighbours']} neighbours, L2 {c['l2']}, threshold "
              f"{c['threshold']} → precision@3 "
              f"{lo['precision_at_3']:.2f}, recall@3 {lo['recall_at_3']:.2f}, judged links' median rank "
-             f"{lo['median_rank']:g} of 32, {lo['in_top_3']}/{lo['judged']} in the top 3.", "",
+             f"{lo['median_rank']:g} of {f.get('nodes', 32)} ({', '.join(f.get('classes', []))}), "
+             f"{lo['in_top_3']}/{lo['judged']} in the top 3.", "",
              "Weights (standardised features): " + ", ".join(f"{k} {v:+.2f}" for k, v in res["weights"].items()),
              "", "| trial | P@3 | R@3 | median rank | in top 3 |", "|---|---|---|---|---|"]
     for t in res["trials"]:
@@ -257,16 +267,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--halves", default=",".join(CHOOSE), help="comma-separated judged halves to fit on")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--no-write", action="store_true", help="report only; leave the shipped model as it is")
+    ap.add_argument("--kinds", action="store_true",
+                    help="fit over every kind of node (vision, purpose, assumptions, foundations too): the model "
+                         "the build ranks the other kinds with, written to case_model_kinds.{json,npz}")
     a = ap.parse_args(argv)
     halves = tuple(h for h in a.halves.split(",") if h)
     if "fresh" in halves:
         ap.error("the fresh half is for reporting only")
-    model, res = run(halves)
+    model, res = run(halves, CASE_CLASSES if a.kinds else LINKED_CLASSES)
     if not a.no_write:
-        cm.save(model)
+        cm.save(model, cm.KINDS_JSON if a.kinds else cm.MODEL_JSON)
         RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "case_fit.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
-        (RESULTS / "case_fit.md").write_text(render(res), encoding="utf-8")
+        name = "case_fit_kinds" if a.kinds else "case_fit"
+        (RESULTS / f"{name}.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
+        (RESULTS / f"{name}.md").write_text(render(res), encoding="utf-8")
     print(json.dumps(res, indent=2) if a.json else render(res))
     return 0
 

@@ -31,10 +31,9 @@ from graph.store import KnowledgeGraph
 from graph.text import tuned
 from graph.text.model import base_path
 from ingest import questions as qs
-from ingest.links.examples import EXAMPLES_PATH, load_examples
+from ingest.links.examples import EXAMPLES_PATH, KINDS_PATH, load_examples
 from search.text import text_context
 
-KINDS_PATH = EXAMPLES_PATH.with_name("examples-kinds.yaml")  # vision, purpose, assumptions, foundations
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_TYPES = (*ELEMENT_CLASSES, "Vision", "Purpose", "Assumption", "Foundation", "Insight")
 

@@ -25,6 +25,7 @@ from graph.store import default_build, open_graph
 from graph.stores.base import StoreSpec
 
 ELEMENTS = LINKED_CLASSES
+CASE_KINDS = ("Assumption", "Foundation", "Vision", "Purpose")  # what else a case study may illustrate
 STRONG_HELP = "only links stated in a document or shown by a case study (as the pages' checkbox)"
 
 
@@ -127,7 +128,8 @@ def _path_commands(sub, common: argparse.ArgumentParser) -> None:
 def _reader_commands(sub, common: argparse.ArgumentParser) -> None:
     """cases, node, sparql, assess, export: the commands that read nodes, run queries and write files."""
 
-    p = sub.add_parser("cases", parents=[common], help="case studies of an element, or elements of a case study")
+    p = sub.add_parser("cases", parents=[common], help="case studies of an element, assumption, foundation, the "
+                       "vision or the purpose; or what a case study illustrates")
     p.add_argument("text", metavar="TEXT")
 
     p = sub.add_parser("gapmap", parents=[common], help=(
@@ -328,6 +330,7 @@ def _step_text(pw, e) -> str:
 
 
 def _fragility_text(pw, f) -> list[str]:
+    from graph.analysis.fragility import evidence_words
     from graph.analysis.paths import ROOT_TYPES
 
     kg = pw.kg
@@ -350,7 +353,7 @@ def _fragility_text(pw, f) -> list[str]:
         src = r.sources[0] if r.sources else {}
         where = f"  — {src.get('document', '')}, {src.get('section', '')}" if src else ""
         lines.append(f"  {r.lost:>5}  {r.node['label']} [{r.node['type']}, {r.node.get('stage_label', '')}"
-                     f"{', own' if r.own else ''}]{where}")
+                     f"{', own' if r.own else ''}{', ' + evidence_words(len(r.cases)) if r.cases else ''}]{where}")
     for i, route in enumerate(f.routes, 1):
         steps = "".join(f" →[{e.level}] {label(e.target)}" for e in route.evidence)
         lines.append(f"route {i} (weight {route.path.weight:.3f}): {label(route.path.nodes[0])}{steps}")
@@ -360,7 +363,7 @@ def _fragility_text(pw, f) -> list[str]:
 
 
 def cmd_fragility(pw, args) -> int:
-    from graph.analysis.fragility import to_csv
+    from graph.analysis.fragility import evidence_words, to_csv
 
     fa = pw.fragility()
     if not args.text:
@@ -391,6 +394,9 @@ def cmd_fragility(pw, args) -> int:
         lines += [f"  source: {s['document']}, {s['section']}: {s['quote']}" for s in cut.sources]
         lines += [f"  attached to {pw.kg.nodes[a['element']].label}: {a['basis']}: {a['reason']}"
                   for a in cut.attached if a["basis"]]
+        if cut.cases:  # case studies linked to it are evidence for it
+            lines.append(evidence_words(len(cut.cases)) + ":")
+            lines += [f"  {c['label']}: {c['rationale'] or c['quote']}" for c in cut.cases]
         _emit(args, {"resolved": r.to_json(), "if_failed": cut.to_json()}, "\n".join(lines))
         return EXIT_OK
     f = fa.for_target(r.node.id, args.max_depth, args.strong_only, routes=args.routes)
@@ -402,7 +408,7 @@ def cmd_fragility(pw, args) -> int:
 
 
 def cmd_cases(pw, args) -> int:
-    r = _resolve(pw, args, args.text, ELEMENTS + ("CaseStudy", "Insight"))
+    r = _resolve(pw, args, args.text, ELEMENTS + ("CaseStudy", "Insight", *CASE_KINDS))
     if r.node.type == "CaseStudy":
         links = pw.illustrated_by(r.node.id)
         other = lambda c: c.element  # noqa: E731

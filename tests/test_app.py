@@ -373,3 +373,12 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
     assert [(m.label, m.value) for m in at.metric][:2] == [("Routes from a condition or input", "0"),
                                                            ("Every step stated or shown", "0")]
     assert at.query_params["strong"] == "1"
+
+
+def test_assumptions_page_shows_the_case_studies_that_are_evidence_for_a_foundation():
+    """A case link to an assumption or foundation is evidence for it: the page says from how many case studies,
+    each with its plain reason (the seed's Royds Community Association shows this foundation at work)."""
+    at = run(page="assumptions", node="foundation/impact-greater-weight-is-being-given-to-wider")
+    body = text_of(at).replace("\\", "")
+    assert "**Evidence from 1 case study**" in body
+    assert "Royds Community Association" in body and "health inequalities" in body and "at work" in body

@@ -136,6 +136,15 @@ def test_a_case_link_reason_is_one_plain_line_built_from_the_sentence_and_the_el
                                        "‘Resources’")
     assert plain_reason("explicit", "It offers practical help to members.", "'Practical help'") == (
         "the case names ‘Practical help’: it offers practical help to members")
+    # a case that illustrates an assumption is evidence for it; a foundation, the vision or the purpose: at work
+    said = "Relational support cost no more than the old course, the evaluation found."
+    assert plain_reason("semantic", said, "Relational approaches are not necessarily more expensive",
+                        kind="Assumption") == ("the case says Relational support cost no more than the old course, "
+                                               "the evaluation found: evidence for the assumption ‘Relational "
+                                               "approaches are not necessarily more expensive’")
+    assert plain_reason("semantic", said, "Previous footprint of support", kind="Foundation").endswith(
+        ": the foundation ‘Previous footprint of support’ at work")
+    assert plain_reason("semantic", said, "Purpose", kind="Purpose").endswith(": the model's purpose at work")
 
 
 def test_a_business_named_without_a_legal_form_is_an_organisation_when_the_sentence_says_what_it_does():

@@ -446,3 +446,22 @@ def test_every_corpus_link_has_one_evidence_level(corpus):
         e = fa.evidence(a, b)
         if e.level == "stated":
             assert e.document and e.quote
+
+
+def test_a_case_linked_to_an_assumption_is_evidence_for_it_in_the_fragility_view():
+    """A case link to an assumption reads as evidence for it: the fragility rows, the failure of one assumption
+    and the CSV say from how many case studies, with the sentence; an assumption no case reaches has none."""
+    extra = ('<IDcasestudy/l> a ep:CaseStudy ; skos:prefLabel "Case L" ; ep:text "Case L." .\n'
+             + _case_link("casestudy/k", "assumption/ap", "Case K kept process two cheap.")
+             + _case_link("casestudy/l", "assumption/ap", "Case L found the process paid for itself."))
+    _, fa = _analysis(GRAPH_1 + extra)
+    f = fa.for_target("impact/t")
+    ap = next(r for r in f.rows if r.node["id"] == "assumption/ap")
+    assert [(c["case"], c["label"], c["basis"], c["quote"]) for c in ap.cases] == [
+        ("casestudy/k", "Case K", "semantic", "Case K kept process two cheap."),
+        ("casestudy/l", "Case L", "semantic", "Case L found the process paid for itself.")]
+    assert [len(r.cases) for r in f.rows] == [2, 0, 0, 0, 0, 0, 0]
+    assert ap.to_json()["evidence_cases"] == 2 and fa.if_failed("assumption/ap").to_json()["evidence_cases"] == 2
+    rows = list(csv.DictReader(io.StringIO(to_csv(f))))
+    assert [(r["id"], r["evidence_cases"]) for r in rows][:2] == [("assumption/ap", "2"), ("assumption/at", "0")]
+    assert fa.case_evidence("assumption/ac") == []

@@ -210,6 +210,32 @@ def test_fragility_of_an_impact_json_and_csv(capsys, stored, tmp_path):
     assert len(rows) - 1 == sum(len(r["sources"]) for r in f["if_failed"])
 
 
+def test_a_case_study_linked_to_a_foundation_is_its_evidence_in_cases_and_fragility(capsys, stored):
+    """The seed's Royds Community Association shows the foundation on wider social impacts at work: `cases` lists
+    it for the foundation; `fragility` counts it as the foundation's evidence, with the case's plain reason, in the
+    text, in the JSON and on the foundation's row of an impact's table."""
+    fid = "foundation/impact-greater-weight-is-being-given-to-wider"
+    code, out, _ = run(capsys, "cases", fid, "--json", *at(stored))
+    results = json.loads(out)["results"]
+    assert code == 0 and [(r["id"], r["basis"]) for r in results] == [("casestudy/royds-community-association",
+                                                                      "semantic")]
+    assert results[0]["rationale"].startswith("the case says Community anchors like Royds Community Association")
+    assert results[0]["rationale"].endswith(": the foundation ‘Greater weight is being given to wider social "
+                                            "impacts, such as determinants…’ at work")
+    code, out, _ = run(capsys, "fragility", fid, *at(stored))
+    assert code == 0 and "\nevidence from 1 case study:\n  Royds Community Association: the case says " in out
+    code, out, _ = run(capsys, "fragility", fid, "--json", *at(stored))
+    cut = json.loads(out)["if_failed"]
+    assert cut["evidence_cases"] == 1 and [c["case"] for c in cut["cases"]] == ["casestudy/royds-community-association"]
+    code, out, _ = run(capsys, "fragility", "Prosperity", *at(stored))
+    rows = [line for line in out.splitlines() if "evidence from" in line]
+    assert code == 0 and [line.strip().split("  ", 1)[1].split(" [")[0] for line in rows] == [
+        "Mechanisms need to be put in place to build awareness of the…",
+        "Greater weight is being given to wider social impacts, such as determinants…"]
+    code, out, _ = run(capsys, "cases", "purpose/purpose", *at(stored))
+    assert code == 1 and "no case studies" in out  # no seed case shows the purpose
+
+
 def test_fragility_of_an_assumption_and_of_every_target(capsys, stored):
     code, out, _ = run(capsys, "fragility", "assumption/process-paying-attention-to-and-adequately-resourcing-the",
                        "--json", *at(stored))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from graph.analysis.chains import BASIS_WORDS, attached_how, with_article
 from graph.analysis.draw import DrawLink, DrawNode, to_dot
-from graph.analysis.fragility import to_csv
+from graph.analysis.fragility import evidence_words, to_csv
 from graph.analysis.paths import UnknownNode
 from ui.common import evidence_badge as badge
 from ui.common import get_pathways, md, node_link, pick_node, quote_block, show
@@ -70,10 +70,21 @@ def render_chain(pw, chain) -> None:
                 )
 
 
+def render_case_evidence(pw, node_id: str) -> None:
+    """The case studies linked to an assumption or foundation: evidence for it, each with its sentence."""
+    kg = pw.kg
+    cases = pw.fragility().case_evidence(node_id)
+    lines = [f"- {node_link(kg.nodes.get(c['case']), with_type=False)}: {md(c['rationale'])}" for c in cases
+             if c["case"] in kg.nodes]
+    show(f"**{evidence_words(len(lines)).capitalize() or 'No evidence from case studies'}**"
+         + ("\n\n" + "\n".join(lines) if lines else ""))
+
+
 def render_rests_on(pw, node_id: str) -> None:
     kg = pw.kg
     r = pw.rests_on(node_id)
     st.markdown(quote_block(kg.nodes[node_id].text))
+    render_case_evidence(pw, node_id)
     st.markdown(f"**{len(r.elements)} element(s) rest on it directly; {len(r.downstream)} more depend on them.**")
     c1, c2 = st.columns(2)
     if r.elements and all(e.get("basis") == "stage" for e in r.elements):
@@ -121,6 +132,7 @@ def _fragility_rows(f, kg) -> list[dict]:
              "routes lost": r.lost, "of": r.total,
              "routes left": r.total - r.lost, "on every route": "yes" if r.everywhere else "",
              "the target's own": "yes" if r.own else "",
+             "evidence from case studies": evidence_words(len(r.cases)),
              "source": "; ".join(f"{s['document']}, {s['section']}" for s in r.sources)} for r in f.rows]
 
 

@@ -30,7 +30,9 @@ graph has a cycle are routes enumerated (``nx.all_simple_paths`` with the length
 
 **Evidence.** Each link of a listed route carries its evidence level (``graph.evidence``); a route is as
 strong as its weakest step, and ``strong_only`` restricts the route set to links stated in a document
-or shown by a case study.
+or shown by a case study. A case study linked to an assumption or foundation itself (the case linker reaches
+every kind of node) is evidence for it: each row says from how many case studies, with their sentences
+(``FragilityAnalysis.case_evidence``).
 """
 
 from __future__ import annotations
@@ -203,6 +205,7 @@ class FailureRow:
     links: list[Edge]  # links on those routes stated as this assumption
     sources: list[dict]  # where its words come from: document, section, start, end, quote
     attached: list[dict] = field(default_factory=list)  # per element: {element, basis, reason}
+    cases: list[dict] = field(default_factory=list)  # case studies that are evidence for it (``case_evidence``)
 
     @property
     def everywhere(self) -> bool:
@@ -211,7 +214,8 @@ class FailureRow:
     def to_json(self) -> dict:
         return {"node": self.node, "lost": self.lost, "total": self.total, "left": self.total - self.lost,
                 "everywhere": self.everywhere, "own": self.own, "elements": self.elements,
-                "attached": self.attached, "links": [list(e) for e in self.links], "sources": self.sources}
+                "attached": self.attached, "links": [list(e) for e in self.links], "sources": self.sources,
+                "evidence_cases": len(self.cases), "cases": self.cases}
 
 
 @dataclass
@@ -279,6 +283,7 @@ class Cut:
     per_target: list[dict]  # {id, label, type, lost, total, cut_off}, most lost first
     sources: list[dict]
     attached: list[dict] = field(default_factory=list)  # per element: {element, basis, reason}
+    cases: list[dict] = field(default_factory=list)  # case studies that are evidence for it (``case_evidence``)
 
     @property
     def answer(self) -> tuple:
@@ -298,7 +303,8 @@ class Cut:
     def to_json(self) -> dict:
         return {"node": self.node, "elements": self.elements, "links": [list(e) for e in self.links],
                 "lost": self.lost, "total": self.total, "cut_off": self.cut_off, "per_target": self.per_target,
-                "sources": self.sources, "attached": self.attached, "basis": self.basis}
+                "sources": self.sources, "attached": self.attached, "basis": self.basis,
+                "evidence_cases": len(self.cases), "cases": self.cases}
 
 
 # --------------------------------------------------------------------------- analysis
@@ -418,7 +424,8 @@ class FragilityAnalysis:
                 self._node(aid), lost, total, target in att.elements,
                 sorted(att.elements & on_routes, key=self._row_order),
                 sorted(e for e in att.links if e[0] in on_routes and e[1] in on_routes),
-                self.info.get(aid, {}).get("sources", []), self._attached(aid, att.elements & on_routes)))
+                self.info.get(aid, {}).get("sources", []), self._attached(aid, att.elements & on_routes),
+                self.case_evidence(aid)))
         rows.sort(key=lambda r: (-r.lost, r.own, self._row_order(r.node["id"])))
         every = sorted((n for n, k in through.items() if k == total and n != target), key=self._row_order)
         strong_total = self.counter(max_depth, True).routes([target])[target] if not strong_only else total
@@ -452,7 +459,17 @@ class FragilityAnalysis:
         per.sort(key=lambda x: (-x["lost"], self._row_order(x["id"])))
         return Cut(self._node(node_id), sorted(att.elements, key=self._row_order), sorted(att.links),
                    sum(x["lost"] for x in per), sum(x["total"] for x in per), per,
-                   self.info.get(node_id, {}).get("sources", []), self._attached(node_id, att.elements))
+                   self.info.get(node_id, {}).get("sources", []), self._attached(node_id, att.elements),
+                   self.case_evidence(node_id))
+
+    def case_evidence(self, node_id: str) -> list[dict]:
+        """The case studies linked to an assumption or foundation: each is evidence for it ("evidence from N case
+        studies"), with the sentence that shows it and why in plain words; one per case, strongest first."""
+        out: dict[str, dict] = {}
+        for c in sorted(self.cases.get(node_id, []), key=lambda c: -c.weight):
+            out.setdefault(c.case, {"case": c.case, "label": self.case_names.get(c.case, c.case), "basis": c.basis,
+                                    "quote": c.evidence_quote or c.evidence, "rationale": c.rationale})
+        return list(out.values())
 
     def _attached(self, node_id: str, elements: Iterable[str]) -> list[dict]:
         """Each element with why the assumption is attached there (empty basis: a foundation or a bare triple)."""
@@ -492,9 +509,14 @@ def _source_json(s) -> dict:
             "quote": s.quote}
 
 
+def evidence_words(n: int) -> str:
+    """'evidence from 2 case studies' (empty when none is): how the pages and the CLI count a node's cases."""
+    return f"evidence from {n} case stud{'y' if n == 1 else 'ies'}" if n else ""
+
+
 CSV_FIELDS = ("rank", "id", "type", "stage", "label", "routes_lost", "routes_total", "routes_left",
-              "on_every_route", "target_rests_on_it", "elements", "attached", "document", "section", "start", "end",
-              "quote")
+              "on_every_route", "target_rests_on_it", "elements", "attached", "evidence_cases", "document", "section",
+              "start", "end", "quote")
 
 
 def csv_rows(f: Fragility) -> list[dict]:
@@ -506,7 +528,8 @@ def csv_rows(f: Fragility) -> list[dict]:
                 "routes_lost": r.lost, "routes_total": r.total, "routes_left": r.total - r.lost,
                 "on_every_route": "yes" if r.everywhere else "no", "target_rests_on_it": "yes" if r.own else "no",
                 "elements": "; ".join(r.elements),
-                "attached": "; ".join(f"{a['element']} ({a['basis']})" for a in r.attached if a["basis"])}
+                "attached": "; ".join(f"{a['element']} ({a['basis']})" for a in r.attached if a["basis"]),
+                "evidence_cases": len(r.cases)}
         for s in r.sources or [{}]:
             out.append({**base, **{k: s.get(k, "") for k in ("document", "section", "start", "end", "quote")}})
     return out

@@ -29,6 +29,11 @@ import numpy as np
 
 MODEL_JSON = Path(__file__).with_name("case_model.json")
 MODEL_ARRAYS = MODEL_JSON.with_suffix(".npz")
+# The same fitted over every kind of node a case may illustrate (the 32 elements, the vision, the purpose, the
+# assumptions and the foundations: ``match.CASE_CLASSES``), by ``bench.case_fit --kinds``. The build reads it only
+# to rank the other kinds beside the elements on a case's words alone (``words_only``); the elements' links stay
+# the model above's, with its threshold.
+KINDS_JSON = MODEL_JSON.with_name("case_model_kinds.json")
 FEATURES = ("definition", "examples", "classifier", "similar_cases", "base_rate")
 
 
@@ -125,6 +130,17 @@ def keep(p: np.ndarray, threshold: float, cap: int, taken: frozenset[int] = froz
     return out
 
 
+def words_only(rows: np.ndarray) -> np.ndarray:
+    """``rows`` with the prior signals (similar cases, base rate) set to their mean over the nodes: how the mix
+    ranks the nodes on the case's words alone. A node no judge was asked about (an assumption, a foundation,
+    the vision, the purpose) has no prior of its own, so this is the only fair ranking of it beside the elements."""
+    out = rows.copy()
+    for f in ("similar_cases", "base_rate"):
+        k = FEATURES.index(f)
+        out[:, k] = rows[:, k].mean()
+    return out
+
+
 def probability(rows: np.ndarray, weights: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
     z = ((rows - mean) / scale) @ weights[:-1] + weights[-1]
     return 1.0 / (1.0 + np.exp(-z))
@@ -132,7 +148,9 @@ def probability(rows: np.ndarray, weights: np.ndarray, mean: np.ndarray, scale: 
 
 def save(model: CaseModel, path: Path = MODEL_JSON) -> None:
     meta = {
-        "about": "The learned case linker (ingest/links/case_model.py), fitted by bench/case_fit.py.",
+        "about": "The learned case linker (ingest/links/case_model.py), fitted by bench/case_fit.py"
+                 + (" --kinds: over every kind of node, read only to rank the other kinds" if path == KINDS_JSON
+                    else "."),
         "encoder": model.encoder, "elements": model.elements, "features": list(FEATURES),
         "weights": dict(zip([*FEATURES, "bias"], map(float, model.weights), strict=True)),
         "mean": [float(x) for x in model.mean], "scale": [float(x) for x in model.scale],

@@ -32,7 +32,7 @@ from graph.stages import stage
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
 from ingest.links import case_model
-from ingest.links.examples import load_examples
+from ingest.links.examples import load_case_examples
 from ingest.links.match import Elements, element_text
 from ingest.links.rationale import STOP, strength_words
 from ingest.model import Span
@@ -87,6 +87,13 @@ EVIDENCE_THRESHOLD = SETTINGS.evidence_threshold
 _RESULT = re.compile(r"£|%|\bper ?cent\b|\d[\d,.]*\s+(?:new\s+)?(?!financial\b|years?\b|months?\b|weeks?\b|days?\b)"
                      r"[a-z][\w-]*s\b")
 EXPLICIT_WEIGHT = 0.9
+ATTACHED = ("Assumption", "Foundation")  # what a case link to reads as evidence for (not an example of)
+# The nodes no causal arrow joins: a case may illustrate them too, but no judge has linked one yet, so they
+# never take one of a case's element places (the elements' own model decides those); beside them a case shows at
+# most KIND_CAP of them: its best, when on the case's words alone (``Learned.words``) it ranks among the case's
+# top_k of every node (``_choose_kind``)
+OTHER_KINDS = ("Vision", "Purpose", *ATTACHED)
+KIND_CAP = 1
 EVIDENCE_CLASSES = ("Outcome", "Impact")
 BM25_K1, BM25_B = 1.2, 0.75
 # A figure's sentence is matched to an outcome on the element's own wordings, the closest of them: one sentence
@@ -166,7 +173,7 @@ def _view_texts(el: Elements, n: NodeRecord, views: tuple[str, ...]) -> list[str
             out.extend(n.alt_labels)
         elif v == "sentences" and n.text and n.text != n.label:
             out.extend(f"{n.label}: {x}" for x in _split(n.text))
-        elif v == "stage" and n.stage:
+        elif v == "stage" and n.stage and n.type not in ATTACHED:  # a stage says what its elements are
             out.append(stage(n.stage).definition)
         elif v == "assumptions":
             ids = el.kg.edges("underpinnedBy").get(n.id, [])
@@ -219,7 +226,7 @@ class _Examples:
 
 
 def _examples(el: Elements) -> _Examples | None:
-    known = load_examples()
+    known = load_case_examples()
     texts: list[str] = []
     groups: list[np.ndarray | None] = []
     for n in el.records:
@@ -228,11 +235,11 @@ def _examples(el: Elements) -> _Examples | None:
         texts.extend(items)
     if not texts:
         return None
-    model = case_model.load()
-    if (model is not None and model.example_vectors is not None and el.embedder is not None
-            and model.encoder == getattr(el.embedder, "id", None)
-            and model.examples_digest == case_model.examples_digest(texts)):
-        return _Examples(model.example_vectors, texts, groups)  # the vectors the fit made of these very texts
+    digest = case_model.examples_digest(texts)
+    for model in (case_model.load(), case_model.load(case_model.KINDS_JSON)):  # the elements', every kind's
+        if (model is not None and model.example_vectors is not None and el.embedder is not None
+                and model.encoder == getattr(el.embedder, "id", None) and model.examples_digest == digest):
+            return _Examples(model.example_vectors, texts, groups)  # the vectors the fit made of these very texts
     return _Examples(el.encode(texts), texts, groups)
 
 
@@ -339,8 +346,14 @@ class Learned:
 
     p: np.ndarray  # elements
     rows: np.ndarray  # elements × case_model.FEATURES
+    words: np.ndarray  # elements: the mix on the case's words alone, no prior (``case_model.words_only``)
     sentence_p: np.ndarray  # sentences × elements
     near: np.ndarray  # indices of model.cases, nearest first
+
+
+def other_kinds(el: Elements) -> np.ndarray:
+    """Per node of ``el``: True for a vision, purpose, assumption or foundation (``OTHER_KINDS``)."""
+    return np.asarray([n.type in OTHER_KINDS for n in el.records], dtype=bool)
 
 
 def _model_for(el: Elements, model: case_model.CaseModel | None = None) -> case_model.CaseModel | None:
@@ -367,8 +380,9 @@ def learned_scores(el: Elements, scored: list[CaseScores], model: case_model.Cas
         sp = case_model.classify(vecs, model.classifier_w, model.classifier_b)
         sim, near = case_model.similar_cases(whole, model.case_vectors, labels, model.neighbours, model.temperature)
         rows = case_model.feature_rows(cs.score, examples[cs.case.id], sp, sim, rate)
-        out[cs.case.id] = Learned(case_model.probability(rows, model.weights, model.mean, model.scale), rows, sp,
-                                  near)
+        words = case_model.probability(case_model.words_only(rows), model.weights, model.mean, model.scale)
+        out[cs.case.id] = Learned(case_model.probability(rows, model.weights, model.mean, model.scale), rows,
+                                  words, sp, near)
     return out
 
 
@@ -387,16 +401,34 @@ def _clause(sentence: str, figure: str = "", words: int = 28) -> str:
     return s
 
 
-def plain_reason(basis: str, sentence: str, label: str, figure: str = "") -> str:
+def plain_reason(basis: str, sentence: str, label: str, figure: str = "", kind: str = "") -> str:
     """One line a person reads: what the case says, then what that makes it ("the case says its coaching gave
-    seven volunteers the confidence to run a business: an example of ‘Relational approaches’")."""
+    seven volunteers the confidence to run a business: an example of ‘Relational approaches’"). A case that
+    illustrates an assumption is evidence for it; one that illustrates a foundation, the vision or the purpose
+    shows it at work."""
     said = _clause(sentence, figure)
     label = label.strip("'‘’\" ")
     if basis == "explicit":
         return f"the case names ‘{label}’: {said}"
     if basis == "evidence":
         return f"the case reports {figure}: {said} — evidence for ‘{label}’"
+    if kind == "Assumption":
+        return f"the case says {said}: evidence for the assumption ‘{label}’"
+    if kind == "Foundation":
+        return f"the case says {said}: the foundation ‘{label}’ at work"
+    if kind in ("Vision", "Purpose"):
+        return f"the case says {said}: the model's {kind.lower()} at work"
     return f"the case says {said}: an example of ‘{label}’"
+
+
+def _kind_reason(n: NodeRecord, j: int, lc: Learned, model: case_model.CaseModel) -> str:
+    share, even = float(lc.sentence_p[:, j].mean()), 1.0 / len(model.elements)
+    rank = int((lc.words > lc.words[j]).sum()) + 1
+    return (f"on this case's words alone, the {n.type.lower()} '{n.label}' ranks {rank} of "
+            f"{len(model.elements)} (chance {lc.words[j]:.2f}; no judged case study links to a "
+            f"{n.type.lower()} yet, so no prior counts): its sentences say what it says (similarity "
+            f"{lc.rows[j, 0]:.2f}); a classifier trained on its examples and on judged case studies gives it "
+            f"{share:.0%} of this case's sentences (an even share is {even:.0%})")
 
 
 def _learned_reason(n: NodeRecord, j: int, lc: Learned, model: case_model.CaseModel, threshold: float) -> str:
@@ -447,10 +479,13 @@ def _choose(score: np.ndarray, el: Elements, taken: set[str], settings: CaseSett
 def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SETTINGS,
                figures: dict[str, list[NodeRecord]] | None = None,
                supports: list[FigureSupport] | None = None,
-               figure_el: Elements | None = None) -> list[CaseCandidate]:
+               figure_el: Elements | None = None, kinds: Elements | None = None) -> list[CaseCandidate]:
     """Every case study's links, strongest first per case (settings default to the chosen ones). Given a list
     as ``supports``, every evidence figure's outcome or impact is added to it (``FigureSupport``).
-    ``figure_el``: the encoder figures are matched to outcomes on (``score_cases``); default ``el``."""
+    ``figure_el``: the encoder figures are matched to outcomes on (``score_cases``); default ``el``.
+    ``kinds``: every kind of node a case may illustrate (``match.CASE_CLASSES``, same encoder as ``el``); given,
+    a case may show one vision, purpose, assumption or foundation beside its element links (``_choose_kind``),
+    which ``el``'s elements, model and threshold decide exactly as without it."""
     out: list[CaseCandidate] = []
     cases = el.kg.of_type("CaseStudy")
     if figures is None:
@@ -460,6 +495,10 @@ def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SET
     use_vectors = el.embedder is not None and bool(el.records)
     model = _model_for(el) if settings.learned and use_vectors else None
     learned = learned_scores(el, scored, model, texts) if model is not None else {}
+    kind_model = (_model_for(kinds, case_model.load(case_model.KINDS_JSON))
+                  if kinds is not None and model is not None else None)
+    kind_learned = (learned_scores(kinds, score_cases(kinds, texts, settings), kind_model, texts)
+                    if kind_model is not None else {})
     for cs in scored:
         case, sents = cs.case, cs.sentences
         chosen: dict[str, CaseCandidate] = {}
@@ -485,6 +524,8 @@ def link_cases(el: Elements, texts: dict[str, str], settings: CaseSettings = SET
         if use_vectors and sents:
             _evidence_links(el, case, sents, cs.figure_sims, figures.get(case.id, []), chosen,
                             settings.evidence_threshold, supports)
+        if case.id in kind_learned:
+            _choose_kind(kinds, cs, kind_learned[case.id], kind_model, chosen, settings)
         out.extend(sorted(chosen.values(), key=lambda c: -c.weight))
     return out
 
@@ -503,6 +544,28 @@ def _choose_learned(el: Elements, cs: CaseScores, lc: Learned, model: case_model
             cs.case.id, n.id, "semantic", round(float(lc.p[j]), 4), _quote(sents, idx), sents[idx[0]][1],
             [sents[x][1] for x in sorted(idx)], _learned_reason(n, j, lc, model, threshold),
             rationale=plain_reason("semantic", sents[idx[0]][0], n.label))
+
+
+def _choose_kind(kinds: Elements, cs: CaseScores, lc: Learned, model: case_model.CaseModel,
+                 chosen: dict[str, CaseCandidate], settings: CaseSettings) -> None:
+    """Beside the element links, at most ``KIND_CAP`` vision, purpose, assumption or foundation: the case's best
+    of them when, on its words alone (``Learned.words`` under the model fitted over every kind,
+    ``case_model_kinds.json``), it ranks among the case's ``top_k`` of all the nodes. No judge has linked a case
+    to one of them, so no threshold is tuned and no prior counts; each quotes the two sentences the classifier
+    reads as showing it most."""
+    other = other_kinds(kinds)
+    top = set(np.argsort(-lc.words, kind="stable")[:settings.top_k].tolist())
+    sents = cs.sentences
+    for j in np.argsort(-np.where(other, lc.words, -np.inf), kind="stable")[:KIND_CAP]:
+        j = int(j)
+        n = kinds.records[j]
+        if not other[j] or j not in top or n.id in chosen:
+            continue
+        idx = [int(x) for x in np.argsort(-lc.sentence_p[:, j], kind="stable")[:2]]
+        chosen[n.id] = CaseCandidate(
+            cs.case.id, n.id, "semantic", round(float(lc.words[j]), 4), _quote(sents, idx), sents[idx[0]][1],
+            [sents[x][1] for x in sorted(idx)], _kind_reason(n, j, lc, model),
+            rationale=plain_reason("semantic", sents[idx[0]][0], n.label, kind=n.type))
 
 
 def _holding(sents, starts: list[int], fig: NodeRecord) -> int | None:

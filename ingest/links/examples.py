@@ -15,6 +15,9 @@ from pathlib import Path
 from graph import yamlio
 
 EXAMPLES_PATH = Path(__file__).with_name("examples.yaml")
+# the same for the vision, the purpose, the assumptions and the foundations (keyed by node id), written blind in
+# a case study's register from the node texts alone, so the case linker can propose every kind of node
+KINDS_PATH = EXAMPLES_PATH.with_name("examples-kinds.yaml")
 
 
 class ExamplesError(ValueError):
@@ -43,3 +46,17 @@ def load_examples(path: Path = EXAMPLES_PATH) -> dict[str, tuple[str, ...]]:
     if not path.exists():
         return {}
     return parse_examples(yamlio.decode(path.read_bytes(), str(path)), str(path))
+
+
+@lru_cache(maxsize=2)
+def load_case_examples(paths: tuple[Path, ...] = (EXAMPLES_PATH, KINDS_PATH)) -> dict[str, tuple[str, ...]]:
+    """Every example the case linker uses: the elements' and the other kinds' files together; a node id in
+    two files is refused, naming both."""
+    out: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, Path] = {}
+    for path in paths:
+        for key, items in load_examples(path).items():
+            if key in out:
+                raise ExamplesError(f"{path}: entry '{key}' is also in {seen[key]}")
+            out[key], seen[key] = items, path
+    return out

@@ -22,6 +22,9 @@ from graph.store import KnowledgeGraph
 # The model's boxes that causal links join. Vision and Purpose frame the model; nothing "leads to" them.
 ROOT_CLASSES = ("Condition", "Input")  # where every backward path should end
 END_CLASSES = ("Outcome", "Impact")  # what must be reachable from the roots
+# What a case study may illustrate: any box of the model, an assumption (the case is evidence for it) or a
+# foundation. Causal links join LINKED_CLASSES only; case links reach every kind (issue 26).
+CASE_CLASSES = ("Vision", "Purpose", *LINKED_CLASSES, "Assumption", "Foundation")
 # Conditions and inputs share one column of the model ("Conditions and inputs") and both feed the
 # processes, so for *inferred* links they form one tier; impacts (individual, wider) form one tier,
 # because an individual → wider arrow is only drawn when a document says so.
@@ -65,6 +68,7 @@ class Elements:
 
     kg: KnowledgeGraph
     embedder: object | None = None  # graph.text.encoder.Encoder, or None when the model is unavailable
+    classes: tuple[str, ...] = LINKED_CLASSES  # which nodes count (CASE_CLASSES for the case linker)
     # Pools handed out by after/before/level, made once per range: (first, end) in ``records`` -> list,
     # and id(list) -> (list, first, end), so rank/mentioned know a pool is a run of records.
     _ranges: dict[tuple[int, int], list[NodeRecord]] = field(default_factory=dict, repr=False, compare=False)
@@ -72,7 +76,7 @@ class Elements:
 
     @cached_property
     def records(self) -> list[NodeRecord]:
-        return sorted(self.kg.of_type(*LINKED_CLASSES), key=lambda n: (n.order, n.id))
+        return sorted(self.kg.of_type(*self.classes), key=lambda n: (n.order, n.id))
 
     @cached_property
     def by_id(self) -> dict[str, NodeRecord]:

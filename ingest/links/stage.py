@@ -29,8 +29,8 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,7 +48,7 @@ from ingest import rdf
 from ingest.links import assumptions, curated, rationale
 from ingest.links.cases import CaseCandidate, FigureSupport, link_cases
 from ingest.links.inferred import THRESHOLD, TOP_M, infer
-from ingest.links.match import END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements, tier
+from ingest.links.match import CASE_CLASSES, END_CLASSES, LINKED_CLASSES, ROOT_CLASSES, Candidate, Elements, tier
 from ingest.links.textual import TextualLinker
 from ingest.model import Span
 from ingest.structure import Block
@@ -184,14 +184,17 @@ def add_links(g: Graph, texts: dict[str, str], links_path: Path | None,
     supports: list[FigureSupport] = []
     # A figure's sentence is matched to an outcome or impact on the published weights, as the model's own
     # texts are: evidence_threshold was chosen on them (on the fine-tuned encoder the seed's "£2.43 for the
-    # local economy for every £1" read 0.43 to "Income is retained…", under the threshold, 0.47 on these)
-    cases = _apply_curated_cases(g, link_cases(el_cases, texts, supports=supports, figure_el=el), curation,
-                                 curated_report)
-    _write_case_links(g, cases, case_model_id, texts, sections)
+    # local economy for every £1" read 0.43 to "Income is retained…", under the threshold, 0.47 on these).
+    # A case may also illustrate the vision, the purpose, an assumption or a foundation (``kinds``): one of them
+    # beside the element links, which stay the elements' own model's.
+    kinds = Elements(kg, el_cases.embedder, classes=CASE_CLASSES)
+    cases = _apply_curated_cases(g, link_cases(el_cases, texts, supports=supports, figure_el=el, kinds=kinds),
+                                 curation, curated_report)
+    _write_reified(g, map(_case_link, cases), case_model_id, texts, sections)
     _write_supports(g, supports)
     step("links assumptions", 5)
     attached, attach_report = assumptions.attach(kg, el, curation)
-    _write_attachments(g, attached, kg, model_id, texts, sections)
+    _write_reified(g, (_attachment(x, kg, texts) for x in attached), model_id, texts, sections)
     curated_report["removed"] += attach_report.pop("removed")
     curated_report["added"] += [{"kind": "assumption", "from": x.assumption, "to": x.element, "line": x.line,
                                  "reason": x.reason, "author": x.author} for x in attached if x.basis == "curated"]
@@ -430,32 +433,63 @@ def _span(g: Graph, span, texts: dict[str, str], sections: SectionStarts) -> URI
     return rdf.add_span(g, span, texts[span.doc_id])
 
 
-def _write_case_links(g: Graph, cases: list[CaseCandidate], model_id: str, texts: dict[str, str],
-                      sections: SectionStarts) -> None:
-    for c in cases:
-        u = case_link_uri(c.case, c.element)
-        g.add((u, RDF.type, EP.CaseLink))
-        g.add((u, EP.case, ID[c.case]))
-        g.add((u, EP.element, ID[c.element]))
-        g.add((u, EP.basis, Literal(c.basis)))
-        g.add((u, EP.weight, _decimal(c.weight)))
-        g.add((u, EP.evidence, Literal(c.evidence)))
-        for sp in c.spans or ([c.span] if c.span is not None else []):
+@dataclass(frozen=True)
+class Reified:
+    """One reified link as the graph holds it: its node, class and two ends, how it was made (basis, weight, the
+    embedding model or the curator), why (ep:reason), its evidence and the SourceSpans where that stands, further
+    literals, and the plain triples it projects to (``ep:illustrates``, ``ep:underpinnedBy``, ``ep:evidenceFor``)."""
+
+    uri: URIRef
+    cls: URIRef
+    ends: tuple[tuple[URIRef, str], ...]  # (predicate, node id): the link's two ends
+    basis: str
+    weight: float
+    projections: tuple[tuple[str, URIRef, str], ...]  # (subject id, predicate, object id)
+    reason: str = ""
+    evidence: str | None = None  # ep:evidence (None: the link has none)
+    spans: tuple[Span, ...] = ()
+    by_model: bool = False  # proposed by the embedding model: ep:model and prov:wasGeneratedBy name it
+    author: str = ""  # the curator's name, for a curated link
+    literals: tuple[tuple[URIRef, object], ...] = ()  # further (predicate, value) pairs, each written when truthy
+
+
+def _write_reified(g: Graph, links: Iterable[Reified], model_id: str, texts: dict[str, str],
+                   sections: SectionStarts) -> None:
+    """Case links and assumption attachments alike: one node per link with its provenance, then its projections."""
+    for r in links:
+        u = r.uri
+        g.add((u, RDF.type, r.cls))
+        for p, node in r.ends:
+            g.add((u, p, ID[node]))
+        g.add((u, EP.basis, Literal(r.basis)))
+        g.add((u, EP.weight, _decimal(r.weight)))
+        if r.evidence is not None:
+            g.add((u, EP.evidence, Literal(r.evidence)))
+        for sp in r.spans:
             g.add((u, EP.evidenceSource, _span(g, sp, texts, sections)))
-        if c.reason:
-            g.add((u, EP.reason, Literal(c.reason)))
-        if c.rationale:  # the one line a person reads; ep:reason keeps the numbers (a curator's is plain already)
-            g.add((u, EP.rationale, Literal(c.rationale)))
-        if c.figure:
-            g.add((u, EP.figure, Literal(c.figure)))
-        if c.evidence_id:
-            g.add((ID[c.evidence_id], EP.evidenceFor, ID[c.element]))
-        if c.basis in ("semantic", "evidence"):
+        if r.reason:
+            g.add((u, EP.reason, Literal(r.reason)))
+        for p, v in r.literals:
+            if v or v == 0:
+                g.add((u, p, Literal(v)))
+        if r.by_model:
             g.add((u, EP.model, Literal(model_id)))
             g.add((u, PROV.wasGeneratedBy, _activity(g, "semantic-linking", model_id)))
-        if c.basis == "curated":
-            _attribute(g, u, c.author)
-        g.add((ID[c.case], EP.illustrates, ID[c.element]))
+        if r.basis == "curated":
+            _attribute(g, u, r.author)
+        for a, p, b in r.projections:
+            g.add((ID[a], p, ID[b]))
+
+
+def _case_link(c: CaseCandidate) -> Reified:
+    """A case study's link to what it illustrates; an evidence figure's, projected as its ``ep:evidenceFor``."""
+    also = ((c.evidence_id, EP.evidenceFor, c.element),) if c.evidence_id else ()
+    return Reified(case_link_uri(c.case, c.element), EP.CaseLink, ((EP.case, c.case), (EP.element, c.element)),
+                   c.basis, c.weight, ((c.case, EP.illustrates, c.element), *also), c.reason, c.evidence,
+                   tuple(c.spans or ([c.span] if c.span is not None else [])), c.basis in ("semantic", "evidence"),
+                   c.author,
+                   # the one line a person reads; ep:reason keeps the numbers (a curator's is plain already)
+                   ((EP.rationale, c.rationale), (EP.figure, c.figure)))
 
 
 def _write_supports(g: Graph, supports: list[FigureSupport]) -> None:
@@ -475,33 +509,16 @@ def attachment_uri(assumption: str, element: str) -> URIRef:
     return ID[f"attachment/{assumption.replace('/', '-')}--{element.replace('/', '-')}"]
 
 
-def _write_attachments(g: Graph, attached: list[assumptions.Attachment], kg: KnowledgeGraph, model_id: str,
-                       texts: dict[str, str], sections: SectionStarts) -> None:
-    """Each attachment reified with its basis, reason and matched words (a SourceSpan where the assumption's
-    words stand in its document), and projected as ``element ep:underpinnedBy assumption``."""
-    for x in attached:
-        u = attachment_uri(x.assumption, x.element)
-        g.add((u, RDF.type, EP.AssumptionAttachment))
-        g.add((u, EP.attachmentOf, ID[x.assumption]))
-        g.add((u, EP.attachedTo, ID[x.element]))
-        g.add((u, EP.basis, Literal(x.basis)))
-        g.add((u, EP.weight, _decimal(x.weight)))
-        g.add((u, EP.reason, Literal(x.reason)))
-        if x.matched:
-            g.add((u, EP.evidence, Literal(x.matched)))
-            g.add((u, EP.matchStart, Literal(x.start)))
-            g.add((u, EP.matchEnd, Literal(x.end)))
-            span = _in_document(kg.nodes[x.assumption], x, texts)
-            if span is not None:
-                g.add((u, EP.evidenceSource, _span(g, span, texts, sections)))
-        if x.element_quote:
-            g.add((u, EP.elementQuote, Literal(x.element_quote)))
-        if x.basis == "similar":
-            g.add((u, EP.model, Literal(model_id)))
-            g.add((u, PROV.wasGeneratedBy, _activity(g, "semantic-linking", model_id)))
-        if x.basis == "curated":
-            _attribute(g, u, x.author)
-        g.add((ID[x.element], EP.underpinnedBy, ID[x.assumption]))
+def _attachment(x: assumptions.Attachment, kg: KnowledgeGraph, texts: dict[str, str]) -> Reified:
+    """An assumption's attachment to an element, with its matched words (a SourceSpan where the assumption's
+    words stand in its document), projected as ``element ep:underpinnedBy assumption``."""
+    span = _in_document(kg.nodes[x.assumption], x, texts) if x.matched else None
+    matched = ((EP.matchStart, x.start), (EP.matchEnd, x.end)) if x.matched else ()
+    return Reified(attachment_uri(x.assumption, x.element), EP.AssumptionAttachment,
+                   ((EP.attachmentOf, x.assumption), (EP.attachedTo, x.element)), x.basis, x.weight,
+                   ((x.element, EP.underpinnedBy, x.assumption),), x.reason, x.matched or None,
+                   (span,) if span is not None else (), x.basis == "similar", x.author,
+                   (*matched, (EP.elementQuote, x.element_quote)))
 
 
 def _in_document(a: NodeRecord, x: assumptions.Attachment, texts: dict[str, str]) -> Span | None:
