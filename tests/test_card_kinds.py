@@ -64,3 +64,18 @@ def test_users_questions_are_in_the_graph_and_in_both_indexes(engine):
     n = asked[0]
     assert all(q in node_text(n, "asked") for q in n.questions)
     assert len(engine.vindex.rows(engine.vindex.pos[n.id])) >= len(n.questions)
+
+
+def test_a_top_passage_answers_in_the_documents_own_words_with_the_part_of_the_model_beneath(engine):
+    q = "what conditions did the research identify for the model to flourish"
+    top = engine.search(q, k=1)[0]
+    card = engine.card(q)
+    assert top.type == "Passage"  # the report's own sentence about its conditions ranks first
+    assert (card.kind, card.headline.id) == ("passage", top.id)
+    assert card.why == "the best match is a passage of a source document and the question asks for no other kind"
+    assert card.answer and card.answer in engine.kg.nodes[top.id].text
+    assert card.element.type in ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
+    assert card.to_markdown().startswith(f"## {card.headline.label} (Passage)")
+    # a how-to question is still answered with the element, even when a passage ranks first
+    how = engine.card("how do we make the conditions for the model to flourish")
+    assert how.kind == "element" and how.headline.id == how.element.id
