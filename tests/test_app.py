@@ -59,6 +59,13 @@ def test_ask_answer_card_for_a_practitioners_question():
     assert at.query_params["q"] == "how do I build a referral network"
 
 
+def test_ask_says_when_nothing_answers_the_question_closely():
+    at = run(page="ask", q="what time does the last train to the coast leave on sundays")
+    warned = [w.value.replace("\\", "") for w in at.warning]
+    assert len(warned) == 1 and warned[0].startswith("Nothing in the graph answers this closely")
+    assert not run(page="ask", q="how do I build a referral network").warning
+
+
 def test_ask_example_button_and_filters(app_env):
     at = run(page="ask")
     assert "Type a question" in "\n".join(i.value for i in at.info)

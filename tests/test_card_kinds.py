@@ -79,3 +79,12 @@ def test_a_top_passage_answers_in_the_documents_own_words_with_the_part_of_the_m
     # a how-to question is still answered with the element, even when a passage ranks first
     how = engine.card("how do we make the conditions for the model to flourish")
     assert how.kind == "element" and how.headline.id == how.element.id
+
+
+def test_a_question_nothing_answers_says_so_before_the_nearest_answer(engine):
+    far = engine.card("what time does the last train to the coast leave on sundays")
+    assert far.closeness is not None and far.closeness < 0.35
+    assert far.weak.startswith("Nothing in the graph answers this closely: the nearest wording is ")
+    assert far.to_markdown().split("\n")[2] == f"_{far.weak}_"
+    near = engine.card("how do I build a referral network")
+    assert near.closeness >= 0.35 and near.weak == "" and "Nothing in the graph" not in near.to_markdown()

@@ -75,6 +75,8 @@ def render_card(card: dict, kg) -> None:
     h = kg.nodes.get(head["id"])
     with st.container(border=True):
         show(f"### {node_link(h) if h else md(head['label'])}")
+        if card.get("weak"):
+            st.warning(md(card["weak"]), icon=":material/help:")
         st.markdown(md(card.get("answer") or head.get("text", "")))
         if card.get("why"):
             st.caption(f"Answered with {md(_a(KIND_WORDS.get(card.get('kind', ''), card.get('kind', ''))))}: "
