@@ -6,7 +6,7 @@ Each judge wrote, for every question, the nodes that answer it (ids plus a verba
 shows one answer, so the ceiling for "card right" against the first judge is how often the *second* judge's first
 pick is one of the first judge's answers (by id or by containing an accepted phrase, as ``search.evaluate.Judge``
 counts a card), over the questions the first judge found answerable; and the other way round. Also: how often
-they agree that a question is answerable at all. Writes bench/results/judges.{md,json}.
+they agree that a question is answerable at all. Writes bench/results/judges_<set>.{md,json}.
 """
 
 from __future__ import annotations
@@ -75,8 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m bench.judges: {e}", file=sys.stderr)
         return 2
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "judges.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
-    (RESULTS / "judges.md").write_text(render(res), encoding="utf-8")
+    out = RESULTS / f"judges_{a.first.stem.removeprefix('queries_')}"
+    out.with_suffix(".json").write_text(json.dumps(res, indent=2), encoding="utf-8")
+    out.with_suffix(".md").write_text(render(res), encoding="utf-8")
     print(json.dumps(res, indent=2) if a.json else render(res))
     return 0
 
