@@ -12,10 +12,10 @@ they agree that a question is answerable at all. Writes bench/results/judges_<se
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from bench.report import run_and_write
 from graph.store import KnowledgeGraph
 from search import evaluate as ev
 
@@ -68,18 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
     try:
-        kg = KnowledgeGraph.load(a.build)
         first, second = (ev.load_queries(p, answerable=False) for p in (a.first, a.second))
-        res = {"first": a.first.name, "second": a.second.name, **agreement(kg, first, second)}
     except (OSError, ValueError) as e:
         print(f"python -m bench.judges: {e}", file=sys.stderr)
         return 2
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"judges_{a.first.stem.removeprefix('queries_')}"
-    out.with_suffix(".json").write_text(json.dumps(res, indent=2), encoding="utf-8")
-    out.with_suffix(".md").write_text(render(res), encoding="utf-8")
-    print(json.dumps(res, indent=2) if a.json else render(res))
-    return 0
+
+    def make() -> dict:
+        kg = KnowledgeGraph.load(a.build)
+        return {"first": a.first.name, "second": a.second.name, **agreement(kg, first, second)}
+
+    try:
+        return run_and_write(RESULTS, f"judges_{a.first.stem.removeprefix('queries_')}", make, render, a.json)
+    except ValueError as e:  # the two files judge different questions
+        print(f"python -m bench.judges: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

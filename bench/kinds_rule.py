@@ -12,7 +12,6 @@ against the third judge (third-judge-kinds.yaml) for the same grid. Writes bench
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import numpy as np
 import yaml
 
 from bench.cases import EVAL, load_half
+from bench.report import run_and_write
 from graph.text.encoder import get_encoder
 from ingest.links import case_model
 from ingest.links import cases as caselinks
@@ -92,14 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.kinds_rule", description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
-    ranks = words_ranks(("dev", "test", "holdout", "train", "fresh"))
-    choose, fresh = judged(CHOOSING), judged(REPORT)
-    res = {"choosing_cases": len(choose), "choosing": grid(ranks, choose), "fresh": grid(ranks, fresh)}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "kinds_rule.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
-    (RESULTS / "kinds_rule.md").write_text(render(res), encoding="utf-8")
-    print(json.dumps(res, indent=2) if a.json else render(res))
-    return 0
+
+    def make() -> dict:
+        ranks = words_ranks(("dev", "test", "holdout", "train", "fresh"))
+        choose, fresh = judged(CHOOSING), judged(REPORT)
+        return {"choosing_cases": len(choose), "choosing": grid(ranks, choose), "fresh": grid(ranks, fresh)}
+
+    return run_and_write(RESULTS, "kinds_rule", make, render, a.json)
 
 
 if __name__ == "__main__":
