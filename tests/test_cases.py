@@ -299,3 +299,19 @@ def test_a_case_study_linked_to_a_foundation_is_its_evidence_in_the_fragility_vi
     assert [c["label"] for c in got] == [
         "North Ayrshire Council's first year as Scotland's first Community Wealth Building council"]
     assert got[0]["basis"] == "semantic" and got[0]["rationale"].endswith("’ at work") and got[0]["quote"]
+
+
+def test_a_links_reason_leads_with_a_sentence_no_stronger_link_of_its_case_leads_with():
+    import numpy as np
+
+    from ingest.links.cases import CaseCandidate, _showing
+    from ingest.model import Span
+
+    sents = [(f"sentence {i}", Span("case", 20 * i, 20 * i + 10)) for i in range(3)]
+    stronger = {"activity/practical-help": CaseCandidate("c", "activity/practical-help", "semantic", 0.9, "q",
+                                                         sents[0][1])}
+    # the best sentence is taken by a stronger link; the next one has over half its share: it leads
+    assert _showing(np.array([0.6, 0.4, 0.1]), sents, stronger) == [1, 0]
+    # under half the best share, the best sentence leads again rather than a weak one
+    assert _showing(np.array([0.6, 0.2, 0.1]), sents, stronger) == [0, 1]
+    assert _showing(np.array([0.6, 0.4, 0.1]), sents, {}) == [0, 1]

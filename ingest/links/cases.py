@@ -94,6 +94,9 @@ ATTACHED = ("Assumption", "Foundation")  # what a case link to reads as evidence
 # top_k of every node (``_choose_kind``)
 OTHER_KINDS = ("Vision", "Purpose", *ATTACHED)
 KIND_CAP = 1
+# A link's reason leads with a sentence no stronger link of its case leads with, when the classifier gives that
+# sentence at least this share of the best one's (``_showing``)
+FRESH_LEAD = 0.5
 EVIDENCE_CLASSES = ("Outcome", "Impact")
 BM25_K1, BM25_B = 1.2, 0.75
 # A figure's sentence is matched to an outcome on the element's own wordings, the closest of them: one sentence
@@ -539,11 +542,21 @@ def _choose_learned(el: Elements, cs: CaseScores, lc: Learned, model: case_model
     taken = frozenset(el.index[i] for i in chosen if i in el.index)
     for j in case_model.keep(lc.p, threshold, settings.top_k, taken):
         n = el.records[j]
-        idx = [int(x) for x in np.argsort(-lc.sentence_p[:, j], kind="stable")[:2]]
+        idx = _showing(lc.sentence_p[:, j], sents, chosen)
         chosen[n.id] = CaseCandidate(
             cs.case.id, n.id, "semantic", round(float(lc.p[j]), 4), _quote(sents, idx), sents[idx[0]][1],
             [sents[x][1] for x in sorted(idx)], _learned_reason(n, j, lc, model, threshold),
             rationale=plain_reason("semantic", sents[idx[0]][0], n.label))
+
+
+def _showing(share: np.ndarray, sents, chosen: dict[str, CaseCandidate]) -> list[int]:
+    """The two sentences that show a node most (by the classifier's ``share`` of each sentence for it), led by
+    one no stronger link of this case already leads with, when the classifier gives it at least
+    ``FRESH_LEAD`` of the best sentence's share: each link's one-line reason then says something of its own."""
+    order = [int(x) for x in np.argsort(-share, kind="stable")]
+    led = {c.span for c in chosen.values() if c.span is not None}
+    lead = next((i for i in order if sents[i][1] not in led and share[i] >= FRESH_LEAD * share[order[0]]), order[0])
+    return [lead, *[i for i in order if i != lead][:1]]
 
 
 def _choose_kind(kinds: Elements, cs: CaseScores, lc: Learned, model: case_model.CaseModel,
@@ -561,7 +574,7 @@ def _choose_kind(kinds: Elements, cs: CaseScores, lc: Learned, model: case_model
         n = kinds.records[j]
         if not other[j] or j not in top or n.id in chosen:
             continue
-        idx = [int(x) for x in np.argsort(-lc.sentence_p[:, j], kind="stable")[:2]]
+        idx = _showing(lc.sentence_p[:, j], sents, chosen)
         chosen[n.id] = CaseCandidate(
             cs.case.id, n.id, "semantic", round(float(lc.words[j]), 4), _quote(sents, idx), sents[idx[0]][1],
             [sents[x][1] for x in sorted(idx)], _kind_reason(n, j, lc, model),
