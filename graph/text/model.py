@@ -88,8 +88,8 @@ def _folder_id(p: Path) -> str:
     done = p / ".complete"  # a materialised fine-tuned model (graph/text/tuned.py)
     if done.exists():
         return f"minilm-tuned:{done.read_text(encoding='utf-8').strip()[:12]}"
-    weights = next((w for w in (p / "model.safetensors", p / "pytorch_model.bin") if w.exists()), None)
-    size = weights.stat().st_size if weights else 0
+    weights = p / "model.safetensors"  # the only weights this project loads
+    size = weights.stat().st_size if weights.exists() else 0
     return f"{p.name if p.name != 'model' else p.parent.name}:{size}"
 
 

@@ -37,7 +37,7 @@ class OnnxUnavailable(ModelUnavailable):
 FP32_NAME = "model.onnx"
 INT8_NAME = "model.int8.onnx"
 META_NAME = "export.json"  # written by onnx_export only after the parity check passed
-HASHED = ("model.safetensors", "pytorch_model.bin", "config.json", "tokenizer.json", "sentence_bert_config.json",
+HASHED = ("model.safetensors", "config.json", "tokenizer.json", "sentence_bert_config.json",
           "1_Pooling/config.json")
 
 
