@@ -51,12 +51,14 @@ test: $(DEV) export browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 # Fine-tune the encoder on ingest/questions/ and the example sentences (seeded; about 10 minutes on 2 cores),
-# writing graph/text/tuned/, then refit the case linker for it (its model is tied to the encoder).
+# writing graph/text/tuned/, then refit the case linker and the search reranker for it (both read its cosines).
 train: $(DEV)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --out $(BUILD) --store $(STORE)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.encoder_fit --build $(BUILD)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m graph.text.onnx_export
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.case_fit
+	HF_HUB_OFFLINE=1 $(BIN)/python -m search.index --build $(BUILD)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.rerank_fit --build $(BUILD)
 
 check: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest --check --out $(BUILD) --store $(STORE)

@@ -34,11 +34,11 @@ def run(build: str) -> dict:
         eng.card(q)
     search, card = [], []
     for q in qs:
-        eng._encode_cached.cache_clear()
+        eng.forget()
         t = time.perf_counter()
         eng.search(q, k=10)
         search.append(time.perf_counter() - t)
-        eng._encode_cached.cache_clear()
+        eng.forget()
         t = time.perf_counter()
         eng.search(q, k=10)
         eng.card(q)

@@ -161,21 +161,21 @@ def run(build: Path | None, repeats: int, with_torch: bool = False, only: tuple[
     for rep in range(repeats):
         for name, qs in sets.items():
             for q in qs:
-                engine._encode_cached.cache_clear()
+                engine.forget()
                 t = time.perf_counter()
                 ours = engine.search(q.query, k=K)
                 times["ours search"].append(time.perf_counter() - t)
                 t = time.perf_counter()
                 theirs = emb.search(q.query, K)
                 times["txtai hybrid search"].append(time.perf_counter() - t)
-                engine._encode_cached.cache_clear()
+                engine.forget()
                 t = time.perf_counter()
                 engine.search(q.query, k=K)
                 card = engine.card(q.query)
                 times["ours search+card"].append(time.perf_counter() - t)
                 rel = judge.relevant(q)
                 if ref_engine:
-                    ref_engine._encode_cached.cache_clear()
+                    ref_engine.forget()
                     t = time.perf_counter()
                     ours_ref = ref_engine.search(q.query, k=K)
                     times["ours (torch) search"].append(time.perf_counter() - t)

@@ -57,15 +57,15 @@ def bench_seed(build: Path | None, repeats: int = 5, store: str | None = None) -
     timings: dict[str, list[float]] = {"embed": [], "search": [], "search+card": []}
     for _ in range(repeats):
         for q in queries:
-            engine._encode_cached.cache_clear()
+            engine.forget()
             t = time.perf_counter()
             engine.encode_query(q)
             timings["embed"].append(time.perf_counter() - t)
-            engine._encode_cached.cache_clear()
+            engine.forget()
             t = time.perf_counter()
             engine.search(q, k=10)
             timings["search"].append(time.perf_counter() - t)
-            engine._encode_cached.cache_clear()
+            engine.forget()
             t = time.perf_counter()
             engine.search(q, k=10)
             engine.card(q)

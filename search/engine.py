@@ -21,7 +21,9 @@ from graph.records import NodeRecord
 from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
 from graph.text.encoder import get_encoder
-from search.card import Card, Links, build_card
+from search import learned
+from search.asks import asked
+from search.card import Card, Links, build_card, type_lean
 from search.fuse import (
     HUB_K,
     PRF_DOCS,
@@ -43,6 +45,7 @@ from search.result import Result, SearchResults, best_sentence
 from search.text import ASKED_VARIANTS, DEFAULT_VARIANT, Query, clauses, clean_query, node_text, node_views
 
 MODES = ("hybrid", "dense", "bm25")
+RANK_MEMO = 16
 RESOLVE_TYPES = ("Vision", "Purpose", "Condition", "Input", "Process", "Activity", "Outcome", "Impact",
                  "Assumption", "CaseStudy")
 
@@ -71,6 +74,9 @@ class SearchEngine:
         self._encode_cached = lru_cache(maxsize=256)(self._encode)
         self._sentence_lexical: SentenceLexical | None = None
         self._hubness: np.ndarray | None = None
+        self._question_rows: np.ndarray | None = None
+        self._reranker: learned.Reranker | None | bool = False  # False: not read yet
+        self._ranked: dict = {}  # the last RANK_MEMO rankings: a card asks for the same question's ranking again
         pos = vindex.pos
         self._ties = {pos[a]: [pos[e] for e in els if e in pos] for a, els in self.links.ties.items() if a in pos}
 
@@ -204,23 +210,103 @@ class SearchEngine:
     def _rank(self, q: Query, used: str, depth: int, allowed: np.ndarray | None):
         """The fused ranking (row, score), each first-stage ranking's (rank, score) by row, and the rows
         whose score an element was credited from (element row -> tied row)."""
+        key = (q.text, q.tokens, used, depth, None if allowed is None else allowed.tobytes(), repr(self.method))
+        if key in self._ranked:
+            return self._ranked[key]
+        ranked, dense_rank, lex_rank, named_rank, qvec = self._first_stage(q, used, depth, allowed)
+        if self.method.learned and self.reranker is not None and used == "hybrid" and len(ranked) > 1:
+            c = self.candidates(q, qvec, ranked, dense_rank, lex_rank, named_rank)
+            ranked = learned.reorder(ranked, self.reranker.scores(learned.feature_matrix(c)))
+        ranked, via = credit_ties(ranked, self._ties, self.method.credit)
+        if len(self._ranked) >= RANK_MEMO:
+            self._ranked.pop(next(iter(self._ranked)))
+        self._ranked[key] = (ranked, dense_rank, lex_rank, via)
+        return self._ranked[key]
+
+    def forget(self) -> None:
+        """Drop the per-query caches (query vectors, rankings): for timing a cold query."""
+        self._encode_cached.cache_clear()
+        self._ranked.clear()
+
+    def _first_stage(self, q: Query, used: str, depth: int, allowed: np.ndarray | None):
+        """The hand-set fusion: (ranked, dense (rank, score) by row, BM25 likewise, named-block rank by row,
+        the query vector)."""
         m = self.method
         qvec = self.encode_query(q.text)
         dense = self._dense(qvec, depth, allowed) if used != "bm25" else []
         lex = self.lexical.search(q.tokens, depth, allowed) if used != "dense" else []
         extra = self._clause_rankings(q, depth, allowed) if used != "bm25" and m.clauses else []
-        extra += self._named_ranking(q, qvec, depth, allowed) if used != "bm25" and m.named else []
-        ranked = self._fuse(used, dense, lex, extra)
+        named = self._named_ranking(q, qvec, depth, allowed) if used != "bm25" and m.named else []
+        ranked = self._fuse(used, dense, lex, extra + named)
         if m.prf and used != "bm25" and ranked:
             top = [r for r, _ in ranked[:PRF_DOCS]]
             dense = self._dense(rocchio(qvec, self.vindex.vectors[self.vindex.primary[top]], m.prf), depth, allowed)
-            ranked = self._fuse(used, dense, lex, extra)
+            ranked = self._fuse(used, dense, lex, extra + named)
         if m.rerank and ranked:
             ranked = self._rerank(qvec, q, ranked)
-        ranked, via = credit_ties(ranked, self._ties, m.credit)
         dense_rank = {r: (i + 1, s) for i, (r, s) in enumerate(dense)}
         lex_rank = {r: (i + 1, s) for i, (r, s) in enumerate(lex)}
-        return ranked, dense_rank, lex_rank, via
+        named_rank = {r: i + 1 for i, r in enumerate(named[0][1])} if named else {}
+        return ranked, dense_rank, lex_rank, named_rank, qvec
+
+    def head_features(self, query: str) -> tuple[list[str], np.ndarray]:
+        """The hand-set fusion's head for ``query`` (node ids) and the reranker's features of each, as the
+        reranker would read them (for fitting it: bench/rerank_fit.py)."""
+        q = clean_query(query)
+        if not q.has_words:
+            return [], np.zeros((0, len(learned.FEATURES)), dtype="float32")
+        used = "hybrid" if self.lexical.known(q.tokens) else "dense"
+        ranked, dense_rank, lex_rank, named_rank, qvec = self._first_stage(q, used, max(self.method.depth, 50), None)
+        if not ranked:
+            return [], np.zeros((0, len(learned.FEATURES)), dtype="float32")
+        c = self.candidates(q, qvec, ranked, dense_rank, lex_rank, named_rank)
+        return [self.vindex.ids[r] for r in c.rows], learned.feature_matrix(c)
+
+    @property
+    def reranker(self) -> learned.Reranker | None:
+        """The fitted reranker (search/reranker.json), read on first use; None when there is none or it was
+        fitted with another encoder (its weights read this encoder's cosines, so they would mislead)."""
+        if self._reranker is False:
+            weights = learned.load()
+            self._reranker = weights if weights is not None and weights.model == self.vindex.meta.model else None
+        return self._reranker
+
+    def candidates(self, q: Query, qvec: np.ndarray, ranked: list[tuple[int, float]],
+                   dense_rank: dict, lex_rank: dict, named_rank: dict) -> learned.Candidates:
+        """What the reranker reads of the fused head (search.learned)."""
+        vi = self.vindex
+        rows = [r for r, _ in ranked[:learned.HEAD]]
+        head = np.asarray(rows, dtype="int64")
+        ids = [vi.ids[r] for r in rows]
+        in_head = set(ids)
+        qrows = self.question_rows
+        best_q = [float(qrows[vi.rows(r)[int(np.argmax(vi.vectors[vi.rows(r)] @ qvec))]]) for r in rows]
+        return learned.Candidates(
+            rows=rows, fused=[s for _, s in ranked[:learned.HEAD]], dense=dense_rank, bm25=lex_rank,
+            named=named_rank, best_view=vi.best_view(qvec, head),
+            main_view=(vi.vectors[vi.primary[head]] @ qvec).astype("float32"),
+            question_view=np.asarray(best_q, dtype="float32"), hubness=self.hubness[head],
+            sentence_bm25=self.sentence_lexical.best(q.tokens, rows),
+            types=[self.kg.nodes[i].type for i in ids],
+            ties_in_head=[sum(t in in_head for t in self.links.ties.get(i, ())) for i in ids],
+            kind_lean=type_lean(self, q.text, every_kind=True), asked=asked(q.text).kind)
+
+    @property
+    def question_rows(self) -> np.ndarray:
+        """Per vector row: 1 when the row embeds one of its node's users' questions."""
+        if self._question_rows is None:
+            flags = np.zeros(len(self.vindex.row_ids), dtype="float32")
+            for p, nid in enumerate(self.vindex.node_ids):
+                node = self.kg.nodes[nid]
+                rows = self.vindex.rows(p)
+                if not node.questions:
+                    continue
+                views = node_views(node, self.variant)
+                if len(views) == len(rows):
+                    asked_views = set(node.questions)
+                    flags[rows] = [float(v in asked_views) for v in views]
+            self._question_rows = flags
+        return self._question_rows
 
     def _fuse(self, used: str, dense, lex, extra: list[tuple[str, list[int]]]) -> list[tuple[int, float]]:
         m = self.method

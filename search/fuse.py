@@ -35,6 +35,7 @@ class Method:
     credit: float = 0.0  # share of a case study's / evidence's / assumption's fused score its element gets
     named: float = 1.0  # RRF weight of the ranking of the blocks a question names (search/named.py; 0: off)
     hub: float = 0.3  # weight of the hubness correction: minus a node's mean cosine to its HUB_K nearest nodes
+    learned: bool = True  # reorder the fused head by the fitted reranker (search/learned.py) if it fits the encoder
 
 
 def rrf(rankings: dict[str, list[int]], k: int = 5, weights: dict[str, float] | None = None

@@ -88,3 +88,13 @@ def test_a_question_nothing_answers_says_so_before_the_nearest_answer(engine):
     assert far.to_markdown().split("\n")[2] == f"_{far.weak}_"
     near = engine.card("how do I build a referral network")
     assert near.closeness >= 0.35 and near.weak == "" and "Nothing in the graph" not in near.to_markdown()
+
+
+def test_a_how_to_question_whose_best_match_is_a_council_insight_gets_the_insight(engine):
+    q = "how do we get councillors on board with community business"
+    top = engine.search(q, k=1)[0]
+    card = engine.card(q)
+    assert top.type == "Insight"
+    assert (card.kind, card.headline.id) == ("insight", top.id)
+    assert card.why == ("the question asks how to do something (“how do we”) and the best match, an insight, is "
+                        "practical guidance")
