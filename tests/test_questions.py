@@ -11,6 +11,7 @@ import pytest
 from ingest import questions as qs
 
 ROUND_TWO = Path(__file__).resolve().parents[1] / "bench" / "data" / "questions-round2"
+PASSAGES = ROUND_TWO.parent / "questions-passages"
 
 
 def test_each_writer_covers_the_same_86_nodes_and_no_question_asks_for_two():
@@ -34,6 +35,37 @@ def test_each_writer_covers_the_same_86_nodes_and_no_question_asks_for_two():
         nodes_of.setdefault(q.text, set()).add(q.node)
     assert all(len(n) == 1 for n in nodes_of.values())  # no question asks for two nodes
     assert len(nodes_of) == len(every) - 57  # short queries two writers typed alike, each for the same node
+
+
+def test_the_passage_questions_name_the_seed_build_s_passages_cases_and_figures(build_dir):
+    """The reranker's second training set: every item the writer saw is a node of the seed build, every voice
+    lists each (empty where nobody would look for it), and no question is also asked for another node."""
+    import json
+
+    from graph.store import KnowledgeGraph
+
+    kg = KnowledgeGraph.load(build_dir)
+    files = qs.files(PASSAGES)
+    assert [(v, f.name) for v, f in files] == [("adviser", "adviser.yaml"), ("researcher", "researcher.yaml"),
+                                                ("commissioner", "commissioner.yaml")]
+    import yaml
+
+    keys = [set(yaml.safe_load(f.read_text(encoding="utf-8"))) for _, f in files]
+    assert keys[0] == keys[1] == keys[2] and len(keys[0]) == 63 and keys[0] <= set(kg.nodes)
+    assert Counter(kg.nodes[k].type for k in keys[0]) == {"Passage": 52, "CaseStudy": 7, "Evidence": 4}
+    seen = (PASSAGES / "passages.md").read_text(encoding="utf-8")
+    assert all(f"## `{k}`" in seen for k in keys[0])  # what the writer saw: these items' texts only
+    got = qs.load(PASSAGES)
+    assert len(got) == 670 and Counter(q.voice for q in got) == {"adviser": 224, "researcher": 223,
+                                                                  "commissioner": 223}
+    every = qs.load(qs.QUESTIONS_DIR, ROUND_TWO, PASSAGES)
+    nodes_of: dict[str, set[str]] = {}
+    for q in every:
+        nodes_of.setdefault(q.text, set()).add(q.node)
+    # one short query two writers typed alike, for a figure and for the insight whose text carries it
+    assert {t for t, n in nodes_of.items() if len(n) > 1} == {"£2.43 for every £1 local economy"}
+    assert json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))["questions"]["attached"] == len(
+        qs.load())  # the build attaches none of them: they train the reranker only
 
 
 def test_a_bad_entry_is_refused_by_file_and_entry():
