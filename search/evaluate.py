@@ -39,11 +39,14 @@ FRESH2 = EVAL / "queries_fresh2.jsonl"  # round two's report set: written from r
 FRESH2_SECOND = EVAL / "queries_fresh2_second.jsonl"  # the same questions, judged by a second judge independently
 FRESH3 = EVAL / "queries_fresh3.jsonl"  # round three's report set, reported once
 FRESH3_SECOND = EVAL / "queries_fresh3_second.jsonl"  # the same questions, a second judge
+FRESH4 = EVAL / "queries_fresh4.jsonl"  # round four's report set (four writers), reported once
+FRESH4_SECOND = EVAL / "queries_fresh4_second.jsonl"  # the same questions, a second judge
 SETS = {"tuned": QUERIES, "set3": SET3, "blind": BLIND, "fresh": FRESH, "fresh2": FRESH2,
-        "fresh2-second": FRESH2_SECOND, "fresh3": FRESH3, "fresh3-second": FRESH3_SECOND}
+        "fresh2-second": FRESH2_SECOND, "fresh3": FRESH3, "fresh3-second": FRESH3_SECOND,
+        "fresh4": FRESH4, "fresh4-second": FRESH4_SECOND}
 # The sets every setting is chosen on (together); the others are reported only. Round one chose on the first two;
 # round two (after blind and fresh had been reported) on four, round three on six (fresh2 and its second judge
-# too), and reports on fresh3 (tests/eval/README.md).
+# too), and reports on fresh3; round four chose on the same six and reports on fresh4 (tests/eval/README.md).
 CHOOSING = ("tuned", "set3", "blind", "fresh", "fresh2", "fresh2-second")
 RESULTS = ROOT / "bench" / "results"
 MODES = ("bm25", "dense", "hybrid")

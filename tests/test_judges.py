@@ -32,3 +32,28 @@ def test_each_judges_first_pick_is_scored_against_the_others_answers(build_dir):
                      )["second_pick_in_first"]["right"] == 1.0
     with pytest.raises(ValueError, match="do not judge the same questions"):
         agreement(kg, first, second[::-1])
+
+
+def test_every_judged_set_names_nodes_of_the_seed_graph_and_quotes_them_verbatim(kg):
+    """The judged sets (search.evaluate.SETS) hold: each judged id is a node of the seed build and each quoted
+    phrase is in its node's own text, so a judgement counts for the node the judge meant. One id of the fresh set
+    predates a rename (the figure's node became figure/…); its phrase still finds the node."""
+    import json
+
+    from search import evaluate as ev
+
+    def norm(t: str) -> str:
+        return " ".join(t.split())
+
+    missing = {}
+    for name, path in ev.SETS.items():
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for r in rows:
+            rel, phrases = r.get("relevant", []), r.get("phrases", [])
+            missing.update({(name, i): p for i, p in zip(rel, phrases, strict=False) if i not in kg.nodes})
+            if phrases and len(phrases) == len(rel):
+                assert all(norm(p) in norm(kg.nodes[i].text) for i, p in zip(rel, phrases, strict=True)
+                           if i in kg.nodes), (name, r["id"] if "id" in r else r["query"])
+    assert list(missing) == [("fresh", "evidence/four-key-things")]
+    phrase = norm(missing[("fresh", "evidence/four-key-things")])
+    assert "figure/four-key-things" in {i for i, n in kg.nodes.items() if phrase in norm(n.text)}
