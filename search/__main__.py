@@ -133,8 +133,7 @@ def _answer(args) -> int:
         return _batch(engine, args.batch)
     try:
         if args.card:
-            engine.allowed_rows(args.types, args.stages, args.docs)  # validates the filters
-            card = engine.card(args.query)
+            card = engine.card(args.query, types=args.types, stages=args.stages, docs=args.docs)
             if card is None:
                 print("no model element matches this query", file=sys.stderr)
                 return 1

@@ -408,6 +408,14 @@ def _word(t: str) -> str:
     return TYPE_WORDS.get(t, t.lower())
 
 
+def plural(t: str) -> str:
+    """A node type in a reader's words, plural: "case studies", "assumptions"."""
+    if t == "Passage":
+        return "passages of source documents"
+    w = _word(t)
+    return w[:-1] + "ies" if w.endswith("y") else w + "es" if w.endswith("s") else w + "s"
+
+
 def element_for(engine: Searcher, node: NodeRecord, hits) -> NodeRecord | None:
     """The model element an assumption, foundation, figure or case study is tied to, the best-ranked first."""
     tied = engine.links.ties.get(node.id, [])
@@ -451,9 +459,25 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
     return Choice(el, el, matched, via, "element", why)
 
 
-def build_card(engine: Searcher, query: str) -> Card | None:
+def filtered_answer(engine: Searcher, query: str, hits, limits: str) -> Choice | None:
+    """The card's answer when the user limited what may answer (types, stages, documents): the best of the
+    results those limits allow, with the model element it speaks to read from the whole graph."""
+    if not hits:
+        return None
+    top = hits[0].node
+    if top.type in ELEMENT_CLASSES:
+        el = top
+    else:
+        chosen = choose_element(engine, query)
+        el = element_for(engine, top, hits) or (chosen[0] if chosen else top)
+    return Choice(top, el, top, "best match among the results the filters allow",
+                  KIND_OF.get(top.type, "element"), f"the filters limit the answer to {limits}")
+
+
+def build_card(engine: Searcher, query: str, choice: Choice | None = None) -> Card | None:
+    """The answer card for ``query``: for ``choice`` when given (``filtered_answer``), else ``choose_answer``'s."""
     kg = engine.kg
-    choice = choose_answer(engine, query)
+    choice = choice or choose_answer(engine, query)
     if choice is None:
         return None
     el, matched, via, head = choice.element, choice.matched, choice.via, choice.headline

@@ -23,7 +23,7 @@ from graph.stores.base import StoreSpec
 from graph.text.encoder import get_encoder
 from search import learned
 from search.asks import asked
-from search.card import Card, Links, build_card, type_lean
+from search.card import CHOICE_DEPTH, Card, Links, build_card, filtered_answer, plural, type_lean
 from search.fuse import (
     HUB_K,
     PRF_DOCS,
@@ -388,15 +388,32 @@ class SearchEngine:
         order = np.argsort(-scores, kind="stable")[:depth]
         return [(int(cand[i]), float(scores[i])) for i in order]
 
-    def card(self, query: str) -> Card | None:
-        """The answer card for the best-matching model element, or None when nothing matches."""
+    def card(self, query: str, types: Iterable[str] | None = None, stages: Iterable[str] | None = None,
+             docs: Iterable[str] | None = None) -> Card | None:
+        """The answer card for the best-matching model element, or None when nothing matches. With filters the
+        card answers with the best result they allow (the same filters as ``search``; BadFilter when unknown)."""
         q = clean_query(query)
         if not q.has_words:
             return None
-        card = build_card(self, q.text)
+        if types or stages or docs:
+            hits = list(self.search(q.text, k=CHOICE_DEPTH, types=types, stages=stages, docs=docs))
+            choice = filtered_answer(self, q.text, hits, self._limits(types, stages, docs))
+            if choice is None:
+                return None
+            card = build_card(self, q.text, choice)
+        else:
+            card = build_card(self, q.text)
         if card is not None:
             card.notes[:0] = list(q.notes)
         return card
+
+    def _limits(self, types, stages, docs) -> str:
+        """The filters in a reader's words: "case studies; the Outcomes stage; the document 'Innovation …'"."""
+        parts = [", ".join(plural(t) for t in sorted(self._norm_types(types) or ()))]
+        parts += [", ".join(f"the {st.stage(s).label} stage" for s in sorted(self._norm_stages(stages) or ()))]
+        parts += [", ".join(f"the document ‘{self._docs[d].document}’" for d in sorted(self._norm_docs(docs) or ())
+                            if d in self._docs)]
+        return "; ".join(p for p in parts if p)
 
     def resolve(self, text: str) -> tuple[NodeRecord, str]:
         """A node for an id, label or phrase, and how it was found (``graph.lookup.resolve``'s rules, with

@@ -82,6 +82,14 @@ def test_ask_example_button_and_filters(app_env):
     cases = engine.search(q, k=10, types=["CaseStudy"])
     assert len(results) == len(cases) and all(f">{r.label}</a>" in row.replace("\\", "")
                                               for r, row in zip(cases, results, strict=True))
+    # the card answers with the best result the filters allow, says so, and the link keeps the filter
+    card = engine.card(q, types=["CaseStudy"])
+    assert card.headline.id == cases[0].id and card.why == "the filters limit the answer to case studies"
+    assert "the filters limit the answer to case studies" in text_of(at).replace("\\", "")
+    assert at.query_params["types"] == "CaseStudy"
+    again = run(page="ask", q=q, types="CaseStudy,NoSuchType")  # a copied link; an unknown name is dropped
+    assert again.multiselect(key="f_types").value == ["CaseStudy"] and not again.exception
+    assert "the filters limit the answer to case studies" in text_of(again).replace("\\", "")
 
 
 def body_after_results(at: AppTest) -> list[str]:

@@ -3,6 +3,8 @@ search shows which of its users' questions a node matched by."""
 
 from __future__ import annotations
 
+import pytest
+
 from search.text import node_text
 
 
@@ -98,3 +100,19 @@ def test_a_how_to_question_whose_best_match_is_a_council_insight_gets_the_insigh
     assert (card.kind, card.headline.id) == ("insight", top.id)
     assert card.why == ("the question asks how to do something (“how do we”) and the best match, an insight, is "
                         "practical guidance")
+
+
+def test_filters_limit_what_the_card_may_answer_with_and_the_card_says_so(engine):
+    q = "how do I build a referral network"
+    hits = engine.search(q, k=10, types=["Assumption"])
+    card = engine.card(q, types=["Assumption"])
+    assert (card.kind, card.headline.id) == ("assumption", hits[0].id)
+    assert card.element.id in engine.links.ties[card.headline.id]  # what it speaks to, from the whole graph
+    assert card.why == "the filters limit the answer to assumptions"
+    staged = engine.card(q, stages=["outcome"])
+    assert staged.headline.type == "Outcome" and staged.why == "the filters limit the answer to the Outcomes stage"
+    assert engine.card(q, types=["Process"]).headline.id == "process/create-a-referral-network"
+    from search.engine import BadFilter
+
+    with pytest.raises(BadFilter, match="unknown type"):
+        engine.card(q, types=["NoSuchType"])

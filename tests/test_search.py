@@ -232,6 +232,12 @@ def test_cli_json_results(stored, engine, capsys):
 def test_cli_card_and_exit_codes(build_dir, tmp_path, capsys):
     code, out, _ = run_cli(capsys, "how do I build a referral network", "--card", "--build", str(build_dir))
     assert code == 0 and out.startswith("## Create a referral network")
+    code, out, _ = run_cli(capsys, "how do I build a referral network", "--card", "--type", "Assumption", "--json",
+                           "--build", str(build_dir))  # the card answers within the filters, as on Ask
+    assert code == 0 and json.loads(out)["headline"]["type"] == "Assumption"
+    assert json.loads(out)["why"] == "the filters limit the answer to assumptions"
+    code, _, err = run_cli(capsys, "x", "--card", "--type", "Widget", "--build", str(build_dir))
+    assert code == 2 and "Process" in err
     code, _, err = run_cli(capsys, "x", "--type", "Widget", "--build", str(build_dir))
     assert code == 2 and "Process" in err and "CaseStudy" in err
     code, _, err = run_cli(capsys, "...", "--build", str(build_dir))

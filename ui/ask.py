@@ -124,19 +124,23 @@ def render() -> None:
             st.session_state["q"] = ex
     seed("q", param("q"))
     q = st.text_input("Your question", key="q", placeholder="e.g. how do I build a referral network")
-    with st.expander("Filters"):
-        types = st.multiselect("Node types", sorted({n.type for n in kg.nodes.values()}), key="f_types")
-        stages = st.multiselect("Stages", sorted({n.stage for n in kg.nodes.values() if n.stage}), key="f_stages")
-        docs = st.multiselect(
-            "Documents", sorted({s.doc_id for n in kg.nodes.values() for s in n.sources}), key="f_docs"
-        )
-    set_params(q=q.strip())
+    options = {"f_types": sorted({n.type for n in kg.nodes.values()}),
+               "f_stages": sorted({n.stage for n in kg.nodes.values() if n.stage}),
+               "f_docs": sorted({s.doc_id for n in kg.nodes.values() for s in n.sources})}
+    for key, valid in options.items():  # a copied link keeps its filters; a name the graph lacks is dropped
+        seed(key, [v for v in param(key[2:]).split(",") if v in valid])
+    active = any(st.session_state.get(k) for k in options)
+    with st.expander("Filters" + (" (on: they limit the answer and the results)" if active else ""), expanded=active):
+        types = st.multiselect("Node types", options["f_types"], key="f_types")
+        stages = st.multiselect("Stages", options["f_stages"], key="f_stages")
+        docs = st.multiselect("Documents", options["f_docs"], key="f_docs")
+    set_params(q=q.strip(), types=",".join(types), stages=",".join(stages), docs=",".join(docs))
     if not q.strip():
         st.info("Type a question, or pick an example above.")
         st.markdown("#### The whole model")
         explorer(get_pathways(), "home")
         return
-    card = eng.card(q)
+    card = eng.card(q, types=types or None, stages=stages or None, docs=docs or None)
     if card is not None:
         render_card(card.to_json(), kg)
     else:
