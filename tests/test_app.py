@@ -178,6 +178,20 @@ def test_case_studies_page_lists_every_case_with_its_links():
     assert "tab" not in at.query_params  # search words imply the second tab
 
 
+def test_a_case_quotes_each_sentence_once_however_many_elements_it_illustrates(app_env):
+    from graph.store import KnowledgeGraph
+
+    kg = KnowledgeGraph.load(app_env["build"])
+    case = "casestudy/boost-neighbourhood-finance"  # one sentence, several links
+    links = [x for x in kg.case_links if x.source == case and x.target in kg.nodes]
+    assert len(links) >= 2 and len({" ".join(x.evidence.split()) for x in links}) == 1
+    at = run(page="cases")
+    sentence = "offers a range of advice and support services"
+    quoted = [m.value for m in at.markdown if m.value.startswith("> ") and sentence in m.value.replace("\\", "")]
+    assert len(quoted) == 1  # the case's summary as a quote; each link's line points back to it
+    assert sum(c.value == "The sentence quoted above." for c in at.caption) >= len(links)
+
+
 def test_node_page_shows_text_sources_and_neighbours():
     at = run(page="node", node="outcome/income-is-retained-and-recycled-in-the-local")
     body = text_of(at).replace("\\", "")

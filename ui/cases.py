@@ -18,6 +18,10 @@ def _names(items: list[dict]) -> str:
                       for x in items)
 
 
+def _plain(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
 def render_case(kg, case_id: str) -> None:
     """One case study as a bordered card (also used by the Node page)."""
     d = case_details(kg.g, kg, case_id)
@@ -43,12 +47,18 @@ def render_case(kg, case_id: str) -> None:
         st.markdown("  \n".join(rows) or "*No organisation, place or figure found.*")
         if d.links:
             st.markdown("**Illustrates**")
+            quoted = {_plain(d.summary)}  # a sentence is quoted once per case: a one-sentence case shows it once
             for link in d.links:
                 el = kg.nodes.get(link.element)
                 if el is None:
                     continue
                 show(f"- {node_link(el)} — {md(link.rationale)}")
-                st.markdown(quote_block(link.evidence, 400))
+                said = _plain(link.evidence)
+                if said and any(said in q for q in quoted):
+                    st.caption("The sentence quoted above.")
+                else:
+                    st.markdown(quote_block(link.evidence, 400))
+                    quoted.add(said)
                 with st.expander("The numbers behind this link"):
                     st.markdown(md(f"{link.basis}, weight {link.weight:.2f}: {link.reason}"))
         else:
