@@ -57,8 +57,10 @@ def main() -> None:
     timer = Timer()
     route.begin()  # Back/Forward: the view comes from the URL again (ui/route.py)
     current = route.param("page", "ask")
-    if current not in PAGES:
+    unknown = "" if current in PAGES else current
+    if unknown:  # a mistyped or old link: say so, and show Ask with the address bar saying Ask too
         current = "ask"
+        route.set_params(page="ask")
     with st.sidebar:
         st.markdown("### Empowering Places\nplace-based social purpose business support")
         route.seed("nav", current)
@@ -79,6 +81,9 @@ def main() -> None:
     title, render, blurb = PAGES[current]
     st.title(title)
     st.caption(blurb)
+    if unknown:
+        st.info(f"This link names no page called “{md(unknown[:60])}”, so it opens {title}; the pages are listed "
+                "on the left.")
     try:
         render()
     except MissingBuild as e:

@@ -192,6 +192,14 @@ def test_a_case_quotes_each_sentence_once_however_many_elements_it_illustrates(a
     assert sum(c.value == "The sentence quoted above." for c in at.caption) >= len(links)
 
 
+def test_a_link_to_no_such_page_says_so_and_opens_ask():
+    at = run(page="zzz")
+    assert not at.exception and at.title[0].value == "Ask"
+    assert any("names no page called “zzz”" in i.value for i in at.info)
+    assert at.query_params["page"] == "ask"
+    assert not any("names no page" in i.value for i in run(page="ask").info)
+
+
 def test_node_page_shows_text_sources_and_neighbours():
     at = run(page="node", node="outcome/income-is-retained-and-recycled-in-the-local")
     body = text_of(at).replace("\\", "")
