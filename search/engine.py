@@ -74,7 +74,7 @@ class SearchEngine:
         self._encode_cached = lru_cache(maxsize=256)(self._encode)
         self._sentence_lexical: SentenceLexical | None = None
         self._hubness: np.ndarray | None = None
-        self._question_rows: np.ndarray | None = None
+        self._question_views: dict[int, np.ndarray] = {}
         self._reranker: learned.Reranker | None | bool = False  # False: not read yet
         self._ranked: dict = {}  # the last RANK_MEMO rankings: a card asks for the same question's ranking again
         pos = vindex.pos
@@ -279,8 +279,7 @@ class SearchEngine:
         head = np.asarray(rows, dtype="int64")
         ids = [vi.ids[r] for r in rows]
         in_head = set(ids)
-        qrows = self.question_rows
-        best_q = [float(qrows[vi.rows(r)[int(np.argmax(vi.vectors[vi.rows(r)] @ qvec))]]) for r in rows]
+        best_q = [float(self.question_views(r)[int(np.argmax(vi.vectors[vi.rows(r)] @ qvec))]) for r in rows]
         return learned.Candidates(
             rows=rows, fused=[s for _, s in ranked[:learned.HEAD]], dense=dense_rank, bm25=lex_rank,
             named=named_rank, best_view=vi.best_view(qvec, head),
@@ -291,22 +290,20 @@ class SearchEngine:
             ties_in_head=[sum(t in in_head for t in self.links.ties.get(i, ())) for i in ids],
             kind_lean=type_lean(self, q.text, every_kind=True), asked=asked(q.text).kind)
 
-    @property
-    def question_rows(self) -> np.ndarray:
-        """Per vector row: 1 when the row embeds one of its node's users' questions."""
-        if self._question_rows is None:
-            flags = np.zeros(len(self.vindex.row_ids), dtype="float32")
-            for p, nid in enumerate(self.vindex.node_ids):
-                node = self.kg.nodes[nid]
-                rows = self.vindex.rows(p)
-                if not node.questions:
-                    continue
-                views = node_views(node, self.variant)
-                if len(views) == len(rows):
-                    asked_views = set(node.questions)
-                    flags[rows] = [float(v in asked_views) for v in views]
-            self._question_rows = flags
-        return self._question_rows
+    def question_views(self, p: int) -> np.ndarray:
+        """Per vector row of node position ``p``: 1 where the row embeds one of its users' questions (worked
+        out for a node the first time it reaches a reranked head, so loading stays as fast as before)."""
+        flags = self._question_views.get(p)
+        if flags is None:
+            node = self.kg.nodes[self.vindex.ids[p]]
+            rows = self.vindex.rows(p)
+            flags = np.zeros(len(rows), dtype="float32")
+            views = node_views(node, self.variant) if node.questions else []
+            if node.questions and len(views) == len(rows):
+                asked_views = set(node.questions)
+                flags[:] = [float(v in asked_views) for v in views]
+            self._question_views[p] = flags
+        return flags
 
     def _fuse(self, used: str, dense, lex, extra: list[tuple[str, list[int]]]) -> list[tuple[int, float]]:
         m = self.method
