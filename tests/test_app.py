@@ -389,3 +389,40 @@ def test_assumptions_page_shows_the_case_studies_that_are_evidence_for_a_foundat
     body = text_of(at).replace("\\", "")
     assert "**Evidence from 1 case study**" in body
     assert "Royds Community Association" in body and "health inequalities" in body and "at work" in body
+
+
+def _drawn(at: AppTest) -> tuple[set[str], set[tuple[str, str]]]:
+    """The boxes and the (non-invisible) arrows of the page's one Graphviz picture, read from its DOT."""
+    (chart,) = at.get("graphviz_chart")
+    dot = chart.proto.spec
+    boxes = set(re.findall(r'^  "([^"]+)" \[label=', dot, re.M))
+    arrows = {(a, b) for a, b, rest in re.findall(r'^"([^"]+)" -> "([^"]+)" \[(.*)\];$', dot, re.M)
+              if "invis" not in rest}
+    return boxes, arrows
+
+
+def test_what_rests_on_an_assumption_draws_every_link_between_its_boxes(app_env):
+    """The picture draws every model link among its boxes (only the example paths' links left boxes such as
+    'Income is retained and recycled in the local economy' without an arrow); a box the model links to nothing
+    drawn is said so in words: the vision's two elements, which no arrow joins."""
+    from graph.analysis.pathways import Pathways
+
+    pw = Pathways.load(app_env["build"])
+    innovation = "assumption/outcome-innovation-does-not-have-to-mean-completely"
+    at = run(page="assumptions", node=innovation)
+    boxes, arrows = _drawn(at)
+    assert "outcome/income-is-retained-and-recycled-in-the-local" in boxes
+    assert arrows == set(pw.finder.g.subgraph(boxes).edges())
+    assert {x for a in arrows for x in a} == boxes  # every box has an arrow
+    assert len(boxes) == 20 and len(arrows) == 25  # the example paths alone gave 13 arrows
+    assert not any("no arrow" in c.value.lower() for c in at.caption)
+
+    at = run(page="assumptions", node="assumption/vision-local-people-know-what-is-best-for")
+    assert _drawn(at) == ({"purpose/purpose", "vision/vision"}, set())
+    said = [c.value.replace("\\", "") for c in at.caption if "arrow joins" in c.value]
+    assert said == ["No arrow joins Purpose and Vision: the model has no link between them."]
+
+    at = run(page="assumptions", node="foundation/impact-greater-weight-is-being-given-to-wider")
+    said = [c.value.replace("\\", "") for c in at.caption if "no arrow" in c.value]
+    assert said == ["People support each other's aspirations has no arrow: the model links it to nothing else "
+                    "drawn here."]
