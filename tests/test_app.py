@@ -426,3 +426,24 @@ def test_what_rests_on_an_assumption_draws_every_link_between_its_boxes(app_env)
     said = [c.value.replace("\\", "") for c in at.caption if "no arrow" in c.value]
     assert said == ["People support each other's aspirations has no arrow: the model links it to nothing else "
                     "drawn here."]
+
+
+def test_pathways_from_an_impact_to_an_input_names_them_and_offers_a_swap():
+    """Arrows run inputs → impacts: asked the other way round, the page says why by the elements' labels (it
+    showed 'impact/prosperity' and 'input/resources') and one click swaps the start and the end, in the URL too."""
+    at = run(page="pathways", **{"from": "impact/prosperity", "to": "input/resources"})
+    (warned,) = [w.value.replace("\\", "") for w in at.warning]
+    assert warned == ("No path from “Prosperity” to “Resources”: the end comes earlier in the model, and arrows "
+                      "only run left to right; a path runs the other way.")
+    assert "pw_path" not in [s.key for s in at.selectbox]
+    at.button(key="pw_swap").click().run()
+    assert not at.exception and not at.warning
+    assert (at.selectbox(key="pw_from").value, at.selectbox(key="pw_to").value) == (
+        "input/resources", "impact/prosperity")
+    assert (at.query_params["from"], at.query_params["to"]) == ("input/resources", "impact/prosperity")
+    assert at.selectbox(key="pw_path").options  # the pathways from Resources to Prosperity
+    assert at.table[0].value["element"].iloc[0] == "Resources"
+    assert not [b for b in at.button if b.key == "pw_swap"]
+
+    at = run(page="pathways", strong="1", **{"from": "impact/prosperity", "to": "input/resources"})
+    assert [b.key for b in at.button if b.key == "pw_swap"] == ["pw_swap"]  # with only stated or shown steps too

@@ -61,6 +61,29 @@ def run_query(pw, mode: str, a: str, b: str, k: int, strong_only: bool = False) 
     return pw.backward(a, max_paths=k, strong_only=strong_only)
 
 
+def _swap_ends() -> None:
+    """The start becomes the end and the end the start (the next run writes both to the URL: one history entry)."""
+    st.session_state["pw_from"], st.session_state["pw_to"] = st.session_state.get("pw_to"), \
+        st.session_state.get("pw_from")
+
+
+def no_path(pw, result: PathResult) -> None:
+    """Why no pathway was found, the elements named by their labels; when one runs the other way, a button that
+    swaps the start and the end; and the nearest elements either side."""
+    why = result.explain(lambda i: f"“{pw.kg.nodes[i].label}”" if i in pw.kg.nodes else i)
+    st.warning(md(why[:1].upper() + why[1:] + "." if why else "No path."))
+    if result.reverse:
+        st.button("Swap start and end", key="pw_swap", on_click=_swap_ends, icon=":material/swap_horiz:",
+                  help="Show the pathways that run from the end to the start, the way the model's arrows point.")
+    if result.nearest:
+        show(
+            "**Nearest reachable:**\n"
+            + "\n".join(
+                f"- {node_link(pw.kg.nodes.get(n['id']))}" for n in result.nearest if n.get("id") in pw.kg.nodes
+            )
+        )
+
+
 def render() -> None:
     pw = get_pathways()
     opts = element_options(pw)
@@ -127,19 +150,14 @@ def render() -> None:
     if not result.found:
         if strong:
             every = run_query(pw, mode, a, b or "", int(k))
-            st.warning(md(f"No pathway here has every step stated in a document or shown by a case study ("
-                          f"{'at least ' if every.truncated else ''}{len(every.paths)} with inferred or curated "
-                          f"steps). Untick the checkbox to see them."))
-            explorer(pw, "pw", highlight=[a] + ([b] if b else []), strong_only=True)
-            return
-        st.warning(md(result.message or "No path."))
-        if result.nearest:
-            show(
-                "**Nearest reachable:**\n"
-                + "\n".join(
-                    f"- {node_link(pw.kg.nodes.get(n['id']))}" for n in result.nearest if n.get("id") in pw.kg.nodes
-                )
-            )
+            if every.found:
+                st.warning(md(f"No pathway here has every step stated in a document or shown by a case study ("
+                              f"{'at least ' if every.truncated else ''}{len(every.paths)} with inferred or "
+                              f"curated steps). Untick the checkbox to see them."))
+                explorer(pw, "pw", highlight=[a] + ([b] if b else []), strong_only=True)
+                return
+            result = every  # none even with every link: say why, as without the checkbox
+        no_path(pw, result)
         return
     paths = result.paths
     names = [
