@@ -447,3 +447,28 @@ def test_pathways_from_an_impact_to_an_input_names_them_and_offers_a_swap():
 
     at = run(page="pathways", strong="1", **{"from": "impact/prosperity", "to": "input/resources"})
     assert [b.key for b in at.button if b.key == "pw_swap"] == ["pw_swap"]  # with only stated or shown steps too
+
+
+def test_highlighted_path_options_cut_labels_between_words_and_help_gives_the_whole_path(app_env):
+    """Each element of a path option is its whole label or the label's first words and "…" (it was cut at 28
+    characters: "Community of practice around", "Businesses sustainable, prov"); the help gives the whole path."""
+    from graph.analysis.pathways import Pathways
+
+    pw = Pathways.load(app_env["build"])
+    at = run(page="pathways", path="3", **{"from": "input/local-intelligence", "to": "impact/prosperity"})
+    box = at.selectbox(key="pw_path")
+    paths = pw.paths("input/local-intelligence", "impact/prosperity", k=5).paths
+    assert len(box.options) == len(paths) == 5
+    for i, (option, p) in enumerate(zip(box.options, paths, strict=True)):
+        head, strength = option.rsplit("  (strength ", 1)
+        assert head.startswith(f"{i + 1}. ") and strength == f"{p.weight:.2f})"
+        parts = head[len(f"{i + 1}. "):].split(" → ")
+        labels = [pw.kg.nodes[n].label for n in p.nodes]
+        assert len(parts) == len(labels) and len(head) <= 125
+        for part, label in zip(parts, labels, strict=True):
+            kept = part.removesuffix("…")
+            assert part == label or (part.endswith("…") and label.startswith(kept)
+                                     and label[len(kept)] in " ,/"), (part, label)
+        assert parts[0] == "Local intelligence" and parts[-1] == "Prosperity"  # the ends whole
+    whole = " → ".join(pw.kg.nodes[n].label for n in paths[3].nodes)
+    assert box.value == 3 and box.help.replace("\\", "") == f"In full: {whole}. Every step is in the table below."

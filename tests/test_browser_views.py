@@ -53,6 +53,33 @@ def test_the_assumptions_diagram_text_is_readable_at_1400px(page, server):  # no
     assert "Communication" in words  # a word never split over two lines ("Communicatio" / "n")
 
 
+OVERFLOW = """roots => roots.flatMap(e => [e, ...e.querySelectorAll('*')])  // text running past its element's edge
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+def test_every_highlighted_path_option_fits_its_box_at_1400px(page, server):  # noqa: F811
+    """The chosen path and every option of the list are whole on screen, the strength at the end included (an
+    option ran past the box's edge, its labels cut mid-word)."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=pathways&from=condition/long-term-commitment"
+              "&to=impact/pride-in-place-purpose-and-community-levelling-up&path=3", wait_until="domcontentloaded")
+    settle(page)
+    chosen = page.get_by_role("combobox", name="Highlighted path")
+    chosen.wait_for(timeout=120_000)
+    settle(page)
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Highlighted path")
+    assert box.evaluate_all(OVERFLOW) == []
+    chosen.click()
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    assert options.count() == 5
+    page.screenshot(path=str(ARTIFACTS / "pathways-path-options.png"))
+    assert all(t.startswith(f"{i + 1}. Long-term commitment → ") and t.endswith(")")
+               for i, t in enumerate(options.all_inner_texts()))
+    assert options.evaluate_all(OVERFLOW) == []
+    page.keyboard.press("Escape")
+
+
 OUTSIDE = """() => [...document.querySelectorAll("[data-testid='stGraphVizChart'] svg g.node")]
   .filter(g => g.querySelector('path, polygon')).flatMap(g => {  // the boxes, not the column titles
   const box = g.querySelector('path, polygon').getBoundingClientRect();  // a text drawn beyond its box's edges

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from graph.store import KnowledgeGraph
-from graph.text.labels import shorten, wrap
+from graph.text.labels import fit_parts, shorten, wrap
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +52,29 @@ def test_wrap_keeps_whole_words_and_breaks_after_a_slash(labels):
         "Local support", "organisations", "become", "sustainable/", "connected"]
     assert wrap(labels["impact/pride-in-place-purpose-and-community-levelling-up"], 11, 5) == [
         "Pride in", "place,", "purpose and", "community", "(levelling…"]
+
+
+def test_fit_parts_shortens_the_longest_parts_first_and_keeps_the_ends(build_dir, labels):
+    from graph.analysis.pathways import Pathways
+
+    pw = Pathways.load(build_dir)
+    for p in pw.paths("condition/long-term-commitment",
+                      "impact/pride-in-place-purpose-and-community-levelling-up", k=5).paths:
+        names = [labels[n] for n in p.nodes]
+        for width in (60, 90, 120, 400):
+            line = fit_parts(names, width)
+            parts = line.split(" → ")
+            assert len(parts) == len(names)
+            assert len(line) <= width or all(len(_words(x)) == 1 for x in parts[1:-1])  # fits, or all it can
+            for part, name in zip(parts, names, strict=True):
+                kept = _words(part)
+                assert part == name or (part.endswith("…") and kept == _words(name)[: len(kept)] and kept)
+            if width == 400:
+                assert parts == names
+    names = [labels[n] for n in ("input/local-intelligence", "process/create-a-referral-network",
+                                 "outcome/community-of-practice-around-social-purpose-business-support",
+                                 "outcome/businesses-sustainable-provide-opportunities-for-local-people",
+                                 "impact/prosperity")]
+    assert fit_parts(names, 110) == ("Local intelligence → Create a referral network → Community of practice… → "
+                                     "Businesses sustainable… → Prosperity")  # the longest gave first
+    assert fit_parts(names, 90) == "Local intelligence → Create a referral… → Community of… → Businesses… → Prosperity"

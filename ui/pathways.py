@@ -12,12 +12,14 @@ from graph.analysis.paths import Path, PathResult, UnknownNode
 from graph.analysis.report import path_steps, score_text, step_reason
 from graph.evidence import Evidence, weakest
 from graph.ns import LINKED_CLASSES
+from graph.text.labels import fit_parts
 from ui.common import evidence_badge, get_pathways, md, node_link, show
 from ui.downloads import pathway_downloads
 from ui.explore import explorer
 from ui.route import int_param, moved, param, seed, set_params
 
 ELEMENT_TYPES = LINKED_CLASSES
+PATH_CHARS = 120  # a path's elements in one select box option: within its width at 1400 px, strength included
 K_DEFAULT, K_MAX = 5, 50  # paths asked for: the default a link leaves out, and the most the box allows
 MODES = {
     "between": "From one element to another",
@@ -160,10 +162,9 @@ def render() -> None:
         no_path(pw, result)
         return
     paths = result.paths
-    names = [
-        f"{i + 1}. " + " → ".join(pw.kg.nodes[n].label[:28] for n in p.nodes) + f"  (strength {p.weight:.2f})"
-        for i, p in enumerate(paths)
-    ]
+    full = [" → ".join(pw.kg.nodes[n].label for n in p.nodes) for p in paths]
+    names = [f"{i + 1}. " + fit_parts([pw.kg.nodes[n].label for n in p.nodes], PATH_CHARS)
+             + f"  (strength {p.weight:.2f})" for i, p in enumerate(paths)]
     chosen, wrong = int_param("path", 0, 0, len(paths) - 1)
     if wrong and ("pw_path" not in st.session_state or moved()):
         st.warning(md(f"The link's path: {wrong} (the {len(paths)} paths found count from 0); "
@@ -176,6 +177,7 @@ def render() -> None:
         range(len(paths)),
         format_func=lambda i: names[i],
         key="pw_path",
+        help=md(f"In full: {full[st.session_state['pw_path']]}. Every step is in the table below."),
     )
     set_params(path=str(chosen) if chosen else "")
     path = paths[chosen]

@@ -44,13 +44,14 @@ def shorten(text: str, n: int) -> str:
     return (line.rstrip(_TRAILING) or text[: n - 1]) + ELLIPSIS
 
 
-def wrap(text: str, width: int, lines: int) -> list[str]:
+def wrap(text: str, width: int, lines: int, grow: bool = True) -> list[str]:
     """``text`` in at most ``lines`` lines of about ``width`` characters, broken between words or after a "/"
     ("sustainable/connected" → "sustainable/", "connected"); a word longer than ``width`` keeps a line of its
-    own, whole, and sets the width of every line (the box is that wide anyway). When the text needs more lines,
-    the last one ends in "…" after its last whole word."""
+    own, whole; with ``grow`` (a box sized to its text) it sets the width of every line, the box being that wide
+    anyway. When the text needs more lines, the last one ends in "…" after its last whole word."""
     pieces = _pieces(text)
-    width = max([width] + [len(p) for p, _ in pieces])
+    if grow:
+        width = max([width] + [len(p) for p, _ in pieces])
     out: list[str] = []
     while pieces and len(out) < lines - 1:
         line, taken = _fill(pieces, width)
@@ -60,3 +61,23 @@ def wrap(text: str, width: int, lines: int) -> list[str]:
         line, taken = _fill(pieces, width)
         out.append(line if taken == len(pieces) else _ended(pieces, width))
     return out or [text]
+
+
+def fit_parts(parts: list[str], width: int, sep: str = " → ", least: int = 12) -> str:
+    """``parts`` joined by ``sep`` within about ``width`` characters: the longest part loses its last word first
+    (``shorten``), again and again, none below ``least`` characters while another can still give; then the middle
+    parts down to their first word, and only then the two ends (a path's start and end say most). So the line
+    ends where it should: a path's last element is not lost off the edge of a select box."""
+    full = [" ".join(p.split()) for p in parts]
+    cur = list(full)
+    middle = set(range(1, len(cur) - 1))
+    first = [len(_pieces(p)[0][0].rstrip(_TRAILING)) + 1 if p else 0 for p in full]  # its first word and "…"
+    for floor, which in ((least, set(range(len(cur)))), (1, middle), (1, set(range(len(cur))))):
+        while len(sep.join(cur)) > width and which:
+            i = max(which, key=lambda j: len(cur[j]))
+            short = shorten(full[i], len(cur[i]) - 1)
+            if len(short) < max(floor, first[i]) or len(short) >= len(cur[i]):
+                which = which - {i}
+            else:
+                cur[i] = short
+    return sep.join(cur)
