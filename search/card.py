@@ -17,6 +17,7 @@ from graph.evidence import BADGE, RANK, graph_evidence
 from graph.ns import ELEMENT_CLASSES
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
+from graph.text.labels import shorten
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
 from search.asks import ASSUMPTION, CASE, EVIDENCE, HOWTO, asked
@@ -357,12 +358,8 @@ def choose_element(engine: Searcher, query: str) -> tuple[NodeRecord, NodeRecord
         return el, el, "best match overall"
     via = reached[best]
     if via.id != el.id:
-        return el, via, f"best match {_a(via.type)} '{_short(via.label)}', tied to this element"
-    return el, top, f"best matching model element (best match overall: {_a(top.type)} '{_short(top.label)}')"
-
-
-def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: text.rfind(" ", 0, n)].rstrip(",;:") + "…"
+        return el, via, f"best match {_a(via.type)} '{shorten(via.label, 60)}', tied to this element"
+    return el, top, f"best matching model element (best match overall: {_a(top.type)} '{shorten(top.label, 60)}')"
 
 
 def type_lean(engine: Searcher, query: str, every_kind: bool = False) -> dict[str, float]:

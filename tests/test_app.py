@@ -419,3 +419,86 @@ def test_assumptions_page_shows_the_case_studies_that_are_evidence_for_a_foundat
     body = text_of(at).replace("\\", "")
     assert "**Evidence from 1 case study**" in body
     assert "Royds Community Association" in body and "health inequalities" in body and "at work" in body
+
+
+def _drawn(at: AppTest) -> tuple[set[str], set[tuple[str, str]]]:
+    """The boxes and the (non-invisible) arrows of the page's one Graphviz picture, read from its DOT."""
+    (chart,) = at.get("graphviz_chart")
+    dot = chart.proto.spec
+    boxes = set(re.findall(r'^  "([^"]+)" \[label=', dot, re.M))
+    arrows = {(a, b) for a, b, rest in re.findall(r'^"([^"]+)" -> "([^"]+)" \[(.*)\];$', dot, re.M)
+              if "invis" not in rest}
+    return boxes, arrows
+
+
+def test_what_rests_on_an_assumption_draws_every_link_between_its_boxes(app_env):
+    """The picture draws every model link among its boxes (only the example paths' links left boxes such as
+    'Income is retained and recycled in the local economy' without an arrow); a box the model links to nothing
+    drawn is said so in words: the vision's two elements, which no arrow joins."""
+    from graph.analysis.pathways import Pathways
+
+    pw = Pathways.load(app_env["build"])
+    innovation = "assumption/outcome-innovation-does-not-have-to-mean-completely"
+    at = run(page="assumptions", node=innovation)
+    boxes, arrows = _drawn(at)
+    assert "outcome/income-is-retained-and-recycled-in-the-local" in boxes
+    assert arrows == set(pw.finder.g.subgraph(boxes).edges())
+    assert {x for a in arrows for x in a} == boxes  # every box has an arrow
+    assert len(boxes) == 20 and len(arrows) == 25  # the example paths alone gave 13 arrows
+    assert not any("no arrow" in c.value.lower() for c in at.caption)
+
+    at = run(page="assumptions", node="assumption/vision-local-people-know-what-is-best-for")
+    assert _drawn(at) == ({"purpose/purpose", "vision/vision"}, set())
+    said = [c.value.replace("\\", "") for c in at.caption if "arrow joins" in c.value]
+    assert said == ["No arrow joins Purpose and Vision: the model has no link between them."]
+
+    at = run(page="assumptions", node="foundation/impact-greater-weight-is-being-given-to-wider")
+    said = [c.value.replace("\\", "") for c in at.caption if "no arrow" in c.value]
+    assert said == ["People support each other's aspirations has no arrow: the model links it to nothing else "
+                    "drawn here."]
+
+
+def test_pathways_from_an_impact_to_an_input_names_them_and_offers_a_swap():
+    """Arrows run inputs → impacts: asked the other way round, the page says why by the elements' labels (it
+    showed 'impact/prosperity' and 'input/resources') and one click swaps the start and the end, in the URL too."""
+    at = run(page="pathways", **{"from": "impact/prosperity", "to": "input/resources"})
+    (warned,) = [w.value.replace("\\", "") for w in at.warning]
+    assert warned == ("No path from “Prosperity” to “Resources”: the end comes earlier in the model, and arrows "
+                      "only run left to right; a path runs the other way.")
+    assert "pw_path" not in [s.key for s in at.selectbox]
+    at.button(key="pw_swap").click().run()
+    assert not at.exception and not at.warning
+    assert (at.selectbox(key="pw_from").value, at.selectbox(key="pw_to").value) == (
+        "input/resources", "impact/prosperity")
+    assert (at.query_params["from"], at.query_params["to"]) == ("input/resources", "impact/prosperity")
+    assert at.selectbox(key="pw_path").options  # the pathways from Resources to Prosperity
+    assert at.table[0].value["element"].iloc[0] == "Resources"
+    assert not [b for b in at.button if b.key == "pw_swap"]
+
+    at = run(page="pathways", strong="1", **{"from": "impact/prosperity", "to": "input/resources"})
+    assert [b.key for b in at.button if b.key == "pw_swap"] == ["pw_swap"]  # with only stated or shown steps too
+
+
+def test_highlighted_path_options_cut_labels_between_words_and_help_gives_the_whole_path(app_env):
+    """Each element of a path option is its whole label or the label's first words and "…" (it was cut at 28
+    characters: "Community of practice around", "Businesses sustainable, prov"); the help gives the whole path."""
+    from graph.analysis.pathways import Pathways
+
+    pw = Pathways.load(app_env["build"])
+    at = run(page="pathways", path="3", **{"from": "input/local-intelligence", "to": "impact/prosperity"})
+    box = at.selectbox(key="pw_path")
+    paths = pw.paths("input/local-intelligence", "impact/prosperity", k=5).paths
+    assert len(box.options) == len(paths) == 5
+    for i, (option, p) in enumerate(zip(box.options, paths, strict=True)):
+        head, strength = option.rsplit("  (strength ", 1)
+        assert head.startswith(f"{i + 1}. ") and strength == f"{p.weight:.2f})"
+        parts = head[len(f"{i + 1}. "):].split(" → ")
+        labels = [pw.kg.nodes[n].label for n in p.nodes]
+        assert len(parts) == len(labels) and len(head) <= 125
+        for part, label in zip(parts, labels, strict=True):
+            kept = part.removesuffix("…")
+            assert part == label or (part.endswith("…") and label.startswith(kept)
+                                     and label[len(kept)] in " ,/"), (part, label)
+        assert parts[0] == "Local intelligence" and parts[-1] == "Prosperity"  # the ends whole
+    whole = " → ".join(pw.kg.nodes[n].label for n in paths[3].nodes)
+    assert box.value == 3 and box.help.replace("\\", "") == f"In full: {whole}. Every step is in the table below."

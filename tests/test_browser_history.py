@@ -178,3 +178,32 @@ def test_a_copied_case_studies_link_opens_its_tab_with_its_words(page, server):
     pg.go_back()  # Back returns to the first tab, as the link had it
     expect_url(pg, server, f"page=cases&case_q={quote_plus(words)}&tab=all")
     assert pg.locator("[role='tab'][aria-selected='true']").inner_text() == "All case studies"
+
+
+def test_swapping_a_backwards_start_and_end_is_one_step_and_back_undoes_it(page, server):
+    """From an impact to an input no arrow runs: the page names both by label and one click swaps them, one
+    history entry (the URL's from and to swapped), which Back undoes."""
+    pg = page
+    backwards = "page=pathways&from=impact%2Fprosperity&to=input%2Fresources"
+    pg.goto(f"{server}/?{backwards}", wait_until="domcontentloaded")
+    settle(pg)
+    swap = pg.get_by_role("button", name="Swap start and end")
+    swap.wait_for(timeout=120_000)
+    warned = pg.inner_text("[data-testid='stAlert']")
+    assert warned.startswith("No path from “Prosperity” to “Resources”") and "/" not in warned  # no ids
+    swap.click()
+    swapped = "page=pathways&from=input%2Fresources&to=impact%2Fprosperity"
+    expect_url(pg, server, swapped)
+    pg.wait_for_selector("text=Highlighted path", timeout=120_000)
+    settle(pg)
+    assert (shown(pg, "Start"), shown(pg, "End")) == ("Inputs: Resources", "Impacts: Prosperity")
+    assert shown(pg, "Highlighted path").startswith("1. Resources")
+    (ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
+    pg.screenshot(path=str(ROOT / "tests" / "artifacts" / "pathways-swapped.png"))
+    assert pushed(pg) == [f"/?{swapped}"]
+
+    pg.go_back()
+    expect_url(pg, server, backwards)
+    pg.get_by_role("button", name="Swap start and end").wait_for(timeout=120_000)
+    assert (shown(pg, "Start"), shown(pg, "End")) == ("Impacts: Prosperity", "Inputs: Resources")
+    assert pg.locator("[data-testid='stException']").count() == 0

@@ -53,6 +53,77 @@ def test_the_assumptions_diagram_text_is_readable_at_1400px(page, server):  # no
     assert "Communication" in words  # a word never split over two lines ("Communicatio" / "n")
 
 
+OVERFLOW = """roots => roots.flatMap(e => [e, ...e.querySelectorAll('*')])  // text running past its element's edge
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+def test_every_highlighted_path_option_fits_its_box_at_1400px(page, server):  # noqa: F811
+    """The chosen path and every option of the list are whole on screen, the strength at the end included (an
+    option ran past the box's edge, its labels cut mid-word)."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=pathways&from=condition/long-term-commitment"
+              "&to=impact/pride-in-place-purpose-and-community-levelling-up&path=3", wait_until="domcontentloaded")
+    settle(page)
+    chosen = page.get_by_role("combobox", name="Highlighted path")
+    chosen.wait_for(timeout=120_000)
+    settle(page)
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Highlighted path")
+    assert box.evaluate_all(OVERFLOW) == []
+    chosen.click()
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    assert options.count() == 5
+    page.screenshot(path=str(ARTIFACTS / "pathways-path-options.png"))
+    assert all(t.startswith(f"{i + 1}. Long-term commitment → ") and t.endswith(")")
+               for i, t in enumerate(options.all_inner_texts()))
+    assert options.evaluate_all(OVERFLOW) == []
+    page.keyboard.press("Escape")
+
+
+OUTSIDE = """() => [...document.querySelectorAll("[data-testid='stGraphVizChart'] svg g.node")]
+  .filter(g => g.querySelector('path, polygon')).flatMap(g => {  // the boxes, not the column titles
+  const box = g.querySelector('path, polygon').getBoundingClientRect();  // a text drawn beyond its box's edges
+  return [...g.querySelectorAll('text')].filter(t => { const r = t.getBoundingClientRect();
+    return r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom; })
+    .map(t => t.textContent); })"""
+CHART = "[data-testid='stGraphVizChart'] svg"
+
+
+def test_what_rests_on_an_assumption_is_drawn_at_its_own_size(page, server):  # noqa: F811
+    """A two-box picture stays two boxes' size (stretched to the page it was 940 × 2032 px, "Vision & purpose" in
+    giant letters), a big one still fits the page, and every box holds its text ("sustainable/connected" too)."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=assumptions&node=assumption/vision-local-people-know-what-is-best-for",
+              wait_until="domcontentloaded")
+    settle(page)
+    page.wait_for_selector(f"{CHART} text", timeout=120_000)
+    settle(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "assumptions-two-boxes.png"))
+    small = page.locator(CHART).bounding_box()
+    assert small["width"] < 150 and small["height"] < 300, small  # was 940 × 2032
+    sizes = page.evaluate(FONTS)
+    assert min(sizes) >= 11 and max(sizes) <= 14, sizes  # stretched, "Vision & purpose" was ~70 px
+    assert page.get_by_text("No arrow joins Purpose and Vision").count() == 1
+    assert page.evaluate(OUTSIDE) == []
+
+    page.goto(f"{server}/?page=assumptions&node=assumption/outcome-innovation-does-not-have-to-mean-completely",
+              wait_until="domcontentloaded")
+    settle(page)
+    page.wait_for_selector(f"{CHART} text", timeout=120_000)
+    settle(page)
+    chart = page.locator("[data-testid='stGraphVizChart']")
+    chart.scroll_into_view_if_needed()
+    chart.screenshot(path=str(ARTIFACTS / "assumptions-innovation.png"))
+    big = page.locator(CHART).bounding_box()
+    main = page.locator("[data-testid='stMainBlockContainer']").bounding_box()
+    assert big["width"] <= main["width"] and big["height"] < 1000, big
+    assert min(page.evaluate(FONTS)) >= 11
+    words = page.evaluate(f"() => [...document.querySelectorAll(\"{CHART} text\")].map(t => t.textContent)")
+    assert "sustainable/" in words and "connected" in words  # broken after the slash, both inside the box
+    assert page.evaluate(OUTSIDE) == []
+
+
 BROKEN_WORDS = """sel => {  // a word drawn on two lines (a line may end after a hyphen)
   const broken = [];
   for (const root of document.querySelectorAll(sel)) {

@@ -58,8 +58,15 @@ def test_backward_paths_rest_on_conditions_and_inputs(pw):
 def test_no_path_says_so_and_offers_the_nearest_nodes(pw):
     res = pw.paths("impact/prosperity", REFERRAL)  # backwards in the model
     assert not res.found and "earlier" in res.message
+    assert res.reverse and pw.paths(REFERRAL, "impact/prosperity").found  # the other way round runs
+    assert res.message == ("no path from 'Prosperity' (impact/prosperity) to 'Create a referral network' ("
+                           f"{REFERRAL}): the end comes earlier in the model, and arrows only run left to right; "
+                           "a path runs the other way")
+    assert res.explain(lambda i: pw.kg.nodes[i].label) == ("no path from Prosperity to Create a referral network: "
+                                                          "the end comes earlier in the model, and arrows only run "
+                                                          "left to right; a path runs the other way")
     res = pw.paths("condition/collective-local-vision", "condition/long-term-commitment")
-    assert not res.found and res.message.startswith("no path")
+    assert not res.found and res.message.startswith("no path") and not res.reverse
     assert res.nearest and {x["side"] for x in res.nearest} <= {"reachable from source", "leads to target"}
 
 

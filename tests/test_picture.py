@@ -177,3 +177,17 @@ def test_score_text_says_what_it_multiplies(pwm):
     text = report.score_text(pwm.kg, path, report.path_steps(path, pwm.evidence()))
     assert text.startswith(f"Strength {path.weight:.2f} = " + " × ".join(f"{lk.weight:.2f}" for lk in path.links))
     assert "product" in text and "weakest" in text
+
+
+def test_picture_labels_break_after_a_slash_and_stay_within_their_boxes(pwm):
+    """The explorable picture and the slide wrap labels for their boxes' width: "sustainable/connected" ran past
+    its box as one word; now it breaks after the slash, and a cut ends in "…" after a whole word."""
+    from graph.analysis import explore
+
+    _, lay = explore.elements(pwm.view)
+    for n in lay.nodes.values():
+        chars = max(8, int((n.w - 16) / (explore.FONT_PX * 0.58)))  # what layout() wraps for
+        assert all(len(line) <= chars or len(line.split()) == 1 for line in n.lines), n.lines
+    lines = lay.nodes["outcome/local-support-organisations-become-sustainable-connected"].lines
+    assert lines[-2:] == ["sustainable/", "connected"]
+    assert lay.nodes["impact/pride-in-place-purpose-and-community-levelling-up"].lines[-1] == "(levelling…"

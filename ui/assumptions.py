@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.analysis.chains import BASIS_WORDS, attached_how, with_article
-from graph.analysis.draw import DrawLink, DrawNode, to_dot
+from graph.analysis.draw import to_dot
 from graph.analysis.fragility import evidence_words, to_csv
 from graph.analysis.paths import UnknownNode
 from ui.common import evidence_badge as badge
@@ -92,28 +92,31 @@ def render_rests_on(pw, node_id: str) -> None:
     else:
         show("**Rests directly on it**\n\n" + _attached_links(r.elements, kg), c1)
     show("**Would lose every path from a condition or input if it failed**\n\n" + _links(r.breaks, kg), c2)
-    ids = {e["id"] for e in r.elements} | {e["id"] for e in r.downstream} | {n for p in r.paths for n in p.nodes}
-    ids = {i for i in ids if i in kg.nodes}
-    if ids:
-        links = {
-            (lk.source, lk.target): DrawLink(lk.source, lk.target, lk.basis, lk.weight, lk.rationale,
-                                             pw.fragility().evidence(lk.source, lk.target).level)
-            for p in r.paths
-            for lk in p.links
-        }
-        status = {e["id"]: "blocked" for e in r.breaks if e["id"] in ids}
-        status.update({e["id"]: "unknown" for e in r.elements if e["id"] in ids})
-        st.graphviz_chart(
-            to_dot([DrawNode(i, kg.nodes[i].label, kg.nodes[i].order) for i in ids], links.values(), status=status),
-            width="stretch",
-        )
+    d = pw.rests_on_drawing(r)
+    if d.nodes:
+        # drawn at its own size (shrunk only to fit the page): a one-box picture stays one box's size
+        st.graphviz_chart(to_dot(d.nodes, d.links, status=d.status), width="content")
         st.caption(
             "Yellow: rests directly on the assumption · red: loses every path from a condition or input if it fails."
+            " Arrows: the model's links between them, drawn by their evidence."
         )
+        alone = [n.label for n in d.unlinked]
+        if alone:
+            st.caption(md(_unlinked_words(alone, len(d.nodes))))
     if r.paths:
         st.markdown("**Example pathways through it**")
         for p in r.paths:
             show("- " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in p.nodes))
+
+
+def _unlinked_words(labels: list[str], drawn: int) -> str:
+    """Says that boxes drawn without an arrow have none in the model, not one left out of the picture."""
+    names = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+    if len(labels) > 1 and len(labels) == drawn:
+        return f"No arrow joins {names}: the model has no link between them."
+    many = len(labels) > 1
+    return f"{names} {'have' if many else 'has'} no arrow: the model links {'them' if many else 'it'} to nothing " \
+        "else drawn here."
 
 
 def _route_label(kg, route) -> str:

@@ -12,12 +12,14 @@ from graph.analysis.paths import Path, PathResult, UnknownNode
 from graph.analysis.report import path_steps, score_text, step_reason
 from graph.evidence import Evidence, weakest
 from graph.ns import LINKED_CLASSES
+from graph.text.labels import fit_parts
 from ui.common import evidence_badge, get_pathways, md, node_link, show
 from ui.downloads import pathway_downloads
 from ui.explore import explorer
 from ui.route import int_param, moved, param, seed, set_params
 
 ELEMENT_TYPES = LINKED_CLASSES
+PATH_CHARS = 120  # a path's elements in one select box option: within its width at 1400 px, strength included
 K_DEFAULT, K_MAX = 5, 50  # paths asked for: the default a link leaves out, and the most the box allows
 MODES = {
     "between": "From one element to another",
@@ -59,6 +61,29 @@ def run_query(pw, mode: str, a: str, b: str, k: int, strong_only: bool = False) 
     if mode == "forward":
         return pw.forward(a, max_paths=k, strong_only=strong_only)
     return pw.backward(a, max_paths=k, strong_only=strong_only)
+
+
+def _swap_ends() -> None:
+    """The start becomes the end and the end the start (the next run writes both to the URL: one history entry)."""
+    st.session_state["pw_from"], st.session_state["pw_to"] = st.session_state.get("pw_to"), \
+        st.session_state.get("pw_from")
+
+
+def no_path(pw, result: PathResult) -> None:
+    """Why no pathway was found, the elements named by their labels; when one runs the other way, a button that
+    swaps the start and the end; and the nearest elements either side."""
+    why = result.explain(lambda i: f"“{pw.kg.nodes[i].label}”" if i in pw.kg.nodes else i)
+    st.warning(md(why[:1].upper() + why[1:] + "." if why else "No path."))
+    if result.reverse:
+        st.button("Swap start and end", key="pw_swap", on_click=_swap_ends, icon=":material/swap_horiz:",
+                  help="Show the pathways that run from the end to the start, the way the model's arrows point.")
+    if result.nearest:
+        show(
+            "**Nearest reachable:**\n"
+            + "\n".join(
+                f"- {node_link(pw.kg.nodes.get(n['id']))}" for n in result.nearest if n.get("id") in pw.kg.nodes
+            )
+        )
 
 
 def render() -> None:
@@ -127,25 +152,19 @@ def render() -> None:
     if not result.found:
         if strong:
             every = run_query(pw, mode, a, b or "", int(k))
-            st.warning(md(f"No pathway here has every step stated in a document or shown by a case study ("
-                          f"{'at least ' if every.truncated else ''}{len(every.paths)} with inferred or curated "
-                          f"steps). Untick the checkbox to see them."))
-            explorer(pw, "pw", highlight=[a] + ([b] if b else []), strong_only=True)
-            return
-        st.warning(md(result.message or "No path."))
-        if result.nearest:
-            show(
-                "**Nearest reachable:**\n"
-                + "\n".join(
-                    f"- {node_link(pw.kg.nodes.get(n['id']))}" for n in result.nearest if n.get("id") in pw.kg.nodes
-                )
-            )
+            if every.found:
+                st.warning(md(f"No pathway here has every step stated in a document or shown by a case study ("
+                              f"{'at least ' if every.truncated else ''}{len(every.paths)} with inferred or "
+                              f"curated steps). Untick the checkbox to see them."))
+                explorer(pw, "pw", highlight=[a] + ([b] if b else []), strong_only=True)
+                return
+            result = every  # none even with every link: say why, as without the checkbox
+        no_path(pw, result)
         return
     paths = result.paths
-    names = [
-        f"{i + 1}. " + " → ".join(pw.kg.nodes[n].label[:28] for n in p.nodes) + f"  (strength {p.weight:.2f})"
-        for i, p in enumerate(paths)
-    ]
+    full = [" → ".join(pw.kg.nodes[n].label for n in p.nodes) for p in paths]
+    names = [f"{i + 1}. " + fit_parts([pw.kg.nodes[n].label for n in p.nodes], PATH_CHARS)
+             + f"  (strength {p.weight:.2f})" for i, p in enumerate(paths)]
     chosen, wrong = int_param("path", 0, 0, len(paths) - 1)
     if wrong and ("pw_path" not in st.session_state or moved()):
         st.warning(md(f"The link's path: {wrong} (the {len(paths)} paths found count from 0); "
@@ -158,6 +177,7 @@ def render() -> None:
         range(len(paths)),
         format_func=lambda i: names[i],
         key="pw_path",
+        help=md(f"In full: {full[st.session_state['pw_path']]}. Every step is in the table below."),
     )
     set_params(path=str(chosen) if chosen else "")
     path = paths[chosen]

@@ -5,11 +5,11 @@ Pure functions over plain data, so the app, the CLI and tests draw the same pict
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.evidence import MEANING, level_of_basis
+from graph.text.labels import wrap
 
 COLUMNS = [  # (order range, column title)
     ((0.0, 0.9), "Vision & purpose"),
@@ -66,6 +66,23 @@ class DrawLink:
     level: str = ""  # evidence level (graph.evidence.LEVELS); "" = read from the basis alone
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """One Graphviz picture's content: its boxes, the model's links between them, and how boxes are coloured
+    (``STATUS_FILL``)."""
+
+    nodes: list[DrawNode]
+    links: list[DrawLink]
+    status: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unlinked(self) -> list[DrawNode]:
+        """The boxes no arrow touches, by stage then label: a page says in words that the model links them to
+        nothing drawn, so a box alone is not read as an arrow left out."""
+        touched = {x for lk in self.links for x in (lk.source, lk.target)}
+        return sorted((n for n in self.nodes if n.id not in touched), key=lambda n: (n.order, n.label))
+
+
 def column_of(order: float) -> int:
     for i, ((lo, hi), _title) in enumerate(COLUMNS):
         if lo <= order < hi:
@@ -77,19 +94,17 @@ def _q(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-# The app fits the drawing to the page's width, and Streamlit sets all its text at 0.6rem (9.6 px in the drawing's
-# units, whatever the DOT says): so boxes are laid out for 9.6 pt text (they fit it) and 11 characters a line,
-# which keeps the drawing narrow enough to be scaled *up*: text at about 12 px at 1400 px (22 gave 7 px).
+# Streamlit sets all the drawing's text at 0.6rem (9.6 px in the drawing's units, whatever the DOT says) and
+# shows the drawing at its own size (points: 4/3 px each), shrunk only to fit the page: so boxes are laid out for
+# 9.6 pt text (they fit it), text reads at about 12.8 px, and a one-box drawing stays one box's size (stretched
+# to the page's width it was 940 × 2032 px). 11 characters a line keep ten columns within the page at 1400 px.
 LABEL_CHARS = 11
 FONT_PT = 9.6
 
 
 def _wrap(label: str, width: int = 22, lines: int = 3) -> str:
-    parts = textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [label]  # whole words
-    if len(parts) > lines:
-        parts = parts[:lines]
-        parts[-1] = parts[-1][: width - 1] + "…"
-    return "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in parts)
+    """A DOT label in whole words (``graph.text.labels.wrap``); the tooltip carries the whole label."""
+    return "\\n".join(p.replace("\\", "\\\\").replace('"', '\\"') for p in wrap(label, width, lines))
 
 
 def to_dot(

@@ -9,6 +9,7 @@ fast on graphs much larger than today's.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -60,14 +61,22 @@ class PathResult:
     truncated: bool = False
     message: str = ""
     nearest: list[dict] = field(default_factory=list)
+    reverse: bool = False  # none found, but a path runs the other way (from the end to the start)
+    why: str = ""  # the message with {from} and {to} standing for the two ends, to name them another way
 
     @property
     def found(self) -> bool:
         return bool(self.paths)
 
+    def explain(self, name: Callable[[str], str]) -> str:
+        """Why none was found, each end named by ``name(id)``: the message names them by label and id (the CLI's
+        words), a page by label alone."""
+        ends = {k: name(self.query[k]) for k in ("from", "to") if k in self.query}
+        return self.why.format(**ends) if self.why else self.message
+
     def to_json(self) -> dict:
         return {"query": self.query, "found": self.found, "count": len(self.paths),
-                "truncated": self.truncated, "message": self.message,
+                "truncated": self.truncated, "message": self.message, "reverse": self.reverse,
                 "paths": [p.to_json() for p in self.paths], "nearest": self.nearest}
 
 
@@ -149,27 +158,31 @@ class Pathfinder:
         paths, truncated = self._best(self.g, source, target, k, max_depth)
         if paths:
             return PathResult(query, paths, truncated)
-        return PathResult(query, [], message=self._why_not(source, target, max_depth),
-                          nearest=self.nearest(source, target))
+        why, reverse = self._why_not(source, target, max_depth)
+        ends = {"from": self._name(source), "to": self._name(target)}
+        return PathResult(query, [], message=why.format(**ends), nearest=self.nearest(source, target),
+                          reverse=reverse, why=why)
 
     def forward(self, source: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
         """Every path (best first, up to the caps) from ``source`` on to the impacts."""
-        return self._one_end("forward", source, max_paths, max_depth, "no path leads from {} to an impact")
+        return self._one_end("forward", source, max_paths, max_depth, "no path leads from {from} to an impact")
 
     def backward(self, target: str, max_paths: int = MAX_PATHS, max_depth: int = MAX_DEPTH) -> PathResult:
         """Every path (best first, up to the caps) from the conditions and inputs to ``target``."""
         return self._one_end("backward", target, max_paths, max_depth,
-                             "{} rests on no condition or input (no path reaches it)")
+                             "{to} rests on no condition or input (no path reaches it)")
 
     def _one_end(self, kind: str, node: str, max_paths: int, max_depth: int, none: str) -> PathResult:
         """Paths from ``node`` to the impacts (forward) or to ``node`` from the roots (backward); ``none``
-        says why there are none, ``{}`` standing for the node's name."""
+        says why there are none, ``{from}`` or ``{to}`` standing for the node's name."""
         self._check(node)
         forward = kind == "forward"
         query = {"kind": kind, "from" if forward else "to": node, "max_paths": max_paths, "max_depth": max_depth}
         a, b, end = (node, _SINK, _SINK) if forward else (_SOURCE, node, _SOURCE)
         paths, truncated = self._best(self._aug, a, b, max_paths, max_depth, strip=(end,))
-        return PathResult(query, paths, truncated, "" if paths else none.format(self._name(node)))
+        if paths:
+            return PathResult(query, paths, truncated)
+        return PathResult(query, [], message=none.format(**{"from" if forward else "to": self._name(node)}), why=none)
 
     def through(self, node: str, k: int = 3, max_depth: int = MAX_DEPTH) -> list[Path]:
         """Up to k best root → node → impact paths (for 'what rests on this')."""
@@ -191,16 +204,18 @@ class Pathfinder:
     def _name(self, n: str) -> str:
         return f"'{self.g.nodes[n]['label']}' ({n})"
 
-    def _why_not(self, s: str, t: str, max_depth: int) -> str:
+    def _why_not(self, s: str, t: str, max_depth: int) -> tuple[str, bool]:
+        """Why no path runs s → t, {from} and {to} standing for their names; and whether one runs t → s."""
         os_, ot = self.g.nodes[s]["order"], self.g.nodes[t]["order"]
+        reverse = nx.has_path(self.g, t, s)
         if ot < os_:
-            hint = (" — it comes earlier in the model; arrows only run left to right"
-                    + (", and the reverse path exists" if nx.has_path(self.g, t, s) else ""))
+            hint = (": the end comes earlier in the model, and arrows only run left to right"
+                    + ("; a path runs the other way" if reverse else ""))
         elif nx.has_path(self.g, s, t):
             hint = f" within {max_depth} links (a longer path exists: raise the depth limit)"
         else:
             hint = ""
-        return f"no path from {self._name(s)} to {self._name(t)}{hint}"
+        return "no path from {from} to {to}" + hint, reverse
 
     def nearest(self, s: str, t: str, n: int = 5) -> list[dict]:
         """Reachable from s and closest to t in model order; and the nodes leading to t closest to s."""

@@ -19,6 +19,7 @@ import networkx as nx
 from rdflib import Graph
 
 from graph.analysis import cases, chains, gapmap
+from graph.analysis.draw import Drawing, DrawLink, DrawNode
 from graph.analysis.fragility import FragilityAnalysis
 from graph.analysis.paths import MAX_DEPTH, MAX_PATHS, Path, Pathfinder, PathResult
 from graph.caselinks import CaseLink
@@ -117,6 +118,22 @@ class Pathways:
 
     def rests_on(self, assumption_id: str, max_paths: int = 5) -> chains.RestsOn:
         return chains.rests_on(self.g, self.kg, self.finder, assumption_id, max_paths)
+
+    def rests_on_drawing(self, r: chains.RestsOn) -> Drawing:
+        """The picture of what rests on an assumption: the elements on it (yellow), everything they lead to and
+        its example paths, the outcomes it would cut off (red), and every model link among them, styled by its
+        evidence level; not only the example paths' links, so no box is left without the arrows it has."""
+        kg = self.kg
+        ids = {e["id"] for e in r.elements} | {e["id"] for e in r.downstream} | {n for p in r.paths for n in p.nodes}
+        ids = {i for i in ids if i in kg.nodes}
+        fa = self.fragility()
+        links = [DrawLink(a, b, d.get("basis", ""), float(d.get("weight", 0.0)), d.get("rationale", ""),
+                          fa.evidence(a, b).level)
+                 for a, b, d in self.finder.g.subgraph(ids).edges(data=True)]
+        status = {e["id"]: "blocked" for e in r.breaks if e["id"] in ids}
+        status.update({e["id"]: "unknown" for e in r.elements if e["id"] in ids})
+        nodes = [DrawNode(i, kg.nodes[i].label, kg.nodes[i].order, kg.nodes[i].type) for i in sorted(ids)]
+        return Drawing(nodes, sorted(links, key=lambda lk: (lk.source, lk.target)), status)
 
     def fragility(self) -> FragilityAnalysis:
         """Cut sets and evidence levels over this graph (built on first use, then kept)."""

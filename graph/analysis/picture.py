@@ -11,12 +11,12 @@ evidence level (``draw.EVIDENCE_STYLE``), the chosen path's haloed and badged wi
 from __future__ import annotations
 
 import html
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graph.analysis.draw import EVIDENCE_STYLE, STATUS_FILL, DrawLink, DrawNode
 from graph.evidence import LEVELS, MEANING, level_of_basis
+from graph.text.labels import wrap
 
 SLIDE = (1920, 1080)
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
@@ -84,12 +84,9 @@ def column_of(order: float) -> int | None:
 
 def _wrap(label: str, px_width: float, font_px: float = LABEL_PX, char_em: float = CHAR_EM,
           max_lines: int = MAX_LINES) -> list[str]:
-    chars = max(8, int(px_width / (font_px * char_em)))
-    lines = textwrap.wrap(label, chars, break_long_words=False) or [label]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
-    return lines
+    """Whole words, broken after a slash too ("sustainable/", "connected" ran past its box as one word), the last
+    line ending in "…" after a whole word (``graph.text.labels.wrap``)."""
+    return wrap(label, max(8, int(px_width / (font_px * char_em))), max_lines, grow=False)  # boxes of one width
 
 
 def layout(nodes: Iterable[DrawNode], links: Iterable[DrawLink], size: tuple[int, int] = SLIDE,
