@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.ns import type_words
 from search.card import CardLine, basis_words, where
 from ui.common import evidence_badge, get_engine, get_pathways, md, node_link, quote_block, show
 from ui.explore import explorer
@@ -125,7 +126,8 @@ def render() -> None:
     seed("q", param("q"))
     q = st.text_input("Your question", key="q", placeholder="e.g. how do I build a referral network")
     with st.expander("Filters"):
-        types = st.multiselect("Node types", sorted({n.type for n in kg.nodes.values()}), key="f_types")
+        types = st.multiselect("Node types", sorted({n.type for n in kg.nodes.values()}, key=type_words),
+                               format_func=type_words, key="f_types")
         stages = st.multiselect("Stages", sorted({n.stage for n in kg.nodes.values() if n.stage}), key="f_stages")
         docs = st.multiselect(
             "Documents", sorted({s.doc_id for n in kg.nodes.values() for s in n.sources}), key="f_docs"
