@@ -322,7 +322,7 @@ def test_our_place_says_what_to_do_and_shows_the_checklist_before_the_long_resul
     checklist comes straight after the counts, before the model picture and the tables it changes."""
     at = run(page="place")
     drawn = [t.replace("\\", "") for t in _in_order(at.main)]
-    hint = next(i for i, t in enumerate(drawn) if t.startswith("Tick what your place has in the [checklist below]"))
+    hint = next(i for i, t in enumerate(drawn) if t.startswith("Mark what your place has in the [checklist below]"))
     assert "(#checklist)" in drawn[hint] and "(#results)" in drawn[hint]
     checklist = drawn.index("Checklist: what is in place here?")
     first_item = next(i for i, t in enumerate(drawn) if t.startswith("selectbox pl_"))

@@ -30,8 +30,8 @@ FILL = {"in place": "#b8ecb8", "at risk": "#ffd9a0", "unknown": "#fff1c2", "bloc
 CODE = {"in place": "i", "partly": "p", "missing": "m", "holds": "h", "doubtful": "d"}  # URL: id:code,…
 STATUS_OF_CODE = {v: k for k, v in CODE.items()}
 PARAMS = ("place", "items", "assume")  # Our place's own URL parameters
-HINT = ("Tick what your place has in the [checklist below](#checklist): mark each condition, input and foundation "
-        "in place, partly or missing. Everything starts unknown; the counts above the checklist and "
+HINT = ("Mark what your place has in the [checklist below](#checklist): set each condition, input and foundation "
+        "to in place, partly or missing. Everything starts unknown; the counts above the checklist and "
         "[what it means](#results) below it change as you go.")
 
 
