@@ -9,6 +9,8 @@ tests/artifacts/gapmap.png.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 
 from graph.analysis.pathways import Pathways
@@ -75,3 +77,13 @@ def test_click_a_cell_and_see_its_case_studies(page, server, expected):  # noqa:
     page.wait_for_selector("text=Resources × 'Good business'", timeout=90_000)
     settle(page)
     assert "Network of diverse, responsible businesses" in page.inner_text("[data-testid='stMain']")
+
+    # having opened at the cell once, the page stays where the user is when a filter changes (the fragment is gone)
+    main = page.locator("[data-testid='stMain']")
+    main.evaluate("e => e.scrollTop = 0")
+    page.get_by_placeholder("YYYY or YYYY-MM-DD").first.fill("2000")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('since=2000')", timeout=60_000)
+    settle(page)
+    assert main.evaluate("e => e.scrollTop") == 0
+    assert "#" not in page.url and parse_qs(urlparse(page.url).query)["row"] == [RESOURCES]  # still chosen

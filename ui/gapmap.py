@@ -115,7 +115,8 @@ table.gm td.gm-sel{outline:3px solid #0b3d91;outline-offset:-3px}
 
 # A click reloads the page at its top; the link's #cell asks for the details. Streamlit scrolls to a heading named
 # by the fragment as soon as it is drawn, which is before the grid above it has its height (it landed ~1,300 px
-# short), so this scrolls again once the heading's place has held still for a moment, and only for a #cell link.
+# short), so this scrolls again once the heading's place has held still for a moment, and only for a #cell link;
+# then it drops the fragment (the query, which holds the view, stays).
 SCROLL_TO_CELL = f"""<script>
 (() => {{
   if (window.location.hash !== "#{CELL_ANCHOR}") return;
@@ -125,7 +126,11 @@ SCROLL_TO_CELL = f"""<script>
     const y = h ? h.getBoundingClientRect().top + (h.closest("[data-testid=stMain]")?.scrollTop || 0) : null;
     still = y !== null && y === last ? still + 1 : 0;
     last = y;
-    if (still >= 3) {{ h.scrollIntoView({{block: "start"}}); return; }}
+    if (still >= 3) {{  // scrolled once: the fragment goes, so a later rerun (a filter changed) stays put
+      h.scrollIntoView({{block: "start"}});
+      history.replaceState(history.state, "", location.pathname + location.search);
+      return;
+    }}
     if (++tries < 100) setTimeout(tick, 100);
   }};
   tick();
