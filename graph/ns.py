@@ -50,6 +50,14 @@ NODE_CLASSES = ELEMENT_CLASSES + (
     "Insight",
     "Passage",
 )
+# A class as a reader reads it, where its name is not already a word ("CaseStudy"); the search model embeds the
+# same words (search.text), so what a person reads and what is matched agree.
+TYPE_WORDS = {"CaseStudy": "Case study", "Evidence": "Evidence (figure)", "Insight": "Practical insight"}
+
+
+def type_words(t: str) -> str:
+    """A node type in words: "Case study" for CaseStudy; other class names are words already."""
+    return TYPE_WORDS.get(t, t)
 
 
 def bind_prefixes(g: Graph) -> Graph:

@@ -45,6 +45,7 @@ MAX_QUERY_CHARS = 100_000
 MAX_WORKERS = 2  # queries from several sessions at once; more wait their turn
 READ_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+EMPTY = "Type a SPARQL query first: the query is empty"
 READ_ONLY = "the graph is read-only: only SELECT, ASK, CONSTRUCT and DESCRIBE queries run"
 
 
@@ -229,6 +230,8 @@ def checked(query: str):
     if len(query) > MAX_QUERY_CHARS:
         raise QueryRefused(f"the query is {len(query):,} characters; the limit is {MAX_QUERY_CHARS:,}")
     query = normalise(query)
+    if not re.sub(r"#[^\n]*", "", query).strip():  # nothing but blanks and comments: not an update to refuse
+        raise QueryRefused(EMPTY)
     try:
         parsed = parseQuery(query)
     except RecursionError:

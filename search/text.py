@@ -11,14 +11,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graph.ns import ELEMENT_CLASSES
+from graph.ns import ELEMENT_CLASSES, TYPE_WORDS
 from graph.records import NodeRecord
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
 from search.intent import definitions
 
 MAX_QUERY_CHARS = 1000  # the model reads ~256 word pieces; more only dilutes the query
-TYPE_WORDS = {"CaseStudy": "Case study", "Evidence": "Evidence (figure)", "Insight": "Practical insight"}
 
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -76,9 +76,10 @@ def test_ask_example_button_and_filters(app_env):
     shown = [r.replace("\\", "") for r in body_after_results(at)]
     expected = engine.search(q, k=len(shown))
     assert len(shown) == len(expected) and all(f">{r.label}</a>" in row for r, row in zip(expected, shown, strict=True))
+    assert "Case study" in at.multiselect(key="f_types").options  # the type in words, not the class name
     at.multiselect(key="f_types").set_value(["CaseStudy"]).run()
     results = body_after_results(at)
-    assert results and all(re.search(r"\*CaseStudy\b", r) for r in results)
+    assert results and all(re.search(r"\*Case study\b", r) and "CaseStudy" not in r for r in results)
     cases = engine.search(q, k=10, types=["CaseStudy"])
     assert len(results) == len(cases) and all(f">{r.label}</a>" in row.replace("\\", "")
                                               for r, row in zip(cases, results, strict=True))
@@ -126,7 +127,7 @@ def test_assumptions_chain_for_an_element_and_what_rests_on_an_assumption():
     body = text_of(at).replace("\\", "")
     # the process's own assumption (the one about every process), with why it is attached there
     assert "Assumes" in body and "Paying attention to, and adequately resourcing" in body
-    assert "curated in links.yaml: Added by assumption review" in body
+    assert "added by a curator: Added by assumption review" in body and "links.yaml" not in body
     rests = "assumption/process-commissioning-with-a-collective-mindset-rather-than"
     at = run(page="assumptions", node=rests)
     body = text_of(at).replace("\\", "")
@@ -210,6 +211,18 @@ def test_node_page_shows_text_sources_and_neighbours():
     assert any("No node with id" in e.value for e in missing.error)
 
 
+def test_node_page_names_a_case_studys_type_in_words(app_env):
+    from graph.store import KnowledgeGraph
+
+    kg = KnowledgeGraph.load(app_env["build"])
+    case = min(kg.of_type("CaseStudy"), key=lambda n: n.id)
+    at = run(page="node", node=case.id)
+    facts = next(c.value for c in at.caption if " · id " in c.value)
+    assert facts.startswith("Case study · "), facts
+    shown = text_of(at) + "\n".join(str(o) for o in at.selectbox(key="node_pick").options)
+    assert "CaseStudy" not in shown and "Case study: " in shown  # the picker too
+
+
 def test_data_page_downloads_sparql_and_refusal():
     at = run(page="data")
     labels = {b.proto.label for b in at.get("download_button")}
@@ -220,6 +233,9 @@ def test_data_page_downloads_sparql_and_refusal():
     at.text_area(key=key).set_value("DELETE WHERE { ?s ?p ?o }").run()
     at.button(key="sparql_run").click().run()
     assert any("read-only" in e.value or "refused" in e.value for e in at.error)
+    at.text_area(key=key).set_value("").run()  # the box emptied: asked for a query, not told of an update
+    at.button(key="sparql_run").click().run()
+    assert [e.value.replace("\\", "") for e in at.error] == ["Type a SPARQL query first: the query is empty"]
 
 
 def test_upload_checks_type_and_rebuilds(app_env):
@@ -311,8 +327,40 @@ def test_our_place_link_restores_the_view():
     assert at.selectbox(key="pl_condition/long-term-commitment").value == "missing"
     assert at.selectbox(key="pl_input/resources").value == "partly"
     assert {m.label: m.value for m in at.metric}["Outcomes & impacts blocked"] == "16"
-    bad = run(page="place", items="input/resources:sorted")
-    assert any("link: items.input/resources.status: 'sorted'" in e.value.replace("\\", "") for e in bad.error)
+    bad = run(page="place", items="input/resources:sorted,condition/long-term-commitment:m")
+    assert [e.value.replace("\\", "") for e in bad.error] == [
+        "This link names an item or a status that the checklist does not have (“input/resources:sorted”); showing "
+        "the rest of it."]  # in words, no field path; the good part of the link is kept
+    assert bad.selectbox(key="pl_condition/long-term-commitment").value == "missing"
+    assert bad.selectbox(key="pl_input/resources").value == "unknown"
+    assert bad.query_params["items"] == "condition/long-term-commitment:m"
+
+
+def _in_order(node) -> list[str]:
+    """Every element's text under ``node``, in the order the page draws them."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        value = getattr(child, "value", None) if child.type != "selectbox" else f"selectbox {child.key}"
+        if isinstance(value, str):
+            out.append(value)
+        out += _in_order(child)
+    return out
+
+
+def test_our_place_says_what_to_do_and_shows_the_checklist_before_the_long_results():
+    """A first-time user sees 16 unknown: the hint above says to tick the checklist, linked to it, and the
+    checklist comes straight after the counts, before the model picture and the tables it changes."""
+    at = run(page="place")
+    drawn = [t.replace("\\", "") for t in _in_order(at.main)]
+    hint = next(i for i, t in enumerate(drawn) if t.startswith("Mark what your place has in the [checklist below]"))
+    assert "(#checklist)" in drawn[hint] and "(#results)" in drawn[hint]
+    checklist = drawn.index("Checklist: what is in place here?")
+    first_item = next(i for i, t in enumerate(drawn) if t.startswith("selectbox pl_"))
+    results = drawn.index("What this means for the outcomes and impacts")
+    causes = next(i for i, t in enumerate(drawn) if "decided by" in t or "Nothing is blocked" in t)
+    assert hint < checklist < first_item < results < causes, (hint, checklist, first_item, results, causes)
+    assert not [t for t in drawn[:checklist] if "<table" in t]  # nothing long between the hint and the checklist
+    assert all("docs/" not in t and ".md" not in t for t in drawn)  # no file names shown to the user
 
 
 def test_leaving_a_page_from_the_sidebar_clears_its_parameters():

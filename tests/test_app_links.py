@@ -58,19 +58,24 @@ HOSTILE = [  # (URL parameters, what the page says about them; "" where the bad 
     ({"page": "pathways", "mode": "sideways", "from": LI}, ""),
     ({"page": "pathways", "mode": "backward", "from": LI, "strong": "yes please"}, ""),
     ({"page": "assumptions", "node": "nope"}, ""),
-    ({"page": "assumptions", "path": "nope,also-nope"}, "That path is not in the graph"),
+    ({"page": "assumptions", "path": "nope,also-nope"},
+     "This link names a step that is not in the graph; showing the element picker instead."),
+    ({"page": "assumptions", "path": "a,b"}, "This link names a step that is not in the graph"),
     ({"page": "assumptions", "path": ",,,"}, ""),
     ({"page": "assumptions", "look": "fragility", "node": PROSPERITY, "path": "x,impact/prosperity"},
-     "That path is not in the graph"),
+     "This link names a step that is not in the graph; showing this element's own routes."),
     ({"page": "assumptions", "look": "fragility", "node": "nope"}, ""),
     ({"page": "cases", "case_q": "zebra"}, "No element of the model matches: nothing in the graph shares a word"),
     ({"page": "cases", "case_q": "zebra", "tab": "nope"}, ""),
     ({"page": "cases", "tab": "find"}, ""),
     ({"page": "node", "node": "nope/not-a-node"}, "No node with id “nope/not-a-node”"),
     ({"page": "node", "node": "<b>x</b>"}, "No node with id “<b>x</b>”"),
-    ({"page": "place", "items": "condition/long-term-commitment:zz"}, "link: items.condition/long-term-commitment"),
-    ({"page": "place", "items": "::::,:,a:b:c"}, "link: items"),
-    ({"page": "place", "assume": "nope:d"}, "link: assumptions"),
+    ({"page": "place", "items": "condition/long-term-commitment:zz"},
+     "This link names an item or a status that the checklist does not have (“condition/long-term-commitment:zz”)"),
+    ({"page": "place", "items": "::::,:,a:b:c"},
+     "This link names items or statuses that the checklist does not have (“::::”, “:”, “a:b:c”); showing the rest"),
+    ({"page": "place", "assume": "nope:d"}, "the checklist does not have (“nope:d”)"),
+    ({"page": "place", "items": "%%%garbage"}, "the checklist does not have (“%%%garbage”)"),
     ({"page": "place", "place": "<b>Town</b>", "items": "input/resources:p"}, ""),
     ({"page": "data", "node": "nope", "k": "abc"}, ""),
 ]
@@ -81,6 +86,7 @@ def test_a_hostile_link_degrades_to_a_message_never_a_traceback(params, message)
     at = run(**params)
     if message:
         assert message in said(at), said(at)
+    assert not any(raw in said(at) for raw in ("link: ", "is not in the graph.", "('", "with id or label")), said(at)
     assert at.title, "the page rendered its title"
 
 

@@ -1,12 +1,15 @@
 """The Evidence map as a person uses it at 1400 px, in a real headless Chromium on a real Streamlit server.
 
 Opens the map, checks the grid is the library's (every cell with its count, every gap) and fits the page,
-clicks the cell Resources × 'Good business' and reads its two case studies with their sentences below the
-map, in the same tab, with the cell in the address bar; a copied link reopens it. Writes
+clicks the cell Resources × 'Good business' and reads its two case studies with their sentences right under
+the map, on the screen the click opens (before the downloads), in the same tab, with the cell in the address
+bar; a copied link reopens it. Writes
 tests/artifacts/gapmap.png.
 """
 
 from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -42,6 +45,19 @@ def test_click_a_cell_and_see_its_case_studies(page, server, expected):  # noqa:
     page.wait_for_selector("text=Resources × 'Good business'", timeout=90_000)
     settle(page)
     assert len(page.context.pages) == pages_before  # the same tab
+    # the details open where the user is looking: the page opens at them (the link's #cell), under the grid and
+    # before the downloads, not ~1,300 px below the top the reload jumps to
+    heading = page.locator("[data-testid='stMain'] h3:has-text(\"Resources × 'Good business'\")")
+    page.wait_for_function("() => { const h = document.getElementById('cell');"
+                           " const r = h && h.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= 1000; }",
+                           timeout=20_000)
+    top = heading.bounding_box()["y"]
+    assert 0 <= top < 1000 - 100, top  # on the first screen, with room for what follows
+    downloads = page.get_by_role("button", name="Slide (SVG)")  # drawn ones (a replaced copy has no box)
+    boxes = [b for b in (downloads.nth(i).bounding_box() for i in range(downloads.count())) if b]
+    assert boxes and all(top < b["y"] for b in boxes), (top, boxes)
+    assert top > page.locator(GRID).bounding_box()["y"]  # under the grid (as drawn after the reload)
+    page.screenshot(path=str(ARTIFACTS / "gapmap-after-click.png"))
     assert f"row={RESOURCES}" in page.url and f"col={GB}" in page.url
     body = page.inner_text("[data-testid='stMain']")
     details = body.split("Resources × 'Good business'", 1)[1]
@@ -61,3 +77,13 @@ def test_click_a_cell_and_see_its_case_studies(page, server, expected):  # noqa:
     page.wait_for_selector("text=Resources × 'Good business'", timeout=90_000)
     settle(page)
     assert "Network of diverse, responsible businesses" in page.inner_text("[data-testid='stMain']")
+
+    # having opened at the cell once, the page stays where the user is when a filter changes (the fragment is gone)
+    main = page.locator("[data-testid='stMain']")
+    main.evaluate("e => e.scrollTop = 0")
+    page.get_by_placeholder("YYYY or YYYY-MM-DD").first.fill("2000")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('since=2000')", timeout=60_000)
+    settle(page)
+    assert main.evaluate("e => e.scrollTop") == 0
+    assert "#" not in page.url and parse_qs(urlparse(page.url).query)["row"] == [RESOURCES]  # still chosen

@@ -137,6 +137,28 @@ BROKEN_WORDS = """sel => {  // a word drawn on two lines (a line may end after a
   return broken; }"""
 
 
+def test_our_place_first_screen_says_what_to_do_and_shows_the_checklist(page, server):  # noqa: F811
+    """A first-time user sees 16 unknown: the hint says to mark the checklist, and the checklist and its first
+    item are on the first screen (it started ~2,600 px down); the hint's link scrolls to it."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=place", wait_until="domcontentloaded")
+    settle(page)
+    page.wait_for_selector("#checklist", timeout=120_000)
+    settle(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "place-first-screen.png"))
+    hint = page.get_by_text("Mark what your place has in the")
+    assert hint.bounding_box()["y"] + hint.bounding_box()["height"] < 1000
+    assert page.locator("#checklist").evaluate(TOP)["top"] < 800
+    first = page.get_by_role("combobox", name="Collective local vision")  # the first condition, alphabetically
+    assert first.evaluate(TOP)["bottom"] < 1000
+    assert page.locator("#checklist").evaluate(TOP)["top"] < page.locator("#results").evaluate(TOP)["top"]
+    page.get_by_role("link", name="checklist below").click()
+    page.wait_for_function("() => { const r = document.getElementById('checklist').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < 200; }", timeout=10_000)
+    assert page.url.endswith("?page=place#checklist")  # the view is unchanged: nothing marked, nothing added
+
+
 def test_our_place_says_each_cause_once_in_whole_words_on_screen_and_on_a4(page, server):  # noqa: F811
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{server}/?page=place", wait_until="domcontentloaded")

@@ -181,3 +181,14 @@ def test_a_select_without_limit_is_capped_at_the_rows_shown(own_server):
     res = sparql.run(None, q, timeout=30, max_rows=5, store=store, build=out)
     assert len(res.rows) == 5 and res.truncated
     assert time.monotonic() - t0 < 10
+
+
+@pytest.mark.parametrize("query", ["", "   \n\t", "# only a comment\n  # and another"])
+def test_an_empty_query_asks_for_one_rather_than_calling_it_an_update(build_dir, query):
+    """The app's box emptied and Run pressed, or ``python -m graph sparql ''``: one library check says so."""
+    with pytest.raises(sparql.QueryRefused) as refused:
+        sparql.check(query)
+    assert str(refused.value) == "Type a SPARQL query first: the query is empty"
+    with pytest.raises(sparql.QueryRefused) as refused:
+        sparql.run(None, query, store="memory", build=build_dir)
+    assert str(refused.value) == "Type a SPARQL query first: the query is empty"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.ns import type_words
 from search.card import CardLine, basis_words, where
 from ui.common import evidence_badge, get_engine, get_pathways, md, node_link, quote_block, show
 from ui.explore import explorer
@@ -124,14 +125,14 @@ def render() -> None:
             st.session_state["q"] = ex
     seed("q", param("q"))
     q = st.text_input("Your question", key="q", placeholder="e.g. how do I build a referral network")
-    options = {"f_types": sorted({n.type for n in kg.nodes.values()}),
+    options = {"f_types": sorted({n.type for n in kg.nodes.values()}, key=type_words),
                "f_stages": sorted({n.stage for n in kg.nodes.values() if n.stage}),
                "f_docs": sorted({s.doc_id for n in kg.nodes.values() for s in n.sources})}
     for key, valid in options.items():  # a copied link keeps its filters; a name the graph lacks is dropped
         seed(key, [v for v in param(key[2:]).split(",") if v in valid])
     active = any(st.session_state.get(k) for k in options)
     with st.expander("Filters" + (" (on: they limit the answer and the results)" if active else ""), expanded=active):
-        types = st.multiselect("Node types", options["f_types"], key="f_types")
+        types = st.multiselect("Node types", options["f_types"], format_func=type_words, key="f_types")
         stages = st.multiselect("Stages", options["f_stages"], key="f_stages")
         docs = st.multiselect("Documents", options["f_docs"], key="f_docs")
     set_params(q=q.strip(), types=",".join(types), stages=",".join(stages), docs=",".join(docs))

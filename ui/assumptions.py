@@ -8,6 +8,7 @@ from graph.analysis.chains import BASIS_WORDS, attached_how, with_article
 from graph.analysis.draw import to_dot
 from graph.analysis.fragility import evidence_words, to_csv
 from graph.analysis.paths import UnknownNode
+from graph.ns import type_words
 from ui.common import evidence_badge as badge
 from ui.common import get_pathways, md, node_link, pick_node, quote_block, show
 from ui.pathways import element_options
@@ -145,7 +146,7 @@ def render_fragility(pw, path_param: list[str]) -> None:
     fa = pw.fragility()
     opts = fa.targets()
     picked = pick_node("Outcome or impact", opts, "as_target", "Choose an outcome or impact…",
-                       lambda i: f"{kg.nodes[i].stage_label} · {kg.nodes[i].type}: {kg.nodes[i].label}")
+                       lambda i: f"{kg.nodes[i].stage_label} · {type_words(kg.nodes[i].type)}: {kg.nodes[i].label}")
     seed("as_strong", param("strong") == "1")
     strong = st.checkbox("Only pathways where every step is stated or shown", key="as_strong")
     set_params(node=picked or "", look="fragility", strong="1" if strong else "",
@@ -186,8 +187,8 @@ def render_fragility(pw, path_param: list[str]) -> None:
         try:
             chosen = fa.route(path_param)
             routes = [chosen] + [r for r in routes if r.path.nodes != chosen.path.nodes]
-        except (UnknownNode, KeyError) as e:
-            st.error(f"That path is not in the graph: {md(str(e))}")
+        except (UnknownNode, KeyError):
+            st.error("This link names a step that is not in the graph; showing this element's own routes.")
     if st.session_state.get("as_route") not in range(len(routes)):
         st.session_state.pop("as_route", None)
     seed("as_route", 0)  # the route the URL names (path=) first, again after Back or Forward
@@ -237,8 +238,9 @@ def render() -> None:
         if path_param and not picked:
             try:
                 path = pw.finder.make_path(path_param)
-            except (UnknownNode, KeyError) as e:
-                st.error(f"That path is not in the graph: {md(str(e))}")
+            except (UnknownNode, KeyError):
+                st.error("This link names a step that is not in the graph; showing the element picker instead.")
+                st.info("Choose an element to see what it takes for granted, step by step.")
                 return
             show("Path: " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in path.nodes))
             render_chain(pw, pw.chain(path))
@@ -262,7 +264,7 @@ def render() -> None:
             key=lambda i: (kg.nodes[i].order, kg.nodes[i].type, kg.nodes[i].label),
         )
         picked = pick_node("Assumption or foundation", opts, "as_assumption", "Choose an assumption…",
-                           lambda i: f"{kg.nodes[i].stage_label} · {kg.nodes[i].type}: {kg.nodes[i].label}")
+                           lambda i: f"{kg.nodes[i].stage_label} · {type_words(kg.nodes[i].type)}: {kg.nodes[i].label}")
         set_params(node=picked or "", path="")
         if picked:
             render_rests_on(pw, picked)

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from graph.ns import type_words
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
@@ -121,9 +122,8 @@ def node_link(n: NodeRecord | None, with_type: bool = True) -> str:
     HTML anchor with target=_self: show it with ``show()``). The label stays literal text (md-escaped)."""
     if n is None:
         return "*(unknown node)*"
-    kind = (
-        f" *{n.type}{' · ' + n.stage_label if n.stage_label and n.type != n.stage_label else ''}*" if with_type else ""
-    )
+    stage = f" · {n.stage_label}" if n.stage_label and n.type != n.stage_label else ""
+    kind = f" *{type_words(n.type)}{stage}*" if with_type else ""
     return f'<a href="{html.escape(node_url(n.id))}" target="_self">{md(n.label)}</a>{kind}'
 
 

@@ -1,9 +1,10 @@
 """Evidence map: which case studies show each early element with each result, and where the evidence is missing.
 
 The map, its filters and its gaps are ``graph.analysis.gapmap``'s (the CLI's ``python -m graph gapmap``). The
-grid is an HTML table whose every cell is a same-tab link carrying the view in the URL (filters, and the
-cell as ``row`` and ``col``), so a click opens the cell below the map and a copied link reopens it. Every
-label and quote from a document goes through ``html.escape`` (in the grid) or ``md`` (in Markdown).
+grid is an HTML table whose every cell is a same-tab link carrying the view in the URL (filters, the cell as
+``row`` and ``col``, and ``#cell``), so a click opens the page at the cell's details, directly under the grid,
+and a copied link reopens it. Every label and quote from a document goes through ``html.escape`` (in the grid)
+or ``md`` (in Markdown).
 """
 
 from __future__ import annotations
@@ -23,10 +24,14 @@ from graph.evidence import MEANING
 from ui.common import build_dir, build_stamp, get_pathways, md, node_link, quote_block, show
 from ui.route import param, set_params
 
+CELL_ANCHOR = "cell"  # the chosen cell's heading: a click's link ends in #cell, so the page opens scrolled to it
+
 
 def _href(view: dict[str, str], row: str, col: str) -> str:
+    """The cell's link: the view and the cell in the query (a copied link reopens it), and the fragment that makes
+    the browser open the page at the cell's details, right under the grid, rather than at its top."""
     q = {"page": "gapmap", **{k: v for k, v in view.items() if v}, "row": row, "col": col}
-    return "?" + urlencode(q, safe="/")
+    return "?" + urlencode(q, safe="/") + "#" + CELL_ANCHOR
 
 
 def _fill(routes: int, most: int) -> str:
@@ -108,6 +113,31 @@ table.gm td.gm-sel{outline:3px solid #0b3d91;outline-offset:-3px}
 </style>"""
 
 
+# A click reloads the page at its top; the link's #cell asks for the details. Streamlit scrolls to a heading named
+# by the fragment as soon as it is drawn, which is before the grid above it has its height (it landed ~1,300 px
+# short), so this scrolls again once the heading's place has held still for a moment, and only for a #cell link;
+# then it drops the fragment (the query, which holds the view, stays).
+SCROLL_TO_CELL = f"""<script>
+(() => {{
+  if (window.location.hash !== "#{CELL_ANCHOR}") return;
+  let last = null, still = 0, tries = 0;
+  const tick = () => {{
+    const h = document.getElementById("{CELL_ANCHOR}");
+    const y = h ? h.getBoundingClientRect().top + (h.closest("[data-testid=stMain]")?.scrollTop || 0) : null;
+    still = y !== null && y === last ? still + 1 : 0;
+    last = y;
+    if (still >= 3) {{  // scrolled once: the fragment goes, so a later rerun (a filter changed) stays put
+      h.scrollIntoView({{block: "start"}});
+      history.replaceState(history.state, "", location.pathname + location.search);
+      return;
+    }}
+    if (++tries < 100) setTimeout(tick, 100);
+  }};
+  tick();
+}})();
+</script>"""
+
+
 def key_html() -> str:
     """The key to the grid: fixed words only."""
     dot = ('<span class="sw" style="width:{d}px;height:{d}px;border-radius:50%;background:{c}"></span>')
@@ -146,7 +176,7 @@ def _cell_details(pw, m: EvidenceMap, row: str, col: str) -> None:
     kg = pw.kg
     r, c = kg.nodes[row], kg.nodes[col]
     cell, gap = m.cell(row, col), m.gap(row, col)
-    st.subheader(md(f"{r.label} × {c.label}"))
+    st.subheader(md(f"{r.label} × {c.label}"), anchor=CELL_ANCHOR)
     show(f"Row: {node_link(r)} · Column: {node_link(c)}")
     if cell:
         show(f"**{cell.count} case stud{'y' if cell.count == 1 else 'ies'}** illustrate{'s' if cell.count == 1 else ''}"
@@ -240,8 +270,9 @@ def render() -> None:
         st.warning("No case study passes these filters: every cell is a gap.")
     st.markdown(STYLE + key_html(), unsafe_allow_html=True)  # fixed words only
     st.markdown(grid_html(m, view, chosen), unsafe_allow_html=True)  # every label html-escaped
-    downloads(m)
-    if chosen:
+    if chosen:  # under the grid, where the click was, before the downloads
         _cell_details(pw, m, *chosen)
+        st.html(SCROLL_TO_CELL, unsafe_allow_javascript=True)  # fixed code, no document text
+    downloads(m)
     with st.expander(f"Gaps on a route, most routes first ({crossed})"):
         st.dataframe(gaps_table(pw, m), width="stretch", hide_index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.analysis.cases import cases_for_element
-from graph.ns import ELEMENT_CLASSES
+from graph.ns import ELEMENT_CLASSES, type_words
 from ui.common import evidence_badge, get_kg, get_pathways, md, node_link, pick_node, quote_block, show
 from ui.route import param, set_params
 
@@ -49,8 +49,8 @@ def render() -> None:
     if nid and nid not in kg.nodes:
         st.error(f"No node with id “{md(nid)}”. Pick one below.")
         nid = ""
-    picked = pick_node("Node", ids, "node_pick", "Choose a node…", lambda i: f"{kg.nodes[i].type}: {kg.nodes[i].label}",
-                       current=nid)
+    picked = pick_node("Node", ids, "node_pick", "Choose a node…",
+                       lambda i: f"{type_words(kg.nodes[i].type)}: {kg.nodes[i].label}", current=nid)
     if nid and nid not in ids:  # a passage reached by a link
         picked = nid
     if not picked:
@@ -59,7 +59,7 @@ def render() -> None:
     set_params(node=picked)
     n = kg.nodes[picked]
     st.subheader(md(n.label))
-    facts = [n.type]
+    facts = [type_words(n.type)]
     if n.stage_label:
         facts.append(f"stage: {n.stage_label}")
     if n.horizon:

@@ -30,27 +30,38 @@ FILL = {"in place": "#b8ecb8", "at risk": "#ffd9a0", "unknown": "#fff1c2", "bloc
 CODE = {"in place": "i", "partly": "p", "missing": "m", "holds": "h", "doubtful": "d"}  # URL: id:code,…
 STATUS_OF_CODE = {v: k for k, v in CODE.items()}
 PARAMS = ("place", "items", "assume")  # Our place's own URL parameters
+HINT = ("Mark what your place has in the [checklist below](#checklist): set each condition, input and foundation "
+        "to in place, partly or missing. Everything starts unknown; the counts above the checklist and "
+        "[what it means](#results) below it change as you go.")
 
 
 def encode(entries: dict[str, Entry]) -> str:
     return ",".join(f"{k}:{CODE[e.status]}" for k, e in entries.items() if e.status in CODE)
 
 
-def profile_from_url(kg) -> Profile | None:
-    """The view a copied link carries: place name and statuses (notes and evidence stay in the YAML)."""
+def profile_from_url(kg) -> tuple[Profile | None, list[str]]:
+    """The view a copied link carries: place name and statuses (notes and evidence stay in the YAML), and the
+    parts of the link that name no item or status of the checklist (left out: the rest is kept)."""
     if not any(param(p) for p in PARAMS):
-        return None
+        return None, []
+    bad: list[str] = []
 
-    def decode(text: str) -> dict[str, str]:
+    def decode(text: str, section: str) -> dict[str, str]:
         out = {}
         for pair in filter(None, text.split(",")):
             key, _, code = pair.rpartition(":")
-            out[key] = STATUS_OF_CODE.get(code, code)
+            status = STATUS_OF_CODE.get(code, code)
+            try:  # each part checked by the library on its own, so one bad part loses only itself
+                parse_profile({"place": "link", section: {key: status}}, kg, "link")
+            except ProfileError:
+                bad.append(pair)
+                continue
+            out[key] = status
         return out
 
-    data = {"place": param("place") or "Our place", "items": decode(param("items"))}
-    data["assumptions"] = decode(param("assume"))
-    return parse_profile(data, kg, "link")
+    data = {"place": param("place") or "Our place", "items": decode(param("items"), "items"),
+            "assumptions": decode(param("assume"), "assumptions")}
+    return parse_profile(data, kg, "link"), bad
 
 
 KEPT = "place_kept"  # notes, evidence and assumption statuses: kept while their fields are hidden
@@ -299,7 +310,7 @@ unknown, <b>{s["blocked"]}</b> blocked.</p>
 <h2>Assumptions at risk</h2><ul>{risks or "<li>none</li>"}</ul>
 <h2>What the place said</h2>{_table_html(entries)}<p>Items not listed are unknown.</p>
 <p>Rules: conditions and foundations are necessary (missing blocks, partly puts at risk); the inputs contribute as
-a group (all in place is enough); the columns carry the state. See docs/assessment.md.</p>
+a group (all in place is enough); the columns carry the state.</p>
 </body></html>"""
 
 
@@ -310,15 +321,20 @@ def render() -> None:
         first = "place_from_url" not in st.session_state
         st.session_state["place_from_url"] = True
         try:
-            linked = profile_from_url(kg)
-        except ProfileError as err:
-            st.error(md(str(err)))
+            linked, bad = profile_from_url(kg)
+        except ProfileError:  # e.g. one item named twice, by its id and by its label
+            st.error("This link's checklist could not be read; showing an empty checklist.")
         else:
+            if bad:
+                st.error(f"This link names {'an item or a status' if len(bad) == 1 else 'items or statuses'} that "
+                         "the checklist does not have (" + ", ".join(f"“{md(b)}”" for b in bad)
+                         + "); showing the rest of it.")
             if linked is not None or not first:
                 _load_into_state(linked or Profile(""), kg, keep_notes=not first)
     _defaults(kg)
     tab_assess, tab_compare = st.tabs(["Assess our place", "Compare profiles"])
     with tab_assess:
+        st.info(HINT)
         c1, c2 = st.columns([2, 3])
         up = c2.file_uploader("Load a profile (YAML)", type=["yaml", "yml"], key="place_upload")
         if up is not None and st.session_state.get("place_loaded") != up.file_id:
@@ -330,7 +346,7 @@ def render() -> None:
         if c2.button("Start from the fictional example", key="place_example"):
             _load_into_state(load_profile(EXAMPLE, kg), kg)
         c1.text_input("Place", key="place_name", placeholder="e.g. Fernbridge")
-        profile = _current(kg)  # widget values from the previous run: results show above the checklist
+        profile = _current(kg)  # the checklist's values as this run starts: its summary shows above it
         # the view in the URL, so a copied link restores it
         set_params(place=st.session_state.get("place_name", ""), items=encode(profile.items))
         set_params(assume=encode(profile.assumptions))
@@ -339,10 +355,13 @@ def render() -> None:
         m = st.columns(4)
         for col, key in zip(m, ("in place", "at risk", "unknown", "blocked"), strict=True):
             col.metric(f"Outcomes & impacts {key}", s[key])
+        st.subheader("Checklist: what is in place here?", anchor="checklist")
+        checklist(kg)
+        st.subheader("What this means for the outcomes and impacts", anchor="results")
         show(model_html(kg, result))
         st.caption(
-            "Green: in place · orange: at risk · yellow: unknown · red: blocked. The columns carry the state "
-            "(docs/assessment.md): conditions and foundations are necessary, the inputs contribute as a group."
+            "Green: in place · orange: at risk · yellow: unknown · red: blocked. The columns carry the state: "
+            "conditions and foundations are necessary, the inputs contribute as a group."
         )
         st.markdown("**Blocked, at risk, and by what**")
         show(causes_html(kg, result))
@@ -380,8 +399,6 @@ def render() -> None:
             mime="text/html",
             key="place_dl_report",
         )
-        st.markdown("#### Checklist: what is in place here?")
-        checklist(kg)
     with tab_compare:
         files = st.file_uploader(
             "Two or more profiles (oldest first)", type=["yaml", "yml"], accept_multiple_files=True, key="place_compare"

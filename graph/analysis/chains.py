@@ -27,7 +27,7 @@ from graph.store import KnowledgeGraph
 BASIS_WORDS = {  # how an assumption is attached to an element, as a reader sees it
     "stated": "named in its words",
     "similar": "matched by meaning",
-    "curated": "curated in links.yaml",
+    "curated": "added by a curator",
     "stage": "attached to its whole stage: no element named or matched",
 }
 
