@@ -173,6 +173,7 @@ def test_case_studies_page_lists_every_case_with_its_links():
     assert "£2" in body and "Bradford" in body
     assert not at.get("text_input")  # the second tab is drawn only when it is open
     at = run(page="cases", tab="find")  # as a copied link opens it
+    assert any(i.value.startswith("Type an element of the model") for i in at.info)  # the empty tab says what to do
     at.text_input(key="case_q").set_value("keeping money circulating in the local area").run()
     assert "Case studies closest to your words" in text_of(at)
     assert at.query_params["case_q"] == "keeping money circulating in the local area"

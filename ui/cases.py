@@ -102,6 +102,8 @@ def render() -> None:
         set_params(case_q=q.strip())
         _keep_tab("find")
         if not q.strip():
+            st.info("Type an element of the model (e.g. “Practical help”) to see the case studies that illustrate "
+                    "it, strongest first, or any question to find the case studies closest to your words.")
             return
         eng = get_engine()
         try:
