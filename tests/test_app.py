@@ -66,6 +66,13 @@ def test_ask_says_when_nothing_answers_the_question_closely():
     assert not run(page="ask", q="how do I build a referral network").warning
 
 
+def test_ask_says_when_none_of_the_words_occur_in_the_graph():
+    at = run(page="ask", q="asdkjh qwpoe zzzz")
+    assert any(c.value.replace("\\", "").startswith("None of the query's words occur in the corpus")
+               for c in at.caption)
+    assert not any("None of the query" in c.value for c in run(page="ask", q="referral network").caption)
+
+
 def test_ask_example_button_and_filters(app_env):
     at = run(page="ask")
     assert "Type a question" in "\n".join(i.value for i in at.info)

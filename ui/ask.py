@@ -148,6 +148,8 @@ def render() -> None:
         st.warning("No part of the model matches that question well; the closest results follow.")
     results = eng.search(q, k=10, types=types or None, stages=stages or None, docs=docs or None)
     st.markdown(f"#### Results ({len(results)})")
+    for note in results.notes:  # e.g. none of the words occur in the graph: the ranking is by meaning alone
+        st.caption(md(note[:1].upper() + note[1:] + "."))
     for r in results:
         n = kg.nodes.get(r.id)
         with st.container():
