@@ -130,8 +130,10 @@ def render() -> None:
                "f_docs": sorted({s.doc_id for n in kg.nodes.values() for s in n.sources})}
     for key, valid in options.items():  # a copied link keeps its filters; a name the graph lacks is dropped
         seed(key, [v for v in param(key[2:]).split(",") if v in valid])
-    active = any(st.session_state.get(k) for k in options)
-    with st.expander("Filters" + (" (on: they limit the answer and the results)" if active else ""), expanded=active):
+    on = [type_words(t) for t in st.session_state.get("f_types") or []] + [
+        *(st.session_state.get("f_stages") or []), *(st.session_state.get("f_docs") or [])]
+    # folded either way, so the answer stays in the first screen; its label says which filters are on
+    with st.expander("Filters" + (f" on: {', '.join(on)} (they limit the answer and the results)" if on else "")):
         types = st.multiselect("Node types", options["f_types"], format_func=type_words, key="f_types")
         stages = st.multiselect("Stages", options["f_stages"], key="f_stages")
         docs = st.multiselect("Documents", options["f_docs"], key="f_docs")
