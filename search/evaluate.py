@@ -314,11 +314,13 @@ def to_markdown(rep: dict) -> str:
     m = rep["method"]
     lines = [f"# Search evaluation (model `{rep['model']}`, embedded text `{rep['variant']}`)", "",
              f"Method: {m['fusion']} fusion (rrf k={m['rrf_k']}, weights {m['weights']}; convex alpha "
-             f"{m['alpha']}), intent prior {m['intent']}, neighbour lift {m['graph']}, depth {m['depth']}. "
-             "Every setting was chosen on the **tuned** and **set3** sets together (set3 was written blind like the "
-             "blind set, then judged, so the choice sees questions in users' own words); the **blind** set was "
-             "written and judged without the system and is reported only. A result counts as relevant when its "
-             "id is judged or its text contains an accepted phrase.", ""]
+             f"{m['alpha']}), intent prior {m['intent']}, neighbour lift {m['graph']}, depth {m['depth']}, "
+             f"hubness {m['hub']}, named blocks {m['named']}, learned reranker of the fused top 20 "
+             f"{'on' if m.get('learned') else 'off'} (search/learned.py). The settings of the latest round were "
+             f"chosen on {', '.join(f'**{c}**' for c in CHOOSING)} together; the other sets are report sets, each "
+             "read once when its round's method was frozen (tests/eval/README.md says which round chose on or "
+             "reported which set). A result counts as relevant when its id is judged or its text contains an "
+             "accepted phrase.", ""]
     for name, s in rep["sets"].items():
         skipped = f"; {s['unanswerable_skipped']} judged unanswerable left out" if s["unanswerable_skipped"] else ""
         lines += [f"## {name} set ({s['queries']} queries{skipped})", "",
