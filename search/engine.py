@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -77,6 +78,7 @@ class SearchEngine:
         self._question_views: dict[int, np.ndarray] = {}
         self._reranker: learned.Reranker | None | bool = False  # False: not read yet
         self._ranked: dict = {}  # the last RANK_MEMO rankings: a card asks for the same question's ranking again
+        self._ranked_lock = threading.Lock()
         pos = vindex.pos
         self._ties = {pos[a]: [pos[e] for e in els if e in pos] for a, els in self.links.ties.items() if a in pos}
 
@@ -211,22 +213,27 @@ class SearchEngine:
         """The fused ranking (row, score), each first-stage ranking's (rank, score) by row, and the rows
         whose score an element was credited from (element row -> tied row)."""
         key = (q.text, q.tokens, used, depth, None if allowed is None else allowed.tobytes(), repr(self.method))
-        if key in self._ranked:
-            return self._ranked[key]
+        with self._ranked_lock:
+            hit = self._ranked.get(key)
+        if hit is not None:
+            return hit
         ranked, dense_rank, lex_rank, named_rank, qvec = self._first_stage(q, used, depth, allowed)
         if self.method.learned and self.reranker is not None and used == "hybrid" and len(ranked) > 1:
             c = self.candidates(q, qvec, ranked, dense_rank, lex_rank, named_rank)
             ranked = learned.reorder(ranked, self.reranker.scores(learned.feature_matrix(c)))
         ranked, via = credit_ties(ranked, self._ties, self.method.credit)
-        if len(self._ranked) >= RANK_MEMO:
-            self._ranked.pop(next(iter(self._ranked)))
-        self._ranked[key] = (ranked, dense_rank, lex_rank, via)
-        return self._ranked[key]
+        out = (ranked, dense_rank, lex_rank, via)
+        with self._ranked_lock:  # one engine serves every app session's thread
+            while len(self._ranked) >= RANK_MEMO:
+                self._ranked.pop(next(iter(self._ranked)))
+            self._ranked[key] = out
+        return out
 
     def forget(self) -> None:
         """Drop the per-query caches (query vectors, rankings): for timing a cold query."""
         self._encode_cached.cache_clear()
-        self._ranked.clear()
+        with self._ranked_lock:
+            self._ranked.clear()
 
     def _first_stage(self, q: Query, used: str, depth: int, allowed: np.ndarray | None):
         """The hand-set fusion: (ranked, dense (rank, score) by row, BM25 likewise, named-block rank by row,
