@@ -12,6 +12,7 @@ from ingest import questions as qs
 
 ROUND_TWO = Path(__file__).resolve().parents[1] / "bench" / "data" / "questions-round2"
 PASSAGES = ROUND_TWO.parent / "questions-passages"
+SITUATIONS = ROUND_TWO.parent / "questions-situations"
 
 
 def test_each_writer_covers_the_same_86_nodes_and_no_question_asks_for_two():
@@ -66,6 +67,22 @@ def test_the_passage_questions_name_the_seed_build_s_passages_cases_and_figures(
     assert {t for t, n in nodes_of.items() if len(n) > 1} == {"£2.43 for every £1 local economy"}
     assert json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))["questions"]["attached"] == len(
         qs.load())  # the build attaches none of them: they train the reranker only
+
+
+def test_the_situated_questions_cover_the_86_nodes_six_a_voice_and_are_long():
+    """The reranker's training set from round five: a third writer per voice, in the user's circumstances
+    (tests/eval/writing/situations-writer-brief.md); none repeats a question of another set."""
+    files = qs.files(SITUATIONS)
+    assert [(v, f.name) for v, f in files] == [("adviser", "adviser-3.yaml"), ("researcher", "researcher-3.yaml"),
+                                                ("commissioner", "commissioner-3.yaml")]
+    nodes = {q.node for q in qs.load()}
+    got = qs.load(SITUATIONS)
+    per = Counter((q.voice, q.node) for q in got)
+    assert len(got) == 3 * 86 * 6 and set(per.values()) == {6} and {n for _, n in per} == nodes
+    words = [len(q.text.split()) for q in got]
+    assert min(words) >= 15 and max(words) <= 45
+    others = {q.text for q in qs.load(qs.QUESTIONS_DIR, ROUND_TWO, PASSAGES)}
+    assert len({q.text for q in got}) == len(got) and not others & {q.text for q in got}
 
 
 def test_a_bad_entry_is_refused_by_file_and_entry():
