@@ -1,0 +1,42 @@
+"""What a browser audit found unreadable, through AppTest on the real build: the whole labels of the Pathways
+start and end, Our place's counts beside the checklist, and the Ask page's node types each named once."""
+
+from __future__ import annotations
+
+from graph.store import KnowledgeGraph
+from tests.test_app import app_env, run  # noqa: F401 - app_env: the session build, for every test here
+
+LONG_START = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
+LONG_END = "impact/agency-and-empowerment-through-having-a-credible-voice"
+
+
+def _plain(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def test_pathways_says_the_chosen_start_and_end_in_full(app_env):  # noqa: F811
+    """The select boxes cut a long label at their edge; the line under them names both ends whole, with their
+    stages, each a link to its page, and follows the boxes as they change."""
+    kg = KnowledgeGraph.load(app_env["build"])
+    at = run(page="pathways", **{"from": LONG_START, "to": LONG_END})
+    ends = _ends(at)
+    start, end = kg.nodes[LONG_START], kg.nodes[LONG_END]
+    assert f"**Start:** {start.stage_label} · " in ends and f">{start.label}</a>" in ends
+    assert f"**End:** {end.stage_label} · " in ends and f">{end.label}</a>" in ends
+    assert ends.index(start.label) < ends.index(end.label)
+    assert f'href="?page=node&amp;node={LONG_END}"' in ends
+    at.selectbox(key="pw_to").set_value("impact/prosperity").run()  # a new end: the line says it
+    assert ">Prosperity</a>" in _ends(at) and end.label not in _ends(at)
+    back = run(page="pathways", mode="backward", **{"from": LONG_END})  # one element: its own word, no end
+    assert _ends(back).startswith("**Outcome or impact:** Impacts · ") and "End:" not in _ends(back)
+    assert _ends(run(page="pathways")) == ""  # nothing chosen, nothing said
+    short = run(page="pathways", **{"from": "input/local-intelligence", "to": "impact/prosperity"})
+    assert _ends(short) == ""  # both whole in their boxes: the line would only push the picture down
+
+
+def _ends(at) -> str:
+    """The markdown in the container under the Start and End boxes ("" when the page draws none)."""
+    for m in at.markdown:
+        if m.value.startswith(("**Start:**", "**End:**", "**Outcome or impact:**")):
+            return _plain(m.value)
+    return ""
