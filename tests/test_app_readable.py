@@ -3,8 +3,12 @@ start and end, Our place's counts beside the checklist, and the Ask page's node 
 
 from __future__ import annotations
 
+import re
+
+from graph.analysis.assess import assess, load_profile
 from graph.store import KnowledgeGraph
 from tests.test_app import app_env, run  # noqa: F401 - app_env: the session build, for every test here
+from ui.place import COUNTS, EXAMPLE
 
 LONG_START = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
 LONG_END = "impact/agency-and-empowerment-through-having-a-credible-voice"
@@ -40,3 +44,34 @@ def _ends(at) -> str:
         if m.value.startswith(("**Start:**", "**End:**", "**Outcome or impact:**")):
             return _plain(m.value)
     return ""
+
+
+def _sidebar_counts(at) -> dict[str, int]:
+    """The counts the sidebar shows beside the checklist, by state."""
+    (block,) = [m.value for m in at.sidebar.markdown if "data-state" in m.value]
+    return {k: int(v) for k, v in re.findall(r'data-state="([^"]+)".*?<b>(\d+)</b>', block)}
+
+
+def _top_counts(at) -> dict[str, int]:
+    return {m.label.removeprefix("Outcomes & impacts "): int(m.value) for m in at.metric}
+
+
+def test_our_place_counts_stay_in_sight_in_the_sidebar(app_env):  # noqa: F811
+    """The four counts above the checklist scroll away as a person works down it; the sidebar repeats them, from
+    the same library summary, and they change with every item ticked."""
+    kg = KnowledgeGraph.load(app_env["build"])
+    at = run(page="place")
+    assert _sidebar_counts(at) == _top_counts(at) == {"in place": 0, "at risk": 0, "unknown": 16, "blocked": 0}
+    at.button(key="place_example").click().run()
+    example = assess(kg, load_profile(EXAMPLE, kg)).summary(kg)
+    assert _sidebar_counts(at) == _top_counts(at) == {k: example[k] for k in COUNTS}
+    assert "Fernbridge (fictional)" in next(m.value for m in at.sidebar.markdown if "data-state" in m.value)
+    for n in ("condition/inclusive-design-of-support", "condition/long-term-commitment"):
+        at.selectbox(key=f"pl_{n}").set_value("in place")
+    at.run()
+    after = _sidebar_counts(at)
+    assert after == _top_counts(at) and after["blocked"] < example["blocked"]
+    foundation = sorted(n.id for n in kg.of_type("Foundation") if n.stage == "impact")[0]  # far down the list
+    at.selectbox(key=f"pl_{foundation}").set_value("missing").run()
+    assert _sidebar_counts(at) == _top_counts(at) != after  # a missing impact foundation blocks the impacts
+    assert _sidebar_counts(at)["blocked"] > after["blocked"]

@@ -236,3 +236,36 @@ def test_pathways_shows_the_chosen_start_and_end_whole_under_their_boxes(page, s
     settle(page)
     assert "Agency and empowerment" not in line.inner_text()
     assert page.get_by_role("combobox", name="End").input_value() == "Impacts: Prosperity"
+
+
+def test_our_place_counts_stay_in_sight_down_the_checklist(page, server, build_dir):  # noqa: F811
+    """Far down the checklist the four counts at the top are off screen; the sidebar's copy is in sight beside
+    the item just ticked, and says what ticking it did (the library's summary of the same checklist)."""
+    from graph.analysis.assess import Entry, Profile, assess
+    from graph.store import KnowledgeGraph
+
+    kg = KnowledgeGraph.load(build_dir)
+    last = sorted((n for n in kg.of_type("Foundation") if n.stage == "impact"), key=lambda n: n.label)[-1]
+    want = assess(kg, Profile("Our place", {last.id: Entry("missing")})).summary(kg)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=place", wait_until="domcontentloaded")
+    settle(page)
+    item = page.locator(f".st-key-pl_{last.id.replace('/', '-')} [role='combobox']")  # a key's / is -
+    item.wait_for(timeout=120_000)
+    item.scroll_into_view_if_needed()
+    item.click()
+    page.keyboard.type("missing")
+    page.keyboard.press("Enter")
+    now = page.locator(".st-key-place_now")
+    blocked = ".st-key-place_now [data-state='blocked'] b"
+    page.wait_for_function(f"n => document.querySelector(\"{blocked}\").innerText === String(n)",
+                           arg=want["blocked"], timeout=120_000)
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "place-counts-in-sight.png"))
+    shown = {s: int(now.locator(f"[data-state='{s}'] b").inner_text()) for s in want}
+    assert shown == want and want["blocked"] > 0, (shown, want)
+    in_sight = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    assert now.evaluate(in_sight) and item.evaluate(in_sight)  # the counts beside the item just ticked
+    top = page.locator("[data-testid='stMetric']").first
+    assert not top.evaluate(in_sight)  # the metrics above the checklist have scrolled away
+    assert int(top.locator("[data-testid='stMetricValue']").inner_text()) == want["in place"]
