@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from graph.analysis.assess import assess, load_profile
+from graph.ns import type_words
 from graph.store import KnowledgeGraph
-from tests.test_app import app_env, run  # noqa: F401 - app_env: the session build, for every test here
+from tests.test_app import app_env, body_after_results, run  # noqa: F401 - app_env: the session build, for every test here
 from ui.place import COUNTS, EXAMPLE
 
 LONG_START = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
@@ -75,3 +76,25 @@ def test_our_place_counts_stay_in_sight_in_the_sidebar(app_env):  # noqa: F811
     at.selectbox(key=f"pl_{foundation}").set_value("missing").run()
     assert _sidebar_counts(at) == _top_counts(at) != after  # a missing impact foundation blocks the impacts
     assert _sidebar_counts(at)["blocked"] > after["blocked"]
+
+
+def test_ask_names_every_node_type_apart_and_old_links_keep_their_types(app_env):  # noqa: F811
+    """The type filter listed "Evidence (figure)" and "Figure": two classes (Evidence is the subclass of Figure
+    for results) that read as one named twice. Every option now names its own thing; a link's types= still uses
+    the class names, so old links keep their filter."""
+    q = "how many jobs did community anchors create"
+    at = run(page="ask", q=q, types="Evidence,Figure")
+    box = at.multiselect(key="f_types")
+    assert box.value == ["Evidence", "Figure"] and at.query_params["types"] == "Evidence,Figure"
+    words = [set(re.findall(r"\w+", o.lower())) for o in box.options]
+    assert len(words) > 10 and not [  # no option's words are all inside another's: "figure" in "evidence (figure)"
+        (a, b) for i, a in enumerate(box.options) for j, b in enumerate(box.options) if i != j and words[i] <= words[j]
+    ]
+    evidence, figure = type_words("Evidence"), type_words("Figure")
+    assert evidence in box.options and figure in box.options
+    assert evidence in _plain(box.help) and figure in _plain(box.help) and "never taken as evidence" in _plain(box.help)
+    shown = [_plain(r) for r in body_after_results(at)]
+    kg = KnowledgeGraph.load(app_env["build"])
+    assert any(f"*{evidence}" in r for r in shown) and any(f"*{figure}" in r for r in shown)
+    assert all(kg.nodes[re.search(r"node=([^\"&]+)", r).group(1)].type in ("Evidence", "Figure") for r in shown)
+    assert f"Filters on: {evidence}, {figure}" in _plain(at.expander[0].label)
