@@ -98,3 +98,5 @@ def test_ask_names_every_node_type_apart_and_old_links_keep_their_types(app_env)
     assert any(f"*{evidence}" in r for r in shown) and any(f"*{figure}" in r for r in shown)
     assert all(kg.nodes[re.search(r"node=([^\"&]+)", r).group(1)].type in ("Evidence", "Figure") for r in shown)
     assert f"Filters on: {evidence}, {figure}" in _plain(at.expander[0].label)
+    said = [_plain(c.value) for c in at.caption if "the filters limit the answer to" in c.value]
+    assert said and said[0].endswith("the filters limit the answer to figures, other figures.")  # "figures, figures"
