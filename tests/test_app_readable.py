@@ -76,6 +76,9 @@ def test_our_place_counts_stay_in_sight_in_the_sidebar(app_env):  # noqa: F811
     at.selectbox(key=f"pl_{foundation}").set_value("missing").run()
     assert _sidebar_counts(at) == _top_counts(at) != after  # a missing impact foundation blocks the impacts
     assert _sidebar_counts(at)["blocked"] > after["blocked"]
+    hostile = run(page="place", place="Linkton\n\n![x](http://example.invalid/x.png) <b>bold</b>")
+    (block,) = [m.value for m in hostile.sidebar.markdown if "data-state" in m.value]
+    assert "\n" not in block and "&lt;b&gt;bold&lt;/b&gt;" in block  # one HTML block: the name stays text
 
 
 def test_ask_names_every_node_type_apart_and_old_links_keep_their_types(app_env):  # noqa: F811

@@ -258,7 +258,9 @@ def causes_html(kg, result: Assessment) -> str:
 def counts_html(place: str, summary: dict[str, int]) -> str:
     """The four counts (``Assessment.summary``, as the metrics above the checklist) for the sidebar, which stays
     on screen while a person works down the checklist and the metrics scroll away: each ticked item's effect is
-    seen where it is ticked. Coloured as the model's columns, and named (colour is never the only cue)."""
+    seen where it is ticked. Coloured as the model's columns, and named (colour is never the only cue). One HTML
+    block: the place's name on one line (a blank line would end the block and let Markdown read the rest), in one
+    text with its heading (a bare "Our place" beside the page's name in the sidebar would read twice)."""
     e = html.escape
     rows = "".join(
         f'<div data-state="{k}" style="background:{FILL[k]};border-radius:4px;padding:2px 8px;margin:3px 0;'
@@ -266,7 +268,7 @@ def counts_html(place: str, summary: dict[str, int]) -> str:
         for k in COUNTS
     )
     return (
-        f'<div style="font-size:14px"><b>{e(place)}</b>: outcomes &amp; impacts now{rows}'
+        f'<div style="font-size:14px"><b>{e(" ".join(place.split()))}: outcomes &amp; impacts now</b>{rows}'
         '<a href="#results" target="_self">What it means</a></div>'
     )
 
