@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
 from graph.caselinks import all_case_links
+from graph.text.labels import shorten
 
 LEVELS = ("stated", "shown", "curated", "inferred")  # strongest first
 RANK = {name: len(LEVELS) - i for i, name in enumerate(LEVELS)}  # stated 4 … inferred 1
@@ -105,8 +106,8 @@ class Evidence:
 
 
 def _short(text: str, n: int = 160) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """A quote or reason on one line in at most ``n`` characters, cut between words (``shorten``)."""
+    return shorten(text or "", n)
 
 
 def _doc_id(span_id: str) -> str:

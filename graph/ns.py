@@ -51,8 +51,22 @@ NODE_CLASSES = ELEMENT_CLASSES + (
     "Passage",
 )
 # A class as a reader reads it, where its name is not already a word ("CaseStudy"); the search model embeds the
-# same words (search.text), so what a person reads and what is matched agree.
-TYPE_WORDS = {"CaseStudy": "Case study", "Evidence": "Evidence (figure)", "Insight": "Practical insight"}
+# same words (search.text), so what a person reads and what is matched agree. Evidence is a subclass of Figure
+# (ontology.ttl): a node typed Figure is a number that is not a result, so the two say which figure each is, side
+# by side in a sorted list ("Evidence (figure)" beside "Figure" read as one thing named twice).
+TYPE_WORDS = {
+    "CaseStudy": "Case study",
+    "Evidence": "Figure: a result (evidence)",
+    "Figure": "Figure: other fact (not evidence)",
+    "Insight": "Practical insight",
+}
+# What a type holds, where its words alone leave a reader guessing (the Ask page's type filter says it).
+TYPE_MEANING = {
+    "Evidence": "a result a document states (money, a share, people, jobs or businesses reached), linked to the "
+    "outcome or impact it supports",
+    "Figure": "any other number a document states (a date, a duration, a price, a count of meetings or of the "
+    "text's own points), kept as a fact and never taken as evidence",
+}
 
 
 def type_words(t: str) -> str:

@@ -388,7 +388,8 @@ TOP_KINDS = ("Assumption", "Foundation", "Insight", "Vision", "Purpose", "CaseSt
 # council insight or a foundation ("what increases the chance of success"). Round four, with the learned
 # reranker, on the six choosing sets: card right 0.478 -> 0.491 (docs/search.md).
 HOWTO_SELF = ("Insight", "Foundation")
-TYPE_WORDS = {"CaseStudy": "case study", "Evidence": "figure", "Passage": "passage of a source document"}
+TYPE_WORDS = {"CaseStudy": "case study", "Evidence": "figure", "Figure": "other figure",  # Figure: not a result
+              "Passage": "passage of a source document"}
 
 
 @dataclass

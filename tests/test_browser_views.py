@@ -190,3 +190,82 @@ def test_our_place_says_each_cause_once_in_whole_words_on_screen_and_on_a4(page,
     page.screenshot(path=str(ARTIFACTS / "place-report-a4.png"), full_page=True)
     page.pdf(path=str(ARTIFACTS / "place-report.pdf"), prefer_css_page_size=True)
     page.emulate_media(media="screen")
+
+
+LONG_START = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
+LONG_END = "impact/agency-and-empowerment-through-having-a-credible-voice"
+
+
+FITS = """(e, labels) => { const c = document.createElement('canvas').getContext('2d'), s = getComputedStyle(e);
+  c.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;  // the box's own font and inner width
+  const room = e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  return labels.map(l => c.measureText(l).width <= room); }"""
+
+
+def test_pathways_shows_the_chosen_start_and_end_whole_under_their_boxes(page, server, build_dir):  # noqa: F811
+    """The Start and End boxes cut a long label at their edge (the audit could not tell which element was
+    chosen); the line under them says both whole, on the first screen, and typing to find still works."""
+    from graph.ns import LINKED_CLASSES
+    from graph.store import KnowledgeGraph
+    from tests.test_browser_history import choose
+    from ui.pathways import BOX_CHARS, box_label
+
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=pathways&from={LONG_START}&to={LONG_END}", wait_until="domcontentloaded")
+    settle(page)
+    line = page.locator(".st-key-pw_chosen")
+    line.wait_for(timeout=120_000)
+    settle(page)
+    start = "Outcomes: Businesses sustainable, provide opportunities for local people"
+    box = page.get_by_role("combobox", name="Start")
+    assert box.input_value() == start
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the box itself cuts it: why the line is there
+    said = " ".join(line.inner_text().split())
+    assert said == ("Start: Outcomes · Businesses sustainable, provide opportunities for local people → "
+                    "End: Impacts · Agency and empowerment through having a credible voice")
+    assert line.evaluate_all(OVERFLOW) == []  # nothing in the line runs past its edge
+    under, boxes = line.evaluate(TOP), box.evaluate(TOP)
+    assert boxes["bottom"] <= under["top"] and under["bottom"] < 1000, (boxes, under)  # under them, first screen
+    page.screenshot(path=str(ARTIFACTS / "pathways-chosen-ends.png"))
+    labels = [box_label(n) for n in KnowledgeGraph.load(build_dir).nodes.values() if n.type in LINKED_CLASSES]
+    fits = box.evaluate(FITS, [x for x in labels if len(x) <= BOX_CHARS])
+    assert fits and all(fits), labels  # what the rule leaves to the box, the box shows whole (at 1400 px)
+    choose(page, "End", "Impacts: Prosper")  # typing to find filters the options on the label shown
+    page.wait_for_function("() => document.querySelector('.st-key-pw_chosen').innerText.includes('Prosperity')",
+                           timeout=120_000)
+    settle(page)
+    assert "Agency and empowerment" not in line.inner_text()
+    assert page.get_by_role("combobox", name="End").input_value() == "Impacts: Prosperity"
+
+
+def test_our_place_counts_stay_in_sight_down_the_checklist(page, server, build_dir):  # noqa: F811
+    """Far down the checklist the four counts at the top are off screen; the sidebar's copy is in sight beside
+    the item just ticked, and says what ticking it did (the library's summary of the same checklist)."""
+    from graph.analysis.assess import Entry, Profile, assess
+    from graph.store import KnowledgeGraph
+
+    kg = KnowledgeGraph.load(build_dir)
+    last = sorted((n for n in kg.of_type("Foundation") if n.stage == "impact"), key=lambda n: n.label)[-1]
+    want = assess(kg, Profile("Our place", {last.id: Entry("missing")})).summary(kg)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=place", wait_until="domcontentloaded")
+    settle(page)
+    item = page.locator(f".st-key-pl_{last.id.replace('/', '-')} [role='combobox']")  # a key's / is -
+    item.wait_for(timeout=120_000)
+    item.scroll_into_view_if_needed()
+    item.click()
+    page.keyboard.type("missing")
+    page.keyboard.press("Enter")
+    now = page.locator(".st-key-place_now")
+    blocked = ".st-key-place_now [data-state='blocked'] b"
+    page.wait_for_function(f"n => document.querySelector(\"{blocked}\").innerText === String(n)",
+                           arg=want["blocked"], timeout=120_000)
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "place-counts-in-sight.png"))
+    shown = {s: int(now.locator(f"[data-state='{s}'] b").inner_text()) for s in want}
+    assert shown == want and want["blocked"] > 0, (shown, want)
+    in_sight = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    assert now.evaluate(in_sight) and item.evaluate(in_sight)  # the counts beside the item just ticked
+    top = page.locator("[data-testid='stMetric']").first
+    assert not top.evaluate(in_sight)  # the metrics above the checklist have scrolled away
+    assert int(top.locator("[data-testid='stMetricValue']").inner_text()) == want["in place"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.ns import type_words
+from graph.ns import TYPE_MEANING, type_words
 from search.card import CardLine, basis_words, where
 from ui.common import evidence_badge, get_engine, get_pathways, md, node_link, quote_block, show
 from ui.explore import explorer
@@ -134,7 +134,9 @@ def render() -> None:
         *(st.session_state.get("f_stages") or []), *(st.session_state.get("f_docs") or [])]
     # folded either way, so the answer stays in the first screen; its label says which filters are on
     with st.expander("Filters" + (f" on: {', '.join(on)} (they limit the answer and the results)" if on else "")):
-        types = st.multiselect("Node types", options["f_types"], format_func=type_words, key="f_types")
+        meant = [f"{type_words(t)}: {TYPE_MEANING[t]}" for t in TYPE_MEANING if t in options["f_types"]]
+        types = st.multiselect("Node types", options["f_types"], format_func=type_words, key="f_types",
+                               help=md("; ".join(meant) + ".") if meant else None)
         stages = st.multiselect("Stages", options["f_stages"], key="f_stages")
         docs = st.multiselect("Documents", options["f_docs"], key="f_docs")
     set_params(q=q.strip(), types=",".join(types), stages=",".join(stages), docs=",".join(docs))

@@ -21,6 +21,7 @@ from graph.analysis.gapmap import BadFilter, EvidenceMap, Filters, case_facts, f
 from graph.analysis.gapmap_picture import GAP_FILL, GROUPS, ROUTE_FILL, diameter, route_shade
 from graph.analysis.picture import to_png
 from graph.evidence import MEANING
+from graph.text.labels import shorten
 from ui.common import build_dir, build_stamp, get_pathways, md, node_link, quote_block, show
 from ui.route import param, set_params
 
@@ -43,8 +44,6 @@ def _fill(routes: int, most: int) -> str:
     return f"rgba({r},{g},{b},{shade})"
 
 
-def _short(label: str, n: int = 60) -> str:
-    return label if len(label) <= n else label[: n - 1].rstrip() + "…"
 
 
 def grid_html(m: EvidenceMap, view: dict[str, str], chosen: tuple[str, str] | None) -> str:
@@ -54,7 +53,7 @@ def grid_html(m: EvidenceMap, view: dict[str, str], chosen: tuple[str, str] | No
     head_groups = "".join(
         f'<th class="gm-group" colspan="{sum(c.type == t for c in cols)}">{GROUPS[t]}</th>'
         for t in dict.fromkeys(c.type for c in cols))
-    heads = "".join(f'<th class="gm-col" title="{e(c.label)}"><div>{e(_short(c.label))}</div></th>' for c in cols)
+    heads = "".join(f'<th class="gm-col" title="{e(c.label)}"><div>{e(shorten(c.label, 60))}</div></th>' for c in cols)
     out = ['<div class="gm-wrap"><table class="gm" data-testid="gapmap-grid">',
            f'<tr><th></th>{head_groups}</tr><tr><th class="gm-corner">case studies illustrating both</th>{heads}</tr>']
     last = ""
@@ -84,7 +83,7 @@ def grid_html(m: EvidenceMap, view: dict[str, str], chosen: tuple[str, str] | No
                 tds.append(f'<td class="gm-gap{sel}" data-row="{e(r.id)}" data-col="{e(c.id)}" data-count="0" '
                            f'data-routes="{routes}" style="background:{fill}"><a href="{href}" target="_self" '
                            f'title="{e(tip)}"><span class="gm-empty"></span></a></td>')
-        out.append(f'<tr><th class="gm-row" title="{e(r.label)}">{e(_short(r.label, 48))}</th>{"".join(tds)}</tr>')
+        out.append(f'<tr><th class="gm-row" title="{e(r.label)}">{e(shorten(r.label, 48))}</th>{"".join(tds)}</tr>')
     out.append("</table></div>")
     return "".join(out)
 

@@ -19,6 +19,7 @@ from ui.explore import explorer
 from ui.route import int_param, moved, param, seed, set_params
 
 ELEMENT_TYPES = LINKED_CLASSES
+BOX_CHARS = 36  # a Start or End label a box shows whole at 1400 px (251 px of 14 px text; 40 characters measured 235)
 PATH_CHARS = 120  # a path's elements in one select box option: within its width at 1400 px, strength included
 K_DEFAULT, K_MAX = 5, 50  # paths asked for: the default a link leaves out, and the most the box allows
 MODES = {
@@ -31,6 +32,11 @@ MODES = {
 def element_options(pw) -> list[str]:
     els = [n for n in pw.kg.nodes.values() if n.type in ELEMENT_TYPES]
     return [n.id for n in sorted(els, key=lambda n: (n.order, n.label))]
+
+
+def box_label(n) -> str:
+    """An element as its Start or End box shows it, and as typing to find matches it: "Impacts: Prosperity"."""
+    return f"{n.stage_label}: {n.label}"
 
 
 def path_table(pw, path: Path, steps: list[Evidence]) -> list[dict]:
@@ -63,6 +69,18 @@ def run_query(pw, mode: str, a: str, b: str, k: int, strong_only: bool = False) 
     return pw.backward(a, max_paths=k, strong_only=strong_only)
 
 
+def chosen_ends(pw, a: str | None, b: str | None, first: str = "Start") -> str:
+    """The chosen start and end in full, each its stage and a link to its page, when a box cuts one at its edge
+    ("Outcomes: Businesses sustainable, provide"): typing to find filters on the label the box shows, so the box
+    keeps it and the whole of it is said under the boxes. "" when every chosen label fits its box (the line would
+    only repeat the boxes and push the picture off the first screen) or nothing is chosen."""
+    ends = [(word, pw.kg.nodes[i]) for word, i in ((first, a), ("End", b)) if i in pw.kg.nodes]
+    if all(len(box_label(n)) <= BOX_CHARS for _, n in ends):
+        return ""
+    return " &nbsp;→&nbsp; ".join(f"**{word}:** {md(n.stage_label)} · {node_link(n, with_type=False)}"
+                                  for word, n in ends)
+
+
 def _swap_ends() -> None:
     """The start becomes the end and the end the start (the next run writes both to the URL: one history entry)."""
     st.session_state["pw_from"], st.session_state["pw_to"] = st.session_state.get("pw_to"), \
@@ -89,7 +107,7 @@ def no_path(pw, result: PathResult) -> None:
 def render() -> None:
     pw = get_pathways()
     opts = element_options(pw)
-    label = {i: f"{pw.kg.nodes[i].stage_label}: {pw.kg.nodes[i].label}" for i in opts}
+    label = {i: box_label(pw.kg.nodes[i]) for i in opts}
     mode_param = param("mode", "forward" if param("from") and not param("to") else "between")
     seed("pw_mode", mode_param if mode_param in MODES else "between")
     mode = st.radio(
@@ -125,6 +143,8 @@ def render() -> None:
             placeholder="Choose an element…",
             key="pw_to",
         )
+    if ends := chosen_ends(pw, a, b, "Start" if mode != "backward" else "Outcome or impact"):
+        show(ends, st.container(key="pw_chosen"))  # the boxes cut long labels: here they are whole
     k_link, k_wrong = int_param("k", K_DEFAULT, 1, K_MAX)
     if k_wrong and ("pw_k" not in st.session_state or moved()):
         st.warning(md(f"The link's number of paths (k): {k_wrong}; showing {k_link}."))

@@ -30,9 +30,10 @@ FILL = {"in place": "#b8ecb8", "at risk": "#ffd9a0", "unknown": "#fff1c2", "bloc
 CODE = {"in place": "i", "partly": "p", "missing": "m", "holds": "h", "doubtful": "d"}  # URL: id:code,…
 STATUS_OF_CODE = {v: k for k, v in CODE.items()}
 PARAMS = ("place", "items", "assume")  # Our place's own URL parameters
+COUNTS = ("in place", "at risk", "unknown", "blocked")  # the outcome and impact states, in the order counted
 HINT = ("Mark what your place has in the [checklist below](#checklist): set each condition, input and foundation "
-        "to in place, partly or missing. Everything starts unknown; the counts above the checklist and "
-        "[what it means](#results) below it change as you go.")
+        "to in place, partly or missing. Everything starts unknown; the counts above the checklist (and in the "
+        "sidebar, in sight as you go down it) and [what it means](#results) below it change as you go.")
 
 
 def encode(entries: dict[str, Entry]) -> str:
@@ -254,6 +255,24 @@ def causes_html(kg, result: Assessment) -> str:
     return out
 
 
+def counts_html(place: str, summary: dict[str, int]) -> str:
+    """The four counts (``Assessment.summary``, as the metrics above the checklist) for the sidebar, which stays
+    on screen while a person works down the checklist and the metrics scroll away: each ticked item's effect is
+    seen where it is ticked. Coloured as the model's columns, and named (colour is never the only cue). One HTML
+    block: the place's name on one line (a blank line would end the block and let Markdown read the rest), in one
+    text with its heading (a bare "Our place" beside the page's name in the sidebar would read twice)."""
+    e = html.escape
+    rows = "".join(
+        f'<div data-state="{k}" style="background:{FILL[k]};border-radius:4px;padding:2px 8px;margin:3px 0;'
+        f'display:flex;justify-content:space-between"><span>{k}</span><b>{summary[k]}</b></div>'
+        for k in COUNTS
+    )
+    return (
+        f'<div style="font-size:14px"><b>{e(" ".join(place.split()))}: outcomes &amp; impacts now</b>{rows}'
+        '<a href="#results" target="_self">What it means</a></div>'
+    )
+
+
 def invest_rows(result: Assessment, limit: int = 10) -> list[dict]:
     return [
         {"item": i.label, "type": i.type, "now": i.status, "moves up": i.moves, "holds back": i.holds}
@@ -353,8 +372,9 @@ def render() -> None:
         result = assess(kg, profile)
         s = result.summary(kg)
         m = st.columns(4)
-        for col, key in zip(m, ("in place", "at risk", "unknown", "blocked"), strict=True):
+        for col, key in zip(m, COUNTS, strict=True):
             col.metric(f"Outcomes & impacts {key}", s[key])
+        show(counts_html(profile.place, s), st.sidebar.container(key="place_now"))  # in sight down the checklist
         st.subheader("Checklist: what is in place here?", anchor="checklist")
         checklist(kg)
         st.subheader("What this means for the outcomes and impacts", anchor="results")

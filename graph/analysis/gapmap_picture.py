@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import html
 import math
-import textwrap
 
 from graph.analysis.draw import EVIDENCE_STYLE
 from graph.analysis.gapmap import EvidenceMap
 from graph.analysis.picture import CHAR_EM, FONT, LABEL_PX, SLIDE, TITLE_PX
 from graph.evidence import MEANING
+from graph.text.labels import wrap
 
 GROUPS = {"Condition": "Conditions", "Input": "Inputs", "Process": "Processes", "Activity": "Activities",
           "Outcome": "Outcomes", "Impact": "Impacts"}
@@ -38,12 +38,9 @@ def route_shade(routes: int, most: int) -> float:
 
 
 def _lines(text: str, px: float, font: float, n: int) -> list[str]:
-    chars = max(6, int(px / (font * CHAR_EM)))
-    lines = textwrap.wrap(text, chars, break_long_words=False) or [text]
-    if len(lines) > n:
-        lines = lines[:n]
-        lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
-    return lines
+    """``text`` in at most ``n`` lines that fit ``px`` at ``font``, broken and cut between words (``wrap``): a
+    label that needs more lines ends in "…" after its last whole word, never inside one."""
+    return wrap(text, max(6, int(px / (font * CHAR_EM))), n, grow=False)
 
 
 def describe(m: EvidenceMap) -> str:
