@@ -47,3 +47,13 @@ def test_what_rests_on_an_assumption_says_what_to_do_before_one_is_chosen():
     assert at.selectbox(key="as_assumption").value is None
     infos = [i.value for i in at.info]
     assert any("Choose an assumption" in i for i in infos), infos
+
+
+def test_an_elements_supporting_case_studies_say_how_they_were_linked_in_words():
+    """The chain under Prosperity listed its case studies as 'Manor House Development Trust · semantic'."""
+    at = run(page="assumptions", node="impact/prosperity")
+    cases = [m.value for m in at.markdown if m.value.startswith("**Supporting case studies**")]
+    lines = [ln for c in cases for ln in c.splitlines() if ln.startswith("- ")]
+    assert lines, cases
+    assert not [ln for ln in lines if " · semantic" in ln or " · explicit" in ln or " · extracted" in ln], lines
+    assert any("similar in meaning" in ln for ln in lines), lines

@@ -62,7 +62,7 @@ def render_chain(pw, chain) -> None:
                 case = kg.nodes.get(c.case)
                 figs = "; ".join(md(f["figure"]) for f in c.figures)
                 lines.append(
-                    f"- {node_link(case, with_type=False)} · {md(c.basis)}" + (f" · **{figs}**" if figs else "")
+                    f"- {node_link(case, with_type=False)} · {md(c.basis_words)}" + (f" · **{figs}**" if figs else "")
                 )
             show("**Supporting case studies**\n\n" + ("\n".join(lines) or "*none found*"), c3)
             if step.stated_by:
