@@ -57,3 +57,45 @@ def test_an_elements_supporting_case_studies_say_how_they_were_linked_in_words()
     assert lines, cases
     assert not [ln for ln in lines if " · semantic" in ln or " · explicit" in ln or " · extracted" in ln], lines
     assert any("similar in meaning" in ln for ln in lines), lines
+
+
+def _follow(at: AppTest) -> dict[str, dict[str, str]]:
+    """The node page's 'Follow it' links: their words and the query each opens."""
+    import re
+    from html import unescape
+    from urllib.parse import parse_qsl
+
+    line = next((m.value for m in at.markdown if m.value.startswith("**Follow it:**")), "")
+    return {
+        words: dict(parse_qsl(unescape(href)[1:]))
+        for href, words in re.findall(r'<a href="([^"]+)" target="_self">([^<]+)</a>', line)
+    }
+
+
+def test_an_elements_page_leads_on_to_its_pathways_assumptions_and_fragility():
+    """Prosperity's page ended at its neighbours: no way on to the pathways into it or what it rests on."""
+    follow = _follow(run(page="node", node="impact/prosperity"))
+    assert set(follow) == {"Everything it rests on", "What it takes for granted, step by step", "How fragile it is"}, (
+        follow
+    )  # an impact leads nowhere: no link forward
+    shows = {
+        "Everything it rests on": "Strength",
+        "What it takes for granted, step by step": "Step 1",
+        "How fragile it is": "Routes from a condition or input",
+    }
+    resources = _follow(run(page="node", node="input/resources"))
+    assert set(resources) == {"Pathways forward from it", "What it takes for granted, step by step"}, resources
+    for words, expected in [*shows.items(), ("Pathways forward from it", "Strength")]:  # answers, not pickers
+        at = run(**(resources if words == "Pathways forward from it" else follow)[words])
+        body = "\n".join([m.value for m in at.markdown] + [str(m.label) for m in at.metric])
+        assert expected in body, (words, follow[words])
+        assert not at.error and not at.warning, (words, [e.value for e in at.error])
+
+
+def test_an_assumptions_page_leads_on_to_what_rests_on_it():
+    node = "assumption/vision-local-people-know-what-is-best-for"
+    follow = _follow(run(page="node", node=node))
+    assert list(follow) == ["What rests on it, and what breaks if it fails"], follow
+    at = run(**follow["What rests on it, and what breaks if it fails"])
+    assert at.selectbox(key="as_assumption").value == node
+    assert any("rest on it directly" in m.value for m in at.markdown)
