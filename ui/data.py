@@ -15,7 +15,7 @@ import streamlit as st
 from graph import settings
 from graph.files import save_unique
 from ingest.build import BuildError, build, read_manifest
-from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes
+from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes, kind_applies, with_kind
 from ui.common import build_dir, build_stamp, get_kg, md, store_spec
 
 EXAMPLE_QUERIES = {
@@ -213,7 +213,13 @@ def render() -> None:
         files = st.file_uploader(
             "Documents", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True, key="upload"
         )
-        kind = st.selectbox("Kind", ["case-study", "report", "article", "model"], key="upload_kind")
+        kind = st.selectbox("Kind", ["case-study", "report", "article", "model"], key="upload_kind",
+                            help="Written into a Markdown or plain-text file as its front matter (unless it has "
+                            "its own). An HTML or PDF file is read for what it is: a case study when it names an "
+                            "organisation, a place and two figures; or give its kind in corpus.yaml.")
+        if files and not all(kind_applies(f.name) for f in files):
+            st.caption("The kind is set for Markdown and plain-text files only; an HTML or PDF file is read for what "
+                       "its text is (or give its kind in corpus.yaml).")
         if st.button("Add and rebuild", disabled=not files, key="upload_go"):
             add_and_rebuild(files or [], kind)
 
@@ -227,8 +233,7 @@ def add_and_rebuild(files, kind: str) -> None:
     for f in files:
         data = f.getvalue()
         name = safe_name(f.name)
-        if name.endswith(".md") and not data.lstrip().startswith(b"---"):
-            data = f"---\nkind: {kind}\n---\n".encode() + data
+        data = with_kind(name, data, kind)  # Markdown and plain text carry the chosen kind as front matter
         problem = check_upload(name, data)
         if not problem and hashlib.sha256(data).hexdigest() in known:
             problem = f"{name}: the same content is already in the corpus as {known[hashlib.sha256(data).hexdigest()]}"
