@@ -90,3 +90,25 @@ def case_details(g: Graph, kg: KnowledgeGraph, case_id: str) -> CaseDetails:
         figures=case_figures(kg, case_id), links=elements_for_case(g, kg, case_id),
         other_figures=named("mentions", "Figure"),
     )
+
+
+@dataclass
+class DocumentYield:
+    """What one document became in the graph: its case studies (in text order) and how many nodes of each
+    type it is the first source of. The Data page says this after an upload, so the person can go to them."""
+
+    file: str
+    title: str
+    cases: list[str]
+    counts: dict[str, int]
+
+
+def document_yield(kg: KnowledgeGraph, file_name: str) -> DocumentYield:
+    """The nodes a corpus file (by its name, as the upload saved it) gave, case studies first."""
+    from collections import Counter
+    from pathlib import Path
+
+    mine = [n for n in kg.nodes.values() if n.sources and Path(n.sources[0].path).name == file_name]
+    title = next((s.document for n in mine for s in n.sources if Path(s.path).name == file_name), "")
+    cases = sorted((n for n in mine if n.type == "CaseStudy"), key=lambda n: n.sources[0].start)
+    return DocumentYield(file_name, title, [n.id for n in cases], dict(Counter(n.type for n in mine)))
