@@ -99,3 +99,14 @@ def test_an_assumptions_page_leads_on_to_what_rests_on_it():
     at = run(**follow["What rests on it, and what breaks if it fails"])
     assert at.selectbox(key="as_assumption").value == node
     assert any("rest on it directly" in m.value for m in at.markdown)
+
+
+def test_a_case_study_says_which_document_it_comes_from_by_title_not_file_path():
+    """Each case card's source line read 'New Start · corpus/004_886a3e0936d83125.txt'."""
+    at = run(page="cases")
+    lines = [c.value for c in at.caption if "New Start" in c.value]
+    assert lines, [c.value for c in at.caption]
+    assert not [ln for ln in lines if ".txt" in ln or "004\\_886a3e0936d83125" in ln], lines
+    assert all(
+        "How to… use commissioning to build local economic resilience" in ln.replace("\\", "") for ln in lines
+    ), lines

@@ -36,7 +36,7 @@ class CaseDetails:
     publisher: str
     date: str
     source: str
-    document: str
+    document: str  # the file's path in the corpus (for tools); a person is shown ``document_title``
     span: tuple[int, int]
     organisations: list[dict]
     places: list[dict]
@@ -45,6 +45,7 @@ class CaseDetails:
     figures: list[dict]
     links: list[CaseLink]
     other_figures: list[dict] = field(default_factory=list)  # dates, durations, distances …: kept, not evidence
+    document_title: str = ""  # the document's title, as its metadata or first line gives it
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -88,7 +89,7 @@ def case_details(g: Graph, kg: KnowledgeGraph, case_id: str) -> CaseDetails:
         organisations=named("involves", "Organisation"), places=named("locatedIn", "Place"),
         people=named("mentions", "Person"), programmes=named("mentions", "Programme"),
         figures=case_figures(kg, case_id), links=elements_for_case(g, kg, case_id),
-        other_figures=named("mentions", "Figure"),
+        other_figures=named("mentions", "Figure"), document_title=src.document if src else "",
     )
 
 
