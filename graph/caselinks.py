@@ -18,6 +18,14 @@ from graph.ns import EP
 from graph.records import LinkRecord
 from graph.store import KnowledgeGraph
 
+BASIS_WORDS = {  # how a case link was made, in the words the answer card uses for the same bases
+    "explicit": "named in the case",
+    "semantic": "similar in meaning",
+    "evidence": "by its figures",
+    "curated": "curated",
+    "extracted": "the case is the worked example",
+}
+
 
 @dataclass
 class CaseLink:
@@ -38,6 +46,11 @@ class CaseLink:
     reason = property(lambda self: self.link.reason, doc="how the link was made, with its numbers")
     rationale = property(lambda self: self.link.rationale or self.link.reason,
                          doc="why the link was made, in one line of plain words")
+
+    @property
+    def basis_words(self) -> str:
+        """The basis as a reader says it ('similar in meaning', not 'semantic'): pages show this, never the code."""
+        return BASIS_WORDS.get(self.basis, self.basis)
 
     def to_json(self) -> dict:
         return {"case": self.case, "element": self.element, "basis": self.basis, "weight": self.weight,

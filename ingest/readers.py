@@ -20,7 +20,8 @@ from ingest.model import Doc
 SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 MAX_BYTES = 20 * 1024 * 1024
 LINKS_NAME = "links.yaml"
-__all__ = ["MANIFEST_NAME", "InputError", "corpus_files", "doc_from_bytes", "load_metadata", "read_document"]
+__all__ = ["MANIFEST_NAME", "InputError", "corpus_files", "doc_from_bytes", "kind_applies", "load_metadata",
+           "read_document", "with_kind"]
 
 
 # Characters that change how a line reads without being seen: controls (a newline in a file name would start a
@@ -175,7 +176,7 @@ def doc_from_bytes(raw: bytes, filename: str, name: str | None = None, meta: obj
             raise InputError(name, str(e).split(": ", 1)[1]) from e
         if fmt == "html":
             text = html_to_text(text)
-        elif fmt == "md":
+        elif fmt in ("md", "txt"):  # plain text may carry front matter too: how the app's upload sets a kind
             fm, body_start, fm_warnings = _front_matter(text)
             fm_fields, more = metadata.clean(fm, "front matter")
             fm_warnings += more
@@ -187,6 +188,19 @@ def doc_from_bytes(raw: bytes, filename: str, name: str | None = None, meta: obj
         first = next((ln.strip(" #") for ln in text[body_start:].splitlines() if ln.strip()), stem)
         fields["title"] = first[:200]
     return Doc(doc_id or doc_id_for(Path(filename)), name, text, content_hash, fmt, fields, body_start, tuple(warnings))
+
+
+def with_kind(filename: str, raw: bytes, kind: str) -> bytes:
+    """A Markdown or plain-text upload with ``kind`` as front matter, unless it carries its own. HTML and PDF have
+    no front matter: their kind comes from corpus.yaml, or from what the text reads as (``kind_applies``)."""
+    if not kind_applies(filename) or raw.lstrip().startswith(b"---"):
+        return raw
+    return f"---\nkind: {kind}\n---\n".encode() + raw
+
+
+def kind_applies(filename: str) -> bool:
+    """Whether an upload's chosen kind can travel in the file itself (front matter): Markdown and plain text."""
+    return SUFFIXES.get(os.path.splitext(filename)[1].lower()) in ("md", "txt")
 
 
 def _front_matter(text: str) -> tuple[object, int, list[str]]:

@@ -267,7 +267,8 @@ def test_upload_checks_type_and_rebuilds(app_env):
     assert any("kept both, this one as 000_e226e1c30bd1adf5-2.txt" in i.value.replace("\\", "") for i in at.info)
     assert (corpus / "wigan-pilot.md").exists() and not (corpus / "script-only.html").exists()
     assert seed.read_bytes() == seed_bytes
-    assert (corpus / "000_e226e1c30bd1adf5-2.txt").read_bytes().startswith(b"Inputs, revised")
+    kept = (corpus / "000_e226e1c30bd1adf5-2.txt").read_bytes()  # with the chosen Kind as front matter, as .md
+    assert kept == b"---\nkind: case-study\n---\nInputs, revised\n\nA revised note on inputs in Bury.\n"
     docs = {Path(p).name for p in read_manifest(app_env["build"])["documents"]}
     assert {seed.name, "000_e226e1c30bd1adf5-2.txt", "wigan-pilot.md"} <= docs
     from ui.data import check_upload

@@ -85,3 +85,31 @@ def test_an_uploaded_case_study_is_listed_with_its_links_and_quotes(page, app):
     page.wait_for_selector("text=Case studies that illustrate this", timeout=120_000)
     body = page.inner_text("[data-testid='stMain']")
     assert TITLE in body.split("Case studies that illustrate this")[1]
+
+
+NEWS = ROOT / "tests" / "data" / "upload-news.txt"  # a 157-word news piece about a made-up community shop
+NEWS_TITLE = "Green Hill Community Shop Marks Its First Year"
+
+
+def test_after_an_upload_the_data_page_links_to_what_the_document_became(page, app):
+    """The upload ended at 'graph rebuilt (9727 triples)': nothing said what the text became or where it was."""
+    url, _corpus = app
+    page.goto(f"{url}/?page=data", wait_until="domcontentloaded")
+    settle(page)
+    page.get_by_role("tab", name="Add a document").click()
+    page.locator("input[type='file']").set_input_files(str(NEWS))  # a plain-text file, Kind left at case-study
+    page.get_by_role("button", name="Add and rebuild").click()
+    page.wait_for_selector("text=graph rebuilt", timeout=300_000)
+    settle(page)
+    main = page.locator("[data-testid='stMain']")
+    assert "upload-news.txt is now a case study" in main.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "data-upload-became.png"), full_page=True)
+    illustrated = main.get_by_role("link", name="Income is retained and recycled in the local economy")
+    income = "?page=node&node=outcome/income-is-retained-and-recycled-in-the-local"
+    assert illustrated.first.get_attribute("href") == income
+    case = main.get_by_role("link", name=NEWS_TITLE)
+    assert case.get_attribute("target") == "_self"
+    case.click()
+    page.wait_for_url("**/?page=node&node=casestudy/green-hill-community-shop-marks-its-first-year", timeout=60_000)
+    settle(page)
+    page.wait_for_selector("text=Green Hill", timeout=60_000)

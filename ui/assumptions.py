@@ -62,7 +62,7 @@ def render_chain(pw, chain) -> None:
                 case = kg.nodes.get(c.case)
                 figs = "; ".join(md(f["figure"]) for f in c.figures)
                 lines.append(
-                    f"- {node_link(case, with_type=False)} · {md(c.basis)}" + (f" · **{figs}**" if figs else "")
+                    f"- {node_link(case, with_type=False)} · {md(c.basis_words)}" + (f" · **{figs}**" if figs else "")
                 )
             show("**Supporting case studies**\n\n" + ("\n".join(lines) or "*none found*"), c3)
             if step.stated_by:
@@ -266,5 +266,8 @@ def render() -> None:
         picked = pick_node("Assumption or foundation", opts, "as_assumption", "Choose an assumption…",
                            lambda i: f"{kg.nodes[i].stage_label} · {type_words(kg.nodes[i].type)}: {kg.nodes[i].label}")
         set_params(node=picked or "", path="")
-        if picked:
-            render_rests_on(pw, picked)
+        if not picked:
+            st.info("Choose an assumption or foundation to see which elements rest on it, what would lose every "
+                    "path from a condition or input if it failed, and the case studies that bear it out.")
+            return
+        render_rests_on(pw, picked)

@@ -28,7 +28,7 @@ def render_case(kg, case_id: str) -> None:
     with st.container(border=True):
         show(f"**{node_link(kg.nodes[case_id], with_type=False)}**")
         st.markdown(quote_block(d.summary, 500))
-        where = " · ".join(md(x) for x in (d.publisher, d.date, d.document) if x)
+        where = " · ".join(md(x) for x in (d.document_title or "a corpus document", d.publisher, d.date) if x)
         st.caption(where + (f" · [source]({d.source})" if d.source.startswith(("http://", "https://")) else ""))
         rows = []
         for title, items in (("Organisations", d.organisations), ("Places", d.places),

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import os
 import re
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import streamlit as st
 
 from graph import settings
+from graph.analysis.cases import document_yield, elements_for_case
 from graph.files import save_unique
+from graph.ns import type_words
 from ingest.build import BuildError, build, read_manifest
-from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes
-from ui.common import build_dir, build_stamp, get_kg, md, store_spec
+from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes, kind_applies, with_kind
+from ui.common import build_dir, build_stamp, get_engine, get_kg, md, node_link, show, store_spec
 
 EXAMPLE_QUERIES = {
     "Processes and their assumptions": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
@@ -205,7 +209,7 @@ def render() -> None:
 
     with tab_add:
         for level, note in st.session_state.pop("upload_notes", []):
-            {"success": st.success, "error": st.error, "info": st.info}.get(level, st.warning)(note)
+            {"success": st.success, "error": st.error, "info": st.info, "links": show}.get(level, st.warning)(note)
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
             f"the corpus folder ({md(corpus_dir().name)}) and rebuild. If the new build fails, the previous one stays."
@@ -213,7 +217,13 @@ def render() -> None:
         files = st.file_uploader(
             "Documents", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True, key="upload"
         )
-        kind = st.selectbox("Kind", ["case-study", "report", "article", "model"], key="upload_kind")
+        kind = st.selectbox("Kind", ["case-study", "report", "article", "model"], key="upload_kind",
+                            help="Written into a Markdown or plain-text file as its front matter (unless it has "
+                            "its own). An HTML or PDF file is read for what it is: a case study when it names an "
+                            "organisation, a place and two figures; or give its kind in corpus.yaml.")
+        if files and not all(kind_applies(f.name) for f in files):
+            st.caption("The kind is set for Markdown and plain-text files only; an HTML or PDF file is read for what "
+                       "its text is (or give its kind in corpus.yaml).")
         if st.button("Add and rebuild", disabled=not files, key="upload_go"):
             add_and_rebuild(files or [], kind)
 
@@ -227,8 +237,7 @@ def add_and_rebuild(files, kind: str) -> None:
     for f in files:
         data = f.getvalue()
         name = safe_name(f.name)
-        if name.endswith(".md") and not data.lstrip().startswith(b"---"):
-            data = f"---\nkind: {kind}\n---\n".encode() + data
+        data = with_kind(name, data, kind)  # Markdown and plain text carry the chosen kind as front matter
         problem = check_upload(name, data)
         if not problem and hashlib.sha256(data).hexdigest() in known:
             problem = f"{name}: the same content is already in the corpus as {known[hashlib.sha256(data).hexdigest()]}"
@@ -272,8 +281,6 @@ def add_and_rebuild(files, kind: str) -> None:
             st.error("The rebuild without the refused files failed; the previous build is still in use. "
                      + md(shown(str(e))))
     bar.progress(1.0, text="Indexing…")
-    from ui.common import get_engine
-
     st.cache_resource.clear()
     get_engine()
     bar.empty()
@@ -281,11 +288,33 @@ def add_and_rebuild(files, kind: str) -> None:
         [("success", f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")]
         if saved else []
     )
+    notes += [("links", _what_it_became(get_engine().kg, name)) for name in saved]
     for path, msgs in result.warnings.items():
         if Path(path).name in saved:
             notes += [("warning", md(shown(f"{path}: {msg}"))) for msg in msgs]
     st.session_state["upload_notes"] = notes
     st.rerun()  # every tab (the corpus status too) and every page now read the new build
+
+
+def _what_it_became(kg, name: str) -> str:
+    """One added file's case studies (linked, with the elements each illustrates) or, when it gave none, what
+    it did give and why it is not a case study: the upload no longer ends at a triple count."""
+    y = document_yield(kg, name)
+    if y.cases:
+        lines = [f"**{md(name)}** is now {'a case study' if len(y.cases) == 1 else f'{len(y.cases)} case studies'}:"]
+        for cid in y.cases:
+            links = elements_for_case(kg.g, kg, cid)
+            shown_els = [node_link(kg.nodes[lk.element], with_type=False) for lk in links[:5] if lk.element in kg.nodes]
+            lines.append(f"- {node_link(kg.nodes[cid], with_type=False)}" + (
+                f" — illustrates {', '.join(shown_els)}" + (f" and {len(links) - 5} more" if len(links) > 5 else "")
+                if shown_els else " — illustrates no part of the model yet"))
+        lines.append('\n<a href="?page=cases" target="_self">All case studies</a>')
+        return "\n".join(lines)
+    parts = ", ".join(f"{v} {type_words(k).lower()}{'' if v == 1 else 's'}" for k, v in sorted(y.counts.items()))
+    ask = html.escape(f"?q={quote_plus(y.title or name)}")
+    return (f"**{md(name)}** gave {md(parts) or 'no nodes'} and no case study (a case study is a document added "
+            "with Kind case-study, or one that names an organisation, a place and two figures). "
+            f'<a href="{ask}" target="_self">Ask about it</a>')
 
 
 def _withdraw(corpus: Path, names: list[str]) -> None:

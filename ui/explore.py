@@ -17,7 +17,7 @@ from st_cytoscape import cytoscape
 
 from graph.analysis import explore
 from graph.analysis.picture import legend_words
-from graph.analysis.report import link_reason
+from graph.analysis.report import link_reason, step_reason
 from graph.evidence import LEVELS, STRONG
 from ui.common import evidence_badge, md
 
@@ -79,5 +79,7 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
         a, _, b = eid.partition("->")
         if g.has_edge(a, b):
             lk, ev = pw.finder.link(a, b), evidence[(a, b)]
+            # the one reason per arrow the path table gives (the level's reason, then the link's where it adds):
+            # the link's reason and its evidence said the same sentence twice for stated and curated arrows
             st.info(f"{evidence_badge(ev.level)} " + md(f"{pw.kg.nodes[a].label} → {pw.kg.nodes[b].label}: "
-                    f"{legend_words(ev.level)}, strength {lk.weight:.2f}. {link_reason(lk)} Evidence: {ev.why}"))
+                    f"{legend_words(ev.level)}, strength {lk.weight:.2f}. {step_reason(lk, ev)}"))

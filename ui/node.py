@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+from urllib.parse import quote
+
 import streamlit as st
 
 from graph.analysis.cases import cases_for_element
-from graph.ns import ELEMENT_CLASSES, type_words
+from graph.analysis.fragility import TARGET_TYPES
+from graph.ns import ELEMENT_CLASSES, LINKED_CLASSES, type_words
 from ui.common import evidence_badge, get_kg, get_pathways, md, node_link, pick_node, quote_block, show
 from ui.route import param, set_params
 
@@ -37,6 +41,25 @@ def _link_badge(evidence: dict, node: str, other: str, rel: str, direction: str)
         return ""
     ev = evidence.get((node, other) if direction == "out" else (other, node))
     return f" {evidence_badge(ev.level)}" if ev else ""
+
+
+def _follow_links(n) -> list[str]:
+    """Where a person goes next from an element or an assumption: its pathways, what it takes for granted, how
+    fragile it is, what rests on it. Same-tab links to the views that answer those (the page was a dead end)."""
+    nid = quote(n.id, safe="/")
+    links: list[tuple[str, str]] = []
+    g = get_pathways().finder.g
+    if n.type in LINKED_CLASSES:
+        if n.id in g and g.out_degree(n.id):  # an impact leads nowhere: no link to an empty view
+            links.append(("Pathways forward from it", f"?page=pathways&from={nid}"))
+        if n.type in TARGET_TYPES and n.id in g and g.in_degree(n.id):
+            links.append(("Everything it rests on", f"?page=pathways&mode=backward&from={nid}"))
+        links.append(("What it takes for granted, step by step", f"?page=assumptions&node={nid}"))
+        if n.type in TARGET_TYPES:
+            links.append(("How fragile it is", f"?page=assumptions&look=fragility&node={nid}"))
+    elif n.type in ("Assumption", "Foundation"):
+        links.append(("What rests on it, and what breaks if it fails", f"?page=assumptions&node={nid}"))
+    return [f'<a href="{html.escape(url)}" target="_self">{words}</a>' for words, url in links]
 
 
 def render() -> None:
@@ -72,6 +95,8 @@ def render() -> None:
         facts.append(f"№ {n.notation}")
     st.caption(" · ".join(md(f) for f in facts) + f" · id {md(n.id)}")
     st.markdown(quote_block(n.text, 4000))
+    if follow := _follow_links(n):
+        show("**Follow it:** " + " · ".join(follow))
     if n.alt_labels:
         st.markdown("**Also written as:** " + "; ".join(f"“{md(a)}”" for a in n.alt_labels))
     if n.figure:

@@ -36,7 +36,7 @@ class CaseDetails:
     publisher: str
     date: str
     source: str
-    document: str
+    document: str  # the file's path in the corpus (for tools); a person is shown ``document_title``
     span: tuple[int, int]
     organisations: list[dict]
     places: list[dict]
@@ -45,6 +45,7 @@ class CaseDetails:
     figures: list[dict]
     links: list[CaseLink]
     other_figures: list[dict] = field(default_factory=list)  # dates, durations, distances …: kept, not evidence
+    document_title: str = ""  # the document's title, as its metadata or first line gives it
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -88,5 +89,27 @@ def case_details(g: Graph, kg: KnowledgeGraph, case_id: str) -> CaseDetails:
         organisations=named("involves", "Organisation"), places=named("locatedIn", "Place"),
         people=named("mentions", "Person"), programmes=named("mentions", "Programme"),
         figures=case_figures(kg, case_id), links=elements_for_case(g, kg, case_id),
-        other_figures=named("mentions", "Figure"),
+        other_figures=named("mentions", "Figure"), document_title=src.document if src else "",
     )
+
+
+@dataclass
+class DocumentYield:
+    """What one document became in the graph: its case studies (in text order) and how many nodes of each
+    type it is the first source of. The Data page says this after an upload, so the person can go to them."""
+
+    file: str
+    title: str
+    cases: list[str]
+    counts: dict[str, int]
+
+
+def document_yield(kg: KnowledgeGraph, file_name: str) -> DocumentYield:
+    """The nodes a corpus file (by its name, as the upload saved it) gave, case studies first."""
+    from collections import Counter
+    from pathlib import Path
+
+    mine = [n for n in kg.nodes.values() if n.sources and Path(n.sources[0].path).name == file_name]
+    title = next((s.document for n in mine for s in n.sources if Path(s.path).name == file_name), "")
+    cases = sorted((n for n in mine if n.type == "CaseStudy"), key=lambda n: n.sources[0].start)
+    return DocumentYield(file_name, title, [n.id for n in cases], dict(Counter(n.type for n in mine)))

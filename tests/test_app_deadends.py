@@ -1,0 +1,112 @@
+"""Dead ends found by walking the app as a practitioner, a researcher and a commissioner (AppTest, real build).
+
+Each test is a view a person reached that left them with nothing to do next, or with words they cannot read.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_env(build_dir, tmp_path_factory):
+    """The app reads the session build; uploads (if any) go to a scratch corpus, never the real one."""
+    corpus = tmp_path_factory.mktemp("deadend_corpus") / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("profiles"))
+    old = {k: os.environ.get(k) for k in ("EP_BUILD", "EP_CORPUS")}
+    os.environ["EP_BUILD"], os.environ["EP_CORPUS"] = str(build_dir), str(corpus)
+    yield
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_what_rests_on_an_assumption_says_what_to_do_before_one_is_chosen():
+    at = run(page="assumptions")
+    at.radio(key="as_mode").set_value("What rests on an assumption").run()
+    assert not at.exception
+    assert at.selectbox(key="as_assumption").value is None
+    infos = [i.value for i in at.info]
+    assert any("Choose an assumption" in i for i in infos), infos
+
+
+def test_an_elements_supporting_case_studies_say_how_they_were_linked_in_words():
+    """The chain under Prosperity listed its case studies as 'Manor House Development Trust · semantic'."""
+    at = run(page="assumptions", node="impact/prosperity")
+    cases = [m.value for m in at.markdown if m.value.startswith("**Supporting case studies**")]
+    lines = [ln for c in cases for ln in c.splitlines() if ln.startswith("- ")]
+    assert lines, cases
+    assert not [ln for ln in lines if " · semantic" in ln or " · explicit" in ln or " · extracted" in ln], lines
+    assert any("similar in meaning" in ln for ln in lines), lines
+
+
+def _follow(at: AppTest) -> dict[str, dict[str, str]]:
+    """The node page's 'Follow it' links: their words and the query each opens."""
+    import re
+    from html import unescape
+    from urllib.parse import parse_qsl
+
+    line = next((m.value for m in at.markdown if m.value.startswith("**Follow it:**")), "")
+    return {
+        words: dict(parse_qsl(unescape(href)[1:]))
+        for href, words in re.findall(r'<a href="([^"]+)" target="_self">([^<]+)</a>', line)
+    }
+
+
+def test_an_elements_page_leads_on_to_its_pathways_assumptions_and_fragility():
+    """Prosperity's page ended at its neighbours: no way on to the pathways into it or what it rests on."""
+    follow = _follow(run(page="node", node="impact/prosperity"))
+    assert set(follow) == {"Everything it rests on", "What it takes for granted, step by step", "How fragile it is"}, (
+        follow
+    )  # an impact leads nowhere: no link forward
+    shows = {
+        "Everything it rests on": "Strength",
+        "What it takes for granted, step by step": "Step 1",
+        "How fragile it is": "Routes from a condition or input",
+    }
+    resources = _follow(run(page="node", node="input/resources"))
+    assert set(resources) == {"Pathways forward from it", "What it takes for granted, step by step"}, resources
+    for words, expected in [*shows.items(), ("Pathways forward from it", "Strength")]:  # answers, not pickers
+        at = run(**(resources if words == "Pathways forward from it" else follow)[words])
+        body = "\n".join([m.value for m in at.markdown] + [str(m.label) for m in at.metric])
+        assert expected in body, (words, follow[words])
+        assert not at.error and not at.warning, (words, [e.value for e in at.error])
+
+
+def test_an_assumptions_page_leads_on_to_what_rests_on_it():
+    node = "assumption/vision-local-people-know-what-is-best-for"
+    follow = _follow(run(page="node", node=node))
+    assert list(follow) == ["What rests on it, and what breaks if it fails"], follow
+    at = run(**follow["What rests on it, and what breaks if it fails"])
+    assert at.selectbox(key="as_assumption").value == node
+    assert any("rest on it directly" in m.value for m in at.markdown)
+
+
+def test_a_case_study_says_which_document_it_comes_from_by_title_not_file_path():
+    """Each case card's source line read 'New Start · corpus/004_886a3e0936d83125.txt'."""
+    at = run(page="cases")
+    lines = [c.value for c in at.caption if "New Start" in c.value]
+    assert lines, [c.value for c in at.caption]
+    assert not [ln for ln in lines if ".txt" in ln or "004\\_886a3e0936d83125" in ln], lines
+    assert all(
+        "How to… use commissioning to build local economic resilience" in ln.replace("\\", "") for ln in lines
+    ), lines
