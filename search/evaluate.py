@@ -46,8 +46,10 @@ SETS = {"tuned": QUERIES, "set3": SET3, "blind": BLIND, "fresh": FRESH, "fresh2"
         "fresh4": FRESH4, "fresh4-second": FRESH4_SECOND}
 # The sets every setting is chosen on (together); the others are reported only. Round one chose on the first two;
 # round two (after blind and fresh had been reported) on four, round three on six (fresh2 and its second judge
-# too), and reports on fresh3; round four chose on the same six and reports on fresh4 (tests/eval/README.md).
-CHOOSING = ("tuned", "set3", "blind", "fresh", "fresh2", "fresh2-second")
+# too), and reports on fresh3; round four chose on the same six and reports on fresh4; round five on all ten
+# (tests/eval/README.md).
+CHOOSING = ("tuned", "set3", "blind", "fresh", "fresh2", "fresh2-second", "fresh3", "fresh3-second", "fresh4",
+            "fresh4-second")
 RESULTS = ROOT / "bench" / "results"
 MODES = ("bm25", "dense", "hybrid")
 PERSONAS = ("practitioner", "researcher", "policy")
