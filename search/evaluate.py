@@ -41,13 +41,15 @@ FRESH3 = EVAL / "queries_fresh3.jsonl"  # round three's report set, reported onc
 FRESH3_SECOND = EVAL / "queries_fresh3_second.jsonl"  # the same questions, a second judge
 FRESH4 = EVAL / "queries_fresh4.jsonl"  # round four's report set (four writers), reported once
 FRESH4_SECOND = EVAL / "queries_fresh4_second.jsonl"  # the same questions, a second judge
+FRESH5 = EVAL / "queries_fresh5.jsonl"  # round five's report set (three writers), reported once
+FRESH5_SECOND = EVAL / "queries_fresh5_second.jsonl"  # the same questions, a second judge
 SETS = {"tuned": QUERIES, "set3": SET3, "blind": BLIND, "fresh": FRESH, "fresh2": FRESH2,
         "fresh2-second": FRESH2_SECOND, "fresh3": FRESH3, "fresh3-second": FRESH3_SECOND,
-        "fresh4": FRESH4, "fresh4-second": FRESH4_SECOND}
+        "fresh4": FRESH4, "fresh4-second": FRESH4_SECOND, "fresh5": FRESH5, "fresh5-second": FRESH5_SECOND}
 # The sets every setting is chosen on (together); the others are reported only. Round one chose on the first two;
 # round two (after blind and fresh had been reported) on four, round three on six (fresh2 and its second judge
 # too), and reports on fresh3; round four chose on the same six and reports on fresh4; round five on all ten
-# (tests/eval/README.md).
+# and reports on fresh5 (tests/eval/README.md).
 CHOOSING = ("tuned", "set3", "blind", "fresh", "fresh2", "fresh2-second", "fresh3", "fresh3-second", "fresh4",
             "fresh4-second")
 RESULTS = ROOT / "bench" / "results"
