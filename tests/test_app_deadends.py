@@ -110,3 +110,18 @@ def test_a_case_study_says_which_document_it_comes_from_by_title_not_file_path()
     assert all(
         "How to… use commissioning to build local economic resilience" in ln.replace("\\", "") for ln in lines
     ), lines
+
+
+def test_everything_an_impact_rests_on_asks_for_the_impact_and_takes_it_from_to():
+    """The backward mode asked to "Pick a start … → Prosperity", and a link naming the impact as to= dropped it."""
+    at = run(page="pathways", mode="backward")
+    infos = [i.value for i in at.info]
+    assert any("outcome or impact to look back from" in i for i in infos), infos
+    assert not any("Pick a start" in i for i in infos), infos
+    at = run(page="pathways", mode="backward", to="impact/prosperity")
+    assert at.selectbox(key="pw_from").value == "impact/prosperity"
+    assert not at.info, [i.value for i in at.info]
+    assert at.selectbox(key="pw_path").options, "no pathways into Prosperity shown"
+    url = {k: at.query_params[k] for k in at.query_params}
+    assert url.get("to") in ("impact/prosperity", ["impact/prosperity"]), url  # the link is kept as it came
+    assert "from" not in url, url
