@@ -125,3 +125,22 @@ def test_everything_an_impact_rests_on_asks_for_the_impact_and_takes_it_from_to(
     url = {k: at.query_params[k] for k in at.query_params}
     assert url.get("to") in ("impact/prosperity", ["impact/prosperity"]), url  # the link is kept as it came
     assert "from" not in url, url
+
+
+def test_fragility_says_plainly_when_every_most_cutting_assumption_cuts_every_route():
+    """Prosperity: 'Most cutting upstream: <one> (…, PROCESSES): … 314 of its 314 routes (tied with 8 more)' named
+    one of the nine that each cut every route as if it stood out, and the section in capitals."""
+    from graph.analysis.pathways import Pathways
+
+    f = Pathways.load(Path(os.environ["EP_BUILD"])).fragility().for_target("impact/prosperity")
+    top = f.most_cutting
+    assert len(top) > 1 and all(r.lost == f.total for r in top), [(r.lost, f.total) for r in top]  # the case audited
+    at = run(page="assumptions", look="fragility", node="impact/prosperity")
+    line = next(m.value for m in at.markdown if m.value.startswith("Most cutting upstream")).replace("\\", "")
+    assert f"all {len(top)} cut every route" in line, line
+    assert "tied with" not in line, line
+    assert all(r.node["label"] in line for r in top), line  # every one of them named, none singled out
+    assert any("source" in df.value for df in at.dataframe)
+    shown = line + " ".join(str(v) for df in at.dataframe if "source" in df.value for v in df.value["source"])
+    assert not [w for w in ("PROCESSES", "INPUTS", "ACTIVITIES", "CONDITIONS FOR SUCCESS") if w in shown], shown
+    assert "Processes" in line, line  # the section as the model's stage
