@@ -144,3 +144,19 @@ def test_fragility_says_plainly_when_every_most_cutting_assumption_cuts_every_ro
     shown = line + " ".join(str(v) for df in at.dataframe if "source" in df.value for v in df.value["source"])
     assert not [w for w in ("PROCESSES", "INPUTS", "ACTIVITIES", "CONDITIONS FOR SUCCESS") if w in shown], shown
     assert "Processes" in line, line  # the section as the model's stage
+
+
+def test_a_passages_page_leads_on_to_the_parts_of_the_model_nearest_it_in_meaning():
+    """A passage's page said "No links to other nodes" and ended there."""
+    from search.engine import SearchEngine
+
+    passage = "passage/002-5e2544817f0558dc-26168"
+    near = SearchEngine.load(Path(os.environ["EP_BUILD"])).similar(passage)
+    assert len(near) == 5 and all(m.type not in ("Passage", "CaseStudy") for m, _ in near), near
+    at = run(page="node", node=passage)
+    assert [h.value for h in at.markdown if h.value == "#### Parts of the model similar in meaning"]
+    line = next(m.value for m in at.markdown if "similar in meaning 0." in m.value)
+    for m, score in near:  # each a same-tab link to its page, badged as meaning, not as a link's evidence
+        assert f'href="?page=node&amp;node={m.id}" target="_self"' in line, (m.id, line)
+        assert f"similar in meaning {score:.2f}" in line, line
+    assert not any(b in line for b in ("stated in text", "curated", "shown by a case")), line
