@@ -511,12 +511,13 @@ def most_cutting_text(f: Fragility, target: str, name: Callable[[FailureRow], st
     top = f.most_cutting
     if not top:
         return ""
-    lost, names = top[0].lost, "; ".join(name(r) for r in top)
+    lost, names = top[0].lost, "; ".join(name(r) for r in top if r.lost < f.total or len(top) == 1)
     if len(top) == 1:
         return f"Most cutting upstream: {names}: {target} would lose **{lost} of its {f.total} routes**."
-    if lost == f.total:
-        return (f"Most cutting upstream: **all {len(top)} cut every route** to {target} (all {f.total}; any one "
-                f"failing leaves none): {names}.")
+    if lost == f.total:  # exactly the upstream ones "everywhere": named once, where the page lists those
+        return (f"Most cutting upstream: **all {len(top)} cut every route** to {target} (all {f.total}): any one "
+                f"of them failing leaves none. They are the {len(top)} listed as upstream under “What this rests on "
+                "everywhere” above; the table below gives each one's sources.")
     return f"Most cutting upstream: **{len(top)} tie**, each cutting {lost} of the {f.total} routes to {target}: " \
         f"{names}."
 
