@@ -163,3 +163,5 @@ def test_a_passages_page_leads_on_to_the_parts_of_the_model_nearest_it_in_meanin
         assert f'href="?page=node&amp;node={m.id}" target="_self"' in line, (m.id, line)
         assert f"similar in meaning {score:.2f}" in line, line
     assert not any(b in line for b in ("stated in text", "curated", "shown by a case")), line
+    sources = [e.label.replace("\\", "") for e in at.expander if " · chars " in e.label]
+    assert [s for s in sources if "— Conclusion · " in s] and not [s for s in sources if "CONCLUSION" in s], sources

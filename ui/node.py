@@ -10,6 +10,7 @@ import streamlit as st
 from graph.analysis.cases import cases_for_element
 from graph.analysis.fragility import TARGET_TYPES
 from graph.ns import ELEMENT_CLASSES, LINKED_CLASSES, type_words
+from graph.stages import section_words
 from ui.common import evidence_badge, get_engine, get_kg, get_pathways, md, node_link, pick_node, quote_block, show
 from ui.route import param, set_params
 
@@ -104,7 +105,8 @@ def render() -> None:
 
     st.markdown(f"#### Sources ({len(n.sources)})")
     for s in n.sources:
-        with st.expander(md(f"{s.document} — {s.section or 'no section'} · {s.role} · chars {s.start}–{s.end}")):
+        section = section_words(s.section) or "no section"  # "Conclusion", not the document's "CONCLUSION"
+        with st.expander(md(f"{s.document} — {section} · {s.role} · chars {s.start}–{s.end}")):
             st.markdown(quote_block(s.quote, 4000))
             st.caption(f"{md(s.path)}")
 
