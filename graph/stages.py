@@ -90,3 +90,14 @@ def match(text: str, concepts: tuple[Concept, ...]) -> Concept | None:
         if t in {norm(c.label), *(norm(a) for a in c.alt_labels)}:
             return c
     return None
+
+
+def section_words(section: str) -> str:
+    """A source's section heading as a reader reads it: the model's stage name where the heading names a stage
+    ("PROCESSES" -> "Processes", "CONDITIONS FOR SUCCESS" -> "Conditions"), else the heading itself, in sentence
+    case when the document set it in capitals (a heading in capitals read as shouting in a sentence)."""
+    if not section.strip():
+        return ""
+    if c := match(section, stages()):
+        return c.label
+    return section[:1] + section[1:].lower() if section.isupper() else section

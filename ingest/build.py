@@ -92,6 +92,62 @@ def _fingerprint(files: list[tuple[str, str]], links_hash: str) -> str:
     return h.hexdigest()
 
 
+def _links_file(paths: list[Path]) -> Path | None:
+    cand = [p / LINKS_NAME for p in paths if p.is_dir() and (p / LINKS_NAME).exists()]
+    return cand[0] if cand else None
+
+
+def _corpus_fingerprint(docs: list[Doc], warnings: dict[str, list[str]], links_path: Path | None) -> str:
+    links_hash = hashlib.sha256(links_path.read_bytes()).hexdigest() if links_path else ""
+    return _fingerprint([(d.path, d.content_hash) for d in docs], links_hash + json.dumps(warnings, sort_keys=True))
+
+
+@dataclass(frozen=True)
+class Pending:
+    """How the build stands against the corpus: files the graph does not hold as they are now (added, or changed
+    since), built documents no longer in the corpus, and ``stale``: a build would change the graph (also when only
+    the code, corpus.yaml or links.yaml changed)."""
+
+    unbuilt: tuple[str, ...]
+    gone: tuple[str, ...]
+    stale: bool
+
+
+def pending(paths: list[Path] | None = None, out: Path = DEFAULT_BUILD, links_path: Path | None = None) -> Pending:
+    """What a rebuild of ``out`` from ``paths`` would take in, by the reading and fingerprint ``build`` compares
+    before it builds, without building: a file saved to the corpus whose build was interrupted (the app's page
+    closed mid-build) stays unbuilt until a rebuild, and this is how a page knows. Raises BuildError as build does
+    when the corpus cannot be listed."""
+    paths = paths or [DEFAULT_CORPUS]
+    docs, warnings = _read_all(paths)
+    old = read_manifest(Path(out))
+    built = {p: d.get("sha256") for p, d in old.get("documents", {}).items()}
+    unbuilt = tuple(d.path for d in docs if built.get(d.path) != d.content_hash)
+    gone = tuple(p for p in built if p not in {d.path for d in docs})
+    fp = _corpus_fingerprint(docs, warnings, links_path or _links_file(paths))
+    return Pending(unbuilt, gone, old.get("fingerprint") != fp)
+
+
+STEP_WORDS = {  # the steps ``progress`` reports (make_graph, the link stage, the stores), as a person reads them
+    "links textual": "Finding the links the documents state",
+    "links inferred": "Finding links by similarity of meaning",
+    "links curated": "Adding the links a curator wrote",
+    "links write": "Writing the links into the graph",
+    "links cases": "Linking the case studies to the parts of the model they show",
+    "links assumptions": "Placing each assumption under the elements it speaks about",
+    "store bulk-load": "Saving the graph in the store",
+    "store upload": "Sending the graph to the store",
+}
+
+
+def step_words(label: str) -> str:
+    """A build step as ``progress`` names it ("links cases", "extract corpus/x.md") in words a person understands
+    ("Linking the case studies …", "Reading x.md"): the app's progress bar showed the internal names."""
+    if label.startswith("extract "):
+        return f"Reading {Path(label.removeprefix('extract ')).name}"
+    return STEP_WORDS.get(label, "Building the graph")
+
+
 def read_manifest(out: Path) -> dict:
     try:
         return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -255,14 +311,11 @@ def build(
     out = Path(out)
     backend = open_store(store)
     in_memory = backend.spec.kind == "memory"
-    if links_path is None:
-        cand = [p / LINKS_NAME for p in paths if p.is_dir() and (p / LINKS_NAME).exists()]
-        links_path = cand[0] if cand else None
+    links_path = links_path or _links_file(paths)
     with build_lock(out):
         t_start = time.perf_counter()
         docs, warnings = _read_all(paths)
-        links_hash = hashlib.sha256(links_path.read_bytes()).hexdigest() if links_path else ""
-        fp = _fingerprint([(d.path, d.content_hash) for d in docs], links_hash + json.dumps(warnings, sort_keys=True))
+        fp = _corpus_fingerprint(docs, warnings, links_path)
         old = read_manifest(out)
         if not force and old.get("fingerprint") == fp and _live(backend, out, fp, in_memory):
             return BuildResult(out, "up-to-date", old)

@@ -17,7 +17,7 @@ import numpy as np
 
 from graph import lookup
 from graph import stages as st
-from graph.ns import NODE_CLASSES
+from graph.ns import ELEMENT_CLASSES, NODE_CLASSES
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph, default_build
 from graph.stores.base import StoreSpec
@@ -53,6 +53,9 @@ RESOLVE_TYPES = ("Vision", "Purpose", "Condition", "Input", "Process", "Activity
 
 class BadFilter(ValueError):
     """An unknown type, stage, document or mode; the message lists the valid values."""
+
+
+MODEL_PARTS = (*ELEMENT_CLASSES, "Assumption", "Foundation")  # the logic model itself: its boxes and what they assume
 
 
 class SearchEngine:
@@ -391,6 +394,17 @@ class SearchEngine:
         scores = scores + prior
         order = np.argsort(-scores, kind="stable")[:depth]
         return [(int(cand[i]), float(scores[i])) for i in order]
+
+    def similar(self, node_id: str, k: int = 5, types: Iterable[str] = MODEL_PARTS) -> list[tuple[NodeRecord, float]]:
+        """The ``k`` nodes of ``types`` nearest ``node_id`` in meaning (cosine of its own stored vector over the
+        index, as search scores), best first, itself left out: a way on from a node no link joins to the model,
+        such as a passage. Similar in meaning only, never a link. [] when the node is not in the index."""
+        p = self.vindex.pos.get(node_id)
+        if p is None:
+            return []
+        qvec = self.vindex.vectors[self.vindex.primary[p]]
+        hits = self.vindex.search(qvec, k + 1, self.allowed_rows(types=types))
+        return [(self.kg.nodes[self.vindex.node_ids[r]], s) for r, s in hits if r != p][:k]
 
     def card(self, query: str, types: Iterable[str] | None = None, stages: Iterable[str] | None = None,
              docs: Iterable[str] | None = None) -> Card | None:

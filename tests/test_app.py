@@ -426,7 +426,8 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
     # 10 under every route, 9 are upstream and 1 (the impact stage's foundation) is Prosperity's own
     assert "Upstream: if any of these failed, no route would be left (9)" in body
     assert "Its own assumptions and foundations (1)" in body
-    assert "would lose **314 of its 314 routes** (tied with 8 more)." in body
+    assert "Most cutting upstream: **all 9 cut every route** to Prosperity (all 314): any one of them failing " \
+        "leaves none" in body  # the nine tie: none singled out ('… (tied with 8 more)')
     # the best route's weakest step: its least similar inferred one, 'Good business' → Prosperity (0.36); its
     # first, Resources → Create a referral network, is shown by a case (Cleobury Country Ltd), and its fifth,
     # Businesses sustainable → 'Good business', by the network of anchor organisations' worked example, whose

@@ -110,3 +110,58 @@ def test_a_case_study_says_which_document_it_comes_from_by_title_not_file_path()
     assert all(
         "How to… use commissioning to build local economic resilience" in ln.replace("\\", "") for ln in lines
     ), lines
+
+
+def test_everything_an_impact_rests_on_asks_for_the_impact_and_takes_it_from_to():
+    """The backward mode asked to "Pick a start … → Prosperity", and a link naming the impact as to= dropped it."""
+    at = run(page="pathways", mode="backward")
+    infos = [i.value for i in at.info]
+    assert any("outcome or impact to look back from" in i for i in infos), infos
+    assert not any("Pick a start" in i for i in infos), infos
+    at = run(page="pathways", mode="backward", to="impact/prosperity")
+    assert at.selectbox(key="pw_from").value == "impact/prosperity"
+    assert not at.info, [i.value for i in at.info]
+    assert at.selectbox(key="pw_path").options, "no pathways into Prosperity shown"
+    url = {k: at.query_params[k] for k in at.query_params}
+    assert url.get("to") in ("impact/prosperity", ["impact/prosperity"]), url  # the link is kept as it came
+    assert "from" not in url, url
+
+
+def test_fragility_says_plainly_when_every_most_cutting_assumption_cuts_every_route():
+    """Prosperity: 'Most cutting upstream: <one> (…, PROCESSES): … 314 of its 314 routes (tied with 8 more)' named
+    one of the nine that each cut every route as if it stood out, and the section in capitals."""
+    from graph.analysis.pathways import Pathways
+
+    f = Pathways.load(Path(os.environ["EP_BUILD"])).fragility().for_target("impact/prosperity")
+    top = f.most_cutting
+    assert len(top) > 1 and all(r.lost == f.total for r in top), [(r.lost, f.total) for r in top]  # the case audited
+    at = run(page="assumptions", look="fragility", node="impact/prosperity")
+    line = next(m.value for m in at.markdown if m.value.startswith("Most cutting upstream")).replace("\\", "")
+    assert f"all {len(top)} cut every route" in line, line
+    assert "tied with" not in line, line
+    assert not [r for r in top if r.node["label"] in line], line  # none singled out: they are listed above
+    upstream = next(m.value for m in at.markdown if m.value.startswith("**Upstream: if any of these failed"))
+    assert all(f">{r.node['label']}</a>" in upstream.replace("\\", "") for r in top), upstream
+    assert any("source" in df.value for df in at.dataframe)
+    shown = line + " ".join(str(v) for df in at.dataframe if "source" in df.value for v in df.value["source"])
+    assert not [w for w in ("PROCESSES", "INPUTS", "ACTIVITIES", "CONDITIONS FOR SUCCESS") if w in shown], shown
+    sources = " ".join(str(v) for df in at.dataframe if "source" in df.value for v in df.value["source"])
+    assert ", Processes" in sources, sources  # the section as the model's stage
+
+
+def test_a_passages_page_leads_on_to_the_parts_of_the_model_nearest_it_in_meaning():
+    """A passage's page said "No links to other nodes" and ended there."""
+    from search.engine import SearchEngine
+
+    passage = "passage/002-5e2544817f0558dc-26168"
+    near = SearchEngine.load(Path(os.environ["EP_BUILD"])).similar(passage)
+    assert len(near) == 5 and all(m.type not in ("Passage", "CaseStudy") for m, _ in near), near
+    at = run(page="node", node=passage)
+    assert [h.value for h in at.markdown if h.value == "#### Parts of the model similar in meaning"]
+    line = next(m.value for m in at.markdown if "similar in meaning 0." in m.value)
+    for m, score in near:  # each a same-tab link to its page, badged as meaning, not as a link's evidence
+        assert f'href="?page=node&amp;node={m.id}" target="_self"' in line, (m.id, line)
+        assert f"similar in meaning {score:.2f}" in line, line
+    assert not any(b in line for b in ("stated in text", "curated", "shown by a case")), line
+    sources = [e.label.replace("\\", "") for e in at.expander if " · chars " in e.label]
+    assert [s for s in sources if "— Conclusion · " in s] and not [s for s in sources if "CONCLUSION" in s], sources

@@ -6,9 +6,10 @@ import streamlit as st
 
 from graph.analysis.chains import BASIS_WORDS, attached_how, with_article
 from graph.analysis.draw import to_dot
-from graph.analysis.fragility import evidence_words, to_csv
+from graph.analysis.fragility import evidence_words, most_cutting_text, to_csv
 from graph.analysis.paths import UnknownNode
 from graph.ns import type_words
+from graph.stages import section_words
 from ui.common import evidence_badge as badge
 from ui.common import get_pathways, md, node_link, pick_node, quote_block, show
 from ui.pathways import element_options
@@ -137,7 +138,8 @@ def _fragility_rows(f, kg) -> list[dict]:
              "routes left": r.total - r.lost, "on every route": "yes" if r.everywhere else "",
              "the target's own": "yes" if r.own else "",
              "evidence from case studies": evidence_words(len(r.cases)),
-             "source": "; ".join(f"{s['document']}, {s['section']}" for s in r.sources)} for r in f.rows]
+             "source": "; ".join(", ".join(w for w in (s["document"], section_words(s["section"])) if w)
+                                 for s in r.sources)} for r in f.rows]
 
 
 def render_fragility(pw, path_param: list[str]) -> None:
@@ -205,15 +207,17 @@ def render_fragility(pw, path_param: list[str]) -> None:
                       for k, e in enumerate(route.evidence)], width="stretch", hide_index=True)
 
     st.subheader("If this assumption failed")
-    top = f.most_cutting
-    if top:
-        src = top[0].sources[0] if top[0].sources else {}
-        st.markdown(
-            f"Most cutting upstream: **{md(top[0].node['label'])}**"
-            + (f" ({md(src['document'])}, {md(src['section'])})" if src else "")
-            + f": {md(kg.nodes[picked].label)} would lose **{top[0].lost} of its {f.total} routes**"
-            + (f" (tied with {len(top) - 1} more)" if len(top) > 1 else "") + "."
-        )
+    alone = len(f.most_cutting) == 1  # one is named with its document and section; several tied, each by its stage
+
+    def name(r) -> str:
+        src = r.sources[0] if r.sources else {}
+        where = [src.get("document", ""), section_words(src.get("section", ""))] if alone else [
+            r.node.get("stage_label", "")]
+        where = [w for w in where if w]
+        return f"**{md(r.node['label'])}**" + (f" ({md(', '.join(where))})" if where else "")
+
+    if headline := most_cutting_text(f, md(kg.nodes[picked].label), name):
+        st.markdown(headline)
     st.dataframe(_fragility_rows(f, kg), width="stretch", hide_index=True)
     st.download_button("Download this table with every assumption's sources (CSV)", to_csv(f),
                        file_name=f"fragility-{picked.replace('/', '-')}.csv", mime="text/csv", key="as_csv")

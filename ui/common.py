@@ -122,8 +122,9 @@ def node_link(n: NodeRecord | None, with_type: bool = True) -> str:
     HTML anchor with target=_self: show it with ``show()``). The label stays literal text (md-escaped)."""
     if n is None:
         return "*(unknown node)*"
-    stage = f" · {n.stage_label}" if n.stage_label and n.type != n.stage_label else ""
-    kind = f" *{type_words(n.type)}{stage}*" if with_type else ""
+    words = [type_words(n.type), n.stage_label]  # "Purpose · Vision and purpose" after "Purpose": each said once
+    words = [w for i, w in enumerate(words) if w and w.lower() != n.label.lower() and w not in words[:i]]
+    kind = f" *{' · '.join(words)}*" if with_type and words else ""
     return f'<a href="{html.escape(node_url(n.id))}" target="_self">{md(n.label)}</a>{kind}'
 
 

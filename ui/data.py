@@ -18,7 +18,7 @@ from graph import settings
 from graph.analysis.cases import document_yield, elements_for_case
 from graph.files import save_unique
 from graph.ns import type_words
-from ingest.build import BuildError, build, read_manifest
+from ingest.build import BuildError, Pending, build, pending, read_manifest, step_words
 from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes, kind_applies, with_kind
 from ui.common import build_dir, build_stamp, get_engine, get_kg, md, node_link, show, store_spec
 
@@ -118,8 +118,9 @@ def save_upload(corpus: Path, name: str, data: bytes) -> tuple[str | None, str]:
     Returns (file name or None when the same bytes are already there, what to tell the user).
     """
     target, saved = save_unique(corpus, name, data)
-    if not saved:
-        return None, f"{name}: the same file is already in the corpus as {target.name}; not added again"
+    if not saved:  # not in the graph (add_and_rebuild refuses those first): the rebuild takes it in
+        return None, (f"{name}: the same file is already in the corpus as {target.name} but not in the graph yet "
+                      "(a build did not finish); not added again, built now")
     if target.name == name:
         return target.name, ""
     return target.name, f"{name}: a different file of that name is in the corpus; kept both, this one as {target.name}"
@@ -176,6 +177,7 @@ def render() -> None:
                     st.code(result.turtle[:20000], language="turtle")
 
     with tab_status:
+        behind(key="rebuild_status")
         m = kg.manifest or read_manifest(b)
         if not m:
             st.warning(f"No build in {md(shown(str(b)))}.")
@@ -210,6 +212,7 @@ def render() -> None:
     with tab_add:
         for level, note in st.session_state.pop("upload_notes", []):
             {"success": st.success, "error": st.error, "info": st.info, "links": show}.get(level, st.warning)(note)
+        behind(key="rebuild_add")
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
             f"the corpus folder ({md(corpus_dir().name)}) and rebuild. If the new build fails, the previous one stays."
@@ -228,6 +231,41 @@ def render() -> None:
             add_and_rebuild(files or [], kind)
 
 
+def corpus_pending() -> Pending | None:
+    """How the live build stands against the corpus folder (ingest.build.pending); None when the corpus cannot be
+    listed (the build's own error says why when it is rebuilt)."""
+    try:
+        return pending([corpus_dir()], build_dir())
+    except BuildError:
+        return None
+
+
+def behind_words(p: Pending) -> str:
+    """Why the graph is behind the corpus, naming the files (by name, never the server's path)."""
+    def names(paths: tuple[str, ...]) -> str:
+        return ", ".join(Path(x).name for x in paths)
+
+    parts = []
+    if p.unbuilt:
+        parts.append(f"{names(p.unbuilt)} {'is' if len(p.unbuilt) == 1 else 'are'} in the corpus but not in the "
+                     "graph yet (a build did not finish, for example when the page was closed while it ran)")
+    if p.gone:
+        parts.append(f"{names(p.gone)} {'is' if len(p.gone) == 1 else 'are'} in the graph but no longer in the corpus")
+    if not parts:
+        parts.append("the ingest code, corpus.yaml or links.yaml changed since the last build")
+    return "The graph is behind the corpus: " + "; ".join(parts) + "."
+
+
+def behind(key: str) -> None:
+    """Says when the graph is behind the corpus, and offers the rebuild that brings it up to date."""
+    p = corpus_pending()
+    if p is None or not p.stale:
+        return
+    st.warning(md(behind_words(p)), icon=":material/sync_problem:")
+    if st.button("Rebuild the graph now", key=key, type="primary", icon=":material/refresh:"):
+        rebuild(corpus_dir(), [], [], [Path(x).name for x in p.unbuilt])
+
+
 def add_and_rebuild(files, kind: str) -> None:
     corpus = corpus_dir()
     corpus.mkdir(parents=True, exist_ok=True)
@@ -239,8 +277,8 @@ def add_and_rebuild(files, kind: str) -> None:
         name = safe_name(f.name)
         data = with_kind(name, data, kind)  # Markdown and plain text carry the chosen kind as front matter
         problem = check_upload(name, data)
-        if not problem and hashlib.sha256(data).hexdigest() in known:
-            problem = f"{name}: the same content is already in the corpus as {known[hashlib.sha256(data).hexdigest()]}"
+        if not problem and (was := known.get(hashlib.sha256(data).hexdigest())):
+            problem = f"{name}: the same content is already in the corpus as {Path(was).name}, and in the graph"
         if problem:
             early.append(("error", md(shown(problem))))
             continue
@@ -249,14 +287,22 @@ def add_and_rebuild(files, kind: str) -> None:
             early.append(("info" if target else "warning", md(note)))
         if target:
             saved.append(target)
-    if not saved:
+    p = corpus_pending()
+    unbuilt = [Path(x).name for x in p.unbuilt] if p else []
+    if not saved and not unbuilt:
         for level, note in early:
             {"error": st.error, "info": st.info}.get(level, st.warning)(note)
         return
-    bar = st.progress(0.0, text="Re-ingesting…")
+    rebuild(corpus, saved, early, unbuilt)  # an upload already in the corpus but never built is built now
+
+
+def rebuild(corpus: Path, saved: list[str], early: list[tuple[str, str]], unbuilt: list[str]) -> None:
+    """Rebuild the graph from the corpus with a progress bar in words; ``saved`` (this upload's new files) leave the
+    corpus again if the build fails or refuses them; ``unbuilt`` (files that were there, never built) stay."""
+    bar = st.progress(0.0, text="Reading the corpus…")
 
     def progress(label: str, i: int, n: int) -> None:
-        bar.progress(min(1.0, (i + 1) / max(1, n)), text=label[:80])
+        bar.progress(min(1.0, (i + 1) / max(1, n)), text=md(step_words(label))[:100])
 
     try:
         result = build([corpus], out=build_dir(), progress=progress, store=store_spec())
@@ -280,17 +326,21 @@ def add_and_rebuild(files, kind: str) -> None:
         except BuildError as e:
             st.error("The rebuild without the refused files failed; the previous build is still in use. "
                      + md(shown(str(e))))
-    bar.progress(1.0, text="Indexing…")
+    bar.progress(1.0, text="Making the new graph searchable…")
     st.cache_resource.clear()
     get_engine()
     bar.empty()
-    notes = early + refused_notes + (
-        [("success", f"Added {md(', '.join(saved))}; graph rebuilt ({result.manifest.get('triples')} triples).")]
-        if saved else []
-    )
-    notes += [("links", _what_it_became(get_engine().kg, name)) for name in saved]
+    built = {Path(p).name for p in result.manifest.get("documents", {})}
+    also = [n for n in unbuilt if n not in saved and n in built]  # in the corpus before, built only now
+    said = [f"Added {md(', '.join(saved))}"] if saved else []
+    if also:
+        said.append(f"built {md(', '.join(also))}, in the corpus before but not in the graph")
+    said.append(f"graph rebuilt ({result.manifest.get('triples')} triples)")
+    done = "; ".join(said)
+    notes = early + refused_notes + [("success", done[:1].upper() + done[1:] + ".")]
+    notes += [("links", _what_it_became(get_engine().kg, name)) for name in saved + also]
     for path, msgs in result.warnings.items():
-        if Path(path).name in saved:
+        if Path(path).name in saved + also:
             notes += [("warning", md(shown(f"{path}: {msg}"))) for msg in msgs]
     st.session_state["upload_notes"] = notes
     st.rerun()  # every tab (the corpus status too) and every page now read the new build

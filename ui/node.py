@@ -10,7 +10,8 @@ import streamlit as st
 from graph.analysis.cases import cases_for_element
 from graph.analysis.fragility import TARGET_TYPES
 from graph.ns import ELEMENT_CLASSES, LINKED_CLASSES, type_words
-from ui.common import evidence_badge, get_kg, get_pathways, md, node_link, pick_node, quote_block, show
+from graph.stages import section_words
+from ui.common import evidence_badge, get_engine, get_kg, get_pathways, md, node_link, pick_node, quote_block, show
 from ui.route import param, set_params
 
 RELATION_TITLES = {
@@ -104,7 +105,8 @@ def render() -> None:
 
     st.markdown(f"#### Sources ({len(n.sources)})")
     for s in n.sources:
-        with st.expander(md(f"{s.document} — {s.section or 'no section'} · {s.role} · chars {s.start}–{s.end}")):
+        section = section_words(s.section) or "no section"  # "Conclusion", not the document's "CONCLUSION"
+        with st.expander(md(f"{s.document} — {section} · {s.role} · chars {s.start}–{s.end}")):
             st.markdown(quote_block(s.quote, 4000))
             st.caption(f"{md(s.path)}")
 
@@ -122,7 +124,8 @@ def render() -> None:
     st.markdown("#### Neighbours")
     nb = kg.neighbours(picked)
     if not nb:
-        st.write("No links to other nodes.")
+        st.write("No links to other nodes." + (" A passage is a paragraph of its document; the parts of the model "
+                                               "nearest it in meaning are below." if n.type == "Passage" else ""))
     evidence = get_pathways().evidence() if nb.get("leadsTo") else {}
     for (rel, direction), title in RELATION_TITLES.items():
         targets = [t for d, t in nb.get(rel, []) if d == direction]
@@ -135,3 +138,18 @@ def render() -> None:
         if rel not in shown:
             st.markdown(f"**{md(rel)}**")
             show("\n".join(f"- ({d}) {node_link(kg.nodes[t])}" for d, t in pairs))
+    if n.type == "Passage" or not nb:
+        similar_parts(picked)
+
+
+def similar_parts(nid: str) -> None:
+    """A way on from a node no link joins to the model (a passage): the model's parts nearest it in meaning, by the
+    search engine's vectors, badged as what they are (similar in meaning), never drawn as links."""
+    near = get_engine().similar(nid)
+    if not near:
+        return
+    st.markdown("#### Parts of the model similar in meaning")
+    st.caption("Not links: the model's elements, assumptions and foundations whose words are nearest this text's "
+               "(cosine similarity of the search engine's vectors, 1 is the same meaning). Open one to follow its "
+               "pathways.")
+    show("\n".join(f"- {node_link(m)} :gray-badge[similar in meaning {score:.2f}]" for m, score in near))

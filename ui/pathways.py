@@ -28,6 +28,13 @@ MODES = {
     "backward": "Everything an outcome or impact rests on",
 }
 
+PICK = {  # what to choose first, in each mode's own words
+    "between": "Pick a start and an end. For example: Processes: Create a referral network → Impacts: Prosperity.",
+    "forward": "Pick a start to see everything it leads to. For example: Processes: Create a referral network.",
+    "backward": "Pick the outcome or impact to look back from: every pathway that reaches it. For example: "
+    "Impacts: Prosperity.",
+}
+
 
 def element_options(pw) -> list[str]:
     els = [n for n in pw.kg.nodes.values() if n.type in ELEMENT_TYPES]
@@ -120,8 +127,10 @@ def render() -> None:
     )
     # two rows of choices and the path above the picture, so the path and its picture are the first screen's
     c1, c2, c3, c4 = st.columns([4, 4, 1, 3], vertical_alignment="bottom")
-    start = param("from")
-    for name, value in (("from", start), ("to", param("to"))):
+    # "everything X rests on" looks back from X: a link may name it as the end (to=) as well as the start
+    start_key = "to" if mode == "backward" and param("to") and not param("from") else "from"
+    start = param(start_key)
+    for name, value in ((start_key, start), ("to", param("to") if start_key == "from" else "")):
         if value and value not in label:
             st.warning(md(f"The link's {name} “{value}” is not an element of the model; choose one below."))
     seed("pw_from", start if start in label else None)
@@ -156,13 +165,11 @@ def render() -> None:
                          "states or a case study shows (both ends illustrated by one case), in the paths, the "
                          "picture and the table.")
     implied = "forward" if a and not b else "between"  # what a link without mode= opens: left out of it
+    ends = {"from": a or "", "to": b or ""} if start_key == "from" else {"from": "", "to": a or ""}
     set_params(mode=mode if mode != implied else "", strong="1" if strong else "",
-               **{"from": a or "", "to": b or "", "k": str(k) if k != K_DEFAULT else ""})
+               **ends, k=str(k) if k != K_DEFAULT else "")
     if not a or (mode == "between" and not b):
-        st.info(
-            "Pick a start" + (" and an end" if mode == "between" else "") + ". For example: "
-            "Processes: Create a referral network → Impacts: Prosperity."
-        )
+        st.info(PICK[mode])
         return
     try:
         result = run_query(pw, mode, a, b or "", int(k), strong)

@@ -40,7 +40,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -502,6 +502,24 @@ class FragilityAnalysis:
         i = self.info.get(nid) or {"id": nid, "label": nid, "type": self.G.nodes[nid].get("type", "")
                                    if nid in self.G else ""}
         return {k: v for k, v in i.items() if k != "sources"}
+
+
+def most_cutting_text(f: Fragility, target: str, name: Callable[[FailureRow], str]) -> str:
+    """The "If this assumption failed" headline (Markdown; ``target`` and ``name`` give the words, already safe):
+    the one upstream assumption that cuts most; or, when several tie, all of them together, said plainly when they
+    each cut every route ("Most cutting … (tied with 8 more)" named one of nine as if it stood out). "" if none."""
+    top = f.most_cutting
+    if not top:
+        return ""
+    lost, names = top[0].lost, "; ".join(name(r) for r in top if r.lost < f.total or len(top) == 1)
+    if len(top) == 1:
+        return f"Most cutting upstream: {names}: {target} would lose **{lost} of its {f.total} routes**."
+    if lost == f.total:  # exactly the upstream ones "everywhere": named once, where the page lists those
+        return (f"Most cutting upstream: **all {len(top)} cut every route** to {target} (all {f.total}): any one "
+                f"of them failing leaves none. They are the {len(top)} listed as upstream under “What this rests on "
+                "everywhere” above; the table below gives each one's sources.")
+    return f"Most cutting upstream: **{len(top)} tie**, each cutting {lost} of the {f.total} routes to {target}: " \
+        f"{names}."
 
 
 def _source_json(s) -> dict:
