@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -12,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from ingest.build import read_manifest
 from search.engine import SearchEngine
+from tests import appenv
+from tests.appenv import app_reads
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -25,23 +26,12 @@ def app_env(build_dir, tmp_path_factory):
     shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("profiles"))
     build = tmp_path_factory.mktemp("app_build") / "build"
     shutil.copytree(build_dir, build)
-    old = {k: os.environ.get(k) for k in ("EP_BUILD", "EP_CORPUS")}
-    os.environ["EP_BUILD"], os.environ["EP_CORPUS"] = str(build), str(corpus)
-    yield {"build": build, "corpus": corpus}
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    with app_reads(build, corpus):
+        yield {"build": build, "corpus": corpus}
 
 
 def run(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return appenv.run(TIMEOUT, **params)
 
 
 def text_of(at: AppTest) -> str:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.appenv import app_reads, run
+
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -21,23 +22,8 @@ def app_env(build_dir, tmp_path_factory):
     """The app reads the session build; uploads (if any) go to a scratch corpus, never the real one."""
     corpus = tmp_path_factory.mktemp("deadend_corpus") / "corpus"
     shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("profiles"))
-    old = {k: os.environ.get(k) for k in ("EP_BUILD", "EP_CORPUS")}
-    os.environ["EP_BUILD"], os.environ["EP_CORPUS"] = str(build_dir), str(corpus)
-    yield
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-
-
-def run(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    with app_reads(build_dir, corpus):
+        yield
 
 
 def test_what_rests_on_an_assumption_says_what_to_do_before_one_is_chosen():

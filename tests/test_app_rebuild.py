@@ -4,7 +4,6 @@ uploading it again said only "already in the corpus; not added again" and the Da
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ingest.build import build, pending, read_manifest, step_words
+from tests.appenv import app_reads
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = b"""---
@@ -34,14 +34,8 @@ def env(build_dir, tmp_path_factory):
     if (build_dir / "index").exists():  # vectors cached by text: none embedded again
         shutil.copytree(build_dir / "index", out / "index")
     (corpus / "riverside.md").write_bytes(CASE)
-    old = {k: os.environ.get(k) for k in ("EP_BUILD", "EP_CORPUS")}
-    os.environ["EP_BUILD"], os.environ["EP_CORPUS"] = str(out), str(corpus)
-    yield {"corpus": corpus, "build": out}
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    with app_reads(out, corpus):
+        yield {"corpus": corpus, "build": out}
 
 
 def said(at: AppTest) -> list[str]:
