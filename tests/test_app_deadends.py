@@ -151,3 +151,14 @@ def test_a_passages_page_leads_on_to_the_parts_of_the_model_nearest_it_in_meanin
     assert not any(b in line for b in ("stated in text", "curated", "shown by a case")), line
     sources = [e.label.replace("\\", "") for e in at.expander if " · chars " in e.label]
     assert [s for s in sources if "— Conclusion · " in s] and not [s for s in sources if "CONCLUSION" in s], sources
+
+
+def test_the_element_a_card_speaks_to_is_named_once_and_its_text_cut_between_words():
+    """An insight answering for an element listed the element as 'Label: text' under its own link; where the
+    element's text is its label ('Income is retained and recycled in the local economy') that read as the same
+    words twice, and a long text was cut at 300 characters mid-word."""
+    at = run(page="ask", q="we're a community pub in a former mining village and want the council to buy our catering")
+    values = [m.value.replace("\\", "") for m in at.markdown]  # as read: Markdown escapes taken out
+    assert any("The part of the model it speaks to" in v for v in values), values
+    twice = [v for v in values if ": " in v and v.split(": ", 1)[0].strip() == v.split(": ", 1)[1].strip()]
+    assert not twice, twice

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.ns import TYPE_MEANING, type_words
+from graph.text.labels import shorten
 from search.card import CardLine, basis_words, where
 from ui.common import evidence_badge, get_engine, get_pathways, md, node_link, quote_block, show
 from ui.explore import explorer
@@ -86,8 +87,9 @@ def render_card(card: dict, kg) -> None:
             rests = card.get("rests_on_it") or []
             heading = "What rests on it" if rests else "The part of the model it speaks to"
             show(f"**{heading}**\n" + _names(kg, rests or [node], "none"))
-            if not rests:
-                st.markdown(md(f"{node.get('label', '')}: " + (node.get("text") or "")[:300]))
+            text = " ".join((node.get("text") or "").split())
+            if not rests and text.casefold() != " ".join(node.get("label", "").split()).casefold():
+                st.markdown(md(shorten(text, 300)))  # its label is the link above; cut between words
         matched = card.get("matched") or {}
         if (matched.get("id") and matched["id"] not in (node["id"], head["id"])
                 and matched.get("type") in SHOWN_MATCHES):
