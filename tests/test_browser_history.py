@@ -8,6 +8,7 @@ page makes is recorded (an init script wraps them), so the test counts the entri
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -73,9 +74,28 @@ def sidebar(pg, name: str) -> None:
 
 
 def expect_url(pg, server: str, query: str) -> None:
+    """The address bar says ``query``; on failure, every history entry the page made is in the message."""
     from playwright.sync_api import expect
 
-    expect(pg).to_have_url(f"{server}/?{query}", timeout=120_000)
+    try:
+        expect(pg).to_have_url(f"{server}/?{query}", timeout=120_000)
+    except AssertionError as e:
+        raise AssertionError(f"{e}\nhistory calls: {pg.evaluate('window.__history')}") from None
+    settle(pg)
+
+
+def ends_shown(pg, start: str, end: str) -> None:
+    """The Pathways page's Start and End boxes show these (waiting for the run to draw them: ``settle`` alone can
+    return before a run has started, since Streamlit shows its running sign only after a delay)."""
+    from playwright.sync_api import expect
+
+    expect(pg.locator("[data-testid='stMain'] h1")).to_have_text("Pathways", timeout=120_000)
+    for label, want in (("Start", start), ("End", end)):
+        box = pg.get_by_role("combobox", name=label)
+        if want:
+            expect(box).to_have_value(re.compile(re.escape(want)), timeout=120_000)
+        else:
+            expect(box).to_have_value("", timeout=120_000)
     settle(pg)
 
 
@@ -87,10 +107,12 @@ def ask_view(pg) -> None:
 
 def pathway_view(pg, path_no: int) -> None:
     """The Pathways page between Local intelligence and Prosperity with path ``path_no`` chosen and drawn."""
-    pg.wait_for_selector("text=Highlighted path", timeout=120_000)
+    from playwright.sync_api import expect
+
+    ends_shown(pg, "Local intelligence", "Prosperity")
+    expect(pg.get_by_role("combobox", name="Highlighted path")).to_have_value(
+        re.compile(rf"^\s*{path_no}\. Local intelligence"), timeout=120_000)
     settle(pg)
-    assert "Local intelligence" in shown(pg, "Start") and "Prosperity" in shown(pg, "End")
-    assert shown(pg, "Highlighted path").strip().startswith(f"{path_no}. Local intelligence")
     table = pg.inner_text("[data-testid='stTable']")
     assert "Local intelligence" in table and "Prosperity" in table
 
@@ -132,16 +154,19 @@ def test_back_and_forward_step_through_ask_pathways_and_case_studies(page, serve
     pg.go_back()  # -> the same two ends before a path was chosen: the first path
     expect_url(pg, server, "page=pathways&from=input%2Flocal-intelligence&to=impact%2Fprosperity")
     pathway_view(pg, 1)
-    for _ in range(3):  # the start alone, the page opened clean, then the question
+    views = [lambda: ask_view(pg), lambda: ends_shown(pg, "", ""),
+             lambda: ends_shown(pg, "Local intelligence", ""), lambda: pathway_view(pg, 1)]
+    for i in (2, 1, 0):  # the start alone, the page opened clean, then the question: each as it was
         pg.go_back()
-        settle(pg)
-    expect_url(pg, server, f"page=ask&q={quote_plus(QUESTION)}")
-    ask_view(pg)
+        expect_url(pg, server, steps[i][2:])
+        views[i]()
     assert "Pathways" not in pg.inner_text("[data-testid='stMain'] h1")
 
-    for _ in range(4):
+    for i in (1, 2, 3):  # forward one view at a time, as a person looks at each before pressing again
         pg.go_forward()
-        settle(pg)
+        expect_url(pg, server, steps[i][2:])
+        views[i]()
+    pg.go_forward()
     expect_url(pg, server, chosen)
     pathway_view(pg, 3)
     pg.go_forward()
