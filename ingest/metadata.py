@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from graph import yamlio
+from graph.text.labels import shorten
 
 MANIFEST_NAME = "corpus.yaml"
 TEXT_FIELDS = ("title", "kind", "publisher", "source", "part_of")
@@ -78,7 +79,7 @@ def clean(meta: object, where: str) -> tuple[dict, list[str]]:
 
 def _shown(v: object) -> str:
     s = repr(v) if isinstance(v, str) else f"{type(v).__name__} {v!r}"
-    return s if len(s) <= 60 else s[:57] + "…"
+    return shorten(s, 60)
 
 
 def load_manifest(folder: Path) -> tuple[dict[str, object], list[str]]:

@@ -84,8 +84,7 @@ class CardLine:
         s = self.source
         if not s:
             return "(no source)"
-        quote = s["quote"] if len(s["quote"]) <= 160 else s["quote"][:157].rstrip() + "…"
-        return f"{self.where()}: “{' '.join(quote.split())}”"
+        return f"{self.where()}: “{shorten(s['quote'], 160)}”"  # cut between words, never inside one
 
 
 BASIS_WORDS = {"textual": "stated in the text", "curated": "curated", "inferred": "similar in meaning",

@@ -116,3 +116,19 @@ def test_filters_limit_what_the_card_may_answer_with_and_the_card_says_so(engine
 
     with pytest.raises(BadFilter, match="unknown type"):
         engine.card(q, types=["NoSuchType"])
+
+
+def test_a_long_source_quote_is_cited_cut_between_words(engine):
+    """Every node whose first source quote is over 160 characters is cited with whole words and an ellipsis; the
+    cut was at character 157, inside a word ("…the local eco…")."""
+    from search.card import CardLine
+
+    long = [n for n in engine.kg.nodes.values() if n.sources and len(" ".join(n.sources[0].quote.split())) > 160]
+    assert len(long) >= 20
+    for n in long:
+        cited = CardLine.of(n).cite()
+        quote = " ".join(n.sources[0].quote.split())
+        said = cited.split(": “", 1)[1].removesuffix("”")
+        assert said.endswith("…") and len(said) <= 160, cited
+        kept = said.removesuffix("…")
+        assert quote.startswith(kept) and quote[len(kept)] in " ,;:–—-(&/", (n.id, said)

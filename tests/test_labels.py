@@ -78,3 +78,12 @@ def test_fit_parts_shortens_the_longest_parts_first_and_keeps_the_ends(build_dir
     assert fit_parts(names, 110) == ("Local intelligence → Create a referral network → Community of practice… → "
                                      "Businesses sustainable… → Prosperity")  # the longest gave first
     assert fit_parts(names, 90) == "Local intelligence → Create a referral… → Community of… → Businesses… → Prosperity"
+
+
+def test_a_slash_keeps_the_spaces_the_text_has_around_it():
+    """A slash between spaced words is kept as written: the purpose's "socially / locally minded" was cited as
+    "socially /locally minded"; a slash inside a word still joins with nothing and may end a line."""
+    text = "activate the latent potential of socially / locally minded entrepreneurs at the community level"
+    assert shorten(text, 70) == "activate the latent potential of socially / locally minded…"
+    assert wrap("become sustainable/connected", 16, 3) == ["become", "sustainable/", "connected"]
+    assert wrap("socially / locally minded", 12, 3) == ["socially /", "locally", "minded"]

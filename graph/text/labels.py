@@ -14,8 +14,11 @@ _TRAILING = " ,;:–—-(&/"  # what a cut would leave dangling before the ellip
 
 
 def _pieces(text: str) -> list[tuple[str, str]]:
-    """(piece, what joins it to the next): a piece ends at a space ("" after a slash, as in "sustainable/")."""
-    return [(p, "" if p.endswith("/") else " ") for p in re.findall(r"[^\s/]*/+|[^\s/]+", text)]
+    """(piece, what joins it to the next): a piece ends at a space or after a slash; it joins the next with a
+    space where the text has one ("socially / locally") and with nothing inside a word ("sustainable/connected")."""
+    found = list(re.finditer(r"[^\s/]*/+|[^\s/]+", text))
+    return [(m.group(), " " if m.end() < len(text) and text[m.end()].isspace() else "")
+            for m in found[:-1]] + [(m.group(), " ") for m in found[-1:]]
 
 
 def _fill(pieces: list[tuple[str, str]], width: int) -> tuple[str, int]:
