@@ -113,6 +113,16 @@ def test_everything_an_impact_rests_on_asks_for_the_impact_and_takes_it_from_to(
     assert "from" not in url, url
 
 
+def test_a_backward_link_naming_both_ends_says_which_it_uses():
+    """mode=backward with from= and to= looked back from the start and dropped the end without a word."""
+    at = run(page="pathways", mode="backward", to="impact/prosperity", **{"from": "outcome/good-business"})
+    assert at.selectbox(key="pw_from").value == "outcome/good-business"
+    infos = [i.value for i in at.info]
+    assert infos == ["This view looks back from one element, the link's start; its end, “Prosperity”, is left out. "
+                     "Choose “From one element to another” above for the pathways between the two."], infos
+    assert at.selectbox(key="pw_path").options, "no pathways into 'Good business' shown"
+
+
 def test_fragility_says_plainly_when_every_most_cutting_assumption_cuts_every_route():
     """Prosperity: 'Most cutting upstream: <one> (…, PROCESSES): … 314 of its 314 routes (tied with 8 more)' named
     one of the nine that each cut every route as if it stood out, and the section in capitals."""

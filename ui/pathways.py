@@ -133,6 +133,10 @@ def render() -> None:
     for name, value in ((start_key, start), ("to", param("to") if start_key == "from" else "")):
         if value and value not in label:
             st.warning(md(f"The link's {name} “{value}” is not an element of the model; choose one below."))
+    if mode == "backward" and param("from") and param("to") in label:  # a link naming both: say which is used
+        st.info(f"This view looks back from one element, the link's start; its end, "
+                f"“{md(pw.kg.nodes[param('to')].label)}”, is left out. Choose “{MODES['between']}” above for the "
+                "pathways between the two.")
     seed("pw_from", start if start in label else None)
     a = c1.selectbox(
         "Start" if mode != "backward" else "Outcome or impact",
