@@ -48,7 +48,7 @@ browser:
 	  echo "chromium could not be installed: the browser test will skip"; }
 
 test: $(DEV) export browser
-	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -n 3 --dist loadfile
 
 # Fine-tune the encoder on ingest/questions/ and the example sentences (seeded; about 10 minutes on 2 cores),
 # writing graph/text/tuned/, then refit the case linker and the search reranker for it (both read its cosines).

@@ -65,7 +65,7 @@ def _detail_line(e: dict) -> str:
                   hops=e.get("hops") or 0, basis=e.get("basis") or "", weight=e.get("weight"),
                   evidence=e.get("evidence") or "", level=e.get("level") or "")
     if ln.detail():
-        line += f"  \n  {md(ln.detail()[:300])}"
+        line += f"  \n  {md(shorten(ln.detail(), 300))}"
     return line
 
 

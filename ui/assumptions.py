@@ -10,6 +10,7 @@ from graph.analysis.fragility import evidence_words, most_cutting_text, to_csv
 from graph.analysis.paths import UnknownNode
 from graph.ns import type_words
 from graph.stages import section_words
+from graph.text.labels import shorten
 from ui.common import evidence_badge as badge
 from ui.common import get_pathways, md, node_link, pick_node, quote_block, show
 from ui.pathways import element_options
@@ -49,7 +50,7 @@ def render_chain(pw, chain) -> None:
                 st.caption(
                     md(
                         f"reached by {with_article(lk.basis)} link (weight {lk.weight:.2f}): "
-                        f"{(lk.evidence_quote or lk.evidence)[:300]}"
+                        f"{shorten(lk.evidence_quote or lk.evidence, 300)}"
                     )
                 )
             c1, c2, c3 = st.columns(3)

@@ -18,6 +18,7 @@ from graph import settings
 from graph.analysis.cases import document_yield, elements_for_case
 from graph.files import save_unique
 from graph.ns import type_words
+from graph.text.labels import shorten
 from ingest.build import BuildError, Pending, build, pending, read_manifest, step_words
 from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes, kind_applies, with_kind
 from ui.common import build_dir, build_stamp, get_engine, get_kg, md, node_link, show, store_spec
@@ -302,7 +303,7 @@ def rebuild(corpus: Path, saved: list[str], early: list[tuple[str, str]], unbuil
     bar = st.progress(0.0, text="Reading the corpus…")
 
     def progress(label: str, i: int, n: int) -> None:
-        bar.progress(min(1.0, (i + 1) / max(1, n)), text=md(step_words(label))[:100])
+        bar.progress(min(1.0, (i + 1) / max(1, n)), text=md(shorten(step_words(label), 100)))
 
     try:
         result = build([corpus], out=build_dir(), progress=progress, store=store_spec())
