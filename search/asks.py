@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graph.text.tokens import tokens
+
 ASSUMPTION = "assumption"
 EVIDENCE = "evidence"
 CASE = "case"
@@ -59,3 +61,25 @@ def asked(question: str) -> Ask:
         if m:
             return Ask(kind, " ".join(m.group(0).split()))
     return Ask("")
+
+
+_COUNTED = re.compile(_W + r"how (?:many|much)\s+([^\W\d_][\w'’-]*)", re.I)
+# "how much money / funding …" asks for a sum: a figure in a currency answers it
+MONEY = frozenset(tokens("money funding finance investment income spend spending value revenue turnover "
+                         "savings grant grants profit cash"))
+CURRENCY = re.compile(r"[£$€]\s?\d|\d\s?(?:pounds|euros|dollars)\b", re.I)
+
+
+def counted(question: str) -> str:
+    """The word a "how many / how much" question counts ("how many jobs did …" → "jobs"); "" when the next word
+    is not a noun of its own ("how much did it cost", "how many of them")."""
+    m = _COUNTED.search(question or "")
+    return m.group(1).lower() if m and tokens(m.group(1)) else ""
+
+
+def counts(label: str, noun: str) -> bool:
+    """A figure's label (its quantity: "1400 jobs and £120m GVA") counts ``noun``: the word is in it, or the noun
+    is money and the label is a sum."""
+    token = next(iter(tokens(noun)), "")
+    return bool(token) and (token in tokens(label) or token in MONEY and CURRENCY.search(label) is not None)
+

@@ -20,7 +20,7 @@ from graph.store import KnowledgeGraph
 from graph.text.labels import shorten
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
-from search.asks import ASSUMPTION, CASE, EVIDENCE, HOWTO, asked
+from search.asks import ASSUMPTION, CASE, EVIDENCE, HOWTO, asked, counted, counts
 
 
 class Searcher(Protocol):
@@ -429,8 +429,12 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
     element ``choose_element`` picks."""
     ask = asked(query)
     hits = list(engine.search(query, k=CHOICE_DEPTH))
+    noun = counted(query) if ask.kind == EVIDENCE else ""
     for t in WANTED.get(ask.kind, ()):
-        pick = next(((r, h.node) for r, h in enumerate(hits, 1) if h.type == t), None)
+        ranked = [(r, h.node) for r, h in enumerate(hits, 1) if h.type == t]
+        # "how many jobs": of the figures found, the first whose quantity counts jobs, else the best ranked
+        counting = next((x for x in ranked if t == "Evidence" and counts(x[1].label, noun)), None)
+        pick = counting or next(iter(ranked), None)
         if pick is None:
             typed = list(engine.search(query, k=1, types=[t]))
             pick = (0, typed[0].node) if typed else None
@@ -440,8 +444,9 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
         chosen = choose_element(engine, query)
         el = element_for(engine, node, hits) or (chosen[0] if chosen else node)
         where = f"ranked {r} overall" if r else f"searched among {_word(t)}s only"
-        return Choice(node, el, node, f"the best-matching {_word(t)} ({where})", KIND_OF.get(t, "element"),
-                      ask.why())
+        best = f"the best-ranked {_word(t)} counting “{noun}”" if counting and ranked[0] != counting else \
+            f"the best-matching {_word(t)}"
+        return Choice(node, el, node, f"{best} ({where})", KIND_OF.get(t, "element"), ask.why())
     chosen = choose_element(engine, query)
     if chosen is None:
         return None

@@ -44,3 +44,18 @@ def test_words_inside_other_words_do_not_count():
     assert asked("finding premises and equipment for a start-up").kind == ""
     assert asked("we figured out the rota ourselves").kind == ""
     assert asked("examples of this").kind == CASE and asked("the premise behind coaching").kind == ASSUMPTION
+
+
+def test_what_a_how_many_question_counts_and_which_figures_count_it():
+    from search.asks import counted, counts
+
+    said = {q: counted(q) for q in ("how many jobs did community anchors create", "How much money stays local?",
+                                    "how much did it cost", "how many of them were women", "how many 2023",
+                                    "what difference did it make")}
+    assert said == {"how many jobs did community anchors create": "jobs", "How much money stays local?": "money",
+                    "how much did it cost": "", "how many of them were women": "", "how many 2023": "",
+                    "what difference did it make": ""}
+    assert counts("1400 jobs and £120m GVA", "jobs") and counts("£2.43 for every £1", "money")
+    assert not counts("10 community anchor organisations", "jobs") and not counts("1400 jobs", "")
+    assert not counts("120 volunteers", "money")
+

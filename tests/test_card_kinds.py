@@ -30,6 +30,10 @@ def test_a_question_for_figures_gets_a_figure_with_its_own_case_study_first(engi
     assert card.case_studies[0].id == owner[0] and card.case_studies[0].basis == "its own case study"
     assert all(c.type == "CaseStudy" for c in card.case_studies)
     assert card.why == "the question asks for figures (“how many”)"
+    # the figure that counts jobs, not the one ranked above it (the same sentence's "10 community anchor
+    # organisations"), and the card says why
+    assert (card.headline.id, card.via) == ("evidence/1400-jobs-and-120m-gva",
+                                            "the best-ranked figure counting “jobs” (ranked 5 overall)")
 
 
 def test_a_question_for_an_example_gets_a_case_study(engine):
