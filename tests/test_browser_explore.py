@@ -57,6 +57,26 @@ def test_clicking_an_element_focuses_it_and_opens_its_page_in_the_same_tab(page,
     assert "Sources" in page.inner_text("[data-testid='stMain']")
 
 
+def test_the_wheel_over_the_picture_scrolls_the_page_and_leaves_the_picture_as_drawn(page, server):  # noqa: F811
+    """A person scrolling down the landing page with the pointer over the whole-model map: the page scrolls and the
+    map keeps its size (it was zoomed with the wheel, st-cytoscape setting no bounds, to a blank frame)."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=ask", wait_until="domcontentloaded")
+    settle(page)
+    frame = _map(page)
+    cy = frame.content_frame()
+    zoom = "() => document.querySelector('div')._cyreg.cy.zoom()"
+    before = cy.evaluate(zoom)
+    box = frame.bounding_box()
+    top = frame.bounding_box()["y"]
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"], 1000 - box["y"]) / 2)
+    for _ in range(3):
+        page.mouse.wheel(0, 300)
+        page.wait_for_timeout(300)
+    assert cy.evaluate(zoom) == before
+    assert frame.bounding_box()["y"] < top - 100, "the page did not scroll"  # to its end, the map near it
+
+
 def test_pathway_picture_downloads_as_a_slide_sized_svg(page, server):  # noqa: F811
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{server}/?page=pathways&mode=between&from=process/create-a-referral-network&to=impact/prosperity",

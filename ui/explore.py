@@ -56,8 +56,10 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
     st.markdown(explore.legend_html(bool(highlight_links), [lv for lv in f.levels if f.keeps_link(lv, 1.0)]),
                 unsafe_allow_html=True)  # fixed words only
     picked = cytoscape(els, explore.stylesheet(), height=f"{HEIGHT_PX}px",
-                       layout={"name": "preset", "fit": True, "padding": explore.PADDING},
-                       selection_type="single", user_zooming_enabled=True, key=f"{key}_cy") or {}
+                       layout={"name": "preset", "fit": True, "padding": explore.PADDING},  # fitted to its frame
+                       # the wheel scrolls the page: a turn of it over the picture zoomed the picture (to nothing,
+                       # st-cytoscape setting no bounds) while the page scrolled on; click to focus stays
+                       selection_type="single", user_zooming_enabled=False, key=f"{key}_cy") or {}
     nodes, edges = picked.get("nodes") or [], picked.get("edges") or []
     if nodes and nodes[0] != focused:
         st.session_state[f"{key}_focus"] = nodes[0]
