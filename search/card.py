@@ -431,13 +431,12 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
     hits = list(engine.search(query, k=CHOICE_DEPTH))
     noun = counted(query) if ask.kind == EVIDENCE else ""
     for t in WANTED.get(ask.kind, ()):
-        ranked = [(r, h.node) for r, h in enumerate(hits, 1) if h.type == t]
+        # rank 0: none in the fused top ten, so searched among this kind only
+        ranked = [(r, h.node) for r, h in enumerate(hits, 1) if h.type == t] or [
+            (0, h.node) for h in engine.search(query, k=CHOICE_DEPTH, types=[t])]
         # "how many jobs": of the figures found, the first whose quantity counts jobs, else the best ranked
         counting = next((x for x in ranked if t == "Evidence" and counts(x[1].label, noun)), None)
         pick = counting or next(iter(ranked), None)
-        if pick is None:
-            typed = list(engine.search(query, k=1, types=[t]))
-            pick = (0, typed[0].node) if typed else None
         if pick is None:
             continue
         r, node = pick
