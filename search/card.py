@@ -399,6 +399,9 @@ class Choice:
     via: str
     kind: str
     why: str
+    # the best-ranked node of the headline's kind, when a finer rule chose another of that kind ("how many jobs"):
+    # how close the question came to the graph is read from the closer of the two
+    outranked: NodeRecord | None = None
 
 
 def _word(t: str) -> str:
@@ -445,7 +448,8 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
         where = f"ranked {r} overall" if r else f"searched among {_word(t)}s only"
         best = f"the best-ranked {_word(t)} counting “{noun}”" if counting and ranked[0] != counting else \
             f"the best-matching {_word(t)}"
-        return Choice(node, el, node, f"{best} ({where})", KIND_OF.get(t, "element"), ask.why())
+        return Choice(node, el, node, f"{best} ({where})", KIND_OF.get(t, "element"), ask.why(),
+                      ranked[0][1] if counting and ranked[0] != counting else None)
     chosen = choose_element(engine, query)
     if chosen is None:
         return None
@@ -496,7 +500,8 @@ def build_card(engine: Searcher, query: str, choice: Choice | None = None) -> Ca
         headline=CardLine.of(head),
         why=choice.why,
     )
-    card.closeness, card.weak = closeness(engine, query, head)
+    card.closeness, card.weak = max((closeness(engine, query, n) for n in (head, choice.outranked) if n),
+                                    key=lambda c: -1.0 if c[0] is None else c[0])
     if head.type == "Assumption":
         card.rests_on_it = [CardLine.of(kg.nodes[e]) for e in links.ties.get(head.id, [])]
     if links:
