@@ -82,4 +82,3 @@ def counts(label: str, noun: str) -> bool:
     is money and the label is a sum."""
     token = next(iter(tokens(noun)), "")
     return bool(token) and (token in tokens(label) or token in MONEY and CURRENCY.search(label) is not None)
-

@@ -437,19 +437,18 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
         # rank 0: none in the fused top ten, so searched among this kind only
         ranked = [(r, h.node) for r, h in enumerate(hits, 1) if h.type == t] or [
             (0, h.node) for h in engine.search(query, k=CHOICE_DEPTH, types=[t])]
-        # "how many jobs": of the figures found, the first whose quantity counts jobs, else the best ranked
-        counting = next((x for x in ranked if t == "Evidence" and counts(x[1].label, noun)), None)
-        pick = counting or next(iter(ranked), None)
-        if pick is None:
+        if not ranked:
             continue
-        r, node = pick
+        # "how many jobs": of the figures found, the first whose quantity counts jobs, else the best ranked
+        counting = next((x for x in ranked if counts(x[1].label, noun)), None) if t == "Evidence" else None
+        lifted = counting is not None and counting != ranked[0]
+        r, node = counting if lifted else ranked[0]
         chosen = choose_element(engine, query)
         el = element_for(engine, node, hits) or (chosen[0] if chosen else node)
         where = f"ranked {r} overall" if r else f"searched among {_word(t)}s only"
-        best = f"the best-ranked {_word(t)} counting “{noun}”" if counting and ranked[0] != counting else \
-            f"the best-matching {_word(t)}"
+        best = f"the best-ranked {_word(t)} counting “{noun}”" if lifted else f"the best-matching {_word(t)}"
         return Choice(node, el, node, f"{best} ({where})", KIND_OF.get(t, "element"), ask.why(),
-                      ranked[0][1] if counting and ranked[0] != counting else None)
+                      ranked[0][1] if lifted else None)
     chosen = choose_element(engine, query)
     if chosen is None:
         return None
@@ -500,8 +499,10 @@ def build_card(engine: Searcher, query: str, choice: Choice | None = None) -> Ca
         headline=CardLine.of(head),
         why=choice.why,
     )
-    card.closeness, card.weak = max((closeness(engine, query, n) for n in (head, choice.outranked) if n),
-                                    key=lambda c: -1.0 if c[0] is None else c[0])
+    card.closeness, card.weak = closeness(engine, query, head)
+    if card.weak and choice.outranked is not None:  # the figure ranked above it may have come closer
+        card.closeness, card.weak = max(
+            (card.closeness, card.weak), closeness(engine, query, choice.outranked), key=lambda c: c[0] or 0.0)
     if head.type == "Assumption":
         card.rests_on_it = [CardLine.of(kg.nodes[e]) for e in links.ties.get(head.id, [])]
     if links:

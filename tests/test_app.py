@@ -15,7 +15,6 @@ from tests import appenv
 from tests.appenv import app_reads
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 TIMEOUT = 120
 
 

@@ -68,7 +68,7 @@ def test_the_wheel_over_the_picture_scrolls_the_page_and_leaves_the_picture_as_d
     zoom = "() => document.querySelector('div')._cyreg.cy.zoom()"
     before = cy.evaluate(zoom)
     box = frame.bounding_box()
-    top = frame.bounding_box()["y"]
+    top = box["y"]
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"], 1000 - box["y"]) / 2)
     for _ in range(3):
         page.mouse.wheel(0, 300)
