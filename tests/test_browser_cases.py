@@ -52,6 +52,8 @@ def settle(pg) -> None:
 
 
 def test_an_uploaded_case_study_is_listed_with_its_links_and_quotes(page, app):
+    from playwright.sync_api import expect
+
     url, corpus = app
     page.goto(f"{url}/?page=data", wait_until="domcontentloaded")
     settle(page)
@@ -83,6 +85,8 @@ def test_an_uploaded_case_study_is_listed_with_its_links_and_quotes(page, app):
               wait_until="domcontentloaded")
     settle(page)
     page.wait_for_selector("text=Case studies that illustrate this", timeout=120_000)
+    # polled: one read right after the heading showed two other case studies in a fresh-clone run on loaded cores
+    expect(page.locator("[data-testid='stMain']")).to_contain_text(TITLE, timeout=120_000)
     body = page.inner_text("[data-testid='stMain']")
     assert TITLE in body.split("Case studies that illustrate this")[1]
 
