@@ -385,8 +385,8 @@ KIND_OF = {"Assumption": "assumption", "Evidence": "evidence", "CaseStudy": "cas
 TOP_KINDS = ("Assumption", "Foundation", "Insight", "Vision", "Purpose", "CaseStudy", "Evidence", "Passage")
 # A how-to question still gets a model element, unless the best match is practical guidance in itself: a
 # council insight or a foundation ("what increases the chance of success"). Round four, with the learned
-# reranker, on the six choosing sets: card right 0.478 -> 0.491 (docs/search.md).
-HOWTO_SELF = ("Insight", "Foundation")
+# reranker, on the six choosing sets: card right 0.478 -> 0.491 (docs/search.md). Each with what the card says of it.
+HOWTO_SELF = {"Insight": "is practical guidance", "Foundation": "names a condition that makes success more likely"}
 TYPE_WORDS = {"CaseStudy": "case study", "Evidence": "figure", "Figure": "other figure",  # Figure: not a result
               "Passage": "passage of a source document"}
 
@@ -455,8 +455,8 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
     el, matched, via = chosen
     top = hits[0].node if hits else None
     if top is not None and top.type in TOP_KINDS and (ask.kind != HOWTO or top.type in HOWTO_SELF):
-        why = (f"the question asks how to do something (“{ask.cue}”) and the best match, {_a(_word(top.type))}, is "
-               "practical guidance" if ask.kind == HOWTO else
+        why = (f"the question asks how to do something (“{ask.cue}”) and the best match, {_a(_word(top.type))}, "
+               f"{HOWTO_SELF[top.type]}" if ask.kind == HOWTO else
                f"the best match is {_a(_word(top.type))} and the question asks for no other kind")
         return Choice(top, element_for(engine, top, hits) or el, top, "best match overall", KIND_OF[top.type], why)
     why = ask.why() if ask.kind == HOWTO else "the best-matching part of the model"

@@ -9,12 +9,22 @@ from graph.records import NodeRecord
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
 
+# Words of one or two letters carry no topic for BM25: most are the halves of a hyphenated word, and "co" of
+# "co-op" then met every "co-operation" (the co-operative movement's foundation answered "where can we get money
+# to start a co-op"). Dense retrieval still reads them. On the ten choosing sets: card right 0.493 -> 0.493,
+# hit@1 0.490 -> 0.493 (docs/search.md, "After round five").
+MIN_LETTERS = 3
+
+
+def _kept(words) -> list[str]:
+    return [w for w in words if len(w) >= MIN_LETTERS]
+
 
 class Lexical:
     """Keyword ranking; rows are the positions of ``texts`` as given (the dense index's order)."""
 
     def __init__(self, texts: list[str], k1: float = 1.2, b: float = 0.75):
-        corpus = [tokens(t) for t in texts]
+        corpus = [_kept(tokens(t)) for t in texts]
         self.size = len(texts)
         self.vocab = {w for doc in corpus for w in doc}
         self.bm25 = bm25s.BM25(k1=k1, b=b)
@@ -22,8 +32,9 @@ class Lexical:
             self.bm25.index(corpus, show_progress=False)
 
     def known(self, query_tokens: tuple[str, ...] | list[str]) -> list[str]:
-        """The query words the corpus has; an empty list means BM25 cannot rank anything."""
-        return [t for t in query_tokens if t in self.vocab]
+        """The query words the corpus has (of three letters or more); an empty list means BM25 cannot rank
+        anything."""
+        return [t for t in _kept(query_tokens) if t in self.vocab]
 
     def search(self, query_tokens: tuple[str, ...] | list[str], k: int,
                allowed: np.ndarray | None = None) -> list[tuple[int, float]]:

@@ -109,6 +109,24 @@ def test_a_how_to_question_whose_best_match_is_a_council_insight_gets_the_insigh
                         "practical guidance")
 
 
+def test_a_how_to_question_answered_by_a_foundation_says_what_a_foundation_is(engine):
+    q = "How do the conditions stage and the external and local conditions foundations relate to each other?"
+    card = engine.card(q)
+    assert (card.kind, card.headline.type) == ("foundation", "Foundation")
+    assert card.why == ("the question asks how to do something (“How do the”) and the best match, a foundation, "
+                        "names a condition that makes success more likely")
+
+
+def test_a_co_op_question_is_not_answered_by_every_text_that_says_co_operation(engine):
+    # "co-op" is tokenized "co" + "op": BM25 reads neither (words under three letters), so the co-operative
+    # movement's foundation, which says "co-operation" twice, no longer answers every question naming a co-op
+    from graph.text.tokens import tokens
+
+    assert engine.lexical.known(tokens("start a co-op in the UK")) == ["start"]
+    card = engine.card("where can we get money to start a co-op")
+    assert (card.kind, card.headline.id) == ("element", "input/resources")
+
+
 def test_filters_limit_what_the_card_may_answer_with_and_the_card_says_so(engine):
     q = "how do I build a referral network"
     hits = engine.search(q, k=10, types=["Assumption"])
