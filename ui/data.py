@@ -177,8 +177,9 @@ def render() -> None:
                 else:
                     st.code(result.turtle[:20000], language="turtle")
 
+    state = corpus_pending()  # read once a run: both tabs say the same
     with tab_status:
-        behind(key="rebuild_status")
+        behind(state, key="rebuild_status")
         m = kg.manifest or read_manifest(b)
         if not m:
             st.warning(f"No build in {md(shown(str(b)))}.")
@@ -213,7 +214,7 @@ def render() -> None:
     with tab_add:
         for level, note in st.session_state.pop("upload_notes", []):
             {"success": st.success, "error": st.error, "info": st.info, "links": show}.get(level, st.warning)(note)
-        behind(key="rebuild_add")
+        behind(state, key="rebuild_add")
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
             f"the corpus folder ({md(corpus_dir().name)}) and rebuild. If the new build fails, the previous one stays."
@@ -257,9 +258,9 @@ def behind_words(p: Pending) -> str:
     return "The graph is behind the corpus: " + "; ".join(parts) + "."
 
 
-def behind(key: str) -> None:
-    """Says when the graph is behind the corpus, and offers the rebuild that brings it up to date."""
-    p = corpus_pending()
+def behind(p: Pending | None, key: str) -> None:
+    """Says when the graph is behind the corpus (``p``: ``corpus_pending()``), and offers the rebuild that brings it
+    up to date."""
     if p is None or not p.stale:
         return
     st.warning(md(behind_words(p)), icon=":material/sync_problem:")
