@@ -74,6 +74,19 @@ def type_words(t: str) -> str:
     return TYPE_WORDS.get(t, t)
 
 
+# A count of nodes of a type, where its words do not simply take an "s" (or a figure's long words would be counted).
+COUNT_WORDS = {"Evidence": ("evidence figure", "evidence figures"), "Figure": ("other figure", "other figures"),
+               "CaseStudy": ("case study", "case studies"), "Activity": ("activity", "activities"),
+               "Process": ("process", "processes"), "Insight": ("practical insight", "practical insights"),
+               "Passage": ("passage", "passages"), "Person": ("person", "people")}
+
+
+def counted(t: str, n: int) -> str:
+    """``n`` nodes of type ``t`` in words: "1 activity", "4 activities", "2 evidence figures"."""
+    one, many = COUNT_WORDS.get(t, (t.lower(), t.lower() + "s"))
+    return f"{n} {one if n == 1 else many}"
+
+
 def bind_prefixes(g: Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)

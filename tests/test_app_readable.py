@@ -103,3 +103,15 @@ def test_ask_names_every_node_type_apart_and_old_links_keep_their_types(app_env)
     assert f"Filters on: {evidence}, {figure}" in _plain(at.expander[0].label)
     said = [_plain(c.value) for c in at.caption if "the filters limit the answer to" in c.value]
     assert said and said[0].endswith("the filters limit the answer to figures, other figures.")  # "figures, figures"
+
+
+def test_counts_of_nodes_read_as_english_plurals():
+    from graph.ns import NODE_CLASSES, counted
+
+    assert [counted(t, 4) for t in ("Activity", "Process", "CaseStudy", "Evidence", "Figure", "Person", "Place")] == [
+        "4 activities", "4 processes", "4 case studies", "4 evidence figures", "4 other figures", "4 people",
+        "4 places"]
+    assert [counted(t, 1) for t in ("Activity", "Evidence", "Person")] == ["1 activity", "1 evidence figure",
+                                                                           "1 person"]
+    # no type is counted with a doubled or a consonant-y ending ("processs", "activitys")
+    assert not [t for t in NODE_CLASSES if counted(t, 2).endswith(("ss", "ys", ")s"))]

@@ -17,7 +17,7 @@ import streamlit as st
 from graph import settings
 from graph.analysis.cases import document_yield, elements_for_case
 from graph.files import save_unique
-from graph.ns import type_words
+from graph.ns import counted
 from graph.text.labels import shorten
 from ingest.build import BuildError, Pending, build, pending, read_manifest, step_words
 from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes, kind_applies, with_kind
@@ -362,7 +362,7 @@ def _what_it_became(kg, name: str) -> str:
                 if shown_els else " — illustrates no part of the model yet"))
         lines.append('\n<a href="?page=cases" target="_self">All case studies</a>')
         return "\n".join(lines)
-    parts = ", ".join(f"{v} {type_words(k).lower()}{'' if v == 1 else 's'}" for k, v in sorted(y.counts.items()))
+    parts = ", ".join(counted(k, v) for k, v in sorted(y.counts.items()))
     ask = html.escape(f"?q={quote_plus(y.title or name)}")
     return (f"**{md(name)}** gave {md(parts) or 'no nodes'} and no case study (a case study is a document added "
             "with Kind case-study, or one that names an organisation, a place and two figures). "
