@@ -81,9 +81,10 @@ def main() -> None:
     title, render, blurb = PAGES[current]
     st.title(title)
     st.caption(blurb)
+    said = st.container()  # what was wrong with the link, filled once the page has found it (route.correct)
     if unknown:
-        st.info(f"This link names no page called “{md(unknown[:60])}”, so it opens {title}; the pages are listed "
-                "on the left.")
+        route.correct(f"This link names no page called “{md(unknown[:60])}”, so it opens {title}; the pages are "
+                      "listed on the left.", "info")
     try:
         render()
     except MissingBuild as e:
@@ -97,6 +98,8 @@ def main() -> None:
         )
     else:
         st.caption(f"Answered in {timer.ms():.0f} ms")
+    for level, text in route.corrections():
+        getattr(said, level)(text)
     route.commit()  # the run's view, written once: one history entry per step
 
 main()

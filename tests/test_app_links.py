@@ -123,3 +123,28 @@ def test_the_copied_case_studies_link_opens_its_tab():
     at = run(page="cases", case_q="keeping money in the local economy", tab="all")
     assert "Case studies closest to your words" not in "\n".join(m.value for m in at.markdown)
     assert any("case studies from" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"page": "nope"}, "This link names no page called “nope”, so it opens Ask"),
+    ({"page": "pathways", **PATHS, "k": "999"}, "number of paths (k): 999 is outside 1–50; showing 50"),
+    ({"page": "pathways", **PATHS, "path": "99"}, "path: 99 is outside 0–4"),
+    ({"page": "assumptions", "path": "nope,also-nope"}, "This link names a step that is not in the graph"),
+    ({"page": "place", "items": "condition/long-term-commitment:zz"}, "the checklist does not have"),
+], ids=lambda p: str(p))
+def test_what_was_wrong_with_a_link_is_still_said_after_the_page_reruns_with_the_corrected_link(params, message):
+    """A page that corrects its link reruns at once with the corrected one (the browser showed the message for
+    about a second); the message stays until the person changes the view."""
+    at = run(**params)
+    corrected = {k: at.query_params[k] for k in at.query_params}
+    assert message in said(at)
+    at.run()  # the rerun the corrected address bar brings
+    assert {k: at.query_params[k] for k in at.query_params} == corrected
+    assert message in said(at), said(at)
+
+
+def test_a_corrected_links_message_goes_once_the_view_changes():
+    at = run(page="pathways", k="999", **PATHS)
+    assert "999 is outside" in said(at)
+    at.number_input(key="pw_k").set_value(3).run()
+    assert at.query_params["k"] == "3" and "999 is outside" not in said(at), said(at)

@@ -14,7 +14,7 @@ from graph.text.labels import shorten
 from ui.common import evidence_badge as badge
 from ui.common import get_pathways, md, node_link, pick_node, quote_block, show
 from ui.pathways import element_options
-from ui.route import param, seed, set_params
+from ui.route import correct, param, seed, set_params
 
 MODES = ("An element or a path", "What rests on an assumption", "How fragile is an outcome or impact")
 
@@ -191,7 +191,7 @@ def render_fragility(pw, path_param: list[str]) -> None:
             chosen = fa.route(path_param)
             routes = [chosen] + [r for r in routes if r.path.nodes != chosen.path.nodes]
         except (UnknownNode, KeyError):
-            st.error("This link names a step that is not in the graph; showing this element's own routes.")
+            correct("This link names a step that is not in the graph; showing this element's own routes.", "error")
     if st.session_state.get("as_route") not in range(len(routes)):
         st.session_state.pop("as_route", None)
     seed("as_route", 0)  # the route the URL names (path=) first, again after Back or Forward
@@ -244,7 +244,8 @@ def render() -> None:
             try:
                 path = pw.finder.make_path(path_param)
             except (UnknownNode, KeyError):
-                st.error("This link names a step that is not in the graph; showing the element picker instead.")
+                correct("This link names a step that is not in the graph; showing the element picker instead.",
+                        "error")
                 st.info("Choose an element to see what it takes for granted, step by step.")
                 return
             show("Path: " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in path.nodes))

@@ -16,7 +16,7 @@ from graph.text.labels import fit_parts
 from ui.common import evidence_badge, get_pathways, md, node_link, show
 from ui.downloads import pathway_downloads
 from ui.explore import explorer
-from ui.route import int_param, moved, param, seed, set_params
+from ui.route import correct, int_param, moved, param, seed, set_params
 
 ELEMENT_TYPES = LINKED_CLASSES
 BOX_CHARS = 36  # a Start or End label a box shows whole at 1400 px (251 px of 14 px text; 40 characters measured 235)
@@ -132,7 +132,7 @@ def render() -> None:
     start = param(start_key)
     for name, value in ((start_key, start), ("to", param("to") if start_key == "from" else "")):
         if value and value not in label:
-            st.warning(md(f"The link's {name} “{value}” is not an element of the model; choose one below."))
+            correct(md(f"The link's {name} “{value}” is not an element of the model; choose one below."))
     if mode == "backward" and param("from") and param("to") in label:  # a link naming both: say which is used
         st.info(f"This view looks back from one element, the link's start; its end, "
                 f"“{md(pw.kg.nodes[param('to')].label)}”, is left out. Choose “{MODES['between']}” above for the "
@@ -160,7 +160,7 @@ def render() -> None:
         show(ends, st.container(key="pw_chosen"))  # the boxes cut long labels: here they are whole
     k_link, k_wrong = int_param("k", K_DEFAULT, 1, K_MAX)
     if k_wrong and ("pw_k" not in st.session_state or moved()):
-        st.warning(md(f"The link's number of paths (k): {k_wrong}; showing {k_link}."))
+        correct(md(f"The link's number of paths (k): {k_wrong}; showing {k_link}."))
     seed("pw_k", k_link)
     k = c3.number_input("Paths", 1, K_MAX, key="pw_k")
     seed("pw_strong", param("strong") == "1")
@@ -198,8 +198,8 @@ def render() -> None:
              + f"  (strength {p.weight:.2f})" for i, p in enumerate(paths)]
     chosen, wrong = int_param("path", 0, 0, len(paths) - 1)
     if wrong and ("pw_path" not in st.session_state or moved()):
-        st.warning(md(f"The link's path: {wrong} (the {len(paths)} paths found count from 0); "
-                      f"showing path {chosen + 1}."))
+        correct(md(f"The link's path: {wrong} (the {len(paths)} paths found count from 0); "
+                   f"showing path {chosen + 1}."))
     if st.session_state.get("pw_path") not in range(len(paths)):
         st.session_state.pop("pw_path", None)  # another start or end: the old choice is not one of these paths
     seed("pw_path", chosen)

@@ -24,7 +24,7 @@ from graph.analysis.assess import (
 from graph.settings import ROOT
 from graph.text.labels import shorten
 from ui.common import get_pathways, md, node_link, node_url, show
-from ui.route import moved, param, set_params
+from ui.route import correct, moved, param, set_params
 
 EXAMPLE = ROOT / "corpus" / "profiles" / "example-fictional-town.yaml"
 FILL = {"in place": "#b8ecb8", "at risk": "#ffd9a0", "unknown": "#fff1c2", "blocked": "#f8d0d0"}
@@ -343,12 +343,12 @@ def render() -> None:
         try:
             linked, bad = profile_from_url(kg)
         except ProfileError:  # e.g. one item named twice, by its id and by its label
-            st.error("This link's checklist could not be read; showing an empty checklist.")
+            correct("This link's checklist could not be read; showing an empty checklist.", "error")
         else:
             if bad:
-                st.error(f"This link names {'an item or a status' if len(bad) == 1 else 'items or statuses'} that "
-                         "the checklist does not have (" + ", ".join(f"“{md(b)}”" for b in bad)
-                         + "); showing the rest of it.")
+                correct(f"This link names {'an item or a status' if len(bad) == 1 else 'items or statuses'} that "
+                        "the checklist does not have (" + ", ".join(f"“{md(b)}”" for b in bad)
+                        + "); showing the rest of it.", "error")
             if linked is not None or not first:
                 _load_into_state(linked or Profile(""), kg, keep_notes=not first)
     _defaults(kg)

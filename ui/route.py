@@ -25,6 +25,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 VIEW = "_route_view"  # this run's view: URL parameters as the page builds them
 WRITTEN = "_route_written"  # the URL as this session last wrote it (None before the first commit)
 MOVED = "_route_moved"  # this run was started by Back/Forward (or the address bar), not by a widget
+NOTES = "_route_notes"  # what was wrong with a link, and the view it was corrected to: said until the view changes
+RUN_NOTES = "_route_run_notes"  # … the ones this run found
 
 
 def _url() -> dict[str, str]:
@@ -32,7 +34,7 @@ def _url() -> dict[str, str]:
 
 
 def _forget_widgets(keep: tuple[str, ...] = ()) -> None:
-    for k in [k for k in st.session_state if k not in (VIEW, WRITTEN, MOVED, *keep)]:
+    for k in [k for k in st.session_state if k not in (VIEW, WRITTEN, MOVED, NOTES, RUN_NOTES, *keep)]:
         del st.session_state[k]
 
 
@@ -48,7 +50,27 @@ def begin() -> bool:
     moved = bool(getattr(ctx, "is_history_navigation", False)) and written is not None and url != written
     st.session_state[VIEW] = dict(url)
     st.session_state[MOVED] = moved
+    st.session_state[RUN_NOTES] = []
     return moved
+
+
+def correct(text: str, level: str = "warning") -> None:
+    """Say what was wrong with the link and what is shown instead (``level``: warning, error or info). Said at the
+    top of the page on this run and on every rerun of the view it was corrected to: a page that fixes its link
+    reruns at once with the fixed one, where the fault is no longer there to be found."""
+    notes = st.session_state.setdefault(RUN_NOTES, [])
+    if (level, text) not in notes:
+        notes.append((level, text))
+
+
+def corrections() -> list[tuple[str, str]]:
+    """(level, text) of every link correction that applies to this run's view: found now or on an earlier run of
+    the same view."""
+    out = list(st.session_state.get(RUN_NOTES) or [])
+    kept = st.session_state.get(NOTES)
+    if kept and kept["view"] == _view():
+        out += [n for n in kept["notes"] if n not in out]
+    return out
 
 
 def moved() -> bool:
@@ -96,6 +118,11 @@ def open_page(page: str) -> None:
 def commit() -> None:
     """Write the run's view to the URL in one message (one history entry), only if it changed."""
     view = _view()
+    notes = corrections()
+    if notes:
+        st.session_state[NOTES] = {"view": dict(view), "notes": notes}
+    else:
+        st.session_state.pop(NOTES, None)
     if view != _url():
         st.query_params.from_dict(view)
     st.session_state[WRITTEN] = dict(view)
