@@ -272,8 +272,8 @@ def main(argv: list[str] | None = None) -> int:
                          "the build ranks the other kinds with, written to case_model_kinds.{json,npz}")
     a = ap.parse_args(argv)
     halves = tuple(h for h in a.halves.split(",") if h)
-    if "fresh" in halves:
-        ap.error("the fresh half is for reporting only")
+    if any(h.startswith("fresh") for h in halves):
+        ap.error("the fresh halves are for reporting only")
     model, res = run(halves, CASE_CLASSES if a.kinds else LINKED_CLASSES)
     if not a.no_write:
         cm.save(model, cm.KINDS_JSON if a.kinds else cm.MODEL_JSON)
