@@ -147,7 +147,7 @@ _NUM_WORD = (r"(?i:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
              r"(?:\s+(?:hundred|thousand|million))?)")
 _QUAL = (r"(?i:(?:(?:just |well )?(?:over|under)|more than|less than|fewer than|at least|around|about another|about|"
          r"almost|nearly|up to|some|another|top|between)\s+)")
-_MONEY = r"£\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:m|bn|k|million|billion)\b)?"
+_MONEY = r"£\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?i:m|bn|k|million|billion)\b)?"  # "£4M" as "£4m"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _COUNT_NOUN = (r"(?:(?!(?:of|and|in|to|the|a|an|for|by|with|on|at|from|that|which|who|is|are|was|were)\b)"
                r"[A-Za-z][\w-]*\s+){0,3}?(?:[a-z][\w-]*s|mile|miles|km|people|staff)\b")

@@ -3,9 +3,11 @@
 A case study's numbers are of two sorts. Money raised or kept local, a share, a ratio ("£1.80 for every £1"), a
 count of people, members, jobs or businesses reached: results, and so evidence for an outcome or an impact. A
 date ("in 2023"), a duration ("just over eight weeks"), a distance ("twelve miles"), a price ("shares priced at
-£1"), a count of meetings or sessions, a count of the text's own points ("two reasons", "four groups are given as
-examples"), one of something ("one dog takes"): facts, kept, but never evidence. The rules read the figure and
-the words around it in its sentence, never a list of documents or phrases.
+£1", "as little as £50"), a figure hoped for rather than reached ("aims to create almost 300 jobs", "a campaign to
+raise £350,000", "up to 33 new jobs"), a count of meetings or sessions, a count of the text's own points ("two
+reasons", "four groups are given as examples"), one of something ("one dog takes"): facts, kept, but never
+evidence. The rules read the figure and the words around it in its sentence, never a list of documents or
+phrases.
 """
 
 from __future__ import annotations
@@ -13,16 +15,24 @@ from __future__ import annotations
 import re
 
 EVIDENCE_KINDS = ("money", "share", "ratio", "count", "amount")  # amount: "25 days of specialist support"
-OTHER_KINDS = ("date", "duration", "distance", "price", "meetings", "enumeration", "single")
+OTHER_KINDS = ("date", "duration", "distance", "price", "target", "meetings", "enumeration", "single")
 
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 _RATIO = re.compile(r"£.*\b(?:for every|per|to every|of every)\s+£")
-_PRICE_BEFORE = re.compile(r"(?:priced at|a price of|costing|costs?|at a cost of|sold at|sells? for)\s*$", re.I)
-_PRICE_AFTER = re.compile(r"^\s*(?:each|a share|per share|an hour|a ticket)\b", re.I)
+_PRICE_BEFORE = re.compile(r"(?:priced at|a price of|costing|costs?|at a cost of|sold at|sells? for|as little as"
+                           r"|minimum(?: investment)? of)\s*$", re.I)
+_PRICE_AFTER = re.compile(r"^\s*(?:each|a share|per share|shares?\b|an hour|a ticket)\b", re.I)
+# a figure hoped for, not reached: "aims to create almost 300 jobs", "the potential to create up to 33 new jobs",
+# "a campaign to raise £350,000", "a target of at least 80 licence sales", "the £350,000 needed"
+_TARGET_BEFORE = re.compile(r"\b(?:aims?|aim is|aiming|target(?:s|ed)?|potential|plans?|planned|planning|expects?"
+                            r"|expected|hopes?|hoping|seeks?|seeking|would|will|to raise|up to)\b"
+                            r"(?:\s+[\w£,.'’-]+){0,4}?\s*$", re.I)
+_TARGET_AFTER = re.compile(r"^\s*(?:needed|required|target)\b", re.I)
 _SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 _DISTANCE = re.compile(r"\b(?:miles?|km|kilometres?|kilometers?|metres?|meters?|yards?)\b", re.I)
 _DATE = re.compile(rf"\b(?:{_MONTHS})\b|(?:^|\s|[-–/])(?:19|20)\d\d(?:s|\b)|\bfinancial year\b", re.I)
 _TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|nights?|hours?|decades?|fortnights?)\b(?:\s+on\b)?", re.I)
+_EFFORT_UNIT = re.compile(r"\b(?:days?|nights?|hours?|weeks?)\b", re.I)  # units support is given in
 _FRACTION = re.compile(r"\b(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.I)
 # one of something is no measure ("one dog takes", "one loan was", "one employee-owned business")
 _ONE = re.compile(r"^(?:(?:just|only)\s+)?(?:one\b|1(?![\d,.])|a single\b)", re.I)
@@ -39,6 +49,8 @@ _AS_EXAMPLES = re.compile(r"^\s+(?:are|were|is|was)\s+(?:given|named|described|s
 def figure_kind(sentence: str, start: int, end: int) -> str:
     """The kind of the figure at ``sentence[start:end]``: one of EVIDENCE_KINDS or OTHER_KINDS."""
     fig, before, after = sentence[start:end], sentence[:start], sentence[end:]
+    if _TARGET_BEFORE.search(before) or _TARGET_AFTER.match(after) or re.match(r"(?i)up to\b", fig):
+        return "target"
     if "£" in fig:
         if _RATIO.search(fig):
             return "ratio"
@@ -52,7 +64,8 @@ def figure_kind(sentence: str, start: int, end: int) -> str:
     if _DATE.search(fig):
         return "date"
     if _TIME_UNIT.search(fig):
-        return "amount" if _OF_SOMETHING.match(after) else "duration"
+        # "25 days of specialist support" is an amount given; "10 years of dreaming" is still a length of time
+        return "amount" if _OF_SOMETHING.match(after) and _EFFORT_UNIT.search(fig) else "duration"
     if _MEETINGS.search(fig):
         return "meetings"
     if _ENUMERATION.search(fig) or _AS_EXAMPLES.match(after):

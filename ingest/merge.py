@@ -65,12 +65,19 @@ class Node:
     relations: list[tuple[str, str]] = field(default_factory=list)  # (predicate, node id)
 
 
+def _names(it: Item) -> list[str]:
+    """The names an entity is one thing by. A person's other labels are roles ("founder", "chair of the board")
+    and short forms ("Ms Davies"), which two people may share: a person is matched by the full name alone."""
+    if it.cls == "Person":
+        return [norm(it.label)]
+    return sorted({norm(it.label), *map(norm, it.alt_labels)})
+
+
 def _same(a: Item, b: Item) -> bool:
     if a.cls != b.cls or a.stage != b.stage or a.horizon != b.horizon or a.scope != b.scope:
         return False
     if a.cls in ENTITY_CLASSES:
-        names_a = {norm(a.label), *map(norm, a.alt_labels)}
-        return bool(names_a & {norm(b.label), *map(norm, b.alt_labels)})
+        return bool(set(_names(a)) & set(_names(b)))
     if a.cls in FIGURE_CLASSES:
         return norm(a.text) == norm(b.text) and norm(a.figure) == norm(b.figure)
     if a.cls in MODEL_CLASSES and norm(a.label) == norm(b.label):
@@ -251,7 +258,7 @@ class _Grouper:
         """The exact-match keys ``_same`` would compare (an item matches a group sharing any one)."""
         b = self._bucket(it)
         if it.cls in ENTITY_CLASSES:
-            return [(b, "name", n) for n in {norm(it.label), *map(norm, it.alt_labels)}]
+            return [(b, "name", n) for n in _names(it)]
         if it.cls in FIGURE_CLASSES:
             return [(b, "text", norm(it.text), norm(it.figure))]
         if it.cls == "Passage":

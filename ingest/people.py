@@ -15,24 +15,31 @@ import re
 from dataclasses import dataclass
 
 TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cllr|Councillor|Professor|Prof|Sir|Dame|Lord|Lady|Rev|Revd)"
-_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Z]?[a-z]+)?"  # "Emma", "McDonald", "O’Neill", "Smith-Jones"
+# "Emma", "McDonald", "O’Neill", "D'Arcy", "Smith-Jones"
+_WORD = r"(?:[A-Z][’'](?=[A-Z]))?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Z]?[a-z]+)?"
 NAME = rf"(?:{TITLES}\.?\s+)?{_WORD}(?:\s+{_WORD}){{1,2}}"  # two or three words, with an optional title
 _ROLE_NOUN = (r"(?:vice[- ])?(?:chair(?:man|woman|person)?|president|director|secretary(?:[- ]general)?|treasurer"
               r"|trustee|founder|co-founder|manager|chief executive(?: officer)?|ceo|head(?: baker| teacher| chef)?"
               r"|leader|lead|co-?ordinator|officer|member|councillor|owner|partner|advis[eo]r|volunteer|baker"
               r"|landlord|landlady|licensee|mayor|minister|mp|spokes(?:person|man|woman)|organiser|organizer"
               r"|worker|employee|editor|professor|researcher|consultant|governor|chef|mentor|shareholder"
-              r"|entrepreneur|farmer|brewer|teacher|librarian)s?")
+              r"|entrepreneur|farmer|brewer|teacher|librarian|conven[eo]r|resident|campaigner|journalist|reporter"
+              r"|author|writer|caretaker|fundraiser)s?")
 # up to three words before the role noun ("general manager", "former cabinet member"), then "of trustees"
 _NOT_MODIFIER = r"(?!who\b|which\b|its\b|their\b|his\b|her\b)"
 ROLE = (rf"(?i:(?:{_NOT_MODIFIER}[a-z][\w-]*\s+){{0,3}}?{_ROLE_NOUN}(?:\s+of\s+(?:the\s+)?(?:trustees|the board|board"
         rf"|directors|governors))?(?:\s+and\s+(?:[a-z][\w-]*\s+){{0,2}}?{_ROLE_NOUN})?)")
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
 _ORG = (rf"(?:the\s+)?(?:{_CAPWORD}(?:\s+(?:(?:of|for|and|the|&)\s+)?{_CAPWORD}){{0,6}}"
-        r"(?:\s+(?:society|co-operative|co-op|board|committee|trust|group|team|charity|company))?"
+        r"(?:\s+(?:society|co-operative|co-op|board|committee|trust|group|team|charity|company|school|college"
+        r"|university|centre|council|hub|network|club|association|foundation|fund|project|partnership))?"
         r"|[a-z][\w’'-]*(?:\s+(?!and\b|who\b|which\b)[a-z][\w-]*)?)")
 _END = r"(?=\s*[,.;:)!?”\"]|\s+(?:said|says|told|added|adds|explained|explains|who|and|is|was|has|had)\b|$)"
-_SPEECH = r"(?:said|says|added|adds|explained|explains|told|recalled|recalls|commented|comments|noted|notes)"
+_SPEECH = (r"(?:said|says|added|adds|explained|explains|told|recalled|recalls|commented|comments|noted|notes|announced"
+           r"|announces|argued|argues|replied|replies|thanked|thanks|wrote|writes|warned|warns|stressed|stresses"
+           r"|insisted|insists|admitted|admits|believes|believed)")
+# where a name is the last thing a rule reads: it ends at punctuation or where a lower-case word starts
+_NAME_END = r"(?=\s*[,.;:)!?”\"]|\s+[a-z]|$)"
 
 _APPOSITIVE = re.compile(
     rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:(?:then|now|formerly|also|currently)\s+)?(?:(?:the|a|an|its|their|his|her)\s+)?"
@@ -43,7 +50,7 @@ _WHO = re.compile(
     rf"(?:\s+(?:of|at|for)\s+(?P<org>{_ORG}))?{_END}")
 # "Jane Smith, who chairs the board": the verb says the role
 WHO_VERBS = {"chairs": "chair", "leads": "leader", "runs": "runs", "manages": "manager", "founded": "founder",
-             "co-founded": "co-founder", "heads": "head", "directs": "director", "owns": "owner"}
+             "co-founded": "co-founder", "heads": "head", "directs": "director", "owns": "owner", "sits on": "member"}
 _WHO_VERB = re.compile(
     rf"(?<![\w’'-])(?P<name>{NAME}),\s+who\s+(?:now\s+|also\s+)?(?P<verb>{'|'.join(WHO_VERBS)})\s+"
     rf"(?:the\s+(?:trustees|board|directors|committee|team)\s+(?:of|at)\s+)?(?P<org>{_ORG}){_END}")
@@ -52,7 +59,29 @@ _POSSESSIVE = re.compile(
     rf"(?P<role>{ROLE}),?\s+(?P<name>{NAME}){_END}")
 _TITLE_FIRST = re.compile(
     rf"(?:^|(?<=[\s(]))(?P<role>(?:(?!Its\b|Their\b|His\b|Her\b|The\b|Our\b|A\b|An\b)[A-Z][a-z]+\s+)?"
-    rf"(?i:{_ROLE_NOUN}))\s+(?P<name>(?!{TITLES}\b){NAME}){_END}")
+    rf"(?i:{_ROLE_NOUN}))\s+(?P<name>(?!{TITLES}\b){NAME})(?:\s+(?:of|at|from)\s+(?P<org>the\s+{_CAPWORD}"
+    rf"(?:\s+(?:(?:of|for|and|&)\s+)?{_CAPWORD}){{0,6}}))?{_NAME_END}")
+# "Local residents Alex Begg and Rosie Begg led …": the second of two people a plural role names
+_TITLE_BOTH = re.compile(
+    rf"(?:^|(?<=[\s(]))(?P<role>(?:[A-Z][a-z]+\s+)?(?i:{_ROLE_NOUN}))\s+(?!{TITLES}\b){NAME}\s+and\s+"
+    rf"(?P<name>(?!{TITLES}\b){NAME}){_NAME_END}")
+# "launched in 2015 by Angela Ireland and Gabby Cluness", "an article by Kathie Griffiths": the verb says the role
+BY_VERBS = {"founded": "founder", "co-founded": "co-founder", "launched": "founder", "set up": "founder",
+            "started": "founder", "established": "founder", "article": "author", "piece": "author",
+            "column": "author", "blog": "author"}
+_BY = re.compile(
+    rf"\b(?P<verb>{'|'.join(BY_VERBS)})\s+(?:in\s+(?:19|20)\d\d\s+)?by\s+(?:(?!{TITLES}\b){NAME}\s+and\s+)?"
+    rf"(?P<name>{NAME}){_NAME_END}")
+_BY_FIRST = re.compile(
+    rf"\b(?P<verb>{'|'.join(BY_VERBS)})\s+(?:in\s+(?:19|20)\d\d\s+)?by\s+(?P<name>{NAME})\s+and\s+{NAME}{_NAME_END}")
+# "Kevin Edwards, the co-operative's general manager, said": the organisation before the role
+_APPOSITIVE_POSSESSIVE = re.compile(
+    rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:the\s+)?(?P<org>[\w’'&-]+(?:\s+[\w’'&-]+){{0,4}}?)[’']s\s+"
+    rf"(?P<role>{ROLE}){_END}")
+# "Peter Hele, of the society, said": an organisation beside a quoted speaker
+_OF_SPEAKER = re.compile(
+    rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:of|from|at)\s+(?P<org>(?:the\s+)?[\w’'&-]+(?:\s+[\w’'&-]+){{0,5}}?),\s+"
+    rf"{_SPEECH}\b")
 _SPEAKER = re.compile(
     rf"(?:\b{_SPEECH}\s+(?P<name>{NAME})|(?<![\w’'-])(?P<name2>{NAME})\s+{_SPEECH}\b)")
 _FROM = re.compile(rf"(?<![\w’'-])(?P<name>{NAME})\s+(?:from|of|at)\s+(?P<org>the\s+{_CAPWORD}(?:\s+(?:(?:of|for|and"
@@ -80,13 +109,14 @@ def mentions(text: str) -> list[Mention]:
     """Every person mention the rules find in ``text``, in text order, one per name position."""
     out: dict[int, Mention] = {}
     taken: list[tuple[int, int]] = []
-    for cue, pat in (("appositive", _APPOSITIVE), ("who", _WHO), ("who", _WHO_VERB), ("possessive", _POSSESSIVE),
-                     ("title", _TITLE_FIRST), ("from", _FROM), ("speaker", _SPEAKER)):
+    for cue, pat in (("appositive", _APPOSITIVE), ("appositive", _APPOSITIVE_POSSESSIVE), ("who", _WHO),
+                     ("who", _WHO_VERB), ("possessive", _POSSESSIVE), ("title", _TITLE_FIRST), ("title", _TITLE_BOTH),
+                     ("by", _BY_FIRST), ("by", _BY), ("from", _FROM), ("from", _OF_SPEAKER), ("speaker", _SPEAKER)):
         for m in pat.finditer(text):
             g = "name" if m.group("name") else "name2"
             name = m.group(g)
             verb = m.groupdict().get("verb")
-            role = WHO_VERBS[verb] if verb else " ".join((m.groupdict().get("role") or "").split())
+            role = {**WHO_VERBS, **BY_VERBS}[verb] if verb else " ".join((m.groupdict().get("role") or "").split())
             org = " ".join((m.groupdict().get("org") or "").split())
             s = m.start(g)
             if any(a < m.end(g) and s < b for a, b in taken):

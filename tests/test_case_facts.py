@@ -64,6 +64,47 @@ def test_evidence_figures_are_results_and_dates_distances_and_meetings_are_kept_
     assert sorted(o.figure for r, o in case.relations if r == "hasEvidence") == sorted(f for f, _ in evidence)
 
 
+NEWS2 = ("Chief Executive Tom Druitt thanked everyone who had invested. The café was launched in 2015 by Angela "
+         "Ireland and Gabby Cluness. Kevin Edwards, the co-operative's general manager, said the works were done. "
+         "Peter Hele, of the society, said support had been strong. Seamus O'Prey, chief executive of Ortus, said "
+         "more would follow. Convener Margaret McSporran replied with a short account. The scheme aims to create "
+         "almost 300 jobs and a campaign to raise £350,000 began, with shares available for as little as £50. "
+         "So far £120,000 has been raised and 12 people work there after 10 years of dreaming.")
+
+
+def test_people_introduced_the_ways_news_introduces_them_and_figures_hoped_for_are_not_results():
+    """The ways fresh2's real case studies named people that the first rules missed (docs/cases.md, "fresh2"):
+    a title before the name and any verb after it, an apostrophe in a surname, "launched by A and B", the
+    organisation's possessive, "of the society" beside a quoted speaker; and targets, share prices and durations
+    kept apart from results."""
+    ex = _ex(NEWS2)
+    people = sorted((p.label, sorted(p.alt_labels)) for p in ex.items if p.cls == "Person")
+    assert people == [("Angela Ireland", ["founder"]), ("Gabby Cluness", ["founder"]),
+                      ("Kevin Edwards", ["general manager of co-operative"]), ("Margaret McSporran", ["Convener"]),
+                      ("Peter Hele", []), ("Seamus O'Prey", ["chief executive of Ortus"]),
+                      ("Tom Druitt", ["Chief Executive"])]
+    evidence = sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Evidence")
+    others = sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Figure")
+    assert evidence == [("12 people", "count"), ("£120,000", "money")]
+    assert others == [("10 years", "duration"), ("almost 300 jobs", "target"), ("in 2015", "date"),
+                      ("£350,000", "target"), ("£50", "price")]
+
+
+def test_two_people_with_the_same_bare_role_stay_two_people(tmp_path):
+    """A person's roles are alternative labels; two founders in two documents were once merged into one person
+    because they shared the label "founder"."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, who in (("a.md", "Angela Ireland"), ("b.md", "Tom Reed")):
+        (corpus / name).write_text(f"---\ntitle: {who}'s café\nkind: case-study\n---\nThe Corner Café in Hexham was "
+                                   f"launched in 2015 by {who}. It employs 12 people and raised £40,000.\n",
+                                   encoding="utf-8")
+    build([corpus], out=tmp_path / "build")
+    kg = KnowledgeGraph.load(tmp_path / "build")
+    assert sorted((n.label, sorted(n.alt_labels)) for n in kg.nodes.values() if n.type == "Person") == [
+        ("Angela Ireland", ["founder"]), ("Tom Reed", ["founder"])]
+
+
 @pytest.fixture(scope="module")
 def dkg(tmp_path_factory) -> KnowledgeGraph:
     out = tmp_path_factory.mktemp("facts") / "build"
