@@ -24,15 +24,16 @@ _ROLE_NOUN = (r"(?:vice[- ])?(?:chair(?:man|woman|person)?|president|director|se
               r"|landlord|landlady|licensee|mayor|minister|mp|spokes(?:person|man|woman)|organiser|organizer"
               r"|worker|employee|editor|professor|researcher|consultant|governor|chef|mentor|shareholder"
               r"|entrepreneur|farmer|brewer|teacher|librarian|conven[eo]r|resident|campaigner|journalist|reporter"
-              r"|author|writer|caretaker|fundraiser)s?")
+              r"|author|writer|caretaker|fundraiser|curate|vicar|rector)s?")
 # up to three words before the role noun ("general manager", "former cabinet member"), then "of trustees"
 _NOT_MODIFIER = r"(?!who\b|which\b|its\b|their\b|his\b|her\b)"
 ROLE = (rf"(?i:(?:{_NOT_MODIFIER}[a-z][\w-]*\s+){{0,3}}?{_ROLE_NOUN}(?:\s+of\s+(?:the\s+)?(?:trustees|the board|board"
         rf"|directors|governors))?(?:\s+and\s+(?:[a-z][\w-]*\s+){{0,2}}?{_ROLE_NOUN})?)")
 _CAPWORD = r"[A-Z][\w’'&.-]*[\w]"
 _ORG = (rf"(?:the\s+)?(?:{_CAPWORD}(?:\s+(?:(?:of|for|and|the|&)\s+)?{_CAPWORD}){{0,6}}"
-        r"(?:\s+(?:society|co-operative|co-op|board|committee|trust|group|team|charity|company|school|college"
-        r"|university|centre|council|hub|network|club|association|foundation|fund|project|partnership))?"
+        r"(?:(?:\s+[a-z][\w-]*){0,2}?\s+(?:society|co-operative|co-op|board|committee|trust|group|team|charity"
+        r"|company|school|college|university|centre|council|hub|network|club|association|foundation|fund|project"
+        r"|partnership|shop|pub|café|cafe|bakery|library|store))?"
         r"|[a-z][\w’'-]*(?:\s+(?!and\b|who\b|which\b)[a-z][\w-]*)?)")
 _END = r"(?=\s*[,.;:)!?”\"]|\s+(?:said|says|told|added|adds|explained|explains|who|and|is|was|has|had)\b|$)"
 _SPEECH = (r"(?:said|says|added|adds|explained|explains|told|recalled|recalls|commented|comments|noted|notes|announced"
@@ -61,6 +62,15 @@ _TITLE_FIRST = re.compile(
     rf"(?:^|(?<=[\s(]))(?P<role>(?:(?!Its\b|Their\b|His\b|Her\b|The\b|Our\b|A\b|An\b)[A-Z][a-z]+\s+)?"
     rf"(?i:{_ROLE_NOUN}))\s+(?P<name>(?!{TITLES}\b){NAME})(?:\s+(?:of|at|from)\s+(?P<org>the\s+{_CAPWORD}"
     rf"(?:\s+(?:(?:of|for|and|&)\s+)?{_CAPWORD}){{0,6}}))?{_NAME_END}")
+# "Participate chief executive, Anthony Waddington, thanked …", "Its director, Manus Teague, told …": the role
+# first, the name between commas
+# (at the start of a sentence, with capitalised words before the role; or after "its", "the" …)
+_ROLE_COMMA = re.compile(
+    rf"(?:^|(?<=[.!?;:]\s)|(?<=[(“\"]))(?P<role>(?:(?!(?:Its|Their|His|Her|The|An?)\b)[A-Z][\w’'&-]*\s+){{0,3}}(?i:(?:co-)?{_ROLE_NOUN})),\s+"
+    rf"(?P<name>(?!{TITLES}\b){NAME}),")
+_DET_ROLE_COMMA = re.compile(
+    rf"\b(?i:its|their|his|her|the|a|an)\s+(?P<role>(?:[\w’'&-]+\s+){{0,2}}?(?i:{_ROLE_NOUN})),\s+"
+    rf"(?P<name>(?!{TITLES}\b){NAME}),")
 # "Local residents Alex Begg and Rosie Begg led …": the second of two people a plural role names
 _TITLE_BOTH = re.compile(
     rf"(?:^|(?<=[\s(]))(?P<role>(?:[A-Z][a-z]+\s+)?(?i:{_ROLE_NOUN}))\s+(?!{TITLES}\b){NAME}\s+and\s+"
@@ -110,7 +120,8 @@ def mentions(text: str) -> list[Mention]:
     out: dict[int, Mention] = {}
     taken: list[tuple[int, int]] = []
     for cue, pat in (("appositive", _APPOSITIVE), ("appositive", _APPOSITIVE_POSSESSIVE), ("who", _WHO),
-                     ("who", _WHO_VERB), ("possessive", _POSSESSIVE), ("title", _TITLE_FIRST), ("title", _TITLE_BOTH),
+                     ("who", _WHO_VERB), ("possessive", _POSSESSIVE), ("title", _TITLE_FIRST), ("title", _ROLE_COMMA),
+                     ("title", _DET_ROLE_COMMA), ("title", _TITLE_BOTH),
                      ("by", _BY_FIRST), ("by", _BY), ("from", _FROM), ("from", _OF_SPEAKER), ("speaker", _SPEAKER)):
         for m in pat.finditer(text):
             g = "name" if m.group("name") else "name2"

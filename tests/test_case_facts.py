@@ -69,17 +69,20 @@ NEWS2 = ("Chief Executive Tom Druitt thanked everyone who had invested. The caf�
          "Peter Hele, of the society, said support had been strong. Seamus O'Prey, chief executive of Ortus, said "
          "more would follow. Convener Margaret McSporran replied with a short account. The scheme aims to create "
          "almost 300 jobs and a campaign to raise £350,000 began, with shares available for as little as £50. "
-         "So far £120,000 has been raised and 12 people work there after 10 years of dreaming.")
+         "So far £120,000 has been raised and 12 people work there after 10 years of dreaming. Its director, Ann "
+         "Lowe, told the paper. Co-Director, Dan McCallum, agreed.")
 
 
 def test_people_introduced_the_ways_news_introduces_them_and_figures_hoped_for_are_not_results():
     """The ways fresh2's real case studies named people that the first rules missed (docs/cases.md, "fresh2"):
     a title before the name and any verb after it, an apostrophe in a surname, "launched by A and B", the
-    organisation's possessive, "of the society" beside a quoted speaker; and targets, share prices and durations
+    organisation's possessive, "of the society" beside a quoted speaker, the role first and the name between
+    commas (fresh3's way); and targets, share prices and durations
     kept apart from results."""
     ex = _ex(NEWS2)
     people = sorted((p.label, sorted(p.alt_labels)) for p in ex.items if p.cls == "Person")
-    assert people == [("Angela Ireland", ["founder"]), ("Gabby Cluness", ["founder"]),
+    assert people == [("Angela Ireland", ["founder"]), ("Ann Lowe", ["director"]), ("Dan McCallum", ["Co-Director"]),
+                      ("Gabby Cluness", ["founder"]),
                       ("Kevin Edwards", ["general manager of co-operative"]), ("Margaret McSporran", ["Convener"]),
                       ("Peter Hele", []), ("Seamus O'Prey", ["chief executive of Ortus"]),
                       ("Tom Druitt", ["Chief Executive"])]
