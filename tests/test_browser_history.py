@@ -242,3 +242,24 @@ def test_swapping_a_backwards_start_and_end_is_one_step_and_back_undoes_it(page,
     pg.get_by_role("button", name="Swap start and end").wait_for(timeout=120_000)
     shows(pg, Start="Impacts: Prosperity", End="Inputs: Resources")
     assert pg.locator("[data-testid='stException']").count() == 0
+
+
+def test_back_undoes_one_evidence_map_filter_at_a_time(page, server):
+    """Place, then organisation type, then Back: the type filter goes and the place stays (the filters were
+    opened with index=, so Back restored the address bar for a moment and the widgets wrote the later view back)."""
+    pg = page
+    pg.goto(f"{server}/?page=gapmap", wait_until="domcontentloaded")
+    settle(pg)
+    choose(pg, "Place", "Bristol")
+    expect_url(pg, server, "page=gapmap&place=place%2Fbristol")
+    choose(pg, "Organisation type", "trust")
+    expect_url(pg, server, "page=gapmap&place=place%2Fbristol&org=trust")
+    pg.go_back()
+    expect_url(pg, server, "page=gapmap&place=place%2Fbristol")
+    shows(pg, **{"Place": "Bristol", "Organisation type": "Any type"})
+    pg.go_back()
+    expect_url(pg, server, "page=gapmap")
+    shows(pg, **{"Place": "Any place", "Organisation type": "Any type"})
+    pg.go_forward()
+    expect_url(pg, server, "page=gapmap&place=place%2Fbristol")
+    shows(pg, **{"Place": "Bristol"})

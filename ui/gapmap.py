@@ -23,7 +23,7 @@ from graph.analysis.picture import to_png
 from graph.evidence import MEANING
 from graph.text.labels import shorten
 from ui.common import build_dir, build_stamp, get_pathways, md, node_link, quote_block, show
-from ui.route import param, set_params
+from ui.route import param, seed, set_params
 
 CELL_ANCHOR = "cell"  # the chosen cell's heading: a click's link ends in #cell, so the page opens scrolled to it
 
@@ -156,18 +156,21 @@ def _filters(opts: dict) -> Filters:
     names = {p["id"]: p["label"] for p in opts["places"]}
     types = [""] + opts["org_types"]
     c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
-    place = c1.selectbox("Place", places, index=places.index(param("place")) if param("place") in places else 0,
-                         format_func=lambda p: names.get(p, "Any place"), key="gm_place")
-    org = c2.selectbox("Organisation type", types, index=types.index(param("org")) if param("org") in types else 0,
-                       format_func=lambda t: t or "Any type", key="gm_org",
+    # seeded from the URL (not index=/value=), so Back and Forward redraw them with the view they go to
+    seed("gm_place", param("place") if param("place") in places else "")
+    seed("gm_org", param("org") if param("org") in types else "")
+    seed("gm_since", param("since"))
+    seed("gm_until", param("until"))
+    place = c1.selectbox("Place", places, format_func=lambda p: names.get(p, "Any place"), key="gm_place")
+    org = c2.selectbox("Organisation type", types, format_func=lambda t: t or "Any type", key="gm_org",
                        help="From the type word in the name of an organisation the case involves "
                        "(… Co-operative, … Trust, … Ltd); 'not named' when its name has none.")
     dates = opts["dates"]
     hint = f"dated {dates[0]} to {dates[-1]}" if dates else "no case study has a date"
-    since = c3.text_input("Dated from", param("since"), key="gm_since", placeholder="YYYY or YYYY-MM-DD",
+    since = c3.text_input("Dated from", key="gm_since", placeholder="YYYY or YYYY-MM-DD",
                           help=f"The case study's document date ({hint}; {opts['undated']} undated, left out "
                           "by a date filter).")
-    until = c4.text_input("Dated to", param("until"), key="gm_until", placeholder="YYYY or YYYY-MM-DD")
+    until = c4.text_input("Dated to", key="gm_until", placeholder="YYYY or YYYY-MM-DD")
     return Filters(place or "", org or "", since.strip(), until.strip())
 
 
