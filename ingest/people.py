@@ -24,7 +24,7 @@ _ROLE_NOUN = (r"(?:vice[- ])?(?:chair(?:man|woman|person)?|president|director|se
               r"|landlord|landlady|licensee|mayor|minister|mp|spokes(?:person|man|woman)|organiser|organizer"
               r"|worker|employee|editor|professor|researcher|consultant|governor|chef|mentor|shareholder"
               r"|entrepreneur|farmer|brewer|teacher|librarian|conven[eo]r|resident|campaigner|journalist|reporter"
-              r"|author|writer|caretaker|fundraiser|curate|vicar|rector)s?")
+              r"|author|writer|caretaker|fundraiser|curate|vicar|rector|msp|mep|mla)s?")
 # up to three words before the role noun ("general manager", "former cabinet member"), then "of trustees"
 _NOT_MODIFIER = r"(?!who\b|which\b|its\b|their\b|his\b|her\b)"
 ROLE = (rf"(?i:(?:{_NOT_MODIFIER}[a-z][\w-]*\s+){{0,3}}?{_ROLE_NOUN}(?:\s+of\s+(?:the\s+)?(?:trustees|the board|board"
@@ -84,6 +84,10 @@ _BY = re.compile(
     rf"(?P<name>{NAME}){_NAME_END}")
 _BY_FIRST = re.compile(
     rf"\b(?P<verb>{'|'.join(BY_VERBS)})\s+(?:in\s+(?:19|20)\d\d\s+)?by\s+(?P<name>{NAME})\s+and\s+{NAME}{_NAME_END}")
+# "Paul Jackson, the chairman of the group set up to rescue the building": a role and then "of …" whose end the
+# rules cannot tell (the person and the role are kept; the organisation is left to the words the rules can read)
+_APPOSITIVE_OPEN = re.compile(
+    rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?P<role>{ROLE})\s+(?:of|for|at|with)\b")
 # "Kevin Edwards, the co-operative's general manager, said": the organisation before the role
 _APPOSITIVE_POSSESSIVE = re.compile(
     rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:the\s+)?(?P<org>[\w’'&-]+(?:\s+[\w’'&-]+){{0,4}}?)[’']s\s+"
@@ -97,6 +101,9 @@ _SPEAKER = re.compile(
 _FROM = re.compile(rf"(?<![\w’'-])(?P<name>{NAME})\s+(?:from|of|at)\s+(?P<org>the\s+{_CAPWORD}(?:\s+(?:(?:of|for|and"
                    rf"|&)\s+)?{_CAPWORD}){{0,6}})(?=\s*[,.;:)!?”\"]|\s+[a-z]|$)")
 SHORT = re.compile(rf"\b(?P<title>{TITLES})\.?\s+(?P<last>{_WORD})\b")
+
+
+_REPRESENTS = re.compile(r"(?i)\b(?:mp|msp|mep|mla|councillor|mayor|member)s?$")
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,8 @@ def mentions(text: str) -> list[Mention]:
     """Every person mention the rules find in ``text``, in text order, one per name position."""
     out: dict[int, Mention] = {}
     taken: list[tuple[int, int]] = []
-    for cue, pat in (("appositive", _APPOSITIVE), ("appositive", _APPOSITIVE_POSSESSIVE), ("who", _WHO),
+    for cue, pat in (("appositive", _APPOSITIVE), ("appositive", _APPOSITIVE_POSSESSIVE),
+                     ("appositive", _APPOSITIVE_OPEN), ("who", _WHO),
                      ("who", _WHO_VERB), ("possessive", _POSSESSIVE), ("title", _TITLE_FIRST), ("title", _ROLE_COMMA),
                      ("title", _DET_ROLE_COMMA), ("title", _TITLE_BOTH),
                      ("by", _BY_FIRST), ("by", _BY), ("from", _FROM), ("from", _OF_SPEAKER), ("speaker", _SPEAKER)):
@@ -129,6 +137,8 @@ def mentions(text: str) -> list[Mention]:
             verb = m.groupdict().get("verb")
             role = {**WHO_VERBS, **BY_VERBS}[verb] if verb else " ".join((m.groupdict().get("role") or "").split())
             org = " ".join((m.groupdict().get("org") or "").split())
+            if org and _REPRESENTS.search(role) and text[: m.start("org")].rstrip().endswith("for"):
+                org = ""  # "MSP for Skye", "councillor for Budshead ward": a seat, not an organisation
             s = m.start(g)
             if any(a < m.end(g) and s < b for a, b in taken):
                 continue  # "Chief Executive Stephen Deakin told": one person, found once

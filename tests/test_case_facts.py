@@ -70,7 +70,8 @@ NEWS2 = ("Chief Executive Tom Druitt thanked everyone who had invested. The caf�
          "more would follow. Convener Margaret McSporran replied with a short account. The scheme aims to create "
          "almost 300 jobs and a campaign to raise £350,000 began, with shares available for as little as £50. "
          "So far £120,000 has been raised and 12 people work there after 10 years of dreaming. Its director, Ann "
-         "Lowe, told the paper. Co-Director, Dan McCallum, agreed.")
+         "Lowe, told the paper. Co-Director, Dan McCallum, agreed. Paul Jackson, the chairman of the group set up "
+         "to rescue it, said so. Kate Forbes, MSP for Skye, said more.")
 
 
 def test_people_introduced_the_ways_news_introduces_them_and_figures_hoped_for_are_not_results():
@@ -82,10 +83,12 @@ def test_people_introduced_the_ways_news_introduces_them_and_figures_hoped_for_a
     ex = _ex(NEWS2)
     people = sorted((p.label, sorted(p.alt_labels)) for p in ex.items if p.cls == "Person")
     assert people == [("Angela Ireland", ["founder"]), ("Ann Lowe", ["director"]), ("Dan McCallum", ["Co-Director"]),
-                      ("Gabby Cluness", ["founder"]),
+                      ("Gabby Cluness", ["founder"]), ("Kate Forbes", ["MSP"]),
                       ("Kevin Edwards", ["general manager of co-operative"]), ("Margaret McSporran", ["Convener"]),
+                      ("Paul Jackson", ["chairman"]),
                       ("Peter Hele", []), ("Seamus O'Prey", ["chief executive of Ortus"]),
                       ("Tom Druitt", ["Chief Executive"])]
+    assert "Skye" not in {i.label for i in ex.items if i.cls == "Organisation"}  # a seat, not an organisation
     evidence = sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Evidence")
     others = sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Figure")
     assert evidence == [("12 people", "count"), ("£120,000", "money")]
