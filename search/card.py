@@ -399,8 +399,9 @@ class Choice:
     via: str
     kind: str
     why: str
-    # the best-ranked node of the headline's kind, when a finer rule chose another of that kind ("how many jobs"):
-    # how close the question came to the graph is read from the closer of the two
+    # a node the answer was reached through whose closeness to the question also counts (how close the question
+    # came to the graph is read from the closer of the two): the best-ranked figure when a finer rule chose
+    # another ("how many jobs"); the organisation, person or place the question names, answered by its case study
     outranked: NodeRecord | None = None
 
 
@@ -449,6 +450,8 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
         best = f"the best-ranked {_word(t)} counting “{noun}”" if lifted else f"the best-matching {_word(t)}"
         return Choice(node, el, node, f"{best} ({where})", KIND_OF.get(t, "element"), ask.why(),
                       ranked[0][1] if lifted else None)
+    if hits and (named := _named_entity(hits[0].node, query)):
+        return _about_entity(engine, named, hits)
     chosen = choose_element(engine, query)
     if chosen is None:
         return None
@@ -461,6 +464,40 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
         return Choice(top, element_for(engine, top, hits) or el, top, "best match overall", KIND_OF[top.type], why)
     why = ask.why() if ask.kind == HOWTO else "the best-matching part of the model"
     return Choice(el, el, matched, via, "element", why)
+
+
+ENTITY_KINDS = ("Organisation", "Person", "Place", "Programme")
+
+
+def _named_entity(top: NodeRecord, query: str) -> NodeRecord | None:
+    """The best match when it is an organisation, person, place or programme the question names in full: "Boost
+    Neighbourhood Finance" asks about that organisation, not about the model element nearest its words."""
+    if top.type not in ENTITY_KINDS:
+        return None
+    said = f" {' '.join(tokens(query))} "
+    names = [top.label, *top.alt_labels] if top.type != "Person" else [top.label]  # a person's others are roles
+    return top if any(len(t := tokens(n)) >= 1 and len(n) >= 4 and f" {' '.join(t)} " in said for n in names) else None
+
+
+def _about_entity(engine: Searcher, named: NodeRecord, hits) -> Choice:
+    """The answer to a question naming an organisation, person, place or programme: the case study that names it
+    (the best ranked, else the first), which says what it did and what it illustrates; the entity itself when no
+    case study names it."""
+    kg = engine.kg
+    near = kg.neighbours(named.id)
+    cases = {i for p in ("involves", "mentions", "locatedIn") for d, i in near.get(p, [])
+             if d == "in" and kg.nodes[i].type == "CaseStudy"}
+    rank = {h.id: r for r, h in enumerate(hits)}
+    what = f"{_a(_word(named.type))} ‘{shorten(named.label, 60)}’"
+    if cases:
+        case = kg.nodes[min(cases, key=lambda c: (rank.get(c, len(rank)), c))]
+        chosen = choose_element(engine, case.label)
+        el = element_for(engine, case, hits) or (chosen[0] if chosen else case)
+        return Choice(case, el, named, f"the case study that names {what}", "case",
+                      f"the question names {what}", named)
+    chosen = choose_element(engine, named.label)
+    el = chosen[0] if chosen else named
+    return Choice(named, el, named, "best match overall", named.type.lower(), f"the question names {what}")
 
 
 def filtered_answer(engine: Searcher, query: str, hits, limits: str) -> Choice | None:

@@ -177,3 +177,20 @@ def test_a_long_stated_sentence_in_the_cards_details_is_cut_between_words(engine
         assert said.endswith("…") and len(said) <= 300, said
         kept, whole = said.removesuffix("…").removeprefix("“"), " ".join(sentence.split())
         assert whole.startswith(kept) and whole[len(kept)] in " ,;:–—-(&/", said
+
+
+def test_a_question_naming_an_organisation_or_a_place_is_answered_about_it(engine):
+    """Typing an organisation's name answered with the model element nearest its words and said "nothing answers
+    this closely", while the organisation itself was the best match (found in a browser walk)."""
+    card = engine.card("Boost Neighbourhood Finance")
+    assert (card.kind, card.headline.id, card.weak) == ("case", "casestudy/boost-neighbourhood-finance", "")
+    assert card.why == "the question names an organisation ‘Boost Neighbourhood Finance’"
+    assert card.via == "the case study that names an organisation ‘Boost Neighbourhood Finance’"
+    place = engine.card("what happened in Bristol")
+    assert (place.kind, place.headline.id) == ("case", "casestudy/boost-neighbourhood-finance")
+    # named by no case study: the organisation itself answers
+    org = engine.card("Co-operatives UK")
+    assert (org.kind, org.headline.type, org.headline.label, org.weak) == ("organisation", "Organisation",
+                                                                           "Co-operatives UK", "")
+    # a name inside another word is no name: "co-op" does not name anything, and a how-to keeps its element
+    assert engine.card("how do I build a referral network").headline.id == "process/create-a-referral-network"
