@@ -54,10 +54,15 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# an address is not words of asking: "http://evil.example" asks for no example
+_ADDRESS = re.compile(r"\S+://\S+|\bwww\.\S+|\S+@\S+|\b[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)+\b")
+
+
 def asked(question: str) -> Ask:
     """The answer kind a question's form words ask for (the first kind whose words it uses), else none."""
+    words = _ADDRESS.sub(" ", question or "")
     for kind, pat in PATTERNS:
-        m = pat.search(question or "")
+        m = pat.search(words)
         if m:
             return Ask(kind, " ".join(m.group(0).split()))
     return Ask("")

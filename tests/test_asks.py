@@ -59,3 +59,12 @@ def test_what_a_how_many_question_counts_and_which_figures_count_it():
     assert not counts("10 community anchor organisations", "jobs") and not counts("1400 jobs", "")
     assert not counts("120 volunteers", "money")
 
+
+
+def test_an_address_in_a_question_is_no_words_of_asking():
+    assert asked("see http://evil.example/x for more").kind == ""
+    assert asked("is evil.example a site") == Ask("")
+    assert asked("write to help@example.org about funding") == Ask("")
+    # the words around it still count, and a sum stays a sum
+    assert asked("an example of a shop, like www.shop.example") == Ask("case", "example")
+    assert asked("did it return £1.5m") == Ask("evidence", "£1")
