@@ -443,3 +443,16 @@ def test_causes_group_runs_of_columns_by_what_decides_them(kg):
         ("Medium-term outcomes to Wider impacts (4 columns)", "blocked",
          ["foundation/outcome-local-anchor-institutions-exhibit-a-good-level"])]
     assert [(h.column, h.by_status) for h in c.next] == [("Processes", {"partly": ["input/local-intelligence"]})]
+
+
+def test_the_saved_report_links_to_the_app_not_to_itself(kg):
+    """A downloaded report's relative links ("?page=node…") opened the saved file itself (found in a browser walk):
+    with the app's address every link opens the node's page in the app."""
+    import re
+
+    from ui.place import report_html
+
+    p = Profile("Town", {"input/resources": Entry("missing", "", "")})
+    html = report_html(p, assess(kg, p), kg, base="http://127.0.0.1:8501/")
+    links = re.findall(r'href="([^"]*)"', html)
+    assert len(links) >= 32 and all(u.startswith("http://127.0.0.1:8501/?page=node&amp;node=") for u in links), links[:3]

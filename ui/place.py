@@ -298,8 +298,23 @@ def _table_html(rows: list[dict]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def report_html(profile: Profile, result: Assessment, kg) -> str:
-    """A printable one-page report; all text escaped."""
+def report_html(profile: Profile, result: Assessment, kg, base: str = "") -> str:
+    """A printable one-page report; all text escaped. ``base``: the app's address, so the saved file's links open
+    the app's node pages (a relative "?page=node…" link in a saved file points back at the file)."""
+    out = _report_html(profile, result, kg)
+    return out.replace('href="?', f'href="{html.escape(base)}?') if base else out
+
+
+def app_address() -> str:
+    """The app's address as the browser has it, without the query ("" where it is not known: AppTest)."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 - no browser context (a script run): relative links then
+        return ""
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def _report_html(profile: Profile, result: Assessment, kg) -> str:
     e = html.escape
     s = result.summary(kg)
     risks = "".join(f"<li>{e(a['label'])} <em>({e(a['status'])})</em></li>" for a in result.assumptions_at_risk[:10])
@@ -415,7 +430,7 @@ def render() -> None:
         )
         d2.download_button(
             "Download printable report (HTML)",
-            report_html(profile, result, kg),
+            report_html(profile, result, kg, base=app_address()),
             file_name="self-assessment.html",
             mime="text/html",
             key="place_dl_report",
