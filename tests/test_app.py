@@ -549,3 +549,25 @@ def test_highlighted_path_options_cut_labels_between_words_and_help_gives_the_wh
         assert parts[0] == "Local intelligence" and parts[-1] == "Prosperity"  # the ends whole
     whole = " → ".join(pw.kg.nodes[n].label for n in paths[3].nodes)
     assert box.value == 3 and box.help.replace("\\", "") == f"In full: {whole}. Every step is in the table below."
+
+
+def test_a_steps_badge_and_its_caption_agree(app_env):
+    """A step badged "shown by a case" was captioned only "reached by an inferred link", which read as a
+    contradiction (found in a browser walk): an inferred link a case study shows says so in its caption."""
+    from graph.analysis.pathways import Pathways
+    from graph.evidence import BADGE
+
+    route = ["input/resources", "process/create-a-referral-network",
+             "outcome/community-of-practice-around-social-purpose-business-support"]
+    at = run(page="assumptions", path=",".join(route))
+    pw = Pathways.load(app_env["build"])
+    levels = [pw.fragility().evidence(a, b).level for a, b in zip(route, route[1:])]
+    captions = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("reached by")]
+    badges = [m.value for m in at.markdown if any(BADGE[lv] in m.value for lv in BADGE)]
+    assert len(captions) == 2 and len(badges) >= 2, (captions, badges)
+    for level, caption in zip(levels, captions, strict=True):
+        if level == "shown":
+            assert "case stud" in caption and "illustrate" in caption, caption
+        if caption.startswith("reached by an inferred link") and level == "inferred":
+            assert "case stud" not in caption, caption
+    assert "shown" in levels, levels  # the route has a step a case study shows (else this tests nothing)

@@ -8,6 +8,7 @@ from graph.analysis.chains import BASIS_WORDS, attached_how, with_article
 from graph.analysis.draw import to_dot
 from graph.analysis.fragility import evidence_words, most_cutting_text, to_csv
 from graph.analysis.paths import UnknownNode
+from graph.evidence import level_of_basis
 from graph.ns import type_words
 from graph.stages import section_words
 from graph.text.labels import shorten
@@ -45,14 +46,15 @@ def render_chain(pw, chain) -> None:
             show(f"**Step {i + 1}: {node_link(kg.nodes.get(el['id']))}**")
             if step.link_in is not None:
                 lk = step.link_in
-                if pw.finder.g.has_edge(lk.source, lk.target):
-                    st.markdown(badge(pw.fragility().evidence(lk.source, lk.target).level))
-                st.caption(
-                    md(
-                        f"reached by {with_article(lk.basis)} link (weight {lk.weight:.2f}): "
-                        f"{shorten(lk.evidence_quote or lk.evidence, 300)}"
-                    )
-                )
+                ev = pw.fragility().evidence(lk.source, lk.target) if pw.finder.g.has_edge(lk.source, lk.target) \
+                    else None
+                if ev is not None:
+                    st.markdown(badge(ev.level))
+                said = f"reached by {with_article(lk.basis)} link (weight {lk.weight:.2f}): " \
+                       f"{shorten(lk.evidence_quote or lk.evidence, 300)}"
+                if ev is not None and ev.level != level_of_basis(lk.basis):  # the badge says more than the basis
+                    said += f" · {ev.why}"
+                st.caption(md(said))
             c1, c2, c3 = st.columns(3)
             show("**Assumes**\n\n" + _attached_links(step.assumptions, kg), c1)
             if step.same_stage_as_previous:
