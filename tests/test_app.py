@@ -561,7 +561,7 @@ def test_a_steps_badge_and_its_caption_agree(app_env):
              "outcome/community-of-practice-around-social-purpose-business-support"]
     at = run(page="assumptions", path=",".join(route))
     pw = Pathways.load(app_env["build"])
-    levels = [pw.fragility().evidence(a, b).level for a, b in zip(route, route[1:])]
+    levels = [pw.fragility().evidence(a, b).level for a, b in zip(route, route[1:], strict=False)]
     captions = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("reached by")]
     badges = [m.value for m in at.markdown if any(BADGE[lv] in m.value for lv in BADGE)]
     assert len(captions) == 2 and len(badges) >= 2, (captions, badges)
@@ -571,3 +571,19 @@ def test_a_steps_badge_and_its_caption_agree(app_env):
         if caption.startswith("reached by an inferred link") and level == "inferred":
             assert "case stud" not in caption, caption
     assert "shown" in levels, levels  # the route has a step a case study shows (else this tests nothing)
+
+
+def test_the_route_chosen_under_weakest_step_is_kept_in_the_link():
+    """Picking another route under "Weakest step" left the address bar as it was, so a copied link reopened the
+    first route (found in a browser walk): the chosen route is now part of the link, and the link reopens it."""
+    at = run(page="assumptions", look="fragility", node="impact/prosperity")
+    assert "path" not in at.query_params  # the first route is the default: left out of the link
+    options = at.selectbox(key="as_route").options
+    assert len(options) >= 4
+    at.selectbox(key="as_route").set_value(3).run()
+    path = at.query_params["path"]
+    assert path.endswith(",impact/prosperity") and path.count(",") >= 2
+    steps = list(at.dataframe[0].value["from"])
+    again = run(page="assumptions", look="fragility", node="impact/prosperity", path=path)  # the copied link
+    assert again.selectbox(key="as_route").value == 0 and again.query_params["path"] == path
+    assert list(again.dataframe[0].value["from"]) == steps

@@ -201,6 +201,8 @@ def render_fragility(pw, path_param: list[str]) -> None:
                      key="as_route") if routes else None
     if i is not None:
         route = routes[i]
+        # the chosen route is part of the view: a copied link reopens it, Back returns to the one before
+        set_params(path=",".join(route.path.nodes) if i or (path_param and path_param[-1] == picked) else "")
         w = route.evidence[route.weakest]
         show(f"**{node_link(kg.nodes[w.source], with_type=False)} → "
              f"{node_link(kg.nodes[w.target], with_type=False)}** {badge(w.level)} weight {w.weight:.2f}")
