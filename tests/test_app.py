@@ -587,3 +587,13 @@ def test_the_route_chosen_under_weakest_step_is_kept_in_the_link():
     again = run(page="assumptions", look="fragility", node="impact/prosperity", path=path)  # the copied link
     assert again.selectbox(key="as_route").value == 0 and again.query_params["path"] == path
     assert list(again.dataframe[0].value["from"]) == steps
+
+
+def test_checklist_labels_carry_no_needless_escapes():
+    """A widget's label is its accessible name: "Long\\-term commitment" was read out with its backslash (found in
+    a browser walk). Labels escape only what a label would read as Markdown."""
+    from ui.common import label
+
+    at = run(page="place")
+    assert at.selectbox(key="pl_condition/long-term-commitment").label == "Long-term commitment"
+    assert label("x ![b](http://h/x.png) *y* :red[z]") == "x \\!\\[b\\](http\u2060\\://h/x.png) \\*y\\* \\:red\\[z\\]"

@@ -31,6 +31,18 @@ def store_spec() -> StoreSpec:
     return StoreSpec.parse(None)
 
 
+# A widget label renders only bold, italics, strikethrough, code, links, images, emoji and colour shortcodes and
+# LaTeX; escaping only those keeps its accessible name (aria-label) free of needless backslashes
+_LABEL_SPECIAL = re.compile(r"([\\`*_\[\]!<>~$:])")
+
+
+def label(text: object) -> str:
+    """Text from a document as a widget's label: literal, with only the characters a label would read as Markdown
+    escaped ("Long-term commitment" stays as it is, so a screen reader does not read "Long backslash-term")."""
+    plain = _AUTOLINK.sub("\\1\u2060", str(text or "")).replace("@", "\u2060@")
+    return _LABEL_SPECIAL.sub(r"\\\1", plain)
+
+
 def md(text: object) -> str:
     """Text from a document, a profile or a user as literal text wherever Streamlit renders Markdown.
 

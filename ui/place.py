@@ -23,7 +23,7 @@ from graph.analysis.assess import (
 )
 from graph.settings import ROOT
 from graph.text.labels import shorten
-from ui.common import get_pathways, md, node_link, node_url, show
+from ui.common import get_pathways, label, md, node_link, node_url, show
 from ui.route import correct, moved, param, set_params
 
 EXAMPLE = ROOT / "corpus" / "profiles" / "example-fictional-town.yaml"
@@ -157,11 +157,11 @@ def checklist(kg) -> None:
         if not notes:
             cols = st.columns(2)
             for i, n in enumerate(nodes):
-                cols[i % 2].selectbox(md(n.label), STATUSES, key=f"pl_{n.id}", help=md(shorten(n.text, 300)))
+                cols[i % 2].selectbox(label(n.label), STATUSES, key=f"pl_{n.id}", help=md(shorten(n.text, 300)))
             continue
         for n in nodes:
             c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
-            c1.selectbox(md(n.label), STATUSES, key=f"pl_{n.id}", help=md(shorten(n.text, 300)))
+            c1.selectbox(label(n.label), STATUSES, key=f"pl_{n.id}", help=md(shorten(n.text, 300)))
             _kept_widget(c2.text_input, f"pln_{n.id}", "", "Note", label_visibility="collapsed", placeholder="note")
             _kept_widget(
                 c3.text_input,
@@ -178,7 +178,7 @@ def checklist(kg) -> None:
                 st.selectbox,
                 f"pla_{a.id}",
                 "unknown",
-                md(f"{a.stage_label}: {a.label}"),
+                label(f"{a.stage_label}: {a.label}"),
                 ASSUMPTION_STATUSES,
                 help=md(shorten(a.text, 300)),
             )
