@@ -152,7 +152,9 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _COUNT_NOUN = (r"(?:(?!(?:of|and|in|to|the|a|an|for|by|with|on|at|from|that|which|who|is|are|was|were)\b)"
                r"[A-Za-z][\w-]*\s+){0,3}?(?:[a-z][\w-]*s|mile|miles|km|people|staff)\b")
 _FIGURE = re.compile(  # every figure starts a word: the look-behind fails fast inside words (linear, and quick)
-    rf"(?<![\w£.,])(?:{_QUAL}?{_MONEY}(?:(?:\s+and\s+|\s*[-–]\s*){_MONEY})?"
+    rf"(?<![\w£.,])(?:\b(?i:every|each)\s+{_MONEY}[^.;£]{{0,60}}?\s(?i:generates?|returns?|creates?|brings?"
+    rf"|produces?|delivers?|yields?|is worth|means?)\s+(?:(?i:a further|an extra|another)\s+)?{_QUAL}?{_MONEY}"
+    rf"|{_QUAL}?{_MONEY}(?:(?:\s+and\s+|\s*[-–]\s*){_MONEY})?"
     rf"(?:[^.;£]{{0,40}}?(?:for every|per|to every|of every)\s+{_MONEY})?"
     rf"|{_QUAL}?(?:from\s+)?\b\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent)(?:\s+to\s+\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent))?"
     rf"|{_QUAL}?\b{_NUM_WORD}\s+per ?cent"

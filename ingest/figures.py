@@ -18,7 +18,7 @@ EVIDENCE_KINDS = ("money", "share", "ratio", "count", "amount")  # amount: "25 d
 OTHER_KINDS = ("date", "duration", "distance", "price", "target", "meetings", "enumeration", "single")
 
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
-_RATIO = re.compile(r"£.*\b(?:for every|per|to every|of every)\s+£")
+_RATIO = re.compile(r"£.*\b(?:for every|per|to every|of every)\s+£|^(?i:every|each)\s+£.*£")  # either way round
 _PRICE_BEFORE = re.compile(r"(?:priced at|a price of|costing|costs?|at a cost of|sold at|sells? for|as little as"
                            r"|minimum(?: investment)? of)\s*$", re.I)
 _PRICE_AFTER = re.compile(r"^\s*(?:each|a share|per share|shares?\b|an hour|a ticket)\b", re.I)
