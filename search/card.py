@@ -405,6 +405,12 @@ class Choice:
     outranked: NodeRecord | None = None
 
 
+def _guides(n: NodeRecord) -> bool:
+    """A node that is practical guidance in itself (``HOWTO_SELF``); a partner's vision (a foundation of the vision
+    stage: "To build a better world through co-operation") says where its author wants to go, not how."""
+    return n.type in HOWTO_SELF and not (n.type == "Foundation" and n.stage == "vision")
+
+
 def _word(t: str) -> str:
     return TYPE_WORDS.get(t, t.lower())
 
@@ -457,7 +463,7 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
         return None
     el, matched, via = chosen
     top = hits[0].node if hits else None
-    if top is not None and top.type in TOP_KINDS and (ask.kind != HOWTO or top.type in HOWTO_SELF):
+    if top is not None and top.type in TOP_KINDS and (ask.kind != HOWTO or _guides(top)):
         why = (f"the question asks how to do something (“{ask.cue}”) and the best match, {_a(_word(top.type))}, "
                f"{HOWTO_SELF[top.type]}" if ask.kind == HOWTO else
                f"the best match is {_a(_word(top.type))} and the question asks for no other kind")

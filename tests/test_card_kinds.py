@@ -194,3 +194,14 @@ def test_a_question_naming_an_organisation_or_a_place_is_answered_about_it(engin
                                                                            "Co-operatives UK", "")
     # a name inside another word is no name: "co-op" does not name anything, and a how-to keeps its element
     assert engine.card("how do I build a referral network").headline.id == "process/create-a-referral-network"
+
+
+def test_a_partners_vision_is_no_answer_to_how_to_do_something(engine):
+    """A how-to question was answered with Co-operatives UK's vision ("To build a better world through co-operation
+    …"), said to name "a condition that makes success more likely" (found in a browser walk). A foundation of the
+    vision stage is where a partner wants to go, not how: a how-to gets the model element."""
+    q = "how do we grow the co-operative economy"
+    assert engine.search(q, k=1)[0].id == "foundation/vision-to-build-a-better-world-through-co"
+    card = engine.card(q)
+    assert (card.kind, card.headline.id) == ("element", "outcome/social-business-sector-scales-both-in-size-and")
+    assert card.why == "the question asks how to do something (“how do we”)"
