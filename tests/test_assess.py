@@ -457,3 +457,13 @@ def test_the_saved_report_links_to_the_app_not_to_itself(kg):
     links = re.findall(r'href="([^"]*)"', html)
     app = "http://127.0.0.1:8501/?page=node&amp;node="
     assert len(links) >= 32 and all(u.startswith(app) for u in links), links[:3]
+
+
+def test_invest_here_first_lists_only_items_that_move_or_decide_something(kg):
+    """One condition marked missing: it alone moves all 16 outcomes and impacts up; the unknown items after it
+    scored 0 and 0 and were listed all the same (found in a browser walk)."""
+    from ui.place import invest_rows
+
+    r = assess(kg, Profile("T", {"condition/long-term-commitment": Entry("missing", "", "")}))
+    assert invest_rows(r) == [{"item": "Long-term commitment", "type": "Condition", "now": "missing",
+                               "moves up": 16, "holds back": 16}]

@@ -275,10 +275,12 @@ def counts_html(place: str, summary: dict[str, int]) -> str:
 
 
 def invest_rows(result: Assessment, limit: int = 10) -> list[dict]:
+    """The items worth investing in first: those that would move an outcome or impact up, or decide one's state
+    now (a row of zeros says nothing a reader can act on)."""
     return [
         {"item": i.label, "type": i.type, "now": i.status, "moves up": i.moves, "holds back": i.holds}
-        for i in result.invest[:limit]
-    ]
+        for i in result.invest if i.moves or i.holds
+    ][:limit]
 
 
 def together_line(kg, result: Assessment) -> str:
@@ -408,7 +410,13 @@ def render() -> None:
                 "moves up: outcomes and impacts that move up a state if this alone were put in place; "
                 "holds back: outcomes and impacts whose state it helps decide now."
             )
-            st.table([{k: md(str(v)) if isinstance(v, str) else v for k, v in r.items()} for r in invest_rows(result)])
+            rows = invest_rows(result)
+            if not rows:
+                st.info("No one item would move an outcome or impact up on its own, and none decides one's state "
+                        "now: " + ("see below what would, put in place together." if result.together.ids else
+                                   "mark more of the checklist (unknown items decide nothing yet)."))
+            else:
+                st.table([{k: md(str(v)) if isinstance(v, str) else v for k, v in r.items()} for r in rows])
             if result.together.ids:
                 st.markdown(md(together_line(kg, result)))
         with right:
