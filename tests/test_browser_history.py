@@ -252,7 +252,7 @@ def test_back_undoes_one_evidence_map_filter_at_a_time(page, server):
     settle(pg)
     choose(pg, "Place", "Bristol")
     expect_url(pg, server, "page=gapmap&place=place%2Fbristol")
-    choose(pg, "Organisation type", "trust")
+    choose(pg, "Organisation type", "Trust")
     expect_url(pg, server, "page=gapmap&place=place%2Fbristol&org=trust")
     pg.go_back()
     expect_url(pg, server, "page=gapmap&place=place%2Fbristol")

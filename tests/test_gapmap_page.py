@@ -94,3 +94,16 @@ def test_a_gap_with_an_arrow_says_no_case_shows_it(seed):
     r, c = seed.kg.nodes[g.row].label, seed.kg.nodes[g.column].label
     assert (f"The model draws the arrow {r} → {c} (added by a curator), but no case study shows it."
             in [x.value.replace("\\", "") for x in at.caption])
+
+
+def test_a_filter_that_keeps_cases_but_fills_no_cell_says_why():
+    """Bristol keeps Boost Neighbourhood Finance, which illustrates no row element together with an outcome or
+    impact: "1 of 7 case studies. 0 of 256 cells" said nothing of why (found in a browser walk)."""
+    at = run(page="gapmap", place="place/bristol")
+    body = text_of(at).replace("\\", "")
+    assert "1 of 7 case studies. 0 of 256 cells hold a case study" in body
+    assert [i.value for i in at.info] == [
+        "The case study these filters keep illustrates no condition, input, process or activity together with an "
+        "outcome or impact, so no cell holds one: its links are on the Case studies page."]
+    assert not at.warning
+    assert at.selectbox(key="gm_org").format_func("trust") == "Trust"

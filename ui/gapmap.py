@@ -162,7 +162,8 @@ def _filters(opts: dict) -> Filters:
     seed("gm_since", param("since"))
     seed("gm_until", param("until"))
     place = c1.selectbox("Place", places, format_func=lambda p: names.get(p, "Any place"), key="gm_place")
-    org = c2.selectbox("Organisation type", types, format_func=lambda t: t or "Any type", key="gm_org",
+    org = c2.selectbox("Organisation type", types, format_func=lambda t: t.capitalize() if t else "Any type",
+                       key="gm_org",
                        help="From the type word in the name of an organisation the case involves "
                        "(… Co-operative, … Trust, … Ltd); 'not named' when its name has none.")
     dates = opts["dates"]
@@ -270,6 +271,11 @@ def render() -> None:
                    "that cross it."))
     if not m.kept:
         st.warning("No case study passes these filters: every cell is a gap.")
+    elif not m.cells:
+        one = len(m.kept) == 1
+        st.info(f"The {'case study' if one else f'{len(m.kept)} case studies'} these filters keep "
+                f"illustrate{'s' if one else ''} no condition, input, process or activity together with an outcome "
+                f"or impact, so no cell holds one: {'its' if one else 'their'} links are on the Case studies page.")
     st.markdown(STYLE + key_html(), unsafe_allow_html=True)  # fixed words only
     st.markdown(grid_html(m, view, chosen), unsafe_allow_html=True)  # every label html-escaped
     if chosen:  # under the grid, where the click was, before the downloads
