@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cllr|Councillor|Professor|Prof|Sir|Dame|Lord|Lady|Rev|Revd)"
+TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cllr|Coun|Councillor|Professor|Prof|Sir|Dame|Lord|Lady|Rev|Revd)"
 # "Emma", "McDonald", "O’Neill", "D'Arcy", "Smith-Jones"
 _WORD = r"(?:[A-Z][’'](?=[A-Z]))?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Z]?[a-z]+)?"
 NAME = rf"(?:{TITLES}\.?\s+)?{_WORD}(?:\s+{_WORD}){{1,2}}"  # two or three words, with an optional title
@@ -88,6 +88,13 @@ _BY_FIRST = re.compile(
 # rules cannot tell (the person and the role are kept; the organisation is left to the words the rules can read)
 _APPOSITIVE_OPEN = re.compile(
     rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?P<role>{ROLE})\s+(?:of|for|at|with)\b")
+# "Mr Lou Gildea, who founded …", "Coun. David Whalley": a courtesy title before a first name and a surname is a
+# person (a role, if any, is read by the rules above)
+_TITLED = re.compile(rf"(?<![\w’'“\"-])(?P<name>(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cllr|Coun|Councillor|Sir|Dame|Revd?)\.?\s+"
+                     rf"{_WORD}\s+{_WORD}(?:\s+{_WORD})?){_NAME_END}")
+# "Sue Mann, aged sixty-seven and Chair of the shop's management committee, said": a quoted speaker named before a
+# clause about them
+_SPEAKER_AFTER = re.compile(rf"(?<![\w’'-])(?P<name>{NAME}),\s+[^,.;“”\"]{{3,80}},\s+{_SPEECH}\b")
 # "Kevin Edwards, the co-operative's general manager, said": the organisation before the role
 _APPOSITIVE_POSSESSIVE = re.compile(
     rf"(?<![\w’'-])(?P<name>{NAME}),\s+(?:the\s+)?(?P<org>[\w’'&-]+(?:\s+[\w’'&-]+){{0,4}}?)[’']s\s+"
@@ -130,7 +137,8 @@ def mentions(text: str) -> list[Mention]:
                      ("appositive", _APPOSITIVE_OPEN), ("who", _WHO),
                      ("who", _WHO_VERB), ("possessive", _POSSESSIVE), ("title", _TITLE_FIRST), ("title", _ROLE_COMMA),
                      ("title", _DET_ROLE_COMMA), ("title", _TITLE_BOTH),
-                     ("by", _BY_FIRST), ("by", _BY), ("from", _FROM), ("from", _OF_SPEAKER), ("speaker", _SPEAKER)):
+                     ("by", _BY_FIRST), ("by", _BY), ("from", _FROM), ("from", _OF_SPEAKER), ("speaker", _SPEAKER),
+                     ("speaker", _SPEAKER_AFTER), ("title", _TITLED)):
         for m in pat.finditer(text):
             g = "name" if m.group("name") else "name2"
             name = m.group(g)

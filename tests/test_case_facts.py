@@ -72,7 +72,7 @@ NEWS2 = ("Chief Executive Tom Druitt thanked everyone who had invested. The caf�
          "So far £120,000 has been raised and 12 people work there after 10 years of dreaming. Its director, Ann "
          "Lowe, told the paper. Co-Director, Dan McCallum, agreed. Paul Jackson, the chairman of the group set up "
          "to rescue it, said so. Kate Forbes, MSP for Skye, said more. Every £1 spent at the shop generates £3.20 "
-         "in social value.")
+         "in social value. The Mayor, Coun. David Whalley, opened it with the man known as “Mr Credit Union”.")
 
 
 def test_people_introduced_the_ways_news_introduces_them_and_figures_hoped_for_are_not_results():
@@ -84,6 +84,7 @@ def test_people_introduced_the_ways_news_introduces_them_and_figures_hoped_for_a
     ex = _ex(NEWS2)
     people = sorted((p.label, sorted(p.alt_labels)) for p in ex.items if p.cls == "Person")
     assert people == [("Angela Ireland", ["founder"]), ("Ann Lowe", ["director"]), ("Dan McCallum", ["Co-Director"]),
+                      ("David Whalley", []),
                       ("Gabby Cluness", ["founder"]), ("Kate Forbes", ["MSP"]),
                       ("Kevin Edwards", ["general manager of co-operative"]), ("Margaret McSporran", ["Convener"]),
                       ("Paul Jackson", ["chairman"]),
