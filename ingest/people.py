@@ -79,11 +79,9 @@ _TITLE_BOTH = re.compile(
 BY_VERBS = {"founded": "founder", "co-founded": "co-founder", "launched": "founder", "set up": "founder",
             "started": "founder", "established": "founder", "article": "author", "piece": "author",
             "column": "author", "blog": "author"}
-_BY = re.compile(
-    rf"\b(?P<verb>{'|'.join(BY_VERBS)})\s+(?:in\s+(?:19|20)\d\d\s+)?by\s+(?:(?!{TITLES}\b){NAME}\s+and\s+)?"
-    rf"(?P<name>{NAME}){_NAME_END}")
-_BY_FIRST = re.compile(
-    rf"\b(?P<verb>{'|'.join(BY_VERBS)})\s+(?:in\s+(?:19|20)\d\d\s+)?by\s+(?P<name>{NAME})\s+and\s+{NAME}{_NAME_END}")
+_BY_VERB = rf"\b(?P<verb>{'|'.join(BY_VERBS)})\s+(?:in\s+(?:19|20)\d\d\s+)?by\s+"
+_BY = re.compile(rf"{_BY_VERB}(?:(?!{TITLES}\b){NAME}\s+and\s+)?(?P<name>{NAME}){_NAME_END}")  # the last named
+_BY_FIRST = re.compile(rf"{_BY_VERB}(?P<name>{NAME})\s+and\s+{NAME}{_NAME_END}")  # the first of two
 # "Paul Jackson, the chairman of the group set up to rescue the building": a role and then "of …" whose end the
 # rules cannot tell (the person and the role are kept; the organisation is left to the words the rules can read)
 _APPOSITIVE_OPEN = re.compile(
