@@ -107,3 +107,13 @@ def test_a_filter_that_keeps_cases_but_fills_no_cell_says_why():
         "outcome or impact, so no cell holds one: its links are on the Case studies page."]
     assert not at.warning
     assert at.selectbox(key="gm_org").format_func("trust") == "Trust"
+
+
+def test_a_bad_date_drops_only_itself():
+    """A date that is no date dropped every filter, the place the person had chosen too, and the link with it
+    (found in a browser walk)."""
+    at = run(page="gapmap", place="place/halifax", since="notadate")
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "'notadate' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"]
+    assert "1 of 7 case studies." in text_of(at).replace("\\", "")
+    assert at.query_params["place"] == "place/halifax" and "since" not in at.query_params

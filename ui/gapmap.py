@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import asdict
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -243,6 +244,19 @@ def gaps_table(pw, m: EvidenceMap) -> list[dict]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def _valid(filters: Filters, cases) -> Filters:
+    """``filters`` less each value that is wrong on its own (a date that is no date, a place no case study is in):
+    a bad "Dated from" no longer drops the place and type the person had chosen."""
+    def ok(name: str, value: str) -> bool:
+        try:
+            Filters(**{name: value}).check(cases)
+        except BadFilter:
+            return False
+        return True
+
+    return Filters(**{k: v for k, v in asdict(filters).items() if v and ok(k, v)})
+
+
 def _map(build: str, stamp: str, filters: Filters) -> EvidenceMap | str:
     """The map of one build and filters (kept per server: a cell click reloads the page), or why not."""
     try:
@@ -256,9 +270,9 @@ def render() -> None:
     filters = _filters(filter_options(case_facts(pw.kg)))  # the choices come from every case study
     b = build_dir()
     m = _map(str(b), build_stamp(b), filters)
-    if isinstance(m, str):
+    if isinstance(m, str):  # a wrong value: said, and dropped; the filters that are right stay applied
         st.error(md(m))
-        filters = Filters()
+        filters = _valid(filters, case_facts(pw.kg))
         m = _map(str(b), build_stamp(b), filters)
     view = {"place": filters.place, "org": filters.org_type, "since": filters.date_from, "until": filters.date_to}
     row, col = param("row"), param("col")
