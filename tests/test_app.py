@@ -597,3 +597,17 @@ def test_checklist_labels_carry_no_needless_escapes():
     at = run(page="place")
     assert at.selectbox(key="pl_condition/long-term-commitment").label == "Long-term commitment"
     assert label("x ![b](http://h/x.png) *y* :red[z]") == "x \\!\\[b\\](http\u2060\\://h/x.png) \\*y\\* \\:red\\[z\\]"
+
+
+def test_a_figures_page_names_every_relation_in_words(app_env):
+    """A figure's page showed the raw "evidenceFor" and "(out)" beside its proper sections (found in a browser
+    walk): every relation of every node of the seed graph now has a heading in words."""
+    from graph.store import KnowledgeGraph
+    from ui.node import RELATION_TITLES
+
+    kg = KnowledgeGraph.load(app_env["build"])
+    used = {(p, d) for n in kg.nodes for p, v in kg.neighbours(n).items() for d, _ in v}
+    assert used <= set(RELATION_TITLES), used - set(RELATION_TITLES)
+    at = run(page="node", node="evidence/1400-jobs-and-120m-gva")
+    heads = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert heads[:2] == ["**A figure of**", "**Evidence for**"] and not any("(out)" in m.value for m in at.markdown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import quote
 
 import streamlit as st
@@ -28,7 +29,11 @@ RELATION_TITLES = {
     ("locatedIn", "out"): "Located in",
     ("locatedIn", "in"): "Case studies located here",
     ("hasEvidence", "out"): "Evidence",
-    ("hasEvidence", "in"): "Evidence for",
+    ("hasEvidence", "in"): "A figure of",
+    ("evidenceFor", "out"): "Evidence for",
+    ("evidenceFor", "in"): "Evidence for it",
+    ("affiliatedWith", "out"): "Affiliated with",
+    ("affiliatedWith", "in"): "People",
     ("mentions", "out"): "Mentions",
     ("mentions", "in"): "Mentioned in",
     ("attributedTo", "out"): "Attributed to",
@@ -133,11 +138,13 @@ def render() -> None:
             st.markdown(f"**{title}**")
             show("\n".join(f"- {node_link(kg.nodes[t])}" + _link_badge(evidence, picked, t, rel, direction)
                             for t in sorted(set(targets))))
-    shown = {rel for rel, _ in RELATION_TITLES}
-    for rel, pairs in nb.items():
-        if rel not in shown:
-            st.markdown(f"**{md(rel)}**")
-            show("\n".join(f"- ({d}) {node_link(kg.nodes[t])}" for d, t in pairs))
+    for rel, pairs in nb.items():  # a relation no title names yet: its name in words, and which way it goes
+        for direction in ("out", "in"):
+            targets = [t for d, t in pairs if d == direction]
+            if targets and (rel, direction) not in RELATION_TITLES:
+                words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", rel).lower()
+                st.markdown(f"**{md(words.capitalize() if direction == 'out' else f'Linked to it by “{words}”')}**")
+                show("\n".join(f"- {node_link(kg.nodes[t])}" for t in sorted(set(targets))))
     if n.type == "Passage" or not nb:
         similar_parts(picked)
 
