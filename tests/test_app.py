@@ -611,3 +611,19 @@ def test_a_figures_page_names_every_relation_in_words(app_env):
     at = run(page="node", node="evidence/1400-jobs-and-120m-gva")
     heads = [m.value for m in at.markdown if m.value.startswith("**")]
     assert heads[:2] == ["**A figure of**", "**Evidence for**"] and not any("(out)" in m.value for m in at.markdown)
+
+
+def test_a_query_of_symbols_is_not_promised_results_that_do_not_follow():
+    at = run(page="ask", q="????")
+    assert [w.value for w in at.warning] == ["No part of the model matches that question well."]
+    assert any(m.value == "#### Results (0)" for m in at.markdown)
+
+
+def test_fragility_with_only_strong_steps_and_none_says_what_to_do():
+    """Ticking "only stated or shown steps" where no route has them ended at "No route reaches it" (found in a
+    browser walk): the page says how many routes there are with weaker steps, and how to see them."""
+    node = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
+    at = run(page="assumptions", look="fragility", node=node, strong="1")
+    (w,) = [w.value for w in at.warning]
+    assert w.startswith("No route reaches it with every step stated or shown; ") and "untick" in w, w
+    assert run(page="assumptions", look="fragility", node=node).metric[0].value == w.split("; ")[1].split(" ")[0]

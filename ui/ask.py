@@ -148,11 +148,12 @@ def render() -> None:
         explorer(get_pathways(), "home")
         return
     card = eng.card(q, types=types or None, stages=stages or None, docs=docs or None)
+    results = eng.search(q, k=10, types=types or None, stages=stages or None, docs=docs or None)
     if card is not None:
         render_card(card.to_json(), kg)
-    else:
-        st.warning("No part of the model matches that question well; the closest results follow.")
-    results = eng.search(q, k=10, types=types or None, stages=stages or None, docs=docs or None)
+    else:  # nothing to follow when nothing was found ("????" has no words to search by)
+        st.warning("No part of the model matches that question well" +
+                   ("; the closest results follow." if len(results) else "."))
     st.markdown(f"#### Results ({len(results)})")
     for note in results.notes:  # e.g. none of the words occur in the graph: the ranking is by meaning alone
         st.caption(md(note[:1].upper() + note[1:] + "."))

@@ -173,7 +173,12 @@ def render_fragility(pw, path_param: list[str]) -> None:
         "(named, matched by meaning, or curated); only one that none of them fits sits under its whole stage."
     )
     if not f.total:
-        st.warning("No route reaches it" + (" with every step stated or shown." if strong else "."))
+        if strong and (every := fa.for_target(picked, strong_only=False, routes=1)).total:
+            st.warning(f"No route reaches it with every step stated or shown; {every.total} "
+                       f"route{'s' if every.total != 1 else ''} reach it with inferred or curated steps: untick "
+                       "“Only pathways where every step is stated or shown” to see them.")
+        else:
+            st.warning("No route reaches it" + (" with every step stated or shown." if strong else "."))
         return
 
     st.subheader("What this rests on everywhere")
