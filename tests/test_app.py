@@ -627,3 +627,14 @@ def test_fragility_with_only_strong_steps_and_none_says_what_to_do():
     (w,) = [w.value for w in at.warning]
     assert w.startswith("No route reaches it with every step stated or shown; ") and "untick" in w, w
     assert run(page="assumptions", look="fragility", node=node).metric[0].value == w.split("; ")[1].split(" ")[0]
+
+
+def test_the_rests_on_view_is_kept_in_the_link_before_an_assumption_is_chosen():
+    """Choosing "What rests on an assumption" left the address as the default view's, so Back skipped it and a
+    copied link opened the element view (found in a browser walk)."""
+    at = run(page="assumptions")
+    at.radio(key="as_mode").set_value("What rests on an assumption").run()
+    assert dict(at.query_params.items()) == {"page": "assumptions", "look": "rests"}
+    again = run(page="assumptions", look="rests")
+    assert again.radio(key="as_mode").value == "What rests on an assumption"
+    assert dict(again.query_params.items()) == {"page": "assumptions", "look": "rests"}

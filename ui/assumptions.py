@@ -238,7 +238,8 @@ def render() -> None:
     kg = pw.kg
     path_param = [p for p in param("path").split(",") if p]
     node = kg.nodes.get(param("node"), None)
-    index = 2 if param("look") == "fragility" else 1 if node and node.type in ("Assumption", "Foundation") else 0
+    rests = param("look") == "rests" or bool(node and node.type in ("Assumption", "Foundation"))
+    index = 2 if param("look") == "fragility" else 1 if rests else 0
     seed("as_mode", MODES[index])
     tab = st.radio("Look at", MODES, horizontal=True, key="as_mode")
     if tab == MODES[2]:
@@ -280,7 +281,8 @@ def render() -> None:
         )
         picked = pick_node("Assumption or foundation", opts, "as_assumption", "Choose an assumption…",
                            lambda i: f"{kg.nodes[i].stage_label} · {type_words(kg.nodes[i].type)}: {kg.nodes[i].label}")
-        set_params(node=picked or "", path="")
+        # an assumption chosen says which view this is; before one is, the view says it (look=rests)
+        set_params(node=picked or "", path="", look="" if picked else "rests")
         if not picked:
             st.info("Choose an assumption or foundation to see which elements rest on it, what would lose every "
                     "path from a condition or input if it failed, and the case studies that bear it out.")
