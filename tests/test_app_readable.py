@@ -115,3 +115,17 @@ def test_counts_of_nodes_read_as_english_plurals():
                                                                            "1 person"]
     # no type is counted with a doubled or a consonant-y ending ("processs", "activitys")
     assert not [t for t in NODE_CLASSES if counted(t, 2).endswith(("ss", "ys", ")s"))]
+
+
+def test_a_build_made_from_the_same_files_in_another_folder_is_said_so_once():
+    """Served with its corpus in another folder than the one the build read, the Data page named the same five
+    files as both "in the corpus but not in the graph" and "in the graph but no longer in the corpus" (found in a
+    browser walk)."""
+    from ingest.build import Pending
+    from ui.data import behind_words
+
+    moved = Pending(("/srv/corpus/a.txt", "/srv/corpus/b.md"), ("corpus/a.txt", "corpus/b.md"), True)
+    said = behind_words(moved)
+    assert said.startswith("The graph was built from the same files in another folder") and "a.txt" not in said
+    added = Pending(("/srv/corpus/c.md",), (), True)
+    assert behind_words(added).startswith("The graph is behind the corpus: c.md is in the corpus but not in the graph")

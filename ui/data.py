@@ -247,6 +247,10 @@ def behind_words(p: Pending) -> str:
     def names(paths: tuple[str, ...]) -> str:
         return ", ".join(Path(x).name for x in paths)
 
+    moved = {Path(x).name for x in p.unbuilt} & {Path(x).name for x in p.gone}
+    if moved and len(moved) == len(p.unbuilt) == len(p.gone):  # the same files, read from another folder
+        return ("The graph was built from the same files in another folder than the corpus folder now "
+                f"({corpus_dir().name}); a rebuild reads them from here.")
     parts = []
     if p.unbuilt:
         parts.append(f"{names(p.unbuilt)} {'is' if len(p.unbuilt) == 1 else 'are'} in the corpus but not in the "
