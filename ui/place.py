@@ -21,6 +21,7 @@ from graph.analysis.assess import (
     parse_profile,
     profile_from_bytes,
 )
+from graph.ns import slug
 from graph.settings import ROOT
 from graph.text.labels import shorten
 from ui.common import get_pathways, label, md, node_link, node_url, show
@@ -429,17 +430,18 @@ def render() -> None:
                 or "*none*"
             )
         d1, d2 = st.columns(2)
+        named = f"-{slug(profile.place, 6)}" if profile.place.strip() else ""  # "self-assessment-otterford.html"
         d1.download_button(
             "Download profile (YAML)",
             profile.to_yaml(kg),
-            file_name="profile.yaml",
+            file_name=f"profile{named}.yaml",
             mime="application/x-yaml",
             key="place_dl_yaml",
         )
         d2.download_button(
             "Download printable report (HTML)",
             report_html(profile, result, kg, base=app_address()),
-            file_name="self-assessment.html",
+            file_name=f"self-assessment{named}.html",
             mime="text/html",
             key="place_dl_report",
         )
