@@ -143,7 +143,8 @@ _PERSON_ROLE = re.compile(
 )
 _NUM_WORD = (r"(?i:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
              r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-             r"a hundred|a thousand)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+             r"(?:a|a few|several|a couple of) (?:hundred|thousand))"
+             r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
              r"(?:\s+(?:hundred|thousand|million))?)")
 _QUAL = (r"(?i:(?:(?:just |well )?(?:over|under)|more than|less than|fewer than|at least|around|about another|about|"
          r"almost|nearly|up to|some|another|top|between)\s+)")

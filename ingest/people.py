@@ -150,7 +150,8 @@ def mentions(text: str) -> list[Mention]:
                 continue  # "Chief Executive Stephen Deakin told": one person, found once
             taken.append((s, m.end(g)))
             org_start = m.start("org") if m.groupdict().get("org") else -1
-            out[s] = Mention(name, s, m.end(g), role, org, org_start, " ".join(m.group(0).split()).rstrip(" ,"), cue,
+            phrase = re.sub(r"^(?i:its|their|his|her|the|a|an)\s+", "", " ".join(m.group(0).split())).rstrip(" ,")
+            out[s] = Mention(name, s, m.end(g), role, org, org_start, phrase, cue,
                              cue != "speaker")
     return sorted(out.values(), key=lambda x: x.start)
 

@@ -72,7 +72,8 @@ NEWS2 = ("Chief Executive Tom Druitt thanked everyone who had invested. The caf�
          "So far £120,000 has been raised and 12 people work there after 10 years of dreaming. Its director, Ann "
          "Lowe, told the paper. Co-Director, Dan McCallum, agreed. Paul Jackson, the chairman of the group set up "
          "to rescue it, said so. Kate Forbes, MSP for Skye, said more. Every £1 spent at the shop generates £3.20 "
-         "in social value. The Mayor, Coun. David Whalley, opened it with the man known as “Mr Credit Union”.")
+         "in social value. The Mayor, Coun. David Whalley, opened it with the man known as “Mr Credit Union”. A few "
+         "hundred neighbours bought shares.")
 
 
 def test_people_introduced_the_ways_news_introduces_them_and_figures_hoped_for_are_not_results():
@@ -93,8 +94,11 @@ def test_people_introduced_the_ways_news_introduces_them_and_figures_hoped_for_a
     assert "Skye" not in {i.label for i in ex.items if i.cls == "Organisation"}  # a seat, not an organisation
     evidence = sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Evidence")
     others = sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Figure")
-    assert evidence == [("12 people", "count"), ("Every £1 spent at the shop generates £3.20", "ratio"),
-                        ("£120,000", "money")]  # a ratio either way round is one figure
+    assert evidence == [("12 people", "count"), ("A few hundred neighbours", "count"),
+                        ("Every £1 spent at the shop generates £3.20", "ratio"),
+                        ("£120,000", "money")]  # a ratio either way round is one figure; "a few" is the figure's
+    # the words that say who a person is, without the determiner the rule read ("Its director, Ann Lowe")
+    assert next(p.text for p in ex.items if p.cls == "Person" and p.label == "Ann Lowe") == "director, Ann Lowe"
     assert others == [("10 years", "duration"), ("almost 300 jobs", "target"), ("in 2015", "date"),
                       ("£350,000", "target"), ("£50", "price")]
 
