@@ -229,3 +229,15 @@ def test_stray_end_tags_after_unclosed_ones_do_not_walk_the_open_tags():
     parser.close()
     assert len(parser.stack) == 0 and parser.stack.walks == 0, parser.stack.walks  # the old code: 10,000 walks
     assert doc_from_bytes(html.encode(), "unclosed.html").text.split() == ["word"] * 10_000
+
+
+def test_a_sentence_ends_after_the_closing_quote_of_a_quoted_one():
+    """A quoted sentence and the next were one "sentence" (a case link quoted “… owns.” The Bakehouse buys …, which
+    showed neither element; found in a browser walk). Abbreviations still do not end one."""
+    from graph.text.sentences import sentences
+
+    t = ('She said: "What we have now is a business the whole street owns." The Bakehouse buys its flour locally. '
+         "It is “good.” Then more. See e.g. This one.")
+    assert [t[s:e] for s, e in sentences(t)] == [
+        'She said: "What we have now is a business the whole street owns."', "The Bakehouse buys its flour locally.",
+        "It is “good.”", "Then more.", "See e.g. This one."]

@@ -15,7 +15,8 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     spans: list[tuple[int, int]] = []
     chunk = text[start:end]
     pos = 0
-    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z“‘\"'(])", chunk):
+    # a sentence ends at . ! or ?, or just after a closing quote that follows one (“… owns.” The shop …)
+    for m in re.finditer(r"(?:(?<=[.!?])|(?<=[.!?][”’\"']))\s+(?=[A-Z“‘\"'(])", chunk):
         prev_word = chunk[max(0, m.start() - 5) : m.start()].lower()
         if re.search(r"\b(?:e\.g|i\.e|ie|eg|etc|mr|ms|dr|st|no)\.$", prev_word):
             continue
