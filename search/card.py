@@ -482,7 +482,7 @@ def _named_entity(top: NodeRecord, query: str) -> NodeRecord | None:
         return None
     said = f" {' '.join(tokens(query))} "
     names = [top.label, *top.alt_labels] if top.type != "Person" else [top.label]  # a person's others are roles
-    return top if any(len(t := tokens(n)) >= 1 and len(n) >= 4 and f" {' '.join(t)} " in said for n in names) else None
+    return top if any(len(n) >= 4 and (t := tokens(n)) and f" {' '.join(t)} " in said for n in names) else None
 
 
 def _about_entity(engine: Searcher, named: NodeRecord, hits) -> Choice:

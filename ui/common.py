@@ -31,6 +31,12 @@ def store_spec() -> StoreSpec:
     return StoreSpec.parse(None)
 
 
+def _unlinked(text: object) -> str:
+    """``text`` with an invisible word joiner after each autolink start and before each "@", so no renderer makes
+    an address of it into a link (escapes alone do not stop GitHub-style autolinks)."""
+    return _AUTOLINK.sub("\\1\u2060", str(text or "")).replace("@", "\u2060@")
+
+
 # A widget label renders only bold, italics, strikethrough, code, links, images, emoji and colour shortcodes and
 # LaTeX; escaping only those keeps its accessible name (aria-label) free of needless backslashes
 _LABEL_SPECIAL = re.compile(r"([\\`*_\[\]!<>~$:])")
@@ -39,8 +45,7 @@ _LABEL_SPECIAL = re.compile(r"([\\`*_\[\]!<>~$:])")
 def label(text: object) -> str:
     """Text from a document as a widget's label: literal, with only the characters a label would read as Markdown
     escaped ("Long-term commitment" stays as it is, so a screen reader does not read "Long backslash-term")."""
-    plain = _AUTOLINK.sub("\\1\u2060", str(text or "")).replace("@", "\u2060@")
-    return _LABEL_SPECIAL.sub(r"\\\1", plain)
+    return _LABEL_SPECIAL.sub(r"\\\1", _unlinked(text))
 
 
 def md(text: object) -> str:
@@ -55,8 +60,7 @@ def md(text: object) -> str:
     after escapes are resolved), so an invisible word joiner goes after the scheme and before ``@``.
     Select-box options, dataframes, st.code and st.text show text as it is and need no escaping.
     """
-    plain = _AUTOLINK.sub("\\1\u2060", str(text or "")).replace("@", "\u2060@")
-    return _MD_SPECIAL.sub(r"\\\1", plain)
+    return _MD_SPECIAL.sub(r"\\\1", _unlinked(text))
 
 
 _LOADED: dict[tuple[str, str], object] = {}

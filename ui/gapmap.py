@@ -267,12 +267,13 @@ def _map(build: str, stamp: str, filters: Filters) -> EvidenceMap | str:
 
 def render() -> None:
     pw = get_pathways()
-    filters = _filters(filter_options(case_facts(pw.kg)))  # the choices come from every case study
+    facts = case_facts(pw.kg)
+    filters = _filters(filter_options(facts))  # the choices come from every case study
     b = build_dir()
     m = _map(str(b), build_stamp(b), filters)
     if isinstance(m, str):  # a wrong value: said, and dropped; the filters that are right stay applied
         st.error(md(m))
-        filters = _valid(filters, case_facts(pw.kg))
+        filters = _valid(filters, facts)
         m = _map(str(b), build_stamp(b), filters)
     view = {"place": filters.place, "org": filters.org_type, "since": filters.date_from, "until": filters.date_to}
     row, col = param("row"), param("col")
