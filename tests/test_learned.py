@@ -134,3 +134,29 @@ def test_the_fit_cli_says_what_it_does_and_refuses_a_missing_folder(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "bench.rerank_fit", "--questions", str(tmp_path / "none")],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "no such folder" in bad.stderr
+
+
+def test_the_judged_cross_validation_holds_out_a_set_with_its_second_judge():
+    """bench/rerank_cv.py on a hand-made head: one feature marks the relevant node, so every configuration puts
+    it first on every held-out group; a set and its second judge are one group (four sets, three groups)."""
+    from bench import rerank_cv
+
+    rng = np.random.default_rng(0)
+    col = learned.FEATURES.index("best_view")
+
+    def rows(n):
+        out = []
+        for _ in range(n):
+            y = np.zeros(5)
+            y[rng.integers(5)] = 1.0
+            X = rng.normal(size=(5, len(learned.FEATURES)))
+            X[:, col] = 3 * y + 0.1 * X[:, col]
+            out.append((X, y))
+        return out
+
+    judged = {"a": rows(10), "b": rows(10), "b-second": rows(10), "c": rows(10)}
+    names = tuple(f for f in learned.FEATURES if not f.startswith("is_"))
+    got = rerank_cv.cross_validate(rows(40), judged, 1.0, names)
+    assert got == [{"config": c, "hit@1": 1.0, "questions": 40} for c, _, _ in rerank_cv.CONFIGS]
+    out = subprocess.run([sys.executable, "-m", "bench.rerank_cv", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "leave" in out.stdout.lower()
