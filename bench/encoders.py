@@ -35,7 +35,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 MPNET_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"  # the upstream revision's
 CONFIGS = ("base/defined", "base/asked", "tuned/defined", "tuned/asked", "mpnet/defined", "mpnet/asked")
 SETS = ("tuned", "set3", "blind", "fresh", "fresh2", "fresh2-second", "fresh3", "fresh3-second", "fresh4",
-        "fresh4-second", "fresh5", "fresh5-second")
+        "fresh4-second", "fresh5", "fresh5-second", "fresh6", "fresh6-second")
 
 
 class MpnetUnavailable(Exception):

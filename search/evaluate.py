@@ -43,13 +43,16 @@ FRESH4 = EVAL / "queries_fresh4.jsonl"  # round four's report set (four writers)
 FRESH4_SECOND = EVAL / "queries_fresh4_second.jsonl"  # the same questions, a second judge
 FRESH5 = EVAL / "queries_fresh5.jsonl"  # round five's report set (three writers), reported once
 FRESH5_SECOND = EVAL / "queries_fresh5_second.jsonl"  # the same questions, a second judge
+FRESH6 = EVAL / "queries_fresh6.jsonl"  # round six's report set (three writers), reported once
+FRESH6_SECOND = EVAL / "queries_fresh6_second.jsonl"  # the same questions, a second judge
 SETS = {"tuned": QUERIES, "set3": SET3, "blind": BLIND, "fresh": FRESH, "fresh2": FRESH2,
         "fresh2-second": FRESH2_SECOND, "fresh3": FRESH3, "fresh3-second": FRESH3_SECOND,
-        "fresh4": FRESH4, "fresh4-second": FRESH4_SECOND, "fresh5": FRESH5, "fresh5-second": FRESH5_SECOND}
+        "fresh4": FRESH4, "fresh4-second": FRESH4_SECOND, "fresh5": FRESH5, "fresh5-second": FRESH5_SECOND,
+        "fresh6": FRESH6, "fresh6-second": FRESH6_SECOND}
 # The sets every setting is chosen on (together); the others are reported only. Round one chose on the first two;
 # round two (after blind and fresh had been reported) on four, round three on six (fresh2 and its second judge
 # too), and reports on fresh3; round four chose on the same six and reports on fresh4; round five on all ten
-# and reports on fresh5 (tests/eval/README.md).
+# and reports on fresh5; round six chose on the same ten and reports on fresh6 (tests/eval/README.md).
 CHOOSING = ("tuned", "set3", "blind", "fresh", "fresh2", "fresh2-second", "fresh3", "fresh3-second", "fresh4",
             "fresh4-second")
 RESULTS = ROOT / "bench" / "results"
