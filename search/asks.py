@@ -41,7 +41,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                       r"real[- ](?:life|world)|in practice somewhere)", re.I)),
     (EVIDENCE, re.compile(_W + r"(how (?:much|many)|figures?" + _E + r"|statistics?" + _E +
                           r"|numbers? (?:of|on)|per £|"
-                          r"return(?:ed)? (?:on|for) (?:every|each|the)|£\s?\d|\d+\s?(?:jobs|%|per ?cent)|"
+                          r"return(?:ed)? (?:on|for) (?:every|each|the)|"
+                          r"£\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)" + _E + r")?|"
+                          r"\d[\d,.]*\s?(?:jobs|%|per ?cent)|"
                           r"social return|what (?:difference|value) (?:did|does|has)|quantif\w*|"
                           r"(?:hard )?data (?:on|about|showing))", re.I)),
     (ASSUMPTION, re.compile(_W + r"(assum\w*|presuppos\w*|premise" + _E + r"|taken for granted|take for granted|"
@@ -64,7 +66,7 @@ def asked(question: str) -> Ask:
     for kind, pat in PATTERNS:
         m = pat.search(words)
         if m:
-            return Ask(kind, " ".join(m.group(0).split()))
+            return Ask(kind, " ".join(m.group(0).rstrip(".,").split()))  # "£5." ends a sentence, not the sum
     return Ask("")
 
 

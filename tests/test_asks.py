@@ -37,6 +37,15 @@ def test_the_reason_quotes_the_words_and_a_plain_query_has_none():
     assert asked("").why() == "" and asked("   ").kind == ""
 
 
+def test_a_sum_or_count_is_quoted_as_typed():
+    """The reason quotes the whole number a question asks about, not its tail or its first digit."""
+    cues = {q: asked(q).cue for q in ("£5000", "what did £120m buy", "did 1,400 jobs get created",
+                                      "is 12.5% typical", "was it worth £3 million.", "we spent £2.43")}
+    assert cues == {"£5000": "£5000", "what did £120m buy": "£120m", "did 1,400 jobs get created": "1,400 jobs",
+                    "is 12.5% typical": "12.5%", "was it worth £3 million.": "£3 million",
+                    "we spent £2.43": "£2.43"}
+
+
 def test_words_inside_other_words_do_not_count():
     # "counterexample" is no request for an example; "refigured" no request for figures
     assert asked("a counterexample to the theory").kind == "" and asked("we refigured the plan").kind == ""
@@ -67,4 +76,4 @@ def test_an_address_in_a_question_is_no_words_of_asking():
     assert asked("write to help@example.org about funding") == Ask("")
     # the words around it still count, and a sum stays a sum
     assert asked("an example of a shop, like www.shop.example") == Ask("case", "example")
-    assert asked("did it return £1.5m") == Ask("evidence", "£1")
+    assert asked("did it return £1.5m") == Ask("evidence", "£1.5m")
