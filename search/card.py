@@ -74,6 +74,9 @@ class CardLine:
         if self.evidence and self.basis in ("textual", "curated"):
             return f"“{' '.join(self.evidence.split())}”"
         if self.weight is not None and self.basis in ("inferred", "semantic"):
+            if self.level == "shown":  # the badge says "shown by a case": say why, and what the arrow was made on
+                return (f"a case study illustrates both ends; the arrow itself comes from similarity in meaning "
+                        f"(score {self.weight:.2f}), and no sentence states it")
             return f"similar in meaning (score {self.weight:.2f}); no sentence states this link"
         m = re.match(r"semantic match ([0-9.]+)", self.basis)
         if m:

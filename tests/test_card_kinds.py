@@ -205,3 +205,18 @@ def test_a_partners_vision_is_no_answer_to_how_to_do_something(engine):
     card = engine.card(q)
     assert (card.kind, card.headline.id) == ("element", "outcome/social-business-sector-scales-both-in-size-and")
     assert card.why == "the question asks how to do something (“how do we”)"
+
+
+def test_an_arrow_badged_shown_by_a_case_says_so_in_its_details_too(engine):
+    """The badge is the arrow's evidence level; the details said only how the arrow was made ("no sentence states
+    this link") under a badge saying a case shows it (found in a browser walk). Every step of the card now gives
+    the reason its badge names."""
+    card = engine.card("help for clients who need halal finance")
+    steps = card.builds_on + card.leads_to
+    shown = [ln for ln in steps if ln.level == "shown" and ln.basis == "inferred"]
+    assert shown, "the seed card has such a step"
+    for ln in steps:
+        if ln.level == "shown" and ln.basis == "inferred":
+            assert ln.detail().startswith("a case study illustrates both ends; the arrow itself comes from similarity")
+        elif ln.level == "inferred":
+            assert ln.detail().startswith("similar in meaning (score ")
