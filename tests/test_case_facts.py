@@ -208,3 +208,35 @@ def test_a_business_named_without_a_legal_form_is_an_organisation_when_the_sente
     ex = _ex("The Butchers Arms opened again in 2012 after villagers bought it. Tynedale Dairy supplies its milk "
              "and the Old Forge Tearoom, open since 2001, is popular.")
     assert sorted(i.label for i in ex.items if i.cls == "Organisation") == ["Butchers Arms", "Tynedale Dairy"]
+
+
+def test_an_uploaded_plain_text_case_keeps_its_title_apart_and_its_weak_figures_on_what_it_illustrates(tmp_path):
+    """A plain-text case whose title line has no full stop: the title is not read into its first sentence (a
+    link had quoted "Larkfield Village Store In 2022 residents …"), and a figure whose sentence reads only weakly
+    like every outcome and impact is evidence for one the case itself illustrates (every figure of such a case
+    had pointed at one impact outside its links; found in a browser walk)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "larkfield.txt").write_text(
+        "---\nkind: case-study\n---\nLarkfield Village Store\n\nIn 2022 residents of Larkfield, a village in "
+        "Cumbria, took over the empty newsagent and reopened it as a community-owned store. Its treasurer, Alan "
+        "Pryce, says a council officer put them in touch with a co-operative adviser who helped them plan a share "
+        "offer. The offer raised £61,000 from 180 local members, and the store now employs two part-time staff "
+        "and stocks goods from nine nearby farms. Volunteers run a weekly coffee morning where older residents "
+        "meet.\n", encoding="utf-8")
+    build([ROOT / "corpus", corpus], out=tmp_path / "build")
+    kg = KnowledgeGraph.load(tmp_path / "build")
+    case = next(c for c in kg.of_type("CaseStudy") if c.sources[0].doc_id == "larkfield")
+    links = [cl for cl in kg.case_links if cl.source == case.id]
+    assert links and not [cl for cl in links if "Larkfield Village Store In 2022" in " ".join(cl.evidence.split())]
+    illustrated = {cl.target for cl in links}
+    supported = kg.edges("evidenceFor")
+    figures = kg.edges("hasEvidence").get(case.id, [])
+    assert len(figures) >= 3
+    for ev in figures:
+        why = str(kg.g.value(ID[ev], EP.rationale))
+        (target,) = supported[ev]
+        if ", weak" in why:
+            assert target in illustrated and "of the outcomes and impacts this case illustrates" in why, why
+        else:
+            assert "of all outcomes and impacts" in why, why

@@ -231,6 +231,16 @@ def test_stray_end_tags_after_unclosed_ones_do_not_walk_the_open_tags():
     assert doc_from_bytes(html.encode(), "unclosed.html").text.split() == ["word"] * 10_000
 
 
+def test_a_blank_line_ends_a_sentence_so_a_title_line_stays_apart():
+    """A plain-text file's title line has no full stop; it was read into the first sentence of the text under it.
+    A blank line ends a sentence; a single line break inside a sentence does not, nor does an abbreviation."""
+    from graph.text.sentences import sentences
+
+    t = "Larkfield Village Store\n\nIn 2022 residents bought it,\nwith help. Mr. Pryce said e.g. this.\n \n\nLast one"
+    assert [t[s:e] for s, e in sentences(t)] == [
+        "Larkfield Village Store", "In 2022 residents bought it,\nwith help.", "Mr. Pryce said e.g. this.", "Last one"]
+
+
 def test_a_sentence_ends_after_the_closing_quote_of_a_quoted_one():
     """A quoted sentence and the next were one "sentence" (a case link quoted “… owns.” The Bakehouse buys …, which
     showed neither element; found in a browser walk). Abbreviations still do not end one."""

@@ -16,9 +16,11 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     chunk = text[start:end]
     pos = 0
     # a sentence ends at . ! or ?, or just after a closing quote that follows one (“… owns.” The shop …)
-    for m in re.finditer(r"(?:(?<=[.!?])|(?<=[.!?][”’\"']))\s+(?=[A-Z“‘\"'(])", chunk):
+    # a blank line ends one too: a title or heading line of a plain-text file has no full stop
+    for m in re.finditer(r"(?:(?<=[.!?])|(?<=[.!?][”’\"']))\s+(?=[A-Z“‘\"'(])|[ \t]*\n[ \t]*\n\s*", chunk):
         prev_word = chunk[max(0, m.start() - 5) : m.start()].lower()
-        if re.search(r"\b(?:e\.g|i\.e|ie|eg|etc|mr|ms|dr|st|no)\.$", prev_word):
+        if "\n\n" not in re.sub(r"[ \t]", "", m.group(0)) and re.search(
+                r"\b(?:e\.g|i\.e|ie|eg|etc|mr|ms|dr|st|no)\.$", prev_word):
             continue
         spans.append((pos, m.start()))
         pos = m.end()

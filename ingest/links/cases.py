@@ -597,9 +597,13 @@ def _evidence_links(el: Elements, case: NodeRecord, sents, sims: np.ndarray, fig
                     chosen: dict[str, CaseCandidate], threshold: float,
                     supports: list[FigureSupport] | None = None) -> None:
     """A figure's sentence closest to an outcome or impact: the case's evidence for it (a case link when the
-    similarity clears ``threshold``; in ``supports`` whatever it is)."""
-    pool = [k for k, n in enumerate(el.records) if n.type in EVIDENCE_CLASSES]
-    if not pool:
+    similarity clears ``threshold``; in ``supports`` whatever it is). A sentence that reads only weakly like
+    any of them (under ``threshold``) is evidence for the closest of the outcomes and impacts the case already
+    illustrates, when it illustrates some: a case's figure speaks to what the case shows, and a weak nearest
+    match elsewhere read as a contradiction of the case's own links (found uploading a case study)."""
+    every = [k for k, n in enumerate(el.records) if n.type in EVIDENCE_CLASSES]
+    own = [k for k in every if el.records[k].id in chosen]  # read once: a figure's new link steers no other
+    if not every:
         return
     starts = [sp.start for _, sp in sents]  # sentences are in text order
     for fig in figs:
@@ -607,13 +611,16 @@ def _evidence_links(el: Elements, case: NodeRecord, sents, sims: np.ndarray, fig
         k = _holding(sents, starts, fig)
         if k is None:
             continue
+        weak = float(sims[every, k].max()) < threshold
+        pool = own if own and weak else every
+        scope = "the outcomes and impacts this case illustrates" if pool is own else "all outcomes and impacts"
         col = sims[pool, k]
         j = pool[int(col.argmax())]
         best = float(col.max())
         n = el.records[j]
         if supports is not None and fig.type == "Evidence":
-            supports.append(FigureSupport(fig.id, n.id, round(best, 4), _support_reason(fig, sents[k][0], n, col, pool,
-                                                                                          el)))
+            supports.append(FigureSupport(fig.id, n.id, round(best, 4),
+                                          _support_reason(fig, sents[k][0], n, col, pool, el, scope)))
         if best < threshold or not _RESULT.search(fig.figure):
             continue  # a case link needs a result figure (money, a share, a count of things) and a close match
         old = chosen.get(n.id)
@@ -630,11 +637,11 @@ def _evidence_links(el: Elements, case: NodeRecord, sents, sims: np.ndarray, fig
 
 
 def _support_reason(fig: NodeRecord, sentence: str, n: NodeRecord, col: np.ndarray, pool: list[int],
-                    el: Elements) -> str:
+                    el: Elements, scope: str = "all outcomes and impacts") -> str:
     """Why a figure is evidence for this outcome or impact, in plain words, with the runner-up for contrast."""
     order = np.argsort(-col)
     second = el.records[pool[int(order[1])]] if len(order) > 1 else None
     than = (f", more than to ‘{second.label}’ ({float(col[order[1]]):.2f})" if second is not None else "")
     return (f"{fig.figure}: its sentence (“{_clause(sentence, fig.figure)}”) reads closest to the "
-            f"{n.type.lower()} ‘{n.label}’ of all outcomes and impacts (similarity {float(col.max()):.2f}, "
+            f"{n.type.lower()} ‘{n.label}’ of {scope} (similarity {float(col.max()):.2f}, "
             f"{strength_words(float(col.max()))}{than})")
