@@ -471,7 +471,8 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
                f"{HOWTO_SELF[top.type]}" if ask.kind == HOWTO else
                f"the best match is {_a(_word(top.type))} and the question asks for no other kind")
         return Choice(top, element_for(engine, top, hits) or el, top, "best match overall", KIND_OF[top.type], why)
-    why = ask.why() if ask.kind == HOWTO else "the best-matching part of the model"
+    why = (ask.why() if ask.kind == HOWTO
+           else "this part of the model matches it best, and the question asks for no other kind")
     return Choice(el, el, matched, via, "element", why)
 
 

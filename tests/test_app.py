@@ -127,7 +127,7 @@ def test_assumptions_chain_for_an_element_and_what_rests_on_an_assumption():
     rests = "assumption/process-commissioning-with-a-collective-mindset-rather-than"
     at = run(page="assumptions", node=rests)
     body = text_of(at).replace("\\", "")
-    assert "**2 element(s) rest on it directly" in body
+    assert "**2 elements rest on it directly; " in body
     assert "Rests directly on it" in body and "Capacity support" in body and "Regular reflection" in body
     assert "matched by meaning: the assumption speaks of" in body
     fallback = "assumption/outcome-innovation-does-not-have-to-mean-completely"

@@ -172,3 +172,31 @@ def test_the_element_a_card_speaks_to_is_named_once_and_its_text_cut_between_wor
     assert any("The part of the model it speaks to" in v for v in values), values
     twice = [v for v in values if ": " in v and v.split(": ", 1)[0].strip() == v.split(": ", 1)[1].strip()]
     assert not twice, twice
+
+
+def test_a_cards_lists_lead_on_to_what_they_leave_out_and_its_sources_name_links():
+    """'… and 3 more' under What it needs / leads to was plain text (the rest unreachable), and the Sources panel
+    named 23 nodes in bold with no link, where the README says any name opens its page (found in a browser walk).
+    The card also said it answered 'with a part of the model: the best-matching part of the model'."""
+    import re
+
+    at = run(page="ask", q="help for clients who need halal finance")
+    values = [m.value for m in at.markdown]
+    more = [ln for v in values for ln in v.splitlines() if "more*" in ln]
+    assert more and all(re.search(r"\*… and \d+ more\* on the page of <a href=\"\?", ln) for ln in more), more
+    sources = [v for v in values if v.startswith(("**What it needs**\n- ", "**What it leads to**\n- "))
+               and " — *" in v]
+    assert sources, values
+    for v in sources:
+        lines = [ln for ln in v.splitlines() if ln.startswith("- ")]
+        assert lines and all(ln.startswith('- <a href="?') for ln in lines), lines
+    assert not [c.value for c in at.caption if "the best-matching part of the model." in c.value]
+
+
+def test_one_path_asked_for_is_the_best_path_and_the_box_says_its_range():
+    """'Showing the best 1 paths' (found in a browser walk); the box's label and help say what it takes."""
+    at = run(page="pathways", mode="between", k="1", **{"from": "input/local-intelligence", "to": "impact/prosperity"})
+    box = at.number_input(key="pw_k")
+    assert box.value == 1 and box.label == "Paths (1–50)" and "from 1 to 50" in box.help
+    said = " ".join(c.value for c in at.caption)
+    assert "Showing the best path; more exist" in said and "best 1 paths" not in said, said

@@ -171,7 +171,7 @@ def test_a_long_stated_sentence_in_the_cards_details_is_cut_between_words(engine
     assert len(long) >= 10
     n = engine.kg.nodes["process/create-a-referral-network"]
     for sentence in long:
-        line = _detail_line({"id": n.id, "type": n.type, "label": n.label, "text": n.text, "source": None,
+        line = _detail_line(engine.kg, {"id": n.id, "type": n.type, "label": n.label, "text": n.text, "source": None,
                              "basis": "textual", "evidence": sentence})
         said = re.sub(r"\\(.)", r"\1", line.split("\n  ", 1)[1])  # the text, markdown escapes undone
         assert said.endswith("…") and len(said) <= 300, said

@@ -50,17 +50,24 @@ def _name(kg, e: dict) -> str:
     return f"- {line}" + "".join(f" {b}" for b in badges)
 
 
-def _names(kg, entries: list[dict], empty: str) -> str:
+def _names(kg, entries: list[dict], empty: str, whole=None) -> str:
+    """The first LIST_MAX entries; the rest are one click away on ``whole``'s page, which lists them all."""
     if not entries:
         return f"*{empty}*"
-    more = f"\n- *… and {len(entries) - LIST_MAX} more*" if len(entries) > LIST_MAX else ""
+    rest = len(entries) - LIST_MAX
+    more = ""
+    if rest > 0:
+        more = f"\n- *… and {rest} more*" + (f" on the page of {node_link(whole, with_type=False)}" if whole else "")
     return "\n".join(_name(kg, e) for e in entries[:LIST_MAX]) + more
 
 
-def _detail_line(e: dict) -> str:
-    """One fold-away line: name, where it stands (document title whole, a section once), and its basis."""
+def _detail_line(kg, e: dict) -> str:
+    """One fold-away line: name (a link to its page), where it stands (document title whole, a section once),
+    and its basis."""
     src = e.get("source") or {}
-    line = f"- **{md(e.get('label', ''))}** — *{md(where(src))}*" if src else f"- **{md(e.get('label', ''))}**"
+    n = kg.nodes.get(e.get("id", ""))
+    name = node_link(n, with_type=False) if n else f"**{md(e.get('label', ''))}**"
+    line = f"- {name} — *{md(where(src))}*" if src else f"- {name}"
     ln = CardLine(**{k: e.get(k) for k in ("id", "type", "label", "text", "source")},
                   hops=e.get("hops") or 0, basis=e.get("basis") or "", weight=e.get("weight"),
                   evidence=e.get("evidence") or "", level=e.get("level") or "")
@@ -100,7 +107,7 @@ def render_card(card: dict, kg) -> None:
             for col, (heading, field, empty) in zip(st.columns(2), row, strict=True):
                 with col:
                     st.markdown(f"**{heading}**")
-                    show(_names(kg, card.get(field) or [], empty))
+                    show(_names(kg, card.get(field) or [], empty, kg.nodes.get(node["id"])))
         with st.expander("Sources, quotes and how this card was chosen"):
             src = head.get("source") or {}
             st.markdown(quote_block(src.get("quote") or head.get("text", ""), 900))
@@ -112,7 +119,7 @@ def render_card(card: dict, kg) -> None:
                                  ("case_studies", "Case studies"), ("evidence", "Evidence")):
                 entries = card.get(key) or []
                 if entries:
-                    st.markdown(f"**{heading}**\n" + "\n".join(_detail_line(e) for e in entries[:8]))
+                    show(f"**{heading}**\n" + "\n".join(_detail_line(kg, e) for e in entries[:8]))
             for note in card.get("notes") or []:
                 st.caption(md(note))
 

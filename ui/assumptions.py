@@ -9,7 +9,7 @@ from graph.analysis.draw import to_dot
 from graph.analysis.fragility import evidence_words, most_cutting_text, to_csv
 from graph.analysis.paths import UnknownNode
 from graph.evidence import level_of_basis
-from graph.ns import type_words
+from graph.ns import counted, type_words
 from graph.stages import section_words
 from graph.text.labels import shorten
 from ui.common import evidence_badge as badge
@@ -90,7 +90,9 @@ def render_rests_on(pw, node_id: str) -> None:
     r = pw.rests_on(node_id)
     st.markdown(quote_block(kg.nodes[node_id].text))
     render_case_evidence(pw, node_id)
-    st.markdown(f"**{len(r.elements)} element(s) rest on it directly; {len(r.downstream)} more depend on them.**")
+    directly = len(r.elements)
+    st.markdown(f"**{counted('Element', directly)} {'rests' if directly == 1 else 'rest'} on it directly; "
+                f"{len(r.downstream)} more depend on {'it' if directly == 1 else 'them'}.**")
     c1, c2 = st.columns(2)
     if r.elements and all(e.get("basis") == "stage" for e in r.elements):
         show("**Rests directly on it** (" + BASIS_WORDS["stage"] + ")\n\n" + _links(r.elements, kg), c1)

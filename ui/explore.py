@@ -19,6 +19,7 @@ from graph.analysis import explore
 from graph.analysis.picture import legend_words
 from graph.analysis.report import link_reason, step_reason
 from graph.evidence import LEVELS, STRONG
+from graph.ns import counted
 from ui.common import evidence_badge, md
 
 HEIGHT_PX = explore.SIZE[1]
@@ -71,7 +72,7 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
         near = explore.focus(g, focused, depth) - {focused}
         c1, c2 = st.columns([5, 1])
         c1.markdown(
-            f'Focused on <b>{html.escape(n.label)}</b> ({html.escape(n.type)}): {len(near)} element(s) within '
+            f'Focused on <b>{html.escape(n.label)}</b> ({html.escape(n.type)}): {counted("Element", len(near))} within '
             f'{depth} step{"s" if depth > 1 else ""}. <a href="?page=node&node={quote(focused, safe="/")}" '
             f'target="_self">Open its page</a>', unsafe_allow_html=True)
         if c2.button("Clear focus", key=f"{key}_clear"):

@@ -162,7 +162,9 @@ def render() -> None:
     if k_wrong and ("pw_k" not in st.session_state or moved()):
         correct(md(f"The link's number of paths (k): {k_wrong}; showing {k_link}."))
     seed("pw_k", k_link)
-    k = c3.number_input("Paths", 1, K_MAX, key="pw_k")
+    k = c3.number_input(f"Paths (1–{K_MAX})", 1, K_MAX, key="pw_k",
+                        help=f"How many of the strongest pathways to find: a whole number from 1 to {K_MAX}. A "
+                        "number outside that range is not taken; the box keeps its last good value.")
     seed("pw_strong", param("strong") == "1")
     strong = c4.checkbox("Only stated or shown steps", key="pw_strong",
                          help="Only pathways where every step is stated or shown: keeps only arrows a document "
@@ -217,8 +219,8 @@ def render() -> None:
              strong_only=strong)
     st.caption("Columns are the model's stages. Every arrow is drawn by its evidence (the key above the picture); "
                "the highlighted path's elements are edged dark blue and its arrows name their evidence level."
-               + (f" Showing the best {len(paths)} paths; more exist (raise 'Paths' to see them)."
-                  if result.truncated else ""))
+               + (f" Showing the best {'path' if len(paths) == 1 else f'{len(paths)} paths'}; more exist "
+                  "(raise 'Paths' to see them)." if result.truncated else ""))
     st.markdown(md(score_text(pw.kg, path, steps)))
     pathway_downloads(pw, paths, chosen)
     left, right = st.columns([3, 1])
