@@ -199,6 +199,13 @@ def test_a_case_link_reason_is_one_plain_line_built_from_the_sentence_and_the_el
     assert plain_reason("semantic", said, "Previous footprint of support", kind="Foundation").endswith(
         ": the foundation ‘Previous footprint of support’ at work")
     assert plain_reason("semantic", said, "Purpose", kind="Purpose").endswith(": the model's purpose at work")
+    # words that only announce an example are not said twice ("the case says an example of this is …: an example
+    # of …", found in a browser walk)
+    assert plain_reason("semantic", "An example of this is Boost Neighbourhood Finance in Bristol, which lends.",
+                        "Variety of support") == ("the case says Boost Neighbourhood Finance in Bristol, which lends: "
+                                                  "an example of ‘Variety of support’")
+    assert plain_reason("semantic", "For instance, the council ran a grant fund.", "Resources") == (
+        "the case says the council ran a grant fund: an example of ‘Resources’")
 
 
 def test_a_business_named_without_a_legal_form_is_an_organisation_when_the_sentence_says_what_it_does():

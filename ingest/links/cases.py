@@ -389,10 +389,15 @@ def learned_scores(el: Elements, scored: list[CaseScores], model: case_model.Cas
     return out
 
 
+# words that only announce an example ("An example of this is X …"): the reason already says what it is an example of
+_SIGNPOST = re.compile(r"^(?:(?:an?|one|another|a good|a further) (?:example|instance) of (?:this|that|which) "
+                       r"(?:is|was|would be|can be seen in)|for (?:example|instance)|e\.g\.)[,:]?\s+", re.I)
+
+
 def _clause(sentence: str, figure: str = "", words: int = 28) -> str:
     """The words of a sentence a one-line reason quotes: the clause holding the figure (or the sentence's first
     clause), without its closing stop, cut to about ``words`` words."""
-    s = " ".join(sentence.split()).rstrip(" .")
+    s = _SIGNPOST.sub("", " ".join(sentence.split()).rstrip(" ."), count=1)
     parts = [p for p in re.split(r";\s+|:\s+|,\s+(?:and|but|while|which)\s+", s) if p.strip()]
     if figure:
         s = next((p for p in parts if figure in p), s)
