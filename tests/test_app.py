@@ -638,3 +638,15 @@ def test_the_rests_on_view_is_kept_in_the_link_before_an_assumption_is_chosen():
     again = run(page="assumptions", look="rests")
     assert again.radio(key="as_mode").value == "What rests on an assumption"
     assert dict(again.query_params.items()) == {"page": "assumptions", "look": "rests"}
+
+
+def test_a_copied_place_link_keeps_the_profiles_date_and_that_it_is_fictional():
+    """A copied link of the fictional example gave a profile saying 'fictional: false' and no date (found in a
+    browser walk); notes and evidence are said to travel in the YAML, not the link."""
+    at = run(page="place")
+    at.button(key="place_example").click().run()
+    params = {k: at.query_params[k] for k in ("place", "items", "assume", "dated", "fictional")}
+    assert params["fictional"] == "1" and params["dated"] == at.session_state["place_meta"]["date"] != ""
+    again = run(page="place", **params)
+    assert again.session_state["place_meta"] == {"fictional": True, "date": params["dated"]}  # what the YAML reads
+    assert "not in the page's link" in again.toggle(key="place_show_notes").help

@@ -31,7 +31,7 @@ EXAMPLE = ROOT / "corpus" / "profiles" / "example-fictional-town.yaml"
 FILL = {"in place": "#b8ecb8", "at risk": "#ffd9a0", "unknown": "#fff1c2", "blocked": "#f8d0d0"}
 CODE = {"in place": "i", "partly": "p", "missing": "m", "holds": "h", "doubtful": "d"}  # URL: id:code,…
 STATUS_OF_CODE = {v: k for k, v in CODE.items()}
-PARAMS = ("place", "items", "assume")  # Our place's own URL parameters
+PARAMS = ("place", "items", "assume", "dated", "fictional")  # Our place's own URL parameters
 COUNTS = ("in place", "at risk", "unknown", "blocked")  # the outcome and impact states, in the order counted
 HINT = ("Mark what your place has in the [checklist below](#checklist): set each condition, input and foundation "
         "to in place, partly or missing. Everything starts unknown; the counts above the checklist (and in the "
@@ -43,8 +43,9 @@ def encode(entries: dict[str, Entry]) -> str:
 
 
 def profile_from_url(kg) -> tuple[Profile | None, list[str]]:
-    """The view a copied link carries: place name and statuses (notes and evidence stay in the YAML), and the
-    parts of the link that name no item or status of the checklist (left out: the rest is kept)."""
+    """The view a copied link carries: place name, statuses, the profile's date and whether it is fictional (notes
+    and evidence stay in the YAML), and the parts of the link that name no item or status of the checklist (left
+    out: the rest is kept)."""
     if not any(param(p) for p in PARAMS):
         return None, []
     bad: list[str] = []
@@ -63,7 +64,8 @@ def profile_from_url(kg) -> tuple[Profile | None, list[str]]:
         return out
 
     data = {"place": param("place") or "Our place", "items": decode(param("items"), "items"),
-            "assumptions": decode(param("assume"), "assumptions")}
+            "assumptions": decode(param("assume"), "assumptions"), "fictional": param("fictional") == "1",
+            "date": param("dated") or None}
     return parse_profile(data, kg, "link"), bad
 
 
@@ -142,7 +144,9 @@ def checklist(kg) -> None:
     noted = sum(1 for k, v in kept.items() if v and k.startswith(("pln_", "ple_")))
     marked = sum(1 for k, v in kept.items() if k.startswith("pla_") and v != "unknown")
     t1, t2 = st.columns(2)
-    notes = t1.toggle(f"Notes and evidence ({noted} written)", key="place_show_notes")
+    notes = t1.toggle(f"Notes and evidence ({noted} written)", key="place_show_notes",
+                      help="Notes and evidence travel in the downloaded profile (YAML), not in the page's link: "
+                      "a copied link restores the place, its statuses, its date and whether it is fictional.")
     assumptions = t2.toggle(f"Assumptions too ({marked} marked)", key="place_show_assumptions")
     groups = [("Conditions", "Condition", None), ("Inputs", "Input", None)]
     stages = sorted(
@@ -387,7 +391,9 @@ def render() -> None:
         profile = _current(kg)  # the checklist's values as this run starts: its summary shows above it
         # the view in the URL, so a copied link restores it
         set_params(place=st.session_state.get("place_name", ""), items=encode(profile.items))
-        set_params(assume=encode(profile.assumptions))
+        meta = st.session_state.get("place_meta", {})
+        set_params(assume=encode(profile.assumptions), dated=meta.get("date", ""),
+                   fictional="1" if meta.get("fictional") else "")
         result = assess(kg, profile)
         s = result.summary(kg)
         m = st.columns(4)
