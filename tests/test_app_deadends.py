@@ -200,3 +200,19 @@ def test_one_path_asked_for_is_the_best_path_and_the_box_says_its_range():
     assert box.value == 1 and box.label == "Paths (1–50)" and "from 1 to 50" in box.help
     said = " ".join(c.value for c in at.caption)
     assert "Showing the best path; more exist" in said and "best 1 paths" not in said, said
+
+
+def test_the_maps_focus_is_in_the_link_and_its_line_stands_above_the_picture():
+    """Focusing an element of the whole-model map put 'Focused on … Open its page / Clear focus' below the picture
+    (off screen at 1400 × 1000), and Back from its page lost the focus (found in a browser walk)."""
+    at = run(page="ask", focus="process/create-a-referral-network")
+    lines = [m for m in at.markdown if m.value.startswith("Focused on <b>Create a referral network</b>")]
+    assert len(lines) == 1 and "Open its page" in lines[0].value
+    assert at.query_params["focus"] == "process/create-a-referral-network"
+    order = [getattr(e, "value", "") for e in at.main]
+    first_caption = next(i for i, v in enumerate(order) if isinstance(v, str) and "links shown. Click" in v)
+    assert order.index(lines[0].value) < first_caption  # the focus line comes before the picture's caption
+    at.button(key="home_clear").click().run()
+    assert not [m for m in at.markdown if m.value.startswith("Focused on")] and "focus" not in at.query_params
+    bad = run(page="ask", focus="no/such-node")
+    assert not [m for m in bad.markdown if m.value.startswith("Focused on")] and "focus" not in bad.query_params

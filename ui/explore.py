@@ -21,6 +21,7 @@ from graph.analysis.report import link_reason, step_reason
 from graph.evidence import LEVELS, STRONG
 from graph.ns import counted
 from ui.common import evidence_badge, md
+from ui.route import param, seed, set_params
 
 HEIGHT_PX = explore.SIZE[1]
 
@@ -49,13 +50,26 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
     g = explore.visible(pw.finder.g, f, {edge: ev.level for edge, ev in evidence.items()})
     if reasons is None:
         reasons = {(a, b): link_reason(pw.finder.link(a, b)) for a, b in g.edges()}
+    seed(f"{key}_focus", param("focus") or None)  # the focus is part of the view: Back and a copied link keep it
     focused = st.session_state.get(f"{key}_focus")
     if focused not in g:
         focused = None
+    set_params(focus=focused or "")
     els, _lay = explore.elements(g, focused=focused, depth=depth, highlight=highlight,
                                  highlight_links=highlight_links, reasons=reasons)
     st.markdown(explore.legend_html(bool(highlight_links), [lv for lv in f.levels if f.keeps_link(lv, 1.0)]),
                 unsafe_allow_html=True)  # fixed words only
+    if focused:  # above the picture, in sight at 1400 × 1000 where the click was made
+        n = pw.kg.nodes[focused]
+        near = explore.focus(g, focused, depth) - {focused}
+        c1, c2 = st.columns([5, 1])
+        c1.markdown(
+            f'Focused on <b>{html.escape(n.label)}</b> ({html.escape(n.type)}): {counted("Element", len(near))} within '
+            f'{depth} step{"s" if depth > 1 else ""}. <a href="?page=node&node={quote(focused, safe="/")}" '
+            f'target="_self">Open its page</a>', unsafe_allow_html=True)
+        if c2.button("Clear focus", key=f"{key}_clear"):
+            st.session_state[f"{key}_focus"] = None  # kept (not popped), so the URL's old focus is not seeded back
+            st.rerun()
     picked = cytoscape(els, explore.stylesheet(), height=f"{HEIGHT_PX}px",
                        layout={"name": "preset", "fit": True, "padding": explore.PADDING},  # fitted to its frame
                        # the wheel scrolls the page: a turn of it over the picture zoomed the picture (to nothing,
@@ -67,17 +81,6 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
         st.rerun()
     st.caption(f"{g.number_of_nodes()} elements, {g.number_of_edges()} links shown. Click an element to focus it "
                "(its neighbours stay, the rest fades); click an arrow to read why it is there.")
-    if focused:
-        n = pw.kg.nodes[focused]
-        near = explore.focus(g, focused, depth) - {focused}
-        c1, c2 = st.columns([5, 1])
-        c1.markdown(
-            f'Focused on <b>{html.escape(n.label)}</b> ({html.escape(n.type)}): {counted("Element", len(near))} within '
-            f'{depth} step{"s" if depth > 1 else ""}. <a href="?page=node&node={quote(focused, safe="/")}" '
-            f'target="_self">Open its page</a>', unsafe_allow_html=True)
-        if c2.button("Clear focus", key=f"{key}_clear"):
-            st.session_state.pop(f"{key}_focus", None)
-            st.rerun()
     for eid in edges:
         a, _, b = eid.partition("->")
         if g.has_edge(a, b):
