@@ -359,6 +359,7 @@ def find_entities(ex: Extraction) -> list[Item]:
         evidence = _evidence(ex, item, text, sp, section)
         per_item.append((item, evidence))
         new.extend(evidence)
+    _title_business(found, ex, text, [it for it, _ in per_item])
     _drop_not_orgs(found, ex)
     _drop_venue_places(found, ex)
     _short_forms(found, ex, text)
@@ -369,6 +370,27 @@ def find_entities(ex: Extraction) -> list[Item]:
     cases = case_studies(ex, per_item)
     ex.items.extend(cases)
     return new + cases
+
+
+# a title that is a business's name: "Hollybrook Community Shop", "The Packhorse Inn"; a first word that names no one
+# ("Community Shop", "Village Pub") is a kind of business, not a name
+_TITLE_BUSINESS = re.compile(rf"(?:The\s+)?(?P<name>(?:{_CAPWORD}\s+){{1,4}}(?:{_BUSINESS_WORDS}))")
+_GENERIC_FIRST = {"community", "village", "local", "our", "new", "rural", "town", "city", "the", "a", "your", "my"}
+
+
+def _title_business(found: _Found, ex: Extraction, text: str, items: list[Item]) -> None:
+    """A document titled with a business's name names that business: the title says what it is (a shop, a pub,
+    a mill) as a sentence would ("Heron Mill supplies …"). Found where the title is written in the body (a plain
+    text file's first line, a Markdown heading), and tied to the first passage from there on."""
+    m = _TITLE_BUSINESS.fullmatch(" ".join(ex.doc.title.split()))
+    if m is None or m["name"].split()[0].lower() in _GENERIC_FIRST or is_place(m["name"]):
+        return
+    at = text.find(m["name"], ex.doc.body_start)
+    item = next((it for it in items if it.spans and it.spans[0].end > at), None) if at >= 0 else None
+    if item is not None:
+        sp = item.spans[0]
+        found.add("Organisation", m["name"], at, at + len(m["name"]), (sp.section, sp.section_start), item,
+                  "mentions")
 
 
 def _organisations(found: _Found, region: str, base: int, section, item: Item) -> list[Item]:

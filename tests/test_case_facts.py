@@ -218,7 +218,8 @@ def test_a_business_named_without_a_legal_form_is_an_organisation_when_the_sente
 
 
 def test_an_uploaded_plain_text_case_keeps_its_title_apart_and_its_weak_figures_on_what_it_illustrates(tmp_path):
-    """A plain-text case whose title line has no full stop: the title is not read into its first sentence (a
+    """A plain-text case whose title line has no full stop and names the business: it is the case's organisation
+    (it had "named no organisation"), the title is not read into its first sentence (a
     link had quoted "Larkfield Village Store In 2022 residents …"), and a figure whose sentence reads only weakly
     like every outcome and impact is evidence for one the case itself illustrates (every figure of such a case
     had pointed at one impact outside its links; found in a browser walk)."""
@@ -234,6 +235,8 @@ def test_an_uploaded_plain_text_case_keeps_its_title_apart_and_its_weak_figures_
     build([ROOT / "corpus", corpus], out=tmp_path / "build")
     kg = KnowledgeGraph.load(tmp_path / "build")
     case = next(c for c in kg.of_type("CaseStudy") if c.sources[0].doc_id == "larkfield")
+    # the title names the business the text only calls "a community-owned store": it is the case's organisation
+    assert [kg.nodes[o].label for o in kg.edges("involves").get(case.id, [])] == ["Larkfield Village Store"]
     links = [cl for cl in kg.case_links if cl.source == case.id]
     assert links and not [cl for cl in links if "Larkfield Village Store In 2022" in " ".join(cl.evidence.split())]
     illustrated = {cl.target for cl in links}
