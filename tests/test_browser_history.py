@@ -194,7 +194,10 @@ def test_a_copied_case_studies_link_opens_its_tab_with_its_words(page, server):
     pg.wait_for_selector("text=Case studies closest to your words", timeout=120_000)
     selected = pg.locator("[role='tab'][aria-selected='true']")
     assert selected.inner_text() == "Case studies for an element or question"
-    assert pg.get_by_label("An element, or any question").input_value() == words
+    from playwright.sync_api import expect
+
+    # the box is drawn with its words a moment after the matches under load: waited for, not read at once
+    expect(pg.get_by_label("An element, or any question")).to_have_value(words, timeout=30_000)
     pg.get_by_role("tab", name="All case studies").click()
     expect_url(pg, server, f"page=cases&case_q={quote_plus(words)}&tab=all")
     pg.wait_for_selector("text=Halifax Opportunities Trust", timeout=120_000)

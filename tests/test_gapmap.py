@@ -141,9 +141,19 @@ def test_small_graph_filters(small):
     assert small.evidence_map(Filters(date_from="2021-06", date_to="2022")).kept == []
     for bad, words in ((Filters(place="Hull"), "places: Leeds, York"),
                        (Filters(org_type="charity"), "types: co-operative, trust"),
-                       (Filters(date_from="May 2021"), "'May 2021' is not a date")):
+                       (Filters(date_from="May 2021"), "'May 2021' is not a date"),
+                       # the form of a date the calendar lacks, and a range that ends before it starts (a browser
+                       # walk found both taken in silence)
+                       (Filters(date_from="2023-13-45"), "'2023-13-45' is not a date"),
+                       (Filters(date_to="2023-02-29"), "'2023-02-29' is not a date"),
+                       (Filters(date_from="2025", date_to="2020"), r"'dated from' \(2025\) is after 'dated to'")):
         with pytest.raises(BadFilter, match=words):
             small.evidence_map(bad)
+    assert small.evidence_map(Filters(date_from="2024-02-29", date_to="2024")).kept == []  # a leap day is a day
+    # the slide's title names the place, not its id
+    from graph.analysis.gapmap_picture import describe
+
+    assert describe(small.evidence_map(Filters(place="place/york"))) == "in York"
 
 
 def test_small_graph_csv_is_the_whole_grid(small):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -254,7 +254,12 @@ def _valid(filters: Filters, cases) -> Filters:
             return False
         return True
 
-    return Filters(**{k: v for k, v in asdict(filters).items() if v and ok(k, v)})
+    kept = Filters(**{k: v for k, v in asdict(filters).items() if v and ok(k, v)})
+    try:  # each right alone, wrong together: a range that ends before it starts keeps its start
+        kept.check(cases)
+    except BadFilter:
+        kept = replace(kept, date_to="")
+    return kept
 
 
 def _map(build: str, stamp: str, filters: Filters) -> EvidenceMap | str:
@@ -285,7 +290,14 @@ def render() -> None:
                    "or input to an impact. Click a cell to open its case studies, or a gap to see the routes "
                    "that cross it."))
     if not m.kept:
-        st.warning("No case study passes these filters: every cell is a gap.")
+        dated = sum(1 for c in m.cases if c.date)
+        why = ""
+        if (filters.date_from or filters.date_to) and dated < len(m.cases):
+            why = (f" None of the {len(m.cases)} case studies has a date (their documents give none), so any date "
+                   "filter leaves them all out." if not dated else
+                   f" Only {dated} of the {len(m.cases)} case studies {'has' if dated == 1 else 'have'} a date (from "
+                   "its document); any date filter leaves the rest out.")
+        st.warning(f"No case study passes these filters: every cell is a gap.{why}")
     elif not m.cells:
         one = len(m.kept) == 1
         st.info(f"The {'case study' if one else f'{len(m.kept)} case studies'} these filters keep "

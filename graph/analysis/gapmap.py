@@ -25,6 +25,7 @@ left out by a date filter).
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from collections import defaultdict
@@ -65,6 +66,16 @@ ORG_TYPES = (
 )
 _ORG_RES = [(name, re.compile(rf"(?<![\w-])(?:{pat})(?![\w-])", re.I)) for name, pat in ORG_TYPES]
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def _real_date(value: str) -> bool:
+    """A date the calendar has: "2023-13-45" has the form of one and is not."""
+    whole = value + "-01" * ((10 - len(value)) // 3)  # a year or a month is checked as its first day
+    try:
+        datetime.date.fromisoformat(whole)
+    except ValueError:
+        return False
+    return True
 
 
 class BadFilter(ValueError):
@@ -118,8 +129,10 @@ class Filters:
     def check(self, cases: list[CaseFacts]) -> None:
         """Raise BadFilter when a value is malformed or names no place or type a case study has."""
         for value in (self.date_from, self.date_to):
-            if value and not _DATE.fullmatch(value):
+            if value and not (_DATE.fullmatch(value) and _real_date(value)):
                 raise BadFilter(f"'{value}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        if self.date_from and self.date_to and self.date_from[:len(self.date_to)] > self.date_to:
+            raise BadFilter(f"'dated from' ({self.date_from}) is after 'dated to' ({self.date_to})")
         places = {p for c in cases for pair in c.places for p in pair}
         if self.place and self.place.casefold() not in {p.casefold() for p in places}:
             names = sorted({n for c in cases for _, n in c.places})

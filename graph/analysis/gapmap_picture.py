@@ -46,7 +46,9 @@ def _lines(text: str, px: float, font: float, n: int) -> list[str]:
 def describe(m: EvidenceMap) -> str:
     """The filters in words, for the slide's title ("" when none)."""
     f = m.filters
-    parts = [f"in {f.place}" if f.place else "", f"organisations of type {f.org_type}" if f.org_type else "",
+    names = {k.casefold(): name for c in m.cases for pid, name in c.places for k in (pid, name)}
+    place = names.get(f.place.casefold(), f.place) if f.place else ""  # "in Halifax", not "in place/halifax"
+    parts = [f"in {place}" if place else "", f"organisations of type {f.org_type}" if f.org_type else "",
              f"dated from {f.date_from}" if f.date_from else "", f"dated to {f.date_to}" if f.date_to else ""]
     return ", ".join(p for p in parts if p)
 
