@@ -183,6 +183,8 @@ def doc_from_bytes(raw: bytes, filename: str, name: str | None = None, meta: obj
             fields, warnings = {**fm_fields, **fields}, fm_warnings + warnings
     if not text.strip():
         raise InputError(name, "has no text")
+    if not text[body_start:].strip():  # front matter and nothing under it: no document to read
+        raise InputError(name, "has no text after its front matter")
     if "title" not in fields:
         stem = Path(filename).stem
         first = next((ln.strip(" #") for ln in text[body_start:].splitlines() if ln.strip()), stem)
@@ -193,8 +195,8 @@ def doc_from_bytes(raw: bytes, filename: str, name: str | None = None, meta: obj
 def with_kind(filename: str, raw: bytes, kind: str) -> bytes:
     """A Markdown or plain-text upload with ``kind`` as front matter, unless it carries its own. HTML and PDF have
     no front matter: their kind comes from corpus.yaml, or from what the text reads as (``kind_applies``)."""
-    if not kind_applies(filename) or raw.lstrip().startswith(b"---"):
-        return raw
+    if not kind_applies(filename) or raw.lstrip().startswith(b"---") or not raw.strip():
+        return raw  # an empty upload stays empty, and is refused as such
     return f"---\nkind: {kind}\n---\n".encode() + raw
 
 

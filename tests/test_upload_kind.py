@@ -39,3 +39,19 @@ def test_a_news_piece_uploaded_as_a_case_study_is_one_with_its_place(tmp_path):
     assert [c.label for c in cases] == [TITLE]
     places = {kg.nodes[p].label for p in kg.edges("locatedIn").get(cases[0].id, [])}
     assert "Green Hill" in places
+
+
+def test_an_empty_upload_is_refused_whatever_kind_is_chosen():
+    """A 0-byte .txt uploaded as a case study became the case study "empty" (the chosen kind had been written into
+    it as front matter; found in a browser walk). An empty file stays empty and is refused; front matter with
+    nothing under it is no document either."""
+    import pytest
+
+    from ingest.readers import InputError
+
+    for raw in (b"", b"  \n"):
+        assert with_kind("empty.txt", raw, "case-study") == raw
+        with pytest.raises(InputError, match="empty.txt: is empty"):
+            doc_from_bytes(with_kind("empty.txt", raw, "case-study"), "empty.txt")
+    with pytest.raises(InputError, match="only.md: has no text after its front matter"):
+        doc_from_bytes(b"---\nkind: case-study\n---\n\n", "only.md")
