@@ -239,6 +239,11 @@ def test_a_blank_line_ends_a_sentence_so_a_title_line_stays_apart():
     t = "Larkfield Village Store\n\nIn 2022 residents bought it,\nwith help. Mr. Pryce said e.g. this.\n \n\nLast one"
     assert [t[s:e] for s, e in sentences(t)] == [
         "Larkfield Village Store", "In 2022 residents bought it,\nwith help.", "Mr. Pryce said e.g. this.", "Last one"]
+    # a Markdown heading (as an HTML page's heading reads once converted) ends at its line, and is its words only
+    # (a case link quoted "# Lowmoor Repair Café Trust In 2023 the hub repaired …"); a hashtag is no heading
+    t = "# Lowmoor Repair Café Trust\nIn 2023 the hub repaired 400 items.\n## Odd\nSome text. #hashtag here."
+    assert [t[s:e] for s, e in sentences(t)] == [
+        "Lowmoor Repair Café Trust", "In 2023 the hub repaired 400 items.", "Odd", "Some text. #hashtag here."]
 
 
 def test_a_sentence_ends_after_the_closing_quote_of_a_quoted_one():

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import re
 
+_BOUNDARY = re.compile(
+    r"(?P<stop>(?:(?<=[.!?])|(?<=[.!?][”’\"']))\s+(?=[A-Z“‘\"'(]))"
+    r"|(?P<blank>[ \t]*\n[ \t]*\n\s*)|(?P<before>[ \t]*\n(?=#{1,6}[ \t]))"
+    r"|(?m:^#{1,6}[ \t][^\n]*?(?P<head>[ \t]*\n\s*))")
+_HEADING_MARK = re.compile(r"#{1,6}[ \t]+")
+
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end], as absolute offsets, trimmed; abbreviations like 'e.g.' survive."""
@@ -15,20 +21,23 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     spans: list[tuple[int, int]] = []
     chunk = text[start:end]
     pos = 0
-    # a sentence ends at . ! or ?, or just after a closing quote that follows one (“… owns.” The shop …)
-    # a blank line ends one too: a title or heading line of a plain-text file has no full stop
-    for m in re.finditer(r"(?:(?<=[.!?])|(?<=[.!?][”’\"']))\s+(?=[A-Z“‘\"'(])|[ \t]*\n[ \t]*\n\s*", chunk):
-        prev_word = chunk[max(0, m.start() - 5) : m.start()].lower()
-        if "\n\n" not in re.sub(r"[ \t]", "", m.group(0)) and re.search(
-                r"\b(?:e\.g|i\.e|ie|eg|etc|mr|ms|dr|st|no)\.$", prev_word):
+    # a sentence ends at . ! or ?, or just after a closing quote that follows one (“… owns.” The shop …);
+    # a blank line ends one too (a title line of a plain-text file has no full stop), and so does the line break
+    # after a Markdown heading ("# Lowmoor Repair Café Trust" over its first paragraph)
+    for m in _BOUNDARY.finditer(chunk):
+        a, b = (m.start("head"), m.end("head")) if m.group("head") is not None else (m.start(), m.end())
+        prev_word = chunk[max(0, a - 5) : a].lower()
+        if m.group("stop") is not None and re.search(r"\b(?:e\.g|i\.e|ie|eg|etc|mr|ms|dr|st|no)\.$", prev_word):
             continue
-        spans.append((pos, m.start()))
-        pos = m.end()
+        spans.append((pos, a))
+        pos = b
     spans.append((pos, len(chunk)))
     out = []
     for s, e in spans:
         seg = chunk[s:e]
         lead = len(seg) - len(seg.lstrip())
+        mark = _HEADING_MARK.match(seg, lead)  # a heading's words, without its Markdown
+        lead = mark.end() if mark else lead
         trail = len(seg) - len(seg.rstrip())
         if e - trail > s + lead:
             out.append((start + s + lead, start + e - trail))
