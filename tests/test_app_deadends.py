@@ -216,3 +216,14 @@ def test_the_maps_focus_is_in_the_link_and_its_line_stands_above_the_picture():
     assert not [m for m in at.markdown if m.value.startswith("Focused on")] and "focus" not in at.query_params
     bad = run(page="ask", focus="no/such-node")
     assert not [m for m in bad.markdown if m.value.startswith("Focused on")] and "focus" not in bad.query_params
+
+
+def test_the_data_pages_open_tab_is_in_the_link():
+    """A copied link of the Data page opened Download whatever tab was open, and Back left the app (found in a
+    browser walk): the tab is part of the view, left out for the first; a tab the page lacks opens the first."""
+    at = run(page="data", tab="add")
+    assert at.session_state["data_tab"] == "Add a document" and at.query_params["tab"] == "add"
+    first = run(page="data")
+    assert first.session_state["data_tab"] == "Download" and "tab" not in first.query_params
+    bad = run(page="data", tab="nope")
+    assert bad.session_state["data_tab"] == "Download" and "tab" not in bad.query_params

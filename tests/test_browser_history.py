@@ -266,3 +266,18 @@ def test_back_undoes_one_evidence_map_filter_at_a_time(page, server):
     pg.go_forward()
     expect_url(pg, server, "page=gapmap&place=place%2Fbristol")
     shows(pg, **{"Place": "Bristol"})
+
+
+def test_the_data_pages_tabs_are_steps_of_history(page, server):
+    """Clicking SPARQL or Add a document left the address at ?page=data, so a copied link opened Download and
+    Back left the app (found in a browser walk): each tab is a step, Back returns to the one before."""
+    pg = page
+    pg.goto(f"{server}/?page=data", wait_until="domcontentloaded")
+    settle(pg)
+    pg.get_by_role("tab", name="SPARQL").click()
+    expect_url(pg, server, "page=data&tab=sparql")
+    pg.get_by_role("tab", name="Add a document").click()
+    expect_url(pg, server, "page=data&tab=add")
+    pg.go_back()
+    expect_url(pg, server, "page=data&tab=sparql")
+    assert pg.locator("[role='tab'][aria-selected='true']").inner_text() == "SPARQL"

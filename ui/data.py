@@ -22,6 +22,7 @@ from graph.text.labels import shorten
 from ingest.build import BuildError, Pending, build, pending, read_manifest, step_words
 from ingest.readers import MAX_BYTES, SUFFIXES, InputError, doc_from_bytes, kind_applies, with_kind
 from ui.common import build_dir, build_stamp, get_engine, get_kg, md, node_link, show, store_spec
+from ui.route import param, seed, set_params
 
 EXAMPLE_QUERIES = {
     "Processes and their assumptions": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
@@ -127,10 +128,18 @@ def save_upload(corpus: Path, name: str, data: bytes) -> tuple[str | None, str]:
     return target.name, f"{name}: a different file of that name is in the corpus; kept both, this one as {target.name}"
 
 
+DATA_TABS = {"download": "Download", "sparql": "SPARQL", "status": "Corpus status", "add": "Add a document"}  # tab=
+
+
 def render() -> None:
     kg = get_kg()
     b = build_dir()
-    tab_dl, tab_sparql, tab_status, tab_add = st.tabs(["Download", "SPARQL", "Corpus status", "Add a document"])
+    # the open tab is part of the view (tab=, left out for the first): a copied link opens it, Back returns to it
+    seed("data_tab", DATA_TABS.get(param("tab"), DATA_TABS["download"]))
+    tab_dl, tab_sparql, tab_status, tab_add = st.tabs(list(DATA_TABS.values()), key="data_tab", on_change="rerun")
+    open_tab = next((k for k, t in zip(DATA_TABS, (tab_dl, tab_sparql, tab_status, tab_add), strict=True)
+                     if t.open), "download")
+    set_params(tab="" if open_tab == "download" else open_tab)
 
     with tab_dl:
         st.write("The whole graph, with every source span, in the format your tool reads.")
