@@ -227,3 +227,22 @@ def test_the_data_pages_open_tab_is_in_the_link():
     assert first.session_state["data_tab"] == "Download" and "tab" not in first.query_params
     bad = run(page="data", tab="nope")
     assert bad.session_state["data_tab"] == "Download" and "tab" not in bad.query_params
+
+
+def test_case_studies_closest_to_words_say_how_similar_and_when_none_is_close():
+    """The list showed 'score 0.500, 0.333, 0.250 …' for any words (its fused rank score, which reads as nothing),
+    and gibberish got five case studies with no word that none is close (found in a browser walk)."""
+    import re
+
+    def sims(at):
+        text = "\n".join(m.value for m in at.markdown)
+        assert "— score " not in text
+        return [float(x) for x in re.findall(r"</a> — similarity (-?\d\.\d\d)", text)]
+
+    at = run(page="cases", tab="find", case_q="a childrens centre run by a community trust")
+    got = sims(at)
+    assert len(got) == 5 and got[0] >= 0.35, got
+    assert not [i.value for i in at.info if i.value.startswith("No case study is close")]
+    gib = run(page="cases", tab="find", case_q="zzqx 🦄🦄 ###")
+    assert len(sims(gib)) == 5
+    assert [i.value for i in gib.info if i.value.startswith("No case study is close to these words: the nearest is")]

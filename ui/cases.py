@@ -7,6 +7,7 @@ import streamlit as st
 
 from graph.analysis.cases import case_details, cases_for_element
 from graph.ns import ELEMENT_CLASSES
+from search.card import WEAK_MATCH, closeness
 from ui.common import get_engine, get_kg, md, node_link, quote_block, show
 from ui.route import param, seed, set_params
 
@@ -122,6 +123,11 @@ def render() -> None:
         hits = eng.search(q, k=5, types=["CaseStudy"])
         if not hits:
             st.write("No case study matches.")
-        for h in hits:
-            n = kg.nodes[h.id]
-            show(f"- {node_link(n, with_type=False)} — score {h.score:.3f}  \n  {md(h.snippet.text)}")
+        # each one's similarity to the words (the cosine of its closest wording), not its fused rank score
+        near = [(kg.nodes[h.id], h, closeness(eng, q, kg.nodes[h.id])[0]) for h in hits]
+        if near and near[0][2] is not None and near[0][2] < WEAK_MATCH:
+            st.info(f"No case study is close to these words: the nearest is {near[0][2]:.2f} similar (under "
+                    f"{WEAK_MATCH:.2f}). The nearest follow.")
+        for n, h, cos in near:
+            said = f" — similarity {cos:.2f}" if cos is not None else ""
+            show(f"- {node_link(n, with_type=False)}{said}  \n  {md(h.snippet.text)}")
