@@ -179,6 +179,18 @@ def test_an_uploaded_markdown_piece_names_its_pub_as_an_organisation_and_its_sum
     assert [o.label for r, o in jane.relations if r == "affiliatedWith"] == ["Six Bells"]
 
 
+def test_a_case_links_two_sentences_are_quoted_in_order_with_a_gap_marked():
+    """A link quoting two sentences that are not next to each other in the case read as one passage the document
+    does not have (found in a browser walk): they are joined by " … "; neighbours by a space."""
+    from ingest.links.cases import _quote
+
+    sents = [("The shop opened in Kendal, Cumbria.", None), ("It sells bread.", None),
+             ("The share offer raised £85,000.", None)]
+    assert _quote(sents, [2, 0]) == "The shop opened in Kendal, Cumbria. … The share offer raised £85,000."
+    assert _quote(sents, [1, 0]) == "The shop opened in Kendal, Cumbria. It sells bread."
+    assert _quote(sents, [1]) == "It sells bread."
+
+
 def test_a_case_link_reason_is_one_plain_line_built_from_the_sentence_and_the_element():
     from ingest.links.cases import plain_reason
 

@@ -459,7 +459,13 @@ def _at(url: str) -> str:
 
 
 def _quote(sents, idx: list[int]) -> str:
-    return " ".join(sents[i][0] for i in sorted(idx))
+    """The sentences in text order; two that are not next to each other in the case are joined by " … ", so the
+    quote never reads as one passage the document does not have."""
+    order = sorted(idx)
+    out = sents[order[0]][0] if order else ""
+    for a, b in zip(order, order[1:], strict=False):
+        out += (" " if b == a + 1 else " … ") + sents[b][0]
+    return out
 
 
 def _choose(score: np.ndarray, el: Elements, taken: set[str], settings: CaseSettings) -> list[int]:
