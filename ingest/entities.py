@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from bisect import bisect_right
 from functools import cached_property
 
 from graph.text.sentences import sentences
@@ -718,6 +719,7 @@ def _people(found: _Found, ex: Extraction, text: str) -> None:
     """People (``ingest.people``), once every organisation of the document is known: each a Person with the
     role as written (an alternative label, "Vice-Chairman of HRCS"), the words that say who they are as its
     text, and ep:affiliatedWith the organisation the text gives them; "Ms Davies" later is the same person."""
+    starts = [a for a, _ in sentences(text)]  # the document's: "its" may look back across a paragraph
     for item in list(ex.items):
         if item.cls in ENTITY_ITEMS:
             continue
@@ -729,9 +731,18 @@ def _people(found: _Found, ex: Extraction, text: str) -> None:
             if not _a_person(found, name, m.strong):
                 continue
             p = found.add("Person", name, sp.start + m.start, sp.start + m.end, section, item, "mentions")
-            org = _org_named(found, m, sp.start, section, item)
+            at = bisect_right(starts, sp.start + m.start) - 1  # the person's sentence; "its" reads back one more
+            org = _org_named(found, m, sp.start, section, item, since=starts[at - 1] if at > 0 else 0)
+            in_role = org is None and not m.org and m.role and _org_in_role(found, m.role)
+            if in_role:
+                org = in_role
+            elif org is None and not m.org and _INSIDE_ROLE.search(m.role) and not _NOT_INSIDE.search(m.role):
+                org = _own_org(found, m.role)
             if m.role:
-                role = collapse(f"{m.role} of {_clean_name(m.org)}") if m.org else m.role
+                of = _clean_name(m.org) if m.org else org.label if org is not None else ""
+                if in_role or not m.org and set(m.role.lower().split()) & set(of.lower().split()):
+                    of = ""  # "HHC Managing Director", "Society chair": the role already says whose
+                role = collapse(f"{m.role} of {of}") if of else m.role
                 if role not in p.alt_labels:
                     p.alt_labels.append(role)
             if m.strong and p.text == p.label:
@@ -763,14 +774,62 @@ def _a_person(found: _Found, name: str, strong: bool) -> bool:
 
 
 _OWNER_WORDS = {"board", "trustees", "directors", "governors", "team", "staff", "committee"}
+# roles held inside the organisation a story is about ("Chief Executive Tom Druitt", "Peter Goldsworthy, chairman of
+# the management committee"); a minister, councillor, journalist or adviser is someone else's
+_INSIDE_ROLE = re.compile(
+    r"(?i)\b(?:chair(?:man|woman|person)?|president|director|secretary|treasurer|trustee|founder|manager|ceo"
+    r"|chief executive|head|leader|co-?ordinator|convenor|convener|owner|landlord|landlady|licensee|volunteer"
+    r"|worker|employee|spokes(?:person|man|woman)|organiser|organizer|shareholder|baker|chef|caretaker)s?$")
+_NOT_INSIDE = re.compile(r"(?i)\b(?:minister|secretary of state|mp|msp|mep|mla|mayor|councillor|editor|journalist)\b")
 
 
-def _org_named(found: _Found, m, base: int, section, item: Item) -> Item | None:
+def _org_in_role(found: _Found, role: str) -> Item | None:
+    """An organisation a role's own words name: "Participate chief executive", "HHC Managing Director"."""
+    words = role.split()
+    for n in range(len(words) - 1, 0, -1):
+        name = " ".join(words[:n])
+        if not name[:1].isupper():
+            continue
+        low = name.lower()
+        key = found.aliases.get(low, low)
+        if ("Organisation", key) in found.items:
+            return found.items[("Organisation", key)]
+    return None
+
+
+# a fund, a government, a council or a lender in a story's title paid for or backed what it tells; it is not the
+# organisation whose director or chair the story quotes
+_FUNDERS = {"fund", "funds", "government", "council", "foundation", "lottery", "department", "commission", "agency",
+            "bank", "executive", "assembly", "parliament"}
+
+
+def _own_org(found: _Found, role: str) -> Item | None:
+    """The organisation a document is about, for a role it gives with none ("Director Kate Smith"): the one its
+    title names first (the subject, as titles run; a trust first for "Trust chair"); none when the title names
+    none (the most-named is as often a funder or the paper that ran the story)."""
+    title = found.ex.doc.title.lower()
+    titled = [it for (cls, _), it in found.items.items() if cls == "Organisation" and it.label.lower() in title
+              and it.label.split()[-1].lower() not in _FUNDERS]
+    said = {w.lower() for w in role.split()}  # "Trust chair": of the ones the title names, a trust
+    return min(titled, key=lambda o: (not said & {w.lower() for w in o.label.split()}, title.find(o.label.lower()),
+                                      -len(o.label))) if titled else None
+
+
+def _org_named(found: _Found, m, base: int, section, item: Item, since: int = 0) -> Item | None:
     """The organisation a person's words give: a found one by name or short name; a capitalised name the text
     gives as theirs ("Hexham Bakery’s general manager"), made an organisation; "the library" or "the
-    co-operative" when exactly one organisation of the document has that word in its name."""
+    co-operative" when exactly one organisation of the document has that word in its name; for "its" or
+    "their", the one named last since ``since``."""
     if not m.org:
-        return None
+        if not m.of_named_before:
+            return None
+        # "Its coordinator, X": the organisation named last before the person, as a reader takes "its", in the
+        # person's sentence or the one before (further back, "its" is as likely another's)
+        here = base + m.start
+        before = [(max(s.start for s in o.spans if since <= s.start < here), id(o), o)
+                  for (cls, _), o in found.items.items() if cls == "Organisation"
+                  and any(since <= s.start < here for s in o.spans)]
+        return max(before)[2] if before else None
     name = _clean_name(m.org)
     if name[:1].isupper():
         name = re.sub(r"(?:\s+[a-z][\w-]*)+$", "", name)  # "the Six Bells society": the Six Bells

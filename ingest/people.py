@@ -69,7 +69,7 @@ _ROLE_COMMA = re.compile(
     rf"(?:^|(?<=[.!?;:]\s)|(?<=[(“\"]))(?P<role>(?:(?!(?:Its|Their|His|Her|The|An?)\b)[A-Z][\w’'&-]*\s+){{0,3}}(?i:(?:co-)?{_ROLE_NOUN})),\s+"
     rf"(?P<name>(?!{TITLES}\b){NAME}),")
 _DET_ROLE_COMMA = re.compile(
-    rf"\b(?i:its|their|his|her|the|a|an)\s+(?P<role>(?:[\w’'&-]+\s+){{0,2}}?(?i:{_ROLE_NOUN})),\s+"
+    rf"\b(?P<det>(?i:its|their|his|her|the|a|an))\s+(?P<role>(?:[\w’'&-]+\s+){{0,2}}?(?i:{_ROLE_NOUN})),\s+"
     rf"(?P<name>(?!{TITLES}\b){NAME}),")
 # "Local residents Alex Begg and Rosie Begg led …": the second of two people a plural role names
 _TITLE_BOTH = re.compile(
@@ -125,6 +125,9 @@ class Mention:
     phrase: str  # the words that say who the person is ("Emma Way, Vice-Chairman of the HRCS")
     cue: str
     strong: bool  # a role or an organisation beside the name (a speech verb alone is weak)
+    # "Its coordinator, Tomasz Kowalczyk": the role belongs to an organisation named before (``ingest.entities``
+    # takes the one named last, as a reader does)
+    of_named_before: bool = False
 
 
 def mentions(text: str) -> list[Mention]:
@@ -151,8 +154,9 @@ def mentions(text: str) -> list[Mention]:
             taken.append((s, m.end(g)))
             org_start = m.start("org") if m.groupdict().get("org") else -1
             phrase = re.sub(r"^(?i:its|their|his|her|the|a|an)\s+", "", " ".join(m.group(0).split())).rstrip(" ,")
+            det = (m.groupdict().get("det") or "").lower()
             out[s] = Mention(name, s, m.end(g), role, org, org_start, phrase, cue,
-                             cue != "speaker")
+                             cue != "speaker", det in ("its", "their"))
     return sorted(out.values(), key=lambda x: x.start)
 
 

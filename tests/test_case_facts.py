@@ -262,3 +262,39 @@ def test_an_uploaded_plain_text_case_keeps_its_title_apart_and_its_weak_figures_
             assert target in illustrated and "of the outcomes and impacts this case illustrates" in why, why
         else:
             assert "of all outcomes and impacts" in why, why
+
+
+def test_its_role_belongs_to_the_organisation_named_just_before():
+    """"Its coordinator, X" (found in a browser walk: such a person had a bare role and no organisation): the role
+    belongs to the organisation named last in the sentence before or the person's own; one named further back is
+    as likely not the one "its" means, and the person keeps a bare role."""
+    text = ("# Riverside Tool Library\n\nRiverside Tool Library is a charity that lends drills and ladders in "
+            "Hebden Bridge.\n\nIts coordinator, Maya Okafor, said members borrowed 900 tools last year. The loans "
+            "doubled. Most borrowers are tenants. Fewer are bought. Their treasurer, Dan Shaw, kept the accounts.")
+    ex = _ex(text)
+    people = {p.label: (p.alt_labels, [o.label for r, o in p.relations if r == "affiliatedWith"])
+              for p in ex.items if p.cls == "Person"}
+    assert people == {"Maya Okafor": (["coordinator of Riverside Tool Library"], ["Riverside Tool Library"]),
+                      "Dan Shaw": (["treasurer"], [])}
+
+
+def test_a_role_given_without_its_organisation_belongs_to_the_one_the_title_names_first():
+    """"Chief Executive Tom Druitt", "Trust secretary …" (fresh halves: such people had no organisation): a role
+    held inside an organisation, given with none, is the organisation's the title names first, passing over a fund
+    or a government the title also names; a role whose own words name an organisation is that one's; a minister
+    is nobody's here."""
+    text = ("Millbrook Community Pub Society raised £240,000 from 310 members to buy the Plough in Millbrook. Society "
+            "chair Ruth Okonjo said the village had waited ten years. Treasurer Sam Hale kept the books. Economy "
+            "Minister Ellen Price opened the pub. Hearth Housing Association chief executive, Omar Said, welcomed the "
+            "news. Volunteer Jo Marsh pulled the first pint. The Rural Communities Fund lent £50,000.")
+    doc = Doc("t", "t.md", text, "x", "md", {"kind": "case-study", "title": "With the Rural Communities Fund, "
+                                               "Millbrook Community Pub Society buys the Plough"})
+    ex = extract(doc)
+    find_entities(ex)
+    people = {p.label: (p.alt_labels, [o.label for r, o in p.relations if r == "affiliatedWith"])
+              for p in ex.items if p.cls == "Person"}
+    pub = "Millbrook Community Pub Society"
+    assert people == {"Ruth Okonjo": (["Society chair"], [pub]), "Sam Hale": ([f"Treasurer of {pub}"], [pub]),
+                      "Ellen Price": (["Economy Minister"], []),
+                      "Omar Said": (["Hearth Housing Association chief executive"], ["Hearth Housing Association"]),
+                      "Jo Marsh": ([f"Volunteer of {pub}"], [pub])}
