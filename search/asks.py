@@ -84,8 +84,21 @@ def counted(question: str) -> str:
     return m.group(1).lower() if m and tokens(m.group(1)) else ""
 
 
-def counts(label: str, noun: str) -> bool:
+# "how many jobs": a count of people its sentence says are employed ("now employs 9 people") counts jobs too
+JOBS = frozenset(tokens("jobs posts roles employment employees staff workers positions"))
+_WORKERS = frozenset(tokens("staff employees workers"))
+_PEOPLE = frozenset(tokens("people persons"))
+_EMPLOYS = re.compile(r"\bemploy(?:s|ed|ing|ment)?\b|\bon (?:the|its) payroll\b", re.I)
+
+
+def counts(label: str, noun: str, sentence: str = "") -> bool:
     """A figure's label (its quantity: "1400 jobs and £120m GVA") counts ``noun``: the word is in it, or the noun
-    is money and the label is a sum."""
+    is money and the label is a sum, or the noun is jobs and the label counts staff, or people its sentence says
+    are employed."""
     token = next(iter(tokens(noun)), "")
-    return bool(token) and (token in tokens(label) or token in MONEY and CURRENCY.search(label) is not None)
+    said = set(tokens(label))
+    if not token:
+        return False
+    if token in said or token in MONEY and CURRENCY.search(label) is not None:
+        return True
+    return token in JOBS and bool(said & _WORKERS or said & _PEOPLE and _EMPLOYS.search(sentence))

@@ -18,6 +18,7 @@ from graph.ns import ELEMENT_CLASSES
 from graph.records import NodeRecord
 from graph.store import KnowledgeGraph
 from graph.text.labels import shorten
+from graph.text.model import common_words
 from graph.text.sentences import sentences
 from graph.text.tokens import tokens
 from search.asks import ASSUMPTION, CASE, EVIDENCE, HOWTO, asked, counted, counts
@@ -201,6 +202,8 @@ class Links:
     into: dict[str, list[str]]
     info: dict[tuple[str, str], dict]
     ties: dict[str, list[str]] = field(default_factory=dict)  # assumption/foundation/case/evidence -> elements
+    owner: dict[str, str] = field(default_factory=dict)  # evidence -> its case study
+    names: dict[str, list[str]] = field(default_factory=dict)  # a word naming one or two case studies -> them
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> Links:
@@ -216,7 +219,9 @@ class Links:
             edge = (link.source, link.target)
             info[edge] = {"basis": link.basis, "weight": link.weight, "evidence": link.evidence,
                           "level": evidence[edge].level}
-        return cls(dict(out), dict(into), info, _ties(kg))
+        owner = {ev: case for case, evs in kg.edges("hasEvidence").items()
+                 if case in kg.nodes and kg.nodes[case].type == "CaseStudy" for ev in evs}
+        return cls(dict(out), dict(into), info, _ties(kg), owner, _case_names(kg))
 
     def __bool__(self) -> bool:
         return bool(self.out)
@@ -260,6 +265,43 @@ def _ties(kg: KnowledgeGraph) -> dict[str, list[str]]:
             ties[ev].update(kg.edges("illustrates").get(case, []))
     return {k: sorted(e for e in v if e in kg.nodes and kg.nodes[e].type in ELEMENT_CLASSES)
             for k, v in ties.items()}
+
+
+def _case_names(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """The words that name a case study: of its title, its organisations' names and its places', those that name
+    at most two case studies and no more than one node of the model ("Tarnvale", "Kendal", "Cleobury"; not
+    "community" or "trust"), so that a question naming one can be answered from that case."""
+    df: dict[str, int] = defaultdict(int)
+    for n in kg.nodes.values():
+        if n.type not in NAMED_KINDS:
+            for t in set(tokens(f"{n.label} {n.text}")):
+                df[t] += 1
+    named: dict[str, set[str]] = defaultdict(set)
+    for case in kg.of_type("CaseStudy"):
+        near = kg.neighbours(case.id)
+        names = [case.label] + [f"{kg.nodes[i].label} {' '.join(kg.nodes[i].alt_labels)}"
+                                for p in ("involves", "locatedIn") for d, i in near.get(p, []) if d == "out"]
+        for t in tokens(" ".join(names)):
+            if len(t) >= 4 and df.get(t, 0) <= 1:  # an insight may name a case ("Cleobury") once
+                named[t].add(case.id)
+    return {t: sorted(c) for t, c in named.items() if len(c) <= 2}
+
+
+_WORDS = re.compile(r"[^\W_][\w'’-]*")
+
+
+def cases_named(links: Links, query: str) -> list[str]:
+    """The case studies a question names by a word of their own, written as a name (a capital, not the question's
+    first word: "how many jobs did Tarnvale create", "… in Halifax") or a word the encoder's English lacks
+    ("… in kendal"); "children" or "country" in lower case is English, not a name."""
+    common = common_words()
+    out: set[str] = set()
+    for i, m in enumerate(_WORDS.finditer(query or "")):
+        w = m.group(0)
+        if (i and w[:1].isupper()) or (common and w.lower() not in common):
+            for t in tokens(w):
+                out.update(links.names.get(t, ()))
+    return sorted(out)
 
 
 def _a(word: str) -> str:
@@ -449,16 +491,37 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
             (0, h.node) for h in engine.search(query, k=CHOICE_DEPTH, types=[t])]
         if not ranked:
             continue
+        first = ranked[0]
+        own = ""
+        if t == "Evidence" and (named := cases_named(engine.links, query)):
+            # "how many jobs did Tarnvale create": that case's figures before any other case's
+            mine = [x for x in ranked if engine.links.owner.get(x[1].id) in named] or [
+                (0, h.node) for h in engine.search(query, k=50, types=[t])
+                if engine.links.owner.get(h.id) in named]
+            if not mine or noun and not any(counts(x[1].label, noun, x[1].text) for x in mine):
+                # the case the question names gives no such figure: say so with the case, not another case's
+                rank = {h.id: r for r, h in enumerate(hits)}
+                case = engine.kg.nodes[min(named, key=lambda c: (rank.get(c, len(rank)), c))]
+                el = element_for(engine, case, hits) or case
+                what = f"no figure counting “{noun}”" if mine else "no figure"
+                return Choice(case, el, case, f"the case study the question names, which gives {what}", "case",
+                              f"{ask.why()}, about the case study ‘{shorten(case.label, 50)}’ it names")
+            ranked = mine + [x for x in ranked if x not in mine]
+            own = f" of ‘{shorten(engine.kg.nodes[engine.links.owner[mine[0][1].id]].label, 50)}’, which the " \
+                  "question names"
         # "how many jobs": of the figures found, the first whose quantity counts jobs, else the best ranked
-        counting = next((x for x in ranked if counts(x[1].label, noun)), None) if t == "Evidence" else None
+        counting = next((x for x in (mine if own else ranked) if counts(x[1].label, noun, x[1].text)),
+                        None) if t == "Evidence" else None
         lifted = counting is not None and counting != ranked[0]
         r, node = counting if lifted else ranked[0]
         chosen = choose_element(engine, query)
         el = element_for(engine, node, hits) or (chosen[0] if chosen else node)
         where = f"ranked {r} overall" if r else f"searched among {_word(t)}s only"
         best = f"the best-ranked {_word(t)} counting “{noun}”" if lifted else f"the best-matching {_word(t)}"
+        best += own
+        lifted = lifted or ranked[0] != first
         return Choice(node, el, node, f"{best} ({where})", KIND_OF.get(t, "element"), ask.why(),
-                      ranked[0][1] if lifted else None)
+                      first[1] if lifted else None)
     if hits and (named := _named_entity(hits[0].node, query)):
         return _about_entity(engine, named, hits)
     chosen = choose_element(engine, query)
@@ -477,6 +540,7 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
 
 
 ENTITY_KINDS = ("Organisation", "Person", "Place", "Programme")
+NAMED_KINDS = (*ENTITY_KINDS, "CaseStudy", "Evidence", "Figure", "Passage")
 
 
 def _named_entity(top: NodeRecord, query: str) -> NodeRecord | None:

@@ -67,6 +67,12 @@ def test_what_a_how_many_question_counts_and_which_figures_count_it():
     assert counts("1400 jobs and £120m GVA", "jobs") and counts("£2.43 for every £1", "money")
     assert not counts("10 community anchor organisations", "jobs") and not counts("1400 jobs", "")
     assert not counts("120 volunteers", "money")
+    # jobs are also staff, and people a sentence says are employed (a browser walk's "how many jobs did …" was
+    # answered with another case's "3 jobs" over this case's "employs 9 people"); people helped are not jobs
+    assert counts("9 people", "jobs", "The bakery now employs 9 people, 6 of them previously out of work.")
+    assert counts("12 staff", "jobs") and counts("30 employees", "posts")
+    assert not counts("40 people", "jobs", "The hub worked with 40 people last year.")
+    assert not counts("9 people", "volunteers", "The bakery now employs 9 people.")
 
 
 

@@ -39,6 +39,34 @@ def test_a_question_for_figures_gets_a_figure_with_its_own_case_study_first(engi
     assert not card.weak and card.closeness >= 0.35
 
 
+def test_a_question_for_the_figures_of_a_case_it_names_gets_that_case_or_says_it_has_none(engine):
+    """"How many jobs did Tarnvale create" was answered with another case study's "3 jobs" (a browser walk): a
+    figure question naming a case study by a word of its own (its title, organisation or place) is answered from
+    that case's figures, and by the case itself, saying so, when it gives none of what is counted."""
+    halifax = "casestudy/halifax-opportunities-trust-jubilee-childrens-centre"
+    cards = {q: engine.card(q) for q in ("how much money did Halifax Opportunities Trust return",
+                                         "how many jobs did Halifax Opportunities Trust create",
+                                         "how many jobs did Cleobury Country create")}
+    assert {q: (c.headline.id, c.via, c.why) for q, c in cards.items()} == {
+        "how much money did Halifax Opportunities Trust return": (
+            "evidence/2-43-for-the-local-economy-for-every",
+            "the best-matching figure of ‘Halifax Opportunities Trust · Jubilee Children’s…’, which the question "
+            "names (ranked 5 overall)", "the question asks for figures (“how much”)"),
+        "how many jobs did Halifax Opportunities Trust create": (
+            halifax, "the case study the question names, which gives no figure counting “jobs”",
+            "the question asks for figures (“how many”), about the case study ‘Halifax Opportunities Trust · "
+            "Jubilee Children’s…’ it names"),
+        "how many jobs did Cleobury Country create": (
+            "casestudy/cleobury-country-ltd", "the case study the question names, which gives no figure",
+            "the question asks for figures (“how many”), about the case study ‘Cleobury Country Ltd’ it names")}
+    # a name is a name when written as one, or a word English lacks; "children" or "country" in lower case is not
+    from search.card import cases_named
+
+    assert {q: cases_named(engine.links, q) for q in (
+        "how many children were helped", "how many jobs stay in the country", "jobs in Halifax?")} == {
+        "how many children were helped": [], "how many jobs stay in the country": [], "jobs in Halifax?": [halifax]}
+
+
 def test_a_question_for_an_example_gets_a_case_study(engine):
     card = engine.card("is there an example of a community organisation doing this")
     assert (card.kind, card.headline.type) == ("case", "CaseStudy")

@@ -6,7 +6,9 @@ here, so a build knows which model made its vectors without loading any of them.
 
 from __future__ import annotations
 
+import json
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from graph import settings
@@ -101,3 +103,15 @@ def training_id() -> str:
     from graph.text import tuned
 
     return str((tuned.manifest() or {}).get("training_sha256", ""))
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The whole words of the base model's word-piece vocabulary (30,000 pieces, about 20,000 words): English as
+    the encoder knows it. A name it lacks ("Tarnvale", "Kendal") is a name even written in lower case. Empty
+    when the model is not installed."""
+    try:
+        vocab = json.loads((base_path() / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    except (ModelUnavailable, OSError, ValueError, KeyError):
+        return frozenset()
+    return frozenset(w for w in vocab if w.isalpha())
