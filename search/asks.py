@@ -36,7 +36,9 @@ _E = r"(?![\w-])"  # the word ends here: "premises" is no premise, "figured" no 
 # Checked in this order: a question asking for an example of an assumption still asks for an example.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (CASE, re.compile(_W + r"(examples?" + _E + r"|case stud(?:y|ies)|for instance|show me (?:a|an|some) |"
-                      r"who (?:has|have) (?:done|tried|managed)|anyone (?:who )?(?:has |have )?(?:done|tried)|"
+                      r"who (?:else (?:has |have )?|(?:has|have) )(?:done|tried|managed|run|started|set up)" + _E + "|"
+                      r"(?:has|have) anyone (?:else )?(?:done|tried|run|started|set up)" + _E + "|"
+                      r"anyone (?:else )?(?:who )?(?:has |have )?(?:done|tried)|"
                       r"where (?:has|have) (?:this|it|that) (?:been )?(?:worked|done|happened|tried)|"
                       r"real[- ](?:life|world)|in practice somewhere)", re.I)),
     (EVIDENCE, re.compile(_W + r"(how (?:much|many)|figures?" + _E + r"|statistics?" + _E +

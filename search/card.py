@@ -550,7 +550,12 @@ def _named_entity(top: NodeRecord, query: str) -> NodeRecord | None:
         return None
     said = f" {' '.join(tokens(query))} "
     names = [top.label, *top.alt_labels] if top.type != "Person" else [top.label]  # a person's others are roles
+    # "Cleobury Country" names "Cleobury Country Ltd": a legal form is no part of what people call it
+    names += [short for n in names if (short := _LEGAL_END.sub("", n)) != n and len(short.split()) >= 2]
     return top if any(len(n) >= 4 and (t := tokens(n)) and f" {' '.join(t)} " in said for n in names) else None
+
+
+_LEGAL_END = re.compile(r"(?:\s+(?:ltd|limited|cic|plc|llp|cio|inc)\.?)+$", re.I)
 
 
 def _about_entity(engine: Searcher, named: NodeRecord, hits) -> Choice:

@@ -28,6 +28,16 @@ def test_each_kind_is_read_from_the_question_form_and_names_its_words():
     }
 
 
+def test_asking_who_else_has_done_it_asks_for_an_example_and_asking_who_runs_it_does_not():
+    """"who else has done a community shop" was answered with an outcome (a browser walk)."""
+    got = {q: asked(q) for q in ("who else has done a community shop", "has anyone else run a community pub",
+                                 "who else started a co-op", "who runs the shop", "who started it")}
+    assert got == {"who else has done a community shop": Ask(CASE, "who else has done"),
+                   "has anyone else run a community pub": Ask(CASE, "has anyone else run"),
+                   "who else started a co-op": Ask(CASE, "who else started"),
+                   "who runs the shop": Ask(""), "who started it": Ask("")}
+
+
 def test_an_example_of_an_assumption_is_still_a_request_for_an_example():
     assert asked("an example where the assumption held").kind == CASE
 

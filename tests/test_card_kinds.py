@@ -220,6 +220,10 @@ def test_a_question_naming_an_organisation_or_a_place_is_answered_about_it(engin
     org = engine.card("Co-operatives UK")
     assert (org.kind, org.headline.type, org.headline.label, org.weak) == ("organisation", "Organisation",
                                                                            "Co-operatives UK", "")
+    # a name without its legal form names it ("Cleobury Country" was answered "Successful communities … not an
+    # answer" over its own case study; a browser walk)
+    short = engine.card("Cleobury Country")
+    assert (short.kind, short.headline.id, short.weak) == ("case", "casestudy/cleobury-country-ltd", "")
     # a name inside another word is no name: "co-op" does not name anything, and a how-to keeps its element
     assert engine.card("how do I build a referral network").headline.id == "process/create-a-referral-network"
 
