@@ -73,8 +73,9 @@ def test_pathways_table_badges_every_step_and_names_the_weakest(pwm):
     why = table["why"].iloc[1].replace("\\", "")  # row 0: the start; 1: Resources → Create a referral network
     assert why.startswith("No document states it, but 1 case study illustrates both ends (Cleobury Country Ltd).")
     body = text_of(at).replace("\\", "")
-    assert ("here step 4, Local support organisations become sustainable/connected → Businesses sustainable, "
-            "provide opportunities for local people: inferred by similarity, strength 0.66") in body
+    assert ("the arrow from step 4 to step 5, Local support organisations become sustainable/connected → "
+            "Businesses sustainable, provide opportunities for local people: inferred by similarity, "
+            "strength 0.66") in body
     assert at.multiselect(key="pw_levels").value == ["stated", "shown", "curated", "inferred"]
 
 

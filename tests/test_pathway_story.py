@@ -73,8 +73,8 @@ def test_the_strength_sentence_names_the_weakest_step_by_the_rule(pwm, paths):
     text = report.score_text(pwm.kg, paths[0], steps)
     assert text == (
         "Strength 0.08 = 0.83 × 0.50 × 0.55 × 0.66 × 0.57, the product of its 5 link strengths (1.00 would "
-        "mean every link is certain; each extra link multiplies in, so longer paths score lower). A pathway is as "
-        f"strong as its weakest step, {WEAKEST_RULE}: here step 3, Variety of support → Local support organisations "
+        "mean every link is certain; each extra link multiplies in, so longer paths score lower). Its weakest step, "
+        f"by {WEAKEST_RULE}, is the arrow from step 3 to step 4, Variety of support → Local support organisations "
         "become sustainable/connected: inferred by similarity, strength 0.55. Read its reason before relying on the "
         "path.")
 
@@ -84,7 +84,8 @@ def test_the_page_tells_one_story(pwm, paths):
     whose lowest strength (0.47, shown) is not its weakest step (0.56, inferred)."""
     at = run(page="pathways", **{"from": START, "to": END}, path="2")
     body = text_of(at).replace("\\", "")
-    assert "here step 3, Practical help → Community of practice around social purpose business support" in body
+    assert ("the arrow from step 3 to step 4, Practical help → Community of practice around social purpose business "
+            "support") in body
     assert "Weakest step by evidence" not in body  # one sentence, not two
     table = at.table[0].value
     badges = list(table[EVIDENCE_COLUMN])

@@ -51,8 +51,9 @@ def weakest_text(kg: KnowledgeGraph, steps: list[Evidence]) -> str:
     if i is None:
         return ""
     w = steps[i]
-    return (f"step {i + 1}, {kg.nodes[w.source].label} → {kg.nodes[w.target].label}: {MEANING[w.level]}, "
-            f"strength {w.weight:.2f}")
+    # the table numbers elements, so an arrow runs from one numbered step to the next
+    return (f"the arrow from step {i + 1} to step {i + 2}, {kg.nodes[w.source].label} → {kg.nodes[w.target].label}: "
+            f"{MEANING[w.level]}, strength {w.weight:.2f}")
 
 
 def score_text(kg: KnowledgeGraph, path: Path, steps: list[Evidence]) -> str:
@@ -62,7 +63,7 @@ def score_text(kg: KnowledgeGraph, path: Path, steps: list[Evidence]) -> str:
     factors = " × ".join(f"{lk.weight:.2f}" for lk in path.links)
     return (f"Strength {path.weight:.2f} = {factors}, the product of its {len(path.links)} link strengths "
             f"(1.00 would mean every link is certain; each extra link multiplies in, so longer paths score lower). "
-            f"A pathway is as strong as its weakest step, {WEAKEST_RULE}: here {weakest_text(kg, steps)}. "
+            f"Its weakest step, by {WEAKEST_RULE}, is {weakest_text(kg, steps)}. "
             "Read its reason before relying on the path.")
 
 
