@@ -243,6 +243,10 @@ def test_case_studies_closest_to_words_say_how_similar_and_when_none_is_close():
     got = sims(at)
     assert len(got) == 5 and got[0] >= 0.35, got
     assert not [i.value for i in at.info if i.value.startswith("No case study is close")]
+    # listed in the order of the numbers beside them (0.39, 0.13, 0.13, 0.05, 0.16 for a typo; a browser walk)
+    assert got == sorted(got, reverse=True)
+    typo = sims(run(page="cases", tab="find", case_q="Cleobry"))
+    assert len(typo) == 5 and typo == sorted(typo, reverse=True)
     gib = run(page="cases", tab="find", case_q="zzqx 🦄🦄 ###")
     assert len(sims(gib)) == 5
     assert [i.value for i in gib.info if i.value.startswith("No case study is close to these words: the nearest is")]

@@ -125,6 +125,7 @@ def render() -> None:
             st.write("No case study matches.")
         # each one's similarity to the words (the cosine of its closest wording), not its fused rank score
         near = [(kg.nodes[h.id], h, closeness(eng, q, kg.nodes[h.id])[0]) for h in hits]
+        near.sort(key=lambda x: 2.0 if x[2] is None else -x[2])  # in the order of the numbers shown beside them
         if near and near[0][2] is not None and near[0][2] < WEAK_MATCH:
             st.info(f"No case study is close to these words: the nearest is {near[0][2]:.2f} similar (under "
                     f"{WEAK_MATCH:.2f}). The nearest follow.")
