@@ -250,3 +250,16 @@ def test_case_studies_closest_to_words_say_how_similar_and_when_none_is_close():
     gib = run(page="cases", tab="find", case_q="zzqx 🦄🦄 ###")
     assert len(sims(gib)) == 5
     assert [i.value for i in gib.info if i.value.startswith("No case study is close to these words: the nearest is")]
+
+
+def test_ask_results_give_their_place_and_similarity_not_a_fused_score():
+    """Results read "score 1.125", "score 0.750" with nothing to say what that was (a browser walk)."""
+    import re
+
+    at = run(q="how do I build a referral network")
+    lines = [m.value for m in at.markdown if re.match(r"\d+\. ", m.value)]
+    assert len(lines) == 10 and [int(x.split(".")[0]) for x in lines] == list(range(1, 11))
+    sims = [float(re.search(r"· similarity (-?\d\.\d\d)$", x).group(1)) for x in lines]
+    assert all(-1 <= s <= 1 for s in sims) and sims[0] >= 0.35
+    assert not [m.value for m in at.markdown if "· score " in m.value]
+    assert [c.value for c in at.caption if c.value.startswith("In the order search ranks them")]

@@ -6,7 +6,7 @@ import streamlit as st
 
 from graph.ns import TYPE_MEANING, type_words
 from graph.text.labels import shorten
-from search.card import CardLine, basis_words, where
+from search.card import CardLine, basis_words, closeness, where
 from ui.common import evidence_badge, get_engine, get_pathways, md, node_link, quote_block, show
 from ui.explore import explorer
 from ui.route import param, seed, set_params
@@ -162,12 +162,17 @@ def render() -> None:
         st.warning("No part of the model matches that question well" +
                    ("; the closest results follow." if len(results) else "."))
     st.markdown(f"#### Results ({len(results)})")
+    if len(results):
+        st.caption("In the order search ranks them, by meaning and shared words together; each says how similar "
+                   "its closest wording is to the question (1.00: the same meaning).")
     for note in results.notes:  # e.g. none of the words occur in the graph: the ranking is by meaning alone
         st.caption(md(note[:1].upper() + note[1:] + "."))
-    for r in results:
+    for rank, r in enumerate(results, 1):
         n = kg.nodes.get(r.id)
+        cos = closeness(eng, q, n)[0] if n is not None else None
         with st.container():
-            show(f"{node_link(n)} · score {r.score:.3f}")
+            # the fused rank score (1.125, 0.750 …) reads as nothing to a person; the similarity does
+            show(f"{rank}. {node_link(n)}" + (f" · similarity {cos:.2f}" if cos is not None else ""))
             st.markdown(quote_block(r.snippet.text or r.text, 400))
             if r.asked:
                 st.caption(f"Matched the way people ask for it: “{md(r.asked)}”")
