@@ -39,6 +39,12 @@ class NodeRecord:
     questions: tuple[str, ...] = ()  # ep:askedAs: how users ask for this node, in their own words
     sources: tuple[Source, ...] = field(default=())
 
+    @property
+    def whole_label(self) -> str:
+        """The label, or the whole text where the label was cut to fit ("…build awareness of the…"): what a
+        printed report or a spreadsheet shows, where nothing is a click away."""
+        return " ".join(self.text.split()) if self.label.endswith("…") and self.text else self.label
+
     def to_json(self) -> dict:
         d = asdict(self)
         d["alt_labels"] = list(self.alt_labels)

@@ -303,7 +303,7 @@ def test_our_place_checklist_reasons_ranking_and_downloads():
     ]
     assert list(invest["moves up"])[:2] == [0, 0] and list(invest["holds back"])[:2] == [16, 16]
     body = text_of(at).replace("\\", "")
-    assert "Put in place together, Inclusive design of support, Long-term commitment would move 16" in body
+    assert "Put in place together, Inclusive design of support and Long-term commitment would move 16" in body
     # the view is in the URL, so a copied link restores it
     assert "condition/inclusive-design-of-support:m" in at.query_params["items"]
     assert at.query_params["place"] == "Fernbridge (fictional)"

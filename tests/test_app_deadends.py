@@ -263,3 +263,14 @@ def test_ask_results_give_their_place_and_similarity_not_a_fused_score():
     assert all(-1 <= s <= 1 for s in sims) and sims[0] >= 0.35
     assert not [m.value for m in at.markdown if "· score " in m.value]
     assert [c.value for c in at.caption if c.value.startswith("In the order search ranks them")]
+
+
+def test_our_place_with_nothing_working_says_no_assumption_is_relied_on_yet():
+    """Everything blocked showed "Assumptions the working part relies on" over "none" (a browser walk), and a
+    single item to put in place read "Put in place together, Long-term commitment would move …"."""
+    at = run(page="place", place="Kirkby Moor", items="condition/long-term-commitment:m")
+    body = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Assumptions under what is in place or at risk, not confirmed" in body
+    assert "*none yet: nothing is in place or at risk, so no assumption is being relied on*" in body
+    assert "Putting Long-term commitment in place would move 16 of 16 outcomes and impacts up." in body
+    assert "working part" not in body and "Put in place together" not in body

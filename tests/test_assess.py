@@ -6,6 +6,7 @@ element links; conditions and foundations necessary; inputs contributing) before
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -467,3 +468,18 @@ def test_invest_here_first_lists_only_items_that_move_or_decide_something(kg):
     r = assess(kg, Profile("T", {"condition/long-term-commitment": Entry("missing", "", "")}))
     assert invest_rows(r) == [{"item": "Long-term commitment", "type": "Condition", "now": "missing",
                                "moves up": 16, "holds back": 16}]
+
+
+def test_the_printed_report_gives_each_item_its_whole_wording(kg):
+    """The printed report listed "Mechanisms need to be put in place to build awareness of the…": a label cut to
+    fit a box, with no tooltip on paper (found in a browser walk)."""
+    from ui.place import report_html
+
+    cut = "foundation/process-mechanisms-need-to-be-put-in-place"
+    assert kg.nodes[cut].label.endswith("…")
+    p = Profile("Testville", {cut: Entry("missing"), "condition/long-term-commitment": Entry("in place")})
+    page = report_html(p, assess(kg, p), kg)
+    whole = kg.nodes[cut].whole_label
+    assert not whole.endswith("…") and whole.startswith(kg.nodes[cut].label.removesuffix("…"))
+    assert html.escape(whole) in page and html.escape(kg.nodes[cut].label) not in page
+    assert kg.nodes["condition/long-term-commitment"].whole_label == "Long-term commitment"

@@ -159,7 +159,7 @@ def test_our_place_shows_what_is_blocked_and_why(page, server):
     settle(page)
     body = page.inner_text("[data-testid='stMain']")
     assert "Invest here first" in body and "Blocked, at risk, and by what" in body
-    assert "Put in place together, Inclusive design of support, Long-term commitment would move 16" in body
+    assert "Put in place together, Inclusive design of support and Long-term commitment would move 16" in body
     assert page.locator("[data-testid='stGraphVizChart']").count() == 0  # the columns are drawn as HTML
     assert "items=" in page.url and "Fernbridge" in page.url  # a copied link restores this view
     shot(page, "place")

@@ -256,6 +256,20 @@ def test_csv_lists_every_assumption_with_its_sources(small):
     assert (ap["document"], ap["section"], ap["start"], ap["end"], ap["quote"]) == (
         "The model", "Processes", "10", "32", "A process assumption.")
     assert ap["elements"] == "process/p1; process/p2" and ap["stage"] == "Processes"
+    assert ap["text"] == "A process assumption." and ap["also_in"] == ""
+
+
+def test_the_seed_csv_counts_each_assumption_once_with_its_whole_text(pw):
+    """The download listed an assumption once per source document (ranks 6–9 twice) and only its label, cut at
+    60 characters ("…build awareness of the…"; found in a browser walk)."""
+    fa = FragilityAnalysis.from_pathways(pw)
+    target = "outcome/income-is-retained-and-recycled-in-the-local"
+    rows = list(csv.DictReader(io.StringIO(to_csv(fa.for_target(target)))))
+    assert [r["rank"] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
+    assert len({r["id"] for r in rows}) == len(rows) > 10
+    for r in rows:
+        assert not r["text"].endswith("…") and r["text"].startswith(r["label"].removesuffix("…"))
+    assert any(r["also_in"] for r in rows)
 
 
 # Graph 2, by hand: a cycle P1 ⇄ P2 (a hand-made graph may have one; routes are then enumerated).

@@ -205,7 +205,7 @@ def _cell(kg, n: str, state: str) -> str:
 
 def _link(kg, n: str, status: str = "") -> str:
     e = html.escape
-    label = f'<a href="{e(node_url(n))}" target="_self">{e(kg.nodes[n].label)}</a>'
+    label = f'<a href="{e(node_url(n))}" target="_self">{e(kg.nodes[n].whole_label)}</a>'
     return label + (f" <em>({e(status)})</em>" if status else "")
 
 
@@ -279,11 +279,12 @@ def counts_html(place: str, summary: dict[str, int]) -> str:
     )
 
 
-def invest_rows(result: Assessment, limit: int = 10) -> list[dict]:
+def invest_rows(result: Assessment, limit: int = 10, kg=None) -> list[dict]:
     """The items worth investing in first: those that would move an outcome or impact up, or decide one's state
-    now (a row of zeros says nothing a reader can act on)."""
+    now (a row of zeros says nothing a reader can act on); with ``kg``, each by its whole wording (the report)."""
     return [
-        {"item": i.label, "type": i.type, "now": i.status, "moves up": i.moves, "holds back": i.holds}
+        {"item": kg.nodes[i.id].whole_label if kg is not None else i.label, "type": i.type, "now": i.status,
+         "moves up": i.moves, "holds back": i.holds}
         for i in result.invest if i.moves or i.holds
     ][:limit]
 
@@ -292,8 +293,11 @@ def together_line(kg, result: Assessment) -> str:
     t = result.together
     if not t.ids:
         return ""
-    names = ", ".join(kg.nodes[i].label for i in t.ids)
-    return f"Put in place together, {names} would move {t.moves} of 16 outcomes and impacts up."
+    names = [kg.nodes[i].whole_label for i in t.ids]
+    if len(names) == 1:  # "put in place together" read oddly of one item (a browser walk)
+        return f"Putting {names[0]} in place would move {t.moves} of 16 outcomes and impacts up."
+    return (f"Put in place together, {', '.join(names[:-1])} and {names[-1]} would move {t.moves} of 16 outcomes "
+            "and impacts up.")
 
 
 def _table_html(rows: list[dict]) -> str:
@@ -324,10 +328,12 @@ def app_address() -> str:
 def _report_html(profile: Profile, result: Assessment, kg) -> str:
     e = html.escape
     s = result.summary(kg)
-    risks = "".join(f"<li>{e(a['label'])} <em>({e(a['status'])})</em></li>" for a in result.assumptions_at_risk[:10])
+    # a printed page has no tooltip: every item by its whole wording, not a label cut to fit ("…awareness of the…")
+    risks = "".join(f"<li>{e(kg.nodes[a['id']].whole_label)} <em>({e(a['status'])})</em></li>"
+                    for a in result.assumptions_at_risk[:10])
     entries = [
         {
-            "item": kg.nodes[n].label,
+            "item": kg.nodes[n].whole_label,
             "type": kg.nodes[n].type,
             "status": x.status,
             "note": x.note,
@@ -348,7 +354,7 @@ table{{border-collapse:collapse}}</style></head><body>
 unknown, <b>{s["blocked"]}</b> blocked.</p>
 <h2>The model, column by column</h2>{model_html(kg, result)}
 <h2>Blocked, at risk, and by what</h2>{causes_html(kg, result)}
-<h2>Invest here first</h2>{_table_html(invest_rows(result))}<p>{e(together)}</p>
+<h2>Invest here first</h2>{_table_html(invest_rows(result, kg=kg))}<p>{e(together)}</p>
 <h2>Assumptions at risk</h2><ul>{risks or "<li>none</li>"}</ul>
 <h2>What the place said</h2>{_table_html(entries)}<p>Items not listed are unknown.</p>
 <p>Rules: conditions and foundations are necessary (missing blocks, partly puts at risk); the inputs contribute as
@@ -427,13 +433,15 @@ def render() -> None:
             if result.together.ids:
                 st.markdown(md(together_line(kg, result)))
         with right:
-            st.markdown("**Assumptions the working part relies on, not confirmed**")
+            st.markdown("**Assumptions under what is in place or at risk, not confirmed**")
+            working = any(s in ("in place", "at risk") for s in result.state.values())
             show(
                 "\n".join(
                     f"- {node_link(kg.nodes[a['id']], with_type=False)} *({md(a['status'])})*"
                     for a in result.assumptions_at_risk[:10]
                 )
-                or "*none*"
+                or ("*none*" if working else "*none yet: nothing is in place or at risk, so no assumption is "
+                    "being relied on*")
             )
         d1, d2 = st.columns(2)
         named = f"-{slug(profile.place, 6)}" if profile.place.strip() else ""  # "self-assessment-otterford.html"

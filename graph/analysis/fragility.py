@@ -532,24 +532,29 @@ def evidence_words(n: int) -> str:
     return f"evidence from {n} case stud{'y' if n == 1 else 'ies'}" if n else ""
 
 
-CSV_FIELDS = ("rank", "id", "type", "stage", "label", "routes_lost", "routes_total", "routes_left",
+CSV_FIELDS = ("rank", "id", "type", "stage", "label", "text", "routes_lost", "routes_total", "routes_left",
               "on_every_route", "target_rests_on_it", "elements", "attached", "evidence_cases", "document", "section",
-              "start", "end", "quote")
+              "start", "end", "quote", "also_in")
 
 
 def csv_rows(f: Fragility) -> list[dict]:
-    """The "If this assumption failed" table, one row per assumption and source (document, section, quote)."""
+    """The "If this assumption failed" table, one row per assumption: its whole text beside its (short) label, its
+    first source (document, section, offsets, quote) and where else the same words stand (``also_in``), so a
+    spreadsheet counts each assumption once."""
     out = []
     for i, r in enumerate(f.rows, 1):
-        base = {"rank": i, "id": r.node["id"], "type": r.node.get("type", ""),
-                "stage": r.node.get("stage_label") or r.node.get("stage", ""), "label": r.node.get("label", ""),
-                "routes_lost": r.lost, "routes_total": r.total, "routes_left": r.total - r.lost,
-                "on_every_route": "yes" if r.everywhere else "no", "target_rests_on_it": "yes" if r.own else "no",
-                "elements": "; ".join(r.elements),
-                "attached": "; ".join(f"{a['element']} ({a['basis']})" for a in r.attached if a["basis"]),
-                "evidence_cases": len(r.cases)}
-        for s in r.sources or [{}]:
-            out.append({**base, **{k: s.get(k, "") for k in ("document", "section", "start", "end", "quote")}})
+        first, *rest = r.sources or [{}]
+        out.append({"rank": i, "id": r.node["id"], "type": r.node.get("type", ""),
+                    "stage": r.node.get("stage_label") or r.node.get("stage", ""), "label": r.node.get("label", ""),
+                    "text": r.node.get("text", ""),
+                    "routes_lost": r.lost, "routes_total": r.total, "routes_left": r.total - r.lost,
+                    "on_every_route": "yes" if r.everywhere else "no", "target_rests_on_it": "yes" if r.own else "no",
+                    "elements": "; ".join(r.elements),
+                    "attached": "; ".join(f"{a['element']} ({a['basis']})" for a in r.attached if a["basis"]),
+                    "evidence_cases": len(r.cases),
+                    **{k: first.get(k, "") for k in ("document", "section", "start", "end", "quote")},
+                    "also_in": "; ".join(f"{s.get('document', '')}, {s.get('section', '')} ({s.get('start', '')}–"
+                                         f"{s.get('end', '')})" for s in rest)})
     return out
 
 
