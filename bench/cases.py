@@ -644,7 +644,7 @@ def _render_facts(res: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.cases", description=__doc__.split("\n")[0])
-    ap.add_argument("--halves", default=f"{REPORT},fresh2,fresh3,fresh4,fresh5,fresh6,dev,test,holdout",
+    ap.add_argument("--halves", default=f"{REPORT},fresh2,fresh3,fresh4,fresh5,fresh6,fresh7,dev,test,holdout",
                     help="comma-separated halves of tests/eval/cases")
     ap.add_argument("--sweep", action="store_true", help="score threshold × cap on dev (for choosing)")
     ap.add_argument("--trials", action="store_true", help="score every trial of bench/case_trials.py on dev")
