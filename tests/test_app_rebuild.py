@@ -51,7 +51,8 @@ def test_the_data_page_sees_an_unbuilt_upload_and_rebuilds_it(env):
     assert not at.exception, [e.value for e in at.exception]
     behind = [s for s in said(at) if s.startswith("The graph is behind the corpus")]
     assert behind and all("riverside.md is in the corpus but not in the graph yet" in s for s in behind), said(at)
-    assert at.button(key="rebuild_add").proto.label == "Rebuild the graph now"
+    assert at.button(key="rebuild_now").proto.label == "Rebuild the graph now"
+    assert len(behind) == 1  # once, above the tabs, whichever is open
 
     at.file_uploader(key="upload").set_value([("riverside.md", CASE, "text/markdown")]).run()
     at.selectbox(key="upload_kind").set_value("case-study").run()

@@ -136,6 +136,10 @@ def render() -> None:
     b = build_dir()
     # the open tab is part of the view (tab=, left out for the first): a copied link opens it, Back returns to it
     seed("data_tab", DATA_TABS.get(param("tab"), DATA_TABS["download"]))
+    # above the tabs, whichever is open: a build that did not finish (the page closed while it ran) was said only
+    # on the Corpus status and Add tabs, not on Download, which opens first (a browser walk)
+    state = corpus_pending()
+    behind(state, key="rebuild_now")
     tab_dl, tab_sparql, tab_status, tab_add = st.tabs(list(DATA_TABS.values()), key="data_tab", on_change="rerun")
     open_tab = next((k for k, t in zip(DATA_TABS, (tab_dl, tab_sparql, tab_status, tab_add), strict=True)
                      if t.open), "download")
@@ -186,9 +190,7 @@ def render() -> None:
                 else:
                     st.code(result.turtle[:20000], language="turtle")
 
-    state = corpus_pending()  # read once a run: both tabs say the same
     with tab_status:
-        behind(state, key="rebuild_status")
         m = kg.manifest or read_manifest(b)
         if not m:
             st.warning(f"No build in {md(shown(str(b)))}.")
@@ -223,7 +225,6 @@ def render() -> None:
     with tab_add:
         for level, note in st.session_state.pop("upload_notes", []):
             {"success": st.success, "error": st.error, "info": st.info, "links": show}.get(level, st.warning)(note)
-        behind(state, key="rebuild_add")
         st.write(
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
             f"the corpus folder ({md(corpus_dir().name)}) and rebuild. If the new build fails, the previous one stays."
