@@ -42,6 +42,11 @@ CASE_THRESHOLD = 0.40  # cosine above which a case study is shown as related whe
 # only the nearest part of the model: on the six choosing sets 105 of 675 questions fall below it, 68 of them
 # judged unanswerable and 2 answered right (docs/search.md, "Round three").
 WEAK_MATCH = 0.35
+# Under this the answer is a fair match, not a close one, and the card names what reads almost as well: on the
+# fourteen choosing sets 322 of 849 answerable questions fall in 0.35-0.50, their card right 0.37 against 0.58
+# above it (docs/search.md, "Round seven").
+FAIR_MATCH = 0.50
+ALSO = 2  # the next best named on an unsure card
 OUTCOME_TYPES = ("Outcome", "Impact")
 
 
@@ -140,6 +145,8 @@ class Card:
     notes: list[str] = field(default_factory=list)
     closeness: float | None = None  # cosine of the question to the answer's closest wording
     weak: str = ""  # said first when nothing answers the question closely (closeness under WEAK_MATCH)
+    unsure: str = ""  # said when the answer is a fair match, not a close one (closeness under FAIR_MATCH)
+    also: list[CardLine] = field(default_factory=list)  # what reads almost as well, when weak or unsure
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -156,6 +163,9 @@ class Card:
             f"_{self.weak}_" if self.weak else "",
             self.answer,
             "",
+            f"_{self.unsure}_" if self.unsure else "",
+            *[f"- **{ln.label}** ({ln.type}) — {ln.cite()}" for ln in self.also],
+            "" if self.unsure or self.also else "",
             f"Source: {head.cite()}",
             f"Answered with {_a(self.kind)}: {self.why}" if self.why else "",
             f"Found via: {self.via}",
@@ -619,6 +629,15 @@ def build_card(engine: Searcher, query: str, choice: Choice | None = None) -> Ca
     if card.weak and choice.outranked is not None:  # the figure ranked above it may have come closer
         card.closeness, card.weak = max(
             (card.closeness, card.weak), closeness(engine, query, choice.outranked), key=lambda c: c[0] or 0.0)
+    if card.closeness is not None and card.closeness < FAIR_MATCH:
+        if not card.weak:
+            card.unsure = (f"A fair match, not a close one: its closest wording is {card.closeness:.2f} similar to the "
+                           f"question ({FAIR_MATCH:.2f} and over reads as close). These read almost as well:")
+        shown = {head.id, el.id, matched.id}
+        card.also = [CardLine.of(h.node) for h in engine.search(query, k=CHOICE_DEPTH)
+                     if h.id not in shown and h.type not in ENTITY_KINDS][:ALSO]
+        if not card.weak and not card.also:
+            card.unsure = card.unsure.removesuffix(" These read almost as well:")
     if head.type == "Assumption":
         card.rests_on_it = [CardLine.of(kg.nodes[e]) for e in links.ties.get(head.id, [])]
     if links:

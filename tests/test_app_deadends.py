@@ -274,3 +274,15 @@ def test_our_place_with_nothing_working_says_no_assumption_is_relied_on_yet():
     assert "*none yet: nothing is in place or at risk, so no assumption is being relied on*" in body
     assert "Putting Long-term commitment in place would move 16 of 16 outcomes and impacts up." in body
     assert "working part" not in body and "Put in place together" not in body
+
+
+def test_an_unsure_card_says_so_and_links_what_reads_almost_as_well():
+    at = run(q="our volunteers are burning out what can we do")
+    said = [i.value for i in at.info if i.value.startswith("A fair match, not a close one")]
+    assert len(said) == 1
+    body = "\n".join(m.value for m in at.markdown)
+    card = body.split("#### Results")[0]
+    links = [ln for ln in card.splitlines() if ln.startswith("- <a href=")]
+    assert len(links) >= 2  # the two it names, each a link to its page
+    sure = run(q="how do I build a referral network")
+    assert not [i.value for i in sure.info if i.value.startswith("A fair match")]

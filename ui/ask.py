@@ -87,6 +87,12 @@ def render_card(card: dict, kg) -> None:
         if card.get("weak"):
             st.warning(md(card["weak"]), icon=":material/help:")
         st.markdown(md(card.get("answer") or head.get("text", "")))
+        # not sure: what reads almost as well, each a click away (under a weak match too: the nearest others)
+        also = "\n".join(f"- {node_link(kg.nodes.get(e['id']))}" for e in card.get("also") or [] if e["id"] in kg.nodes)
+        if card.get("unsure"):
+            st.info(md(card["unsure"]), icon=":material/help:")
+        if also:
+            show(("" if card.get("unsure") else "**Also near**\n") + also)
         if card.get("why"):
             st.caption(f"Answered with {md(_a(KIND_WORDS.get(card.get('kind', ''), card.get('kind', ''))))}: "
                        f"{md(card['why'])}.")
