@@ -604,8 +604,9 @@ def filtered_answer(engine: Searcher, query: str, hits, limits: str) -> Choice |
                   KIND_OF.get(top.type, "element"), f"the filters limit the answer to {limits}")
 
 
-def build_card(engine: Searcher, query: str, choice: Choice | None = None) -> Card | None:
-    """The answer card for ``query``: for ``choice`` when given (``filtered_answer``), else ``choose_answer``'s."""
+def build_card(engine: Searcher, query: str, choice: Choice | None = None, hits=None) -> Card | None:
+    """The answer card for ``query``: for ``choice`` when given (``filtered_answer``, with the ``hits`` its filters
+    allow, which an unsure card names its others from), else ``choose_answer``'s."""
     kg = engine.kg
     choice = choice or choose_answer(engine, query)
     if choice is None:
@@ -634,8 +635,8 @@ def build_card(engine: Searcher, query: str, choice: Choice | None = None) -> Ca
             card.unsure = (f"A fair match, not a close one: its closest wording is {card.closeness:.2f} similar to the "
                            f"question ({FAIR_MATCH:.2f} and over reads as close). These read almost as well:")
         shown = {head.id, el.id, matched.id}
-        card.also = [CardLine.of(h.node) for h in engine.search(query, k=CHOICE_DEPTH)
-                     if h.id not in shown and h.type not in ENTITY_KINDS][:ALSO]
+        others = hits if hits is not None else engine.search(query, k=CHOICE_DEPTH)
+        card.also = [CardLine.of(h.node) for h in others if h.id not in shown and h.type not in ENTITY_KINDS][:ALSO]
         if not card.weak and not card.also:
             card.unsure = card.unsure.removesuffix(" These read almost as well:")
     if head.type == "Assumption":

@@ -418,7 +418,7 @@ class SearchEngine:
             choice = filtered_answer(self, q.text, hits, self._limits(types, stages, docs))
             if choice is None:
                 return None
-            card = build_card(self, q.text, choice)
+            card = build_card(self, q.text, choice, hits)
         else:
             card = build_card(self, q.text)
         if card is not None:

@@ -271,5 +271,8 @@ def test_a_fair_match_says_it_is_not_sure_and_names_what_reads_almost_as_well(en
     assert "A fair match, not a close one" in unsure.to_markdown()
     sure = engine.card("how do I build a referral network")
     assert sure.closeness >= FAIR_MATCH and (sure.unsure, sure.also) == ("", [])
+    # with filters, what it names is what the filters allow
+    filtered = engine.card("our volunteers are burning out what can we do", types=["Assumption"])
+    assert filtered.unsure and [a.type for a in filtered.also] == ["Assumption", "Assumption"]
     weak = engine.card("how do we stop our shop closing")
     assert weak.weak and not weak.unsure and len(weak.also) == 2  # the nearest others beside the warning
