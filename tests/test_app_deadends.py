@@ -286,3 +286,19 @@ def test_an_unsure_card_says_so_and_links_what_reads_almost_as_well():
     assert len(links) >= 2  # the two it names, each a link to its page
     sure = run(q="how do I build a referral network")
     assert not [i.value for i in sure.info if i.value.startswith("A fair match")]
+
+
+def test_an_element_picked_on_assumptions_comes_first_then_the_pathway_marks_it():
+    """Picking an outcome showed one pathway of seven steps with the outcome as step 5, two screens down, and
+    foundations "the same as the previous step's" three times running (a browser walk)."""
+    el = "outcome/income-is-retained-and-recycled-in-the-local"
+    at = run(page="assumptions", node=el)
+    body = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    heads = [ln for ln in body.splitlines() if ln.startswith("#### ")]
+    assert heads[0].startswith("#### What <a href=") and heads[0].endswith("takes for granted")
+    assert "Income is retained and recycled in the local economy" in heads[0]
+    assert heads[1].startswith("#### The best pathway through it (it is step ")
+    step, of = (int(x) for x in heads[1].split("(it is step ")[1].split(")")[0].split(" of "))
+    assert 1 <= step <= of
+    assert body.count("*the element you chose*") == 1
+    assert "the same as the previous step" not in body

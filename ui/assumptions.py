@@ -38,12 +38,19 @@ def _attached_links(items: list[dict], kg) -> str:
     return "\n".join(lines) or "*none*"
 
 
-def render_chain(pw, chain) -> None:
+def render_chain(pw, chain, chosen: str = "", numbered: bool = True) -> None:
+    """Each step of ``chain`` with what it assumes, its foundations and the case studies behind it; ``chosen``
+    (an element id) is marked as the one the reader picked."""
     kg = pw.kg
+    first_of_stage = 0  # the step whose foundations a later step of the same stage shares
     for i, step in enumerate(chain.steps):
         el = step.element
+        if not step.same_stage_as_previous:
+            first_of_stage = i
         with st.container(border=True):
-            show(f"**Step {i + 1}: {node_link(kg.nodes.get(el['id']))}**")
+            mark = " · *the element you chose*" if chosen and el["id"] == chosen and len(chain.steps) > 1 else ""
+            title = f"Step {i + 1}: " if numbered else ""
+            show(f"**{title}{node_link(kg.nodes.get(el['id']))}**{mark}")
             if step.link_in is not None:
                 lk = step.link_in
                 ev = pw.fragility().evidence(lk.source, lk.target) if pw.finder.g.has_edge(lk.source, lk.target) \
@@ -58,7 +65,7 @@ def render_chain(pw, chain) -> None:
             c1, c2, c3 = st.columns(3)
             show("**Assumes**\n\n" + _attached_links(step.assumptions, kg), c1)
             if step.same_stage_as_previous:
-                show("**Foundations**\n\n*the same as the previous step's (written for the whole stage)*", c2)
+                show(f"**Foundations**\n\n*the same as step {first_of_stage + 1}'s (written for the whole stage)*", c2)
             else:
                 show("**Foundations**\n\n" + _links(step.foundations, kg), c2)
             lines = []
@@ -267,15 +274,16 @@ def render() -> None:
         if not picked:
             st.info("Choose an element to see what it takes for granted, step by step.")
             return
+        # the chosen element first, what it takes for granted; then the best pathway through it (it had been one
+        # step of seven, two screens down; a browser walk)
+        show(f"#### What {node_link(kg.nodes[picked], with_type=False)} takes for granted")
+        render_chain(pw, pw.chain(picked), numbered=False)
         through = pw.finder.through(picked, k=1)
         if through:
-            show(
-                "Best pathway through it: "
-                + " → ".join(node_link(kg.nodes[n], with_type=False) for n in through[0].nodes)
-            )
-            render_chain(pw, pw.chain(through[0]))
-        else:
-            render_chain(pw, pw.chain(picked))
+            at = through[0].nodes.index(picked) + 1
+            show(f"#### The best pathway through it (it is step {at} of {len(through[0].nodes)})\n"
+                 + " → ".join(node_link(kg.nodes[n], with_type=False) for n in through[0].nodes))
+            render_chain(pw, pw.chain(through[0]), chosen=picked)
     else:
         opts = sorted(
             (n.id for n in kg.of_type("Assumption", "Foundation")),
