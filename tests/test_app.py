@@ -92,7 +92,7 @@ def test_ask_example_button_and_filters(app_env):
 def body_after_results(at: AppTest) -> list[str]:
     md = [m.value for m in at.markdown]
     i = next(i for i, m in enumerate(md) if m.startswith("#### Results"))
-    return [m for m in md[i + 1 :] if "score" in m]
+    return [m for m in md[i + 1 :] if re.match(r"\d+\. <a href=", m)]  # "3. <a …>Label</a> · similarity 0.52"
 
 
 def test_pathways_forward_from_an_element_reaches_an_impact():
