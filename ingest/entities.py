@@ -948,10 +948,19 @@ def case_studies(ex: Extraction, per_item: list[tuple[Item, list[Item]]]) -> lis
 
 
 def _example_span(text: str, item: Item) -> tuple[int, int]:
-    """A worked example inside a list item: the text after the item's own name."""
+    """A worked example inside a list item: the text after the item's own name, from the first sentence that
+    names what makes it an example (an organisation, place or figure of the item). The sentences before it say
+    what the item means in general ("Resilient economies display high levels of trust …"), not what the example
+    did, and a case quoting them shows nothing (a browser walk)."""
     sp = item.spans[0]
     m = re.match(r"^\s*(?:\d+[.)]\s+)?[^.–—]{3,90}?(?:\.\s+|\s+[–—-]\s+)", text[sp.start : sp.end])
-    return (sp.start + m.end() if m else sp.start), sp.end
+    a = sp.start + m.end() if m else sp.start
+    named = [s.start for _, o in item.relations if o.cls in ("Organisation", "Place", *FIGURE_CLASSES)
+             for s in o.spans if a <= s.start < sp.end]
+    if named:
+        first = min(named)
+        a = max([s for s, e in sentences(text, a, sp.end) if s <= first], default=a)
+    return a, sp.end
 
 
 _HEADING_LINE = re.compile(r"\s*(?:#{1,6}[ \t]+[^\n]*|[^\n.!?]{1,200})\n\s*\n")

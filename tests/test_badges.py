@@ -27,6 +27,7 @@ RESOURCES, GB = "input/resources", "outcome/good-business"
 EQUITABLE, VARIETY = "process/equitable-access-to-resources", "activity/variety-of-support"
 PRACTICAL, INCOME = "activity/practical-help", "outcome/income-is-retained-and-recycled-in-the-local"
 BUSINESSES = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
+LOCAL_SUPPORT = "outcome/local-support-organisations-become-sustainable-connected"
 EVIDENCE_COLUMN = "link in: evidence, strength"
 
 
@@ -39,14 +40,17 @@ def test_the_card_and_the_pictures_read_one_level_per_link(pwm):
     card_levels = {edge: ev.level for edge, ev in graph_evidence(pwm.kg).items()}
     view_levels = {edge: ev.level for edge, ev in pwm.evidence().items()}
     assert view_levels and all(card_levels[edge] == level for edge, level in view_levels.items())
-    # each a pair of elements a seed case study illustrates both of: Cleobury Country Ltd (Resources, a referral
-    # network), Halifax Opportunities Trust ("community organisations which recycle the investment to create
-    # jobs": income recycled, 'Good business'), the network of anchor organisations' worked example ("1400 jobs
-    # and £120m GVA to the local economy": businesses sustainable, 'Good business'), Boost Neighbourhood Finance
-    # (advice and support services: fair access, practical help, variety of support) and Royds Community
-    # Association (fair access, practical help)
+    # each a pair of elements a seed case study illustrates both of: Cleobury Country Ltd ("a hub for a wide
+    # range of local knowledge and information [that] runs services for local businesses": local support
+    # organisations connected, businesses sustainable), Halifax Opportunities Trust ("community organisations
+    # which recycle the investment to create jobs": income recycled, 'Good business'), the network of anchor
+    # organisations' worked example ("1400 jobs and £120m GVA to the local economy": businesses sustainable, 'Good
+    # business'), Boost Neighbourhood Finance (advice and support services: fair access, practical help, variety of
+    # support) and Royds Community Association (fair access, practical help)
     assert sorted(edge for edge, level in view_levels.items() if level == "shown") == [
-        (RESOURCES, START), (BUSINESSES, GB), (INCOME, GB), (EQUITABLE, PRACTICAL), (EQUITABLE, VARIETY)]
+        (BUSINESSES, GB), (INCOME, GB), (LOCAL_SUPPORT, BUSINESSES), (EQUITABLE, PRACTICAL), (EQUITABLE, VARIETY)]
+    assert pwm.evidence()[(LOCAL_SUPPORT, BUSINESSES)].why == (
+        "no document states it, but 1 case study illustrates both ends (Cleobury Country Ltd)")
     assert pwm.evidence()[(EQUITABLE, PRACTICAL)].why == (
         "no document states it, but 2 case studies illustrate both ends (Boost Neighbourhood Finance, Royds "
         "Community Association)")
@@ -58,24 +62,23 @@ def test_the_card_and_the_pictures_read_one_level_per_link(pwm):
 
 
 def test_pathways_table_badges_every_step_and_names_the_weakest(pwm):
-    path = pwm.paths(RESOURCES, GB, k=3).paths[0]
-    at = run(page="pathways", mode="between", **{"from": RESOURCES, "to": GB}, k="3", path="0")
+    path = pwm.paths(START, GB, k=3).paths[0]
+    at = run(page="pathways", mode="between", **{"from": START, "to": GB}, k="3", path="0")
     table = at.table[0].value
     assert [e.replace("\\", "") for e in table["element"]] == [pwm.kg.nodes[n].label for n in path.nodes]
-    assert [f"{lk.weight:.2f}" for lk in path.links] == ["0.56", "0.90", "0.90", "0.66", "0.57"]
-    shown, inferred = ":blue-badge[shown by a case]", ":gray-badge[inferred]"
-    badges = [shown, ":violet-badge[curated]", ":green-badge[stated in text]", inferred, shown]
-    # the weakest: the lowest level first (the one inferred step, 0.66), not the lowest strength of the path
-    # (the two shown steps, 0.56 and 0.57)
-    marks = ["", "", "", " **weakest**", ""]
+    assert [f"{lk.weight:.2f}" for lk in path.links] == ["0.90", "0.90", "0.66", "0.57"]
+    shown = ":blue-badge[shown by a case]"
+    badges = [":violet-badge[curated]", ":green-badge[stated in text]", shown, shown]
+    # the weakest: the lowest level first (the one curated step, 0.90), not the lowest strength of the path
+    # (the two shown steps, 0.66 and 0.57)
+    marks = [" **weakest**", "", "", ""]
     assert list(table[EVIDENCE_COLUMN]) == [""] + [f"{b} {lk.weight:.2f}{m}" for b, lk, m in zip(
         badges, path.links, marks, strict=True)]
-    why = table["why"].iloc[1].replace("\\", "")  # row 0: the start; 1: Resources → Create a referral network
+    why = table["why"].iloc[3].replace("\\", "")  # row 0: the start; 3: Local support … → Businesses sustainable
     assert why.startswith("No document states it, but 1 case study illustrates both ends (Cleobury Country Ltd).")
     body = text_of(at).replace("\\", "")
-    assert ("the arrow from step 4 to step 5, Local support organisations become sustainable/connected → "
-            "Businesses sustainable, provide opportunities for local people: inferred by similarity, "
-            "strength 0.66") in body
+    assert ("the arrow from step 1 to step 2, Create a referral network → Community of practice around social "
+            "purpose business support: added by a curator, strength 0.90") in body
     assert at.multiselect(key="pw_levels").value == ["stated", "shown", "curated", "inferred"]
 
 

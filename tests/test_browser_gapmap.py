@@ -34,7 +34,7 @@ def test_click_a_cell_and_see_its_case_studies(page, server, expected):  # noqa:
     drawn = page.eval_on_selector_all(f"{GRID} td.gm-cell", "els => els.map(e => [e.dataset.row, e.dataset.col, "
                                       "Number(e.dataset.count), e.dataset.level, e.innerText.trim()])")
     assert sorted(drawn) == sorted([c.row, c.column, c.count, c.level, str(c.count)] for c in expected.cells)
-    assert page.locator(f"{GRID} td.gm-gap").count() == len(expected.gaps) == 247
+    assert page.locator(f"{GRID} td.gm-gap").count() == len(expected.gaps) == 248
     box, main = grid.bounding_box(), page.locator("[data-testid='stMain']").bounding_box()
     assert box["x"] >= main["x"] and box["x"] + box["width"] <= main["x"] + main["width"], (box, main)
 

@@ -196,31 +196,33 @@ def seed(build_dir) -> Pathways:
 
 def test_seed_map_counts(seed):
     """Which case illustrates both ends, read off the seed's case links (python -m graph cases CASE, one case
-    at a time): Resources is illustrated by five cases; Local intelligence (Network of diverse…), Practical
-    help (Manor House) and Create a referral network (Cleobury) by one each with an outcome or impact; Network
-    of diverse… illustrates Businesses sustainable through its figure "1400 jobs and £120m GVA" (an evidence
-    case link). Royds and Boost illustrate processes and activities but no outcome or impact: no cell."""
+    at a time): Resources is illustrated by five cases, Cleobury's with two outcomes; Local intelligence
+    (Network of diverse…) and Practical help (Manor House) by one each with an outcome or impact; Network of
+    diverse… illustrates Businesses sustainable through its figure "1400 jobs and £120m GVA" (an evidence case
+    link). Royds and Boost illustrate processes and activities but no outcome or impact: no cell. (Cleobury had
+    also filled Create a referral network × Successful communities, read off the characteristic's general
+    sentence before its example, "Resilient economies display high levels of trust …".)"""
     m = seed.evidence_map()
-    assert (len(m.rows), len(m.columns), len(m.cells), len(m.gaps)) == (16, 16, 9, 247)
+    assert (len(m.rows), len(m.columns), len(m.cells), len(m.gaps)) == (16, 16, 8, 248)
     assert [r.type for r in m.rows] == ["Condition"] * 4 + ["Input"] * 4 + ["Process"] * 4 + ["Activity"] * 4
     assert [c.type for c in m.columns] == ["Outcome"] * 8 + ["Impact"] * 8
     got = {(c.row, c.column): (c.count, c.level) for c in m.cells}
     assert got == {
-        (RESOURCES, BS): (2, "shown"),  # Manor House Development Trust, Network of diverse…
+        (RESOURCES, BS): (3, "shown"),  # Cleobury Country Ltd, Manor House Development Trust, Network of diverse…
         (RESOURCES, "outcome/income-is-retained-and-recycled-in-the-local"): (1, "shown"),  # Halifax Opportunities
         (RESOURCES, GB): (2, "shown"),  # Halifax Opportunities Trust, Network of diverse…
-        (RESOURCES, "outcome/local-support-organisations-become-sustainable-connected"): (1, "shown"),  # Positive…
-        (RESOURCES, SC): (2, "shown"),  # Cleobury Country Ltd, Positive and productive use of local assets
+        (RESOURCES, "outcome/local-support-organisations-become-sustainable-connected"): (2, "shown"),  # Cleobury,
+        # Positive and productive use of local assets
+        (RESOURCES, SC): (1, "shown"),  # Positive and productive use of local assets
         ("input/local-intelligence", GB): (1, "shown"),  # Network of diverse, responsible businesses…
         ("input/local-intelligence", BS): (1, "shown"),  # Network of diverse, responsible businesses…
-        ("process/create-a-referral-network", SC): (1, "shown"),  # Cleobury Country Ltd
         ("activity/practical-help", BS): (1, "shown"),  # Manor House Development Trust
     }
     for c in m.cells:  # each cell's cases are exactly those the case pages list under both elements
         both = {x.case for x in seed.cases_of(c.row)} & {x.case for x in seed.cases_of(c.column)}
         assert [i for i, _ in c.cases] == sorted(both, key=lambda i: seed.kg.nodes[i].label)
         assert all(q.source_quote and q.target_quote for q in c.showing)
-    assert sum(g.routes > 0 for g in m.gaps) == 237
+    assert sum(g.routes > 0 for g in m.gaps) == 238
     assert [g.routes for g in m.gaps] == sorted((g.routes for g in m.gaps), reverse=True)
 
 
@@ -247,12 +249,12 @@ def test_cli_json_keys_text_and_exit_codes(capsys, build_dir, tmp_path):
     assert all(set(a) == {"id", "label", "type"} for a in data["rows"] + data["columns"])
     assert all({"row", "column", "cases", "level"} <= set(c) for c in data["cells"])
     assert all(set(x) == {"id", "label"} for c in data["cells"] for x in c["cases"])
-    assert (len(data["cells"]), len(data["gaps"])) == (9, 247)
+    assert (len(data["cells"]), len(data["gaps"])) == (8, 248)
     assert len((tmp_path / "map.csv").read_text(encoding="utf-8").splitlines()) == 1 + 16 * 16
     code = main(["gapmap", "--build", str(build_dir), "--gaps", "2"])
     out = capsys.readouterr().out.splitlines()
-    assert code == 0 and out[0] == ("7 of 7 case studies; 16 rows x 16 columns: 9 cell(s) with a case study, "
-                                    "247 gap(s), 237 of them on a route")
+    assert code == 0 and out[0] == ("7 of 7 case studies; 16 rows x 16 columns: 8 cell(s) with a case study, "
+                                    "248 gap(s), 238 of them on a route")
     # Bristol's one case (Boost Neighbourhood Finance) illustrates a process and activities, no outcome: no cell
     code = main(["gapmap", "--build", str(build_dir), "--place", "Bristol", "--json"])
     assert code == 1 and json.loads(capsys.readouterr().out)["cells"] == []
@@ -312,13 +314,13 @@ def test_cli_writes_the_slide_and_the_csv(capsys, build_dir, tmp_path):
                  str(tmp_path / "m.png"), "--csv", str(tmp_path / "m.csv")])
     assert code == 0
     svg = (tmp_path / "m.svg").read_text(encoding="utf-8")
-    assert svg.count('<g class="cell"') == 9 and svg.count('class="gap"') == 247
+    assert svg.count('<g class="cell"') == 8 and svg.count('class="gap"') == 248
     assert Image.open(tmp_path / "m.png").size == (1920, 1080)
     import csv
 
     with open(tmp_path / "m.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [r["gap"] for r in rows].count("no") == 9 and [r["gap"] for r in rows].count("yes") == 247
+    assert [r["gap"] for r in rows].count("no") == 8 and [r["gap"] for r in rows].count("yes") == 248
     assert sum(int(r["count"]) for r in rows) == 12  # the nine cells' case studies: 2 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 1
 
 

@@ -91,7 +91,7 @@ def test_the_page_tells_one_story(pwm, paths):
     badges = list(table[EVIDENCE_COLUMN])
     assert badges == ["", ":green-badge[stated in text] 0.83", ":blue-badge[shown by a case] 0.47",
                       ":gray-badge[inferred] 0.56 **weakest**", ":green-badge[stated in text] 0.90",
-                      ":gray-badge[inferred] 0.66", ":blue-badge[shown by a case] 0.57"]
+                      ":blue-badge[shown by a case] 0.66", ":blue-badge[shown by a case] 0.57"]
     why = [w.replace("\\", "") for w in table["why"]]
     assert why[1].startswith("Stated in Inputs: “Enable constructive dialogue")
     assert why[2].startswith("No document states it, but 2 case studies illustrate both ends (Boost Neighbourhood "
