@@ -302,3 +302,16 @@ def test_an_element_picked_on_assumptions_comes_first_then_the_pathway_marks_it(
     assert 1 <= step <= of
     assert body.count("*the element you chose*") == 1
     assert "the same as the previous step" not in body
+
+
+def test_an_assumption_cards_panels_say_whose_they_are():
+    """On an assumption's card the panels "What it needs / What it leads to" are the element's it speaks to, and
+    read as the assumption's (a browser walk)."""
+    at = run(q="what is assumed about coaching being worth the money")
+    body = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    card = body.split("#### Results")[0]
+    heads = [ln for ln in card.splitlines() if ln.startswith("**What ‘") or ln.startswith("**Assumptions of ‘")
+             or ln.startswith("**Case studies of ‘")]
+    el = "Relational approaches"  # the element the assumption sits under
+    assert heads == [f"**What ‘{el}’ needs**", f"**What ‘{el}’ leads to**", f"**Assumptions of ‘{el}’**",
+                     f"**Case studies of ‘{el}’**"]

@@ -109,10 +109,17 @@ def render_card(card: dict, kg) -> None:
             m = kg.nodes.get(matched["id"])
             show(f"**Best match** · {node_link(m) if m else md(matched.get('label', ''))}")
             st.markdown(quote_block(matched.get("text") or matched.get("label", ""), 280))
+        # when the answer is an assumption, a figure or a case, the panels are about the element it speaks to:
+        # they say whose they are (a browser walk read "What it needs" as the assumption's)
+        whose = f"‘{shorten(node.get('label', ''), 48)}’" if head["id"] != node["id"] else ""
         for row in (PANELS[:2], PANELS[2:]):
             for col, (heading, field, empty) in zip(st.columns(2), row, strict=True):
                 with col:
-                    st.markdown(f"**{heading}**")
+                    if whose:
+                        heading = {"builds_on": f"What {whose} needs", "leads_to": f"What {whose} leads to",
+                                   "assumptions": f"Assumptions of {whose}",
+                                   "case_studies": f"Case studies of {whose}"}[field]
+                    st.markdown(f"**{md(heading)}**")
                     show(_names(kg, card.get(field) or [], empty, kg.nodes.get(node["id"])))
         with st.expander("Sources, quotes and how this card was chosen"):
             src = head.get("source") or {}
