@@ -273,6 +273,9 @@ def _ties(kg: KnowledgeGraph) -> dict[str, list[str]]:
     for case, evs in kg.edges("hasEvidence").items():
         for ev in evs:
             ties[ev].update(kg.edges("illustrates").get(case, []))
+    for ev, targets in kg.edges("evidenceFor").items():  # a figure speaks to what it is evidence for, as its page
+        if any(t in kg.nodes and kg.nodes[t].type in ELEMENT_CLASSES for t in targets):  # says (a browser walk)
+            ties[ev] = set(targets)
     return {k: sorted(e for e in v if e in kg.nodes and kg.nodes[e].type in ELEMENT_CLASSES)
             for k, v in ties.items()}
 

@@ -34,6 +34,10 @@ def test_a_question_for_figures_gets_a_figure_with_its_own_case_study_first(engi
     # organisations"), and the card says why
     assert (card.headline.id, card.via) == ("evidence/1400-jobs-and-120m-gva",
                                             "the best-ranked figure counting “jobs” (ranked 5 overall)")
+    # it speaks to what it is evidence for, as its own page says (the card had named another element its case
+    # illustrates, "Local intelligence"; a browser walk)
+    assert [card.element.id] == engine.kg.edges("evidenceFor")[card.headline.id] == [
+        "outcome/businesses-sustainable-provide-opportunities-for-local-people"]
     # and it is not called "the nearest part of the model, not an answer" for its label's distance from the words:
     # the figure ranked above it came as close as that one did
     assert not card.weak and card.closeness >= 0.35
