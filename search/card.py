@@ -307,14 +307,20 @@ def cases_named(links: Links, query: str) -> list[str]:
     """The case studies a question names by a word of their own, written as a name (a capital, not the question's
     first word: "how many jobs did Tarnvale create", "… in Halifax") or a word the encoder's English lacks
     ("… in kendal"); "children" or "country" in lower case is English, not a name."""
+    return sorted({c for cases in _names_in(links, query).values() for c in cases})
+
+
+def _names_in(links: Links, query: str) -> dict[str, list[str]]:
+    """Each word of ``query`` that names case studies (as written) -> them."""
     common = common_words()
-    out: set[str] = set()
+    out: dict[str, list[str]] = {}
     for i, m in enumerate(_WORDS.finditer(query or "")):
         w = m.group(0)
         if (i and w[:1].isupper()) or (common and w.lower() not in common):
             for t in tokens(w):
-                out.update(links.names.get(t, ()))
-    return sorted(out)
+                if t in links.names:
+                    out.setdefault(w, []).extend(links.names[t])
+    return out
 
 
 def _a(word: str) -> str:
@@ -461,6 +467,9 @@ class Choice:
     # came to the graph is read from the closer of the two): the best-ranked figure when a finer rule chose
     # another ("how many jobs"); the organisation, person or place the question names, answered by its case study
     outranked: NodeRecord | None = None
+    # the answer is about what the question names (a case by its own word): a definite answer, never "the
+    # nearest part of the model"
+    named: str = ""
 
 
 def _guides(n: NodeRecord) -> bool:
@@ -517,8 +526,10 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
                 case = engine.kg.nodes[min(named, key=lambda c: (rank.get(c, len(rank)), c))]
                 el = element_for(engine, case, hits) or case
                 what = f"no figure counting “{noun}”" if mine else "no figure"
+                word = next((w for w, cs in _names_in(engine.links, query).items() if case.id in cs), "")
                 return Choice(case, el, case, f"the case study the question names, which gives {what}", "case",
-                              f"{ask.why()}, about the case study ‘{shorten(case.label, 50)}’ it names")
+                              f"{ask.why()}, about the case study ‘{shorten(case.label, 50)}’ (the question "
+                              f"names ‘{word}’)", named=word)
             ranked = mine + [x for x in ranked if x not in mine]
             own = f" of ‘{shorten(engine.kg.nodes[engine.links.owner[mine[0][1].id]].label, 50)}’, which the " \
                   "question names"
@@ -533,8 +544,10 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
         best = f"the best-ranked {_word(t)} counting “{noun}”" if lifted else f"the best-matching {_word(t)}"
         best += own
         lifted = lifted or ranked[0] != first
+        word = next((w for w, cs in _names_in(engine.links, query).items()
+                     if engine.links.owner.get(node.id) in cs), "") if own else ""
         return Choice(node, el, node, f"{best} ({where})", KIND_OF.get(t, "element"), ask.why(),
-                      first[1] if lifted else None)
+                      first[1] if lifted else None, named=word)
     if hits and (named := _named_entity(hits[0].node, query)):
         return _about_entity(engine, named, hits)
     chosen = choose_element(engine, query)
@@ -630,10 +643,12 @@ def build_card(engine: Searcher, query: str, choice: Choice | None = None, hits=
         why=choice.why,
     )
     card.closeness, card.weak = closeness(engine, query, head)
+    if choice.named:  # a definite answer about what the question names ("it gives no such figure")
+        card.weak = ""
     if card.weak and choice.outranked is not None:  # the figure ranked above it may have come closer
         card.closeness, card.weak = max(
             (card.closeness, card.weak), closeness(engine, query, choice.outranked), key=lambda c: c[0] or 0.0)
-    if card.closeness is not None and card.closeness < FAIR_MATCH:
+    if card.closeness is not None and card.closeness < FAIR_MATCH and not choice.named:
         if not card.weak:
             card.unsure = (f"A fair match, not a close one: its closest wording is {card.closeness:.2f} similar to the "
                            f"question ({FAIR_MATCH:.2f} and over reads as close). These read almost as well:")
