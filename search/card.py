@@ -514,27 +514,15 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
         if not ranked:
             continue
         first = ranked[0]
-        own = ""
-        if t == "Evidence" and (named := cases_named(engine.links, query)):
-            # "how many jobs did Tarnvale create": that case's figures before any other case's
-            mine = [x for x in ranked if engine.links.owner.get(x[1].id) in named] or [
-                (0, h.node) for h in engine.search(query, k=50, types=[t])
-                if engine.links.owner.get(h.id) in named]
-            if not mine or noun and not any(counts(x[1].label, noun, x[1].text) for x in mine):
-                # the case the question names gives no such figure: say so with the case, not another case's
-                rank = {h.id: r for r, h in enumerate(hits)}
-                case = engine.kg.nodes[min(named, key=lambda c: (rank.get(c, len(rank)), c))]
-                el = element_for(engine, case, hits) or case
-                what = f"no figure counting “{noun}”" if mine else "no figure"
-                word = next((w for w, cs in _names_in(engine.links, query).items() if case.id in cs), "")
-                return Choice(case, el, case, f"the case study the question names, which gives {what}", "case",
-                              f"{ask.why()}, about the case study ‘{shorten(case.label, 50)}’ (the question "
-                              f"names ‘{word}’)", named=word)
-            ranked = mine + [x for x in ranked if x not in mine]
-            own = f" of ‘{shorten(engine.kg.nodes[engine.links.owner[mine[0][1].id]].label, 50)}’, which the " \
-                  "question names"
+        own, word = "", ""
+        if t == "Evidence" and cases_named(engine.links, query):
+            named = _named_case_figures(engine, query, ask, noun, ranked, hits)
+            if isinstance(named, Choice):
+                return named
+            ranked, own, word = named
         # "how many jobs": of the figures found, the first whose quantity counts jobs, else the best ranked
-        counting = next((x for x in (mine if own else ranked) if counts(x[1].label, noun, x[1].text)),
+        counting = next((x for x in ranked if counts(x[1].label, noun, x[1].text)
+                         and (not own or engine.links.owner.get(x[1].id) == engine.links.owner.get(ranked[0][1].id))),
                         None) if t == "Evidence" else None
         lifted = counting is not None and counting != ranked[0]
         r, node = counting if lifted else ranked[0]
@@ -544,8 +532,6 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
         best = f"the best-ranked {_word(t)} counting “{noun}”" if lifted else f"the best-matching {_word(t)}"
         best += own
         lifted = lifted or ranked[0] != first
-        word = next((w for w, cs in _names_in(engine.links, query).items()
-                     if engine.links.owner.get(node.id) in cs), "") if own else ""
         return Choice(node, el, node, f"{best} ({where})", KIND_OF.get(t, "element"), ask.why(),
                       first[1] if lifted else None, named=word)
     if hits and (named := _named_entity(hits[0].node, query)):
@@ -563,6 +549,30 @@ def choose_answer(engine: Searcher, query: str) -> Choice | None:
     why = (ask.why() if ask.kind == HOWTO
            else "this part of the model matches it best, and the question asks for no other kind")
     return Choice(el, el, matched, via, "element", why)
+
+
+def _named_case_figures(engine: Searcher, query: str, ask, noun: str, ranked: list, hits) -> Choice | tuple:
+    """A figure question naming a case study ("how many jobs did Tarnvale create"): that case's figures before any
+    other case's, as (ranked, what the card adds to how it chose, the naming word); or, when the case gives no
+    figure, or none counting what is asked, the case itself saying so (a ``Choice``)."""
+    by_word = _names_in(engine.links, query)
+    named = {c for cases in by_word.values() for c in cases}
+    owner = engine.links.owner
+    mine = [x for x in ranked if owner.get(x[1].id) in named] or [
+        (0, h.node) for h in engine.search(query, k=50, types=["Evidence"]) if owner.get(h.id) in named]
+    if not mine or noun and not any(counts(x[1].label, noun, x[1].text) for x in mine):
+        rank = {h.id: r for r, h in enumerate(hits)}
+        case = engine.kg.nodes[min(named, key=lambda c: (rank.get(c, len(rank)), c))]
+        what = f"no figure counting “{noun}”" if mine else "no figure"
+        word = next((w for w, cs in by_word.items() if case.id in cs), "")
+        return Choice(case, element_for(engine, case, hits) or case, case,
+                      f"the case study the question names, which gives {what}", "case",
+                      f"{ask.why()}, about the case study ‘{shorten(case.label, 50)}’ (the question names ‘{word}’)",
+                      named=word)
+    case = owner[mine[0][1].id]
+    word = next((w for w, cs in by_word.items() if case in cs), "")
+    return (mine + [x for x in ranked if x not in mine],
+            f" of ‘{shorten(engine.kg.nodes[case].label, 50)}’, which the question names", word)
 
 
 ENTITY_KINDS = ("Organisation", "Person", "Place", "Programme")
@@ -642,21 +652,7 @@ def build_card(engine: Searcher, query: str, choice: Choice | None = None, hits=
         headline=CardLine.of(head),
         why=choice.why,
     )
-    card.closeness, card.weak = closeness(engine, query, head)
-    if choice.named:  # a definite answer about what the question names ("it gives no such figure")
-        card.weak = ""
-    if card.weak and choice.outranked is not None:  # the figure ranked above it may have come closer
-        card.closeness, card.weak = max(
-            (card.closeness, card.weak), closeness(engine, query, choice.outranked), key=lambda c: c[0] or 0.0)
-    if card.closeness is not None and card.closeness < FAIR_MATCH and not choice.named:
-        if not card.weak:
-            card.unsure = (f"A fair match, not a close one: its closest wording is {card.closeness:.2f} similar to the "
-                           f"question ({FAIR_MATCH:.2f} and over reads as close). These read almost as well:")
-        shown = {head.id, el.id, matched.id}
-        others = hits if hits is not None else engine.search(query, k=CHOICE_DEPTH)
-        card.also = [CardLine.of(h.node) for h in others if h.id not in shown and h.type not in ENTITY_KINDS][:ALSO]
-        if not card.weak and not card.also:
-            card.unsure = card.unsure.removesuffix(" These read almost as well:")
+    _how_sure(engine, card, choice, hits)
     if head.type == "Assumption":
         card.rests_on_it = [CardLine.of(kg.nodes[e]) for e in links.ties.get(head.id, [])]
     if links:
@@ -706,6 +702,30 @@ def build_card(engine: Searcher, query: str, choice: Choice | None = None, hits=
     if not card.case_studies:
         card.notes.append(f"no case study is linked to this element or matches it above {CASE_THRESHOLD:.2f}")
     return card
+
+
+def _how_sure(engine: Searcher, card: Card, choice: Choice, hits=None) -> None:
+    """How close the question came to the answer (``Card.closeness``), and what the card then says: nothing when
+    close; under FAIR_MATCH that it is a fair match, naming what reads almost as well (``also``); under WEAK_MATCH
+    that nothing answers closely (``weak``), with the same others. An answer about what the question names is
+    definite, whatever its closeness."""
+    query, head = card.query, choice.headline
+    card.closeness, card.weak = closeness(engine, query, head)
+    if choice.named:  # a definite answer about what the question names ("it gives no such figure")
+        card.weak = ""
+        return
+    if card.weak and choice.outranked is not None:  # the figure ranked above it may have come closer
+        card.closeness, card.weak = max(
+            (card.closeness, card.weak), closeness(engine, query, choice.outranked), key=lambda c: c[0] or 0.0)
+    if card.closeness is None or card.closeness >= FAIR_MATCH:
+        return
+    shown = {head.id, choice.element.id, choice.matched.id}
+    others = hits if hits is not None else engine.search(query, k=CHOICE_DEPTH)
+    card.also = [CardLine.of(h.node) for h in others if h.id not in shown and h.type not in ENTITY_KINDS][:ALSO]
+    if not card.weak:
+        card.unsure = (f"A fair match, not a close one: its closest wording is {card.closeness:.2f} similar to the "
+                       f"question ({FAIR_MATCH:.2f} and over reads as close)."
+                       + (" These read almost as well:" if card.also else ""))
 
 
 def closeness(engine: Searcher, query: str, head: NodeRecord) -> tuple[float | None, str]:
