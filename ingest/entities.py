@@ -959,8 +959,13 @@ def _example_span(text: str, item: Item) -> tuple[int, int]:
              for s in o.spans if a <= s.start < sp.end]
     if named:
         first = min(named)
-        a = max([s for s, e in sentences(text, a, sp.end) if s <= first], default=a)
+        # a sentence that opens as an example ("E.g the public sector investing in …") is the example's already
+        a = next((s for s, e in sentences(text, a, sp.end) if s <= first and _EXAMPLE_OPENS.match(text, s)),
+                 max([s for s, e in sentences(text, a, sp.end) if s <= first], default=a))
     return a, sp.end
+
+
+_EXAMPLE_OPENS = re.compile(r"(?i)(?:e\.\s?g\b|for (?:example|instance)\b|such as\b|an? examples? of this\b)")
 
 
 _HEADING_LINE = re.compile(r"\s*(?:#{1,6}[ \t]+[^\n]*|[^\n.!?]{1,200})\n\s*\n")

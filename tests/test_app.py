@@ -418,13 +418,14 @@ def test_assumptions_fragility_section_counts_weakest_step_and_csv():
     assert "Most cutting upstream: **all 9 cut every route** to Prosperity (all 314): any one of them failing " \
         "leaves none" in body  # the nine tie: none singled out ('… (tied with 8 more)')
     # the best route's weakest step: its least similar inferred one, 'Good business' → Prosperity (0.36); its
-    # first, Resources → Create a referral network, is shown by a case (Cleobury Country Ltd), and its fifth,
-    # Businesses sustainable → 'Good business', by the network of anchor organisations' worked example, whose
-    # "1400 jobs and £120m GVA" is evidence for Businesses sustainable and an example of 'Good business'
+    # fourth, Local support organisations connected → Businesses sustainable, is shown by a case (Cleobury Country
+    # Ltd), and its fifth, Businesses sustainable → 'Good business', by the network of anchor organisations' worked
+    # example, whose "1400 jobs and £120m GVA" is evidence for Businesses sustainable and an example of 'Good
+    # business'
     assert ":gray-badge[inferred]" in body and "inferred by similarity only, weight 0.36" in body
     steps, table = at.dataframe[0].value, at.dataframe[1].value
     assert list(steps["from"])[0] == "Resources" and list(steps["to"])[-1] == "Prosperity"
-    assert list(steps["evidence"]) == ["shown by a case", "curated", "stated in text", "inferred",
+    assert list(steps["evidence"]) == ["inferred", "curated", "stated in text", "shown by a case",
                                        "shown by a case", "inferred"]
     assert list(table["routes lost"]) == ([314] * 10 + [294] * 2 + [267] + [166] * 3 + [148] * 3
                                           + [136, 120, 106, 105, 92, 74, 46, 35])
@@ -557,8 +558,9 @@ def test_a_steps_badge_and_its_caption_agree(app_env):
     from graph.analysis.pathways import Pathways
     from graph.evidence import BADGE
 
-    route = ["input/resources", "process/create-a-referral-network",
-             "outcome/community-of-practice-around-social-purpose-business-support"]
+    route = ["outcome/community-of-practice-around-social-purpose-business-support",
+             "outcome/local-support-organisations-become-sustainable-connected",
+             "outcome/businesses-sustainable-provide-opportunities-for-local-people"]
     at = run(page="assumptions", path=",".join(route))
     pw = Pathways.load(app_env["build"])
     levels = [pw.fragility().evidence(a, b).level for a, b in zip(route, route[1:], strict=False)]

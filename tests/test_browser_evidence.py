@@ -1,7 +1,7 @@
 """Evidence strength on the Pathways picture as a person sees it at 1400 px, in a real headless Chromium.
 
-Opens the third pathway from Resources to 'Good business' (its first and last arrows shown by case studies, the
-three between inferred), checks the key above the picture lists the four levels, reads
+Opens the third pathway from Resources to 'Good business' (its last two arrows shown by case studies, the
+three before them inferred), checks the key above the picture lists the four levels, reads
 what cytoscape.js actually draws (each arrow's level style, each path arrow's badge, inside the canvas
 and at a readable size), finds the "shown" badge's blue in the pixels, clicks that arrow and reads its
 evidence, and writes tests/artifacts/pathways-evidence.png.
@@ -20,12 +20,12 @@ from tests.test_browser import ARTIFACTS, page, server, settle, shared_store  # 
 pytestmark = pytest.mark.browser
 CY_FRAME = "iframe[title='st_cytoscape.st_cytoscape']"
 START, END = "input/resources", "outcome/good-business"
-# the shown arrow on that pathway: Cleobury Country Ltd ("a hub for a wide range of local knowledge and
+# the first shown arrow on that pathway: Cleobury Country Ltd ("a hub for a wide range of local knowledge and
 # information [that] runs services for local businesses and citizens") illustrates both its ends
-REFERRAL = "process/create-a-referral-network"
+LSO = "outcome/local-support-organisations-become-sustainable-connected"
+BUSINESSES = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
 # and its last: the network of anchor organisations' worked example ("1400 jobs and £120m GVA to the local
 # economy") illustrates both Businesses sustainable and 'Good business'
-BUSINESSES = "outcome/businesses-sustainable-provide-opportunities-for-local-people"
 # a route strong at every step: its one arrow is shown (Boost Neighbourhood Finance illustrates both ends)
 EQUITABLE, VARIETY = "process/equitable-access-to-resources", "activity/variety-of-support"
 URL = f"/?page=pathways&mode=between&from={START}&to={END}&k=3&path=2"
@@ -43,7 +43,7 @@ DRAWN = """() => {
     shown: (() => { const e = cy.$id('SHOWN_EDGE'); const s = e.renderedSourceEndpoint(),
                     t = e.renderedTargetEndpoint(); return {sx: s.x, sy: s.y, tx: t.x, ty: t.y}; })(),
   };
-}""".replace("SHOWN_EDGE", f"{START}->{REFERRAL}")
+}""".replace("SHOWN_EDGE", f"{LSO}->{BUSINESSES}")
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_pathways_picture_shows_the_key_and_a_badge_on_every_path_arrow(page, se
     badges = {b["id"].removeprefix("badge:"): b for b in drawn["badges"]}
     assert {k: b["label"] for k, b in badges.items()} == {
         f"{lk.source}->{lk.target}": levels[(lk.source, lk.target)] for lk in path.links}
-    assert badges[f"{START}->{REFERRAL}"]["label"] == badges[f"{BUSINESSES}->{END}"]["label"] == "shown"
+    assert badges[f"{LSO}->{BUSINESSES}"]["label"] == badges[f"{BUSINESSES}->{END}"]["label"] == "shown"
     assert sorted(b["label"] for b in badges.values()) == ["inferred"] * 3 + ["shown"] * 2
     for b in badges.values():
         box = b["box"]
@@ -102,7 +102,7 @@ def test_pathways_picture_shows_the_key_and_a_badge_on_every_path_arrow(page, se
 
     # the pixels: the "shown" badge's blue edge is on screen where cytoscape says the badge is
     fb = frame_el.bounding_box()
-    box = badges[f"{START}->{REFERRAL}"]["box"]
+    box = badges[f"{LSO}->{BUSINESSES}"]["box"]
     png = page.screenshot(clip={"x": fb["x"] + box["x1"] - 2, "y": fb["y"] + box["y1"] - 2,
                                 "width": box["x2"] - box["x1"] + 4, "height": box["y2"] - box["y1"] + 4})
     img = Image.open(io.BytesIO(png)).convert("RGB")
@@ -119,7 +119,8 @@ def test_pathways_picture_shows_the_key_and_a_badge_on_every_path_arrow(page, se
     settle(page)
     info = page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
     assert info.startswith("shown by a case")
-    assert "Resources → Create a referral network: shown by a case study, strength 0.56" in info
+    assert ("Local support organisations become sustainable/connected → Businesses sustainable, provide "
+            "opportunities for local people: shown by a case study, strength 0.66") in info
     assert "1 case study illustrates both ends (Cleobury Country Ltd)" in info
 
 

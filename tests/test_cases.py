@@ -314,3 +314,20 @@ def test_a_links_reason_leads_with_a_sentence_no_stronger_link_of_its_case_leads
     # under half the best share, the best sentence leads again rather than a weak one
     assert _showing(np.array([0.6, 0.2, 0.1]), sents, stronger) == [0, 1]
     assert _showing(np.array([0.6, 0.4, 0.1]), sents, {}) == [0, 1]
+
+
+def test_a_worked_example_starts_where_it_names_what_it_shows(build_dir):
+    """Seed 004's examples each follow a sentence on what the characteristic means in general; the case studies
+    had quoted "Resilient economies display high levels of trust …" (Cleobury) and "This could be measured
+    annually by …" (Manor House) as what they showed (a browser walk). A case starts at the sentence naming its
+    organisation, place or figure, or at an "E.g" sentence before it, which is the example's own."""
+    kg = KnowledgeGraph.load(build_dir)
+    starts = {n.label: n.text.split(" ", 4)[:4] for n in kg.of_type("CaseStudy")}
+    assert starts == {
+        "Cleobury Country Ltd": ["Cleobury", "Country", "Ltd", "is"],
+        "Manor House Development Trust": ["The", "report", "cites", "Manor"],
+        "Halifax Opportunities Trust · Jubilee Children’s Centre": ["E.g", "the", "public", "sector"],
+        "Royds Community Association": ["Community", "anchors", "like", "Royds"],
+        "Boost Neighbourhood Finance": ["An", "example", "of", "this"],
+        "Network of diverse, responsible businesses and enterprises (example)": ["An", "analysis", "of", "the"],
+        "Positive and productive use of local assets (example)": ["The", "report", "suggests", "that"]}
