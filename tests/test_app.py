@@ -226,6 +226,10 @@ def test_data_page_downloads_sparql_and_refusal():
     assert {"TTL", "JSONLD", "GRAPHML", "GEXF", "CSV"} <= labels
     at.button(key="sparql_run").click().run()
     assert at.dataframe, "the example query returns rows"
+    rows = at.dataframe[0].value
+    assert not any(str(v).endswith("…") for v in rows["assumption"])  # whole wording, not a label cut to fit
+    at.run()  # a rerun (another tab opened and this one again): the answer stays under its query
+    assert at.dataframe and len(at.dataframe[0].value) == len(rows)
     key = [t.key for t in at.text_area][0]
     at.text_area(key=key).set_value("DELETE WHERE { ?s ?p ?o }").run()
     at.button(key="sparql_run").click().run()

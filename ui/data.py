@@ -27,9 +27,10 @@ from ui.route import param, seed, set_params
 EXAMPLE_QUERIES = {
     "Processes and their assumptions": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+# a label may be cut to fit a box ("…"); ep:text holds the whole wording
 SELECT ?process ?assumption WHERE {
   ?p a ep:Process ; skos:prefLabel ?process ; ep:underpinnedBy ?a .
-  ?a skos:prefLabel ?assumption .
+  ?a ep:text ?assumption .
 } ORDER BY ?process""",
     "Case studies with organisation, place and figure": """PREFIX ep: <https://w3id.org/empowering-places/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -176,19 +177,27 @@ def render() -> None:
         )
         if st.button("Run query", key="sparql_run"):
             t0 = time.perf_counter()
-            try:
-                result = run(None, q, timeout=10, store=str(store_spec()), build=b)
-            except (QueryRefused, QueryTimeout) as e:
-                st.error(md(str(e)))
-            else:
-                ms = (time.perf_counter() - t0) * 1000
-                if result.kind == "select":
-                    st.dataframe(result.rows, width="stretch")
-                    st.caption(f"{len(result.rows)} rows{' (truncated)' if result.truncated else ''} in {ms:.0f} ms")
-                elif result.kind == "ask":
-                    st.write(f"**{result.boolean}**")
+            # a query may run up to its 10 s limit: say so while it runs (the page showed nothing; a browser walk)
+            with st.spinner("Running the query (stopped after 10 s)…"):
+                try:
+                    result = run(None, q, timeout=10, store=str(store_spec()), build=b)
+                except (QueryRefused, QueryTimeout) as e:
+                    st.session_state["sparql_last"] = (q, None, str(e), 0.0)
                 else:
-                    st.code(result.turtle[:20000], language="turtle")
+                    st.session_state["sparql_last"] = (q, result, "", (time.perf_counter() - t0) * 1000)
+        # the last answer stays under its query when the page reruns (another tab opened and this one again)
+        last = st.session_state.get("sparql_last")
+        if last is not None and last[0] == q:
+            _, result, error, ms = last
+            if error:
+                st.error(md(error))
+            elif result.kind == "select":
+                st.dataframe(result.rows, width="stretch")
+                st.caption(f"{len(result.rows)} rows{' (truncated)' if result.truncated else ''} in {ms:.0f} ms")
+            elif result.kind == "ask":
+                st.write(f"**{result.boolean}**")
+            else:
+                st.code(result.turtle[:20000], language="turtle")
 
     with tab_status:
         m = kg.manifest or read_manifest(b)
