@@ -104,7 +104,11 @@ def test_a_filter_that_keeps_cases_but_fills_no_cell_says_why():
     assert "1 of 7 case studies. 0 of 256 cells hold a case study" in body
     assert [i.value for i in at.info] == [
         "The case study these filters keep illustrates no condition, input, process or activity together with an "
-        "outcome or impact, so no cell holds one: its links are on the Case studies page."]
+        "outcome or impact, so no cell holds one: its links are on its page:"]
+    # named and linked under it (the map had said so with no name; a browser walk)
+    assert any(m.value.startswith('- <a href="?page=node&amp;node=casestudy/boost-neighbourhood-finance"')
+               or m.value.startswith('- <a href="?page=node&node=casestudy/boost-neighbourhood-finance"')
+               for m in at.markdown), [m.value for m in at.markdown if m.value.startswith("- <a")]
     assert not at.warning
     assert at.selectbox(key="gm_org").format_func("trust") == "Trust"
 
@@ -126,6 +130,9 @@ def test_a_date_filter_says_how_many_case_studies_have_a_date_and_a_backward_ran
     assert [w.value for w in at.warning] == [
         "No case study passes these filters: every cell is a gap. None of the 7 case studies has a date (their "
         "documents give none), so any date filter leaves them all out."]
+    # with no dated case study the date boxes take no date and say so
+    assert [(t.disabled, t.placeholder) for t in at.text_input if t.key in ("gm_since", "gm_until")] == [
+        (True, "no dates"), (True, "no dates")]
     back = run(page="gapmap", since="2025", until="2020")
     assert [e.value.replace("\\", "") for e in back.error] == ["'dated from' (2025) is after 'dated to' (2020)"]
     assert back.query_params["since"] == "2025" and "until" not in back.query_params

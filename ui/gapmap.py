@@ -169,10 +169,13 @@ def _filters(opts: dict) -> Filters:
                        "(… Co-operative, … Trust, … Ltd); 'not named' when its name has none.")
     dates = opts["dates"]
     hint = f"dated {dates[0]} to {dates[-1]}" if dates else "no case study has a date"
-    since = c3.text_input("Dated from", key="gm_since", placeholder="YYYY or YYYY-MM-DD",
+    # with no dated case study a date filter can only empty the map: the boxes say so and take no date
+    since = c3.text_input("Dated from", key="gm_since", placeholder="YYYY or YYYY-MM-DD" if dates else "no dates",
+                          disabled=not dates,
                           help=f"The case study's document date ({hint}; {opts['undated']} undated, left out "
                           "by a date filter).")
-    until = c4.text_input("Dated to", key="gm_until", placeholder="YYYY or YYYY-MM-DD")
+    until = c4.text_input("Dated to", key="gm_until", placeholder="YYYY or YYYY-MM-DD" if dates else "no dates",
+                          disabled=not dates, help=None if dates else f"The case study's document date ({hint}).")
     return Filters(place or "", org or "", since.strip(), until.strip())
 
 
@@ -302,7 +305,10 @@ def render() -> None:
         one = len(m.kept) == 1
         st.info(f"The {'case study' if one else f'{len(m.kept)} case studies'} these filters keep "
                 f"illustrate{'s' if one else ''} no condition, input, process or activity together with an outcome "
-                f"or impact, so no cell holds one: {'its' if one else 'their'} links are on the Case studies page.")
+                f"or impact, so no cell holds one: {'its' if one else 'their'} links are on "
+                f"{'its page' if one else 'their pages'}:")
+        # named and linked, so the way on is one click (a browser walk found the map empty and no name)
+        show("\n".join(f"- {node_link(pw.kg.nodes[c], with_type=False)}" for c in m.kept if c in pw.kg.nodes))
     st.markdown(STYLE + key_html(), unsafe_allow_html=True)  # fixed words only
     st.markdown(grid_html(m, view, chosen), unsafe_allow_html=True)  # every label html-escaped
     if chosen:  # under the grid, where the click was, before the downloads
