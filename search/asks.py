@@ -47,7 +47,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"£\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion)" + _E + r")?|"
                           r"\d[\d,.]*\s?(?:jobs|%|per ?cent)|"
                           r"social return|what (?:difference|value) (?:did|does|has)|quantif\w*|"
-                          r"(?:hard )?data (?:on|about|showing))", re.I)),
+                          r"(?:hard )?data (?:on|about|showing)|(?:any |what )?proof" + _E + r"|"
+                          r"(?:any |what )evidence (?:is there|that|of|for|shows?))", re.I)),
     (ASSUMPTION, re.compile(_W + r"(assum\w*|presuppos\w*|premise" + _E + r"|taken for granted|take for granted|"
                             r"what (?:has|needs|must) (?:to )?(?:be )?(?:true|hold)|"
                             r"(?:rests?|relies?|depends?|hinges?) on (?:the )?(?:idea|belief|view)|"

@@ -38,6 +38,18 @@ def test_asking_who_else_has_done_it_asks_for_an_example_and_asking_who_runs_it_
                    "who runs the shop": Ask(""), "who started it": Ask("")}
 
 
+def test_asking_for_proof_or_what_evidence_there_is_asks_for_figures():
+    """"is there any proof that business support creates jobs" got an outcome's definition and no figure, and
+    "what evidence is there that …" a confident foundation (a browser walk); "the evidence base" asks no kind."""
+    got = {q: asked(q) for q in ("is there any proof that business support actually creates jobs",
+                                 "what evidence is there that community pubs help loneliness",
+                                 "the evidence base for coaching", "proofreading service")}
+    assert got == {"is there any proof that business support actually creates jobs": Ask(EVIDENCE, "any proof"),
+                   "what evidence is there that community pubs help loneliness":
+                       Ask(EVIDENCE, "what evidence is there"),
+                   "the evidence base for coaching": Ask(""), "proofreading service": Ask("")}
+
+
 def test_an_example_of_an_assumption_is_still_a_request_for_an_example():
     assert asked("an example where the assumption held").kind == CASE
 
