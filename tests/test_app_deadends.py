@@ -159,8 +159,10 @@ def test_a_passages_page_leads_on_to_the_parts_of_the_model_nearest_it_in_meanin
         assert f'href="?page=node&amp;node={m.id}" target="_self"' in line, (m.id, line)
         assert f"similar in meaning {score:.2f}" in line, line
     assert not any(b in line for b in ("stated in text", "curated", "shown by a case")), line
-    sources = [e.label.replace("\\", "") for e in at.expander if " · chars " in e.label]
+    sources = [e.label.replace("\\", "") for e in at.expander if " · characters " in e.label]
     assert [s for s in sources if "— Conclusion · " in s] and not [s for s in sources if "CONCLUSION" in s], sources
+    # where a source stands, in words (it read "· full · chars 15182–15581"; a browser walk)
+    assert not [s for s in sources if " · full · " in s or " · chars " in s], sources
 
 
 def test_the_element_a_card_speaks_to_is_named_once_and_its_text_cut_between_words():
@@ -315,3 +317,21 @@ def test_an_assumption_cards_panels_say_whose_they_are():
     el = "Relational approaches"  # the element the assumption sits under
     assert heads == [f"**What ‘{el}’ needs**", f"**What ‘{el}’ leads to**", f"**Assumptions of ‘{el}’**",
                      f"**Case studies of ‘{el}’**"]
+
+
+def test_a_case_study_page_says_what_it_illustrates_with_the_sentence_that_shows_it():
+    """A case study's page listed "Illustrates: Successful communities, Resources …" with no sentence for any link,
+    where an element's page gives each case its reason and quote (a browser walk)."""
+    from graph.analysis.cases import elements_for_case
+    from graph.store import KnowledgeGraph
+
+    case = "casestudy/cleobury-country-ltd"
+    kg = KnowledgeGraph.load(Path(os.environ["EP_BUILD"]))
+    links = elements_for_case(kg.g, kg, case)
+    at = run(page="node", node=case)
+    body = [m.value.replace("\\", "") for m in at.markdown]
+    assert f"#### What it illustrates ({len(links)})" in body and len(links) >= 2
+    lines = [v for v in body if v.startswith("- <a href=") and " — " in v and "\n" not in v]
+    assert len(lines) == len(links)
+    for link, line in zip(links, lines, strict=True):
+        assert f"node={link.element}" in line.replace("&amp;", "&")

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from graph.analysis.cases import cases_for_element
+from graph.analysis.cases import cases_for_element, elements_for_case
 from graph.analysis.fragility import TARGET_TYPES
 from graph.ns import ELEMENT_CLASSES, LINKED_CLASSES, type_words
 from graph.stages import section_words
@@ -111,10 +111,19 @@ def render() -> None:
     st.markdown(f"#### Sources ({len(n.sources)})")
     for s in n.sources:
         section = section_words(s.section) or "no section"  # "Conclusion", not the document's "CONCLUSION"
-        with st.expander(md(f"{s.document} — {section} · {s.role} · chars {s.start}–{s.end}")):
+        role = SOURCE_ROLES.get(s.role, s.role)  # "full" and "summary" are the reader's words, not ours
+        with st.expander(md(f"{s.document} — {section} · {role} · characters {s.start}–{s.end}")):
             st.markdown(quote_block(s.quote, 4000))
             st.caption(f"{md(s.path)}")
 
+    if n.type == "CaseStudy":  # each link with the sentence that shows it, as an element's page lists its cases
+        shows = elements_for_case(kg.g, kg, n.id)
+        st.markdown(f"#### What it illustrates ({len(shows)})")
+        if not shows:
+            st.write("No part of the model is linked to this case study yet.")
+        for link in shows:  # strongest first
+            show(f"- {node_link(kg.nodes[link.element])} — {md(link.rationale)}")
+            st.markdown(quote_block(link.evidence, 400))
     if n.type in ELEMENT_CLASSES:
         linked = cases_for_element(kg.g, kg, n.id)
         st.markdown(f"#### Case studies that illustrate this ({len(linked)})")
@@ -147,6 +156,9 @@ def render() -> None:
                 show("\n".join(f"- {node_link(kg.nodes[t])}" for t in sorted(set(targets))))
     if n.type == "Passage" or not nb:
         similar_parts(picked)
+
+
+SOURCE_ROLES = {"full": "the full text", "summary": "the summary table", "mention": "a mention"}
 
 
 def similar_parts(nid: str) -> None:
