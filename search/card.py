@@ -316,7 +316,9 @@ def _names_in(links: Links, query: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for i, m in enumerate(_WORDS.finditer(query or "")):
         w = m.group(0)
-        if (i and w[:1].isupper()) or (common and w.lower() not in common):
+        # a capital is a name's mark except on the first word, unless that word stands apart ("Halifax: how …")
+        apart = i == 0 and (query or "")[m.end():m.end() + 1] in (":", ",", "?")
+        if ((i or apart) and w[:1].isupper()) or (common and w.lower() not in common):
             for t in tokens(w):
                 if t in links.names:
                     out.setdefault(w, []).extend(links.names[t])
