@@ -117,23 +117,12 @@ def render() -> None:
             st.caption(f"{md(s.path)}")
 
     if n.type == "CaseStudy":  # each link with the sentence that shows it, as an element's page lists its cases
-        shows = elements_for_case(kg.g, kg, n.id)
-        st.markdown(f"#### What it illustrates ({len(shows)})")
-        if not shows:
-            st.write("No part of the model is linked to this case study yet.")
-        for link in shows:  # strongest first
-            show(f"- {node_link(kg.nodes[link.element])} — {md(link.rationale)}")
-            st.markdown(quote_block(link.evidence, 400))
+        _case_links(kg, elements_for_case(kg.g, kg, n.id), "What it illustrates",
+                    "No part of the model is linked to this case study yet.", lambda x: node_link(kg.nodes[x.element]))
     if n.type in ELEMENT_CLASSES:
-        linked = cases_for_element(kg.g, kg, n.id)
-        st.markdown(f"#### Case studies that illustrate this ({len(linked)})")
-        if not linked:
-            st.write("No case study is linked to this element yet.")
-        for link in linked:  # strongest first
-            show(f"- {node_link(kg.nodes[link.case], with_type=False)} — {md(link.rationale)}")
-            st.markdown(quote_block(link.evidence, 400))
-            with st.expander("The numbers behind this link"):
-                st.markdown(md(f"{link.basis}, weight {link.weight:.2f}: {link.reason}"))
+        _case_links(kg, cases_for_element(kg.g, kg, n.id), "Case studies that illustrate this",
+                    "No case study is linked to this element yet.",
+                    lambda x: node_link(kg.nodes[x.case], with_type=False))
 
     st.markdown("#### Neighbours")
     nb = kg.neighbours(picked)
@@ -156,6 +145,19 @@ def render() -> None:
                 show("\n".join(f"- {node_link(kg.nodes[t])}" for t in sorted(set(targets))))
     if n.type == "Passage" or not nb:
         similar_parts(picked)
+
+
+def _case_links(kg, links: list, title: str, none: str, name) -> None:
+    """Case links, strongest first: the other end (``name``), the plain reason, the sentence that shows it, and the
+    numbers one click away."""
+    st.markdown(f"#### {title} ({len(links)})")
+    if not links:
+        st.write(none)
+    for link in links:
+        show(f"- {name(link)} — {md(link.rationale)}")
+        st.markdown(quote_block(link.evidence, 400))
+        with st.expander("The numbers behind this link"):
+            st.markdown(md(f"{link.basis}, weight {link.weight:.2f}: {link.reason}"))
 
 
 SOURCE_ROLES = {"full": "the full text", "summary": "the summary table", "mention": "a mention"}
