@@ -825,11 +825,7 @@ def _org_named(found: _Found, m, base: int, section, item: Item, since: int = 0)
             return None
         # "Its coordinator, X": the organisation named last before the person, as a reader takes "its", in the
         # person's sentence or the one before (further back, "its" is as likely another's)
-        here = base + m.start
-        before = [(max(s.start for s in o.spans if since <= s.start < here), id(o), o)
-                  for (cls, _), o in found.items.items() if cls == "Organisation"
-                  and any(since <= s.start < here for s in o.spans)]
-        return max(before)[2] if before else None
+        return _named_last([o for (cls, _), o in found.items.items() if cls == "Organisation"], base + m.start, since)
     name = _clean_name(m.org)
     if name[:1].isupper():
         name = re.sub(r"(?:\s+[a-z][\w-]*)+$", "", name)  # "the Six Bells society": the Six Bells
@@ -857,9 +853,13 @@ def _org_named(found: _Found, m, base: int, section, item: Item, since: int = 0)
         title = found.ex.doc.title.lower()
         return min(orgs, key=lambda o: (o.label.lower() not in title, -len(o.spans), min(s.start for s in o.spans)))
     # "the library": the one named last before these words, as a reader takes it
-    here = base + m.org_start
-    before = [(max(s.start for s in o.spans if s.start < here), id(o), o) for o in hits
-              if any(s.start < here for s in o.spans)]
+    return _named_last(hits, base + m.org_start)
+
+
+def _named_last(orgs: list[Item], here: int, since: int = 0) -> Item | None:
+    """Of ``orgs``, the one named last between ``since`` and ``here``: whom "the library" or "its" means."""
+    before = [(max(s.start for s in o.spans if since <= s.start < here), id(o), o) for o in orgs
+              if any(since <= s.start < here for s in o.spans)]
     return max(before)[2] if before else None
 
 
@@ -960,8 +960,8 @@ def _example_span(text: str, item: Item) -> tuple[int, int]:
     if named:
         first = min(named)
         # a sentence that opens as an example ("E.g the public sector investing in …") is the example's already
-        a = next((s for s, e in sentences(text, a, sp.end) if s <= first and _EXAMPLE_OPENS.match(text, s)),
-                 max([s for s, e in sentences(text, a, sp.end) if s <= first], default=a))
+        upto = [s for s, _ in sentences(text, a, sp.end) if s <= first]
+        a = next((s for s in upto if _EXAMPLE_OPENS.match(text, s)), max(upto, default=a))
     return a, sp.end
 
 
