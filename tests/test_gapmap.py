@@ -159,16 +159,20 @@ def test_small_graph_filters(small):
 def test_small_graph_csv_is_the_whole_grid(small):
     rows = small.evidence_map().to_csv().splitlines()
     assert rows[0] == ("row_id,row_label,row_type,column_id,column_label,column_type,count,level,case_ids,"
-                       "case_titles,gap,routes")
+                       "case_titles,row_quotes,column_quotes,gap,routes")
+    # a filled cell carries each case's sentence for its row and for its column (a walk found titles alone)
     assert rows[1:] == [
-        f"{C},Condition C,Condition,{O},Outcome O,Outcome,0,,,,yes,2",
-        f"{C},Condition C,Condition,{T},Impact T,Impact,0,,,,yes,2",
-        f"{I},Input I,Input,{O},Outcome O,Outcome,1,shown,{K},Case K,no,",
-        f"{I},Input I,Input,{T},Impact T,Impact,0,,,,yes,2",
-        f"{P},Process P,Process,{O},Outcome O,Outcome,0,curated,,,yes,4",
-        f"{P},Process P,Process,{T},Impact T,Impact,0,,,,yes,4",
-        f"{A},Activity A,Activity,{O},Outcome O,Outcome,1,stated,{M},Case M,no,",
-        f"{A},Activity A,Activity,{T},Impact T,Impact,1,shown,{M},Case M,no,",
+        f"{C},Condition C,Condition,{O},Outcome O,Outcome,0,,,,,,yes,2",
+        f"{C},Condition C,Condition,{T},Impact T,Impact,0,,,,,,yes,2",
+        f"{I},Input I,Input,{O},Outcome O,Outcome,1,shown,{K},Case K,K pooled the money of its members.,"
+        "K kept the income in the town.,no,",
+        f"{I},Input I,Input,{T},Impact T,Impact,0,,,,,,yes,2",
+        f"{P},Process P,Process,{O},Outcome O,Outcome,0,curated,,,,,yes,4",
+        f"{P},Process P,Process,{T},Impact T,Impact,0,,,,,,yes,4",
+        f"{A},Activity A,Activity,{O},Outcome O,Outcome,1,stated,{M},Case M,M ran a weekly advice session.,"
+        "The advice kept the income local.,no,",
+        f"{A},Activity A,Activity,{T},Impact T,Impact,1,shown,{M},Case M,M ran a weekly advice session.,"
+        '"The town prospered, M says.",no,',
     ]
 
 

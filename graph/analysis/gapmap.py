@@ -226,10 +226,11 @@ class EvidenceMap:
                 "cases": {"total": len(self.cases), "kept": self.kept}, "max_depth": self.max_depth}
 
     def to_csv(self) -> str:
-        """Every cell of the grid, row by row: its case studies (or the routes through a gap)."""
+        """Every cell of the grid, row by row: its case studies with the sentence that shows each end (or the
+        routes through a gap), so a spreadsheet reader sees the evidence, not only titles."""
         buf = io.StringIO()
         fields = ["row_id", "row_label", "row_type", "column_id", "column_label", "column_type", "count",
-                  "level", "case_ids", "case_titles", "gap", "routes"]
+                  "level", "case_ids", "case_titles", "row_quotes", "column_quotes", "gap", "routes"]
         w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
         w.writeheader()
         for r in self.rows:
@@ -240,8 +241,20 @@ class EvidenceMap:
                             "level": cell.level if cell else gap.level,
                             "case_ids": "; ".join(i for i, _ in cell.cases) if cell else "",
                             "case_titles": "; ".join(t for _, t in cell.cases) if cell else "",
+                            **_quote_columns(cell),
                             "gap": "no" if cell else "yes", "routes": gap.routes if gap else ""})
         return buf.getvalue()
+
+
+def _quote_columns(cell: Cell | None) -> dict[str, str]:
+    """Each case's sentence for the row and for the column, in the order of ``case_ids`` (" | " between
+    cases: a quote may hold a semicolon)."""
+    if cell is None:
+        return {"row_quotes": "", "column_quotes": ""}
+    by_case = {s.case: s for s in cell.showing}
+    shown = [by_case.get(i) for i, _ in cell.cases]
+    return {"row_quotes": " | ".join(s.source_quote if s else "" for s in shown),
+            "column_quotes": " | ".join(s.target_quote if s else "" for s in shown)}
 
 
 # --------------------------------------------------------------------------- reading the graph
