@@ -97,6 +97,9 @@ def test_every_arrow_is_drawn_by_its_evidence_and_the_chosen_path_is_badged(pwm)
     assert shown_tips[1].startswith("Local support organisations become sustainable/connected → Businesses "
                                     "sustainable, provide opportunities for local people: shown by a case study "
                                     "(inferred), strength 0.66")
+    # a slide leaves the room without the page: its title says how many of the chosen path's steps are inferred
+    assert [t.text for t in root.iter(f"{SVG_NS}text")][0] == (
+        "3 of its 5 steps inferred (not stated in a document or shown by a case)")
     legend = [t.text for t in root.iter(f"{SVG_NS}text")][-6:]
     assert legend == ["stated in a document", "shown by a case study", "curated: added by a curator",
                       "inferred by similarity", "the chosen path", "thicker = stronger"]

@@ -190,7 +190,8 @@ def to_svg(lay: Layout, highlight: Iterable[str] = (), highlight_links: Iterable
                    "</marker>")
     out += ["</defs>", f'<rect width="{lay.width}" height="{lay.height}" fill="#ffffff"/>']
     if title:
-        out.append(f'<text x="24" y="{24 + TITLE_PX}" font-size="{TITLE_PX}" font-weight="bold" '
+        px = max(LABEL_PX - 2, min(TITLE_PX, int((lay.width - 48) / (len(title) * CHAR_EM * 1.08))))  # bold is wider
+        out.append(f'<text x="24" y="{24 + TITLE_PX}" font-size="{px}" font-weight="bold" '
                    f'fill="#1b2733">{e(title)}</text>')
     for name, cx in lay.columns:
         out.append(f'<text x="{cx:.1f}" y="{lay.top - 24:.1f}" font-size="{HEAD_PX}" font-weight="bold" '

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from graph.analysis.chains import Chain, attached_how
 from graph.analysis.draw import DrawLink, DrawNode
 from graph.analysis.paths import Path
-from graph.analysis.picture import layout, legend_words, to_svg
+from graph.analysis.picture import layout, legend_words, link_level, to_svg
 from graph.evidence import MEANING, WEAKEST_RULE, Evidence, link_evidence, weakest
 from graph.records import LinkRecord as Link
 from graph.store import KnowledgeGraph
@@ -89,9 +89,21 @@ def picture_svg(kg: KnowledgeGraph, links: list[Link] | list[DrawLink], paths: l
             draw.setdefault((lk.source, lk.target), drawn(lk))
             reasons[(lk.source, lk.target)] = link_reason(lk)
     hl = paths[chosen] if paths else None
+    note = _inferred_note([draw[(lk.source, lk.target)] for lk in hl.links] if hl else [])
+    title = " · ".join(t for t in (title, note) if t)
     lay = layout(nodes, draw.values(), size, title)
     return to_svg(lay, hl.nodes if hl else (), [(lk.source, lk.target) for lk in hl.links] if hl else (),
                   title=title, reasons=reasons)
+
+
+def _inferred_note(steps: list[DrawLink]) -> str:
+    """The slide's caveat, in its title, when the chosen path rests on steps no document states and no case
+    shows: a slide leaves the room without the page's explanations."""
+    inferred = sum(link_level(lk) == "inferred" for lk in steps)
+    if not inferred:
+        return ""
+    return (f"{inferred} of its {len(steps)} step{'s' if len(steps) != 1 else ''} inferred "
+            "(not stated in a document or shown by a case)")
 
 
 def _where(kg: KnowledgeGraph, nid: str) -> str:
