@@ -136,3 +136,26 @@ def test_a_date_filter_says_how_many_case_studies_have_a_date_and_a_backward_ran
     back = run(page="gapmap", since="2025", until="2020")
     assert [e.value.replace("\\", "") for e in back.error] == ["'dated from' (2025) is after 'dated to' (2020)"]
     assert back.query_params["since"] == "2025" and "until" not in back.query_params
+
+
+def test_gaps_on_a_route_are_a_table_and_any_gaps_routes_read_in_full(seed):
+    """A route is too long for a table cell at 1400 px (a browser walk found it cut): the table gives the gap,
+    its routes and the length of its best one; the box under it prints any gap's best routes as linked text."""
+    m = seed.evidence_map()
+    crossed = [g for g in m.gaps if g.routes]
+    at = run(page="gapmap")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["row", "column", "routes crossing", "direct arrow", "steps in its best route"]
+    assert len(table) == len(crossed) == 238
+    first = table.iloc[0].to_dict()
+    assert first == {"row": seed.kg.nodes[crossed[0].row].label, "column": seed.kg.nodes[crossed[0].column].label,
+                     "routes crossing": crossed[0].routes, "direct arrow": crossed[0].level or "none",
+                     "steps in its best route": len(crossed[0].pathways[0]["nodes"]) - 1}
+    box = at.selectbox(key="gm_gap_routes")
+    assert box.label == "Read a gap's best routes in full"
+    assert len(box.options) == 238 and box.value == 0
+    third = crossed[2]
+    box.set_value(2).run()
+    listed = [x.value for x in at.markdown if x.value.startswith("- ") and "strength" in x.value]
+    assert [re.findall(r'node=([^"]+)" target', x) for x in listed] == [p["nodes"] for p in third.pathways]
+    assert f"**{third.routes} route(s)** from a condition or input to an impact pass through both." in text_of(at)

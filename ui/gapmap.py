@@ -216,11 +216,30 @@ def _cell_details(pw, m: EvidenceMap, row: str, col: str) -> None:
         st.markdown(f"No route from a condition or input to an impact passes through both (at most "
                     f"{m.max_depth} links).")
         return
+    _best_routes(kg, gap)
+
+
+def _best_routes(kg, gap) -> None:
     st.markdown(f"**{gap.routes} route(s)** from a condition or input to an impact pass through both. "
                 f"The best {len(gap.pathways)}:")
     for p in gap.pathways:
         show("- " + " → ".join(node_link(kg.nodes[n], with_type=False) for n in p["nodes"])
              + f" *(strength {p['weight']:.2f})*")
+
+
+def gaps_on_routes(pw, m: EvidenceMap) -> None:
+    """The gaps a route crosses as a table, and any one's best routes in full below it: a route is too long
+    for a table cell at 1400 px (a browser walk found it cut), so it is read as linked text."""
+    crossed = [g for g in m.gaps if g.routes]
+    if not crossed:
+        st.caption("No gap lies on a route from a condition or input to an impact.")
+        return
+    st.dataframe(gaps_table(pw, m), width="stretch", hide_index=True)
+    label = lambda i: pw.kg.nodes[i].label  # noqa: E731
+    i = st.selectbox("Read a gap's best routes in full", range(len(crossed)), key="gm_gap_routes",
+                     format_func=lambda i: f"{label(crossed[i].row)} × {label(crossed[i].column)} "
+                                           f"({crossed[i].routes} routes)")
+    _best_routes(pw.kg, crossed[i or 0])
 
 
 def downloads(m: EvidenceMap) -> None:
@@ -242,7 +261,7 @@ def gaps_table(pw, m: EvidenceMap) -> list[dict]:
     label = lambda i: pw.kg.nodes[i].label  # noqa: E731
     return [{"row": label(g.row), "column": label(g.column), "routes crossing": g.routes,
              "direct arrow": g.level or "none",
-             "best route": " → ".join(label(n) for n in g.pathways[0]["nodes"]) if g.pathways else ""}
+             "steps in its best route": len(g.pathways[0]["nodes"]) - 1 if g.pathways else None}
             for g in m.gaps if g.routes]
 
 
@@ -316,4 +335,4 @@ def render() -> None:
         st.html(SCROLL_TO_CELL, unsafe_allow_javascript=True)  # fixed code, no document text
     downloads(m)
     with st.expander(f"Gaps on a route, most routes first ({crossed})"):
-        st.dataframe(gaps_table(pw, m), width="stretch", hide_index=True)
+        gaps_on_routes(pw, m)
