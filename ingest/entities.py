@@ -28,10 +28,10 @@ ORG_SUFFIXES = {
     "news", "loans", "homes", "housing", "spaces", "collaborative", "enterprises", "services", "llp", "plc",
     "co-op", "coop", "commission", "authority", "board", "bureau", "club", "works", "hub",
 }
-# type words that also end common phrases ("Social Enterprise", "Local Councils"): a name ending in one is an
-# organisation only when some other word of it is not one the document writes in lower case ("Scottish
-# Enterprise", "Tribune Magazine", "East and South Ayrshire Councils")
-WEAK_SUFFIXES = {"enterprise", "magazine", "councils"}
+# type words that also end common phrases ("Social Enterprise", "Local Councils", "Local Authority", "Social
+# Housing"): a name ending in one is an organisation only when some other word of it is not one the document
+# writes in lower case ("Scottish Enterprise", "Tribune Magazine", "East and South Ayrshire Councils")
+WEAK_SUFFIXES = {"enterprise", "enterprises", "magazine", "councils", "authority", "authorities", "housing"}
 # ... nor when the name qualifies a word that says what it is: "the Youth Enterprise programme"
 _QUALIFIES = re.compile(r"\s+(?:programme|program|scheme|initiative|project|sector|campaign|strategy|model|movement)\b")
 VENUE_SUFFIXES = {"hall", "centre", "center", "park", "gardens", "garden", "square", "estate", "market", "library",
@@ -447,7 +447,7 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
             words = part.split()
             last = words[-1].lower().strip(".,") if words else ""
             s = base + m.start() + off
-            typed = len(words) >= 2 and (last in ORG_SUFFIXES or words[0] == "NHS"
+            typed = len(words) >= 2 and (last in ORG_SUFFIXES - WEAK_SUFFIXES or words[0] == "NHS"
                                          or last in WEAK_SUFFIXES and not _common_phrase(found, words[:-1])
                                          and not _QUALIFIES.match(region, m.start() + off + len(part)))
             known = part.lower() in found.aliases or ("Organisation", part.lower()) in found.items

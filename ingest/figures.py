@@ -5,8 +5,8 @@ count of people, members, jobs or businesses reached: results, and so evidence f
 date ("in 2023"), a duration ("just over eight weeks"), a distance ("twelve miles"), a price ("shares priced at
 £1", "as little as £50"), a figure hoped for rather than reached ("aims to create almost 300 jobs", "a campaign to
 raise £350,000", "up to 33 new jobs"), a count of meetings or sessions, a count of the text's own points ("two
-reasons", "four groups are given as examples"), one of something ("one dog takes"): facts, kept, but never
-evidence. The rules read the figure and the words around it in its sentence, never a list of documents or
+reasons", "four groups are given as examples"), one of something ("one dog takes"), the size of a study
+("research in six places", "we surveyed 300 businesses"): facts, kept, but never evidence. The rules read the figure and the words around it in its sentence, never a list of documents or
 phrases.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 EVIDENCE_KINDS = ("money", "share", "ratio", "count", "amount")  # amount: "25 days of specialist support"
-OTHER_KINDS = ("date", "duration", "distance", "price", "target", "meetings", "enumeration", "single")
+OTHER_KINDS = ("date", "duration", "distance", "price", "target", "meetings", "enumeration", "single", "study")
 
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 _RATIO = re.compile(r"£.*\b(?:for every|per|to every|of every)\s+£|^(?i:every|each)\s+£.*£")  # either way round
@@ -42,6 +42,11 @@ _ENUMERATION = re.compile(r"(?<![\w-])(?:reasons?|ways?|steps?|examples?|things?
                           r"|options?|questions?|goals?|priorities|points?|lessons?|themes?|principles?|challenges?|insights?"
                           r"|recommendations?|characteristics?|features?|findings?|tips?|actions?|phases?|levels?|objectives?"
                           r"|categories|types?|kinds?|rounds?|tiers?|criteria|pillars?|clusters?)(?![\w-])", re.I)
+# the size of a study, not a result: "conducted research in six places", "a survey of 200 members", "we
+# interviewed 40 people" (what the study then found is a result: "the evaluation found 40 jobs" is not this)
+_STUDY_BEFORE = re.compile(r"\b(?:research|studies|study|survey|surveys|fieldwork|evaluation|evaluations|interviews"
+                           r"|focus groups|case studies)\s+(?:in|of|with|across|among|amongst|covering|into)\s+"
+                           r"(?:the\s+)?$|\b(?:surveyed|interviewed|studied|sampled)\s+(?:the\s+)?$", re.I)
 _AS_EXAMPLES = re.compile(r"^\s+(?:are|were|is|was)\s+(?:given|named|described|shown|cited|chosen)\s+as\s+"
                           r"(?:an?\s+)?examples?\b", re.I)
 
@@ -59,6 +64,8 @@ def figure_kind(sentence: str, start: int, end: int) -> str:
         return "money"
     if _SHARE.search(fig) or _FRACTION.search(fig):
         return "share"
+    if _STUDY_BEFORE.search(before):
+        return "study"
     if _DISTANCE.search(fig):
         return "distance"
     if _DATE.search(fig):

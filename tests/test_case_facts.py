@@ -298,3 +298,15 @@ def test_a_role_given_without_its_organisation_belongs_to_the_one_the_title_name
                       "Ellen Price": (["Economy Minister"], []),
                       "Omar Said": (["Hearth Housing Association chief executive"], ["Hearth Housing Association"]),
                       "Jo Marsh": ([f"Volunteer of {pub}"], [pub])}
+
+
+def test_the_size_of_a_study_is_a_fact_not_a_result():
+    """A browser walk found the seed's "research in six places" typed as a result: a study's reach is kept as a
+    figure, what the study found stays evidence."""
+    text = ("Locality conducted research in six places across England. A survey of 200 members found that 80% "
+            "shop locally, and the evaluation found 40 jobs were created. We interviewed 25 people.")
+    ex = _ex(text)
+    assert sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Evidence") == [
+        ("40 jobs", "count"), ("80%", "share")]
+    assert sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Figure") == [
+        ("200 members", "study"), ("25 people", "study"), ("six places", "study")]

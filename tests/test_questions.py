@@ -53,7 +53,7 @@ def test_the_passage_questions_name_the_seed_build_s_passages_cases_and_figures(
 
     keys = [set(yaml.safe_load(f.read_text(encoding="utf-8"))) for _, f in files]
     assert keys[0] == keys[1] == keys[2] and len(keys[0]) == 63 and keys[0] <= set(kg.nodes)
-    assert Counter(kg.nodes[k].type for k in keys[0]) == {"Passage": 52, "CaseStudy": 7, "Evidence": 4}
+    assert Counter(kg.nodes[k].type for k in keys[0]) == {"Passage": 52, "CaseStudy": 7, "Evidence": 3, "Figure": 1}
     seen = (PASSAGES / "passages.md").read_text(encoding="utf-8")
     assert all(f"## `{k}`" in seen for k in keys[0])  # what the writer saw: these items' texts only
     got = qs.load(PASSAGES)
