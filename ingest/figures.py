@@ -6,8 +6,8 @@ date ("in 2023"), a duration ("just over eight weeks"), a distance ("twelve mile
 £1", "as little as £50"), a figure hoped for rather than reached ("aims to create almost 300 jobs", "a campaign to
 raise £350,000", "up to 33 new jobs"), a count of meetings or sessions, a count of the text's own points ("two
 reasons", "four groups are given as examples"), one of something ("one dog takes"), the size of a study
-("research in six places", "we surveyed 300 businesses"): facts, kept, but never evidence. The rules read the figure and the words around it in its sentence, never a list of documents or
-phrases.
+("research in six places", "we surveyed 300 businesses"): facts, kept, but never evidence. The rules read
+the figure and the words around it in its sentence, never a list of documents or phrases.
 """
 
 from __future__ import annotations
