@@ -24,6 +24,32 @@ from ui.common import evidence_badge, md
 from ui.route import param, seed, set_params
 
 HEIGHT_PX = explore.SIZE[1]
+FOCUS_LINE = "ep-focus-line"
+# After a click on a box low in the picture the focus line (with "Open its page") sat above the screen or at its
+# very top edge: once its place has stopped moving (the picture redraws first), a line not clearly on screen is
+# brought to the top with a margin, the picture under it.
+LINE_MARGIN_PX = 72
+SCROLL_TO_FOCUS = f"""<script>
+(() => {{
+  let last = null, still = 0, tries = 0;
+  const tick = () => {{
+    const h = document.getElementById("{FOCUS_LINE}");
+    const y = h ? h.getBoundingClientRect().top : null;
+    still = y !== null && y === last ? still + 1 : 0;
+    last = y;
+    if (still >= 3) {{
+      const r = h.parentElement.getBoundingClientRect();
+      if (r.top < {LINE_MARGIN_PX} || r.bottom > window.innerHeight) {{
+        h.parentElement.style.scrollMarginTop = "{LINE_MARGIN_PX}px";
+        h.parentElement.scrollIntoView({{block: "start"}});
+      }}
+      return;
+    }}
+    if (++tries < 100) setTimeout(tick, 100);
+  }};
+  tick();
+}})();
+</script>"""
 
 
 def _filters(key: str, strong_only: bool) -> tuple[explore.Filters, int]:
@@ -59,17 +85,24 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
                                  highlight_links=highlight_links, reasons=reasons)
     st.markdown(explore.legend_html(bool(highlight_links), [lv for lv in f.levels if f.keeps_link(lv, 1.0)]),
                 unsafe_allow_html=True)  # fixed words only
+    # Always one container above the picture, filled when an element is focused: the picture then keeps its place
+    # among the page's elements, so focusing redraws the same picture. Inserting the line before it made a new
+    # picture whose frame Streamlit never registered (0 px high: the map vanished on a click, and the page, now
+    # short, jumped to its top).
+    line = st.container()
     if focused:  # above the picture, in sight at 1400 × 1000 where the click was made
         n = pw.kg.nodes[focused]
         near = explore.focus(g, focused, depth) - {focused}
-        c1, c2 = st.columns([5, 1])
+        c1, c2 = line.columns([5, 1])
         c1.markdown(
-            f'Focused on <b>{html.escape(n.label)}</b> ({html.escape(n.type)}): {counted("Element", len(near))} within '
+            f'<span id="{FOCUS_LINE}"></span>Focused on <b>{html.escape(n.label)}</b> ({html.escape(n.type)}): {counted("Element", len(near))} within '
             f'{depth} step{"s" if depth > 1 else ""}. <a href="?page=node&node={quote(focused, safe="/")}" '
             f'target="_self">Open its page</a>', unsafe_allow_html=True)
         if c2.button("Clear focus", key=f"{key}_clear"):
             st.session_state[f"{key}_focus"] = None  # kept (not popped), so the URL's old focus is not seeded back
             st.rerun()
+        if st.session_state.pop(f"{key}_clicked", False):  # a box low in the picture was clicked: bring the line
+            line.html(SCROLL_TO_FOCUS, unsafe_allow_javascript=True)  # into view (fixed code, no document text)
     picked = cytoscape(els, explore.stylesheet(), height=f"{HEIGHT_PX}px",
                        layout={"name": "preset", "fit": True, "padding": explore.PADDING},  # fitted to its frame
                        # the wheel scrolls the page: a turn of it over the picture zoomed the picture (to nothing,
@@ -78,6 +111,7 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
     nodes, edges = picked.get("nodes") or [], picked.get("edges") or []
     if nodes and nodes[0] != focused:
         st.session_state[f"{key}_focus"] = nodes[0]
+        st.session_state[f"{key}_clicked"] = True
         st.rerun()
     st.caption(f"{g.number_of_nodes()} elements, {g.number_of_edges()} links shown. Click an element to focus it "
                "(its neighbours stay, the rest fades); click an arrow to read why it is there.")
