@@ -95,7 +95,8 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
         near = explore.focus(g, focused, depth) - {focused}
         c1, c2 = line.columns([5, 1])
         c1.markdown(
-            f'<span id="{FOCUS_LINE}"></span>Focused on <b>{html.escape(n.label)}</b> ({html.escape(n.type)}): {counted("Element", len(near))} within '
+            f'<span id="{FOCUS_LINE}"></span>Focused on <b>{html.escape(n.label)}</b> ({html.escape(n.type)}): '
+            f'{counted("Element", len(near))} within '
             f'{depth} step{"s" if depth > 1 else ""}. <a href="?page=node&node={quote(focused, safe="/")}" '
             f'target="_self">Open its page</a>', unsafe_allow_html=True)
         if c2.button("Clear focus", key=f"{key}_clear"):
