@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from streamlit.testing.v1 import AppTest
 
@@ -28,10 +31,27 @@ def app_reads(build: Path, corpus: Path) -> Iterator[None]:
 
 
 def run(timeout: float = 120, **params: str) -> AppTest:
-    """The app run once with ``params`` as its query string; a traceback fails the test."""
+    """The app run once with ``params`` as its query string; a traceback fails the test. A corrected link's view
+    is put in the query string as the browser does (``ui.route.commit`` replaces the browser's entry with it)."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    replaced = replaced_url(at)
+    if replaced is not None:
+        at.query_params.clear()
+        at.query_params.update(replaced)
     return at
+
+
+_REPLACED = re.compile(r'history\.replaceState\(history\.state, "", location\.pathname \+ ("[^"]*")\)')
+
+
+def replaced_url(at: AppTest) -> dict[str, str] | None:
+    """The query the run told the browser to put in place of the link it opened (None when it wrote none)."""
+    for h in at.get("html"):
+        m = _REPLACED.search(h.proto.body)
+        if m:
+            return dict(parse_qsl(json.loads(m.group(1)).lstrip("?")))
+    return None

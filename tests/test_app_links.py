@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import appenv
+
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 LI, PROSPERITY = "input/local-intelligence", "impact/prosperity"
 
 
@@ -27,12 +28,7 @@ def app_env(build_dir):
 
 
 def run(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return appenv.run(120, **params)
 
 
 def said(at: AppTest) -> str:

@@ -281,3 +281,23 @@ def test_the_data_pages_tabs_are_steps_of_history(page, server):
     pg.go_back()
     expect_url(pg, server, "page=data&tab=sparql")
     assert pg.locator("[role='tab'][aria-selected='true']").inner_text() == "SPARQL"
+
+
+def test_a_corrected_link_is_not_a_step_of_its_own(page, server):
+    """A link with a value the page corrects (k=999 paths: 50 are shown) replaced its own entry with the
+    corrected view, so Back leaves it in one press. It had pushed a second entry: Back landed on the faulty
+    link, which was corrected again, and the page seemed not to go back (found in a browser walk)."""
+    pg = page
+    pg.goto(f"{server}/?page=ask", wait_until="domcontentloaded")
+    settle(pg)
+    pg.goto(f"{server}/?page=pathways&from={quote_plus(START)}&to={quote_plus(END)}&k=999",
+            wait_until="domcontentloaded")
+    pg.wait_for_selector("text=999 is outside 1–50", timeout=120_000)
+    settle(pg)
+    corrected = f"page=pathways&from={quote_plus(START)}&to={quote_plus(END)}&k=50"
+    expect_url(pg, server, corrected)
+    assert pushed(pg) == []  # replaced, not pushed
+    pg.go_back()
+    expect_url(pg, server, "page=ask")
+    pg.wait_for_selector("text=Your question", timeout=120_000)
+    assert pg.locator("[data-testid='stException']").count() == 0

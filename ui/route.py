@@ -19,6 +19,9 @@ See docs/app.md.
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -116,16 +119,30 @@ def open_page(page: str) -> None:
 
 
 def commit() -> None:
-    """Write the run's view to the URL in one message (one history entry), only if it changed."""
+    """Write the run's view to the URL in one message (one history entry), only if it changed.
+
+    A link opened from outside (the session's first run) that had to be corrected is not a step of its own: the
+    browser's entry for it is replaced by the corrected view, so Back leaves the page in one press. Streamlit would
+    push an entry for the corrected query string, and Back would land on the faulty link, corrected again."""
     view = _view()
     notes = corrections()
     if notes:
         st.session_state[NOTES] = {"view": dict(view), "notes": notes}
     else:
         st.session_state.pop(NOTES, None)
+    first = st.session_state.get(WRITTEN) is None
     if view != _url():
-        st.query_params.from_dict(view)
+        if first and st.session_state.get(RUN_NOTES):
+            # the browser sends location.search with the next rerun while Streamlit holds no query string of
+            # its own (a fresh session), so the corrected view is what the server reads from then on
+            st.html(_REPLACE.format(url=json.dumps("?" + urlencode(view) if view else "?")),
+                    unsafe_allow_javascript=True)  # fixed code; the URL is JSON-quoted
+        else:
+            st.query_params.from_dict(view)
     st.session_state[WRITTEN] = dict(view)
+
+
+_REPLACE = """<script>history.replaceState(history.state, "", location.pathname + {url});</script>"""
 
 
 def int_param(name: str, default: int, lo: int, hi: int) -> tuple[int, str]:
