@@ -89,3 +89,25 @@ def test_click_a_cell_and_see_its_case_studies(page, server, expected):  # noqa:
     settle(page)
     assert main.evaluate("e => e.scrollTop") == 0
     assert "#" not in page.url and parse_qs(urlparse(page.url).query)["row"] == [RESOURCES]  # still chosen
+
+
+def test_back_from_a_case_study_returns_to_the_cells_details(page, server, expected):  # noqa: F811
+    """A person opens a cell, clicks one of its case studies (its page, same tab) and presses Back: the map loads
+    afresh, and opened at its top, the details they were reading ~1,300 px below (found in a browser walk)."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=gapmap&row={RESOURCES}&col={GB}#cell", wait_until="domcontentloaded")
+    page.wait_for_selector("text=Resources × 'Good business'", timeout=90_000)
+    settle(page)
+    case = expected.cell(RESOURCES, GB).cases[0][0]
+    link = page.locator(f"[data-testid='stMain'] a[href*='node={case}']").first
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_url(f"**node={case}**", timeout=60_000)
+    settle(page)
+    page.go_back()
+    page.wait_for_selector("text=Resources × 'Good business'", timeout=90_000)
+    settle(page)
+    page.wait_for_function("() => { const h = document.getElementById('cell');"
+                           " const r = h && h.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= 1000; }",
+                           timeout=20_000)
+    assert f"row={RESOURCES}" in page.url and "#" not in page.url

@@ -116,10 +116,15 @@ table.gm td.gm-sel{outline:3px solid #0b3d91;outline-offset:-3px}
 # A click reloads the page at its top; the link's #cell asks for the details. Streamlit scrolls to a heading named
 # by the fragment as soon as it is drawn, which is before the grid above it has its height (it landed ~1,300 px
 # short), so this scrolls again once the heading's place has held still for a moment, and only for a #cell link;
-# then it drops the fragment (the query, which holds the view, stays).
+# then it drops the fragment (the query, which holds the view, stays). Back to the map from a case study's page
+# loads it afresh at its top too, the fragment gone: a load by Back or Forward scrolls to the chosen cell's
+# details once, where the person had clicked the case.
 SCROLL_TO_CELL = f"""<script>
 (() => {{
-  if (window.location.hash !== "#{CELL_ANCHOR}") return;
+  const nav = performance.getEntriesByType("navigation")[0];
+  const back = nav && nav.type === "back_forward" && !window.__epCellBack;
+  if (window.location.hash !== "#{CELL_ANCHOR}" && !back) return;
+  window.__epCellBack = true;
   let last = null, still = 0, tries = 0;
   const tick = () => {{
     const h = document.getElementById("{CELL_ANCHOR}");
