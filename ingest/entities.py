@@ -736,7 +736,10 @@ def _people(found: _Found, ex: Extraction, text: str) -> None:
             in_role = org is None and not m.org and m.role and _org_in_role(found, m.role)
             if in_role:
                 org = in_role
-            elif org is None and not m.org and _INSIDE_ROLE.search(m.role) and not _NOT_INSIDE.search(m.role):
+            elif org is None and not m.org and (people.COUNCILLOR.match(m.name) or _COUNCIL_ROLE.search(m.role)):
+                org = _council(found, sp.start + m.start)
+            elif org is None and not m.org and _INSIDE_ROLE.search(m.role) and not _NOT_INSIDE.search(m.role) \
+                    and not _OF_UNREAD.search(m.phrase):
                 org = _own_org(found, m.role)
             if m.role:
                 of = _clean_name(m.org) if m.org else org.label if org is not None else ""
@@ -779,8 +782,22 @@ _OWNER_WORDS = {"board", "trustees", "directors", "governors", "team", "staff", 
 _INSIDE_ROLE = re.compile(
     r"(?i)\b(?:chair(?:man|woman|person)?|president|director|secretary|treasurer|trustee|founder|manager|ceo"
     r"|chief executive|head|leader|co-?ordinator|convenor|convener|owner|landlord|landlady|licensee|volunteer"
-    r"|worker|employee|spokes(?:person|man|woman)|organiser|organizer|shareholder|baker|chef|caretaker)s?$")
-_NOT_INSIDE = re.compile(r"(?i)\b(?:minister|secretary of state|mp|msp|mep|mla|mayor|councillor|editor|journalist)\b")
+    r"|worker|employee|spokes(?:person|man|woman)|organiser|organizer|shareholder|baker|chef|caretaker|member"
+    r"|officer)s?$")
+_NOT_INSIDE = re.compile(r"(?i)\b(?:minister|secretary of state|mp|msp|mep|mla|mayor|councillor|council|cabinet|editor"
+                         r"|journalist)\b")
+_OF_UNREAD = re.compile(r"\s(?:of|at|for)$")  # "a member of …" whose organisation was not read: not a guess's
+
+
+_COUNCIL_ROLE = re.compile(r"(?i)\bcouncil(?:lor)?\b")
+
+
+def _council(found: _Found, here: int) -> Item | None:
+    """A councillor's council ("Cllr Jo Rayner, council cabinet member"): the council named last before them,
+    else the document's one council; none when it names none, or several and none before."""
+    councils = [o for (cls, _), o in found.items.items() if cls == "Organisation"
+                and o.label.split()[-1].lower() in ("council", "councils")]
+    return _named_last(councils, here) or (councils[0] if len(councils) == 1 else None)
 
 
 def _org_in_role(found: _Found, role: str) -> Item | None:

@@ -160,5 +160,8 @@ def mentions(text: str) -> list[Mention]:
     return sorted(out.values(), key=lambda x: x.start)
 
 
+COUNCILLOR = re.compile(r"(?:Cllr|Coun|Councillor)\.?\s")
+
+
 def strip_title(name: str) -> str:
     return re.sub(rf"^{TITLES}\.?\s+", "", name)

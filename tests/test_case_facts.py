@@ -310,3 +310,20 @@ def test_the_size_of_a_study_is_a_fact_not_a_result():
         ("40 jobs", "count"), ("80%", "share")]
     assert sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Figure") == [
         ("200 members", "study"), ("25 people", "study"), ("six places", "study")]
+
+
+def test_members_officers_and_councillors_belong_to_their_organisations():
+    """fresh7's writer gave "member X", "officer X" and "Cllr X, council cabinet member" (no organisation was
+    linked): a member or officer is of the organisation the title names first; a councillor of the council named
+    last before them, or of the document's one council; "a member of …" whose organisation was not read is no
+    one's, not a guess."""
+    text = ("Oakham Hall Trust reopened the hall with help from Ashdale District Council. Member Priya Shah painted "
+            "the stage. Project officer Len Cole ran the café. Cllr Ann Ward, council cabinet member for leisure, "
+            "cut the ribbon. Bea Long, a member of the choir, sang.")
+    doc = Doc("t", "t.md", text, "x", "md", {"kind": "case-study", "title": "Oakham Hall Trust reopens the hall"})
+    ex = extract(doc)
+    find_entities(ex)
+    people = {p.label: sorted(o.label for r, o in p.relations if r == "affiliatedWith")
+              for p in ex.items if p.cls == "Person"}
+    assert people == {"Priya Shah": ["Oakham Hall Trust"], "Len Cole": ["Oakham Hall Trust"],
+                      "Ann Ward": ["Ashdale District Council"], "Bea Long": []}
