@@ -51,6 +51,12 @@ def test_click_a_cell_and_see_its_case_studies(page, server, expected):  # noqa:
     page.wait_for_function("() => { const h = document.getElementById('cell');"
                            " const r = h && h.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= 1000; }",
                            timeout=20_000)
+    # under load the page may still be drawing: the downloads take their place under the details within seconds
+    page.wait_for_function("""() => { const h = document.getElementById('cell'); if (!h) return false;
+        const t = h.getBoundingClientRect().top;
+        const b = [...document.querySelectorAll('button')].filter(e => e.innerText.trim() === 'Slide (SVG)'
+            && e.getBoundingClientRect().height > 0);
+        return b.length > 0 && b.every(e => e.getBoundingClientRect().top > t); }""", timeout=30_000)
     top = heading.bounding_box()["y"]
     assert 0 <= top < 1000 - 100, top  # on the first screen, with room for what follows
     downloads = page.get_by_role("button", name="Slide (SVG)")  # drawn ones (a replaced copy has no box)
