@@ -99,7 +99,11 @@ def test_every_arrow_is_drawn_by_its_evidence_and_the_chosen_path_is_badged(pwm)
                                     "(inferred), strength 0.66")
     # a slide leaves the room without the page: its title says how many of the chosen path's steps are inferred
     assert [t.text for t in root.iter(f"{SVG_NS}text")][0] == (
-        "3 of its 5 steps inferred (not stated in a document or shown by a case)")
+        "3 inferred of its 5 steps (not stated in a document or shown by a case)")
+    # a curated step is no more stated or shown than an inferred one: the caveat counts both
+    assert report._unbacked_note([DrawLink("a", "b", "curated", 0.9), DrawLink("b", "c", "inferred", 0.5),
+                                  DrawLink("c", "d", "textual", 0.9, level="stated")]) == (
+        "1 inferred and 1 curated of its 3 steps (not stated in a document or shown by a case)")
     legend = [t.text for t in root.iter(f"{SVG_NS}text")][-6:]
     assert legend == ["stated in a document", "shown by a case study", "curated: added by a curator",
                       "inferred by similarity", "the chosen path", "thicker = stronger"]

@@ -89,21 +89,24 @@ def picture_svg(kg: KnowledgeGraph, links: list[Link] | list[DrawLink], paths: l
             draw.setdefault((lk.source, lk.target), drawn(lk))
             reasons[(lk.source, lk.target)] = link_reason(lk)
     hl = paths[chosen] if paths else None
-    note = _inferred_note([draw[(lk.source, lk.target)] for lk in hl.links] if hl else [])
+    note = _unbacked_note([draw[(lk.source, lk.target)] for lk in hl.links] if hl else [])
     title = " · ".join(t for t in (title, note) if t)
     lay = layout(nodes, draw.values(), size, title)
     return to_svg(lay, hl.nodes if hl else (), [(lk.source, lk.target) for lk in hl.links] if hl else (),
                   title=title, reasons=reasons)
 
 
-def _inferred_note(steps: list[DrawLink]) -> str:
+def _unbacked_note(steps: list[DrawLink]) -> str:
     """The slide's caveat, in its title, when the chosen path rests on steps no document states and no case
-    shows: a slide leaves the room without the page's explanations."""
-    inferred = sum(link_level(lk) == "inferred" for lk in steps)
-    if not inferred:
+    shows (inferred by similarity, or added by a curator): a slide leaves the room without the page's
+    explanations."""
+    levels = [link_level(lk) for lk in steps]
+    weak = [(levels.count(lv), lv) for lv in ("inferred", "curated") if lv in levels]
+    if not weak:
         return ""
-    return (f"{inferred} of its {len(steps)} step{'s' if len(steps) != 1 else ''} inferred "
-            "(not stated in a document or shown by a case)")
+    n = len(steps)
+    said = " and ".join(f"{k} {lv}" for k, lv in weak)
+    return f"{said} of its {n} step{'s' if n != 1 else ''} (not stated in a document or shown by a case)"
 
 
 def _where(kg: KnowledgeGraph, nid: str) -> str:
