@@ -337,3 +337,10 @@ def test_a_case_study_page_says_what_it_illustrates_with_the_sentence_that_shows
     assert len(lines) == len(links)
     for link, line in zip(links, lines, strict=True):
         assert f"node={link.element}" in line.replace("&amp;", "&")
+    # one sentence shows all four links and opens the page: quoted once, not nine times (a browser walk)
+    sentence = kg.nodes[case].text
+    assert {" ".join(x.link.evidence.split()) for x in links} == {sentence}
+    after = body[body.index(f"#### What it illustrates ({len(links)})"):]
+    assert not [v for v in after if "Cleobury Country Ltd is a community organisation" in v]  # at the top only
+    assert sum(sentence in v for v in body) == 2  # the page's own text, and its source (in a closed expander)
+    assert "All 4 shown by one sentence, the one at the top of this page." in [c.value for c in at.caption]
