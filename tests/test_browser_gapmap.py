@@ -117,3 +117,34 @@ def test_back_from_a_case_study_returns_to_the_cells_details(page, server, expec
                            " const r = h && h.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= 1000; }",
                            timeout=20_000)
     assert f"row={RESOURCES}" in page.url and "#" not in page.url
+
+
+def test_back_from_a_gaps_route_returns_to_the_gap_box(page, server, expected):  # noqa: F811
+    """A person opens "Gaps on a route", picks a gap, follows an element of its best route and presses Back: the
+    map opened at its top with the box closed and the choice gone (found in a browser walk). The chosen gap is in
+    the link now, the box opens on it, and a load by Back scrolls to it."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=gapmap", wait_until="domcontentloaded")
+    settle(page)
+    page.get_by_text("Gaps on a route, most routes first").click()
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Read a gap's best routes in full")
+    box.scroll_into_view_if_needed()
+    box.click()
+    third = [g for g in expected.gaps if g.routes][2]
+    page.keyboard.type(f"{expected.label(third.row)} × {expected.label(third.column)} ({third.routes} routes)")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('gap=')", timeout=60_000)
+    settle(page)
+    first = third.pathways[0]["nodes"][1]
+    link = page.locator(f"[data-testid='stMain'] a[href*='node={first}']").last
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_url(f"**node={first}**", timeout=60_000)
+    settle(page)
+    page.go_back()
+    page.wait_for_selector("text=Read a gap's best routes in full", timeout=90_000)
+    settle(page)
+    page.wait_for_function("""() => { const h = document.getElementById('gm-gap-routes');
+        const r = h && h.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= 1000; }""", timeout=20_000)
+    shown = box.inner_text() + " " + " ".join(i.input_value() for i in box.locator("input").all())
+    assert expected.label(third.row) in shown and f"({third.routes} routes)" in shown, shown

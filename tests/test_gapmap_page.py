@@ -159,3 +159,12 @@ def test_gaps_on_a_route_are_a_table_and_any_gaps_routes_read_in_full(seed):
     listed = [x.value for x in at.markdown if x.value.startswith("- ") and "strength" in x.value]
     assert [re.findall(r'node=([^"]+)" target', x) for x in listed] == [p["nodes"] for p in third.pathways]
     assert f"**{third.routes} route(s)** from a condition or input to an impact pass through both." in text_of(at)
+    # the chosen gap is part of the view: a copied link (or Back from a route's element) opens the box on it
+    assert at.query_params["gap"] == f"{third.row}|{third.column}"
+    again = run(page="gapmap", gap=f"{third.row}|{third.column}")
+    assert again.selectbox(key="gm_gap_routes").value == 2
+    assert [e.proto.expanded for e in again.expander if e.label.startswith("Gaps on a route")] == [True]
+    assert [e.proto.expanded for e in at.expander if e.label.startswith("Gaps on a route")] == [False]  # as drawn
+    box = again.selectbox(key="gm_gap_routes")
+    box.set_value(0).run()
+    assert "gap" not in again.query_params  # the first gap is the default: left out of the link

@@ -143,6 +143,28 @@ SCROLL_TO_CELL = f"""<script>
 </script>"""
 
 
+GAP_ANCHOR = "gm-gap-routes"
+# A load by Back or Forward (from a route's element, say) of a map whose URL names a gap: scroll once to the box
+# that prints its routes, once its place has held still (the grid above takes a moment to get its height).
+SCROLL_BACK_TO_GAP = f"""<script>
+(() => {{
+  const nav = performance.getEntriesByType("navigation")[0];
+  if (!nav || nav.type !== "back_forward" || window.__epGapBack) return;
+  window.__epGapBack = true;
+  let last = null, still = 0, tries = 0;
+  const tick = () => {{
+    const h = document.getElementById("{GAP_ANCHOR}");
+    const y = h ? h.getBoundingClientRect().top + (h.closest("[data-testid=stMain]")?.scrollTop || 0) : null;
+    still = y !== null && y === last ? still + 1 : 0;
+    last = y;
+    if (still >= 3) {{ h.scrollIntoView({{block: "start"}}); return; }}
+    if (++tries < 100) setTimeout(tick, 100);
+  }};
+  tick();
+}})();
+</script>"""
+
+
 def key_html() -> str:
     """The key to the grid: fixed words only."""
     dot = ('<span class="sw" style="width:{d}px;height:{d}px;border-radius:50%;background:{c}"></span>')
@@ -241,10 +263,18 @@ def gaps_on_routes(pw, m: EvidenceMap) -> None:
         return
     st.dataframe(gaps_table(pw, m), width="stretch", hide_index=True)
     label = lambda i: pw.kg.nodes[i].label  # noqa: E731
+    keys = [f"{g.row}|{g.column}" for g in crossed]  # the chosen gap is part of the view: Back comes back to it
+    if st.session_state.get("gm_gap_routes", 0) >= len(crossed):  # the filters changed under a later gap
+        st.session_state["gm_gap_routes"] = 0
+    seed("gm_gap_routes", keys.index(param("gap")) if param("gap") in keys else 0)
+    st.markdown(f'<span id="{GAP_ANCHOR}"></span>', unsafe_allow_html=True)  # fixed words only
     i = st.selectbox("Read a gap's best routes in full", range(len(crossed)), key="gm_gap_routes",
                      format_func=lambda i: f"{label(crossed[i].row)} × {label(crossed[i].column)} "
-                                           f"({crossed[i].routes} routes)")
-    _best_routes(pw.kg, crossed[i or 0])
+                                           f"({crossed[i].routes} routes)") or 0
+    set_params(gap=keys[i] if i else "")
+    _best_routes(pw.kg, crossed[i])
+    if i and not param("row"):  # Back from a route's element: the box again, not the page's top
+        st.html(SCROLL_BACK_TO_GAP, unsafe_allow_javascript=True)  # fixed code, no document text
 
 
 def downloads(m: EvidenceMap) -> None:
@@ -339,5 +369,5 @@ def render() -> None:
         _cell_details(pw, m, *chosen)
         st.html(SCROLL_TO_CELL, unsafe_allow_javascript=True)  # fixed code, no document text
     downloads(m)
-    with st.expander(f"Gaps on a route, most routes first ({crossed})"):
+    with st.expander(f"Gaps on a route, most routes first ({crossed})", expanded=bool(param("gap"))):
         gaps_on_routes(pw, m)
