@@ -105,17 +105,8 @@ def test_back_from_a_case_study_returns_to_the_cells_details(page, server, expec
     page.wait_for_selector("text=Resources × 'Good business'", timeout=90_000)
     settle(page)
     case = expected.cell(RESOURCES, GB).cases[0][0]
-    link = page.locator(f"[data-testid='stMain'] a[href*='node={case}']").first
-    link.scroll_into_view_if_needed()
-    link.click()
-    page.wait_for_url(f"**node={case}**", timeout=60_000)
-    settle(page)
-    page.go_back()
-    page.wait_for_selector("text=Resources × 'Good business'", timeout=90_000)
-    settle(page)
-    page.wait_for_function("() => { const h = document.getElementById('cell');"
-                           " const r = h && h.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= 1000; }",
-                           timeout=20_000)
+    _open_and_come_back(page, page.locator(f"[data-testid='stMain'] a[href*='node={case}']").first, case,
+                        "Resources × 'Good business'", "cell")
     assert f"row={RESOURCES}" in page.url and "#" not in page.url
 
 
@@ -136,15 +127,20 @@ def test_back_from_a_gaps_route_returns_to_the_gap_box(page, server, expected): 
     page.wait_for_function("() => location.search.includes('gap=')", timeout=60_000)
     settle(page)
     first = third.pathways[0]["nodes"][1]
-    link = page.locator(f"[data-testid='stMain'] a[href*='node={first}']").last
-    link.scroll_into_view_if_needed()
-    link.click()
-    page.wait_for_url(f"**node={first}**", timeout=60_000)
-    settle(page)
-    page.go_back()
-    page.wait_for_selector("text=Read a gap's best routes in full", timeout=90_000)
-    settle(page)
-    page.wait_for_function("""() => { const h = document.getElementById('gm-gap-routes');
-        const r = h && h.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= 1000; }""", timeout=20_000)
+    _open_and_come_back(page, page.locator(f"[data-testid='stMain'] a[href*='node={first}']").last, first,
+                        "Read a gap's best routes in full", "gm-gap-routes")
     shown = box.inner_text() + " " + " ".join(i.input_value() for i in box.locator("input").all())
     assert expected.label(third.row) in shown and f"({third.routes} routes)" in shown, shown
+
+
+def _open_and_come_back(pg, link, node: str, back_text: str, anchor: str) -> None:
+    """Click ``link`` (a node's page, same tab), press Back, and wait until element ``anchor`` is on screen."""
+    link.scroll_into_view_if_needed()
+    link.click()
+    pg.wait_for_url(f"**node={node}**", timeout=60_000)
+    settle(pg)
+    pg.go_back()
+    pg.wait_for_selector(f"text={back_text}", timeout=90_000)
+    settle(pg)
+    pg.wait_for_function(f"""() => {{ const h = document.getElementById('{anchor}');
+        const r = h && h.getBoundingClientRect(); return r && r.top >= 0 && r.bottom <= 1000; }}""", timeout=20_000)

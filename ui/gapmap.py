@@ -119,23 +119,23 @@ table.gm td.gm-sel{outline:3px solid #0b3d91;outline-offset:-3px}
 # then it drops the fragment (the query, which holds the view, stays). Back to the map from a case study's page
 # loads it afresh at its top too, the fragment gone: a load by Back or Forward scrolls to the chosen cell's
 # details once, where the person had clicked the case.
-SCROLL_TO_CELL = f"""<script>
+def _scroll_once(anchor: str, when: str, flag: str, then: str = "") -> str:
+    """A script that scrolls to element ``anchor`` once its place has held still for a moment (the grid above it
+    takes a while to get its height), when the JS condition ``when`` holds (``back``: this load came by Back or
+    Forward and has not scrolled yet); ``then`` runs after the scroll. Fixed code only, no document text."""
+    return f"""<script>
 (() => {{
   const nav = performance.getEntriesByType("navigation")[0];
-  const back = nav && nav.type === "back_forward" && !window.__epCellBack;
-  if (window.location.hash !== "#{CELL_ANCHOR}" && !back) return;
-  window.__epCellBack = true;
+  const back = !!nav && nav.type === "back_forward" && !window.{flag};
+  if (!({when})) return;
+  window.{flag} = true;
   let last = null, still = 0, tries = 0;
   const tick = () => {{
-    const h = document.getElementById("{CELL_ANCHOR}");
+    const h = document.getElementById("{anchor}");
     const y = h ? h.getBoundingClientRect().top + (h.closest("[data-testid=stMain]")?.scrollTop || 0) : null;
     still = y !== null && y === last ? still + 1 : 0;
     last = y;
-    if (still >= 3) {{  // scrolled once: the fragment goes, so a later rerun (a filter changed) stays put
-      h.scrollIntoView({{block: "start"}});
-      history.replaceState(history.state, "", location.pathname + location.search);
-      return;
-    }}
+    if (still >= 3) {{ h.scrollIntoView({{block: "start"}}); {then} return; }}
     if (++tries < 100) setTimeout(tick, 100);
   }};
   tick();
@@ -143,26 +143,13 @@ SCROLL_TO_CELL = f"""<script>
 </script>"""
 
 
+# scrolled once, the fragment goes, so a later rerun (a filter changed) stays put
+SCROLL_TO_CELL = _scroll_once(CELL_ANCHOR, f'window.location.hash === "#{CELL_ANCHOR}" || back', "__epCellBack",
+                              'history.replaceState(history.state, "", location.pathname + location.search);')
 GAP_ANCHOR = "gm-gap-routes"
-# A load by Back or Forward (from a route's element, say) of a map whose URL names a gap: scroll once to the box
-# that prints its routes, once its place has held still (the grid above takes a moment to get its height).
-SCROLL_BACK_TO_GAP = f"""<script>
-(() => {{
-  const nav = performance.getEntriesByType("navigation")[0];
-  if (!nav || nav.type !== "back_forward" || window.__epGapBack) return;
-  window.__epGapBack = true;
-  let last = null, still = 0, tries = 0;
-  const tick = () => {{
-    const h = document.getElementById("{GAP_ANCHOR}");
-    const y = h ? h.getBoundingClientRect().top + (h.closest("[data-testid=stMain]")?.scrollTop || 0) : null;
-    still = y !== null && y === last ? still + 1 : 0;
-    last = y;
-    if (still >= 3) {{ h.scrollIntoView({{block: "start"}}); return; }}
-    if (++tries < 100) setTimeout(tick, 100);
-  }};
-  tick();
-}})();
-</script>"""
+# A load by Back or Forward (from a route's element, say) of a map whose URL names a gap: the box that prints
+# its routes, not the page's top.
+SCROLL_BACK_TO_GAP = _scroll_once(GAP_ANCHOR, "back", "__epGapBack")
 
 
 def key_html() -> str:
