@@ -30,8 +30,12 @@ def main(argv: list[str] | None = None) -> None:
     if args[:1] in (["-h"], ["--help"]):
         print(__doc__.strip())
         return
-    threading.Thread(target=_warm, name="warm-engine", daemon=True).start()
+    # Streamlit is imported whole before the warm-up thread starts: that thread imports it too (through
+    # ui.common), and the two imports racing ran its __init__ twice ("DeltaGeneratorSingleton instance already
+    # exists!"), so a loaded machine now and then got no server at all
     from streamlit.web import cli
+
+    threading.Thread(target=_warm, name="warm-engine", daemon=True).start()
 
     sys.argv = ["streamlit", "run", str(APP), *args]
     cli.main()
