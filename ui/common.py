@@ -193,3 +193,30 @@ class Timer:
 
     def ms(self) -> float:
         return (time.perf_counter() - self.t0) * 1000
+
+
+def scroll_when_still(anchor: str, action: str, when: str = "true", flag: str = "") -> str:
+    """A script that runs the JS ``action`` (``h`` is element ``anchor``) once the element's place has held still
+    for a moment (what is drawn above it takes a while to get its height), if the JS condition ``when`` holds
+    (``back`` in it: this document was loaded by Back or Forward and, with ``flag``, has not acted yet). Fixed
+    code only, no document text: emit it with ``st.html(..., unsafe_allow_javascript=True)``."""
+    once = f" && !window.{flag}" if flag else ""
+    mark = f"window.{flag} = true;" if flag else ""
+    return f"""<script>
+(() => {{
+  const nav = performance.getEntriesByType("navigation")[0];
+  const back = !!nav && nav.type === "back_forward"{once};
+  if (!({when})) return;
+  {mark}
+  let last = null, still = 0, tries = 0;
+  const tick = () => {{
+    const h = document.getElementById("{anchor}");
+    const y = h ? h.getBoundingClientRect().top + (h.closest("[data-testid=stMain]")?.scrollTop || 0) : null;
+    still = y !== null && y === last ? still + 1 : 0;
+    last = y;
+    if (still >= 3) {{ {action} return; }}
+    if (++tries < 100) setTimeout(tick, 100);
+  }};
+  tick();
+}})();
+</script>"""

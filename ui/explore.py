@@ -20,7 +20,7 @@ from graph.analysis.picture import legend_words
 from graph.analysis.report import link_reason, step_reason
 from graph.evidence import LEVELS, STRONG
 from graph.ns import counted
-from ui.common import evidence_badge, md
+from ui.common import evidence_badge, md, scroll_when_still
 from ui.route import param, seed, set_params
 
 HEIGHT_PX = explore.SIZE[1]
@@ -29,27 +29,11 @@ FOCUS_LINE = "ep-focus-line"
 # very top edge: once its place has stopped moving (the picture redraws first), a line not clearly on screen is
 # brought to the top with a margin, the picture under it.
 LINE_MARGIN_PX = 72
-SCROLL_TO_FOCUS = f"""<script>
-(() => {{
-  let last = null, still = 0, tries = 0;
-  const tick = () => {{
-    const h = document.getElementById("{FOCUS_LINE}");
-    const y = h ? h.getBoundingClientRect().top : null;
-    still = y !== null && y === last ? still + 1 : 0;
-    last = y;
-    if (still >= 3) {{
-      const r = h.parentElement.getBoundingClientRect();
-      if (r.top < {LINE_MARGIN_PX} || r.bottom > window.innerHeight) {{
-        h.parentElement.style.scrollMarginTop = "{LINE_MARGIN_PX}px";
-        h.parentElement.scrollIntoView({{block: "start"}});
-      }}
-      return;
-    }}
-    if (++tries < 100) setTimeout(tick, 100);
-  }};
-  tick();
-}})();
-</script>"""
+SCROLL_TO_FOCUS = scroll_when_still(
+    FOCUS_LINE, f"const r = h.parentElement.getBoundingClientRect(); "
+    f"if (r.top < {LINE_MARGIN_PX} || r.bottom > window.innerHeight) {{ "
+    f'h.parentElement.style.scrollMarginTop = "{LINE_MARGIN_PX}px"; '
+    'h.parentElement.scrollIntoView({block: "start"}); }')
 
 
 def _filters(key: str, strong_only: bool) -> tuple[explore.Filters, int]:
@@ -85,10 +69,9 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
                                  highlight_links=highlight_links, reasons=reasons)
     st.markdown(explore.legend_html(bool(highlight_links), [lv for lv in f.levels if f.keeps_link(lv, 1.0)]),
                 unsafe_allow_html=True)  # fixed words only
-    # Always one container above the picture, filled when an element is focused: the picture then keeps its place
-    # among the page's elements, so focusing redraws the same picture. Inserting the line before it made a new
-    # picture whose frame Streamlit never registered (0 px high: the map vanished on a click, and the page, now
-    # short, jumped to its top).
+    # Always one container above the picture, filled when an element is focused: the picture keeps its place among
+    # the page's elements. With the line inserted before it, a click once left the picture 0 px high and the page,
+    # now short, at its top (a race seen in a browser walk and not reproduced since).
     line = st.container()
     if focused:  # above the picture, in sight at 1400 × 1000 where the click was made
         n = pw.kg.nodes[focused]

@@ -23,7 +23,7 @@ from graph.analysis.gapmap_picture import GAP_FILL, GROUPS, ROUTE_FILL, diameter
 from graph.analysis.picture import to_png
 from graph.evidence import MEANING
 from graph.text.labels import shorten
-from ui.common import build_dir, build_stamp, get_pathways, md, node_link, quote_block, show
+from ui.common import build_dir, build_stamp, get_pathways, md, node_link, quote_block, scroll_when_still, show
 from ui.route import param, seed, set_params
 
 CELL_ANCHOR = "cell"  # the chosen cell's heading: a click's link ends in #cell, so the page opens scrolled to it
@@ -116,40 +116,18 @@ table.gm td.gm-sel{outline:3px solid #0b3d91;outline-offset:-3px}
 # A click reloads the page at its top; the link's #cell asks for the details. Streamlit scrolls to a heading named
 # by the fragment as soon as it is drawn, which is before the grid above it has its height (it landed ~1,300 px
 # short), so this scrolls again once the heading's place has held still for a moment, and only for a #cell link;
-# then it drops the fragment (the query, which holds the view, stays). Back to the map from a case study's page
-# loads it afresh at its top too, the fragment gone: a load by Back or Forward scrolls to the chosen cell's
-# details once, where the person had clicked the case.
-def _scroll_once(anchor: str, when: str, flag: str, then: str = "") -> str:
-    """A script that scrolls to element ``anchor`` once its place has held still for a moment (the grid above it
-    takes a while to get its height), when the JS condition ``when`` holds (``back``: this load came by Back or
-    Forward and has not scrolled yet); ``then`` runs after the scroll. Fixed code only, no document text."""
-    return f"""<script>
-(() => {{
-  const nav = performance.getEntriesByType("navigation")[0];
-  const back = !!nav && nav.type === "back_forward" && !window.{flag};
-  if (!({when})) return;
-  window.{flag} = true;
-  let last = null, still = 0, tries = 0;
-  const tick = () => {{
-    const h = document.getElementById("{anchor}");
-    const y = h ? h.getBoundingClientRect().top + (h.closest("[data-testid=stMain]")?.scrollTop || 0) : null;
-    still = y !== null && y === last ? still + 1 : 0;
-    last = y;
-    if (still >= 3) {{ h.scrollIntoView({{block: "start"}}); {then} return; }}
-    if (++tries < 100) setTimeout(tick, 100);
-  }};
-  tick();
-}})();
-</script>"""
-
-
-# scrolled once, the fragment goes, so a later rerun (a filter changed) stays put
-SCROLL_TO_CELL = _scroll_once(CELL_ANCHOR, f'window.location.hash === "#{CELL_ANCHOR}" || back', "__epCellBack",
-                              'history.replaceState(history.state, "", location.pathname + location.search);')
+# then it drops the fragment (the query, which holds the view, stays), so a later rerun (a filter changed) stays
+# put. Back to the map from a case study's page loads it afresh at its top too, the fragment gone: a load by Back
+# or Forward scrolls to the chosen cell's details once, where the person had clicked the case.
+SCROLL_TO_CELL = scroll_when_still(
+    CELL_ANCHOR, 'h.scrollIntoView({block: "start"}); '
+    'history.replaceState(history.state, "", location.pathname + location.search);',
+    when=f'window.location.hash === "#{CELL_ANCHOR}" || back', flag="__epCellBack")
 GAP_ANCHOR = "gm-gap-routes"
 # A load by Back or Forward (from a route's element, say) of a map whose URL names a gap: the box that prints
 # its routes, not the page's top.
-SCROLL_BACK_TO_GAP = _scroll_once(GAP_ANCHOR, "back", "__epGapBack")
+SCROLL_BACK_TO_GAP = scroll_when_still(GAP_ANCHOR, 'h.scrollIntoView({block: "start"});', when="back",
+                                       flag="__epGapBack")
 
 
 def key_html() -> str:
