@@ -8,7 +8,7 @@ import streamlit as st
 from graph.analysis.cases import case_details, cases_for_element
 from graph.ns import ELEMENT_CLASSES
 from search.card import WEAK_MATCH, closeness
-from ui.common import get_engine, get_kg, md, node_link, quote_block, show
+from ui.common import clip, get_engine, get_kg, md, node_link, quote_block, show
 from ui.route import param, seed, set_params
 
 ELEMENT_TYPES = ELEMENT_CLASSES
@@ -23,12 +23,51 @@ def _plain(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+def case_links(links: list, heading: str, none: str, name, shown: str = "",
+               where: str = "the one at the top of this page") -> None:
+    """Case links, strongest first: the other end (``name``), the plain reason, the sentence that shows it, and how
+    the link was made one click away. Links shown by one sentence share it, quoted once (a case whose one sentence
+    shows four elements printed it nine times); a sentence already shown above (``shown``, ``where``) is not
+    quoted again."""
+    st.markdown(f"{heading} ({len(links)})")
+    if not links:
+        st.markdown(none)
+    groups: dict[str, list] = {}
+    for link in links:
+        groups.setdefault(" ".join(link.evidence.split()), []).append(link)
+    for sentence, group in groups.items():
+        above = bool(sentence) and _plain(sentence) in _plain(shown)
+        if len(group) == 1:
+            link = group[0]
+            show(f"- {name(link)} — {md(link.rationale)}")
+            if above:
+                st.caption(f"The sentence is {where}.")
+            else:
+                st.markdown(quote_block(link.evidence, 400))
+        else:
+            for link in group:
+                show(f"- {name(link)} — {md(_short(link.rationale))}")
+            st.caption(f"All {len(group)} shown by one sentence" + (f", {where}." if above else ":"))
+            if not above:
+                st.markdown(quote_block(group[0].evidence, 400))
+        with st.expander("How " + ("this link was" if len(group) == 1 else "these links were") + " made"):
+            st.markdown("\n".join(f"- {md(f'{x.basis}, weight {x.weight:.2f}: {x.reason}')}" for x in group))
+
+
+def _short(rationale: str) -> str:
+    """'the case says <its sentence>: an example of X' less the sentence, when the sentence is quoted once for
+    several links."""
+    head, sep, tail = rationale.rpartition(": ")
+    return tail if sep and head.startswith("the case says ") else rationale
+
+
 def render_case(kg, case_id: str) -> None:
     """One case study as a bordered card (also used by the Node page)."""
     d = case_details(kg.g, kg, case_id)
     with st.container(border=True):
         show(f"**{node_link(kg.nodes[case_id], with_type=False)}**")
-        st.markdown(quote_block(d.summary, 500))
+        summary = clip(d.summary, 500)
+        st.markdown(quote_block(summary))
         where = " · ".join(md(x) for x in (d.document_title or "a corpus document", d.publisher, d.date) if x)
         st.caption(where + (f" · [source]({d.source})" if d.source.startswith(("http://", "https://")) else ""))
         rows = []
@@ -46,24 +85,9 @@ def render_case(kg, case_id: str) -> None:
             rows.append("**Other figures (not evidence):** " + " · ".join(
                 f"{md(f['figure'])} ({md(f['kind'])})" for f in d.other_figures))
         st.markdown("  \n".join(rows) or "*No organisation, place or figure found.*")
-        if d.links:
-            st.markdown("**Illustrates**")
-            quoted = {_plain(d.summary)}  # a sentence is quoted once per case: a one-sentence case shows it once
-            for link in d.links:
-                el = kg.nodes.get(link.element)
-                if el is None:
-                    continue
-                show(f"- {node_link(el)} — {md(link.rationale)}")
-                said = _plain(link.evidence)
-                if said and any(said in q for q in quoted):
-                    st.caption("The sentence quoted above.")
-                else:
-                    st.markdown(quote_block(link.evidence, 400))
-                    quoted.add(said)
-                with st.expander("The numbers behind this link"):
-                    st.markdown(md(f"{link.basis}, weight {link.weight:.2f}: {link.reason}"))
-        else:
-            st.markdown("*Illustrates no model element yet.*")
+        case_links([x for x in d.links if x.element in kg.nodes], "**Illustrates**",
+                   "*Illustrates no model element yet.*", lambda x: node_link(kg.nodes[x.element]),
+                   shown=summary, where="the one quoted above")
 
 
 TABS = {"all": "All case studies", "find": "Case studies for an element or question"}  # URL tab= : label

@@ -173,9 +173,13 @@ def cite(n: NodeRecord) -> str:
     return f"— {where} (chars {s.start}–{s.end})"
 
 
+def clip(text: str, max_chars: int = 600) -> str:
+    """The text as a quote shows it: cut at a word before ``max_chars``."""
+    return text if len(text) <= max_chars else text[:max_chars].rsplit(" ", 1)[0] + " …"
+
+
 def quote_block(text: str, max_chars: int = 600) -> str:
-    t = text if len(text) <= max_chars else text[:max_chars].rsplit(" ", 1)[0] + " …"
-    return "> " + md(t).replace("\n", "\n> ")
+    return "> " + md(clip(text, max_chars)).replace("\n", "\n> ")
 
 
 def pick_node(label: str, ids: list[str], key: str, placeholder: str, format_func, current: str | None = None):

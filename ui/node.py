@@ -12,6 +12,7 @@ from graph.analysis.cases import cases_for_element, elements_for_case
 from graph.analysis.fragility import TARGET_TYPES
 from graph.ns import ELEMENT_CLASSES, LINKED_CLASSES, type_words
 from graph.stages import section_words
+from ui.cases import case_links
 from ui.common import evidence_badge, get_engine, get_kg, get_pathways, md, node_link, pick_node, quote_block, show
 from ui.route import param, set_params
 
@@ -117,11 +118,11 @@ def render() -> None:
             st.caption(f"{md(s.path)}")
 
     if n.type == "CaseStudy":  # each link with the sentence that shows it, as an element's page lists its cases
-        _case_links(kg, elements_for_case(kg.g, kg, n.id), "What it illustrates",
+        case_links(elements_for_case(kg.g, kg, n.id), "#### What it illustrates",
                     "No part of the model is linked to this case study yet.", lambda x: node_link(kg.nodes[x.element]),
                     shown=n.text)
     if n.type in ELEMENT_CLASSES:
-        _case_links(kg, cases_for_element(kg.g, kg, n.id), "Case studies that illustrate this",
+        case_links(cases_for_element(kg.g, kg, n.id), "#### Case studies that illustrate this",
                     "No case study is linked to this element yet.",
                     lambda x: node_link(kg.nodes[x.case], with_type=False))
 
@@ -146,44 +147,6 @@ def render() -> None:
                 show("\n".join(f"- {node_link(kg.nodes[t])}" for t in sorted(set(targets))))
     if n.type == "Passage" or not nb:
         similar_parts(picked)
-
-
-def _case_links(kg, links: list, title: str, none: str, name, shown: str = "") -> None:
-    """Case links, strongest first: the other end (``name``), the plain reason, the sentence that shows it, and how
-    the link was made one click away. Links shown by one sentence share it, quoted once (a case whose one sentence
-    shows four elements printed it nine times); a sentence already at the top of the page (``shown``) is not
-    quoted again."""
-    st.markdown(f"#### {title} ({len(links)})")
-    if not links:
-        st.write(none)
-    groups: dict[str, list] = {}
-    for link in links:
-        groups.setdefault(" ".join(link.evidence.split()), []).append(link)
-    for sentence, group in groups.items():
-        at_top = bool(sentence) and sentence in " ".join(shown.split())
-        if len(group) == 1:
-            link = group[0]
-            show(f"- {name(link)} — {md(link.rationale)}")
-            if at_top:
-                st.caption("The sentence is the one at the top of this page.")
-            else:
-                st.markdown(quote_block(link.evidence, 400))
-        else:
-            for link in group:
-                show(f"- {name(link)} — {md(_short(link.rationale))}")
-            st.caption(f"All {len(group)} shown by one sentence" + (", the one at the top of this page." if at_top
-                                                                   else ":"))
-            if not at_top:
-                st.markdown(quote_block(group[0].evidence, 400))
-        with st.expander("How " + ("this link was" if len(group) == 1 else "these links were") + " made"):
-            st.markdown("\n".join(f"- {md(f'{x.basis}, weight {x.weight:.2f}: {x.reason}')}" for x in group))
-
-
-def _short(rationale: str) -> str:
-    """'the case says <its sentence>: an example of X' less the sentence, when the sentence is quoted once for
-    several links."""
-    head, sep, tail = rationale.rpartition(": ")
-    return tail if sep and head.startswith("the case says ") else rationale
 
 
 SOURCE_ROLES = {"full": "the full text", "summary": "the summary table", "mention": "a mention"}
