@@ -164,15 +164,15 @@ def test_small_graph_csv_is_the_whole_grid(small):
     assert rows[1:] == [
         f"{C},Condition C,Condition,{O},Outcome O,Outcome,0,,,,,,yes,2",
         f"{C},Condition C,Condition,{T},Impact T,Impact,0,,,,,,yes,2",
-        f"{I},Input I,Input,{O},Outcome O,Outcome,1,shown,{K},Case K,K pooled the money of its members.,"
-        "K kept the income in the town.,no,",
+        f"{I},Input I,Input,{O},Outcome O,Outcome,1,shown,{K},Case K,Case K: K pooled the money of its members.,"
+        "Case K: K kept the income in the town.,no,",
         f"{I},Input I,Input,{T},Impact T,Impact,0,,,,,,yes,2",
         f"{P},Process P,Process,{O},Outcome O,Outcome,0,curated,,,,,yes,4",
         f"{P},Process P,Process,{T},Impact T,Impact,0,,,,,,yes,4",
-        f"{A},Activity A,Activity,{O},Outcome O,Outcome,1,stated,{M},Case M,M ran a weekly advice session.,"
-        "The advice kept the income local.,no,",
-        f"{A},Activity A,Activity,{T},Impact T,Impact,1,shown,{M},Case M,M ran a weekly advice session.,"
-        '"The town prospered, M says.",no,',
+        f"{A},Activity A,Activity,{O},Outcome O,Outcome,1,stated,{M},Case M,Case M: M ran a weekly advice session.,"
+        "Case M: The advice kept the income local.,no,",
+        f"{A},Activity A,Activity,{T},Impact T,Impact,1,shown,{M},Case M,Case M: M ran a weekly advice session.,"
+        '"Case M: The town prospered, M says.",no,',
     ]
 
 
@@ -325,7 +325,12 @@ def test_cli_writes_the_slide_and_the_csv(capsys, build_dir, tmp_path):
     with open(tmp_path / "m.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["gap"] for r in rows].count("no") == 8 and [r["gap"] for r in rows].count("yes") == 248
-    assert sum(int(r["count"]) for r in rows) == 12  # the nine cells' case studies: 2 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 1
+    assert sum(int(r["count"]) for r in rows) == 12  # the eight cells' case studies: 1 + 1 + 2 + 3 + 1 + 2 + 1 + 1
+    for r in rows:  # a cell of several cases says whose each sentence is: each quote follows its case's title
+        titles = r["case_titles"].split("; ") if r["case_titles"] else []
+        for field in ("row_quotes", "column_quotes"):
+            quotes = r[field].split(" | ") if r[field] else []
+            assert len(quotes) == len(titles) and all(q.startswith(f"{t}: ") for q, t in zip(quotes, titles))
 
 
 def test_a_cycle_changes_no_route_count(small):

@@ -247,14 +247,18 @@ class EvidenceMap:
 
 
 def _quote_columns(cell: Cell | None) -> dict[str, str]:
-    """Each case's sentence for the row and for the column, in the order of ``case_ids`` (" | " between
-    cases: a quote may hold a semicolon)."""
+    """Each case's sentence for the row and for the column, in the order of ``case_ids``, each after its case's
+    title ("Case K: …"), so a cell of several cases says whose each sentence is; " | " between cases (a quote may
+    hold a semicolon)."""
     if cell is None:
         return {"row_quotes": "", "column_quotes": ""}
     by_case = {s.case: s for s in cell.showing}
-    shown = [by_case.get(i) for i, _ in cell.cases]
-    return {"row_quotes": " | ".join(s.source_quote if s else "" for s in shown),
-            "column_quotes": " | ".join(s.target_quote if s else "" for s in shown)}
+
+    def joined(end: str) -> str:
+        return " | ".join(f"{title}: {getattr(by_case[i], end)}" for i, title in cell.cases
+                          if i in by_case and getattr(by_case[i], end))
+
+    return {"row_quotes": joined("source_quote"), "column_quotes": joined("target_quote")}
 
 
 # --------------------------------------------------------------------------- reading the graph
