@@ -330,7 +330,8 @@ def test_cli_writes_the_slide_and_the_csv(capsys, build_dir, tmp_path):
         titles = r["case_titles"].split("; ") if r["case_titles"] else []
         for field in ("row_quotes", "column_quotes"):
             quotes = r[field].split(" | ") if r[field] else []
-            assert len(quotes) == len(titles) and all(q.startswith(f"{t}: ") for q, t in zip(quotes, titles))
+            assert len(quotes) == len(titles)
+            assert all(q.startswith(f"{t}: ") for q, t in zip(quotes, titles, strict=True))
 
 
 def test_a_cycle_changes_no_route_count(small):
