@@ -988,23 +988,27 @@ _EXAMPLE_OPENS = re.compile(r"(?i)(?:e\.\s?g\b|for (?:example|instance)\b|such a
 _HEADING_LINE = re.compile(r"\s*(?:#{1,6}[ \t]+[^\n]*|[^\n.!?]{1,200})\n\s*\n")
 
 
-def _summary(text: str, a: int, z: int, title: str = "") -> str:
+def _summary(text: str, a: int, z: int, title: str = "", named_at: int | None = None) -> str:
     """The case's first sentences, up to SUMMARY_CHARS: what a list of cases shows. A heading or title line at
     the start (a Markdown "# …", or the title written again) is not part of it: never the title twice, never
-    Markdown."""
+    Markdown. It runs on to the first sentence naming one of the case's organisations, places or figures
+    (``named_at``) within twice that length: a summary of an example's opening alone ("E.g the public sector
+    investing in …") names nobody and no figure, and a card leading with it said nothing of the case."""
     while True:
         m = _HEADING_LINE.match(text, a, z)
         line = m.group(0).strip().lstrip("#").strip() if m else ""
         if not m or not (m.group(0).lstrip().startswith("#") or collapse(line) == collapse(title)):
             break
         a = m.end()
-    out = ""
+    out, reached = "", named_at is None
     for s, e in sentences(text, a, z):
         nxt = collapse(text[s:e])
-        if out and len(out) + len(nxt) > SUMMARY_CHARS:
+        room = SUMMARY_CHARS if reached else 2 * SUMMARY_CHARS
+        if out and len(out) + len(nxt) > room:
             break
         out = f"{out} {nxt}".strip()
-        if len(out) >= SUMMARY_CHARS:
+        reached = reached or e > named_at
+        if reached and len(out) >= SUMMARY_CHARS:
             break
     return out or collapse(text[a:z])[:SUMMARY_CHARS]
 
@@ -1031,7 +1035,9 @@ def _case(ex: Extraction, per_item, a: int, z: int, title: str, source: Item | N
         named = orgs or places
         title = " · ".join(o.label for o in named[:2]) if named else f"{source.label} (example)"
     sp = source.spans[0] if source is not None else None
-    cs = Item("CaseStudy", collapse(title), _summary(text, a, z, collapse(title)),
+    named_at = min((s.start for o in objs if o.cls in ("Organisation", "Place", *FIGURE_CLASSES) for s in o.spans
+                    if a <= s.start < z), default=None)
+    cs = Item("CaseStudy", collapse(title), _summary(text, a, z, collapse(title), named_at),
               [Span(ex.doc.doc_id, a, z, sp.section if sp else "", sp.section_start if sp else -1)])
     if source is not None:
         cs.relations.append(("illustrates", source))

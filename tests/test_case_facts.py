@@ -327,3 +327,18 @@ def test_members_officers_and_councillors_belong_to_their_organisations():
               for p in ex.items if p.cls == "Person"}
     assert people == {"Priya Shah": ["Oakham Hall Trust"], "Len Cole": ["Oakham Hall Trust"],
                       "Ann Ward": ["Ashdale District Council"], "Bea Long": []}
+
+
+def test_a_case_summary_runs_on_to_the_sentence_that_names_the_case(build_dir):
+    """A worked example that opens "E.g …" names its organisation only in its second sentence; a summary cut at
+    the first (Halifax's had been "E.g the public sector investing in …" alone) names no one and no figure, and
+    led the answer card. Every seed case's summary names one of its organisations, places or figures."""
+    seed = KnowledgeGraph.load(build_dir)
+    halifax = seed.nodes["casestudy/halifax-opportunities-trust-jubilee-childrens-centre"]
+    assert halifax.text.startswith("E.g the public sector investing in neighbourhood-based community organisations")
+    assert "Halifax Opportunities Trust’s Jubilee Children’s Centre" in halifax.text and "£2.43" in halifax.text
+    for case in seed.of_type("CaseStudy"):
+        named = [seed.nodes[t] for rel in ("involves", "locatedIn", "hasEvidence")
+                 for d, t in seed.neighbours(case.id).get(rel, []) if d == "out"]
+        if named:
+            assert any((n.figure or n.label) in case.text for n in named), case.id
