@@ -39,6 +39,10 @@ VENUE_SUFFIXES = {"hall", "centre", "center", "park", "gardens", "garden", "squa
 GEO_SUFFIXES = ("shire", " peninsula", " valley", " vale", " isles", " island", " islands", " coast", " dales",
                 " moors", " county", " borough", " district", " region", " midlands", " highlands")
 PLACE_SUFFIXES = VENUE_SUFFIXES  # kept for callers that read venue words; a venue is not a place
+# a building a place names, which its community runs or meets in: "Hebden Bridge Town Hall", "Leeds Central
+# Library" is a venue (an organisation), and the place its name starts with is where it is
+BUILDING_WORDS = {"hall", "centre", "center", "library", "church", "chapel", "museum", "theatre", "institute",
+                  "pavilion", "baths"}
 NOT_PLACES = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -451,7 +455,7 @@ def _organisations(found: _Found, region: str, base: int, section, item: Item) -
                                          or last in WEAK_SUFFIXES and not _common_phrase(found, words[:-1])
                                          and not _QUALIFIES.match(region, m.start() + off + len(part)))
             known = part.lower() in found.aliases or ("Organisation", part.lower()) in found.items
-            if typed or known:
+            if typed or known or place_building(words, where=False):
                 orgs.append(found.add("Organisation", part, s, s + len(part), section, item, "mentions"))
     return list({id(o): o for o in orgs}.values())
 
@@ -608,6 +612,29 @@ def _proper_prefixes(words: list[str]) -> range:
     return range(joined[-1] + 1 if joined else 1, len(words))
 
 
+_STREET_WORDS = {"lane", "avenue", "way", "drive", "hill", "row", "terrace", "crescent", "close", "walk", "green"}
+
+
+def place_building(words: list[str], where: bool = True) -> str:
+    """The local place a building's name starts with ("Hebden Bridge" of "Hebden Bridge Town Hall"), or "": at
+    most three words ("Town", "Road Methodist") between the place and the building word. As where the building
+    is (``where``), none of them a street's ("Hatfield Road Methodist Church" is on a road, not in Hatfield) or
+    an organisation's ("Wales Co-operative Centre" is a body, not a building in Wales). A possessive names its owner
+    whole ("Hurst Green's War Memorial Hall" is not in Hurst)."""
+    if len(words) < 2 or words[-1].lower().strip(".,") not in BUILDING_WORDS:
+        return ""
+    owner = next((k + 1 for k, w in enumerate(words[:-1]) if re.search(r"['’]s$", w)), None)
+    if owner is not None and where:  # "Hurst Green's War Memorial Hall": the owner is Hurst Green whole, or none
+        head = re.sub(r"['’]s$", "", " ".join(words[:owner]))
+        return head if is_local_place(head) else ""
+    for k in range(len(words) - 1, max(0, len(words) - 5), -1):
+        head = " ".join(words[:k])
+        if is_local_place(head):
+            clean = not {w.lower() for w in words[k:-1]} & (VENUE_SUFFIXES | ORG_SUFFIXES | _STREET_WORDS)
+            return head if clean or not where else ""
+    return ""
+
+
 def _place_name(name: str) -> tuple[str, bool]:
     """The place in a capitalised run and whether the run is one: "Hebden Bridge Town Hall" is a building."""
     name = _clean_name(name)
@@ -675,6 +702,8 @@ def _places(found: _Found, region: str, base: int, section, item: Item, org_name
     for m in _CAPRUN.finditer(region):  # a British or Irish place wherever it is written, not only after "in"
         for off, part in _place_parts(m.group(0)):
             name, ok = _place_name(part)
+            if not ok and (head := place_building(name.split())):
+                name, ok = head, True  # the place a building's name starts with ("Hebden Bridge Town Hall")
             low = name.lower()
             if not ok or low in NOT_PLACES or low in org_names or ("Organisation", low) in found.items \
                     or low in found.aliases or not is_local_place(name):

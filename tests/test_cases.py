@@ -110,27 +110,31 @@ def test_hinton_case_has_its_organisations_places_people_and_figures(dkg):
 
 
 def test_name_variants_are_one_organisation():
+    """Hollin Bank is the co-operative's short name; the town hall it meets in is a venue of its own."""
     ex = _items("Hollin Bank Community Co-operative runs the shop in Hebden Bridge. Hollin Bank raised £85,000 "
                 "from 500 members in 2019, and the Hollin Bank volunteers meet at Hebden Bridge Town Hall.")
     orgs = [(i.label, i.alt_labels) for i in ex.items if i.cls == "Organisation"]
-    assert orgs == [("Hollin Bank Community Co-operative", ["Hollin Bank"])]
+    assert orgs == [("Hollin Bank Community Co-operative", ["Hollin Bank"]), ("Hebden Bridge Town Hall", [])]
 
 
 def test_places_are_checked_against_the_gazetteer():
+    """A building is no place; the town its name starts with is where it is (a venue, issue 26: an organisation)."""
     ex = _items("The group meets in Hebden Bridge Town Hall every week. Volunteers came from Todmorden and "
                 "from Nowhereville. The rural village of Heptonstall sits above it.")
-    assert sorted(i.label for i in ex.items if i.cls == "Place") == ["Heptonstall", "Todmorden"]
+    assert sorted(i.label for i in ex.items if i.cls == "Place") == ["Hebden Bridge", "Heptonstall", "Todmorden"]
+    assert [i.label for i in ex.items if i.cls == "Organisation"] == ["Hebden Bridge Town Hall"]
 
 
 def test_places_are_found_wherever_they_are_written_but_not_in_names_titles_or_words():
-    """A British place, county or region counts without a locative word; "Mr Preston", "Hebden Bridge Town Hall",
-    "Over the same period" and "Reading" (the text also writes "reading") are no places."""
+    """A British place, county or region counts without a locative word; "Mr Preston", "Hebden Bridge Town Hall"
+    (a building: the place is Hebden Bridge), "Over the same period" and "Reading" (the text also writes "reading")
+    are no places."""
     ex = _items("Mr Preston said the farm sits on the border between Oxfordshire and Wiltshire. It is the first of "
                 "its kind in the UK, and the North West's shops have grown. Over the same period the group, based "
                 "in Ancoats, Manchester, met at Hebden Bridge Town Hall. Reading groups met weekly, and reading is "
                 "popular.")
     assert sorted(i.label for i in ex.items if i.cls == "Place") == [
-        "Ancoats", "Manchester", "North West", "Oxfordshire", "UK", "Wiltshire"]
+        "Ancoats", "Hebden Bridge", "Manchester", "North West", "Oxfordshire", "UK", "Wiltshire"]
 
 
 def test_a_case_study_heading_in_a_report_marks_one_case():
@@ -272,7 +276,7 @@ def test_the_seed_case_studies_link_to_foundations_as_well_as_elements(build_dir
     kg = KnowledgeGraph.load(build_dir)
     other = sorted((x.source, x.target) for x in kg.case_links if x.target.split("/")[0] in OTHER_KINDS)
     assert other == [
-        ("casestudy/positive-and-productive-use-of-local-assets-example",
+        ("casestudy/hebden-bridge-town-hall",
          "foundation/vision-transformed-places-that-are-better-to-live"),
         ("casestudy/royds-community-association", "foundation/impact-greater-weight-is-being-given-to-wider")]
     for x in kg.case_links:
@@ -327,7 +331,20 @@ def test_a_worked_example_starts_where_it_names_what_it_shows(build_dir):
         "Cleobury Country Ltd": ["Cleobury", "Country", "Ltd", "is"],
         "Manor House Development Trust": ["The", "report", "cites", "Manor"],
         "Halifax Opportunities Trust · Jubilee Children’s Centre": ["E.g", "the", "public", "sector"],
+        "Hebden Bridge Town Hall": ["The", "report", "suggests", "that"],
         "Royds Community Association": ["Community", "anchors", "like", "Royds"],
         "Boost Neighbourhood Finance": ["An", "example", "of", "this"],
-        "Network of diverse, responsible businesses and enterprises (example)": ["An", "analysis", "of", "the"],
-        "Positive and productive use of local assets (example)": ["The", "report", "suggests", "that"]}
+        "Network of diverse, responsible businesses and enterprises (example)": ["An", "analysis", "of", "the"]}
+
+
+def test_a_building_a_place_names_is_a_venue_in_that_place_and_a_street_or_a_body_is_not():
+    """ "Hebden Bridge Town Hall", "Leeds Central Library": venues (organisations), in Hebden Bridge and Leeds.
+    "Hatfield Road Methodist Church" stands on a road, not in Hatfield; the "Wales Co-operative Centre" is a
+    development agency, not a building in Wales."""
+    ex = _items("The town hall story: Hebden Bridge Town Hall was transferred to the community in 2010. Volunteers "
+                "at Leeds Central Library ran sessions. The credit union met at Hatfield Road Methodist Church, and "
+                "the Wales Co-operative Centre gave advice.")
+    assert sorted(i.label for i in ex.items if i.cls == "Place") == ["Hebden Bridge", "Leeds"]
+    assert sorted(i.label for i in ex.items if i.cls == "Organisation") == [
+        "Hatfield Road Methodist Church", "Hebden Bridge Town Hall", "Leeds Central Library",
+        "Wales Co-operative Centre"]

@@ -176,7 +176,6 @@ def test_manifest_counts_and_hashes(build_dir):
         "case study 'Network of diverse, responsible businesses and enterprises (example)' names no organisation, "
         "no place",
         "case study 'Boost Neighbourhood Finance' names no figure",
-        "case study 'Positive and productive use of local assets (example)' names no organisation, no place",
         "case study 'Cleobury Country Ltd' names no place, no figure",
         "case study 'Manor House Development Trust' names no figure",
         "case study 'Royds Community Association' names no figure",
