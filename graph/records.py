@@ -20,6 +20,11 @@ class Source:
     quote: str
     role: str
 
+    def to_dict(self) -> dict:
+        """What ``dataclasses.asdict`` gives, without its deep copy (every field is a str or an int): a card
+        makes dozens of these a question."""
+        return dict(self.__dict__)
+
 
 @dataclass(frozen=True)
 class NodeRecord:

@@ -128,6 +128,7 @@ class KnowledgeGraph:
         # assumption → element it speaks about (ep:AssumptionAttachment; basis stated | similar | curated | stage)
         self.attachments: list[LinkRecord] = []
         self._edges: dict[str, dict[str, list[str]]] = {}
+        self._neighbours: dict[str, dict[str, list[tuple[str, str]]]] = {}
         scan = Scan(g)
         self._load(scan)
         self.links = self._links(scan, EP.CausalLink, EP.linkFrom, EP.linkTo)
@@ -245,7 +246,15 @@ class KnowledgeGraph:
         return [n for n in self.nodes.values() if n.type in types]
 
     def neighbours(self, node_id: str) -> dict[str, list[tuple[str, str]]]:
-        """Relation name -> [(direction 'out'|'in', neighbour id)], over node-to-node triples only."""
+        """Relation name -> [(direction 'out'|'in', neighbour id)], over node-to-node triples only. Read from the
+        graph once a node (a card asks for a few dozen; the graph does not change once loaded), a fresh copy
+        each call."""
+        found = self._neighbours.get(node_id)
+        if found is None:
+            found = self._neighbours[node_id] = self._read_neighbours(node_id)
+        return {rel: list(pairs) for rel, pairs in found.items()}
+
+    def _read_neighbours(self, node_id: str) -> dict[str, list[tuple[str, str]]]:
         u = self.uri(node_id)
         out: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for p, o in self.g.predicate_objects(u):

@@ -65,7 +65,7 @@ class CardLine:
 
     @classmethod
     def of(cls, n: NodeRecord, **kw) -> CardLine:
-        return cls(n.id, n.type, n.label, n.text, asdict(n.sources[0]) if n.sources else None, **kw)
+        return cls(n.id, n.type, n.label, n.text, n.sources[0].to_dict() if n.sources else None, **kw)
 
     def where(self) -> str:
         """'Document title, § Section', the section left out when it only repeats the title."""

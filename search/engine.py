@@ -79,6 +79,7 @@ class SearchEngine:
         self._sentence_lexical: SentenceLexical | None = None
         self._hubness: np.ndarray | None = None
         self._question_views: dict[int, np.ndarray] = {}
+        self._views: dict[int, list[str]] = {}
         self._reranker: learned.Reranker | None | bool = False  # False: not read yet
         self._ranked: dict = {}  # the last RANK_MEMO rankings: a card asks for the same question's ranking again
         self._ranked_lock = threading.Lock()
@@ -206,11 +207,20 @@ class SearchEngine:
         if not node.questions or self.variant not in ASKED_VARIANTS:
             return ""
         rows = self.vindex.rows(row)
-        views = node_views(node, self.variant)
+        views = self.views(row)
         if len(views) != len(rows):
             return ""
         best = views[int(np.argmax(self.vindex.vectors[rows] @ self.encode_query(q.text)))]
         return best if best in node.questions else ""
+
+    def views(self, row: int) -> list[str]:
+        """The texts embedded for node position ``row``, in its vector rows' order: worked out once a node (a
+        search asks for them for every result, and splitting a node's text into sentences each time was a
+        fifth of a card's time)."""
+        views = self._views.get(row)
+        if views is None:
+            views = self._views[row] = node_views(self.kg.nodes[self.vindex.ids[row]], self.variant)
+        return views
 
     def _rank(self, q: Query, used: str, depth: int, allowed: np.ndarray | None):
         """The fused ranking (row, score), each first-stage ranking's (rank, score) by row, and the rows
@@ -308,7 +318,7 @@ class SearchEngine:
             node = self.kg.nodes[self.vindex.ids[p]]
             rows = self.vindex.rows(p)
             flags = np.zeros(len(rows), dtype="float32")
-            views = node_views(node, self.variant) if node.questions else []
+            views = self.views(p) if node.questions else []
             if node.questions and len(views) == len(rows):
                 asked_views = set(node.questions)
                 flags[:] = [float(v in asked_views) for v in views]

@@ -45,7 +45,7 @@ class Result:
 
     @property
     def source(self) -> dict | None:
-        return asdict(self.node.sources[0]) if self.node.sources else None
+        return self.node.sources[0].to_dict() if self.node.sources else None
 
     def to_json(self) -> dict:
         d = self.node.to_json()
