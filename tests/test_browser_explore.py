@@ -132,3 +132,39 @@ def test_pathway_picture_downloads_as_a_slide_sized_svg(page, server):  # noqa: 
     tips = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title") if t.text and " → " in t.text]
     bases = [next((b for b in ("inferred", "textual", "curated") if b in t), "") for t in tips]
     assert tips and "" not in bases  # every arrow's tooltip names the basis it was made on
+
+
+def test_back_steps_through_the_focus_clicked_on_the_map_and_clear_focus_clears_it(page, server, layout_):  # noqa: F811
+    """A browser walk clicked two elements of the map and pressed Back: the page kept the second focus (the
+    picture's component still held the last click and set it again) and the next Back left the page. Each Back
+    now steps to the focus before; "Clear focus" leaves none."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{server}/?page=ask", wait_until="domcontentloaded")
+    settle(page)
+
+    def click(node_id: str, label: str) -> None:
+        frame = _map(page)
+        x, y = explore.screen_point(layout_, node_id, frame.bounding_box())
+        page.mouse.click(x, y)
+        page.wait_for_selector(f"text=Focused on {label}", timeout=60_000)
+        settle(page)
+
+    def focus_line() -> str:
+        page.wait_for_timeout(1500)
+        settle(page)
+        main = page.inner_text("[data-testid='stMain']")
+        return next((line for line in main.splitlines() if line.startswith("Focused on")), "")
+
+    click(CAPACITY, "Capacity support")
+    click("input/resources", "Resources")
+    page.go_back()
+    page.wait_for_function("() => location.search.includes('focus=input%2Fcapacity-support')", timeout=30_000)
+    assert focus_line().startswith("Focused on Capacity support (Input)")
+    assert "focus=input%2Fcapacity-support" in page.evaluate("location.search")  # not written back to Resources
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('focus=')", timeout=30_000)
+    assert focus_line() == "" and "page=ask" in page.evaluate("location.search")  # still on Ask, no focus
+    click("input/resources", "Resources")  # a click after Back focuses again
+    page.get_by_role("button", name="Clear focus").click()
+    page.wait_for_function("() => !location.search.includes('focus=')", timeout=30_000)
+    assert focus_line() == ""

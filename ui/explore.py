@@ -21,7 +21,7 @@ from graph.analysis.report import link_reason, step_reason
 from graph.evidence import LEVELS, STRONG
 from graph.ns import counted
 from ui.common import evidence_badge, md, scroll_when_still
-from ui.route import param, seed, set_params
+from ui.route import moved, param, seed, set_params
 
 HEIGHT_PX = explore.SIZE[1]
 FOCUS_LINE = "ep-focus-line"
@@ -49,6 +49,13 @@ def _filters(key: str, strong_only: bool) -> tuple[explore.Filters, int]:
     depth = c4.radio("Focus reaches", (1, 2), horizontal=True, key=f"{key}_depth",
                      format_func=lambda d: f"{d} step{'s' if d > 1 else ''}")
     return explore.Filters(tuple(levels), tuple(stages), float(strength), strong_only), int(depth)
+
+
+def _fresh_picture(key: str) -> None:
+    """Draw the picture as a new component, with no click yet. The component keeps the last element clicked as its
+    value, which the next run read as a new click: after Back it put the later focus back (Back did nothing, the
+    next Back left the page), and after "Clear focus" it focused the element again."""
+    st.session_state[f"{key}_cy_gen"] = st.session_state.get(f"{key}_cy_gen", 0) + 1
 
 
 def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Iterable[tuple[str, str]] = (),
@@ -84,14 +91,18 @@ def explorer(pw, key: str, highlight: Iterable[str] = (), highlight_links: Itera
             f'target="_self">Open its page</a>', unsafe_allow_html=True)
         if c2.button("Clear focus", key=f"{key}_clear"):
             st.session_state[f"{key}_focus"] = None  # kept (not popped), so the URL's old focus is not seeded back
+            _fresh_picture(key)  # the picture still holds the click that focused it, which would focus it again
             st.rerun()
         if st.session_state.pop(f"{key}_clicked", False):  # a box low in the picture was clicked: bring the line
             line.html(SCROLL_TO_FOCUS, unsafe_allow_javascript=True)  # into view (fixed code, no document text)
+    if moved():  # Back or Forward: the focus is the URL's, not the picture's last click
+        _fresh_picture(key)
     picked = cytoscape(els, explore.stylesheet(), height=f"{HEIGHT_PX}px",
                        layout={"name": "preset", "fit": True, "padding": explore.PADDING},  # fitted to its frame
                        # the wheel scrolls the page: a turn of it over the picture zoomed the picture (to nothing,
                        # st-cytoscape setting no bounds) while the page scrolled on; click to focus stays
-                       selection_type="single", user_zooming_enabled=False, key=f"{key}_cy") or {}
+                       selection_type="single", user_zooming_enabled=False,
+                       key=f"{key}_cy{st.session_state.get(f'{key}_cy_gen') or ''}") or {}
     nodes, edges = picked.get("nodes") or [], picked.get("edges") or []
     if nodes and nodes[0] != focused:
         st.session_state[f"{key}_focus"] = nodes[0]
