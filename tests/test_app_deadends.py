@@ -344,3 +344,23 @@ def test_a_case_study_page_says_what_it_illustrates_with_the_sentence_that_shows
     assert not [v for v in after if "Cleobury Country Ltd is a community organisation" in v]  # at the top only
     assert sum(sentence in v for v in body) == 2  # the page's own text, and its source (in a closed expander)
     assert "All 4 shown by one sentence, the one at the top of this page." in [c.value for c in at.caption]
+
+
+def test_fragility_says_why_a_linked_element_is_not_used_and_a_chosen_outcome_survives_a_change_of_view():
+    """A walk opened fragility for an input (a copied link): the picker stood empty with no word. And changing
+    "Look at" dropped the outcome just chosen, so it had to be found again."""
+    from ui.assumptions import MODES
+
+    at = run(page="assumptions", look="fragility", node="input/resources")
+    assert not at.exception
+    assert ("Resources is an input: what every pathway rests on is worked out for an outcome or impact. Choose one "
+            "below.") in [i.value.replace("\\", "") for i in at.info]  # as shown: md() escapes ":" and "."
+    assert at.selectbox(key="as_target").value is None
+    outcome = "outcome/good-business"
+    at = run(page="assumptions")
+    at.selectbox(key="as_el").set_value(outcome).run()
+    at.radio(key="as_mode").set_value(MODES[2]).run()  # to fragility: the outcome is still chosen
+    assert at.selectbox(key="as_target").value == outcome and at.query_params["node"] == outcome
+    assert not [i.value for i in at.info if "is worked out for" in i.value]
+    at.radio(key="as_mode").set_value(MODES[0]).run()  # and back
+    assert at.selectbox(key="as_el").value == outcome

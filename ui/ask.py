@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.analysis.chains import with_article
 from graph.ns import TYPE_MEANING, type_words
 from graph.text.labels import shorten
 from search.card import CardLine, basis_words, closeness, where
@@ -24,9 +25,6 @@ SHOWN_MATCHES = ("Passage", "CaseStudy", "Evidence", "Insight")  # a best match 
 KIND_WORDS = {"case": "case study", "evidence": "figure", "element": "part of the model",
               "passage": "passage of a source document"}
 
-
-def _a(word: str) -> str:
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 PANELS = (  # the card's four panels, two a row: heading, card field, what to say when it is empty
     ("What it needs", "builds_on", "nothing before it in the graph"),
@@ -94,7 +92,7 @@ def render_card(card: dict, kg) -> None:
         if also:
             show(("" if card.get("unsure") else "**Also near**\n") + also)
         if card.get("why"):
-            st.caption(f"Answered with {md(_a(KIND_WORDS.get(card.get('kind', ''), card.get('kind', ''))))}: "
+            st.caption(f"Answered with {md(with_article(KIND_WORDS.get(card.get('kind', ''), card.get('kind', ''))))}: "
                        f"{md(card['why'])}.")
         if head["id"] != node["id"]:
             rests = card.get("rests_on_it") or []

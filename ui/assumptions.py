@@ -159,6 +159,10 @@ def render_fragility(pw, path_param: list[str]) -> None:
     kg = pw.kg
     fa = pw.fragility()
     opts = fa.targets()
+    named = kg.nodes.get(param("node"))
+    if named is not None and named.id not in opts:  # a link or the other view's element: say why it is not used
+        st.info(md(f"{named.label} is {with_article(type_words(named.type).lower())}: what every pathway rests on is worked "
+                   "out for an outcome or impact. Choose one below."))
     picked = pick_node("Outcome or impact", opts, "as_target", "Choose an outcome or impact…",
                        lambda i: f"{kg.nodes[i].stage_label} · {type_words(kg.nodes[i].type)}: {kg.nodes[i].label}")
     seed("as_strong", param("strong") == "1")
@@ -251,6 +255,10 @@ def render() -> None:
     index = 2 if param("look") == "fragility" else 1 if rests else 0
     seed("as_mode", MODES[index])
     tab = st.radio("Look at", MODES, horizontal=True, key="as_mode")
+    if st.session_state.get("as_mode_shown", tab) != tab:  # the node chosen stays chosen where the new view has it
+        for key in ("as_el", "as_target", "as_assumption"):
+            st.session_state.pop(key, None)
+    st.session_state["as_mode_shown"] = tab
     if tab == MODES[2]:
         render_fragility(pw, path_param)
         return
