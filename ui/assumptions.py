@@ -161,8 +161,9 @@ def render_fragility(pw, path_param: list[str]) -> None:
     opts = fa.targets()
     named = kg.nodes.get(param("node"))
     if named is not None and named.id not in opts:  # a link or the other view's element: say why it is not used
-        st.info(md(f"{named.label} is {with_article(type_words(named.type).lower())}: what every pathway rests on is worked "
-                   "out for an outcome or impact. Choose one below."))
+        kind = with_article(type_words(named.type).lower())
+        st.info(md(f"{named.label} is {kind}: what every pathway rests on is worked out for an outcome or impact. "
+                   "Choose one below."))
     picked = pick_node("Outcome or impact", opts, "as_target", "Choose an outcome or impact…",
                        lambda i: f"{kg.nodes[i].stage_label} · {type_words(kg.nodes[i].type)}: {kg.nodes[i].label}")
     seed("as_strong", param("strong") == "1")
