@@ -40,7 +40,7 @@ def test_every_impact_page_names_what_all_routes_share_and_what_cuts_most_with_s
             assert f"Most cutting upstream: {head}" in body, t
             for r in f.most_cutting if top.lost < f.total else []:  # all cutting every route: listed above
                 assert f"**{r.node['label']}** ({r.node['stage_label']})" in body, (t, r.node["id"])
-        table = at.dataframe[1].value
+        table = at.dataframe[0].value  # the steps above it are a table that wraps (st.table)
         assert len(table) == len(f.rows)
         for r, source in zip(f.rows, table["source"], strict=True):
             words = [", ".join(w for w in (s["document"], section_words(s["section"])) if w) for s in r.sources]

@@ -134,7 +134,12 @@ def _unlinked_words(labels: list[str], drawn: int) -> str:
 
 
 def _route_label(kg, route) -> str:
-    return " → ".join(kg.nodes[n].label for n in route.path.nodes)
+    """The route as its picker shows it, each element's label cut to a few words: a box cuts a long line at its
+    edge, mid-word (every step is in full in the table under it)."""
+    return " → ".join(shorten(kg.nodes[n].label, ROUTE_LABEL_CHARS) for n in route.path.nodes)
+
+
+ROUTE_LABEL_CHARS = 34
 
 
 def _attached_to(kg, r) -> str:
@@ -144,14 +149,18 @@ def _attached_to(kg, r) -> str:
 
 
 def _fragility_rows(f, kg) -> list[dict]:
-    return [{"assumption or foundation": r.node.get("label", ""), "type": r.node.get("type", ""),
-             "stage": r.node.get("stage_label", ""), "attached to (on these routes)": _attached_to(kg, r),
-             "routes lost": r.lost, "of": r.total,
+    """What each failure would cut first (the numbers), then where it sits and its sources: at 1400 px the columns
+    read before the table scrolls."""
+    return [{"assumption or foundation": r.node.get("label", ""), "routes lost": r.lost, "of": r.total,
              "routes left": r.total - r.lost, "on every route": "yes" if r.everywhere else "",
-             "the target's own": "yes" if r.own else "",
+             "the target's own": "yes" if r.own else "", "type": r.node.get("type", ""),
+             "stage": r.node.get("stage_label", ""), "attached to (on these routes)": _attached_to(kg, r),
              "evidence from case studies": evidence_words(len(r.cases)),
              "source": "; ".join(", ".join(w for w in (s["document"], section_words(s["section"])) if w)
                                  for s in r.sources)} for r in f.rows]
+
+
+_NARROW = ("routes lost", "of", "routes left", "on every route", "the target's own")
 
 
 def render_fragility(pw, path_param: list[str]) -> None:
@@ -226,9 +235,10 @@ def render_fragility(pw, path_param: list[str]) -> None:
         show(f"**{node_link(kg.nodes[w.source], with_type=False)} → "
              f"{node_link(kg.nodes[w.target], with_type=False)}** {badge(w.level)} weight {w.weight:.2f}")
         st.caption(md(w.why))
-        st.dataframe([{"step": k + 1, "from": kg.nodes[e.source].label, "to": kg.nodes[e.target].label,
-                       "evidence": e.badge, "weight": round(e.weight, 2), "why": e.why}
-                      for k, e in enumerate(route.evidence)], width="stretch", hide_index=True)
+        # a table that wraps: in a scrolling grid the reasons and the weights were cut at the right edge
+        st.table([{"step": k + 1, "from": md(kg.nodes[e.source].label), "to": md(kg.nodes[e.target].label),
+                   "evidence": md(e.badge), "weight": f"{e.weight:.2f}", "why": md(e.why)}
+                  for k, e in enumerate(route.evidence)])
 
     st.subheader("If this assumption failed")
     alone = len(f.most_cutting) == 1  # one is named with its document and section; several tied, each by its stage
@@ -242,7 +252,11 @@ def render_fragility(pw, path_param: list[str]) -> None:
 
     if headline := most_cutting_text(f, md(kg.nodes[picked].label), name):
         st.markdown(headline)
-    st.dataframe(_fragility_rows(f, kg), width="stretch", hide_index=True)
+    st.dataframe(_fragility_rows(f, kg), width="stretch", hide_index=True,
+                 column_config={"assumption or foundation": st.column_config.TextColumn(width="large"),
+                                **{c: st.column_config.Column(width="small") for c in _NARROW},
+                                "type": st.column_config.Column(width="medium"),
+                                "stage": st.column_config.Column(width="medium")})
     st.download_button("Download this table with every assumption's sources (CSV)", to_csv(f),
                        file_name=f"fragility-{picked.replace('/', '-')}.csv", mime="text/csv", key="as_csv")
 

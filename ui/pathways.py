@@ -59,8 +59,7 @@ def path_table(pw, path: Path, steps: list[Evidence]) -> list[dict]:
             {
                 "step": i + 1,
                 "stage": md(n.stage_label + (f" ({n.horizon or n.scope})" if n.horizon or n.scope else "")),
-                "element": md(n.label),  # st.table renders Markdown in cells
-                "type": n.type,
+                "element": md(n.label),  # st.table renders Markdown in cells (the stage says its type)
                 "link in: evidence, strength": f"{evidence_badge(ev.level)} {lk.weight:.2f}{mark}" if lk else "",
                 "why": md(step_reason(lk, ev)) if lk else "",
             }
@@ -223,12 +222,9 @@ def render() -> None:
                   "(raise 'Paths' to see them)." if result.truncated else ""))
     st.markdown(md(score_text(pw.kg, path, steps)))
     pathway_downloads(pw, paths, chosen)
-    left, right = st.columns([3, 1])
-    with left:
-        st.markdown("**The highlighted path, step by step, with the reason for each link**")
-        st.table(path_table(pw, path, steps))
-    with right:
-        st.markdown("**Open a step**")
-        show("\n".join(f"- {node_link(pw.kg.nodes[n])}" for n in path.nodes))
-        along = html.escape(f"?page=assumptions&path={quote(','.join(path.nodes), safe='/,')}")
-        show(f'<a href="{along}" target="_self">Assumptions along this path</a>')
+    # the table takes the page's width: beside a column of links its "why" was a 180 px strip, 20 lines a reason
+    st.markdown("**The highlighted path, step by step, with the reason for each link**")
+    st.table(path_table(pw, path, steps))
+    along = html.escape(f"?page=assumptions&path={quote(','.join(path.nodes), safe='/,')}")
+    show("**Open a step:** " + " → ".join(node_link(pw.kg.nodes[n], with_type=False) for n in path.nodes)
+         + f' · <a href="{along}" target="_self">Assumptions along this path</a>')
