@@ -20,7 +20,9 @@ both but by can could do does each for from further had has have having how if i
 much must no nor not of on once only or other our out over own same should so some such than that the their them
 then there these they this those through to too under until up very was we were what when where which while who
 whom why will with within without would you your local already often well just like many make made able
-ways such every other others""".split()  # noqa: SIM905 - a word list reads best as text
+ways such every other others become becomes becoming became greater best help helps helping helped achieve
+achieved achieves understand enable enables enabled ensure ensures provide provides provided lead leads allow
+allows providing""".split()  # noqa: SIM905 - a word list reads best as text
 )
 
 
