@@ -671,8 +671,10 @@ def build_card(engine: Searcher, query: str, choice: Choice | None = None, hits=
         )
         card.builds_on = [_link_line(kg, links, *found) for found in up[:MAX_LINES]]
         down = strongest_first(links.walk(el.id, forward=True, max_hops=4))
-        outs = [found for found in down if kg.nodes[found[0]].type in OUTCOME_TYPES]
-        chosen_down = outs or [found for found in down if found[1] == 1]
+        # the next steps first, as the element's page lists them, then the outcomes and impacts further on: only
+        # the outcomes, 2 or 3 steps away, had left out what it leads to directly (a browser walk)
+        chosen_down = [found for found in down if found[1] == 1 and kg.nodes[found[0]].type in ELEMENT_CLASSES] + [
+            found for found in down if found[1] > 1 and kg.nodes[found[0]].type in OUTCOME_TYPES]
         card.leads_to = [_link_line(kg, links, *found) for found in chosen_down[:MAX_LINES]]
     else:
         card.builds_on = [CardLine.of(n, hops=1, basis="stage order") for n in _by_order(kg, el, True)][:MAX_LINES]

@@ -89,6 +89,10 @@ def test_card_cites_every_line_and_uses_graph_relations(engine):
     arrows = nx.DiGraph([(a, b) for a, bs in engine.kg.edges("leadsTo").items() for b in bs])
     assert {b.id for b in card.builds_on} <= nx.ancestors(arrows, card.element.id)  # upstream along the arrows
     assert {x.id for x in card.leads_to} <= nx.descendants(arrows, card.element.id)
+    # what it leads to directly comes first, as its page lists it; then outcomes and impacts further on
+    nexts = set(arrows.successors(card.element.id))
+    assert 2 <= len(nexts) <= 8 and {x.id for x in card.leads_to[:len(nexts)]} == nexts
+    assert all(x.type in ("Outcome", "Impact") for x in card.leads_to[len(nexts):])
     lines = [card.element, *card.builds_on, *card.leads_to, *card.assumptions, *card.foundations,
              *card.case_studies, *card.evidence]
     assert all(ln.source and ln.source["quote"] and ln.source["document"] for ln in lines)
