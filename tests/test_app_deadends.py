@@ -343,7 +343,7 @@ def test_a_case_study_page_says_what_it_illustrates_with_the_sentence_that_shows
     after = body[body.index(f"#### What it illustrates ({len(links)})"):]
     assert not [v for v in after if "Cleobury Country Ltd is a community organisation" in v]  # at the top only
     assert sum(sentence in v for v in body) == 2  # the page's own text, and its source (in a closed expander)
-    assert "All 4 shown by one sentence, the one at the top of this page." in [c.value for c in at.caption]
+    assert "These 4 are shown by one sentence, the one at the top of this page." in [c.value for c in at.caption]
 
 
 def test_fragility_says_why_a_linked_element_is_not_used_and_a_chosen_outcome_survives_a_change_of_view():

@@ -47,7 +47,7 @@ def case_links(links: list, heading: str, none: str, name, shown: str = "",
         else:
             for link in group:
                 show(f"- {name(link)} — {md(_short(link.rationale))}")
-            st.caption(f"All {len(group)} shown by one sentence" + (f", {where}." if above else ":"))
+            st.caption(f"These {len(group)} are shown by one sentence" + (f", {where}." if above else ":"))
             if not above:
                 st.markdown(quote_block(group[0].evidence, 400))
         with st.expander("How " + ("this link was" if len(group) == 1 else "these links were") + " made"):
