@@ -6,6 +6,7 @@ Each test is a view a person reached that left them with nothing to do next, or 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -364,3 +365,16 @@ def test_fragility_says_why_a_linked_element_is_not_used_and_a_chosen_outcome_su
     assert not [i.value for i in at.info if "is worked out for" in i.value]
     at.radio(key="as_mode").set_value(MODES[0]).run()  # and back
     assert at.selectbox(key="as_el").value == outcome
+
+
+def test_the_together_sentence_of_an_empty_place_names_a_few_items_and_counts_the_rest():
+    """A walk read, for a place with nothing marked: "Put in place together, Collective local vision, … worth.,
+    Commitment to … institutions., Culture of …" through all 23 items, each whole label's stop before a comma."""
+    from ui.place import TOGETHER_NAMED
+
+    at = run(page="place")
+    assert not at.exception
+    line = next(m.value.replace("\\", "") for m in at.markdown if m.value.replace("\\", "").startswith(
+        "Put in place together"))
+    assert ".," not in line and line.count("“") <= TOGETHER_NAMED
+    assert re.search(r"and \d+ more of the items above would move \d+ of 16 outcomes and impacts up\.$", line), line

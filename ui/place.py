@@ -289,13 +289,26 @@ def invest_rows(result: Assessment, limit: int = 10, kg=None) -> list[dict]:
     ][:limit]
 
 
+TOGETHER_NAMED = 4  # items a "together" sentence names; the rest are counted
+
+
+def _named(label: str) -> str:
+    """A label inside a sentence: its own closing stop left out, and quoted when it holds a comma or a stop of its
+    own ("Time to invest in the inputs and Commissioners … in their places." read as two sentences)."""
+    label = label.strip().rstrip(" .;,")
+    return f"“{label}”" if any(c in label for c in ",.;:") else label
+
+
 def together_line(kg, result: Assessment) -> str:
     t = result.together
     if not t.ids:
         return ""
-    names = [kg.nodes[i].whole_label for i in t.ids]
+    names = [_named(kg.nodes[i].whole_label) for i in t.ids]
     if len(names) == 1:  # "put in place together" read oddly of one item (a browser walk)
         return f"Putting {names[0]} in place would move {t.moves} of 16 outcomes and impacts up."
+    if len(names) > TOGETHER_NAMED:  # an empty profile's sentence had run through all 23 items
+        more = len(names) - TOGETHER_NAMED
+        names = [*names[:TOGETHER_NAMED], f"{more} more of the items above"]
     return (f"Put in place together, {', '.join(names[:-1])} and {names[-1]} would move {t.moves} of 16 outcomes "
             "and impacts up.")
 
