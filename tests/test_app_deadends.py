@@ -155,6 +155,7 @@ def test_a_passages_page_leads_on_to_the_parts_of_the_model_nearest_it_in_meanin
     near = SearchEngine.load(Path(os.environ["EP_BUILD"])).similar(passage)
     assert len(near) == 5 and all(m.type not in ("Passage", "CaseStudy") for m, _ in near), near
     at = run(page="node", node=passage)
+    assert at.selectbox(key="node_pick").value == passage  # the box names the passage shown (it read "Choose …")
     assert [h.value for h in at.markdown if h.value == "#### Parts of the model similar in meaning"]
     line = next(m.value for m in at.markdown if "similar in meaning 0." in m.value)
     for m, score in near:  # each a same-tab link to its page, badged as meaning, not as a link's evidence

@@ -79,10 +79,10 @@ def render() -> None:
     if nid and nid not in kg.nodes:
         st.error(f"No node with id “{md(nid)}”. Pick one below.")
         nid = ""
+    if nid and nid not in ids:  # a passage reached by a link: the box names it (it had read "Choose a node…")
+        ids = [nid, *ids]
     picked = pick_node("Node", ids, "node_pick", "Choose a node…",
                        lambda i: f"{type_words(kg.nodes[i].type)}: {kg.nodes[i].label}", current=nid)
-    if nid and nid not in ids:  # a passage reached by a link
-        picked = nid
     if not picked:
         st.info("Choose a node, or follow any node link in the app.")
         return
