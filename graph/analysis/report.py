@@ -19,6 +19,7 @@ from graph.analysis.paths import Path
 from graph.analysis.picture import layout, legend_words, link_level, to_svg
 from graph.evidence import MEANING, WEAKEST_RULE, Evidence, link_evidence, weakest
 from graph.records import LinkRecord as Link
+from graph.stages import section_words
 from graph.store import KnowledgeGraph
 
 ELEMENT_TYPES = ("Condition", "Input", "Process", "Activity", "Outcome", "Impact")
@@ -39,10 +40,15 @@ def path_steps(path: Path, evidence: Mapping[tuple[str, str], Evidence] | None =
 def step_reason(link: Link, ev: Evidence) -> str:
     """Why a step's arrow is there, led by its evidence level's own reason (what the badge says), then how the
     arrow was drawn where that adds something: a shown link names its case study and keeps its wording."""
-    why = ev.why[:1].upper() + ev.why[1:]
+    why = _sentence(ev.why[:1].upper() + ev.why[1:])
     if ev.level in ("stated", "curated"):
-        return why + "."
-    return f"{why}. {link_reason(link)}"
+        return why
+    return f"{why} {link_reason(link)}"
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending in a full stop, unless a quoted sentence already ends it ('… sustainable.”', not '.”.')."""
+    return text if re.search(r"[.!?…][”’\"')]*$", text.rstrip()) else text.rstrip() + "."
 
 
 def weakest_text(kg: KnowledgeGraph, steps: list[Evidence]) -> str:
@@ -144,8 +150,10 @@ def report_html(kg: KnowledgeGraph, path: Path, chain: Chain | None, svg: str, t
     for nid in path.nodes:
         n = kg.nodes[nid]
         for s in n.sources[:2]:
-            quote = s.quote if len(s.quote) <= 400 else s.quote[:400].rsplit(" ", 1)[0] + " …"
-            section = f", {e(s.section)}" if s.section else ""
+            text = re.sub(r"^\s*(?:[-–•*]\s+)+", "", " ".join(s.quote.split()))  # a list item's own dash
+            quote = text if len(text) <= 400 else text[:400].rsplit(" ", 1)[0] + " …"
+            words = section_words(s.section)  # "Inputs", not the document's "INPUTS"; not the title again
+            section = f", {e(words)}" if words and words != s.document else ""
             sources.append(f"<li><b>{e(n.label)}</b>: {e(s.document)}{section} (characters {s.start}–{s.end})"
                            f"<blockquote>{e(quote)}</blockquote></li>")
     for lk in path.links:
