@@ -103,3 +103,19 @@ def test_export_refuses_to_write_what_does_not_validate(pwm, monkeypatch):
     monkeypatch.setattr(cids, "pathway_graph", nameless)
     with pytest.raises(ValueError, match="does not conform"):
         cids.export_pathway(pwm.g, pwm.kg, path)
+
+
+def test_each_arrow_carries_the_evidence_level_the_app_shows_beside_its_basis(pwm, exported):
+    """A walk found the report badging two arrows "shown by a case" where the JSON-LD said only "inferred" (their
+    basis): each arrow now says both, the level as every view of the app computes it."""
+    from graph.evidence import graph_evidence
+    from graph.ns import EP
+
+    path, g = exported
+    want = {(lk.source, lk.target): (lk.basis, ev.level) for lk in path.links
+            for ev in [graph_evidence(pwm.kg, [lk])[(lk.source, lk.target)]]}
+    got = {(str(g.value(x, EP.linkFrom)).rsplit("/id/", 1)[-1], str(g.value(x, EP.linkTo)).rsplit("/id/", 1)[-1]):
+           (str(g.value(x, EP.basis)), str(g.value(x, EP.evidenceLevel))) for x in g.subjects(RDF.type, EP.CausalLink)}
+    assert got == want and len(got) == len(path.links)
+    assert {level for _, level in got.values()} - {"stated", "shown", "curated", "inferred"} == set()
+    assert ("inferred", "shown") in got.values()  # the case the walk found: made by similarity, shown by a case

@@ -25,6 +25,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from graph.analysis.chains import Chain
 from graph.analysis.paths import Path
+from graph.evidence import graph_evidence
 from graph.ns import CIDS, EP, ID
 from graph.store import KnowledgeGraph
 
@@ -101,6 +102,7 @@ def pathway_graph(g: Graph, kg: KnowledgeGraph, path: Path, chain: Chain | None 
         out.add((pw, PART_OF[cls], u))
         if cls == CIDS.Outcome:
             out.add((u, CIDS.forOrganization, org_iri))
+    levels = {edge: ev.level for edge, ev in graph_evidence(kg, path.links).items()}
     for i, lk in enumerate(path.links):
         a, b = ID[lk.source], ID[lk.target]
         out.add((a, EP.leadsTo, b))
@@ -113,6 +115,8 @@ def pathway_graph(g: Graph, kg: KnowledgeGraph, path: Path, chain: Chain | None 
         out.add((link, EP.linkFrom, a))
         out.add((link, EP.linkTo, b))
         out.add((link, EP.basis, Literal(lk.basis)))
+        # what the app's badges and reports say of the arrow ("shown by a case" where its basis is "inferred")
+        out.add((link, EP.evidenceLevel, Literal(levels[(lk.source, lk.target)])))
         out.add((link, EP.weight, Literal(round(lk.weight, 4))))
         if getattr(lk, "rationale", ""):
             out.add((link, EP.rationale, Literal(lk.rationale)))
