@@ -379,3 +379,14 @@ def test_the_together_sentence_of_an_empty_place_names_a_few_items_and_counts_th
         "Put in place together"))
     assert ".," not in line and line.count("“") <= TOGETHER_NAMED
     assert re.search(r"and \d+ more of the items above would move \d+ of 16 outcomes and impacts up\.$", line), line
+
+
+def test_a_persons_roles_are_not_listed_as_other_ways_of_writing_their_name():
+    """A walk's uploaded story gave Sarah Whitmore the page line 'Also written as: “chair of Little Hadley Community
+    Pub Ltd”': ingest keeps a person's roles with their other names, and the page now tells them apart."""
+    from graph.records import NodeRecord
+    from ui.node import person_roles
+
+    n = NodeRecord("person/sarah-whitmore", "Person", "Sarah Whitmore", "Sarah Whitmore, chair of …",
+                   alt_labels=("chair of Little Hadley Community Pub Ltd", "Ms Whitmore"))
+    assert person_roles(n) == (["chair of Little Hadley Community Pub Ltd"], ["Ms Whitmore"])
