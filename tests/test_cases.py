@@ -348,3 +348,11 @@ def test_a_building_a_place_names_is_a_venue_in_that_place_and_a_street_or_a_bod
     assert sorted(i.label for i in ex.items if i.cls == "Organisation") == [
         "Hatfield Road Methodist Church", "Hebden Bridge Town Hall", "Leeds Central Library",
         "Wales Co-operative Centre"]
+
+
+def test_who_lives_in_a_place_says_it_is_one():
+    """ "Residents of Ashby Parva in Leicestershire": a village no gazetteer holds (a walk's uploaded story kept only
+    the county), named as where people live."""
+    ex = _items("Residents of Ashby Parva in Leicestershire opened their own village shop this week. Villagers of "
+                "Little Hadley bought the pub.")
+    assert sorted(i.label for i in ex.items if i.cls == "Place") == ["Ashby Parva", "Leicestershire", "Little Hadley"]
