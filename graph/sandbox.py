@@ -219,6 +219,17 @@ def capped(query: str, max_rows: int) -> str:
     return checked(f"{text}\nLIMIT {max_rows + 1}")[1]
 
 
+def _unbalanced(query: str) -> str:
+    """What the parser's "Expected SelectQuery, found '?'" leaves out when the fault is a bracket never closed (or
+    closed twice): counted outside strings, IRIs and comments."""
+    bare = _bare(query)
+    for a, b in (("{", "}"), ("(", ")")):
+        d = bare.count(a) - bare.count(b)
+        if d:
+            return f" (the query has {d} “{a}” not closed)" if d > 0 else f" (the query has {-d} more “{b}” than “{a}”)"
+    return ""
+
+
 def checked(query: str):
     """(prepared query, the text to run): the normalised text, checked on rdflib's parsed algebra and, as a
     second opinion, on its words outside strings, IRIs and comments; QueryRefused naming what was refused."""
@@ -247,7 +258,7 @@ def checked(query: str):
             raise QueryRefused(f"{words[0] if words else 'this'} update is refused: {READ_ONLY}") from None
         if words:
             raise QueryRefused(f"{words[0].upper()} is refused (an update, wherever it appears): {READ_ONLY}") from None
-        raise QueryRefused(f"not valid SPARQL: {e}") from None
+        raise QueryRefused(f"not valid SPARQL: {e}{_unbalanced(query)}") from None
     try:
         prepared = translateQuery(parsed, initNs=PREFIXES)
     except RecursionError:

@@ -405,3 +405,16 @@ def test_hostile_documents_render_as_text_on_every_page(hostile_app):
         pg.wait_for_timeout(1500)  # anything lazy has had its chance to fetch
     assert rendered == [], "\n".join(rendered)
     assert left == [] and lst.requests == [], (left, lst.requests)
+
+
+def test_a_query_with_a_bracket_left_open_says_so():
+    """The parser's own words ("Expected SelectQuery, found '?'") point away from a missing "}" (a walk)."""
+    from graph import sandbox
+
+    with pytest.raises(sandbox.QueryRefused, match="the query has 1 “{” not closed"):
+        sandbox.checked("SELECT ?x WHERE { ?x ?y ")
+    with pytest.raises(sandbox.QueryRefused, match="1 more “}” than “{”"):
+        sandbox.checked("SELECT ?x WHERE { ?x ?y ?z }}")
+    with pytest.raises(sandbox.QueryRefused) as e:  # a brace inside a string is not counted
+        sandbox.checked('SELECT ?x WHERE { ?x ?y "{" ')
+    assert "1 “{” not closed" in str(e.value)
