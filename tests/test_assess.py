@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -408,6 +409,11 @@ def test_printable_report_escapes_text(kg):
     picture = html.split("Blocked, at risk, and by what")[0]
     assert picture.count('target="_self"') == 32 and "_blank" not in html
     assert "Short-term outcomes" in html and "Wider impacts" in html
+    # a printed page carries its key and its date, and names the assumptions list as the app does (a walk)
+    from ui.place import FILL
+
+    assert all(f">{state}</span>" in picture for state in FILL) and re.search(r"<p>Printed: \d{4}-\d\d-\d\d</p>", html)
+    assert "Assumptions under what is in place or at risk, not confirmed" in html and "Assumptions at risk<" not in html
 
 
 def test_causes_say_each_reason_once_on_the_example(kg):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -355,7 +356,11 @@ def _report_html(profile: Profile, result: Assessment, kg) -> str:
         for n, x in sorted(profile.items.items(), key=lambda x: (kg.nodes[x[0]].order, kg.nodes[x[0]].label))
     ]
     fictional = "<p><strong>This profile is fictional.</strong></p>" if profile.fictional else ""
-    dated = f"<p>Assessed: {e(profile.date)}</p>" if profile.date else ""
+    printed = datetime.now(UTC).date().isoformat()  # a printed page says when: the profile may name no date
+    dated = (f"<p>Assessed: {e(profile.date)} · printed {printed}</p>" if profile.date else
+             f"<p>Printed: {printed}</p>")
+    key = " ".join(f'<span style="background:{c};padding:1px 6px;border:1px solid #ccc">{e(state)}</span>'
+                   for state, c in FILL.items())
     together = together_line(kg, result)
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{e(profile.place)}: self-assessment</title>
 <style>@page{{size:A4 landscape;margin:12mm}}
@@ -365,10 +370,10 @@ table{{border-collapse:collapse}}</style></head><body>
 <h1>{e(profile.place)}: Empowering Places self-assessment</h1>{fictional}{dated}
 <p>Outcomes and impacts: <b>{s["in place"]}</b> in place, <b>{s["at risk"]}</b> at risk, <b>{s["unknown"]}</b>
 unknown, <b>{s["blocked"]}</b> blocked.</p>
-<h2>The model, column by column</h2>{model_html(kg, result)}
+<h2>The model, column by column</h2><p>Key: {key}</p>{model_html(kg, result)}
 <h2>Blocked, at risk, and by what</h2>{causes_html(kg, result)}
 <h2>Invest here first</h2>{_table_html(invest_rows(result, kg=kg))}<p>{e(together)}</p>
-<h2>Assumptions at risk</h2><ul>{risks or "<li>none</li>"}</ul>
+<h2>Assumptions under what is in place or at risk, not confirmed</h2><ul>{risks or "<li>none</li>"}</ul>
 <h2>What the place said</h2>{_table_html(entries)}<p>Items not listed are unknown.</p>
 <p>Rules: conditions and foundations are necessary (missing blocks, partly puts at risk); the inputs contribute as
 a group (all in place is enough); the columns carry the state.</p>
