@@ -1033,6 +1033,8 @@ def _summary(text: str, a: int, z: int, title: str = "", named_at: int | None = 
         a = m.end()
     out, reached = "", named_at is None
     for s, e in sentences(text, a, z):
+        if _HEADING_LINE.fullmatch(text, s, min(z, e + 2)) or text[s:e].lstrip().startswith("#"):
+            continue  # a heading inside the case ("## What the support did") is not a sentence of its summary
         nxt = collapse(text[s:e])
         room = SUMMARY_CHARS if reached else 2 * SUMMARY_CHARS
         if out and len(out) + len(nxt) > room:

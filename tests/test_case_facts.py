@@ -342,3 +342,19 @@ def test_a_case_summary_runs_on_to_the_sentence_that_names_the_case(build_dir):
                  for d, t in seed.neighbours(case.id).get(rel, []) if d == "out"]
         if named:
             assert any((n.figure or n.label) in case.text for n in named), case.id
+
+
+def test_a_heading_inside_a_markdown_case_is_not_part_of_its_summary(tmp_path):
+    """A walk's upload read "… social enterprise programme. What the support did": the case's subheading was glued
+    to its summary as a sentence."""
+    from ingest.readers import read_document
+
+    f = tmp_path / "bakery.md"
+    f.write_text("# Riverside Co-operative Bakery, Hexham\n\nRiverside Co-operative Bakery is a worker co-operative in "
+                 "Hexham, set up in 2019 by five bakers.\n\n## What the support did\n\nThe council's adviser helped "
+                 "the founders choose a structure.\n", encoding="utf-8")
+    ex = extract(read_document(f))
+    find_entities(ex)
+    case = next(i for i in ex.items if i.cls == "CaseStudy")
+    assert case.text == ("Riverside Co-operative Bakery is a worker co-operative in Hexham, set up in 2019 by five "
+                         "bakers. The council's adviser helped the founders choose a structure.")
