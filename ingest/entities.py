@@ -779,8 +779,8 @@ def _people(found: _Found, ex: Extraction, text: str) -> None:
                 role = collapse(f"{m.role} of {of}") if of else m.role
                 if role not in p.alt_labels:
                     p.alt_labels.append(role)
-            if m.strong and p.text == p.label:
-                p.text = m.phrase
+            if m.strong and p.text == p.label:  # "Tom Ellery, chair of" where the rest was not read: "…, chair"
+                p.text = _OF_UNREAD.sub("", m.phrase)
             if org is not None:
                 found.relate(p, "affiliatedWith", org)
         for m in people.SHORT.finditer(region):  # "Ms Davies": the one person of that surname

@@ -358,3 +358,12 @@ def test_a_heading_inside_a_markdown_case_is_not_part_of_its_summary(tmp_path):
     case = next(i for i in ex.items if i.cls == "CaseStudy")
     assert case.text == ("Riverside Co-operative Bakery is a worker co-operative in Hexham, set up in 2019 by five "
                          "bakers. The council's adviser helped the founders choose a structure.")
+
+
+def test_a_persons_words_do_not_end_on_a_dangling_of():
+    """A walk's upload listed "People: Tom Ellery, chair of": the organisation after "of" was not read, and the
+    person's words stopped there."""
+    ex = _ex("Ashby Parva Community Shop Ltd opened this week. “We wanted a shop,” said Tom Ellery, chair of the "
+             "shop's management committee.")
+    people = [(p.label, p.text) for p in ex.items if p.cls == "Person"]
+    assert people == [("Tom Ellery", "Tom Ellery, chair")]
