@@ -429,8 +429,9 @@ def _case_item(w: _Writer, n: int, name: str) -> str:
             f"The aim is simple: {other[0]}, and {other[1]}.",
         ]))
     if rnd.random() < 0.25:
-        venue = w.place(rnd.choice([f"{place} Town Hall", f"{rnd.choice(SURNAMES)} Park",
-                                    f"{rnd.choice(SURNAMES)} Market"]))
+        venue = rnd.choice([f"{place} Town Hall", f"{rnd.choice(SURNAMES)} Park", f"{rnd.choice(SURNAMES)} Market"])
+        # a building a place names is a venue, an organisation (issue 26); a park or a market is a site
+        venue = w.org(venue) if venue.endswith(" Hall") else w.place(venue)
         parts.append(f"It now runs much of its work from {venue}, which it took over from the council.")
     w.facts.insights += 1
     w.facts.case_studies += 1
