@@ -33,7 +33,7 @@ def test_textual_and_curated_reasons_whole(links):
         "training and peer-support (such as using action learning sets) can also help create a referral network "
         "which identifies and encourages local entrepreneurs.”")
     assert links[(REFERRAL, COP)].rationale == (
-        "Added by curation example: The short-term outcome is a community of practice that \"enables better flow "
+        "Added by link review: The short-term outcome is a community of practice that \"enables better flow "
         "of information and referrals\"; the referral network built by this process is that flow, and the "
         "process stage's foundation asks for \"fluid, inclusive links and referrals between services\".")
 
