@@ -522,7 +522,7 @@ def cmd_export(g, args) -> int:
 
 
 def cmd_assess(pw, args) -> int:
-    from graph.analysis.assess import ProfileError, assess, compare, load_profile
+    from graph.analysis.assess import ProfileError, assess, compare, load_profile, together_sentence
     from graph.analysis.assess import columns as assess_columns
 
     try:
@@ -548,8 +548,7 @@ def cmd_assess(pw, args) -> int:
         for i in r.invest[:5]:
             lines.append(f"    {i.label} [{i.type}, now {i.status}]: moves {i.moves}, holds back {i.holds}")
         if r.together.ids and r.together.moves:
-            names = ", ".join(pw.kg.nodes[i].label for i in r.together.ids)
-            lines.append(f"  together: {names} would move {r.together.moves} up")
+            lines.append(f"  {together_sentence(pw.kg, r)}")
         for a in r.assumptions_at_risk[:5]:
             lines.append(f"  assumption at risk ({a['status']}): {a['label']}")
     data: dict = {"assessments": [r.to_json(pw.kg) for r in results]}

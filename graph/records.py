@@ -50,6 +50,16 @@ class NodeRecord:
         printed report or a spreadsheet shows, where nothing is a click away."""
         return " ".join(self.text.split()) if self.label.endswith("…") and self.text else self.label
 
+    def roles_and_names(self) -> tuple[list[str], list[str]]:
+        """(roles, other names) of the alternative labels. Ingest keeps a person's roles with their other names;
+        "chair of Little Hadley Community Pub Ltd" is a role, "Ms Whitmore" a name (it holds the surname). Any other
+        node's alternative labels are all names."""
+        if self.type != "Person":
+            return [], list(self.alt_labels)
+        surname = self.label.split()[-1].lower() if self.label.split() else ""
+        names = [a for a in self.alt_labels if surname and surname in a.lower().split()]
+        return [a for a in self.alt_labels if a not in names], names
+
     def to_json(self) -> dict:
         d = asdict(self)
         d["alt_labels"] = list(self.alt_labels)

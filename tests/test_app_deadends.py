@@ -371,7 +371,7 @@ def test_fragility_says_why_a_linked_element_is_not_used_and_a_chosen_outcome_su
 def test_the_together_sentence_of_an_empty_place_names_a_few_items_and_counts_the_rest():
     """A walk read, for a place with nothing marked: "Put in place together, Collective local vision, … worth.,
     Commitment to … institutions., Culture of …" through all 23 items, each whole label's stop before a comma."""
-    from ui.place import TOGETHER_NAMED
+    from graph.analysis.assess import TOGETHER_NAMED
 
     at = run(page="place")
     assert not at.exception
@@ -385,8 +385,9 @@ def test_a_persons_roles_are_not_listed_as_other_ways_of_writing_their_name():
     """A walk's uploaded story gave Sarah Whitmore the page line 'Also written as: “chair of Little Hadley Community
     Pub Ltd”': ingest keeps a person's roles with their other names, and the page now tells them apart."""
     from graph.records import NodeRecord
-    from ui.node import person_roles
 
     n = NodeRecord("person/sarah-whitmore", "Person", "Sarah Whitmore", "Sarah Whitmore, chair of …",
                    alt_labels=("chair of Little Hadley Community Pub Ltd", "Ms Whitmore"))
-    assert person_roles(n) == (["chair of Little Hadley Community Pub Ltd"], ["Ms Whitmore"])
+    assert n.roles_and_names() == (["chair of Little Hadley Community Pub Ltd"], ["Ms Whitmore"])
+    org = NodeRecord("organisation/x", "Organisation", "Chair Works Ltd", "", alt_labels=("chair of the board",))
+    assert org.roles_and_names() == ([], ["chair of the board"])  # only a person has roles

@@ -42,14 +42,6 @@ RELATION_TITLES = {
 }
 
 
-def person_roles(n) -> tuple[list[str], list[str]]:
-    """(roles, other names) of a person's alternative labels: "chair of Little Hadley Community Pub Ltd" is a role,
-    "Ms Whitmore" a name (it holds the surname); a walk found the role listed as another way of writing her name."""
-    surname = n.label.split()[-1].lower() if n.label.split() else ""
-    names = [a for a in n.alt_labels if surname and surname in a.lower().split()]
-    return [a for a in n.alt_labels if a not in names], names
-
-
 def _link_badge(evidence: dict, node: str, other: str, rel: str, direction: str) -> str:
     """A causal neighbour's arrow as its evidence badge (stated, shown, curated, inferred), else nothing."""
     if rel != "leadsTo":
@@ -113,7 +105,7 @@ def render() -> None:
     if follow := _follow_links(n):
         show("**Follow it:** " + " · ".join(follow))
     if n.alt_labels:
-        roles, names = person_roles(n) if n.type == "Person" else ([], list(n.alt_labels))
+        roles, names = n.roles_and_names()
         if roles:  # a person's roles are kept with the other names ingest found for them; they are not names
             st.markdown(f"**Role{'s' if len(roles) > 1 else ''}:** " + "; ".join(md(r) for r in roles))
         if names:

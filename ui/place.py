@@ -21,6 +21,7 @@ from graph.analysis.assess import (
     load_profile,
     parse_profile,
     profile_from_bytes,
+    together_sentence,
 )
 from graph.ns import slug
 from graph.settings import ROOT
@@ -290,30 +291,6 @@ def invest_rows(result: Assessment, limit: int = 10, kg=None) -> list[dict]:
     ][:limit]
 
 
-TOGETHER_NAMED = 4  # items a "together" sentence names; the rest are counted
-
-
-def _named(label: str) -> str:
-    """A label inside a sentence: its own closing stop left out, and quoted when it holds a comma or a stop of its
-    own ("Time to invest in the inputs and Commissioners … in their places." read as two sentences)."""
-    label = label.strip().rstrip(" .;,")
-    return f"“{label}”" if any(c in label for c in ",.;:") else label
-
-
-def together_line(kg, result: Assessment) -> str:
-    t = result.together
-    if not t.ids:
-        return ""
-    names = [_named(kg.nodes[i].whole_label) for i in t.ids]
-    if len(names) == 1:  # "put in place together" read oddly of one item (a browser walk)
-        return f"Putting {names[0]} in place would move {t.moves} of 16 outcomes and impacts up."
-    if len(names) > TOGETHER_NAMED:  # an empty profile's sentence had run through all 23 items
-        more = len(names) - TOGETHER_NAMED
-        names = [*names[:TOGETHER_NAMED], f"{more} more of the items above"]
-    return (f"Put in place together, {', '.join(names[:-1])} and {names[-1]} would move {t.moves} of 16 outcomes "
-            "and impacts up.")
-
-
 def _table_html(rows: list[dict]) -> str:
     e = html.escape
     if not rows:
@@ -361,7 +338,7 @@ def _report_html(profile: Profile, result: Assessment, kg) -> str:
              f"<p>Printed: {printed}</p>")
     key = " ".join(f'<span style="background:{c};padding:1px 6px;border:1px solid #ccc">{e(state)}</span>'
                    for state, c in FILL.items())
-    together = together_line(kg, result)
+    together = together_sentence(kg, result)
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{e(profile.place)}: self-assessment</title>
 <style>@page{{size:A4 landscape;margin:12mm}}
 body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}td,th{{border:1px solid #ccc;padding:3px 6px}}
@@ -449,7 +426,7 @@ def render() -> None:
             else:
                 st.table([{k: md(str(v)) if isinstance(v, str) else v for k, v in r.items()} for r in rows])
             if result.together.ids:
-                st.markdown(md(together_line(kg, result)))
+                st.markdown(md(together_sentence(kg, result)))
         with right:
             st.markdown("**Assumptions under what is in place or at risk, not confirmed**")
             working = any(s in ("in place", "at risk") for s in result.state.values())

@@ -570,3 +570,28 @@ def compare(assessments: list[Assessment], kg: KnowledgeGraph, profiles: list[Pr
     down = [n for n in res if LEVEL[last.state[n]] < LEVEL[first.state[n]]]
     items = item_changes(profiles, kg) if profiles else []
     return Comparison([a.place for a in assessments], changed, up, down, items)
+
+
+TOGETHER_NAMED = 4  # items a "together" sentence names; the rest are counted
+
+
+def _named(label: str) -> str:
+    """A label inside a sentence: its own closing stop left out, and quoted when it holds a comma or a stop of its
+    own ("Time to invest in the inputs and Commissioners … in their places." read as two sentences)."""
+    label = label.strip().rstrip(" .;,")
+    return f"“{label}”" if any(c in label for c in ",.;:") else label
+
+
+def together_sentence(kg: KnowledgeGraph, result: Assessment) -> str:
+    """What putting ``result.together`` in place would move, in one sentence (the app, its report and the CLI)."""
+    t = result.together
+    if not t.ids:
+        return ""
+    names = [_named(kg.nodes[i].whole_label) for i in t.ids]
+    if len(names) == 1:  # "put in place together" read oddly of one item (a browser walk)
+        return f"Putting {names[0]} in place would move {t.moves} of 16 outcomes and impacts up."
+    if len(names) > TOGETHER_NAMED:  # an empty profile's sentence had run through all 23 items
+        more = len(names) - TOGETHER_NAMED
+        names = [*names[:TOGETHER_NAMED], f"{more} more of the items above"]
+    return (f"Put in place together, {', '.join(names[:-1])} and {names[-1]} would move {t.moves} of 16 outcomes "
+            "and impacts up.")
