@@ -613,7 +613,18 @@ def test_checklist_labels_carry_no_needless_escapes():
 
     at = run(page="place")
     assert at.selectbox(key="pl_condition/long-term-commitment").label == "Long-term commitment"
-    assert label("x ![b](http://h/x.png) *y* :red[z]") == "x \\!\\[b\\](http\u2060\\://h/x.png) \\*y\\* \\:red\\[z\\]"
+    assert label("x ![b](http://h/x.png) *y* :red[z]") == "x `![b](http://h/x.png`) \\*y\\* \\:red\\[z\\]"
+
+
+def test_an_address_in_document_text_is_shown_and_copied_as_itself():
+    """md() had put an invisible word joiner into every address to stop autolinks, so a copied source URL carried
+    it (found in a browser walk). An address is now a code span: never a link, and copied as its characters."""
+    from ui.common import md
+
+    assert md("See https://www.uk.coop/x_y, or mail info@x.org.") == (
+        "See `https://www.uk.coop/x_y`, or mail `info@x.org`\\.")
+    assert md("[Official source](http://h/`a`)") == "\\[Official `` source](http://h/`a` ``\\)"
+    assert "\u2060" not in md("www.example.org and a@b.c")
 
 
 def test_a_figures_page_names_every_relation_in_words(app_env):

@@ -18,7 +18,9 @@ from graph.stores.base import StoreSpec
 from graph.stores.factory import open_store
 from ui.route import param, seed
 
-_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|xmpp)(?=[:.])")  # GFM autolink starts
+# a run of text a GitHub-style renderer would make a link of (a scheme, "www." or an "@"), and what may close it
+_LINKISH = re.compile(r"\S*(?:(?i:https?|ftp|mailto|xmpp):|(?i:www)\.|@)\S*")
+_CLOSING = ".,;:!?'\")]"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^@'\"])")
 
 
@@ -31,10 +33,26 @@ def store_spec() -> StoreSpec:
     return StoreSpec.parse(None)
 
 
-def _unlinked(text: object) -> str:
-    """``text`` with an invisible word joiner after each autolink start and before each "@", so no renderer makes
-    an address of it into a link (escapes alone do not stop GitHub-style autolinks)."""
-    return _AUTOLINK.sub("\\1\u2060", str(text or "")).replace("@", "\u2060@")
+def _code(run: str) -> str:
+    """``run`` as a code span: shown as its characters, never a link, and copied as it is."""
+    fence = "`" * (max(map(len, re.findall("`+", run)), default=0) + 1)
+    pad = " " if run.startswith("`") or run.endswith("`") else ""
+    return f"{fence}{pad}{run}{pad}{fence}"
+
+
+def _literal(text: object, special: re.Pattern) -> str:
+    """``text`` with ``special`` characters backslash-escaped and each address-like run as a code span.
+
+    Escapes alone do not stop GitHub-style autolinks (``http://…``, ``www.…``, ``a@b.org`` become links after
+    escapes are resolved); a code span does, and unlike an invisible joiner it copies as the address itself."""
+    s, out, at = str(text or ""), [], 0
+    for m in _LINKISH.finditer(s):
+        run = m.group().rstrip(_CLOSING)
+        if not run:
+            continue
+        out += [special.sub(r"\\\1", s[at:m.start()]), _code(run)]
+        at = m.start() + len(run)
+    return "".join([*out, special.sub(r"\\\1", s[at:])])
 
 
 # A widget label renders only bold, italics, strikethrough, code, links, images, emoji and colour shortcodes and
@@ -45,7 +63,7 @@ _LABEL_SPECIAL = re.compile(r"([\\`*_\[\]!<>~$:])")
 def label(text: object) -> str:
     """Text from a document as a widget's label: literal, with only the characters a label would read as Markdown
     escaped ("Long-term commitment" stays as it is, so a screen reader does not read "Long backslash-term")."""
-    return _LABEL_SPECIAL.sub(r"\\\1", _unlinked(text))
+    return _literal(text, _LABEL_SPECIAL)
 
 
 def md(text: object) -> str:
@@ -56,11 +74,10 @@ def md(text: object) -> str:
     and help tooltips: every such string that did not come from this code goes through here. Every
     Markdown and HTML punctuation character is backslash-escaped, so ``![b](http://host/x.png)`` shows
     as those characters and fetches nothing, and ``[Official source](http://…)`` is not a link.
-    Escapes alone do not stop GitHub-style autolinks (``http://…``, ``www.…``, ``a@b.org`` become links
-    after escapes are resolved), so an invisible word joiner goes after the scheme and before ``@``.
+    An address (``http://…``, ``www.…``, ``a@b.org``) is a code span, which no renderer makes a link of.
     Select-box options, dataframes, st.code and st.text show text as it is and need no escaping.
     """
-    return _MD_SPECIAL.sub(r"\\\1", _unlinked(text))
+    return _literal(text, _MD_SPECIAL)
 
 
 _LOADED: dict[tuple[str, str], object] = {}
