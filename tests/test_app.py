@@ -252,7 +252,7 @@ def test_upload_checks_type_and_rebuilds(app_env):
     seed = corpus / "000_e226e1c30bd1adf5.txt"
     seed_bytes = seed.read_bytes()
     at = run(page="data")
-    at.file_uploader(key="upload").set_value([
+    at.file_uploader[0].set_value([
         ("wigan-pilot.md", b"# Referral pilot\n\nIn Wigan, community connectors referred 40 new businesses "
          b"to coaching. As a result, local support organisations became more connected.\n", "text/markdown"),
         (seed.name, b"Inputs, revised\n\nA revised note on inputs in Bury.\n", "text/plain"),
@@ -281,7 +281,7 @@ def test_upload_messages_name_files_without_the_servers_paths(app_env):
     """A warning about an upload, and the page around it, name the file and the corpus folder, never where the
     server keeps them (issue 27, item 10)."""
     at = run(page="data")
-    at.file_uploader(key="upload").set_value([
+    at.file_uploader[0].set_value([
         ("no-organisation.md", b"---\nkind: case-study\n---\n# A small case\n\nIn Wigan, community connectors "
          b"referred forty new businesses to coaching over the year.\n", "text/markdown"),
     ]).run()

@@ -54,7 +54,7 @@ def test_the_data_page_sees_an_unbuilt_upload_and_rebuilds_it(env):
     assert at.button(key="rebuild_now").proto.label == "Rebuild the graph now"
     assert len(behind) == 1  # once, above the tabs, whichever is open
 
-    at.file_uploader(key="upload").set_value([("riverside.md", CASE, "text/markdown")]).run()
+    at.file_uploader[0].set_value([("riverside.md", CASE, "text/markdown")]).run()
     at.selectbox(key="upload_kind").set_value("case-study").run()
     at.button(key="upload_go").click().run()  # the same file again: said so, with whether it is built, and built
     assert not at.exception, [e.value for e in at.exception]
@@ -68,12 +68,14 @@ def test_the_data_page_sees_an_unbuilt_upload_and_rebuilds_it(env):
     assert not pending([env["corpus"]], env["build"]).stale
     assert not [s for s in said(at) if s.startswith("The graph is behind")], said(at)
 
-    at.file_uploader(key="upload").set_value([("riverside.md", CASE, "text/markdown")]).run()
+    at.file_uploader[0].set_value([("riverside.md", CASE, "text/markdown")]).run()
     at.button(key="upload_go").click().run()  # and once it is built, that it is
     assert any(
         "riverside.md: the same content is already in the corpus as riverside.md, and in the graph" in s
         for s in said(at)
     ), said(at)
+    # the refused file is not left in the uploader, as if it were waiting to be added (found in a browser walk)
+    assert len(at.file_uploader) == 1 and at.file_uploader[0].key != "upload" and not at.file_uploader[0].value
 
 
 def test_the_progress_bar_names_every_build_step_in_words(tmp_path):

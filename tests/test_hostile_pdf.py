@@ -127,7 +127,7 @@ def test_the_rest_of_the_corpus_builds_with_one_warning_per_bad_pdf(tmp_path, co
 
 def test_the_data_page_says_what_is_wrong_without_a_traceback_or_a_path(app_env, hostile):  # noqa: F811
     at = run(page="data")
-    at.file_uploader(key="upload").set_value([(n, raw, "application/pdf") for n, raw in hostile.items()]).run()
+    at.file_uploader[0].set_value([(n, raw, "application/pdf") for n, raw in hostile.items()]).run()
     at.button(key="upload_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     errors = sorted(e.value.replace("\\", "") for e in at.error)

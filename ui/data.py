@@ -10,6 +10,7 @@ import re
 import time
 import zipfile
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import quote_plus
 
 import streamlit as st
@@ -238,8 +239,9 @@ def render() -> None:
             f"Add .md, .txt, .html or .pdf files (up to {MAX_BYTES // 1_000_000} MB each) to "
             f"the corpus folder ({md(corpus_dir().name)}) and rebuild. If the new build fails, the previous one stays."
         )
-        files = st.file_uploader(
-            "Documents", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True, key="upload"
+        files = st.file_uploader(  # a new key after each try empties it: a refused file is not left listed
+            "Documents", type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True,
+            key=f"upload{st.session_state.get('upload_round', '')}",
         )
         kind = st.selectbox("Kind", ["case-study", "report", "article", "model"], key="upload_kind",
                             help="Written into a Markdown or plain-text file as its front matter (unless it has "
@@ -315,9 +317,7 @@ def add_and_rebuild(files, kind: str) -> None:
     p = corpus_pending()
     unbuilt = [Path(x).name for x in p.unbuilt] if p else []
     if not saved and not unbuilt:
-        for level, note in early:
-            {"error": st.error, "info": st.info}.get(level, st.warning)(note)
-        return
+        _after_upload(early)
     rebuild(corpus, saved, early, unbuilt)  # an upload already in the corpus but never built is built now
 
 
@@ -367,8 +367,15 @@ def rebuild(corpus: Path, saved: list[str], early: list[tuple[str, str]], unbuil
     for path, msgs in result.warnings.items():
         if Path(path).name in saved + also:
             notes += [("warning", md(shown(f"{path}: {msg}"))) for msg in msgs]
+    _after_upload(notes)  # every tab (the corpus status too) and every page now read the new build
+
+
+def _after_upload(notes: list[tuple[str, str]]) -> NoReturn:
+    """Keep ``notes`` for the page after the rerun, and give the uploader a new key so it starts empty: the files
+    it listed were added or refused, and a refused one left there read as waiting to be added."""
     st.session_state["upload_notes"] = notes
-    st.rerun()  # every tab (the corpus status too) and every page now read the new build
+    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+    st.rerun()
 
 
 def _what_it_became(kg, name: str) -> str:
