@@ -5,8 +5,8 @@ leave-one-case-out, and write the model and the figures it was chosen on.
 
 Each judged case is scored by signals made without it (a classifier trained on the blind example sentences and
 the other cases' quoted sentences, the other cases' links as neighbours and base rate), so the mix's weights,
-the neighbour count and the threshold are chosen on predictions for cases the signals had not seen. The
-``fresh`` half is never read here: ``python -m bench.cases --halves fresh`` reports on it. Writes
+the neighbour count and the threshold are chosen on predictions for cases the signals had not seen. The report
+halves (``bench.cases.REPORTING``: fresh, fresh8) are never read here: ``python -m bench.cases`` reports on them. Writes
 ingest/links/case_model.{json,npz} and bench/results/case_fit.{md,json}; with ``--kinds``, the same fitted over
 every kind of node a case may illustrate (the build reads it only to rank the vision, the purpose, the
 assumptions and the foundations beside the elements), ingest/links/case_model_kinds.{json,npz} and
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import case_trials
-from bench.cases import EVAL, RESULTS, _case_of, load_half
+from bench.cases import EVAL, REPORTING, RESULTS, _case_of, load_half
 from graph.text.encoder import get_encoder
 from ingest.links import case_model as cm
 from ingest.links import cases as caselinks
@@ -32,11 +32,16 @@ from ingest.links.examples import load_case_examples
 from ingest.links.match import CASE_CLASSES, LINKED_CLASSES, Elements
 from ingest.readers import read_document
 
-CHOOSE = ("dev", "test", "holdout", "train")
+CHOOSE = ("dev", "test", "holdout", "train")  # the shipped models' halves
+# every judged half that is not a report half: round ten's trial refit (bench/results/case_fit_trial114.md)
+ALL_CHOOSING = (*CHOOSE, "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
 NEIGHBOURS = (5, 8, 12)
 L2 = (0.3, 3.0, 30.0)
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.05, 0.61, 0.05))
 CLASSIFIER_C = 1.0  # sklearn's inverse L2 strength; 1.0 beat 10.0 leave-one-case-out on the 34 choosing cases
+# how many times a judge's quoted sentence counts against an example sentence in the classifier (the shipped models:
+# once; round ten's trial refit on 114 cases: 3, with C 3, chosen leave-one-case-out there)
+JUDGED_WEIGHT = 1.0
 TEMPERATURE = 0.05
 
 
@@ -100,15 +105,18 @@ def labels_of(ids: list[str], cases: list[Judged]) -> np.ndarray:
 
 
 def train_classifier(ids: list[str], ex_vecs: np.ndarray, ex_rows: np.ndarray, cases: list[Judged], enc,
-                     skip: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """Softmax regression on the example sentences and the judges' sentences of every case but ``skip``."""
+                     skip: int | None, c: float = CLASSIFIER_C, judged_weight: float = JUDGED_WEIGHT
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax regression on the example sentences and the judges' sentences (each counted ``judged_weight``
+    times) of every case but ``skip``."""
     from sklearn.linear_model import LogisticRegression
 
     col = {e: j for j, e in enumerate(ids)}
     whys = [(col[e], t) for i, c in enumerate(cases) if i != skip for e, t in c.whys]
     x = np.vstack([ex_vecs, enc.encode([t for _, t in whys])]) if whys else ex_vecs
     y = np.concatenate([ex_rows, [j for j, _ in whys]]).astype(int)
-    clf = LogisticRegression(C=CLASSIFIER_C, max_iter=3000).fit(x, y)
+    weight = np.concatenate([np.ones(len(ex_rows)), np.full(len(whys), judged_weight)])
+    clf = LogisticRegression(C=c, max_iter=3000).fit(x, y, sample_weight=weight)
     w = np.zeros((x.shape[1], len(ids)))
     b = np.full(len(ids), -30.0)  # an element with no training sentence is never the classifier's answer
     w[:, clf.classes_] = clf.coef_.T
@@ -116,7 +124,8 @@ def train_classifier(ids: list[str], ex_vecs: np.ndarray, ex_rows: np.ndarray, c
     return w, b
 
 
-def out_of_fold(ids, cases, enc, neighbours: tuple[int, ...]) -> dict[int, np.ndarray]:
+def out_of_fold(ids, cases, enc, neighbours: tuple[int, ...], c: float = CLASSIFIER_C,
+                judged_weight: float = JUDGED_WEIGHT) -> dict[int, np.ndarray]:
     """For each neighbour count: cases × elements × FEATURES, each case's row made without that case."""
     examples = load_case_examples()
     texts = [(j, t) for j, e in enumerate(ids) for t in examples.get(e, ())]
@@ -127,7 +136,7 @@ def out_of_fold(ids, cases, enc, neighbours: tuple[int, ...]) -> dict[int, np.nd
     out = {k: np.zeros((len(cases), len(ids), len(cm.FEATURES))) for k in neighbours}
     for i, c in enumerate(cases):
         rest = np.asarray([r for r in range(len(cases)) if r != i])
-        w, b = train_classifier(ids, ex_vecs, ex_rows, cases, enc, skip=i)
+        w, b = train_classifier(ids, ex_vecs, ex_rows, cases, enc, skip=i, c=c, judged_weight=judged_weight)
         p = cm.classify(c.sentences, w, b)
         rate = cm.base_rate(y[rest])
         for k in neighbours:
@@ -182,11 +191,12 @@ def best_threshold(probs: np.ndarray, y: np.ndarray, other: np.ndarray | None = 
     return max(rows, key=lambda r: (f1(r[1]), r[0]))
 
 
-def run(halves: tuple[str, ...], classes: tuple[str, ...] = LINKED_CLASSES) -> tuple[cm.CaseModel, dict]:
+def run(halves: tuple[str, ...], classes: tuple[str, ...] = LINKED_CLASSES, c: float = CLASSIFIER_C,
+        judged_weight: float = JUDGED_WEIGHT) -> tuple[cm.CaseModel, dict]:
     enc = get_encoder()
     ids, cases = collect(halves, enc, classes)
     y = labels_of(ids, cases)
-    oof = out_of_fold(ids, cases, enc, NEIGHBOURS)
+    oof = out_of_fold(ids, cases, enc, NEIGHBOURS, c, judged_weight)
     other = np.asarray([i.split("/", 1)[0] in ("vision", "purpose", "assumption", "foundation") for i in ids])
     every = list(range(len(cm.FEATURES)))
     trials = []
@@ -213,9 +223,10 @@ def run(halves: tuple[str, ...], classes: tuple[str, ...] = LINKED_CLASSES) -> t
     examples = load_case_examples()
     texts = [(j, t) for j, e in enumerate(ids) for t in examples.get(e, ())]
     ex_vecs = enc.encode([t for _, t in texts])
-    w, b = train_classifier(ids, ex_vecs, np.asarray([j for j, _ in texts]), cases, enc, skip=None)
+    w, b = train_classifier(ids, ex_vecs, np.asarray([j for j, _ in texts]), cases, enc, skip=None, c=c,
+                            judged_weight=judged_weight)
     fitted = {"halves": list(halves), "cases": len(cases), "judged_links": int(y.sum()), "nodes": len(ids),
-              "classes": list(classes),
+              "classes": list(classes), "classifier": {"C": c, "judged_weight": judged_weight},
               "examples": len(texts), "chosen": {kk: best[kk] for kk in ("neighbours", "l2", "threshold")},
               "leave_one_case_out": {kk: best[kk] for kk in ("precision_at_3", "recall_at_3", "median_rank",
                                                              "in_top_3", "judged")}}
@@ -238,13 +249,16 @@ def render(res: dict) -> str:
     lines = ["# The learned case linker: how it was fitted", "",
              f"`python -m bench.case_fit{kinds}` — {f['cases']} judged case studies ({', '.join(f['halves'])}), "
              f"{f['judged_links']} judged links, {f['examples']} blind example sentences. Every figure here is "
-             "leave-one-case-out: each case scored by signals and a mix made without it. The fresh half is "
-             "reported in bench/results/cases.md, never read here.", "",
+             "leave-one-case-out: each case scored by signals and a mix made without it. The report halves (fresh, "
+             "fresh8) are reported in bench/results/cases.md, never read here.", "",
              f"Chosen (best F1 of P@3 and R@3): {c['neighbours']} neighbours, L2 {c['l2']}, threshold "
              f"{c['threshold']} → precision@3 "
              f"{lo['precision_at_3']:.2f}, recall@3 {lo['recall_at_3']:.2f}, judged links' median rank "
              f"{lo['median_rank']:g} of {f.get('nodes', 32)} ({', '.join(f.get('classes', []))}), "
              f"{lo['in_top_3']}/{lo['judged']} in the top 3.", "",
+             (f"Sentence classifier: C {f['classifier']['C']:g}, a judge's quoted sentence counted "
+              f"{f['classifier']['judged_weight']:g} times an example sentence." if "classifier" in f else
+              "Sentence classifier: C 1, a judge's quoted sentence counted as an example sentence."), "",
              "Weights (standardised features): " + ", ".join(f"{k} {v:+.2f}" for k, v in res["weights"].items()),
              "", "| trial | P@3 | R@3 | median rank | in top 3 |", "|---|---|---|---|---|"]
     for t in res["trials"]:
@@ -270,11 +284,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kinds", action="store_true",
                     help="fit over every kind of node (vision, purpose, assumptions, foundations too): the model "
                          "the build ranks the other kinds with, written to case_model_kinds.{json,npz}")
+    ap.add_argument("--classifier-c", type=float, default=CLASSIFIER_C, help="the sentence classifier's C")
+    ap.add_argument("--judged-weight", type=float, default=JUDGED_WEIGHT,
+                    help="how many times a judge's quoted sentence counts against an example sentence")
     a = ap.parse_args(argv)
     halves = tuple(h for h in a.halves.split(",") if h)
-    if any(h.startswith("fresh") for h in halves):
-        ap.error("the fresh halves are for reporting only")
-    model, res = run(halves, CASE_CLASSES if a.kinds else LINKED_CLASSES)
+    if reported := [h for h in halves if h in REPORTING]:
+        ap.error(f"{', '.join(reported)}: report halves, never fitted on")
+    model, res = run(halves, CASE_CLASSES if a.kinds else LINKED_CLASSES, a.classifier_c, a.judged_weight)
     if not a.no_write:
         cm.save(model, cm.KINDS_JSON if a.kinds else cm.MODEL_JSON)
         RESULTS.mkdir(parents=True, exist_ok=True)

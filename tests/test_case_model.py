@@ -75,10 +75,17 @@ def test_the_kinds_model_fits_this_encoder_every_kind_of_node_and_both_example_f
     assert model.fitted_on["halves"] == cm.load().fitted_on["halves"] and "fresh" not in model.fitted_on["halves"]
 
 
-def test_the_model_was_fitted_on_judged_halves_only_never_the_report_half():
+def test_the_model_was_fitted_on_judged_halves_only_never_a_report_half(capsys):
+    """Fitted on dev, test, holdout and train; never on fresh (the floors' half) or fresh8 (written after round
+    ten's trial refit was frozen), which bench.case_fit refuses by name before any work."""
     model = cm.load()
     halves = {c.file.split("/")[0] for c in model.cases}
-    assert halves == set(model.fitted_on["halves"]) and "fresh" not in halves
+    assert halves == set(model.fitted_on["halves"]) == set(case_fit.CHOOSE) == {"dev", "test", "holdout", "train"}
+    for report in ("fresh", "fresh8", "dev,fresh8"):
+        with pytest.raises(SystemExit) as e:
+            case_fit.main(["--halves", report, "--no-write"])
+        assert e.value.code == 2
+    assert capsys.readouterr().err.count("report halves, never fitted on") == 3
     for c in model.cases:
         expected = yaml.safe_load((EVAL / c.file.split("/")[0] / "expected.yaml").read_text(encoding="utf-8"))
         entry = next(e for e in expected if isinstance(e, dict) and e.get("file") == c.file.split("/", 1)[1])
