@@ -46,11 +46,14 @@ def begin() -> bool:
     session did not just write: every widget that shows part of the view then takes it from the URL.
 
     Streamlit marks a rerun started by the browser's history (``is_history_navigation``); a URL that merely
-    differs is not enough, since a click made while a run is still sending its URL arrives with the one before."""
+    differs is not enough, since a click made while a run is still sending its URL arrives with the one before.
+    A history run takes the URL even when it is the one last written: Back's run, cut short by Forward before it
+    wrote its URL, had already given the widgets the earlier view, and Forward then showed "Any place" under a URL
+    that named Bristol (a full-suite browser run found it)."""
     url = _url()
     written = st.session_state.get(WRITTEN)
     ctx = get_script_run_ctx()
-    moved = bool(getattr(ctx, "is_history_navigation", False)) and written is not None and url != written
+    moved = bool(getattr(ctx, "is_history_navigation", False)) and written is not None
     st.session_state[VIEW] = dict(url)
     st.session_state[MOVED] = moved
     st.session_state[RUN_NOTES] = []
