@@ -295,6 +295,17 @@ def test_upload_messages_name_files_without_the_servers_paths(app_env):
     assert not [s for s in said if any(p in s for p in servers)], said
 
 
+def test_a_nodes_sources_name_the_corpus_file_not_the_servers_path(app_env):
+    """The Node page's source expanders ended in the server's path to the corpus file ("/tmp/…/corpus/004_….txt",
+    found in a browser walk): they name the file."""
+    at = run(page="node", node="process/create-a-referral-network")
+    assert not at.exception
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    servers = [str(app_env["corpus"].parent), str(app_env["build"].parent), str(ROOT)]
+    assert not [c for c in captions if any(p in c for p in servers)], captions
+    assert [c for c in captions if re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", c)], captions
+
+
 def test_our_place_checklist_reasons_ranking_and_downloads():
     at = run(page="place")
     at.button(key="place_example").click().run()

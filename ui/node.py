@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import PurePath
 from urllib.parse import quote
 
 import streamlit as st
@@ -119,7 +120,7 @@ def render() -> None:
         role = SOURCE_ROLES.get(s.role, s.role)  # "full" and "summary" are the reader's words, not ours
         with st.expander(md(f"{s.document} — {section} · {role} · characters {s.start}–{s.end}")):
             st.markdown(quote_block(s.quote, 4000))
-            st.caption(f"{md(s.path)}")
+            st.caption(md(PurePath(s.path).name))  # the corpus file, never where the server keeps it
 
     if n.type == "CaseStudy":  # each link with the sentence that shows it, as an element's page lists its cases
         case_links(elements_for_case(kg.g, kg, n.id), "#### What it illustrates",
