@@ -121,9 +121,9 @@ _PLACE_RUN = rf"(?P<name>{_CAPWORD}(?:\s+(?:(?:upon|on|under|le|de)\s+)?{_CAPWOR
 _IN_PLACE = re.compile(rf"(?<![\w-])(?:in|across|from|of|within|around|near|throughout|outside|to|on the|at)\s+"
                        rf"(?:the\s+)?{_PLACE_RUN}")
 # strong cue: the text says what kind of place it is ("the rural village of Hinton St George")
-# … or who lives there ("residents of Ashby Parva in Leicestershire")
-_PLACE_OF = re.compile(rf"\b(?i:village|town|city|county|borough|parish|region|district|island|valley|area|residents"
-                       rf"|villagers|inhabitants|townsfolk)\s+of\s+"
+# … or who lives there ("residents of Ashby Parva in Leicestershire", "villagers in Ings")
+_PLACE_OF = re.compile(rf"\b(?:(?i:village|town|city|county|borough|parish|region|district|island|valley|area)\s+of"
+                       rf"|(?i:residents|villagers|inhabitants|townsfolk)\s+(?:of|in))\s+"
                        rf"(?:the\s+)?{_PLACE_RUN}")
 # "based in Ancoats, Manchester", "in Lozells, Sparkhill and Small Heath, Birmingham": names, then a known place
 _NAME3 = rf"{_CAPWORD}(?:\s+{_CAPWORD}){{0,2}}"

@@ -6,7 +6,8 @@ date ("in 2023"), a duration ("just over eight weeks"), a distance ("twelve mile
 £1", "as little as £50"), a figure hoped for rather than reached ("aims to create almost 300 jobs", "a campaign to
 raise £350,000", "up to 33 new jobs"), a count of meetings or sessions, a count of the text's own points ("two
 reasons", "four groups are given as examples"), one of something ("one dog takes"), the size of a study
-("research in six places", "we surveyed 300 businesses"): facts, kept, but never evidence. The rules read
+("research in six places", "we surveyed 300 businesses"), how many live in a place ("a village of seven hundred
+people"): facts, kept, but never evidence. The rules read
 the figure and the words around it in its sentence, never a list of documents or phrases.
 """
 
@@ -15,7 +16,8 @@ from __future__ import annotations
 import re
 
 EVIDENCE_KINDS = ("money", "share", "ratio", "count", "amount")  # amount: "25 days of specialist support"
-OTHER_KINDS = ("date", "duration", "distance", "price", "target", "meetings", "enumeration", "single", "study")
+OTHER_KINDS = ("date", "duration", "distance", "price", "target", "meetings", "enumeration", "single", "study",
+               "population")
 
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 _RATIO = re.compile(r"£.*\b(?:for every|per|to every|of every)\s+£|^(?i:every|each)\s+£.*£")  # either way round
@@ -31,7 +33,8 @@ _TARGET_AFTER = re.compile(r"^\s*(?:needed|required|target)\b", re.I)
 _SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 _DISTANCE = re.compile(r"\b(?:miles?|km|kilometres?|kilometers?|metres?|meters?|yards?)\b", re.I)
 _DATE = re.compile(rf"\b(?:{_MONTHS})\b|(?:^|\s|[-–/])(?:19|20)\d\d(?:s|\b)|\bfinancial year\b", re.I)
-_TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|nights?|hours?|decades?|fortnights?)\b(?:\s+on\b)?", re.I)
+_TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|days?|nights?|hours?|decades?|fortnights?|mornings?|afternoons?"
+                        r"|evenings?|weekends?)\b(?:\s+on\b)?", re.I)
 _EFFORT_UNIT = re.compile(r"\b(?:days?|nights?|hours?|weeks?)\b", re.I)  # units support is given in
 _FRACTION = re.compile(r"\b(?:halves|half|thirds?|quarters?|fifths?|tenths?)\b", re.I)
 # one of something is no measure ("one dog takes", "one loan was", "one employee-owned business")
@@ -47,6 +50,9 @@ _ENUMERATION = re.compile(r"(?<![\w-])(?:reasons?|ways?|steps?|examples?|things?
 _STUDY_BEFORE = re.compile(r"\b(?:research|studies|study|survey|surveys|fieldwork|evaluation|evaluations|interviews"
                            r"|focus groups|case studies)\s+(?:in|of|with|across|among|amongst|covering|into)\s+"
                            r"(?:the\s+)?$|\b(?:surveyed|interviewed|studied|sampled)\s+(?:the\s+)?$", re.I)
+# how many live in a place, not a result: "a village of seven hundred people", "a population of 2,000"
+_POPULATION_BEFORE = re.compile(r"\b(?:village|town|city|parish|hamlet|island|population)\s+of\s+(?:(?:about|around"
+                                r"|some|roughly|nearly|almost|just|over|under|fewer than|more than|only)\s+)?$", re.I)
 _AS_EXAMPLES = re.compile(r"^\s+(?:are|were|is|was)\s+(?:given|named|described|shown|cited|chosen)\s+as\s+"
                           r"(?:an?\s+)?examples?\b", re.I)
 
@@ -66,6 +72,8 @@ def figure_kind(sentence: str, start: int, end: int) -> str:
         return "share"
     if _STUDY_BEFORE.search(before):
         return "study"
+    if _POPULATION_BEFORE.search(before):
+        return "population"
     if _DISTANCE.search(fig):
         return "distance"
     if _DATE.search(fig):

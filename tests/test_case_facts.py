@@ -312,6 +312,18 @@ def test_the_size_of_a_study_is_a_fact_not_a_result():
         ("200 members", "study"), ("25 people", "study"), ("six places", "study")]
 
 
+def test_how_many_live_in_a_place_and_how_often_a_service_opens_are_facts_not_results():
+    """Round ten's walk: "a village of seven hundred people" and a post office counter "two mornings a week" were
+    both listed as results; the village's size is a population, the mornings a duration."""
+    ex = _ex("“We were told a village of seven hundred people could never raise this,” said Ann Lee. The pub will "
+             "host a post office counter two mornings a week. It raised £412,000 from 386 shareholders in a town of "
+             "about 5,000 people and now has 40 volunteers.")
+    assert sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Evidence") == [
+        ("386 shareholders", "count"), ("40 volunteers", "count"), ("£412,000", "money")]
+    assert sorted((i.figure, i.figure_kind) for i in ex.items if i.cls == "Figure") == [
+        ("about 5,000 people", "population"), ("seven hundred people", "population"), ("two mornings", "duration")]
+
+
 def test_members_officers_and_councillors_belong_to_their_organisations():
     """fresh7's writer gave "member X", "officer X" and "Cllr X, council cabinet member" (no organisation was
     linked): a member or officer is of the organisation the title names first; a councillor of the council named

@@ -356,3 +356,11 @@ def test_who_lives_in_a_place_says_it_is_one():
     ex = _items("Residents of Ashby Parva in Leicestershire opened their own village shop this week. Villagers of "
                 "Little Hadley bought the pub.")
     assert sorted(i.label for i in ex.items if i.cls == "Place") == ["Ashby Parva", "Leicestershire", "Little Hadley"]
+
+
+def test_villagers_in_a_place_say_it_is_one():
+    """ "Villagers in Ings, near Windermere in Cumbria" (round ten's walk: the village itself was missing, the
+    places it is near were listed); residents "in" a place say where they live as residents "of" it do."""
+    ex = _items("Villagers in Ings, near Windermere in Cumbria, have opened a shop. Residents in Upper Tean asked for "
+                "it. The village in question is small.")
+    assert sorted(i.label for i in ex.items if i.cls == "Place") == ["Cumbria", "Ings", "Upper Tean", "Windermere"]
