@@ -627,6 +627,20 @@ def test_checklist_labels_carry_no_needless_escapes():
     assert label("x ![b](http://h/x.png) *y* :red[z]") == "x `![b](http://h/x.png`) \\*y\\* \\:red\\[z\\]"
 
 
+def test_a_person_linked_from_a_page_is_named_with_their_role():
+    """A case's page listed "Margaret Evans *Person*" under Mentions (round ten's walk): the role ingest found for
+    her says who she is, as document text (escaped)."""
+    from graph.records import NodeRecord
+    from ui.common import node_link
+
+    p = NodeRecord("person/margaret-evans", "Person", "Margaret Evans", "",
+                   alt_labels=("chair of the Clun Community Pub Society", "Mrs Evans"))
+    assert node_link(p).endswith(">Margaret Evans</a> *Person · chair of the Clun Community Pub Society*")
+    odd = NodeRecord("person/x", "Person", "Jo Bloggs", "", alt_labels=("*founder* of [X](http://x)",))
+    assert node_link(odd).endswith(" *Person · \\*founder\\* of `[X](http://x`\\)*")
+    assert node_link(p, with_type=False).endswith("</a>")
+
+
 def test_an_address_in_document_text_is_shown_and_copied_as_itself():
     """md() had put an invisible word joiner into every address to stop autolinks, so a copied source URL carried
     it (found in a browser walk). An address is now a code span: never a link, and copied as its characters."""

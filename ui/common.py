@@ -157,6 +157,7 @@ def node_link(n: NodeRecord | None, with_type: bool = True) -> str:
         return "*(unknown node)*"
     words = [type_words(n.type), n.stage_label]  # "Purpose · Vision and purpose" after "Purpose": each said once
     words = [w for i, w in enumerate(words) if w and w.lower() != n.label.lower() and w not in words[:i]]
+    words += [md(r) for r in n.roles_and_names()[0][:1]]  # a person as who they are: "Person · chair of …"
     kind = f" *{' · '.join(words)}*" if with_type and words else ""
     return f'<a href="{html.escape(node_url(n.id))}" target="_self">{md(n.label)}</a>{kind}'
 
